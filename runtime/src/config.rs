@@ -1,0 +1,163 @@
+//! What every VU of a test run shares: the script, environment, metric registry, sample
+//! channel, I/O runtime and the HTTP options. Built once by the host, then handed to each
+//! VU thread behind an `Arc`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::metrics::{Registry, SampleSender};
+
+/// HTTP options from the test's `options` (k6 names in comments).
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// `userAgent`; `None` sends no User-Agent header.
+    pub user_agent: Option<String>,
+    /// `maxRedirects`.
+    pub max_redirects: u32,
+    /// Whether `maxRedirects` was set explicitly (silences k6's "Stopped after" warning).
+    pub max_redirects_set: bool,
+    /// `discardResponseBodies`.
+    pub discard_response_bodies: bool,
+    /// `throw`.
+    pub throw: bool,
+    /// Default request timeout (60 s).
+    pub timeout: Duration,
+    /// `noConnectionReuse`.
+    pub no_connection_reuse: bool,
+    /// `noVUConnectionReuse`.
+    pub no_vu_connection_reuse: bool,
+    /// `noCookiesReset`.
+    pub no_cookies_reset: bool,
+    /// `batch`.
+    pub batch: usize,
+    /// `batchPerHost`.
+    pub batch_per_host: usize,
+    /// `insecureSkipTLSVerify`.
+    pub insecure_skip_tls_verify: bool,
+    /// `hosts`: name -> `ip[:port]`.
+    pub hosts: BTreeMap<String, String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            user_agent: Some(format!("Grafana k6/{}", crate::K6_VERSION)),
+            max_redirects: 10,
+            max_redirects_set: false,
+            discard_response_bodies: false,
+            throw: false,
+            timeout: Duration::from_secs(60),
+            no_connection_reuse: false,
+            no_vu_connection_reuse: false,
+            no_cookies_reset: false,
+            batch: 20,
+            batch_per_host: 6,
+            insecure_skip_tls_verify: false,
+            hosts: BTreeMap::new(),
+        }
+    }
+}
+
+/// Which system tags samples carry (k6's `systemTags`).
+#[derive(Debug, Clone)]
+pub struct SystemTags {
+    enabled: Vec<String>,
+}
+
+impl Default for SystemTags {
+    fn default() -> Self {
+        SystemTags::new(
+            [
+                "proto",
+                "subproto",
+                "status",
+                "method",
+                "url",
+                "name",
+                "group",
+                "check",
+                "error",
+                "error_code",
+                "tls_version",
+                "scenario",
+                "service",
+                "expected_response",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        )
+    }
+}
+
+impl SystemTags {
+    pub fn new(tags: impl IntoIterator<Item = String>) -> Self {
+        SystemTags {
+            enabled: tags.into_iter().collect(),
+        }
+    }
+
+    /// Whether samples should carry tag `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.enabled.iter().any(|t| t == name)
+    }
+}
+
+/// Source files read once and shared by all VUs (each VU still parses its own copy).
+#[derive(Debug, Default, Clone)]
+pub struct SourceCache {
+    files: Arc<Mutex<HashMap<PathBuf, Arc<Vec<u8>>>>>,
+}
+
+impl SourceCache {
+    /// The bytes of `path`, read from disk the first time.
+    pub fn read(&self, path: &Path) -> std::io::Result<Arc<Vec<u8>>> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(bytes) = files.get(path) {
+            return Ok(bytes.clone());
+        }
+        if path.is_dir() {
+            return Err(std::io::Error::other(format!(
+                "open {}: is a directory",
+                path.display()
+            )));
+        }
+        let bytes = Arc::new(std::fs::read(path)?);
+        files.insert(path.to_path_buf(), bytes.clone());
+        Ok(bytes)
+    }
+
+    /// Puts an in-memory source under `path` (scripts from stdin, tests).
+    pub fn insert(&self, path: PathBuf, bytes: Vec<u8>) {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.insert(path, Arc::new(bytes));
+    }
+}
+
+/// Everything the VUs of one test run share.
+#[derive(Debug, Clone)]
+pub struct TestConfig {
+    /// Absolute path of the entry script.
+    pub script_path: PathBuf,
+    /// `__ENV`.
+    pub env: BTreeMap<String, String>,
+    pub registry: Registry,
+    pub samples: SampleSender,
+    /// The multi-threaded runtime that drives requests, so a JS pause never inflates timings.
+    pub io: tokio::runtime::Handle,
+    pub sources: SourceCache,
+    pub http: HttpConfig,
+    pub system_tags: SystemTags,
+    /// `options.tags`: added to every sample.
+    pub run_tags: BTreeMap<String, String>,
+    /// Native stack of each VU coroutine (virtual; only touched pages are resident).
+    pub coroutine_stack: usize,
+}
+
+impl TestConfig {
+    /// The directory `open()` resolves relative paths against.
+    pub fn script_dir(&self) -> &Path {
+        self.script_path.parent().unwrap_or(Path::new("/"))
+    }
+}

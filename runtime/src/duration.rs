@@ -1,0 +1,120 @@
+//! k6's duration syntax: Go's `time.ParseDuration` (`1h30m`, `2.5s`, `500ms`, `1us`) plus
+//! days (`2d`), and a bare number meaning milliseconds. Also Go's `Duration.String()`.
+
+use std::time::Duration;
+
+/// Parses a k6 duration string.
+pub fn parse(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(format!("invalid duration \"{s}\""));
+    }
+    if let Ok(ms) = t.parse::<f64>() {
+        if ms < 0.0 || !ms.is_finite() {
+            return Err(format!("invalid duration \"{s}\": negative"));
+        }
+        return Ok(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let mut total = 0f64;
+    let mut rest = t;
+    let neg = rest.starts_with('-');
+    rest = rest.trim_start_matches(['-', '+']);
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return Err(format!("invalid duration \"{s}\""));
+        }
+        let n: f64 = rest[..num_len]
+            .parse()
+            .map_err(|_| format!("invalid duration \"{s}\""))?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let secs = match unit {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            "d" => 86400.0,
+            "" => return Err(format!("time: missing unit in duration \"{s}\"")),
+            u => return Err(format!("time: unknown unit \"{u}\" in duration \"{s}\"")),
+        };
+        total += n * secs;
+    }
+    if neg && total > 0.0 {
+        return Err(format!("invalid duration \"{s}\": negative"));
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// Go's `Duration.String()`: `30s`, `10m0s`, `1m30s`, `2.5s`, `500ms`, `0s`.
+pub fn format(d: Duration) -> String {
+    let nanos = d.as_nanos();
+    if nanos == 0 {
+        return "0s".to_string();
+    }
+    if nanos < 1_000 {
+        return format!("{nanos}ns");
+    }
+    if nanos < 1_000_000 {
+        return format!("{}µs", trim_float(nanos as f64 / 1e3));
+    }
+    if nanos < 1_000_000_000 {
+        return format!("{}ms", trim_float(nanos as f64 / 1e6));
+    }
+    let total_secs = d.as_secs();
+    let h = total_secs / 3600;
+    let m = (total_secs % 3600) / 60;
+    let s = (nanos % 60_000_000_000) as f64 / 1e9;
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if h > 0 || m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    out.push_str(&format!("{}s", trim_float(s)));
+    out
+}
+
+fn trim_float(v: f64) -> String {
+    let s = format!("{v:.9}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_go_durations_days_and_bare_milliseconds() {
+        assert_eq!(parse("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse("2.5s").unwrap(), Duration::from_millis(2500));
+        assert_eq!(parse("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse("2d").unwrap(), Duration::from_secs(172800));
+        assert_eq!(parse("1500").unwrap(), Duration::from_millis(1500));
+        assert!(parse("abc").is_err());
+        assert!(parse("10").is_ok());
+        assert!(parse("5x").is_err());
+    }
+
+    #[test]
+    fn formats_like_go() {
+        assert_eq!(format(Duration::from_secs(30)), "30s");
+        assert_eq!(format(Duration::from_secs(600)), "10m0s");
+        assert_eq!(format(Duration::from_secs(90)), "1m30s");
+        assert_eq!(format(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(format(Duration::from_millis(500)), "500ms");
+        assert_eq!(format(Duration::ZERO), "0s");
+        assert_eq!(format(Duration::from_secs(3600 + 120 + 3)), "1h2m3s");
+    }
+}

@@ -1,0 +1,131 @@
+//! Errors of the JS world: script exceptions with their location, init failures, and the
+//! conversion from Boa's errors to messages that look like k6's.
+
+use boa_engine::{Context, JsError, JsValue};
+
+/// A JavaScript exception, rendered the way k6 prints it (`Error: msg\n\tat fn (file:///x.js:3:5)`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text}")]
+pub struct ScriptError {
+    /// Message with the stack, as k6 logs it.
+    pub text: String,
+}
+
+/// Why a VU could not be initialised (the script could not be loaded or its init code threw).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum InitError {
+    #[error("{0}")]
+    Script(#[from] ScriptError),
+    #[error("The moduleSpecifier \"{path}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/local/path) with the script(s) to the container. Otherwise, if using k6 cloud run, make sure that the script(s) are in the same directory as the main script: {reason}")]
+    MissingFile { path: String, reason: String },
+    #[error("could not start the VU thread: {0}")]
+    Thread(String),
+}
+
+/// Turns a path into k6's `file:///abs/path` form.
+pub fn file_url(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy();
+    if s.starts_with('/') {
+        format!("file://{s}")
+    } else {
+        format!("file:///{s}")
+    }
+}
+
+impl ScriptError {
+    /// Renders a Boa error with message and stack.
+    pub fn from_js(err: JsError, context: &mut Context) -> Self {
+        let value = err.into_opaque(context).unwrap_or(JsValue::undefined());
+        Self::from_value(&value, context)
+    }
+
+    /// Renders a thrown JS value (an `Error` object or anything else).
+    pub fn from_value(value: &JsValue, context: &mut Context) -> Self {
+        let Some(obj) = value.as_object() else {
+            let text = value
+                .to_string(context)
+                .map(|s| s.to_std_string_escaped())
+                .unwrap_or_else(|_| "unknown error".to_string());
+            return ScriptError { text };
+        };
+        let summary = obj
+            .get(boa_engine::js_string!("toString"), context)
+            .ok()
+            .and_then(|f| f.as_callable().map(|f| f.call(value, &[], context)))
+            .and_then(Result::ok)
+            .and_then(|v| v.to_string(context).ok())
+            .map(|s| s.to_std_string_escaped())
+            .unwrap_or_else(|| "Error".to_string());
+        let stack = obj
+            .get(boa_engine::js_string!("stack"), context)
+            .ok()
+            .filter(|v| v.is_string())
+            .and_then(|v| v.to_string(context).ok())
+            .map(|s| s.to_std_string_escaped())
+            .unwrap_or_default();
+        let mut text = summary;
+        for line in stack.lines() {
+            let line = line.trim_start();
+            if line.is_empty() {
+                continue;
+            }
+            text.push_str("\n\t");
+            text.push_str(&line.replace("(/", "(file:///"));
+        }
+        ScriptError { text }
+    }
+
+    /// Renders a parse error for `path`, keeping Boa's `line L, col C` as `file:L:C`.
+    pub fn syntax(path: &std::path::Path, err: JsError, context: &mut Context) -> Self {
+        let raw = err
+            .try_native(context)
+            .map(|n| n.message().to_string())
+            .unwrap_or_else(|_| err.to_string());
+        let (line, col) = parse_line_col(&raw).unwrap_or((1, 1));
+        ScriptError {
+            text: format!(
+                "SyntaxError: {}:{}:{}: {}",
+                file_url(path),
+                line,
+                col,
+                raw
+            ),
+        }
+    }
+}
+
+/// Finds `line L, col C` in a Boa parser message.
+fn parse_line_col(msg: &str) -> Option<(u32, u32)> {
+    let at = msg.rfind("line ")?;
+    let rest = &msg[at + 5..];
+    let comma = rest.find(',')?;
+    let line = rest[..comma].trim().parse().ok()?;
+    let col_at = rest.find("col ")?;
+    let col: String = rest[col_at + 4..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    Some((line, col.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_line_and_column_in_parser_messages() {
+        assert_eq!(
+            parse_line_col("unexpected token 'x' at line 3, col 5"),
+            Some((3, 5))
+        );
+        assert_eq!(parse_line_col("no position"), None);
+    }
+
+    #[test]
+    fn file_urls_are_absolute() {
+        assert_eq!(
+            file_url(std::path::Path::new("/tmp/a.js")),
+            "file:///tmp/a.js"
+        );
+    }
+}

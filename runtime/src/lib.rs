@@ -1,0 +1,23 @@
+//! rk6's JavaScript world: the Boa glue, the module loader, VU execution on stackful
+//! coroutines, and the native k6 modules (`k6`, `k6/http`, `k6/metrics`).
+//!
+//! Not in here: scheduling (executors), aggregation of samples, thresholds, summaries and
+//! outputs — those belong to the host crate. VUs only *emit* samples, through a channel.
+
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod loader;
+pub mod log;
+pub mod metrics;
+pub mod modules;
+pub mod source;
+pub mod vu;
+
+/// The k6 version whose behaviour rk6 reproduces (user agent, `version` output).
+pub const K6_VERSION: &str = "1.1.0";
+
+pub use config::{HttpConfig, SourceCache, SystemTags, TestConfig};
+pub use error::{InitError, ScriptError};
+pub use vu::job::{IterationJob, Job, JobOutcome, JobValue};
+pub use vu::{VuHandle, VuInfo, VuPool};

@@ -1,0 +1,166 @@
+//! Globals of every VU context: `__ENV`, `__VU`, `open()`, `require()`, `console`, a
+//! per-VU seedable `Math.random`, and a native `JSON.parse` (Boa's own re-parses JSON with
+//! the full JS parser: slow and hungry for native stack).
+
+use std::collections::BTreeMap;
+
+use boa_engine::property::Attribute;
+use boa_engine::{
+    js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, Source,
+};
+
+use super::bytes::array_buffer;
+use crate::config::TestConfig;
+use crate::vu::init::LoaderData;
+use crate::vu::state::{vu_state, Phase};
+
+const JSON_SHIM: &str = "(function (nativeParse) {
+  const original = JSON.parse;
+  Object.defineProperty(JSON, 'parse', { writable: true, configurable: true, value: function parse(text, reviver) {
+    if (typeof reviver === 'function') return original(text, reviver);
+    return nativeParse(String(text));
+  }});
+})";
+
+pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<()> {
+    super::console::install(context)?;
+    let env = serde_json::to_value(&config.env).unwrap_or_default();
+    let env = JsValue::from_json(&env, context)?;
+    context.register_global_property(js_string!("__ENV"), env, Attribute::all())?;
+    context.register_global_property(js_string!("__VU"), id as f64, Attribute::all())?;
+    context.register_global_property(
+        js_string!("global"),
+        context.global_object(),
+        Attribute::all(),
+    )?;
+    context.register_global_callable(js_string!("open"), 2, NativeFunction::from_fn_ptr(open))?;
+    context.register_global_callable(
+        js_string!("require"),
+        1,
+        NativeFunction::from_fn_ptr(require),
+    )?;
+    let shim = context.eval(Source::from_bytes(JSON_SHIM))?;
+    if let Some(f) = shim.as_callable() {
+        let parse = NativeFunction::from_fn_ptr(json_parse).to_js_function(context.realm());
+        f.call(&JsValue::undefined(), &[parse.into()], context)?;
+    }
+    Ok(())
+}
+
+/// Applies a scenario's `env` on top of `__ENV`.
+pub fn set_env_overrides(context: &mut Context, env: &BTreeMap<String, String>) -> JsResult<()> {
+    let global = context.global_object();
+    let obj = global.get(js_string!("__ENV"), context)?;
+    if let Some(obj) = obj.as_object() {
+        for (k, v) in env {
+            obj.set(super::key(k), super::key(v), false, context)?;
+        }
+    }
+    Ok(())
+}
+
+fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let text = args
+        .first()
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
+    parse_json_text(&text, ctx)
+}
+
+/// Parses JSON text into a JS value natively; errors are JS `SyntaxError`s.
+pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
+    let v: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| JsNativeError::syntax().with_message(e.to_string()))?;
+    JsValue::from_json(&v, ctx)
+}
+
+fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = vu_state(ctx)?;
+    if state.borrow().phase != Phase::Init {
+        return Err(JsNativeError::error()
+            .with_message("the \"open\" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/ for more information")
+            .into());
+    }
+    let name = args
+        .first()
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
+    if name.is_empty() {
+        return Err(JsNativeError::error()
+            .with_message("open() can't be used with an empty filename")
+            .into());
+    }
+    let binary = match args.get(1) {
+        Some(m) if !m.is_undefined() => m.to_string(ctx)?.to_std_string_escaped() == "b",
+        _ => false,
+    };
+    let config = state.borrow().config.clone();
+    let rel = name.strip_prefix("file://").unwrap_or(&name);
+    let path = crate::loader::normalize(&config.script_dir().join(rel));
+    let bytes = config.sources.read(&path).map_err(|e| {
+        JsNativeError::error().with_message(format!("open {}: {e}", path.display()))
+    })?;
+    if binary {
+        array_buffer(&bytes, ctx)
+    } else {
+        Ok(super::key(&String::from_utf8_lossy(&bytes)).into())
+    }
+}
+
+fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let spec = args
+        .first()
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
+    let state = vu_state(ctx)?;
+    if state.borrow().phase != Phase::Init {
+        return Err(JsNativeError::error()
+            .with_message("the \"require\" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/ for more information")
+            .into());
+    }
+    let Some(loader) = ctx.get_data::<LoaderData>().map(|l| l.0.clone()) else {
+        return Err(JsNativeError::error().with_message("no module loader").into());
+    };
+    if super::is_builtin(&spec) {
+        let module = loader.load_builtin(&spec, ctx)?;
+        return Ok(namespace_or_default(module, ctx)?.into());
+    }
+    let path = loader.resolve(&spec, None)?;
+    let config = state.borrow().config.clone();
+    let src = config.sources.read(&path).map_err(|e| {
+        JsNativeError::error().with_message(format!(
+            "The moduleSpecifier \"{spec}\" couldn't be found on local disk: {e}"
+        ))
+    })?;
+    if crate::vu::init::is_esm(&src) {
+        let module = loader.load_file(&path, ctx)?;
+        let promise = module.load_link_evaluate(ctx);
+        ctx.run_jobs()?;
+        if let boa_engine::builtins::promise::PromiseState::Rejected(e) = promise.state() {
+            return Err(boa_engine::JsError::from_opaque(e));
+        }
+        return Ok(module.namespace(ctx).into());
+    }
+    crate::vu::init::load_cjs(&path, &src, ctx)
+        .map(JsValue::from)
+        .map_err(|e| JsNativeError::error().with_message(e.to_string()).into())
+}
+
+/// `require('k6/http')` returns the module's default export object (which carries every
+/// named export too), as k6 does for CommonJS scripts.
+fn namespace_or_default(module: boa_engine::Module, ctx: &mut Context) -> JsResult<JsObject> {
+    let promise = module.load_link_evaluate(ctx);
+    ctx.run_jobs()?;
+    if let boa_engine::builtins::promise::PromiseState::Rejected(e) = promise.state() {
+        return Err(boa_engine::JsError::from_opaque(e));
+    }
+    let ns = module.namespace(ctx);
+    let default = ns.get(js_string!("default"), ctx)?;
+    Ok(default.as_object().unwrap_or(ns))
+}

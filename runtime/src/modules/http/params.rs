@@ -1,0 +1,294 @@
+//! Turning `http.request(method, url, body, params)` arguments into a [`RequestSpec`] plus
+//! the per-request settings that stay on the VU side (tags, expected statuses, body type).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
+use url::Url;
+
+use super::client::{Expected, RequestSpec, ResponseType};
+use crate::modules::{bytes::to_bytes, get_string, merge_tags};
+use crate::vu::state::VuState;
+
+/// What the VU needs after the request ran.
+#[derive(Debug, Clone)]
+pub struct RequestMeta {
+    pub tags: BTreeMap<String, String>,
+    pub expected: Option<Expected>,
+    pub response_type: ResponseType,
+    pub throw: bool,
+    /// Whether `redirects`/`maxRedirects` was explicit (no "Stopped after" warning).
+    pub redirects_explicit: bool,
+    /// `url` tag of the first hop when the URL carried credentials (masked).
+    pub first_url_tag: Option<String>,
+}
+
+/// Reads arguments into a request; errors are thrown into JS.
+pub fn build(
+    args: &[JsValue],
+    st: &VuState,
+    ctx: &mut Context,
+) -> JsResult<(RequestSpec, RequestMeta)> {
+    let method = args
+        .first()
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
+    let url_s = args
+        .get(1)
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
+    let url = Url::parse(&url_s).map_err(|e| {
+        JsNativeError::typ().with_message(format!("invalid URL \"{url_s}\": {e} (error code 1020)"))
+    })?;
+    let method = reqwest::Method::from_bytes(method.as_bytes())
+        .map_err(|_| JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'")))?;
+    let cfg = &st.config.http;
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut body = match args.get(2) {
+        Some(b) => encode_body(b, &mut headers, ctx)?,
+        None => None,
+    };
+    if matches!(method, reqwest::Method::GET | reqwest::Method::HEAD) && body.as_ref().is_some_and(Vec::is_empty) {
+        body = None;
+    }
+    let mut meta = RequestMeta {
+        tags: st.tags(),
+        expected: st.http.expected.clone(),
+        response_type: if cfg.discard_response_bodies {
+            ResponseType::None
+        } else {
+            ResponseType::Text
+        },
+        throw: cfg.throw,
+        redirects_explicit: cfg.max_redirects_set,
+        first_url_tag: None,
+    };
+    let mut spec = RequestSpec {
+        method,
+        url,
+        headers: Vec::new(),
+        body,
+        timeout: cfg.timeout,
+        max_redirects: cfg.max_redirects,
+        user_agent: cfg.user_agent.clone(),
+        cookies: Vec::new(),
+        jar: st.http.jars[0].clone(),
+    };
+    if let Some(params) = args.get(3).and_then(JsValue::as_object) {
+        apply_params(&params, &mut spec, &mut meta, &mut headers, st, ctx)?;
+    }
+    if !spec.url.username().is_empty() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("authorization")) {
+        use base64::Engine;
+        let user = percent_decode(spec.url.username());
+        let pass = percent_decode(spec.url.password().unwrap_or(""));
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+        headers.push(("Authorization".into(), format!("Basic {token}")));
+        let _ = spec.url.set_username("");
+        let _ = spec.url.set_password(None);
+        meta.first_url_tag = Url::parse(&url_s).ok().map(|u| super::client::masked_url(&u));
+    }
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length"));
+    spec.headers = headers;
+    Ok((spec, meta))
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn apply_params(
+    params: &JsObject,
+    spec: &mut RequestSpec,
+    meta: &mut RequestMeta,
+    headers: &mut Vec<(String, String)>,
+    st: &VuState,
+    ctx: &mut Context,
+) -> JsResult<()> {
+    let h = params.get(js_string!("headers"), ctx)?;
+    if let Some(h) = h.as_object() {
+        for key in h.own_property_keys(ctx)? {
+            if let boa_engine::property::PropertyKey::String(k) = &key {
+                let v = h.get(key.clone(), ctx)?;
+                let name = k.to_std_string_escaped();
+                headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+                headers.push((name, v.to_string(ctx)?.to_std_string_escaped()));
+            }
+        }
+    }
+    let tags = params.get(js_string!("tags"), ctx)?;
+    merge_tags(&mut meta.tags, &tags, ctx).map_err(|e| {
+        JsNativeError::typ().with_message(format!("invalid HTTP request metric tags: {e}"))
+    })?;
+    let timeout = params.get(js_string!("timeout"), ctx)?;
+    if !timeout.is_undefined() && !timeout.is_null() {
+        spec.timeout = if let Some(n) = timeout.as_number() {
+            Duration::from_secs_f64((n / 1000.0).max(0.0))
+        } else {
+            let s = timeout.to_string(ctx)?.to_std_string_escaped();
+            crate::duration::parse(&s).map_err(|e| JsNativeError::typ().with_message(e))?
+        };
+    }
+    let redirects = params.get(js_string!("redirects"), ctx)?;
+    if let Some(n) = redirects.as_number() {
+        spec.max_redirects = n.max(0.0) as u32;
+        meta.redirects_explicit = true;
+    }
+    if let Some(rt) = get_string(params, "responseType", ctx)? {
+        meta.response_type = match rt.as_str() {
+            "binary" => ResponseType::Binary,
+            "none" => ResponseType::None,
+            "text" => ResponseType::Text,
+            other => {
+                return Err(JsNativeError::typ()
+                    .with_message(format!("unknown responseType {other}"))
+                    .into())
+            }
+        };
+    }
+    if params.has_own_property(js_string!("responseCallback"), ctx)? {
+        let cb = params.get(js_string!("responseCallback"), ctx)?;
+        meta.expected = expected_from(&cb, ctx)?;
+    }
+    let throw = params.get(js_string!("throw"), ctx)?;
+    if throw.is_boolean() {
+        meta.throw = throw.to_boolean();
+    }
+    let jar = params.get(js_string!("jar"), ctx)?;
+    if let Some(jar) = jar.as_object() {
+        let id = jar.get(js_string!("__rk6_jar"), ctx)?.to_u32(ctx)? as usize;
+        if let Some(j) = st.http.jars.get(id) {
+            spec.jar = j.clone();
+        }
+    }
+    let cookies = params.get(js_string!("cookies"), ctx)?;
+    if let Some(c) = cookies.as_object() {
+        for key in c.own_property_keys(ctx)? {
+            if let boa_engine::property::PropertyKey::String(k) = &key {
+                let v = c.get(key.clone(), ctx)?;
+                let (value, replace) = match v.as_object() {
+                    Some(o) if !v.is_string() => (
+                        get_string(&o, "value", ctx)?.unwrap_or_default(),
+                        o.get(js_string!("replace"), ctx)?.to_boolean(),
+                    ),
+                    _ => (v.to_string(ctx)?.to_std_string_escaped(), false),
+                };
+                spec.cookies.push((k.to_std_string_escaped(), value, replace));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads `http.expectedStatuses(...)`'s value; `null` disables `http_req_failed`.
+pub fn expected_from(cb: &JsValue, ctx: &mut Context) -> JsResult<Option<Expected>> {
+    if cb.is_null() || cb.is_undefined() {
+        return Ok(None);
+    }
+    let ranges = cb
+        .as_object()
+        .map(|o| o.get(js_string!("__rk6_expected"), ctx))
+        .transpose()?
+        .and_then(|v| v.as_object());
+    let Some(ranges) = ranges else {
+        return Err(JsNativeError::typ()
+            .with_message("unsupported argument, expected http.expectedStatuses")
+            .into());
+    };
+    let len = ranges.get(js_string!("length"), ctx)?.to_u32(ctx)?;
+    let mut out = Vec::new();
+    for i in 0..len {
+        let pair = ranges.get(i, ctx)?;
+        if let Some(p) = pair.as_object() {
+            let a = p.get(0, ctx)?.to_number(ctx)? as u16;
+            let b = p.get(1, ctx)?.to_number(ctx)? as u16;
+            out.push((a, b));
+        }
+    }
+    Ok(Some(Expected { ranges: out }))
+}
+
+/// Body argument to bytes; form objects become urlencoded or multipart with a Content-Type.
+fn encode_body(
+    body: &JsValue,
+    headers: &mut Vec<(String, String)>,
+    ctx: &mut Context,
+) -> JsResult<Option<Vec<u8>>> {
+    if body.is_null() || body.is_undefined() {
+        return Ok(None);
+    }
+    if let Some(bytes) = to_bytes(body, ctx)? {
+        return Ok(Some(bytes));
+    }
+    if let Some(obj) = body.as_object() {
+        let form = obj.get(js_string!("__rk6_form"), ctx)?;
+        if let Some(parts) = form.as_object() {
+            let multipart = obj.get(js_string!("multipart"), ctx)?.to_boolean();
+            return form_body(&parts, multipart, headers, ctx).map(Some);
+        }
+    }
+    Ok(Some(body.to_string(ctx)?.to_std_string_escaped().into_bytes()))
+}
+
+fn form_body(
+    parts: &JsObject,
+    multipart: bool,
+    headers: &mut Vec<(String, String)>,
+    ctx: &mut Context,
+) -> JsResult<Vec<u8>> {
+    let len = parts.get(js_string!("length"), ctx)?.to_u32(ctx)?;
+    let mut fields = Vec::new();
+    for i in 0..len {
+        let Some(p) = parts.get(i, ctx)?.as_object() else { continue };
+        let name = p.get(0, ctx)?.to_string(ctx)?.to_std_string_escaped();
+        let value = p.get(1, ctx)?;
+        let data = match to_bytes(&value, ctx)? {
+            Some(b) => b,
+            None => value.to_string(ctx)?.to_std_string_escaped().into_bytes(),
+        };
+        let filename = p.get(2, ctx)?;
+        let file = if filename.is_undefined() {
+            None
+        } else {
+            let ct = p.get(3, ctx)?.to_string(ctx)?.to_std_string_escaped();
+            Some((filename.to_string(ctx)?.to_std_string_escaped(), ct))
+        };
+        fields.push((name, data, file));
+    }
+    let has_ct = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if !multipart {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v, _) in &fields {
+            ser.append_pair(k, &String::from_utf8_lossy(v));
+        }
+        if !has_ct {
+            headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+        }
+        return Ok(ser.finish().into_bytes());
+    }
+    let boundary = format!("{:032x}", rand::random::<u128>());
+    let mut out = Vec::new();
+    for (k, v, file) in fields {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some((fname, ct)) => out.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{k}\"; filename=\"{fname}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes(),
+            ),
+            None => out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{k}\"\r\n\r\n").as_bytes()),
+        }
+        out.extend_from_slice(&v);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    if !has_ct {
+        headers.push(("Content-Type".into(), format!("multipart/form-data; boundary={boundary}")));
+    }
+    Ok(out)
+}

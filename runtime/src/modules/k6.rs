@@ -1,0 +1,207 @@
+//! `k6`: `check`, `group`, `sleep`, `fail`, `randomSeed`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use boa_engine::object::ObjectInitializer;
+use boa_engine::property::Attribute;
+use boa_engine::{
+    js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsValue, NativeFunction,
+};
+use rand::{Rng, SeedableRng};
+
+use crate::metrics::builtin;
+use crate::vu::coro::await_op;
+use crate::vu::state::vu_state;
+
+pub fn exports(context: &mut Context) -> JsResult<JsObject> {
+    Ok(ObjectInitializer::new(context)
+        .function(NativeFunction::from_fn_ptr(check), js_string!("check"), 2)
+        .function(NativeFunction::from_fn_ptr(group), js_string!("group"), 2)
+        .function(NativeFunction::from_fn_ptr(sleep), js_string!("sleep"), 1)
+        .function(NativeFunction::from_fn_ptr(fail), js_string!("fail"), 1)
+        .function(
+            NativeFunction::from_fn_ptr(random_seed),
+            js_string!("randomSeed"),
+            1,
+        )
+        .build())
+}
+
+/// `check(val, sets, [tags])`: one `checks` sample per entry, in object order.
+fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = vu_state(ctx)?;
+    state
+        .borrow()
+        .require_run_phase("Using check() in the init context is not supported")?;
+    let value = args.first().cloned().unwrap_or_default();
+    let Some(sets) = args.get(1).and_then(JsValue::as_object) else {
+        return Ok(true.into());
+    };
+    let mut base = state.borrow().tags();
+    if let Some(extra) = args.get(2) {
+        super::merge_tags(&mut base, extra, ctx)?;
+    }
+    let with_check = state.borrow().config.system_tags.has("check");
+    let mut all_ok = true;
+    for key in sets.own_property_keys(ctx)? {
+        let boa_engine::property::PropertyKey::String(name) = &key else {
+            continue;
+        };
+        let name = name.to_std_string_escaped();
+        if name.contains("::") {
+            return Err(JsNativeError::error()
+                .with_message("group and check names may not contain '::'")
+                .into());
+        }
+        let entry = sets.get(key.clone(), ctx)?;
+        let (ok, thrown) = match entry.as_callable() {
+            Some(f) => match f.call(&JsValue::undefined(), std::slice::from_ref(&value), ctx) {
+                Ok(r) => {
+                    if is_promise(&r) {
+                        return Err(JsNativeError::typ()
+                            .with_message("the built-in check() does not support async functions, use an async-aware check instead")
+                            .into());
+                    }
+                    (r.to_boolean(), None)
+                }
+                Err(e) => (false, Some(e)),
+            },
+            None => (entry.to_boolean(), None),
+        };
+        let mut tags = base.clone();
+        if with_check {
+            tags.insert("check".to_string(), name);
+        }
+        state
+            .borrow_mut()
+            .emit(builtin::CHECKS, if ok { 1.0 } else { 0.0 }, &Arc::new(tags));
+        if let Some(e) = thrown {
+            return Err(e);
+        }
+        all_ok &= ok;
+    }
+    Ok(all_ok.into())
+}
+
+fn is_promise(v: &JsValue) -> bool {
+    v.as_object()
+        .map(|o| boa_engine::object::builtins::JsPromise::from_object(o.clone()).is_ok())
+        .unwrap_or(false)
+}
+
+/// `group(name, fn)`: runs `fn` with the `group` tag extended by `::name`.
+fn group(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = vu_state(ctx)?;
+    state
+        .borrow()
+        .require_run_phase("group() is not supported in the init context")?;
+    let name = args
+        .first()
+        .cloned()
+        .unwrap_or_default()
+        .to_string(ctx)?
+        .to_std_string_escaped();
+    if name.contains("::") {
+        return Err(JsNativeError::error()
+            .with_message("group and check names may not contain '::'")
+            .into());
+    }
+    let Some(f) = args.get(1).and_then(JsValue::as_callable) else {
+        return Err(JsNativeError::typ()
+            .with_message("group() requires a callback as its second argument")
+            .into());
+    };
+    if is_async_function(&f, ctx) {
+        return Err(JsNativeError::typ()
+            .with_message("group() does not support async functions as arguments, please see https://grafana.com/docs/k6/latest/javascript-api/k6/group/#working-with-async-functions")
+            .into());
+    }
+    let parent = {
+        let mut st = state.borrow_mut();
+        let parent = st.group.clone();
+        st.group = format!("{parent}::{name}");
+        parent
+    };
+    let start = Instant::now();
+    let result = f.call(&JsValue::undefined(), &[], ctx);
+    let elapsed = start.elapsed();
+    let mut st = state.borrow_mut();
+    let tags = Arc::new(st.tags());
+    st.emit(
+        builtin::GROUP_DURATION,
+        elapsed.as_secs_f64() * 1000.0,
+        &tags,
+    );
+    st.group = parent;
+    result
+}
+
+fn is_async_function(f: &JsObject, ctx: &mut Context) -> bool {
+    let Ok(ctor) = f.get(js_string!("constructor"), ctx) else {
+        return false;
+    };
+    let Some(ctor) = ctor.as_object() else {
+        return false;
+    };
+    ctor.get(js_string!("name"), ctx)
+        .ok()
+        .and_then(|n| n.as_string().map(|s| s.to_std_string_escaped()))
+        .map(|n| n == "AsyncFunction")
+        .unwrap_or(false)
+}
+
+/// `sleep(seconds)`: suspends only this VU.
+fn sleep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let secs = args.first().cloned().unwrap_or_default().to_number(ctx)?;
+    let dur = if secs.is_finite() && secs > 0.0 {
+        Duration::from_secs_f64(secs)
+    } else {
+        Duration::ZERO
+    };
+    await_op(ctx, tokio::time::sleep(dur))?;
+    Ok(JsValue::undefined())
+}
+
+/// `fail([msg])`: throws a `GoError`, aborting the iteration (not the test).
+fn fail(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let msg = match args.first() {
+        Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
+        _ => String::new(),
+    };
+    let err = JsNativeError::error().with_message(msg).into_opaque(ctx);
+    err.set(js_string!("name"), js_string!("GoError"), false, ctx)?;
+    Err(JsError::from_opaque(err.into()))
+}
+
+/// `randomSeed(n)`: makes this VU's `Math.random` deterministic.
+fn random_seed(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let seed = args.first().cloned().unwrap_or_default().to_number(ctx)? as i64 as u64;
+    let state = vu_state(ctx)?;
+    state.borrow_mut().rng = Some(rand::rngs::SmallRng::seed_from_u64(seed));
+    let math = ctx.global_object().get(js_string!("Math"), ctx)?;
+    if let Some(math) = math.as_object() {
+        let f = NativeFunction::from_fn_ptr(seeded_random).to_js_function(ctx.realm());
+        math.define_property_or_throw(
+            js_string!("random"),
+            boa_engine::property::PropertyDescriptor::builder()
+                .value(f)
+                .writable(true)
+                .configurable(true)
+                .enumerable(false),
+            ctx,
+        )?;
+    }
+    let _ = Attribute::all();
+    Ok(JsValue::undefined())
+}
+
+fn seeded_random(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = vu_state(ctx)?;
+    let mut st = state.borrow_mut();
+    let v: f64 = match st.rng.as_mut() {
+        Some(rng) => rng.random(),
+        None => rand::random(),
+    };
+    Ok(v.into())
+}

@@ -1,0 +1,141 @@
+//! k6's built-in modules, one submodule per import path (`k6`, `k6/http`, `k6/metrics`),
+//! plus the globals every VU has (`console`, `open`, `require`, `__ENV`, `__VU`).
+//!
+//! A built-in module is an exports object built per context: native functions, optionally
+//! wrapped by a JS part from `js-modules/` (embedded in the binary) where argument handling
+//! is simpler in JS.
+
+pub mod bytes;
+pub mod console;
+pub mod globals;
+pub mod http;
+pub mod k6;
+pub mod metrics;
+
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, Source};
+
+/// Import paths served by rk6 itself.
+const BUILTINS: &[&str] = &["k6", "k6/http", "k6/metrics"];
+
+/// k6 modules that exist in k6 v1.1 but that rk6 does not provide yet.
+const KNOWN_K6: &[&str] = &[
+    "k6/ws",
+    "k6/execution",
+    "k6/data",
+    "k6/encoding",
+    "k6/crypto",
+    "k6/timers",
+    "k6/html",
+    "k6/secrets",
+    "k6/net/grpc",
+    "k6/browser",
+    "k6/crypto/x509",
+    "k6/experimental/websockets",
+    "k6/experimental/csv",
+    "k6/experimental/fs",
+    "k6/experimental/redis",
+    "k6/experimental/streams",
+];
+
+/// Whether `specifier` names a k6 module (served natively or rejected with a clear error).
+pub fn is_builtin(specifier: &str) -> bool {
+    specifier == "k6" || specifier.starts_with("k6/")
+}
+
+/// Builds the exports object of built-in module `specifier` in `context`.
+pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
+    match specifier {
+        "k6" => k6::exports(context),
+        "k6/http" => http::exports(context),
+        "k6/metrics" => metrics::exports(context),
+        s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
+            .with_message(format!("module '{s}' is not supported by rk6 yet"))
+            .into()),
+        s => Err(JsNativeError::typ()
+            .with_message(format!(
+                "unknown module: {s} (built-in modules are {})",
+                BUILTINS.join(", ")
+            ))
+            .into()),
+    }
+}
+
+/// Evaluates an embedded JS module part: a function expression called with `native`.
+pub(crate) fn eval_js_part(
+    name: &str,
+    source: &str,
+    native: JsObject,
+    context: &mut Context,
+) -> JsResult<JsObject> {
+    let path = std::path::PathBuf::from(format!("rk6:{name}"));
+    let f = context.eval(Source::from_bytes(source).with_path(&path))?;
+    let Some(f) = f.as_callable() else {
+        return Err(JsNativeError::typ()
+            .with_message(format!("internal module {name} is not a function"))
+            .into());
+    };
+    let out = f.call(&JsValue::undefined(), &[native.into()], context)?;
+    out.as_object().ok_or_else(|| {
+        JsNativeError::typ()
+            .with_message(format!("internal module {name} returned no exports"))
+            .into()
+    })
+}
+
+/// Reads `obj[key]` as a string if present.
+pub(crate) fn get_string(
+    obj: &JsObject,
+    key: &str,
+    context: &mut Context,
+) -> JsResult<Option<String>> {
+    let v = obj.get(boa_engine::JsString::from(key), context)?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(v.to_string(context)?.to_std_string_escaped()))
+}
+
+/// A fresh plain object.
+pub(crate) fn new_object(context: &mut Context) -> JsObject {
+    JsObject::with_object_proto(context.intrinsics())
+}
+
+/// Converts a tag value the way k6 does: strings, numbers and booleans only.
+pub(crate) fn tag_value(key: &str, v: &JsValue, context: &mut Context) -> JsResult<String> {
+    if v.is_string() || v.is_number() || v.is_boolean() {
+        return Ok(v.to_string(context)?.to_std_string_escaped());
+    }
+    Err(JsNativeError::typ()
+        .with_message(format!(
+            "invalid value for metric tag '{key}': only String, Boolean and Number types are accepted as a metric tag values"
+        ))
+        .into())
+}
+
+/// Merges a JS tags object into `tags`.
+pub(crate) fn merge_tags(
+    tags: &mut std::collections::BTreeMap<String, String>,
+    obj: &JsValue,
+    context: &mut Context,
+) -> JsResult<()> {
+    let Some(obj) = obj.as_object() else {
+        return Ok(());
+    };
+    for key in obj.own_property_keys(context)? {
+        if let boa_engine::property::PropertyKey::String(k) = &key {
+            let v = obj.get(key.clone(), context)?;
+            let k = k.to_std_string_escaped();
+            let value = tag_value(&k, &v, context)?;
+            tags.insert(k, value);
+        }
+    }
+    Ok(())
+}
+
+/// `js_string!` for dynamic keys.
+pub(crate) fn key(s: &str) -> boa_engine::JsString {
+    if s.is_empty() {
+        return js_string!();
+    }
+    boa_engine::JsString::from(s)
+}

@@ -1,0 +1,210 @@
+//! Running one job inside a VU's coroutine: calling the exported function, settling the
+//! promise an async function returns, and emitting the per-call metrics k6 emits
+//! (`data_sent`/`data_received` per call, `iterations`/`iteration_duration` per full
+//! iteration).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use boa_engine::builtins::promise::PromiseState;
+use boa_engine::object::builtins::JsPromise;
+use boa_engine::{js_string, Context, JsError, JsObject, JsResult, JsString, JsValue};
+
+use super::coro::INTERRUPTED;
+use super::job::{IterationJob, Job, JobOutcome, JobValue};
+use super::state::{Phase, VuState};
+use crate::error::ScriptError;
+use crate::log::{Level, Logger};
+use crate::metrics::builtin;
+
+/// Runs `job` to completion on the current (coroutine) stack.
+pub(crate) fn run_job(
+    ctx: &mut Context,
+    exports: &JsObject,
+    state: &std::cell::RefCell<VuState>,
+    job: Job,
+) -> JobOutcome {
+    match job {
+        Job::Iteration(it) => run_iteration(ctx, exports, state, it),
+        Job::Lifecycle { func, data } => {
+            {
+                let mut st = state.borrow_mut();
+                st.phase = Phase::Run;
+                st.group = format!("::{func}");
+                st.scenario = Arc::from("");
+            }
+            let args = match data.as_deref().map(|d| parse_json_arg(d, ctx)) {
+                Some(Ok(v)) => vec![v],
+                Some(Err(e)) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
+                None => vec![],
+            };
+            let result = call_export(ctx, exports, func, &args);
+            let outcome = finish(ctx, state, result, |v, ctx| {
+                Ok(JobValue::Json(v.to_json(ctx)?.unwrap_or(serde_json::Value::Null)))
+            });
+            emit_data_counters(state);
+            state.borrow_mut().group.clear();
+            outcome
+        }
+        Job::HandleSummary { data } => {
+            state.borrow_mut().phase = Phase::Run;
+            let arg = match parse_json_arg(&data, ctx) {
+                Ok(v) => v,
+                Err(e) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
+            };
+            let result = call_export(ctx, exports, "handleSummary", &[arg]);
+            finish(ctx, state, result, summary_files)
+        }
+    }
+}
+
+fn run_iteration(
+    ctx: &mut Context,
+    exports: &JsObject,
+    state: &std::cell::RefCell<VuState>,
+    it: IterationJob,
+) -> JobOutcome {
+    let iter = {
+        let mut st = state.borrow_mut();
+        st.phase = Phase::Run;
+        st.group.clear();
+        st.base_tags = it.tags.clone();
+        st.scenario = it.scenario.clone();
+        st.interrupted = false;
+        st.http.start_iteration();
+        st.iteration
+    };
+    let global = ctx.global_object();
+    let _ = global.set(js_string!("__ITER"), JsValue::from(iter as f64), false, ctx);
+    if let Some(env) = &it.env {
+        let _ = crate::modules::globals::set_env_overrides(ctx, env);
+    }
+    let args = match it.data.as_deref().map(|d| parse_json_arg(d, ctx)) {
+        Some(Ok(v)) => vec![v],
+        Some(Err(e)) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
+        None => vec![],
+    };
+    let start = Instant::now();
+    let result = call_export(ctx, exports, &it.exec, &args);
+    let outcome = finish(ctx, state, result, |_, _| Ok(JobValue::None));
+    let elapsed = start.elapsed();
+    emit_data_counters(state);
+    let mut st = state.borrow_mut();
+    st.iteration += 1;
+    if let JobOutcome::Error(err) = &outcome {
+        let executor = st.scenario.to_string();
+        Logger::log(
+            Level::Error,
+            &err.text,
+            &[("scenario", &executor), ("source", "stacktrace")],
+        );
+    }
+    if outcome != JobOutcome::Interrupted {
+        let tags = Arc::new(st.tags());
+        st.emit(
+            builtin::ITERATION_DURATION,
+            elapsed.as_secs_f64() * 1000.0,
+            &tags,
+        );
+        st.emit(builtin::ITERATIONS, 1.0, &tags);
+    }
+    st.flush();
+    outcome
+}
+
+fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
+    let mut st = state.borrow_mut();
+    let tags = Arc::new(st.tags());
+    let (sent, received) = (st.bytes_sent, st.bytes_received);
+    st.emit(builtin::DATA_SENT, sent as f64, &tags);
+    st.emit(builtin::DATA_RECEIVED, received as f64, &tags);
+    st.bytes_sent = 0;
+    st.bytes_received = 0;
+    st.flush();
+}
+
+fn call_export(
+    ctx: &mut Context,
+    exports: &JsObject,
+    name: &str,
+    args: &[JsValue],
+) -> JsResult<JsValue> {
+    let f = exports.get(JsString::from(name), ctx)?;
+    let Some(callable) = f.as_callable() else {
+        return Err(boa_engine::JsNativeError::typ()
+            .with_message(format!("function '{name}' not found in exports"))
+            .into());
+    };
+    let value = callable.call(&JsValue::undefined(), args, ctx)?;
+    settle(ctx, value)
+}
+
+/// Waits for a returned promise (async exec functions) by running the job queue.
+fn settle(ctx: &mut Context, value: JsValue) -> JsResult<JsValue> {
+    let Some(obj) = value.as_object() else {
+        return Ok(value);
+    };
+    let Ok(promise) = JsPromise::from_object(obj.clone()) else {
+        return Ok(value);
+    };
+    ctx.run_jobs()?;
+    match promise.state() {
+        PromiseState::Fulfilled(v) => Ok(v),
+        PromiseState::Rejected(e) => Err(JsError::from_opaque(e)),
+        PromiseState::Pending => Err(boa_engine::JsNativeError::error()
+            .with_message("the promise returned by the function never settled")
+            .into()),
+    }
+}
+
+fn finish(
+    ctx: &mut Context,
+    state: &std::cell::RefCell<VuState>,
+    result: JsResult<JsValue>,
+    convert: impl FnOnce(JsValue, &mut Context) -> JsResult<JobValue>,
+) -> JobOutcome {
+    let interrupted = state.borrow().interrupted;
+    match result {
+        Ok(v) => match convert(v, ctx) {
+            Ok(jv) => JobOutcome::Ok(jv),
+            Err(e) => JobOutcome::Error(ScriptError::from_js(e, ctx)),
+        },
+        Err(e) => {
+            let err = ScriptError::from_js(e, ctx);
+            if interrupted || err.text.contains(INTERRUPTED) {
+                JobOutcome::Interrupted
+            } else {
+                JobOutcome::Error(err)
+            }
+        }
+    }
+}
+
+fn parse_json_arg(data: &str, ctx: &mut Context) -> JsResult<JsValue> {
+    let v: serde_json::Value = serde_json::from_str(data).map_err(|e| {
+        JsError::from(boa_engine::JsNativeError::syntax().with_message(e.to_string()))
+    })?;
+    JsValue::from_json(&v, ctx)
+}
+
+/// `handleSummary`'s return value: an object whose values are strings or ArrayBuffers.
+fn summary_files(v: JsValue, ctx: &mut Context) -> JsResult<JobValue> {
+    let Some(obj) = v.as_object() else {
+        return Err(boa_engine::JsNativeError::typ()
+            .with_message("handleSummary() should return a map with string keys")
+            .into());
+    };
+    let mut files = Vec::new();
+    for key in obj.own_property_keys(ctx)? {
+        let boa_engine::property::PropertyKey::String(name) = &key else {
+            continue;
+        };
+        let value = obj.get(key.clone(), ctx)?;
+        let bytes = match crate::modules::bytes::to_bytes(&value, ctx)? {
+            Some(b) => b,
+            None => value.to_string(ctx)?.to_std_string_escaped().into_bytes(),
+        };
+        files.push((name.to_std_string_escaped(), bytes));
+    }
+    Ok(JobValue::Files(files))
+}

@@ -1,0 +1,83 @@
+//! Stackful coroutines that let synchronous-looking JS (`http.get`, `sleep`) suspend one VU.
+//!
+//! Each VU runs its JS on its own corosensei stack. A native function that must wait hands a
+//! future to [`await_op`], which suspends the coroutine; the VU's task on the worker thread
+//! awaits the future (other VUs of the thread keep running) and resumes the coroutine with
+//! its output. Boa roots values by reference counting, so suspending with live `JsValue`s on
+//! the coroutine stack is safe for the GC.
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+
+use boa_engine::{Context, JsNativeError, JsResult};
+
+use super::job::{Job, JobOutcome};
+use super::state::VuData;
+
+pub(crate) type OpOutput = Box<dyn Any>;
+pub(crate) type OpFuture = Pin<Box<dyn Future<Output = OpOutput>>>;
+
+/// What the coroutine hands to its driver.
+pub(crate) enum CoYield {
+    /// Await this, then resume with its output.
+    Op(OpFuture),
+    /// The job finished.
+    Done(JobOutcome),
+}
+
+/// What the driver hands to the coroutine.
+pub(crate) enum CoInput {
+    Job(Job),
+    /// Output of the awaited op; `None` when the call was interrupted.
+    Resume(Option<OpOutput>),
+    Shutdown,
+}
+
+pub(crate) type Yielder = corosensei::Yielder<CoInput, CoYield>;
+
+/// The message of the error thrown into JS when the host interrupts a VU.
+pub const INTERRUPTED: &str = "context cancelled: the VU was interrupted";
+
+/// Suspends the running VU until `fut` completes and returns its output.
+///
+/// Outside a coroutine (init code) this fails: k6 allows no waiting there.
+pub fn await_op<T: 'static>(
+    context: &mut Context,
+    fut: impl Future<Output = T> + 'static,
+) -> JsResult<T> {
+    let Some(data) = context.get_data::<VuData>() else {
+        return Err(not_in_vu());
+    };
+    let (yielder, state) = (data.yielder.get(), data.state.clone());
+    if yielder.is_null() {
+        return Err(not_in_vu());
+    }
+    {
+        let mut st = state.borrow_mut();
+        if st.interrupted {
+            return Err(JsNativeError::error().with_message(INTERRUPTED).into());
+        }
+        st.flush();
+    }
+    // SAFETY: the pointer is set by the coroutine body for the whole time it runs JS and
+    // cleared after; native functions only run inside that window, on the coroutine's stack.
+    let yielder = unsafe { &*yielder };
+    let op: OpFuture = Box::pin(async move { Box::new(fut.await) as OpOutput });
+    match yielder.suspend(CoYield::Op(op)) {
+        CoInput::Resume(Some(out)) => out
+            .downcast::<T>()
+            .map(|b| *b)
+            .map_err(|_| JsNativeError::error().with_message("internal: op type").into()),
+        _ => {
+            state.borrow_mut().interrupted = true;
+            Err(JsNativeError::error().with_message(INTERRUPTED).into())
+        }
+    }
+}
+
+fn not_in_vu() -> boa_engine::JsError {
+    JsNativeError::error()
+        .with_message("this function can't be used in the init context")
+        .into()
+}

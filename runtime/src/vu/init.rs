@@ -1,0 +1,180 @@
+//! Building a VU: a fresh Boa context with k6's globals, the entry script loaded and its
+//! init code run. Runs on the worker thread's own (large) stack, never inside a coroutine,
+//! because parsing is hungry for native stack.
+
+use std::cell::{Cell, RefCell};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use boa_engine::builtins::promise::PromiseState;
+use boa_engine::{js_string, Context, JsObject, JsValue, Script, Source};
+
+use super::state::{VuData, VuState};
+use crate::config::TestConfig;
+use crate::error::{InitError, ScriptError};
+use crate::loader::K6Loader;
+use crate::modules::globals;
+
+/// What the host learns from a VU's init.
+#[derive(Debug, Clone, Default)]
+pub struct VuInfo {
+    /// The script's `options` export, as JSON.
+    pub options: Option<serde_json::Value>,
+    /// Names of the exported functions.
+    pub functions: Vec<String>,
+}
+
+/// A context whose init code has run.
+pub(crate) struct InitializedVu {
+    pub context: Context,
+    pub exports: JsObject,
+    pub state: Rc<RefCell<VuState>>,
+    pub info: VuInfo,
+}
+
+/// Host data giving natives (`require`) access to the context's loader.
+pub(crate) struct LoaderData(pub Rc<K6Loader>);
+
+/// Creates the context of VU `id` and runs the script's init code in it.
+pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu, InitError> {
+    let loader = Rc::new(K6Loader::new(
+        config.sources.clone(),
+        config.script_dir().to_path_buf(),
+    ));
+    let mut context = Context::builder()
+        .module_loader(loader.clone())
+        .build()
+        .map_err(|e| InitError::Thread(e.to_string()))?;
+    let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
+    context.insert_data(VuData {
+        state: state.clone(),
+        yielder: Cell::new(std::ptr::null()),
+    });
+    context.insert_data(LoaderData(loader.clone()));
+    globals::install(&mut context, &config, id)
+        .map_err(|e| InitError::Script(ScriptError::from_js(e, &mut context)))?;
+
+    let path = config.script_path.clone();
+    let src = config
+        .sources
+        .read(&path)
+        .map_err(|e| InitError::MissingFile {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    let exports = if is_esm(&src) {
+        load_esm(&loader, &path, &mut context)?
+    } else {
+        load_cjs(&path, &src, &mut context)?
+    };
+    let info = read_info(&exports, &mut context);
+    state.borrow_mut().flush();
+    Ok(InitializedVu {
+        context,
+        exports,
+        state,
+        info,
+    })
+}
+
+fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObject, InitError> {
+    let module = loader
+        .load_file(path, ctx)
+        .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
+    let promise = module.load_link_evaluate(ctx);
+    let _ = ctx.run_jobs();
+    match promise.state() {
+        PromiseState::Fulfilled(_) => Ok(module.namespace(ctx)),
+        PromiseState::Rejected(err) => Err(InitError::Script(ScriptError::from_value(&err, ctx))),
+        PromiseState::Pending => Err(InitError::Script(ScriptError {
+            text: "the script's top-level await never settled".to_string(),
+        })),
+    }
+}
+
+/// Runs a CommonJS script in a function wrapper and returns its `module.exports`.
+pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsObject, InitError> {
+    crate::source::check_nesting(path, src)
+        .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
+    let mut wrapped = Vec::with_capacity(src.len() + 64);
+    wrapped.extend_from_slice(b"(function (module, exports) {");
+    wrapped.extend_from_slice(src);
+    wrapped.extend_from_slice(b"\n})");
+    let script = Script::parse(Source::from_bytes(&wrapped[..]).with_path(path), None, ctx)
+        .map_err(|e| InitError::Script(ScriptError::syntax(path, e, ctx)))?;
+    let func = script
+        .evaluate(ctx)
+        .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
+    let exports = JsObject::with_object_proto(ctx.intrinsics());
+    let module = JsObject::with_object_proto(ctx.intrinsics());
+    let err = |e, ctx: &mut Context| InitError::Script(ScriptError::from_js(e, ctx));
+    module
+        .set(js_string!("exports"), exports.clone(), true, ctx)
+        .map_err(|e| err(e, ctx))?;
+    let Some(callable) = func.as_callable() else {
+        return Err(InitError::Thread("CommonJS wrapper is not callable".into()));
+    };
+    callable
+        .call(
+            &JsValue::undefined(),
+            &[module.clone().into(), exports.into()],
+            ctx,
+        )
+        .map_err(|e| err(e, ctx))?;
+    let _ = ctx.run_jobs();
+    let out = module
+        .get(js_string!("exports"), ctx)
+        .map_err(|e| err(e, ctx))?;
+    Ok(out
+        .as_object()
+        .unwrap_or_else(|| JsObject::with_object_proto(ctx.intrinsics())))
+}
+
+/// Whether a source uses ES module syntax (an `import`/`export` statement at a line start).
+pub fn is_esm(src: &[u8]) -> bool {
+    String::from_utf8_lossy(src).lines().any(|l| {
+        let l = l.trim_start();
+        ["import ", "import{", "import\"", "import'", "export ", "export{"]
+            .iter()
+            .any(|p| l.starts_with(p))
+    })
+}
+
+fn read_info(exports: &JsObject, ctx: &mut Context) -> VuInfo {
+    let mut info = VuInfo::default();
+    if let Ok(opts) = exports.get(js_string!("options"), ctx) {
+        if opts.is_object() {
+            info.options = opts.to_json(ctx).ok().flatten();
+        }
+    }
+    if let Ok(keys) = exports.own_property_keys(ctx) {
+        for key in keys {
+            if let boa_engine::property::PropertyKey::String(name) = &key {
+                let is_fn = exports
+                    .get(key.clone(), ctx)
+                    .map(|v| v.is_callable())
+                    .unwrap_or(false);
+                if is_fn {
+                    info.functions.push(name.to_std_string_escaped());
+                }
+            }
+        }
+    }
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_module_syntax() {
+        assert!(is_esm(b"import http from 'k6/http';\n"));
+        assert!(is_esm(b"  export default function () {}"));
+        assert!(!is_esm(
+            b"var http = require('k6/http');\nmodule.exports.default = function () {};"
+        ));
+        assert!(!is_esm(b"const x = 'export '; import('x')"));
+    }
+}

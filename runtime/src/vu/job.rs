@@ -1,0 +1,53 @@
+//! The work a host asks of a VU and what comes back.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::error::ScriptError;
+
+/// One unit of work for a VU.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// One iteration of a scenario's exec function.
+    Iteration(IterationJob),
+    /// `setup()` (no data) or `teardown(data)`: the return value comes back as JSON.
+    Lifecycle {
+        func: &'static str,
+        data: Option<Arc<str>>,
+    },
+    /// `handleSummary(data)`: the returned map comes back as files.
+    HandleSummary { data: String },
+}
+
+/// What an iteration needs to know about where it runs.
+#[derive(Debug, Clone)]
+pub struct IterationJob {
+    /// Exported function to call (`default` unless the scenario's `exec` says otherwise).
+    pub exec: Arc<str>,
+    pub scenario: Arc<str>,
+    /// `setup()`'s return value as JSON, deep-copied into each call.
+    pub data: Option<Arc<str>>,
+    /// Tags added by the scenario (its `tags` plus `scenario=<name>`).
+    pub tags: Arc<BTreeMap<String, String>>,
+    /// Scenario `env` overrides of `__ENV`.
+    pub env: Option<Arc<BTreeMap<String, String>>>,
+}
+
+/// The value a job produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobValue {
+    None,
+    Json(serde_json::Value),
+    /// `handleSummary`'s map: destination (`stdout`, `stderr`, a path) -> bytes.
+    Files(Vec<(String, Vec<u8>)>),
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobOutcome {
+    Ok(JobValue),
+    /// The script threw; for iterations the error was already logged by the VU.
+    Error(ScriptError),
+    /// Stopped from outside (graceful stop ran out, Ctrl-C, abort).
+    Interrupted,
+}

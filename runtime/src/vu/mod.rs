@@ -1,0 +1,141 @@
+//! VU execution: a VU is a Boa context plus a coroutine, living on one worker thread.
+//!
+//! Design (measured, see `runtime/README.md`): K worker OS threads, each with a large stack,
+//! a current-thread tokio runtime and a `LocalSet`. Each VU is a local task owning its
+//! context and a corosensei coroutine; natives that wait (`http.get`, `sleep`) suspend the
+//! coroutine while the task awaits the I/O, so other VUs on the thread keep running. VUs
+//! never move between threads (Boa contexts are not `Send`); the host talks to them through
+//! [`VuHandle`]s.
+
+pub mod call;
+pub mod coro;
+pub mod init;
+pub mod job;
+pub mod pool;
+pub mod state;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use boa_engine::{Context, JsObject};
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use self::coro::{CoInput, CoYield};
+use self::job::{Job, JobOutcome};
+use self::state::{VuData, VuState};
+
+pub use self::init::VuInfo;
+pub use self::pool::VuPool;
+
+/// A job plus how to stop it and where to answer.
+struct Request {
+    job: Job,
+    stop: watch::Receiver<bool>,
+    reply: oneshot::Sender<JobOutcome>,
+}
+
+/// The host's handle to a VU on some worker thread. Cheap to clone, `Send`.
+#[derive(Debug, Clone)]
+pub struct VuHandle {
+    /// `__VU`.
+    pub id: u64,
+    tx: mpsc::UnboundedSender<Request>,
+}
+
+impl VuHandle {
+    /// Runs `job` on the VU; setting `stop` to true interrupts it at its next wait.
+    pub async fn run(&self, job: Job, stop: watch::Receiver<bool>) -> JobOutcome {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Request { job, stop, reply }).is_err() {
+            return JobOutcome::Interrupted;
+        }
+        rx.await.unwrap_or(JobOutcome::Interrupted)
+    }
+}
+
+type VuCoroutine = Coroutine<CoInput, CoYield, (), DefaultStack>;
+
+/// Moves an initialised context into a coroutine and serves jobs until the handle is dropped.
+async fn serve(
+    vu: init::InitializedVu,
+    stack_size: usize,
+    mut rx: mpsc::UnboundedReceiver<Request>,
+) {
+    let stack = match DefaultStack::new(stack_size) {
+        Ok(s) => s,
+        Err(e) => {
+            crate::log::Logger::error(&format!("could not allocate a VU stack: {e}"), &[]);
+            return;
+        }
+    };
+    let init::InitializedVu {
+        context,
+        exports,
+        state,
+        ..
+    } = vu;
+    let mut coroutine: VuCoroutine =
+        Coroutine::with_stack(stack, move |yielder, first: CoInput| {
+            body(yielder, first, context, exports, state)
+        });
+    while let Some(req) = rx.recv().await {
+        let outcome = drive(&mut coroutine, req.job, req.stop).await;
+        let _ = req.reply.send(outcome);
+    }
+    if coroutine.started() && !coroutine.done() {
+        let _ = coroutine.resume(CoInput::Shutdown);
+    }
+}
+
+/// The coroutine's body: runs jobs until told to shut down.
+fn body(
+    yielder: &coro::Yielder,
+    first: CoInput,
+    mut context: Context,
+    exports: JsObject,
+    state: Rc<RefCell<VuState>>,
+) {
+    if let Some(d) = context.get_data::<VuData>() {
+        d.yielder.set(yielder as *const _);
+    }
+    let mut input = first;
+    loop {
+        let job = match input {
+            CoInput::Job(job) => job,
+            CoInput::Shutdown => break,
+            CoInput::Resume(_) => {
+                input = yielder.suspend(CoYield::Done(JobOutcome::Interrupted));
+                continue;
+            }
+        };
+        let outcome = call::run_job(&mut context, &exports, &state, job);
+        input = yielder.suspend(CoYield::Done(outcome));
+    }
+    if let Some(d) = context.get_data::<VuData>() {
+        d.yielder.set(std::ptr::null());
+    }
+}
+
+/// Resumes the coroutine with `job` and awaits every op it yields until the job is done.
+async fn drive(co: &mut VuCoroutine, job: Job, mut stop: watch::Receiver<bool>) -> JobOutcome {
+    let mut step = co.resume(CoInput::Job(job));
+    loop {
+        match step {
+            CoroutineResult::Yield(CoYield::Done(outcome)) => return outcome,
+            CoroutineResult::Return(()) => return JobOutcome::Interrupted,
+            CoroutineResult::Yield(CoYield::Op(op)) => {
+                let out = if *stop.borrow() {
+                    None
+                } else {
+                    tokio::select! {
+                        out = op => Some(out),
+                        _ = stop.wait_for(|s| *s) => None,
+                    }
+                };
+                step = co.resume(CoInput::Resume(out));
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Per-VU mutable state reachable from native functions: identity, phase, iteration, group,
+//! tags, buffered samples and the HTTP client. Stored in the Boa context's host data.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use boa_engine::{Context, JsNativeError, JsResult};
+
+use crate::config::TestConfig;
+use crate::metrics::{MetricId, Sample, TagSet};
+use crate::modules::http::client::VuHttp;
+
+/// Where a VU is in k6's lifecycle; several APIs are only allowed in one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Init,
+    Run,
+}
+
+/// State of one VU.
+pub struct VuState {
+    /// `__VU` (0 for the options/setup/teardown/summary VUs).
+    pub id: u64,
+    pub config: Arc<TestConfig>,
+    pub phase: Phase,
+    /// `__ITER` of the running iteration.
+    pub iteration: i64,
+    /// Current group path: `""` at the root, `::a::b` when nested.
+    pub group: String,
+    /// Tags every sample of the current call carries (run tags + scenario tags).
+    pub base_tags: Arc<BTreeMap<String, String>>,
+    /// `scenario` name of the current call.
+    pub scenario: Arc<str>,
+    buffer: Vec<Sample>,
+    /// Bytes written/read by this call, emitted as `data_sent`/`data_received` at its end.
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub http: VuHttp,
+    /// Set when the host interrupted the running call.
+    pub interrupted: bool,
+    /// Seeded by `randomSeed()`.
+    pub rng: Option<rand::rngs::SmallRng>,
+}
+
+impl VuState {
+    pub fn new(id: u64, config: Arc<TestConfig>) -> Self {
+        let http = VuHttp::new(&config);
+        VuState {
+            id,
+            base_tags: Arc::new(config.run_tags.clone()),
+            config,
+            phase: Phase::Init,
+            iteration: 0,
+            group: String::new(),
+            scenario: Arc::from("default"),
+            buffer: Vec::with_capacity(64),
+            bytes_sent: 0,
+            bytes_received: 0,
+            http,
+            interrupted: false,
+            rng: None,
+        }
+    }
+
+    /// Base tags plus `group` (when enabled) — the tag set of most samples.
+    pub fn tags(&self) -> BTreeMap<String, String> {
+        let mut tags = (*self.base_tags).clone();
+        if self.config.system_tags.has("group") {
+            tags.insert("group".to_string(), self.group.clone());
+        }
+        tags
+    }
+
+    pub fn emit(&mut self, metric: MetricId, value: f64, tags: &TagSet) {
+        self.emit_at(metric, SystemTime::now(), value, tags);
+    }
+
+    pub fn emit_at(&mut self, metric: MetricId, time: SystemTime, value: f64, tags: &TagSet) {
+        self.buffer.push(Sample {
+            metric,
+            time,
+            value,
+            tags: tags.clone(),
+        });
+    }
+
+    /// Sends buffered samples to the host; called before every suspension and at call end.
+    pub fn flush(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        let batch = std::mem::replace(&mut self.buffer, Vec::with_capacity(64));
+        // The receiver only goes away at shutdown, when nobody needs samples anymore.
+        let _ = self.config.samples.send(batch);
+    }
+
+    /// Fails unless called from VU (non-init) code, with k6's message for `what`.
+    pub fn require_run_phase(&self, message: &str) -> JsResult<()> {
+        if self.phase == Phase::Init {
+            return Err(JsNativeError::error().with_message(message.to_string()).into());
+        }
+        Ok(())
+    }
+}
+
+/// Host data of a VU's context: its state and, while a call runs, the coroutine yielder.
+pub struct VuData {
+    pub state: Rc<RefCell<VuState>>,
+    pub(crate) yielder: Cell<*const crate::vu::coro::Yielder>,
+}
+
+/// The VU state of `context`; every native module function starts here.
+pub fn vu_state(context: &Context) -> JsResult<Rc<RefCell<VuState>>> {
+    context
+        .get_data::<VuData>()
+        .map(|d| d.state.clone())
+        .ok_or_else(|| {
+            JsNativeError::error()
+                .with_message("k6 modules are only available inside a VU")
+                .into()
+        })
+}
