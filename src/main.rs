@@ -1,1 +1,102 @@
-fn main() {}
+//! `rk6`: a k6-compatible load tester. This is the CLI edge: it parses arguments, starts the
+//! runtime and maps results to k6's exit codes. The work happens in `run`, `executor`,
+//! `metrics`, `summary` and the `rk6-runtime` crate.
+
+mod cli;
+mod demo;
+mod executor;
+mod exit;
+mod inspect;
+mod metrics;
+mod options;
+mod run;
+mod summary;
+mod target;
+
+use clap::Parser;
+use rk6_runtime::log::Logger;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitCode;
+
+/// `rk6 v0.1.0 (k6 v1.1.0 compatible, rust, linux/x86_64)`.
+pub fn version_string() -> String {
+    format!(
+        "v{} (k6 v{} compatible, {}/{})",
+        env!("CARGO_PKG_VERSION"),
+        rk6_runtime::K6_VERSION,
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => ExitCode::Other.code(),
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    Logger::set_verbose(cli.verbose);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("rk6-io")
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            Logger::error(&format!("could not start the I/O runtime: {e}"), &[]);
+            std::process::exit(ExitCode::Other.code());
+        }
+    };
+    let code = rt.block_on(dispatch(cli));
+    // VU threads may still hold contexts; exiting directly skips tearing down thousands of them.
+    std::process::exit(code.code());
+}
+
+async fn dispatch(cli: Cli) -> ExitCode {
+    let (quiet, no_color) = (cli.quiet, cli.no_color);
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Version => {
+            println!("rk6 {}", version_string());
+            Ok(ExitCode::Success)
+        }
+        Command::Inspect { ref script } => inspect::inspect(script).await,
+        Command::Target { ref listen } => target_forever(listen).await,
+        Command::Demo { ref script } => demo::demo(script.clone(), quiet, no_color).await,
+        Command::Run(flags) => match flags.into_args(quiet, no_color) {
+            Err(e) => {
+                Logger::error(&e.to_string(), &[]);
+                return ExitCode::InvalidConfig;
+            }
+            Ok(args) => match run::run(args).await {
+                Ok(code) => Ok(code),
+                Err(e) => {
+                    let hint: &[(&str, &str)] = match e.exit_code() {
+                        ExitCode::ScriptException => &[("hint", "script exception")],
+                        _ => &[],
+                    };
+                    Logger::error(&e.to_string(), hint);
+                    return e.exit_code();
+                }
+            },
+        },
+    };
+    result.unwrap_or_else(|e| {
+        Logger::error(&format!("{e:#}"), &[]);
+        ExitCode::Other
+    })
+}
+
+async fn target_forever(listen: &str) -> anyhow::Result<ExitCode> {
+    let addr = target::spawn(listen).await?;
+    eprintln!("rk6 target listening on http://{addr} (WebSocket echo at ws://{addr}/ws/echo); Ctrl-C to stop");
+    tokio::signal::ctrl_c().await?;
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,180 @@
+//! Command-line interface with k6's command and flag names (`run`, `inspect`, `version`),
+//! plus rk6's own `target` (the built-in test server) and `demo`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::options::{parse_stage, ConfigError, DurationOpt, Options};
+use crate::run::RunArgs;
+
+#[derive(Debug, Parser)]
+#[command(name = "rk6", about = "A k6-compatible load tester: runs k6 scripts unmodified", version)]
+pub struct Cli {
+    /// Disable colored output.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Disable the progress updates and the banner.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Enable verbose logging (shows console.debug).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a test.
+    Run(RunFlags),
+    /// Print the script's options as JSON.
+    Inspect {
+        script: PathBuf,
+    },
+    /// Show the version.
+    Version,
+    /// Serve the built-in httpbin-compatible target (HTTP + WebSocket echo).
+    Target {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Start the built-in target on a free loopback port and run the quickstart example against it.
+    Demo {
+        /// Script to run instead of examples/quickstart.js (BASE_URL is set for it).
+        script: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunFlags {
+    /// Number of virtual users.
+    #[arg(short = 'u', long)]
+    pub vus: Option<u64>,
+    /// Test duration limit.
+    #[arg(short = 'd', long)]
+    pub duration: Option<String>,
+    /// Script total iteration limit (among all VUs).
+    #[arg(short = 'i', long)]
+    pub iterations: Option<u64>,
+    /// Add a stage, as `[duration]:[target]` (repeatable, or comma separated).
+    #[arg(short = 's', long = "stage", value_delimiter = ',')]
+    pub stages: Vec<String>,
+    /// Add/override environment variable with VAR=value.
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// Pass the real system environment variables to the runtime.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub include_system_env_vars: bool,
+    /// Don't show the summary at the end of the test.
+    #[arg(long)]
+    pub no_summary: bool,
+    /// Don't run thresholds.
+    #[arg(long)]
+    pub no_thresholds: bool,
+    /// Output the end-of-test summary report to a JSON file.
+    #[arg(long)]
+    pub summary_export: Option<PathBuf>,
+    /// Define stats for trend metrics, e.g. 'avg,p(95)'.
+    #[arg(long)]
+    pub summary_trend_stats: Option<String>,
+    /// Time unit for trend stats: s, ms or us.
+    #[arg(long)]
+    pub summary_time_unit: Option<String>,
+    /// Don't run setup().
+    #[arg(long)]
+    pub no_setup: bool,
+    /// Don't run teardown().
+    #[arg(long)]
+    pub no_teardown: bool,
+    /// Follow at most n redirects.
+    #[arg(long)]
+    pub max_redirects: Option<u32>,
+    /// User agent for http requests.
+    #[arg(long)]
+    pub user_agent: Option<String>,
+    /// Throw warnings (like failed http requests) as errors.
+    #[arg(short = 'w', long)]
+    pub throw: bool,
+    /// Disable keep-alive connections.
+    #[arg(long)]
+    pub no_connection_reuse: bool,
+    /// Read but don't process or save HTTP response bodies.
+    #[arg(long)]
+    pub discard_response_bodies: bool,
+    /// Skip verification of TLS certificates.
+    #[arg(long)]
+    pub insecure_skip_tls_verify: bool,
+    /// Add a tag to be applied to all samples, as `[name]=[value]`.
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Only include these system tags in metrics.
+    #[arg(long, value_delimiter = ',')]
+    pub system_tags: Option<Vec<String>>,
+    /// The script to run.
+    pub script: PathBuf,
+}
+
+fn key_value(s: &str, what: &str) -> Result<(String, String), ConfigError> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(ConfigError::Invalid(format!("invalid {what} '{s}', expected NAME=value"))),
+    }
+}
+
+impl RunFlags {
+    /// The CLI tier of options plus the run settings.
+    pub fn into_args(self, quiet: bool, no_color: bool) -> Result<RunArgs, ConfigError> {
+        let mut o = Options {
+            vus: self.vus,
+            duration: self.duration.map(DurationOpt::Text),
+            iterations: self.iterations,
+            ..Options::default()
+        };
+        if !self.stages.is_empty() {
+            o.stages = Some(self.stages.iter().map(|s| parse_stage(s)).collect::<Result<_, _>>()?);
+        }
+        o.no_setup = self.no_setup.then_some(true);
+        o.no_teardown = self.no_teardown.then_some(true);
+        o.max_redirects = self.max_redirects;
+        o.user_agent = self.user_agent;
+        o.throw = self.throw.then_some(true);
+        o.no_connection_reuse = self.no_connection_reuse.then_some(true);
+        o.discard_response_bodies = self.discard_response_bodies.then_some(true);
+        o.insecure_skip_tls_verify = self.insecure_skip_tls_verify.then_some(true);
+        o.summary_time_unit = self.summary_time_unit;
+        o.summary_trend_stats = self
+            .summary_trend_stats
+            .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+        o.system_tags = self.system_tags;
+        if !self.tags.is_empty() {
+            let mut map = std::collections::BTreeMap::new();
+            for t in &self.tags {
+                let (k, v) = key_value(t, "tag")?;
+                map.insert(k, v);
+            }
+            o.tags = Some(map);
+        }
+        let mut env = Vec::new();
+        for e in &self.env {
+            let (k, v) = key_value(e, "environment variable")?;
+            let valid = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(ConfigError::Invalid(format!("invalid environment variable name '{k}'")));
+            }
+            env.push((k, v));
+        }
+        Ok(RunArgs {
+            script: self.script,
+            cli: o,
+            env,
+            include_system_env: self.include_system_env_vars,
+            quiet,
+            no_color: no_color || std::env::var_os("NO_COLOR").is_some(),
+            no_summary: self.no_summary,
+            no_thresholds: self.no_thresholds,
+            summary_export: self.summary_export,
+        })
+    }
+}

@@ -1,0 +1,33 @@
+//! `constant-vus`: a fixed number of VUs looping for a duration.
+
+use std::time::{Duration, Instant};
+
+use super::{for_each_vu, RunCtx};
+
+#[derive(Debug, Clone)]
+pub struct ConstantVus {
+    pub vus: u64,
+    pub duration: Duration,
+}
+
+impl ConstantVus {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.vus == 0 {
+            return Err("the number of VUs must be more than 0".into());
+        }
+        if self.duration < Duration::from_secs(1) {
+            return Err("the duration must be at least 1s".into());
+        }
+        Ok(())
+    }
+
+    pub async fn run(&self, ctx: &RunCtx) {
+        let deadline = Instant::now() + self.duration;
+        for_each_vu(ctx, self.vus as usize, |_, vu| async move {
+            while ctx.may_start(deadline) {
+                ctx.iterate(vu).await;
+            }
+        })
+        .await;
+    }
+}

@@ -1,0 +1,239 @@
+//! Executors: how a scenario schedules iterations on its VUs. One file per executor, like
+//! k6's `lib/executor`. This module holds what they share: the scenario description, the
+//! run context (VUs, stop signals, progress counters) and the one-iteration step.
+
+pub mod constant_vus;
+pub mod per_vu_iterations;
+pub mod ramping_vus;
+pub mod shared_iterations;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rk6_runtime::duration::format as fmt_dur;
+use rk6_runtime::{IterationJob, Job, JobOutcome, VuHandle};
+use tokio::sync::watch;
+
+/// One scenario: an executor plus k6's common scenario fields.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub exec: String,
+    pub start_time: Duration,
+    pub graceful_stop: Duration,
+    pub env: BTreeMap<String, String>,
+    pub tags: BTreeMap<String, String>,
+    pub executor: Executor,
+}
+
+/// The executors rk6 runs.
+#[derive(Debug, Clone)]
+pub enum Executor {
+    SharedIterations(shared_iterations::SharedIterations),
+    PerVuIterations(per_vu_iterations::PerVuIterations),
+    ConstantVus(constant_vus::ConstantVus),
+    RampingVus(ramping_vus::RampingVus),
+}
+
+impl Executor {
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Executor::SharedIterations(e) => e.validate(),
+            Executor::PerVuIterations(e) => e.validate(),
+            Executor::ConstantVus(e) => e.validate(),
+            Executor::RampingVus(e) => e.validate(),
+        }
+    }
+
+    pub fn max_vus(&self) -> u64 {
+        match self {
+            Executor::SharedIterations(e) => e.vus,
+            Executor::PerVuIterations(e) => e.vus,
+            Executor::ConstantVus(e) => e.vus,
+            Executor::RampingVus(e) => e.max_vus(),
+        }
+    }
+
+    /// Planned duration, without graceful stop.
+    pub fn duration(&self) -> Duration {
+        match self {
+            Executor::SharedIterations(e) => e.max_duration,
+            Executor::PerVuIterations(e) => e.max_duration,
+            Executor::ConstantVus(e) => e.duration,
+            Executor::RampingVus(e) => e.total_duration(),
+        }
+    }
+
+    /// k6's executor type name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Executor::SharedIterations(_) => "shared-iterations",
+            Executor::PerVuIterations(_) => "per-vu-iterations",
+            Executor::ConstantVus(_) => "constant-vus",
+            Executor::RampingVus(_) => "ramping-vus",
+        }
+    }
+
+    async fn run(&self, ctx: &RunCtx) {
+        match self {
+            Executor::SharedIterations(e) => e.run(ctx).await,
+            Executor::PerVuIterations(e) => e.run(ctx).await,
+            Executor::ConstantVus(e) => e.run(ctx).await,
+            Executor::RampingVus(e) => e.run(ctx).await,
+        }
+    }
+}
+
+impl Scenario {
+    /// The `default` scenario derived from shortcut options.
+    pub fn shortcut(executor: Executor) -> Self {
+        Scenario {
+            name: "default".into(),
+            exec: "default".into(),
+            start_time: Duration::ZERO,
+            graceful_stop: Duration::from_secs(30),
+            env: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            executor,
+        }
+    }
+
+    /// Longest this scenario can take from test start, graceful stop included.
+    pub fn max_duration(&self) -> Duration {
+        let extra = match &self.executor {
+            Executor::RampingVus(r) => r.graceful_ramp_down.max(self.graceful_stop),
+            _ => self.graceful_stop,
+        };
+        self.start_time + self.executor.duration() + extra
+    }
+
+    /// The header line k6 prints for the scenario.
+    pub fn description(&self) -> String {
+        let (head, mut facts) = match &self.executor {
+            Executor::SharedIterations(e) => (
+                format!("{} iterations shared among {} VUs", e.iterations, e.vus),
+                vec![format!("maxDuration: {}", fmt_dur(e.max_duration))],
+            ),
+            Executor::PerVuIterations(e) => (
+                format!("{} iterations for each of {} VUs", e.iterations, e.vus),
+                vec![format!("maxDuration: {}", fmt_dur(e.max_duration))],
+            ),
+            Executor::ConstantVus(e) => (
+                format!("{} looping VUs for {}", e.vus, fmt_dur(e.duration)),
+                vec![],
+            ),
+            Executor::RampingVus(e) => (
+                format!(
+                    "Up to {} looping VUs for {} over {} stages",
+                    e.max_vus(),
+                    fmt_dur(e.total_duration()),
+                    e.stages.len()
+                ),
+                vec![format!("gracefulRampDown: {}", fmt_dur(e.graceful_ramp_down))],
+            ),
+        };
+        if self.exec != "default" {
+            facts.push(format!("exec: {}", self.exec));
+        }
+        if !self.start_time.is_zero() {
+            facts.push(format!("startTime: {}", fmt_dur(self.start_time)));
+        }
+        if !self.graceful_stop.is_zero() {
+            facts.push(format!("gracefulStop: {}", fmt_dur(self.graceful_stop)));
+        }
+        if facts.is_empty() {
+            head
+        } else {
+            format!("{head} ({})", facts.join(", "))
+        }
+    }
+}
+
+/// Live counters of a scenario, read by the progress printer and the `vus` gauge.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub complete: AtomicU64,
+    pub interrupted: AtomicU64,
+    /// VUs currently running an iteration loop.
+    pub active: AtomicU64,
+    pub done: AtomicBool,
+}
+
+/// What an executor works with.
+pub struct RunCtx {
+    pub vus: Vec<VuHandle>,
+    pub job: IterationJob,
+    pub progress: Arc<Progress>,
+    /// True once the whole test is stopping (abort, Ctrl-C): start no new iterations.
+    pub stop: watch::Receiver<bool>,
+    /// True once in-flight iterations must be interrupted.
+    pub interrupt: watch::Receiver<bool>,
+    pub started: Instant,
+}
+
+impl RunCtx {
+    /// Whether new iterations may start before `deadline`.
+    pub fn may_start(&self, deadline: Instant) -> bool {
+        !*self.stop.borrow() && !*self.interrupt.borrow() && Instant::now() < deadline
+    }
+
+    /// Runs one iteration on `vu` and counts it.
+    pub async fn iterate(&self, vu: &VuHandle) -> JobOutcome {
+        let out = vu
+            .run(Job::Iteration(self.job.clone()), self.interrupt.clone())
+            .await;
+        match out {
+            JobOutcome::Interrupted => self.progress.interrupted.fetch_add(1, Ordering::Relaxed),
+            _ => self.progress.complete.fetch_add(1, Ordering::Relaxed),
+        };
+        out
+    }
+}
+
+/// Runs a scenario: waits for its start time, runs the executor, and interrupts iterations
+/// still running `gracefulStop` after the executor's planned end.
+pub async fn run_scenario(
+    scenario: &Scenario,
+    ctx: RunCtx,
+    interrupt_tx: watch::Sender<bool>,
+) {
+    let mut stop = ctx.stop.clone();
+    tokio::select! {
+        _ = tokio::time::sleep(scenario.start_time) => {}
+        _ = stop.wait_for(|s| *s) => { ctx.progress.done.store(true, Ordering::Relaxed); return; }
+    }
+    let hard_deadline = Instant::now() + scenario.executor.duration() + scenario.graceful_stop;
+    let timer = {
+        let tx = interrupt_tx.clone();
+        let mut stop = ctx.stop.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep_until(hard_deadline.into()) => {}
+                _ = stop.wait_for(|s| *s) => {}
+            }
+            let _ = tx.send(true);
+        })
+    };
+    scenario.executor.run(&ctx).await;
+    timer.abort();
+    ctx.progress.done.store(true, Ordering::Relaxed);
+}
+
+/// Runs `body(i, vu)` for every VU concurrently and waits for all.
+pub(crate) async fn for_each_vu<'a, F, Fut>(ctx: &'a RunCtx, count: usize, body: F)
+where
+    F: Fn(usize, &'a VuHandle) -> Fut,
+    Fut: std::future::Future<Output = ()> + 'a,
+{
+    let futs = ctx.vus.iter().take(count).enumerate().map(|(i, vu)| {
+        let fut = body(i, vu);
+        async move {
+            ctx.progress.active.fetch_add(1, Ordering::Relaxed);
+            fut.await;
+            ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
+        }
+    });
+    futures_util::future::join_all(futs).await;
+}

@@ -1,0 +1,40 @@
+//! `per-vu-iterations`: each VU runs the same number of iterations.
+
+use std::time::{Duration, Instant};
+
+use super::{for_each_vu, RunCtx};
+
+#[derive(Debug, Clone)]
+pub struct PerVuIterations {
+    pub vus: u64,
+    pub iterations: u64,
+    pub max_duration: Duration,
+}
+
+impl PerVuIterations {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.vus == 0 {
+            return Err("the number of VUs must be more than 0".into());
+        }
+        if self.iterations == 0 {
+            return Err("the number of iterations must be more than 0".into());
+        }
+        if self.max_duration < Duration::from_secs(1) {
+            return Err("the maxDuration must be at least 1s".into());
+        }
+        Ok(())
+    }
+
+    pub async fn run(&self, ctx: &RunCtx) {
+        let deadline = Instant::now() + self.max_duration;
+        for_each_vu(ctx, self.vus as usize, |_, vu| async move {
+            for _ in 0..self.iterations {
+                if !ctx.may_start(deadline) {
+                    break;
+                }
+                ctx.iterate(vu).await;
+            }
+        })
+        .await;
+    }
+}

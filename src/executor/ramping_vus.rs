@@ -1,0 +1,106 @@
+//! `ramping-vus`: the number of looping VUs follows linear stages from `startVUs`.
+//!
+//! VU `i` loops while the planned VU count is above `i`; when the count drops it finishes
+//! its current iteration and idles (gracefulRampDown), and resumes if the count rises again.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use super::RunCtx;
+
+#[derive(Debug, Clone)]
+pub struct RampingVus {
+    pub start_vus: u64,
+    pub stages: Vec<(Duration, u64)>,
+    pub graceful_ramp_down: Duration,
+}
+
+impl RampingVus {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.stages.is_empty() {
+            return Err("at least one stage has to be specified".into());
+        }
+        if self.max_vus() == 0 {
+            return Err("either startVUs or one of the stages' target values must be greater than 0".into());
+        }
+        Ok(())
+    }
+
+    pub fn max_vus(&self) -> u64 {
+        self.stages.iter().map(|s| s.1).fold(self.start_vus, u64::max)
+    }
+
+    pub fn total_duration(&self) -> Duration {
+        self.stages.iter().map(|s| s.0).sum()
+    }
+
+    /// Planned VUs `t` into the scenario.
+    pub fn vus_at(&self, t: Duration) -> u64 {
+        let mut from = self.start_vus;
+        let mut offset = Duration::ZERO;
+        for (d, target) in &self.stages {
+            if t < offset + *d {
+                let frac = (t - offset).as_secs_f64() / d.as_secs_f64().max(f64::MIN_POSITIVE);
+                let v = from as f64 + (*target as f64 - from as f64) * frac;
+                // Ramping up adds a VU only once it is fully due; ramping down keeps it until gone.
+                return if *target >= from { v.floor() as u64 } else { v.ceil() as u64 };
+            }
+            offset += *d;
+            from = *target;
+        }
+        from
+    }
+
+    pub async fn run(&self, ctx: &RunCtx) {
+        let start = Instant::now();
+        let end = start + self.total_duration();
+        let (planned_tx, planned_rx) = tokio::sync::watch::channel(self.vus_at(Duration::ZERO));
+        let controller = async {
+            while Instant::now() < end && !*ctx.stop.borrow() {
+                let _ = planned_tx.send(self.vus_at(start.elapsed()));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = planned_tx.send(0);
+        };
+        let loops = ctx.vus.iter().take(self.max_vus() as usize).enumerate().map(|(i, vu)| {
+            let mut planned = planned_rx.clone();
+            async move {
+                loop {
+                    if planned.wait_for(|n| *n > i as u64 || Instant::now() >= end).await.is_err() {
+                        return;
+                    }
+                    if !ctx.may_start(end) {
+                        return;
+                    }
+                    ctx.progress.active.fetch_add(1, Ordering::Relaxed);
+                    while ctx.may_start(end) && *planned.borrow() > i as u64 {
+                        ctx.iterate(vu).await;
+                    }
+                    ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
+                }
+            }
+        });
+        tokio::join!(controller, futures_util::future::join_all(loops));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn planned_vus_follow_stages() {
+        let r = RampingVus {
+            start_vus: 0,
+            stages: vec![(Duration::from_secs(10), 10), (Duration::from_secs(10), 0)],
+            graceful_ramp_down: Duration::from_secs(30),
+        };
+        assert_eq!(r.vus_at(Duration::ZERO), 0);
+        assert_eq!(r.vus_at(Duration::from_secs(5)), 5);
+        assert_eq!(r.vus_at(Duration::from_millis(9999)), 9);
+        assert_eq!(r.vus_at(Duration::from_secs(15)), 5);
+        assert_eq!(r.vus_at(Duration::from_secs(25)), 0);
+        assert_eq!(r.max_vus(), 10);
+        assert_eq!(r.total_duration(), Duration::from_secs(20));
+    }
+}

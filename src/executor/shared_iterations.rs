@@ -1,0 +1,48 @@
+//! `shared-iterations`: a fixed number of iterations shared by a pool of VUs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{for_each_vu, RunCtx};
+
+#[derive(Debug, Clone)]
+pub struct SharedIterations {
+    pub vus: u64,
+    pub iterations: u64,
+    pub max_duration: Duration,
+}
+
+impl SharedIterations {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.vus == 0 {
+            return Err("the number of VUs must be more than 0".into());
+        }
+        if self.iterations < self.vus {
+            return Err(format!(
+                "the number of iterations ({}) can't be less than the number of VUs ({})",
+                self.iterations, self.vus
+            ));
+        }
+        if self.max_duration < Duration::from_secs(1) {
+            return Err("the maxDuration must be at least 1s".into());
+        }
+        Ok(())
+    }
+
+    pub async fn run(&self, ctx: &RunCtx) {
+        let deadline = Instant::now() + self.max_duration;
+        let taken = AtomicU64::new(0);
+        for_each_vu(ctx, self.vus as usize, |_, vu| {
+            let taken = &taken;
+            async move {
+                while ctx.may_start(deadline) {
+                    if taken.fetch_add(1, Ordering::Relaxed) >= self.iterations {
+                        break;
+                    }
+                    ctx.iterate(vu).await;
+                }
+            }
+        })
+        .await;
+    }
+}

@@ -1,0 +1,21 @@
+//! k6's process exit codes.
+
+/// Exit codes as k6 v1.1 defines them (`errext/exitcodes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    ThresholdsFailed = 99,
+    SetupTimeout = 100,
+    TeardownTimeout = 101,
+    InvalidConfig = 104,
+    ExternalAbort = 105,
+    ScriptException = 107,
+    ScriptAborted = 108,
+    Other = 255,
+}
+
+impl ExitCode {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}

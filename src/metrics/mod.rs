@@ -1,0 +1,393 @@
+//! The metrics engine: the one consumer of the VUs' sample channel. It aggregates samples
+//! into sinks (metrics, tagged submetrics, checks per group), evaluates thresholds every 2 s
+//! to drive `abortOnFail`, and hands its final state to the summary. Nothing here calls back
+//! into VUs or the scheduler; an abort is only signalled through a watch channel.
+
+pub mod sink;
+pub mod threshold;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rk6_runtime::metrics::{builtin, MetricDef, Registry, Sample};
+
+use self::sink::Sink;
+use self::threshold::{parse_metric_key, ThresholdError, ThresholdExpr};
+
+/// A tagged view of a metric (`http_req_duration{name:home}`).
+#[derive(Debug, Clone)]
+pub struct SubMetric {
+    /// Tags as written in the key, in order.
+    pub filter: Vec<(String, String)>,
+    pub sink: Sink,
+    pub thresholds: Vec<ThresholdExpr>,
+}
+
+impl SubMetric {
+    /// `{name:home}` (k6's submetric suffix).
+    pub fn suffix(&self) -> String {
+        let inner: Vec<String> = self.filter.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        format!("{{{}}}", inner.join(","))
+    }
+
+    fn matches(&self, sample: &Sample) -> bool {
+        self.filter
+            .iter()
+            .all(|(k, v)| sample.tags.get(k).is_some_and(|t| t == v))
+    }
+}
+
+/// A metric's aggregate, its submetrics and thresholds.
+#[derive(Debug, Clone)]
+pub struct MetricEntry {
+    pub def: MetricDef,
+    pub sink: Sink,
+    pub submetrics: Vec<SubMetric>,
+    pub thresholds: Vec<ThresholdExpr>,
+    /// Whether any sample arrived (unobserved metrics are left out of summaries).
+    pub observed: bool,
+}
+
+/// Check results per group path, in first-seen order.
+#[derive(Debug, Clone, Default)]
+pub struct CheckTree {
+    /// Group paths in first-seen order (`""` is the root).
+    pub groups: Vec<String>,
+    /// (group path, check name) -> (passes, fails), in first-seen order.
+    pub checks: Vec<((String, String), (u64, u64))>,
+}
+
+impl CheckTree {
+    fn see_group(&mut self, path: &str) {
+        // Parents first, so the tree can be rebuilt in code order.
+        let mut prefix = String::new();
+        for part in path.split("::").skip(1) {
+            prefix.push_str("::");
+            prefix.push_str(part);
+            if !self.groups.iter().any(|g| g == &prefix) {
+                self.groups.push(prefix.clone());
+            }
+        }
+    }
+
+    fn add(&mut self, group: &str, name: &str, pass: bool) {
+        self.see_group(group);
+        let idx = match self
+            .checks
+            .iter()
+            .position(|((g, n), _)| g == group && n == name)
+        {
+            Some(i) => i,
+            None => {
+                self.checks
+                    .push(((group.to_string(), name.to_string()), (0, 0)));
+                self.checks.len() - 1
+            }
+        };
+        let counts = &mut self.checks[idx].1;
+        if pass {
+            counts.0 += 1;
+        } else {
+            counts.1 += 1;
+        }
+    }
+}
+
+/// Everything the engine aggregated.
+#[derive(Debug, Clone)]
+pub struct MetricsState {
+    pub entries: Vec<MetricEntry>,
+    pub checks: CheckTree,
+    pub started: Instant,
+}
+
+impl MetricsState {
+    fn new(registry: &Registry) -> Self {
+        let mut s = MetricsState {
+            entries: Vec::new(),
+            checks: CheckTree::default(),
+            started: Instant::now(),
+        };
+        s.sync_registry(registry);
+        s
+    }
+
+    /// Picks up custom metrics registered since the last call.
+    fn sync_registry(&mut self, registry: &Registry) {
+        let defs = registry.snapshot();
+        for def in defs.into_iter().skip(self.entries.len()) {
+            self.entries.push(MetricEntry {
+                sink: Sink::new(def.kind),
+                def,
+                submetrics: Vec::new(),
+                thresholds: Vec::new(),
+                observed: false,
+            });
+        }
+    }
+
+    fn apply(&mut self, sample: &Sample, registry: &Registry) {
+        if sample.metric as usize >= self.entries.len() {
+            self.sync_registry(registry);
+        }
+        let Some(entry) = self.entries.get_mut(sample.metric as usize) else {
+            return;
+        };
+        entry.observed = true;
+        entry.sink.add(sample.value);
+        for sub in &mut entry.submetrics {
+            if sub.matches(sample) {
+                sub.sink.add(sample.value);
+            }
+        }
+        if sample.metric == builtin::CHECKS {
+            let group = sample.tags.get("group").map_or("", String::as_str);
+            let name = sample.tags.get("check").map_or("", String::as_str);
+            self.checks.add(group, name, sample.value != 0.0);
+        } else if sample.metric == builtin::GROUP_DURATION {
+            if let Some(g) = sample.tags.get("group") {
+                self.checks.see_group(g);
+            }
+        }
+    }
+
+    /// Seconds since the engine started (the test run's duration so far).
+    pub fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    /// Names of metrics with a failed threshold.
+    pub fn failed_thresholds(&self, elapsed: f64) -> Vec<String> {
+        let mut failed = Vec::new();
+        for e in &self.entries {
+            if e.thresholds.iter().any(|t| !t.passes(&e.sink, elapsed)) {
+                failed.push(e.def.name.clone());
+            }
+            for s in &e.submetrics {
+                if s.thresholds.iter().any(|t| !t.passes(&s.sink, elapsed)) {
+                    failed.push(format!("{}{}", e.def.name, s.suffix()));
+                }
+            }
+        }
+        failed
+    }
+
+    /// Metrics with a failed `abortOnFail` threshold whose `delayAbortEval` has passed.
+    fn abort_worthy(&self, elapsed: f64) -> Vec<String> {
+        let due = |t: &ThresholdExpr, sink: &Sink| {
+            t.abort_on_fail
+                && t.delay_abort_eval.is_none_or(|d| elapsed > d.as_secs_f64())
+                && !t.passes(sink, elapsed)
+        };
+        let mut out = Vec::new();
+        for e in &self.entries {
+            if e.thresholds.iter().any(|t| due(t, &e.sink)) {
+                out.push(e.def.name.clone());
+            }
+            for s in &e.submetrics {
+                if s.thresholds.iter().any(|t| due(t, &s.sink)) {
+                    out.push(format!("{}{}", e.def.name, s.suffix()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Adds a submetric unless one with the same filter exists; returns its index.
+    fn ensure_submetric(&mut self, metric: usize, filter: Vec<(String, String)>) -> usize {
+        let entry = &mut self.entries[metric];
+        if let Some(i) = entry.submetrics.iter().position(|s| s.filter == filter) {
+            return i;
+        }
+        entry.submetrics.push(SubMetric {
+            filter,
+            sink: Sink::new(entry.def.kind),
+            thresholds: Vec::new(),
+        });
+        entry.submetrics.len() - 1
+    }
+}
+
+/// Thresholds as written in `options.thresholds`: metric key -> expressions.
+pub type ThresholdSpec = BTreeMap<String, Vec<ThresholdExpr>>;
+
+/// The running engine.
+pub struct Engine {
+    state: Arc<Mutex<MetricsState>>,
+    rx: Arc<Mutex<Receiver<Vec<Sample>>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    registry: Registry,
+}
+
+impl Engine {
+    /// Validates thresholds against the registry and starts aggregating.
+    ///
+    /// `abort` receives the names of metrics whose `abortOnFail` threshold crossed.
+    pub fn start(
+        registry: Registry,
+        rx: Receiver<Vec<Sample>>,
+        thresholds: &ThresholdSpec,
+        expected_response_submetric: bool,
+        abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
+    ) -> Result<Self, ThresholdError> {
+        let mut state = MetricsState::new(&registry);
+        if expected_response_submetric {
+            state.ensure_submetric(
+                builtin::HTTP_REQ_DURATION as usize,
+                vec![("expected_response".into(), "true".into())],
+            );
+        }
+        for (key, exprs) in thresholds {
+            let (name, filter) = parse_metric_key(key);
+            let Some(id) = registry.lookup(&name) else {
+                return Err(ThresholdError::UnknownMetric {
+                    metric: key.clone(),
+                    name,
+                });
+            };
+            let def = state.entries[id as usize].def.clone();
+            for e in exprs {
+                e.validate(&name, &def)?;
+            }
+            if filter.is_empty() {
+                state.entries[id as usize].thresholds = exprs.clone();
+            } else {
+                let i = state.ensure_submetric(id as usize, filter);
+                state.entries[id as usize].submetrics[i].thresholds = exprs.clone();
+            }
+        }
+        let state = Arc::new(Mutex::new(state));
+        let rx = Arc::new(Mutex::new(rx));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (state, rx, stop, registry) =
+                (state.clone(), rx.clone(), stop.clone(), registry.clone());
+            std::thread::Builder::new()
+                .name("rk6-metrics".into())
+                .spawn(move || run(state, rx, stop, registry, abort))
+                .ok()
+        };
+        Ok(Engine {
+            state,
+            rx,
+            stop,
+            thread,
+            registry,
+        })
+    }
+
+    /// Stops the engine thread after draining every sample sent so far.
+    pub fn finish(mut self) -> MetricsState {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let rx = self.rx.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while let Ok(batch) = rx.try_recv() {
+            for s in &batch {
+                state.apply(s, &self.registry);
+            }
+        }
+        state.sync_registry(&self.registry);
+        state.clone()
+    }
+}
+
+fn run(
+    state: Arc<Mutex<MetricsState>>,
+    rx: Arc<Mutex<Receiver<Vec<Sample>>>>,
+    stop: Arc<AtomicBool>,
+    registry: Registry,
+    abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
+) {
+    let mut next_eval = Instant::now() + Duration::from_secs(2);
+    let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
+    while !stop.load(Ordering::SeqCst) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(batch) => {
+                let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+                for s in &batch {
+                    st.apply(s, &registry);
+                }
+                // Drain what queued up meanwhile under the same lock.
+                while let Ok(more) = rx.try_recv() {
+                    for s in &more {
+                        st.apply(s, &registry);
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if Instant::now() >= next_eval {
+            next_eval += Duration::from_secs(2);
+            let st = state.lock().unwrap_or_else(|p| p.into_inner());
+            let crossed = st.abort_worthy(st.elapsed());
+            if !crossed.is_empty() && abort.borrow().is_none() {
+                let _ = abort.send(Some(crossed));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn sample(metric: u32, value: f64, tags: &[(&str, &str)]) -> Sample {
+        Sample {
+            metric,
+            time: SystemTime::now(),
+            value,
+            tags: Arc::new(tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+        }
+    }
+
+    #[test]
+    fn submetrics_aggregate_only_matching_samples_and_thresholds_fail() {
+        let registry = Registry::new();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (abort, _) = tokio::sync::watch::channel(None);
+        let mut spec = ThresholdSpec::new();
+        spec.insert(
+            "http_req_duration{name:home}".into(),
+            vec![ThresholdExpr::parse("max<100", "http_req_duration").unwrap()],
+        );
+        let engine = Engine::start(registry, rx, &spec, true, abort).unwrap();
+        tx.send(vec![
+            sample(builtin::HTTP_REQ_DURATION, 50.0, &[("name", "home"), ("expected_response", "true")]),
+            sample(builtin::HTTP_REQ_DURATION, 500.0, &[("name", "other"), ("expected_response", "false")]),
+            sample(builtin::CHECKS, 1.0, &[("group", "::a::b"), ("check", "ok")]),
+            sample(builtin::CHECKS, 0.0, &[("group", "::a::b"), ("check", "ok")]),
+        ])
+        .unwrap();
+        let state = engine.finish();
+        let d = &state.entries[builtin::HTTP_REQ_DURATION as usize];
+        assert_eq!(d.submetrics.len(), 2);
+        assert_eq!(d.submetrics[0].sink.aggregate("max", 1.0), Some(50.0));
+        assert_eq!(d.submetrics[1].sink.aggregate("max", 1.0), Some(50.0));
+        assert!(state.failed_thresholds(1.0).is_empty());
+        assert_eq!(state.checks.groups, vec!["::a", "::a::b"]);
+        assert_eq!(state.checks.checks[0].1, (1, 1));
+    }
+
+    #[test]
+    fn unknown_threshold_metric_is_rejected() {
+        let (_tx, rx) = std::sync::mpsc::channel();
+        let (abort, _) = tokio::sync::watch::channel(None);
+        let mut spec = ThresholdSpec::new();
+        spec.insert("nope".into(), vec![ThresholdExpr::parse("count>1", "nope").unwrap()]);
+        let err = Engine::start(Registry::new(), rx, &spec, true, abort).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "invalid threshold defined on nope; reason: no metric name \"nope\" found"
+        );
+    }
+}

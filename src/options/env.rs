@@ -1,0 +1,71 @@
+//! The `K6_*` environment variable tier of options.
+
+use std::collections::BTreeMap;
+
+use super::{parse_stage, ConfigError, DurationOpt, Options};
+
+/// Reads option variables from `env` (normally the process environment).
+pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> {
+    let mut o = Options::default();
+    let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
+    let num = |k: &str| -> Result<Option<u64>, ConfigError> {
+        get(k)
+            .map(|v| v.parse::<u64>().map_err(|_| ConfigError::Invalid(format!("{k}: '{v}' is not a number"))))
+            .transpose()
+    };
+    let flag = |k: &str| get(k).map(|v| matches!(v.as_str(), "true" | "1" | "yes"));
+    o.vus = num("K6_VUS")?;
+    o.iterations = num("K6_ITERATIONS")?;
+    o.duration = get("K6_DURATION").map(DurationOpt::Text);
+    if let Some(s) = get("K6_STAGES") {
+        o.stages = Some(s.split(',').map(parse_stage).collect::<Result<_, _>>()?);
+    }
+    o.max_redirects = num("K6_MAX_REDIRECTS")?.map(|v| v as u32);
+    o.batch = num("K6_BATCH")?.map(|v| v as usize);
+    o.batch_per_host = num("K6_BATCH_PER_HOST")?.map(|v| v as usize);
+    o.user_agent = env.get("K6_USER_AGENT").cloned();
+    o.throw = flag("K6_THROW");
+    o.no_setup = flag("K6_NO_SETUP");
+    o.no_teardown = flag("K6_NO_TEARDOWN");
+    o.no_connection_reuse = flag("K6_NO_CONNECTION_REUSE");
+    o.no_vu_connection_reuse = flag("K6_NO_VU_CONNECTION_REUSE");
+    o.no_cookies_reset = flag("K6_NO_COOKIES_RESET");
+    o.discard_response_bodies = flag("K6_DISCARD_RESPONSE_BODIES");
+    o.insecure_skip_tls_verify = flag("K6_INSECURE_SKIP_TLS_VERIFY");
+    o.summary_time_unit = get("K6_SUMMARY_TIME_UNIT");
+    o.summary_trend_stats = get("K6_SUMMARY_TREND_STATS")
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    o.system_tags = get("K6_SYSTEM_TAGS").map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    if let Some(tags) = get("K6_TAGS") {
+        let mut map = BTreeMap::new();
+        for pair in tags.split(',') {
+            let (k, v) = pair
+                .split_once([':', '='])
+                .ok_or_else(|| ConfigError::Invalid(format!("K6_TAGS: invalid tag '{pair}'")))?;
+            map.insert(k.trim().to_string(), v.trim().to_string());
+        }
+        o.tags = Some(map);
+    }
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_shape_and_tags() {
+        let env: BTreeMap<String, String> = [
+            ("K6_VUS", "3"),
+            ("K6_STAGES", "1s:2,1s:0"),
+            ("K6_TAGS", "env:staging,team:qa"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let o = from_env(&env).unwrap();
+        assert_eq!(o.vus, Some(3));
+        assert_eq!(o.stages.as_ref().map(Vec::len), Some(2));
+        assert_eq!(o.tags.unwrap()["team"], "qa");
+    }
+}

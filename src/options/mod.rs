@@ -1,0 +1,317 @@
+//! Test options: the script's `export const options`, `K6_*` environment variables and CLI
+//! flags, merged with k6's precedence (defaults < script < env < CLI; a tier that sets any of
+//! `duration`/`iterations`/`stages`/`scenarios` replaces all four from lower tiers), then
+//! validated and turned into scenarios.
+
+mod env;
+pub mod scenarios;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use env::from_env;
+
+/// A configuration problem (the run exits 104).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not parse options: {0}")]
+    Parse(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("There were problems with the specified script configuration:\n{}", .0.iter().map(|e| format!("\t- {e}")).collect::<Vec<_>>().join("\n"))]
+    Scenarios(Vec<String>),
+    #[error(transparent)]
+    Threshold(#[from] crate::metrics::threshold::ThresholdError),
+}
+
+/// A duration given as a string (`"30s"`) or a number of milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DurationOpt {
+    Text(String),
+    Millis(f64),
+}
+
+impl DurationOpt {
+    pub fn get(&self, what: &str) -> Result<Duration, ConfigError> {
+        match self {
+            DurationOpt::Text(s) => rk6_runtime::duration::parse(s)
+                .map_err(|e| ConfigError::Invalid(format!("{what}: {e}"))),
+            DurationOpt::Millis(ms) if *ms >= 0.0 => Ok(Duration::from_secs_f64(ms / 1000.0)),
+            DurationOpt::Millis(ms) => Err(ConfigError::Invalid(format!("{what}: negative duration {ms}"))),
+        }
+    }
+}
+
+/// One `{duration, target}` stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub duration: DurationOpt,
+    #[serde(default)]
+    pub target: u64,
+}
+
+/// A threshold as written: `'p(95)<500'` or `{threshold, abortOnFail, delayAbortEval}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ThresholdDef {
+    Expr(String),
+    Object {
+        threshold: String,
+        #[serde(rename = "abortOnFail", default)]
+        abort_on_fail: bool,
+        #[serde(rename = "delayAbortEval", default)]
+        delay_abort_eval: Option<DurationOpt>,
+    },
+}
+
+/// Thresholds given as one string or a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ThresholdList {
+    One(ThresholdDef),
+    Many(Vec<ThresholdDef>),
+}
+
+impl ThresholdList {
+    pub fn items(&self) -> Vec<ThresholdDef> {
+        match self {
+            ThresholdList::One(d) => vec![d.clone()],
+            ThresholdList::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// k6's options (the subset rk6 acts on; unknown keys are kept for `inspect`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Options {
+    pub vus: Option<u64>,
+    pub duration: Option<DurationOpt>,
+    pub iterations: Option<u64>,
+    pub stages: Option<Vec<Stage>>,
+    pub scenarios: Option<serde_json::Map<String, Value>>,
+    pub no_setup: Option<bool>,
+    pub setup_timeout: Option<DurationOpt>,
+    pub no_teardown: Option<bool>,
+    pub teardown_timeout: Option<DurationOpt>,
+    pub max_redirects: Option<u32>,
+    pub user_agent: Option<String>,
+    pub batch: Option<usize>,
+    pub batch_per_host: Option<usize>,
+    #[serde(rename = "insecureSkipTLSVerify")]
+    pub insecure_skip_tls_verify: Option<bool>,
+    pub throw: Option<bool>,
+    pub thresholds: Option<BTreeMap<String, ThresholdList>>,
+    pub hosts: Option<BTreeMap<String, String>>,
+    pub no_connection_reuse: Option<bool>,
+    #[serde(rename = "noVUConnectionReuse")]
+    pub no_vu_connection_reuse: Option<bool>,
+    pub min_iteration_duration: Option<DurationOpt>,
+    pub summary_trend_stats: Option<Vec<String>>,
+    pub summary_time_unit: Option<String>,
+    pub system_tags: Option<Vec<String>>,
+    pub tags: Option<BTreeMap<String, String>>,
+    pub no_cookies_reset: Option<bool>,
+    pub discard_response_bodies: Option<bool>,
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, Value>,
+}
+
+macro_rules! take_higher {
+    ($lower:expr, $higher:expr, $($field:ident),*) => {
+        $( if $higher.$field.is_some() { $lower.$field = $higher.$field.clone(); } )*
+    };
+}
+
+impl Options {
+    /// Reads the script's exported `options` object.
+    pub fn from_script(value: Option<&Value>) -> Result<Self, ConfigError> {
+        match value {
+            None => Ok(Options::default()),
+            Some(v) => serde_json::from_value(v.clone()).map_err(|e| ConfigError::Parse(e.to_string())),
+        }
+    }
+
+    /// Applies a higher-precedence tier on top of `self`.
+    pub fn apply(mut self, higher: &Options) -> Options {
+        let shapes = higher.duration.is_some()
+            || higher.iterations.is_some()
+            || higher.stages.is_some()
+            || higher.scenarios.is_some();
+        if shapes {
+            self.duration = None;
+            self.iterations = None;
+            self.stages = None;
+            self.scenarios = None;
+        }
+        take_higher!(
+            self, higher, vus, duration, iterations, stages, scenarios, no_setup, setup_timeout,
+            no_teardown, teardown_timeout, max_redirects, user_agent, batch, batch_per_host,
+            insecure_skip_tls_verify, throw, thresholds, hosts, no_connection_reuse,
+            no_vu_connection_reuse, min_iteration_duration, summary_trend_stats,
+            summary_time_unit, system_tags, tags, no_cookies_reset, discard_response_bodies
+        );
+        for (k, v) in &higher.other {
+            self.other.insert(k.clone(), v.clone());
+        }
+        self
+    }
+
+    /// `summaryTrendStats` with k6's default.
+    pub fn trend_stats(&self) -> Vec<String> {
+        self.summary_trend_stats.clone().unwrap_or_else(|| {
+            ["avg", "min", "med", "max", "p(90)", "p(95)"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
+    }
+
+    /// Validates `summaryTrendStats` and `summaryTimeUnit`.
+    pub fn validate_summary(&self) -> Result<(), ConfigError> {
+        for s in self.trend_stats() {
+            let ok = matches!(s.as_str(), "avg" | "min" | "med" | "max" | "count")
+                || crate::metrics::sink::parse_percentile(&s).is_some();
+            if !ok {
+                return Err(ConfigError::Invalid(format!(
+                    "stat '{s}' is not supported by summaryTrendStats: allowed values are avg, min, med, max, count, p(N)"
+                )));
+            }
+        }
+        if let Some(u) = &self.summary_time_unit {
+            if !matches!(u.as_str(), "" | "s" | "ms" | "us") {
+                return Err(ConfigError::Invalid(format!(
+                    "invalid summary time unit '{u}': allowed units are s, ms, us"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parsed thresholds: metric key -> expressions.
+    pub fn threshold_spec(&self) -> Result<crate::metrics::ThresholdSpec, ConfigError> {
+        let mut spec = crate::metrics::ThresholdSpec::new();
+        for (key, list) in self.thresholds.iter().flatten() {
+            let (metric, _) = crate::metrics::threshold::parse_metric_key(key);
+            let mut exprs = Vec::new();
+            for def in list.items() {
+                let expr = match def {
+                    ThresholdDef::Expr(s) => crate::metrics::threshold::ThresholdExpr::parse(&s, &metric)?,
+                    ThresholdDef::Object { threshold, abort_on_fail, delay_abort_eval } => {
+                        let mut e = crate::metrics::threshold::ThresholdExpr::parse(&threshold, &metric)?;
+                        e.abort_on_fail = abort_on_fail;
+                        e.delay_abort_eval = delay_abort_eval
+                            .map(|d| d.get("delayAbortEval"))
+                            .transpose()?;
+                        e
+                    }
+                };
+                exprs.push(expr);
+            }
+            spec.insert(key.clone(), exprs);
+        }
+        Ok(spec)
+    }
+
+    /// The HTTP settings VUs use.
+    pub fn http_config(&self) -> rk6_runtime::HttpConfig {
+        let mut h = rk6_runtime::HttpConfig::default();
+        if let Some(ua) = &self.user_agent {
+            h.user_agent = (!ua.is_empty()).then(|| ua.clone());
+        }
+        if let Some(m) = self.max_redirects {
+            h.max_redirects = m;
+            h.max_redirects_set = true;
+        }
+        h.discard_response_bodies = self.discard_response_bodies.unwrap_or(false);
+        h.throw = self.throw.unwrap_or(false);
+        h.no_connection_reuse = self.no_connection_reuse.unwrap_or(false);
+        h.no_vu_connection_reuse = self.no_vu_connection_reuse.unwrap_or(false);
+        h.no_cookies_reset = self.no_cookies_reset.unwrap_or(false);
+        h.batch = self.batch.unwrap_or(20);
+        h.batch_per_host = self.batch_per_host.unwrap_or(6);
+        h.insecure_skip_tls_verify = self.insecure_skip_tls_verify.unwrap_or(false);
+        h.hosts = self.hosts.clone().unwrap_or_default();
+        h
+    }
+
+    /// The enabled system tags.
+    pub fn system_tags(&self) -> rk6_runtime::SystemTags {
+        match &self.system_tags {
+            Some(t) => rk6_runtime::SystemTags::new(t.iter().cloned()),
+            None => rk6_runtime::SystemTags::default(),
+        }
+    }
+}
+
+/// Parses a `duration:target` stage as given to `-s/--stage` and `K6_STAGES`.
+pub fn parse_stage(s: &str) -> Result<Stage, ConfigError> {
+    let (d, t) = s
+        .split_once(':')
+        .ok_or_else(|| ConfigError::Invalid(format!("invalid stage '{s}': expected [duration]:[target]")))?;
+    rk6_runtime::duration::parse(d).map_err(|e| ConfigError::Invalid(format!("invalid stage '{s}': {e}")))?;
+    let target = if t.trim().is_empty() {
+        0
+    } else {
+        t.trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid(format!("invalid stage '{s}': target must be a number")))?
+    };
+    Ok(Stage {
+        duration: DurationOpt::Text(d.to_string()),
+        target,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn higher_tier_with_duration_wipes_iterations_from_lower() {
+        let script = Options::from_script(Some(&json!({"vus": 2, "iterations": 4}))).unwrap();
+        let env = Options {
+            vus: Some(3),
+            duration: Some(DurationOpt::Text("1s".into())),
+            ..Options::default()
+        };
+        let merged = script.apply(&env);
+        assert_eq!(merged.vus, Some(3));
+        assert_eq!(merged.iterations, None);
+        assert_eq!(merged.duration, Some(DurationOpt::Text("1s".into())));
+    }
+
+    #[test]
+    fn thresholds_parse_in_both_forms() {
+        let o = Options::from_script(Some(&json!({"thresholds": {
+            "http_req_duration": ["p(95)<500", "avg<300"],
+            "oops": [{"threshold": "count<5", "abortOnFail": true, "delayAbortEval": "10s"}]
+        }})))
+        .unwrap();
+        let spec = o.threshold_spec().unwrap();
+        assert_eq!(spec["http_req_duration"].len(), 2);
+        assert!(spec["oops"][0].abort_on_fail);
+        assert_eq!(spec["oops"][0].delay_abort_eval, Some(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn stages_parse_from_cli_syntax() {
+        assert_eq!(parse_stage("30s:10").unwrap().target, 10);
+        assert!(parse_stage("30s").is_err());
+        assert!(parse_stage("x:1").is_err());
+    }
+
+    #[test]
+    fn unknown_trend_stat_is_rejected() {
+        let o = Options {
+            summary_trend_stats: Some(vec!["avg".into(), "p(99.9)".into(), "bogus".into()]),
+            ..Options::default()
+        };
+        assert!(o.validate_summary().is_err());
+    }
+}

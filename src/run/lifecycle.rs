@@ -1,0 +1,150 @@
+//! `setup()`, `teardown(data)` and `handleSummary(data)`, each in a fresh VU with `__VU == 0`
+//! (k6 runs the init code again for each), with their timeouts and k6's error handling.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rk6_runtime::{log::Logger, Job, JobOutcome, JobValue, TestConfig, VuPool};
+use serde_json::Value;
+
+use crate::exit::ExitCode;
+use crate::summary::text::{render_compact, Painter};
+use crate::summary::Report;
+
+pub struct Lifecycle<'a> {
+    pool: &'a VuPool,
+    config: Arc<TestConfig>,
+    functions: &'a [String],
+}
+
+impl<'a> Lifecycle<'a> {
+    pub fn new(pool: &'a VuPool, config: Arc<TestConfig>, functions: &'a [String]) -> Self {
+        Lifecycle {
+            pool,
+            config,
+            functions,
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.functions.iter().any(|f| f == name)
+    }
+
+    async fn call(&self, job: Job, timeout: Duration) -> Result<JobOutcome, ExitCode> {
+        let (vu, _) = match self.pool.create_vu(self.config.clone(), 0).await {
+            Ok(v) => v,
+            Err(e) => {
+                Logger::error(&e.to_string(), &[("hint", "script exception")]);
+                return Err(ExitCode::ScriptException);
+            }
+        };
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let run = vu.run(job, stop_rx);
+        tokio::pin!(run);
+        tokio::select! {
+            out = &mut run => Ok(out),
+            _ = tokio::time::sleep(timeout) => {
+                let _ = stop_tx.send(true);
+                Err(ExitCode::Other)
+            }
+        }
+    }
+
+    /// Runs `setup()` if exported; its return value as JSON.
+    pub async fn setup(&self) -> Result<Option<Value>, ExitCode> {
+        if !self.has("setup") {
+            return Ok(None);
+        }
+        let timeout = Duration::from_secs(60);
+        match self.call(Job::Lifecycle { func: "setup", data: None }, timeout).await {
+            Ok(JobOutcome::Ok(JobValue::Json(v))) => Ok(Some(v)),
+            Ok(JobOutcome::Ok(_)) => Ok(None),
+            Ok(JobOutcome::Error(e)) => {
+                Logger::error(&e.text, &[("hint", "script exception")]);
+                Err(ExitCode::ScriptException)
+            }
+            Ok(JobOutcome::Interrupted) => Err(ExitCode::ExternalAbort),
+            Err(ExitCode::Other) => {
+                Logger::error(
+                    "setup() execution timed out after 60 seconds",
+                    &[("hint", "You can increase the time limit via the setupTimeout option")],
+                );
+                Err(ExitCode::SetupTimeout)
+            }
+            Err(code) => Err(code),
+        }
+    }
+
+    /// Runs `teardown(data)` if exported.
+    pub async fn teardown(&self, data: Option<Arc<str>>) -> Result<(), ExitCode> {
+        if !self.has("teardown") {
+            return Ok(());
+        }
+        let timeout = Duration::from_secs(60);
+        match self.call(Job::Lifecycle { func: "teardown", data }, timeout).await {
+            Ok(JobOutcome::Error(e)) => {
+                Logger::error(&e.text, &[("hint", "script exception")]);
+                Err(ExitCode::ScriptException)
+            }
+            Ok(_) => Ok(()),
+            Err(ExitCode::Other) => {
+                Logger::error("teardown() execution timed out after 60 seconds", &[("hint", "You can increase the time limit via the teardownTimeout option")]);
+                Err(ExitCode::TeardownTimeout)
+            }
+            Err(code) => Err(code),
+        }
+    }
+
+    /// Prints the default summary, or runs `handleSummary(data)` and writes what it returns.
+    pub async fn summary(&self, report: &Report, data: &Value, no_color: bool) {
+        if !self.has("handleSummary") {
+            let text = render_compact(report, Painter { enabled: !no_color });
+            write_stdout(&format!("\n{text}\n\n"));
+            return;
+        }
+        let job = Job::HandleSummary { data: data.to_string() };
+        match self.call(job, Duration::from_secs(120)).await {
+            Ok(JobOutcome::Ok(JobValue::Files(files))) => {
+                for (dest, bytes) in files {
+                    write_destination(&dest, &bytes, self.config.script_dir());
+                }
+            }
+            Ok(JobOutcome::Error(e)) => {
+                Logger::error(&e.text, &[("hint", "script exception")]);
+                let text = render_compact(report, Painter { enabled: !no_color });
+                write_stdout(&format!("\n{text}\n\n"));
+            }
+            _ => Logger::error("handleSummary() did not finish", &[]),
+        }
+    }
+}
+
+fn write_stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn write_destination(dest: &str, bytes: &[u8], base: &std::path::Path) {
+    match dest {
+        "stdout" => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(bytes);
+            let _ = out.flush();
+        }
+        "stderr" => {
+            let _ = std::io::stderr().write_all(bytes);
+        }
+        path => {
+            let p = std::path::Path::new(path);
+            let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_else(|_| base.to_path_buf()).join(p) };
+            if let Some(parent) = p.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if let Err(e) = std::fs::write(&p, bytes) {
+                Logger::error(&format!("could not write the summary to {}: {e}", p.display()), &[]);
+            }
+        }
+    }
+}

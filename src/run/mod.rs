@@ -1,0 +1,316 @@
+//! `rk6 run`: the test lifecycle, in k6's order — options from an init pass, VU init, setup,
+//! scenarios, teardown, summary — and the exit code. Owns the wiring between the runtime
+//! (VUs), the executors, the metrics engine and the summary outputs.
+
+mod lifecycle;
+pub mod ui;
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rk6_runtime::metrics::{builtin, Registry, Sample};
+use rk6_runtime::{log::Logger, InitError, IterationJob, SourceCache, TestConfig, VuPool};
+use tokio::sync::watch;
+
+use crate::executor::{run_scenario, Progress, RunCtx, Scenario};
+use crate::exit::ExitCode;
+use crate::metrics::Engine;
+use crate::options::{from_env, Options};
+use crate::summary::Report;
+
+/// Everything `rk6 run` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RunArgs {
+    pub script: PathBuf,
+    /// Options from CLI flags (highest precedence).
+    pub cli: Options,
+    pub env: Vec<(String, String)>,
+    pub include_system_env: bool,
+    pub quiet: bool,
+    pub no_color: bool,
+    pub no_summary: bool,
+    pub no_thresholds: bool,
+    pub summary_export: Option<PathBuf>,
+}
+
+/// A failure that ends the run with a specific exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Config(#[from] crate::options::ConfigError),
+    #[error("{0}")]
+    Init(#[from] InitError),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            RunError::Config(_) => ExitCode::InvalidConfig,
+            RunError::Init(InitError::Script(_)) => ExitCode::ScriptException,
+            RunError::Init(_) | RunError::Io(_) => ExitCode::Other,
+        }
+    }
+}
+
+/// VUs per worker thread: Boa's GC stops every context of a thread, ~0.28 ms per context.
+fn vus_per_thread() -> u64 {
+    std::env::var("RK6_VUS_PER_THREAD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(100)
+}
+
+fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
+    let mut env = BTreeMap::new();
+    if args.include_system_env {
+        env.extend(std::env::vars());
+    }
+    env.extend(args.env.iter().cloned());
+    env
+}
+
+/// Runs a test and returns its exit code.
+pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
+    let script_path = std::fs::canonicalize(&args.script).map_err(|e| {
+        RunError::Init(InitError::MissingFile {
+            path: args.script.display().to_string(),
+            reason: e.to_string(),
+        })
+    })?;
+    let env = build_env(&args);
+    let registry = Registry::new();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<Sample>>();
+    let io = tokio::runtime::Handle::current();
+    let mut config = TestConfig {
+        script_path,
+        env: env.clone(),
+        registry: registry.clone(),
+        samples: tx.clone(),
+        io,
+        sources: SourceCache::default(),
+        http: rk6_runtime::HttpConfig::default(),
+        system_tags: rk6_runtime::SystemTags::default(),
+        run_tags: BTreeMap::new(),
+        coroutine_stack: 4 * 1024 * 1024,
+    };
+    let lifecycle_pool = VuPool::new(1)?;
+    let (_options_vu, info) = lifecycle_pool.create_vu(Arc::new(config.clone()), 0).await?;
+
+    let sys_env: BTreeMap<String, String> = std::env::vars().collect();
+    let opts = Options::from_script(info.options.as_ref())?
+        .apply(&from_env(&sys_env)?)
+        .apply(&args.cli);
+    opts.validate_summary()?;
+    let scenarios = crate::options::scenarios::derive(&opts)?;
+    for s in &scenarios {
+        if !info.functions.iter().any(|f| f == &s.exec) {
+            return Err(crate::options::ConfigError::Invalid(format!(
+                "executor {}: function '{}' not found in exports",
+                s.name, s.exec
+            ))
+            .into());
+        }
+    }
+    let thresholds = if args.no_thresholds {
+        Default::default()
+    } else {
+        opts.threshold_spec()?
+    };
+    config.http = opts.http_config();
+    config.system_tags = opts.system_tags();
+    config.run_tags = opts.tags.clone().unwrap_or_default();
+    let config = Arc::new(config);
+
+    let stdout_tty = std::io::stdout().is_terminal();
+    if !args.quiet {
+        print_out(&ui::header(&args.script.display().to_string(), "-", &scenarios));
+    }
+
+    let total_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
+    let threads = total_vus.div_ceil(vus_per_thread()).clamp(2, 512) as usize;
+    let pool = VuPool::new(threads)?;
+    let creations = (1..=total_vus).map(|id| pool.create_vu(config.clone(), id));
+    let mut vus = Vec::new();
+    for r in futures_util::future::join_all(creations).await {
+        vus.push(r?.0);
+    }
+
+    let (abort_tx, abort_rx) = watch::channel(None);
+    let engine = Engine::start(
+        registry.clone(),
+        rx,
+        &thresholds,
+        config.system_tags.has("expected_response"),
+        abort_tx,
+    )
+    .map_err(crate::options::ConfigError::from)?;
+    let started = Instant::now();
+
+    let lifecycle = lifecycle::Lifecycle::new(&lifecycle_pool, config.clone(), &info.functions);
+    let mut exit = ExitCode::Success;
+    let mut last_progress = String::new();
+    let setup_data = if opts.no_setup.unwrap_or(false) {
+        None
+    } else {
+        match lifecycle.setup().await {
+            Ok(d) => d,
+            Err(code) => {
+                exit = code;
+                None
+            }
+        }
+    };
+    let setup_json: Option<Arc<str>> = setup_data
+        .as_ref()
+        .map(|v| Arc::from(v.to_string().as_str()));
+
+    if exit == ExitCode::Success {
+        (exit, last_progress) = execute(&args, &config, &scenarios, vus, setup_json.clone(), abort_rx, started, total_vus, stdout_tty).await;
+        if !opts.no_teardown.unwrap_or(false) {
+            if let Err(code) = lifecycle.teardown(setup_json.clone()).await {
+                if exit == ExitCode::Success {
+                    exit = code;
+                }
+            }
+        }
+    }
+
+    let elapsed = started.elapsed().as_secs_f64();
+    let state = engine.finish();
+    let report = Report::new(&state, opts.trend_stats(), opts.summary_time_unit.clone().unwrap_or_default(), elapsed);
+    if !args.no_summary {
+        let no_color = args.no_color || !stdout_tty;
+        let data = report.data_json(setup_data.as_ref(), no_color, stdout_tty, std::io::stderr().is_terminal());
+        lifecycle.summary(&report, &data, no_color).await;
+        if let Some(path) = &args.summary_export {
+            let doc = crate::summary::export::legacy_export(&data);
+            if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
+                Logger::error(&format!("failed to write summary export {}: {e}", path.display()), &[]);
+            }
+        }
+    }
+    if !args.quiet {
+        print_out(&last_progress);
+    }
+    let failed = report.failed_thresholds();
+    if !failed.is_empty() {
+        let names = failed.join(", ");
+        if exit == ExitCode::ThresholdsFailed {
+            Logger::error(&format!("thresholds on metrics '{names}' were crossed; at least one has abortOnFail enabled, stopping test prematurely"), &[]);
+        } else {
+            Logger::error(&format!("thresholds on metrics '{names}' have been crossed"), &[]);
+            if exit == ExitCode::Success {
+                exit = ExitCode::ThresholdsFailed;
+            }
+        }
+    }
+    Ok(exit)
+}
+
+fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// Runs all scenarios with progress output, the `vus` gauges, abortOnFail and Ctrl-C.
+#[allow(clippy::too_many_arguments)]
+async fn execute(
+    args: &RunArgs,
+    config: &Arc<TestConfig>,
+    scenarios: &[Scenario],
+    vus: Vec<rk6_runtime::VuHandle>,
+    setup_data: Option<Arc<str>>,
+    mut abort_rx: watch::Receiver<Option<Vec<String>>>,
+    started: Instant,
+    total_vus: u64,
+    _stdout_tty: bool,
+) -> (ExitCode, String) {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut progress = Vec::new();
+    let mut runs = Vec::new();
+    let mut offset = 0usize;
+    for s in scenarios {
+        let n = s.executor.max_vus() as usize;
+        let p = Arc::new(Progress::default());
+        progress.push(p.clone());
+        let mut tags = config.run_tags.clone();
+        tags.extend(s.tags.clone());
+        if config.system_tags.has("scenario") {
+            tags.insert("scenario".into(), s.name.clone());
+        }
+        let job = IterationJob {
+            exec: Arc::from(s.exec.as_str()),
+            scenario: Arc::from(s.name.as_str()),
+            data: setup_data.clone(),
+            tags: Arc::new(tags),
+            env: (!s.env.is_empty()).then(|| Arc::new(s.env.clone())),
+        };
+        let (int_tx, int_rx) = watch::channel(false);
+        let ctx = RunCtx {
+            vus: vus[offset..offset + n].to_vec(),
+            job,
+            progress: p,
+            stop: stop_rx.clone(),
+            interrupt: int_rx,
+            started,
+        };
+        offset += n;
+        let scenario = s.clone();
+        runs.push(tokio::spawn(async move { run_scenario(&scenario, ctx, int_tx).await }));
+    }
+    let all = futures_util::future::join_all(runs);
+    tokio::pin!(all);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(1), Duration::from_secs(1));
+    let mut exit = ExitCode::Success;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            _ = &mut all => break,
+            _ = tick.tick() => {
+                emit_vu_gauges(config, &progress, total_vus);
+                if !args.quiet {
+                    print_out(&ui::progress_block(started.elapsed(), scenarios, &progress, total_vus));
+                }
+            }
+            _ = abort_rx.changed(), if !stopping => {
+                if abort_rx.borrow().is_some() {
+                    stopping = true;
+                    exit = ExitCode::ThresholdsFailed;
+                    let _ = stop_tx.send(true);
+                }
+            }
+            _ = &mut ctrl_c, if !stopping => {
+                stopping = true;
+                Logger::warn("Stopping the test (Ctrl-C received), finishing the summary...", &[]);
+                exit = ExitCode::ExternalAbort;
+                let _ = stop_tx.send(true);
+            }
+        }
+    }
+    if exit == ExitCode::ExternalAbort {
+        Logger::error("test run was aborted because rk6 received a 'interrupt' signal", &[]);
+    }
+    // k6 prints the final progress block after the summary.
+    let last = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
+    (exit, last)
+}
+
+fn emit_vu_gauges(config: &TestConfig, progress: &[Arc<Progress>], total_vus: u64) {
+    let active: u64 = progress.iter().map(|p| p.active.load(Ordering::Relaxed)).sum();
+    let tags = Arc::new(config.run_tags.clone());
+    let now = SystemTime::now();
+    let _ = config.samples.send(vec![
+        Sample { metric: builtin::VUS, time: now, value: active as f64, tags: tags.clone() },
+        Sample { metric: builtin::VUS_MAX, time: now, value: total_vus as f64, tags },
+    ]);
+}

@@ -1,0 +1,130 @@
+//! What `rk6 run` prints on stdout besides the summary: k6's banner, the execution header
+//! and the once-a-second progress blocks (plain text, as k6 prints them off a terminal).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rk6_runtime::duration::format as fmt_dur;
+
+use crate::executor::{Executor, Progress, Scenario};
+
+const BANNER: &str = "
+         /\\      Grafana   /‾‾/  
+    /\\  /  \\     |\\  __   /  /   
+   /  \\/    \\    | |/ /  /   ‾‾\\ 
+  /          \\   |   (  |  (‾)  |
+ / __________ \\  |_|\\_\\  \\_____/ 
+";
+
+/// Banner plus the execution header, ending with a blank line.
+pub fn header(script: &str, outputs: &str, scenarios: &[Scenario]) -> String {
+    let max_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
+    let max_dur = scenarios
+        .iter()
+        .map(Scenario::max_duration)
+        .max()
+        .unwrap_or_default();
+    let max_dur = Duration::from_millis((max_dur.as_millis() as u64).div_ceil(100) * 100);
+    let plural = if scenarios.len() == 1 { "" } else { "s" };
+    let mut out = format!(
+        "{BANNER}\n     execution: local\n        script: {script}\n        output: {outputs}\n\n     scenarios: (100.00%) {} scenario{plural}, {max_vus} max VUs, {} max duration (incl. graceful stop):\n",
+        scenarios.len(),
+        fmt_dur(max_dur)
+    );
+    for s in scenarios {
+        out.push_str(&format!("              * {}: {}\n", s.name, s.description()));
+    }
+    out.push('\n');
+    out
+}
+
+/// `MMmSS.Ss` (or `SS.Ss` for tests shorter than a minute), as k6's progress shows time.
+fn clock(d: Duration, long: bool) -> String {
+    let secs = d.as_secs_f64();
+    if long {
+        let m = (secs / 60.0).floor();
+        format!("{:02}m{:04.1}s", m as u64, secs - m * 60.0)
+    } else {
+        format!("{secs:04.1}s")
+    }
+}
+
+/// One progress block: the `running (...)` line and a line per scenario.
+pub fn progress_block(
+    elapsed: Duration,
+    scenarios: &[Scenario],
+    progress: &[Arc<Progress>],
+    max_vus: u64,
+) -> String {
+    let long = scenarios.iter().map(Scenario::max_duration).max().unwrap_or_default() >= Duration::from_secs(60);
+    let active: u64 = progress.iter().map(|p| p.active.load(Ordering::Relaxed)).sum();
+    let complete: u64 = progress.iter().map(|p| p.complete.load(Ordering::Relaxed)).sum();
+    let interrupted: u64 = progress.iter().map(|p| p.interrupted.load(Ordering::Relaxed)).sum();
+    let mut out = format!(
+        "\nrunning ({}), {active}/{max_vus} VUs, {complete} complete and {interrupted} interrupted iterations\n",
+        clock(elapsed, long)
+    );
+    let width = scenarios.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
+    for (s, p) in scenarios.iter().zip(progress) {
+        let done = p.done.load(Ordering::Relaxed);
+        let since = elapsed.saturating_sub(s.start_time);
+        let finished = p.complete.load(Ordering::Relaxed) + p.interrupted.load(Ordering::Relaxed);
+        let (frac, right) = match &s.executor {
+            Executor::SharedIterations(e) => (
+                finished as f64 / e.iterations.max(1) as f64,
+                format!("{} VUs  {}/{}  {finished}/{} shared iters", e.vus, clock(since, long), fmt_dur(e.max_duration), e.iterations),
+            ),
+            Executor::PerVuIterations(e) => (
+                finished as f64 / (e.iterations * e.vus).max(1) as f64,
+                format!("{} VUs  {}/{}  {finished}/{} iters, {} per VU", e.vus, clock(since, long), fmt_dur(e.max_duration), e.iterations * e.vus, e.iterations),
+            ),
+            Executor::ConstantVus(e) => (
+                since.as_secs_f64() / e.duration.as_secs_f64().max(0.001),
+                if done {
+                    format!("{} VUs  {}", e.vus, fmt_dur(e.duration))
+                } else {
+                    format!("{} VUs  {:.1}s/{}", e.vus, since.as_secs_f64(), fmt_dur(e.duration))
+                },
+            ),
+            Executor::RampingVus(e) => (
+                since.as_secs_f64() / e.total_duration().as_secs_f64().max(0.001),
+                format!("{:02}/{:02} VUs  {}/{}", p.active.load(Ordering::Relaxed), e.max_vus(), clock(since, long), fmt_dur(e.total_duration())),
+            ),
+        };
+        let pct = if done { 100 } else { ((frac * 100.0) as u64).min(100) };
+        let mark = if done { '✓' } else { ' ' };
+        out.push_str(&format!("{:<width$} {mark} [{pct:>4}% ] {right}\n", s.name));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::executor::constant_vus::ConstantVus;
+
+    #[test]
+    fn header_matches_k6_layout() {
+        let s = vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+            vus: 2,
+            duration: Duration::from_millis(2500),
+        }))];
+        let h = header("dur.js", "-", &s);
+        assert!(h.contains("\n     scenarios: (100.00%) 1 scenario, 2 max VUs, 32.5s max duration (incl. graceful stop):\n              * default: 2 looping VUs for 2.5s (gracefulStop: 30s)\n\n"));
+        assert!(h.starts_with("\n         /\\      Grafana   /‾‾/  \n"));
+    }
+
+    #[test]
+    fn progress_lines_look_like_k6() {
+        let s = vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+            vus: 2,
+            duration: Duration::from_millis(2500),
+        }))];
+        let p = vec![Arc::new(Progress::default())];
+        p[0].active.store(2, Ordering::Relaxed);
+        p[0].complete.store(2, Ordering::Relaxed);
+        let b = progress_block(Duration::from_secs(1), &s, &p, 2);
+        assert_eq!(b, "\nrunning (01.0s), 2/2 VUs, 2 complete and 0 interrupted iterations\ndefault   [  40% ] 2 VUs  1.0s/2.5s\n");
+    }
+}

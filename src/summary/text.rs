@@ -1,0 +1,362 @@
+//! k6 v1.1's default ("compact") end-of-test text summary, reproduced byte for byte:
+//! a THRESHOLDS section (when any), then TOTAL RESULTS with the checks block and the metric
+//! sections CUSTOM, HTTP, EXECUTION, NETWORK (and WEBSOCKET, GRPC, BROWSER when present).
+
+use rk6_runtime::metrics::{MetricType, ValueType};
+
+use super::format;
+use super::{Report, ReportMetric, ThresholdLine};
+
+/// ANSI colouring, enabled only for terminals.
+#[derive(Debug, Clone, Copy)]
+pub struct Painter {
+    pub enabled: bool,
+}
+
+impl Painter {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.enabled {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn title(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn ok(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn bad(&self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    fn faint(&self, s: &str) -> String {
+        self.paint("2;37", s)
+    }
+    fn value(&self, s: &str) -> String {
+        self.paint("36", s)
+    }
+    fn extra(&self, s: &str) -> String {
+        self.paint("2;36", s)
+    }
+}
+
+/// Metrics the compact mode never lists.
+fn hidden_in_compact(name: &str) -> bool {
+    name == "checks"
+        || name == "group_duration"
+        || [
+            "http_req_blocked",
+            "http_req_connecting",
+            "http_req_receiving",
+            "http_req_sending",
+            "http_req_tls_handshaking",
+            "http_req_waiting",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+const SECTIONS: [&str; 8] = [
+    "CUSTOM",
+    "HTTP",
+    "EXECUTION",
+    "NETWORK",
+    "BROWSER",
+    "WEB_VITALS",
+    "GRPC",
+    "WEBSOCKET",
+];
+
+fn section_of(name: &str) -> &'static str {
+    if name.starts_with("http_req") {
+        "HTTP"
+    } else if matches!(
+        name,
+        "vus" | "vus_max" | "iterations" | "iteration_duration" | "dropped_iterations"
+    ) {
+        "EXECUTION"
+    } else if matches!(name, "data_sent" | "data_received") {
+        "NETWORK"
+    } else if name.starts_with("browser_web_vital_") {
+        "WEB_VITALS"
+    } else if name.starts_with("browser_") {
+        "BROWSER"
+    } else if name.starts_with("grpc_") {
+        "GRPC"
+    } else if name.starts_with("ws_") {
+        "WEBSOCKET"
+    } else {
+        "CUSTOM"
+    }
+}
+
+/// The summary text (to be printed as `"\n" + text + "\n\n"`).
+pub fn render_compact(report: &Report, painter: Painter) -> String {
+    let mut sections = Vec::new();
+    if report.metrics.iter().any(|m| !m.thresholds.is_empty()) {
+        sections.push(thresholds_section(report, painter));
+    }
+    sections.push(total_section(report, painter));
+    format!("\n{}", sections.join("\n"))
+}
+
+fn value_text(m: &ReportMetric, stat: &str, v: f64, unit: &str) -> String {
+    match (m.kind, stat) {
+        (MetricType::Rate, "rate") => format::percent(v),
+        (MetricType::Counter, "rate") => match m.contains {
+            ValueType::Data => format!("{}/s", format::bytes(v)),
+            _ => format!("{}/s", format::plain(v)),
+        },
+        (MetricType::Trend, "count") => format::plain(v),
+        (_, "passes" | "fails") => format::plain(v),
+        _ => match m.contains {
+            ValueType::Time => format::duration(v, unit),
+            ValueType::Data => format::bytes(v),
+            ValueType::Default => format::plain(v),
+        },
+    }
+}
+
+fn thresholds_section(report: &Report, p: Painter) -> String {
+    let mut metrics: Vec<&ReportMetric> = report
+        .metrics
+        .iter()
+        .filter(|m| !m.thresholds.is_empty())
+        .collect();
+    metrics.sort_by(|a, b| a.parent.cmp(&b.parent).then(a.suffix.is_some().cmp(&b.suffix.is_some())));
+    let mut out = format!("  {}\n\n", p.title("█ THRESHOLDS "));
+    for m in &metrics {
+        let parent_has = m.suffix.is_some()
+            && metrics
+                .iter()
+                .any(|o| o.suffix.is_none() && o.parent == m.parent);
+        let (indent, title) = match (&m.suffix, parent_has) {
+            (Some(s), true) => ("      ", s.clone()),
+            _ => ("    ", m.name.clone()),
+        };
+        out.push_str(&format!("{indent}{title}\n"));
+        for t in &m.thresholds {
+            out.push_str(&threshold_line(m, t, indent, &report.time_unit, p));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn threshold_line(m: &ReportMetric, t: &ThresholdLine, indent: &str, unit: &str, p: Painter) -> String {
+    let mark = if t.ok { p.ok("✓") } else { p.bad("✗") };
+    let shown = match t.measured {
+        Some(v) => value_text(m, &t.agg, v, unit),
+        None => "0".to_string(),
+    };
+    let src = p.paint("37", &format!("'{}'", t.source));
+    format!("{indent}{mark} {src} {}={shown}\n", t.agg)
+}
+
+fn total_section(report: &Report, p: Painter) -> String {
+    let mut out = format!("  {}\n\n", p.title("█ TOTAL RESULTS "));
+    out.push_str(&checks_block(report, p));
+    let shown: Vec<&ReportMetric> = report
+        .metrics
+        .iter()
+        .filter(|m| !hidden_in_compact(&m.parent))
+        .collect();
+    let lines = MetricLines::new(&shown, &report.time_unit);
+    for section in SECTIONS {
+        let mut in_section: Vec<&ReportMetric> = shown
+            .iter()
+            .copied()
+            .filter(|m| section_of(&m.parent) == section)
+            .collect();
+        if in_section.is_empty() {
+            continue;
+        }
+        in_section.sort_by(|a, b| a.parent.cmp(&b.parent).then(a.suffix.is_some().cmp(&b.suffix.is_some())));
+        out.push_str(&format!("    {section}\n"));
+        for m in in_section {
+            out.push_str(&lines.render(m, p));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn checks_block(report: &Report, p: Painter) -> String {
+    let checks = &report.checks.checks;
+    if checks.is_empty() {
+        return String::new();
+    }
+    let (passes, fails) = checks
+        .iter()
+        .fold((0u64, 0u64), |(a, b), (_, (p, f))| (a + p, b + f));
+    let total = passes + fails;
+    let rate = if report.duration_secs > 0.0 {
+        total as f64 / report.duration_secs
+    } else {
+        0.0
+    };
+    let share = |n: u64| if total == 0 { 0.0 } else { n as f64 / total as f64 };
+    let rows = [
+        ("checks_total", total.to_string(), format!("{}/s", format::plain(rate))),
+        ("checks_succeeded", format::percent(share(passes)), format!("{passes} out of {total}")),
+        ("checks_failed", format::percent(share(fails)), format!("{fails} out of {total}")),
+    ];
+    let max_name = rows.iter().map(|r| r.0.len() * 2).max().unwrap_or(0);
+    let max_val = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, val, extra) in &rows {
+        let dots = ".".repeat(max_name + 3 - name.len());
+        out.push_str(&format!(
+            "    {name}{} {} {}\n",
+            p.faint(&format!("{dots}:")),
+            p.value(&pad(val, max_val)),
+            p.extra(extra)
+        ));
+    }
+    out.push('\n');
+    // Compact mode lists every check once, merged across groups, in first-seen order.
+    let mut merged: Vec<(&str, u64, u64)> = Vec::new();
+    for ((_, name), (ps, fs)) in checks {
+        match merged.iter_mut().find(|(n, _, _)| n == name) {
+            Some(e) => {
+                e.1 += ps;
+                e.2 += fs;
+            }
+            None => merged.push((name, *ps, *fs)),
+        }
+    }
+    for (name, ps, fs) in merged {
+        if fs == 0 {
+            out.push_str(&format!("    {}\n", p.ok(&format!("✓ {name}"))));
+        } else {
+            out.push_str(&format!("    {}\n", p.bad(&format!("✗ {name}"))));
+            let pct = (100 * ps) / (ps + fs);
+            out.push_str(&p.bad(&format!("      ↳  {pct}% — ✓ {ps} / ✗ {fs}")));
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n >= width {
+        s.to_string()
+    } else {
+        format!("{s}{}", " ".repeat(width - n))
+    }
+}
+
+/// Column widths shared by every metric line of a block.
+struct MetricLines {
+    max_name: usize,
+    main_width: usize,
+    extra_widths: Vec<usize>,
+    trend_widths: Vec<usize>,
+    unit: String,
+}
+
+fn display_name(m: &ReportMetric) -> String {
+    match &m.suffix {
+        None => m.name.clone(),
+        Some(_) => {
+            let tags: Vec<String> = m.sub_tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+            format!("{{ {} }}", tags.join(", "))
+        }
+    }
+}
+
+impl MetricLines {
+    fn new(metrics: &[&ReportMetric], unit: &str) -> Self {
+        let mut s = MetricLines {
+            max_name: 0,
+            main_width: 0,
+            extra_widths: Vec::new(),
+            trend_widths: Vec::new(),
+            unit: unit.to_string(),
+        };
+        for m in metrics {
+            let indent = if m.suffix.is_some() { 2 } else { 0 };
+            // k6 counts the full name plus the display name (so plain names twice).
+            let w = indent + m.name.chars().count() + display_name(m).chars().count();
+            s.max_name = s.max_name.max(w);
+            let cells = s.cells(m);
+            if m.kind == MetricType::Trend {
+                for (i, c) in cells.iter().enumerate() {
+                    grow(&mut s.trend_widths, i, c.chars().count());
+                }
+            } else {
+                s.main_width = s.main_width.max(cells[0].chars().count());
+                for (i, c) in cells.iter().skip(1).enumerate() {
+                    grow(&mut s.extra_widths, i, c.chars().count());
+                }
+            }
+        }
+        s
+    }
+
+    fn cells(&self, m: &ReportMetric) -> Vec<String> {
+        let get = |k: &str| m.values.iter().find(|(n, _)| n == k).map_or(0.0, |(_, v)| *v);
+        match m.kind {
+            MetricType::Trend => m
+                .values
+                .iter()
+                .map(|(k, v)| format!("{k}={}", value_text(m, k, *v, &self.unit)))
+                .collect(),
+            MetricType::Counter => vec![
+                value_text(m, "count", get("count"), &self.unit),
+                value_text(m, "rate", get("rate"), &self.unit),
+            ],
+            MetricType::Gauge => vec![
+                value_text(m, "value", get("value"), &self.unit),
+                format!("min={}", value_text(m, "min", get("min"), &self.unit)),
+                format!("max={}", value_text(m, "max", get("max"), &self.unit)),
+            ],
+            MetricType::Rate => vec![
+                format::percent(get("rate")),
+                format!("{} out of {}", get("passes"), get("passes") + get("fails")),
+            ],
+        }
+    }
+
+    fn render(&self, m: &ReportMetric, p: Painter) -> String {
+        let indent = if m.suffix.is_some() { "  " } else { "" };
+        let name = display_name(m);
+        let dots = ".".repeat((self.max_name + 3).saturating_sub(name.chars().count() + indent.len()));
+        let cells = self.cells(m);
+        let body = if m.kind == MetricType::Trend {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| p.value(&pad(c, self.trend_widths.get(i).copied().unwrap_or(0))))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            let mut parts = vec![p.value(&pad(&cells[0], self.main_width))];
+            let last = cells.len() - 1;
+            for (i, c) in cells.iter().enumerate().skip(1) {
+                let cell = if i == last {
+                    c.clone()
+                } else {
+                    pad(c, self.extra_widths.get(i - 1).copied().unwrap_or(0))
+                };
+                parts.push(p.extra(&cell));
+            }
+            parts.join(" ")
+        };
+        format!("    {indent}{name}{} {body}\n", p.faint(&format!("{dots}:")))
+    }
+}
+
+fn grow(widths: &mut Vec<usize>, i: usize, w: usize) {
+    if widths.len() <= i {
+        widths.resize(i + 1, 0);
+    }
+    widths[i] = widths[i].max(w);
+}
+
+#[cfg(test)]
+#[path = "text_tests.rs"]
+mod tests;
