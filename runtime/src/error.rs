@@ -64,33 +64,47 @@ impl ScriptError {
             .map(|s| s.to_std_string_escaped())
             .unwrap_or_default();
         let mut text = summary;
+        let mut frames = 0;
         for line in stack.lines() {
             let line = line.trim_start();
-            if line.is_empty() {
+            // Native frames carry no script position; k6 shows script frames only.
+            if line.is_empty() || line.ends_with("(native)") {
                 continue;
             }
+            let line = line.replace("(/", "(file:///");
+            // Top-level code: k6 prints the bare location.
+            let line = match line.strip_prefix("at <main> (") {
+                Some(rest) => format!("at {}", rest.trim_end_matches(')')),
+                None => line,
+            };
             text.push_str("\n\t");
-            text.push_str(&line.replace("(/", "(file:///"));
+            text.push_str(&line);
+            frames += 1;
+        }
+        if frames > 0 {
+            text.push('\n');
         }
         ScriptError { text }
     }
 
     /// Renders a parse error for `path`, keeping Boa's `line L, col C` as `file:L:C`.
     pub fn syntax(path: &std::path::Path, err: JsError, context: &mut Context) -> Self {
+        ScriptError {
+            text: format!("SyntaxError: {}", Self::syntax_message(path, err, context)),
+        }
+    }
+
+    /// `file:///x.js:L:C: <parser message>`, for wrapping into a JS `SyntaxError`.
+    pub fn syntax_message(path: &std::path::Path, err: JsError, context: &mut Context) -> String {
         let raw = err
             .try_native(context)
             .map(|n| n.message().to_string())
             .unwrap_or_else(|_| err.to_string());
-        let (line, col) = parse_line_col(&raw).unwrap_or((1, 1));
-        ScriptError {
-            text: format!(
-                "SyntaxError: {}:{}:{}: {}",
-                file_url(path),
-                line,
-                col,
-                raw
-            ),
+        if raw.starts_with("file://") {
+            return raw;
         }
+        let (line, col) = parse_line_col(&raw).unwrap_or((1, 1));
+        format!("{}:{line}:{col}: {raw}", file_url(path))
     }
 }
 

@@ -94,8 +94,8 @@ impl K6Loader {
 
 /// Re-throws a parse error as a SyntaxError whose message names file:line:col.
 fn syntax_error(path: &Path, err: JsError, context: &mut Context) -> JsError {
-    let rendered = crate::error::ScriptError::syntax(path, err, context);
-    JsNativeError::syntax().with_message(rendered.text).into()
+    let message = crate::error::ScriptError::syntax_message(path, err, context);
+    JsNativeError::syntax().with_message(message).into()
 }
 
 fn synthetic_from_exports(exports: JsObject, context: &mut Context) -> JsResult<Module> {

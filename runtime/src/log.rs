@@ -128,7 +128,7 @@ mod tests {
         let line = format_line(t, Level::Info, "log 1 {\"a\":[1,2]}", &[("source", "console")]);
         assert_eq!(
             line,
-            "time=\"2026-11-18T07:06:40Z\" level=info msg=\"log 1 {\\\"a\\\":[1,2]}\" source=console\n"
+            "time=\"2026-11-18T11:06:40Z\" level=info msg=\"log 1 {\\\"a\\\":[1,2]}\" source=console\n"
         );
         let plain = format_line(t, Level::Warning, "warn", &[("source", "console")]);
         assert!(plain.contains("level=warning msg=warn source=console"));

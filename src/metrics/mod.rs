@@ -25,6 +25,8 @@ pub struct SubMetric {
     pub filter: Vec<(String, String)>,
     pub sink: Sink,
     pub thresholds: Vec<ThresholdExpr>,
+    /// Whether any sample matched.
+    pub observed: bool,
 }
 
 impl SubMetric {
@@ -141,6 +143,7 @@ impl MetricsState {
         entry.sink.add(sample.value);
         for sub in &mut entry.submetrics {
             if sub.matches(sample) {
+                sub.observed = true;
                 sub.sink.add(sample.value);
             }
         }
@@ -207,6 +210,7 @@ impl MetricsState {
             filter,
             sink: Sink::new(entry.def.kind),
             thresholds: Vec::new(),
+            observed: false,
         });
         entry.submetrics.len() - 1
     }

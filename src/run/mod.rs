@@ -249,6 +249,7 @@ async fn execute(
         let job = IterationJob {
             exec: Arc::from(s.exec.as_str()),
             scenario: Arc::from(s.name.as_str()),
+            executor: Arc::from(s.executor.kind()),
             data: setup_data.clone(),
             tags: Arc::new(tags),
             env: (!s.env.is_empty()).then(|| Arc::new(s.env.clone())),

@@ -96,7 +96,7 @@ impl Report {
                 thresholds: threshold_lines(&e.thresholds, &e.sink, elapsed),
             });
             for s in &e.submetrics {
-                if s.thresholds.is_empty() && !e.observed {
+                if s.thresholds.is_empty() && !s.observed {
                     continue;
                 }
                 metrics.push(ReportMetric {

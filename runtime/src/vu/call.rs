@@ -92,11 +92,14 @@ fn run_iteration(
     let mut st = state.borrow_mut();
     st.iteration += 1;
     if let JobOutcome::Error(err) = &outcome {
-        let executor = st.scenario.to_string();
         Logger::log(
             Level::Error,
             &err.text,
-            &[("scenario", &executor), ("source", "stacktrace")],
+            &[
+                ("executor", &it.executor),
+                ("scenario", &it.scenario),
+                ("source", "stacktrace"),
+            ],
         );
     }
     if outcome != JobOutcome::Interrupted {

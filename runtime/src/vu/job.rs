@@ -25,6 +25,8 @@ pub struct IterationJob {
     /// Exported function to call (`default` unless the scenario's `exec` says otherwise).
     pub exec: Arc<str>,
     pub scenario: Arc<str>,
+    /// The scenario's executor type (`constant-vus`, ...), for log fields.
+    pub executor: Arc<str>,
     /// `setup()`'s return value as JSON, deep-copied into each call.
     pub data: Option<Arc<str>>,
     /// Tags added by the scenario (its `tags` plus `scenario=<name>`).

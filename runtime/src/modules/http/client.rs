@@ -264,7 +264,7 @@ async fn one_hop(
     let start = Instant::now();
     let sent = tokio::time::timeout(timeout, req.send()).await;
     let resp = match sent {
-        Err(_) => return fail(hop, timeout_error(), start),
+        Err(_) => return fail(hop, timeout_error(method, url), start),
         Ok(Err(e)) => return fail(hop, classify(&e, method, url), start),
         Ok(Ok(r)) => r,
     };
@@ -297,7 +297,7 @@ async fn one_hop(
     let head_size = response_head_size(&hop);
     let remaining = deadline.saturating_duration_since(Instant::now());
     let raw = match tokio::time::timeout(remaining, resp.bytes()).await {
-        Err(_) => return fail(hop, timeout_error(), start),
+        Err(_) => return fail(hop, timeout_error(method, url), start),
         Ok(Err(e)) => return fail(hop, classify(&e, method, url), start),
         Ok(Ok(b)) => b,
     };
@@ -447,11 +447,11 @@ pub fn canonical_header(name: &str) -> String {
     out
 }
 
-fn timeout_error() -> HttpError {
+fn timeout_error(method: &reqwest::Method, url: &Url) -> HttpError {
     HttpError {
         code: 1050,
         tag: "request timeout".into(),
-        message: "request timeout".into(),
+        message: format!("{} \"{url}\": request timeout", go_method(method)),
     }
 }
 
@@ -464,7 +464,7 @@ fn classify(e: &reqwest::Error, method: &reqwest::Method, url: &Url) -> HttpErro
         url.port_or_known_default().unwrap_or(0)
     );
     if e.is_timeout() {
-        return timeout_error();
+        return timeout_error(method, url);
     }
     let mut io_kind = None;
     let mut text = e.to_string();
