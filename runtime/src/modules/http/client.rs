@@ -18,7 +18,9 @@ pub type Jar = Arc<Mutex<CookieStore>>;
 
 /// HTTP state of one VU.
 pub struct VuHttp {
-    pub client: reqwest::Client,
+    /// Built on the VU's first request: VUs that never send one cost nothing here.
+    client: Option<reqwest::Client>,
+    config_http: crate::config::HttpConfig,
     /// Jar 0 is the VU's own jar; `new http.CookieJar()` adds more.
     pub jars: Vec<Jar>,
     /// Set by `http.setResponseCallback`; `None` means no `http_req_failed`.
@@ -29,11 +31,22 @@ pub struct VuHttp {
 impl VuHttp {
     pub fn new(config: &TestConfig) -> Self {
         VuHttp {
-            client: build_client(config),
+            client: None,
+            config_http: config.http.clone(),
             jars: vec![Arc::new(Mutex::new(CookieStore::new()))],
             expected: Some(Expected::default()),
             no_cookies_reset: config.http.no_cookies_reset,
         }
+    }
+
+    /// The VU's client (its connection pool), created on first use.
+    pub fn client(&mut self) -> reqwest::Client {
+        if let Some(c) = &self.client {
+            return c.clone();
+        }
+        let c = build_client(&self.config_http);
+        self.client = Some(c.clone());
+        c
     }
 
     /// k6 starts every iteration with an empty VU jar unless `noCookiesReset`.
@@ -65,16 +78,16 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
     .clone()
 }
 
-fn build_client(config: &TestConfig) -> reqwest::Client {
+fn build_client(config: &crate::config::HttpConfig) -> reqwest::Client {
     let mut b = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .tcp_nodelay(true)
         .use_preconfigured_tls((*tls_config()).clone());
-    if config.http.no_connection_reuse {
+    if config.no_connection_reuse {
         b = b.pool_max_idle_per_host(0);
     }
-    for (name, target) in &config.http.hosts {
+    for (name, target) in &config.hosts {
         if let Ok(addr) = target.parse::<SocketAddr>() {
             b = b.resolve(name, addr);
         } else if let Ok(ip) = target.parse::<std::net::IpAddr>() {

@@ -62,8 +62,8 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     };
     let max_redirects = spec.max_redirects;
     let (client, io) = {
-        let st = state.borrow();
-        (st.http.client.clone(), st.config.io.clone())
+        let mut st = state.borrow_mut();
+        (st.http.client(), st.config.io.clone())
     };
     let handle = io.spawn(client::execute(client, spec));
     let hops = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
@@ -91,8 +91,8 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         prepared.push(params::build(&a, &st, ctx)?);
     }
     let (client, io, limit) = {
-        let st = state.borrow();
-        (st.http.client.clone(), st.config.io.clone(), st.config.http.batch.max(1))
+        let mut st = state.borrow_mut();
+        (st.http.client(), st.config.io.clone(), st.config.http.batch.max(1))
     };
     let specs: Vec<_> = prepared.iter().map(|(s, _)| s.clone()).collect();
     let handle = io.spawn(async move {
