@@ -10,7 +10,6 @@ pub enum ExitCode {
     InvalidConfig = 104,
     ExternalAbort = 105,
     ScriptException = 107,
-    ScriptAborted = 108,
     Other = 255,
 }
 

@@ -170,7 +170,6 @@ pub struct RunCtx {
     pub stop: watch::Receiver<bool>,
     /// True once in-flight iterations must be interrupted.
     pub interrupt: watch::Receiver<bool>,
-    pub started: Instant,
 }
 
 impl RunCtx {

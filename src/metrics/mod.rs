@@ -163,22 +163,6 @@ impl MetricsState {
         self.started.elapsed().as_secs_f64()
     }
 
-    /// Names of metrics with a failed threshold.
-    pub fn failed_thresholds(&self, elapsed: f64) -> Vec<String> {
-        let mut failed = Vec::new();
-        for e in &self.entries {
-            if e.thresholds.iter().any(|t| !t.passes(&e.sink, elapsed)) {
-                failed.push(e.def.name.clone());
-            }
-            for s in &e.submetrics {
-                if s.thresholds.iter().any(|t| !t.passes(&s.sink, elapsed)) {
-                    failed.push(format!("{}{}", e.def.name, s.suffix()));
-                }
-            }
-        }
-        failed
-    }
-
     /// Metrics with a failed `abortOnFail` threshold whose `delayAbortEval` has passed.
     fn abort_worthy(&self, elapsed: f64) -> Vec<String> {
         let due = |t: &ThresholdExpr, sink: &Sink| {
@@ -377,7 +361,6 @@ mod tests {
         assert_eq!(d.submetrics.len(), 2);
         assert_eq!(d.submetrics[0].sink.aggregate("max", 1.0), Some(50.0));
         assert_eq!(d.submetrics[1].sink.aggregate("max", 1.0), Some(50.0));
-        assert!(state.failed_thresholds(1.0).is_empty());
         assert_eq!(state.checks.groups, vec!["::a", "::a::b"]);
         assert_eq!(state.checks.checks[0].1, (1, 1));
     }

@@ -181,16 +181,6 @@ impl Sink {
         }
     }
 
-    /// Whether any sample arrived.
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Sink::Counter { .. } => false,
-            Sink::Gauge { seen, .. } => !seen,
-            Sink::Rate { total, .. } => *total == 0,
-            Sink::Trend(t) => t.count == 0,
-        }
-    }
-
     /// The value of aggregation `agg` (`count`, `rate`, `value`, `avg`, `p(95)`, …);
     /// `None` when it does not apply or has no value yet. `elapsed` is the run time in s.
     pub fn aggregate(&self, agg: &str, elapsed: f64) -> Option<f64> {

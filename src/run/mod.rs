@@ -44,8 +44,6 @@ pub enum RunError {
     Config(#[from] crate::options::ConfigError),
     #[error("{0}")]
     Init(#[from] InitError),
-    #[error("{0}")]
-    Io(String),
 }
 
 impl RunError {
@@ -53,7 +51,7 @@ impl RunError {
         match self {
             RunError::Config(_) => ExitCode::InvalidConfig,
             RunError::Init(InitError::Script(_)) => ExitCode::ScriptException,
-            RunError::Init(_) | RunError::Io(_) => ExitCode::Other,
+            RunError::Init(_) => ExitCode::Other,
         }
     }
 }
@@ -261,7 +259,6 @@ async fn execute(
             progress: p,
             stop: stop_rx.clone(),
             interrupt: int_rx,
-            started,
         };
         offset += n;
         let scenario = s.clone();

@@ -1,50 +1,98 @@
 //! `k6/http`: requests, batches, cookie jars, expected statuses and response helpers.
 //!
-//! The JS half (`js-modules/k6/http.js`) normalises arguments; this half builds the request,
-//! suspends the VU while the request runs on the I/O runtime, emits the metrics and builds
-//! the response object.
+//! Entirely native: a JS wrapper would be compiled again in every VU's context, and each
+//! line of it costs memory in every VU. Requests run on the I/O runtime while the VU is
+//! suspended; metrics are emitted and the response object is built when it resumes.
 
+pub mod args;
 pub mod client;
+pub mod jar;
 pub mod json_path;
 pub mod params;
 pub mod response;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use boa_engine::object::builtins::JsArray;
-use boa_engine::object::ObjectInitializer;
+use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
+use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
-use cookie_store::CookieStore;
-use url::Url;
 
+use crate::modules::key;
 use crate::vu::coro::await_op;
-use crate::vu::state::{vu_state, Phase};
+use crate::vu::state::{vu_state, Phase, VuState};
 
-const JS: &str = include_str!("../../../../js-modules/k6/http.js");
+/// Verbs: (export name, HTTP method, whether the second argument is a body).
+const VERBS: [(&str, &str, bool); 7] = [
+    ("get", "GET", false),
+    ("head", "HEAD", false),
+    ("post", "POST", true),
+    ("put", "PUT", true),
+    ("patch", "PATCH", true),
+    ("del", "DELETE", true),
+    ("options", "OPTIONS", true),
+];
+
+const CONSTANTS: [(&str, &str); 20] = [
+    ("TLS_1_0", "tls1.0"),
+    ("TLS_1_1", "tls1.1"),
+    ("TLS_1_2", "tls1.2"),
+    ("TLS_1_3", "tls1.3"),
+    ("OCSP_STATUS_GOOD", "good"),
+    ("OCSP_STATUS_REVOKED", "revoked"),
+    ("OCSP_STATUS_SERVER_FAILED", "server_failed"),
+    ("OCSP_STATUS_UNKNOWN", "unknown"),
+    ("OCSP_REASON_UNSPECIFIED", "unspecified"),
+    ("OCSP_REASON_KEY_COMPROMISE", "key_compromise"),
+    ("OCSP_REASON_CA_COMPROMISE", "ca_compromise"),
+    ("OCSP_REASON_AFFILIATION_CHANGED", "affiliation_changed"),
+    ("OCSP_REASON_SUPERSEDED", "superseded"),
+    ("OCSP_REASON_CESSATION_OF_OPERATION", "cessation_of_operation"),
+    ("OCSP_REASON_CERTIFICATE_HOLD", "certificate_hold"),
+    ("OCSP_REASON_REMOVE_FROM_CRL", "remove_from_crl"),
+    ("OCSP_REASON_PRIVILEGE_WITHDRAWN", "privilege_withdrawn"),
+    ("OCSP_REASON_AA_COMPROMISE", "aa_compromise"),
+    ("OCSP_REASON_UNKNOWN", "unknown"),
+    ("OCSP_REASON_EXPIRED", "expired"),
+];
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    let natives: [(&str, boa_engine::native_function::NativeFunctionPointer, usize); 11] = [
+    let fns: [(&str, boa_engine::native_function::NativeFunctionPointer, usize); 7] = [
         ("request", request, 4),
+        ("asyncRequest", async_request, 4),
         ("batch", batch, 1),
-        ("parseBody", parse_body, 1),
-        ("jsonSelect", json_select, 2),
+        ("file", args::file, 3),
+        ("url", args::url_template, 1),
+        ("expectedStatuses", expected_statuses, 1),
         ("setResponseCallback", set_response_callback, 1),
-        ("requireVu", require_vu, 1),
-        ("newJar", new_jar, 0),
-        ("jarCookies", jar_cookies, 2),
-        ("jarSet", jar_set, 5),
-        ("jarClear", jar_clear, 2),
-        ("jarDelete", jar_delete, 3),
     ];
+    let cookie_jar_ctor = FunctionObjectBuilder::new(context.realm(), NativeFunction::from_fn_ptr(jar::new_jar))
+        .name(js_string!("CookieJar"))
+        .constructor(true)
+        .build();
     let mut init = ObjectInitializer::new(context);
-    for (name, f, len) in natives {
-        init.function(NativeFunction::from_fn_ptr(f), crate::modules::key(name), len);
+    for (name, method, has_body) in VERBS {
+        let f = NativeFunction::from_copy_closure(move |_, a, ctx| verb(method, has_body, a, ctx));
+        init.function(f, key(name), if has_body { 3 } else { 2 });
     }
-    let native = init.build();
-    crate::modules::eval_js_part("k6/http.js", JS, native, context)
+    for (name, f, len) in fns {
+        init.function(NativeFunction::from_fn_ptr(f), key(name), len);
+    }
+    init.function(NativeFunction::from_fn_ptr(jar::vu_jar), js_string!("cookieJar"), 0);
+    init.property(js_string!("CookieJar"), cookie_jar_ctor, Attribute::all());
+    for (name, value) in CONSTANTS {
+        init.property(key(name), key(value), Attribute::READONLY | Attribute::ENUMERABLE);
+    }
+    Ok(init.build())
 }
 
-fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<crate::vu::state::VuState>>> {
+fn verb(method: &'static str, has_body: bool, a: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let at = |i: usize| a.get(i).cloned().unwrap_or_default();
+    let (body, params) = if has_body { (at(1), at(2)) } else { (JsValue::null(), at(1)) };
+    request(&JsValue::undefined(), &[key(method).into(), at(0), body, params], ctx)
+}
+
+fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<VuState>>> {
     let state = vu_state(ctx)?;
     if state.borrow().phase == Phase::Init {
         return Err(JsNativeError::error()
@@ -54,6 +102,7 @@ fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<crate::
     Ok(state)
 }
 
+/// `http.request(method, url, [body], [params])`.
 fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let state = not_in_init(ctx)?;
     let (spec, meta) = {
@@ -72,21 +121,39 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     Ok(response::to_js(&hops, &meta, ctx)?.into())
 }
 
-/// Runs prepared `[method, url, body, params]` requests concurrently (bounded by `batch`).
+/// `http.asyncRequest(...)`: the request runs now; the promise settles with its response.
+fn async_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let promise = match request(this, args, ctx) {
+        Ok(res) => boa_engine::object::builtins::JsPromise::resolve(res, ctx),
+        Err(e) => {
+            let reason = e.into_opaque(ctx)?;
+            boa_engine::object::builtins::JsPromise::reject(boa_engine::JsError::from_opaque(reason), ctx)
+        }
+    };
+    Ok(promise?.into())
+}
+
+/// `http.batch(requests)`: array or object of requests, run concurrently (option `batch`).
 fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let state = not_in_init(ctx)?;
     let Some(list) = args.first().and_then(JsValue::as_object) else {
-        return Err(JsNativeError::typ().with_message("batch() expects an array").into());
+        return Err(JsNativeError::typ().with_message("batch() expects an array or an object").into());
     };
-    let len = list.get(js_string!("length"), ctx)?.to_u32(ctx)?;
+    let mut keys: Vec<boa_engine::property::PropertyKey> = Vec::new();
+    let items: Vec<JsValue> = if list.is_array() {
+        let n = list.get(js_string!("length"), ctx)?.to_u32(ctx)?;
+        (0..n).map(|i| list.get(i, ctx)).collect::<JsResult<_>>()?
+    } else {
+        keys = list
+            .own_property_keys(ctx)?
+            .into_iter()
+            .filter(|k| matches!(k, boa_engine::property::PropertyKey::String(_)))
+            .collect();
+        keys.iter().map(|k| list.get(k.clone(), ctx)).collect::<JsResult<_>>()?
+    };
     let mut prepared = Vec::new();
-    for i in 0..len {
-        let item = list.get(i, ctx)?;
-        let Some(item) = item.as_object() else { continue };
-        let mut a = Vec::new();
-        for j in 0..4 {
-            a.push(item.get(j, ctx)?);
-        }
+    for item in &items {
+        let a = args::batch_item(item, ctx)?;
         let st = state.borrow();
         prepared.push(params::build(&a, &st, ctx)?);
     }
@@ -100,8 +167,7 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         let tasks: Vec<_> = specs
             .into_iter()
             .map(|spec| {
-                let client = client.clone();
-                let sem = sem.clone();
+                let (client, sem) = (client.clone(), sem.clone());
                 tokio::spawn(async move {
                     let _permit = sem.acquire_owned().await;
                     client::execute(client, spec).await
@@ -115,155 +181,54 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         out
     });
     let results = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
-    let arr = JsArray::new(ctx)?;
+    let mut responses = Vec::new();
     for ((spec, meta), hops) in prepared.iter().zip(results.iter()) {
         response::emit_metrics(&mut state.borrow_mut(), hops, meta);
         response::report_failure(hops, meta, spec.max_redirects)?;
-        arr.push(response::to_js(hops, meta, ctx)?, ctx)?;
+        responses.push(response::to_js(hops, meta, ctx)?);
     }
-    Ok(arr.into())
+    if list.is_array() {
+        let arr = JsArray::new(ctx)?;
+        for r in responses {
+            arr.push(r, ctx)?;
+        }
+        return Ok(arr.into());
+    }
+    let out = crate::modules::new_object(ctx);
+    for (k, r) in keys.into_iter().zip(responses) {
+        out.set(k, r, false, ctx)?;
+    }
+    Ok(out.into())
 }
 
-fn body_text(v: &JsValue, ctx: &mut Context) -> JsResult<String> {
-    if let Some(b) = crate::modules::bytes::to_bytes(v, ctx)? {
-        return Ok(String::from_utf8_lossy(&b).into_owned());
+/// `http.expectedStatuses(200, {min: 300, max: 399}, ...)`.
+fn expected_statuses(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let ranges = JsArray::new(ctx)?;
+    for (i, a) in args.iter().enumerate() {
+        let int = |v: &JsValue| v.as_number().filter(|n| n.fract() == 0.0);
+        let pair = if let Some(n) = int(a) {
+            Some((n, n))
+        } else if let Some(o) = a.as_object() {
+            let (min, max) = (o.get(js_string!("min"), ctx)?, o.get(js_string!("max"), ctx)?);
+            int(&min).zip(int(&max))
+        } else {
+            None
+        };
+        let Some((lo, hi)) = pair else {
+            return Err(JsNativeError::typ()
+                .with_message(format!("argument number {} to expectedStatuses was neither an integer nor an object like {{min:100, max:329}}", i + 1))
+                .into());
+        };
+        let p = JsArray::from_iter([JsValue::from(lo), JsValue::from(hi)], ctx);
+        ranges.push(p, ctx)?;
     }
-    if v.is_null() || v.is_undefined() {
-        return Err(JsNativeError::error()
-            .with_message("cannot parse json due to an error at line 1, character 1 , error: the body is null so we can't transform it to JSON - this likely was because of a request error getting the response")
-            .into());
-    }
-    Ok(v.to_string(ctx)?.to_std_string_escaped())
-}
-
-fn parse_body(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let text = body_text(&args.first().cloned().unwrap_or_default(), ctx)?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        JsNativeError::syntax().with_message(format!(
-            "cannot parse json due to an error at line {}, character {} , error: {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    JsValue::from_json(&v, ctx)
-}
-
-fn json_select(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let text = body_text(&args.first().cloned().unwrap_or_default(), ctx)?;
-    let path = args.get(1).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Ok(JsValue::undefined());
-    };
-    match json_path::select(&v, &path) {
-        Some(found) => JsValue::from_json(found.as_ref(), ctx),
-        None => Ok(JsValue::undefined()),
-    }
+    let obj = crate::modules::new_object(ctx);
+    obj.set(js_string!("__rk6_expected"), ranges, false, ctx)?;
+    Ok(obj.into())
 }
 
 fn set_response_callback(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let expected = params::expected_from(&args.first().cloned().unwrap_or_default(), ctx)?;
     vu_state(ctx)?.borrow_mut().http.expected = expected;
-    Ok(JsValue::undefined())
-}
-
-fn require_vu(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let msg = args.first().cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    vu_state(ctx)?.borrow().require_run_phase(&msg)?;
-    Ok(JsValue::undefined())
-}
-
-fn new_jar(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    let mut st = state.borrow_mut();
-    st.http.jars.push(Arc::new(Mutex::new(CookieStore::new())));
-    Ok(JsValue::from((st.http.jars.len() - 1) as u32))
-}
-
-fn jar_and_url(args: &[JsValue], ctx: &mut Context) -> JsResult<(client::Jar, Url)> {
-    let id = args.first().cloned().unwrap_or_default().to_u32(ctx)? as usize;
-    let url = args.get(1).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    let url = Url::parse(&url).map_err(|e| JsNativeError::typ().with_message(format!("invalid URL {url}: {e}")))?;
-    let state = vu_state(ctx)?;
-    let jar = state.borrow().http.jars.get(id).cloned();
-    let jar = jar.ok_or_else(|| JsNativeError::error().with_message("unknown cookie jar"))?;
-    Ok((jar, url))
-}
-
-fn jar_cookies(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let (jar, url) = jar_and_url(args, ctx)?;
-    let pairs: Vec<(String, String)> = match jar.lock() {
-        Ok(j) => j.get_request_values(&url).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        Err(_) => Vec::new(),
-    };
-    let obj = crate::modules::new_object(ctx);
-    for (k, v) in pairs {
-        let existing = obj.get(crate::modules::key(&k), ctx)?;
-        let arr = match existing.as_object().and_then(|o| JsArray::from_object(o.clone()).ok()) {
-            Some(a) => a,
-            None => JsArray::new(ctx)?,
-        };
-        arr.push(crate::modules::key(&v), ctx)?;
-        obj.set(crate::modules::key(&k), arr, false, ctx)?;
-    }
-    Ok(obj.into())
-}
-
-fn jar_set(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let (jar, url) = jar_and_url(args, ctx)?;
-    let name = args.get(2).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    let value = args.get(3).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    let mut c = cookie::Cookie::new(name, value);
-    if let Some(opts) = args.get(4).and_then(JsValue::as_object) {
-        if let Some(d) = crate::modules::get_string(&opts, "domain", ctx)? {
-            c.set_domain(d);
-        }
-        if let Some(p) = crate::modules::get_string(&opts, "path", ctx)? {
-            c.set_path(p);
-        }
-        if opts.get(js_string!("secure"), ctx)?.to_boolean() {
-            c.set_secure(true);
-        }
-        if opts.get(js_string!("http_only"), ctx)?.to_boolean() {
-            c.set_http_only(true);
-        }
-    }
-    if c.path().is_none() {
-        c.set_path("/");
-    }
-    if let Ok(mut j) = jar.lock() {
-        let _ = j.insert_raw(&c, &url);
-    }
-    Ok(true.into())
-}
-
-fn jar_clear(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let (jar, url) = jar_and_url(args, ctx)?;
-    if let Ok(mut j) = jar.lock() {
-        let names: Vec<(String, String, String)> = j
-            .matches(&url)
-            .iter()
-            .map(|c| (c.domain().unwrap_or("").to_string(), c.path().unwrap_or("/").to_string(), c.name().to_string()))
-            .collect();
-        for (d, p, n) in names {
-            j.remove(&d, &p, &n);
-        }
-    }
-    Ok(JsValue::undefined())
-}
-
-fn jar_delete(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let (jar, url) = jar_and_url(args, ctx)?;
-    let name = args.get(2).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    if let Ok(mut j) = jar.lock() {
-        let found: Vec<(String, String)> = j
-            .matches(&url)
-            .iter()
-            .filter(|c| c.name() == name)
-            .map(|c| (c.domain().unwrap_or("").to_string(), c.path().unwrap_or("/").to_string()))
-            .collect();
-        for (d, p) in found {
-            j.remove(&d, &p, &name);
-        }
-    }
     Ok(JsValue::undefined())
 }

