@@ -60,12 +60,7 @@ pub fn set_env_overrides(context: &mut Context, env: &BTreeMap<String, String>) 
 }
 
 fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let text = args
-        .first()
-        .cloned()
-        .unwrap_or_default()
-        .to_string(ctx)?
-        .to_std_string_escaped();
+    let text = crate::modules::arg_string(args, 0, ctx)?;
     parse_json_text(&text, ctx)
 }
 
@@ -83,12 +78,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
             .with_message("the \"open\" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/ for more information")
             .into());
     }
-    let name = args
-        .first()
-        .cloned()
-        .unwrap_or_default()
-        .to_string(ctx)?
-        .to_std_string_escaped();
+    let name = crate::modules::arg_string(args, 0, ctx)?;
     if name.is_empty() {
         return Err(JsNativeError::error()
             .with_message("open() can't be used with an empty filename")
@@ -112,12 +102,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 }
 
 fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let spec = args
-        .first()
-        .cloned()
-        .unwrap_or_default()
-        .to_string(ctx)?
-        .to_std_string_escaped();
+    let spec = crate::modules::arg_string(args, 0, ctx)?;
     let state = vu_state(ctx)?;
     if state.borrow().phase != Phase::Init {
         return Err(JsNativeError::error()

@@ -96,12 +96,7 @@ fn group(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     state
         .borrow()
         .require_run_phase("group() is not supported in the init context")?;
-    let name = args
-        .first()
-        .cloned()
-        .unwrap_or_default()
-        .to_string(ctx)?
-        .to_std_string_escaped();
+    let name = crate::modules::arg_string(args, 0, ctx)?;
     if name.contains("::") {
         return Err(JsNativeError::error()
             .with_message("group and check names may not contain '::'")

@@ -27,16 +27,8 @@ fn register(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
             .with_message("metrics must be declared in the init context")
             .into());
     }
-    let arg = |i: usize, ctx: &mut Context| -> JsResult<String> {
-        Ok(args
-            .get(i)
-            .cloned()
-            .unwrap_or_default()
-            .to_string(ctx)?
-            .to_std_string_escaped())
-    };
-    let name = arg(0, ctx)?;
-    let kind = match arg(1, ctx)?.as_str() {
+    let name = super::arg_string(args, 0, ctx)?;
+    let kind = match super::arg_string(args, 1, ctx)?.as_str() {
         "Counter" => MetricType::Counter,
         "Gauge" => MetricType::Gauge,
         "Rate" => MetricType::Rate,

@@ -82,6 +82,16 @@ pub(crate) fn eval_js_part(
     })
 }
 
+/// Argument `i` converted with JS `String()` (`"undefined"` when missing).
+pub(crate) fn arg_string(args: &[JsValue], i: usize, context: &mut Context) -> JsResult<String> {
+    Ok(args
+        .get(i)
+        .cloned()
+        .unwrap_or_default()
+        .to_string(context)?
+        .to_std_string_escaped())
+}
+
 /// Reads `obj[key]` as a string if present.
 pub(crate) fn get_string(
     obj: &JsObject,

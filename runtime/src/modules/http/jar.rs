@@ -71,7 +71,7 @@ pub fn jar_of(v: &JsValue, ctx: &mut Context) -> JsResult<Jar> {
 }
 
 fn url_arg(args: &[JsValue], ctx: &mut Context) -> JsResult<Url> {
-    let url = args.first().cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
+    let url = crate::modules::arg_string(args, 0, ctx)?;
     Url::parse(&url).map_err(|e| JsNativeError::typ().with_message(format!("invalid URL {url}: {e}")).into())
 }
 
@@ -98,8 +98,8 @@ fn cookies_for_url(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRes
 fn set(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let jar = jar_of(this, ctx)?;
     let url = url_arg(args, ctx)?;
-    let name = args.get(1).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
-    let value = args.get(2).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
+    let name = crate::modules::arg_string(args, 1, ctx)?;
+    let value = crate::modules::arg_string(args, 2, ctx)?;
     let mut c = cookie::Cookie::new(name, value);
     if let Some(opts) = args.get(3).and_then(JsValue::as_object) {
         if let Some(d) = get_string(&opts, "domain", ctx)? {
@@ -155,7 +155,7 @@ fn clear(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
 fn delete(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let jar = jar_of(this, ctx)?;
     let url = url_arg(args, ctx)?;
-    let name = args.get(1).cloned().unwrap_or_default().to_string(ctx)?.to_std_string_escaped();
+    let name = crate::modules::arg_string(args, 1, ctx)?;
     remove(&jar, &url, Some(&name));
     Ok(JsValue::undefined())
 }

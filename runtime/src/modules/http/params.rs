@@ -30,12 +30,7 @@ pub fn build(
     st: &VuState,
     ctx: &mut Context,
 ) -> JsResult<(RequestSpec, RequestMeta)> {
-    let method = args
-        .first()
-        .cloned()
-        .unwrap_or_default()
-        .to_string(ctx)?
-        .to_std_string_escaped()
+    let method = crate::modules::arg_string(args, 0, ctx)?
         .to_uppercase();
     let (url_s, template_name) = super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
     let url = Url::parse(&url_s).map_err(|e| {
