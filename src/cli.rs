@@ -9,7 +9,11 @@ use crate::options::{parse_stage, ConfigError, DurationOpt, Options};
 use crate::run::RunArgs;
 
 #[derive(Debug, Parser)]
-#[command(name = "rk6", about = "A k6-compatible load tester: runs k6 scripts unmodified", version)]
+#[command(
+    name = "rk6",
+    about = "A k6-compatible load tester: runs k6 scripts unmodified",
+    version
+)]
 pub struct Cli {
     /// Disable colored output.
     #[arg(long, global = true)]
@@ -27,11 +31,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start a test.
-    Run(RunFlags),
+    Run(Box<RunFlags>),
     /// Print the script's options as JSON.
-    Inspect {
-        script: PathBuf,
-    },
+    Inspect { script: PathBuf },
     /// Show the version.
     Version,
     /// Serve the built-in httpbin-compatible target (HTTP + WebSocket echo).
@@ -118,7 +120,9 @@ pub struct RunFlags {
 fn key_value(s: &str, what: &str) -> Result<(String, String), ConfigError> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(ConfigError::Invalid(format!("invalid {what} '{s}', expected NAME=value"))),
+        _ => Err(ConfigError::Invalid(format!(
+            "invalid {what} '{s}', expected NAME=value"
+        ))),
     }
 }
 
@@ -132,7 +136,12 @@ impl RunFlags {
             ..Options::default()
         };
         if !self.stages.is_empty() {
-            o.stages = Some(self.stages.iter().map(|s| parse_stage(s)).collect::<Result<_, _>>()?);
+            o.stages = Some(
+                self.stages
+                    .iter()
+                    .map(|s| parse_stage(s))
+                    .collect::<Result<_, _>>()?,
+            );
         }
         o.no_setup = self.no_setup.then_some(true);
         o.no_teardown = self.no_teardown.then_some(true);
@@ -158,10 +167,15 @@ impl RunFlags {
         let mut env = Vec::new();
         for e in &self.env {
             let (k, v) = key_value(e, "environment variable")?;
-            let valid = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            let valid = k
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid {
-                return Err(ConfigError::Invalid(format!("invalid environment variable name '{k}'")));
+                return Err(ConfigError::Invalid(format!(
+                    "invalid environment variable name '{k}'"
+                )));
             }
             env.push((k, v));
         }

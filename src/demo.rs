@@ -8,7 +8,11 @@ use crate::run::{run, RunArgs};
 
 const QUICKSTART: &str = include_str!("../examples/quickstart.js");
 
-pub async fn demo(script: Option<PathBuf>, quiet: bool, no_color: bool) -> anyhow::Result<ExitCode> {
+pub async fn demo(
+    script: Option<PathBuf>,
+    quiet: bool,
+    no_color: bool,
+) -> anyhow::Result<ExitCode> {
     let addr = crate::target::spawn("127.0.0.1:0").await?;
     let script = match script {
         Some(s) => s,

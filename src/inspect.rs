@@ -6,8 +6,12 @@ use std::sync::Arc;
 use crate::exit::ExitCode;
 
 pub async fn inspect(script: &Path) -> anyhow::Result<ExitCode> {
-    let script_path = std::fs::canonicalize(script)
-        .map_err(|e| anyhow::anyhow!("The moduleSpecifier \"{}\" couldn't be found on local disk: {e}", script.display()))?;
+    let script_path = std::fs::canonicalize(script).map_err(|e| {
+        anyhow::anyhow!(
+            "The moduleSpecifier \"{}\" couldn't be found on local disk: {e}",
+            script.display()
+        )
+    })?;
     let (tx, _rx) = std::sync::mpsc::channel();
     let config = rk6_runtime::TestConfig {
         script_path,

@@ -125,7 +125,12 @@ mod tests {
     #[test]
     fn formats_like_logrus() {
         let t = UNIX_EPOCH + Duration::from_secs(1_795_000_000);
-        let line = format_line(t, Level::Info, "log 1 {\"a\":[1,2]}", &[("source", "console")]);
+        let line = format_line(
+            t,
+            Level::Info,
+            "log 1 {\"a\":[1,2]}",
+            &[("source", "console")],
+        );
         assert_eq!(
             line,
             "time=\"2026-11-18T11:06:40Z\" level=info msg=\"log 1 {\\\"a\\\":[1,2]}\" source=console\n"

@@ -96,7 +96,11 @@ const BUILTINS: &[(&str, MetricType, ValueType)] = &[
     ("vus_max", MetricType::Gauge, ValueType::Default),
     ("iterations", MetricType::Counter, ValueType::Default),
     ("iteration_duration", MetricType::Trend, ValueType::Time),
-    ("dropped_iterations", MetricType::Counter, ValueType::Default),
+    (
+        "dropped_iterations",
+        MetricType::Counter,
+        ValueType::Default,
+    ),
     ("data_sent", MetricType::Counter, ValueType::Data),
     ("data_received", MetricType::Counter, ValueType::Data),
     ("checks", MetricType::Rate, ValueType::Default),
@@ -106,7 +110,11 @@ const BUILTINS: &[(&str, MetricType, ValueType)] = &[
     ("http_req_duration", MetricType::Trend, ValueType::Time),
     ("http_req_blocked", MetricType::Trend, ValueType::Time),
     ("http_req_connecting", MetricType::Trend, ValueType::Time),
-    ("http_req_tls_handshaking", MetricType::Trend, ValueType::Time),
+    (
+        "http_req_tls_handshaking",
+        MetricType::Trend,
+        ValueType::Time,
+    ),
     ("http_req_sending", MetricType::Trend, ValueType::Time),
     ("http_req_waiting", MetricType::Trend, ValueType::Time),
     ("http_req_receiving", MetricType::Trend, ValueType::Time),
@@ -252,7 +260,10 @@ mod tests {
     #[test]
     fn builtin_ids_match_their_names() {
         let r = Registry::new();
-        assert_eq!(r.lookup("http_req_duration"), Some(builtin::HTTP_REQ_DURATION));
+        assert_eq!(
+            r.lookup("http_req_duration"),
+            Some(builtin::HTTP_REQ_DURATION)
+        );
         assert_eq!(r.lookup("checks"), Some(builtin::CHECKS));
         assert_eq!(r.lookup("ws_connecting"), Some(builtin::WS_CONNECTING));
         assert_eq!(r.lookup("vus"), Some(builtin::VUS));
@@ -271,7 +282,9 @@ mod tests {
         let err = r
             .register("my_trend", MetricType::Counter, ValueType::Default)
             .unwrap_err();
-        assert!(err.to_string().contains("already exists but with type trend"));
+        assert!(err
+            .to_string()
+            .contains("already exists but with type trend"));
     }
 
     #[test]

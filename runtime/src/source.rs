@@ -86,7 +86,11 @@ mod tests {
 
     #[test]
     fn brackets_in_strings_and_comments_do_not_count() {
-        let src = format!("const s = '{}'; // {}\n", "(".repeat(2000), "[".repeat(2000));
+        let src = format!(
+            "const s = '{}'; // {}\n",
+            "(".repeat(2000),
+            "[".repeat(2000)
+        );
         assert!(check_nesting(Path::new("/x.js"), src.as_bytes()).is_ok());
     }
 }

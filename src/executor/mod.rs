@@ -131,7 +131,10 @@ impl Scenario {
                     fmt_dur(e.total_duration()),
                     e.stages.len()
                 ),
-                vec![format!("gracefulRampDown: {}", fmt_dur(e.graceful_ramp_down))],
+                vec![format!(
+                    "gracefulRampDown: {}",
+                    fmt_dur(e.graceful_ramp_down)
+                )],
             ),
         };
         if self.exec != "default" {
@@ -193,11 +196,7 @@ impl RunCtx {
 
 /// Runs a scenario: waits for its start time, runs the executor, and interrupts iterations
 /// still running `gracefulStop` after the executor's planned end.
-pub async fn run_scenario(
-    scenario: &Scenario,
-    ctx: RunCtx,
-    interrupt_tx: watch::Sender<bool>,
-) {
+pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch::Sender<bool>) {
     let mut stop = ctx.stop.clone();
     tokio::select! {
         _ = tokio::time::sleep(scenario.start_time) => {}

@@ -21,13 +21,18 @@ impl RampingVus {
             return Err("at least one stage has to be specified".into());
         }
         if self.max_vus() == 0 {
-            return Err("either startVUs or one of the stages' target values must be greater than 0".into());
+            return Err(
+                "either startVUs or one of the stages' target values must be greater than 0".into(),
+            );
         }
         Ok(())
     }
 
     pub fn max_vus(&self) -> u64 {
-        self.stages.iter().map(|s| s.1).fold(self.start_vus, u64::max)
+        self.stages
+            .iter()
+            .map(|s| s.1)
+            .fold(self.start_vus, u64::max)
     }
 
     pub fn total_duration(&self) -> Duration {
@@ -43,7 +48,11 @@ impl RampingVus {
                 let frac = (t - offset).as_secs_f64() / d.as_secs_f64().max(f64::MIN_POSITIVE);
                 let v = from as f64 + (*target as f64 - from as f64) * frac;
                 // Ramping up adds a VU only once it is fully due; ramping down keeps it until gone.
-                return if *target >= from { v.floor() as u64 } else { v.ceil() as u64 };
+                return if *target >= from {
+                    v.floor() as u64
+                } else {
+                    v.ceil() as u64
+                };
             }
             offset += *d;
             from = *target;
@@ -62,24 +71,33 @@ impl RampingVus {
             }
             let _ = planned_tx.send(0);
         };
-        let loops = ctx.vus.iter().take(self.max_vus() as usize).enumerate().map(|(i, vu)| {
-            let mut planned = planned_rx.clone();
-            async move {
-                loop {
-                    if planned.wait_for(|n| *n > i as u64 || Instant::now() >= end).await.is_err() {
-                        return;
+        let loops = ctx
+            .vus
+            .iter()
+            .take(self.max_vus() as usize)
+            .enumerate()
+            .map(|(i, vu)| {
+                let mut planned = planned_rx.clone();
+                async move {
+                    loop {
+                        if planned
+                            .wait_for(|n| *n > i as u64 || Instant::now() >= end)
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                        if !ctx.may_start(end) {
+                            return;
+                        }
+                        ctx.progress.active.fetch_add(1, Ordering::Relaxed);
+                        while ctx.may_start(end) && *planned.borrow() > i as u64 {
+                            ctx.iterate(vu).await;
+                        }
+                        ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
                     }
-                    if !ctx.may_start(end) {
-                        return;
-                    }
-                    ctx.progress.active.fetch_add(1, Ordering::Relaxed);
-                    while ctx.may_start(end) && *planned.borrow() > i as u64 {
-                        ctx.iterate(vu).await;
-                    }
-                    ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
                 }
-            }
-        });
+            });
         tokio::join!(controller, futures_util::future::join_all(loops));
     }
 }

@@ -32,7 +32,11 @@ pub struct SubMetric {
 impl SubMetric {
     /// `{name:home}` (k6's submetric suffix).
     pub fn suffix(&self) -> String {
-        let inner: Vec<String> = self.filter.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        let inner: Vec<String> = self
+            .filter
+            .iter()
+            .map(|(k, v)| format!("{k}:{v}"))
+            .collect();
         format!("{{{}}}", inner.join(","))
     }
 
@@ -334,7 +338,11 @@ mod tests {
             metric,
             time: SystemTime::now(),
             value,
-            tags: Arc::new(tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            tags: Arc::new(
+                tags.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
         }
     }
 
@@ -350,10 +358,26 @@ mod tests {
         );
         let engine = Engine::start(registry, rx, &spec, true, abort).unwrap();
         tx.send(vec![
-            sample(builtin::HTTP_REQ_DURATION, 50.0, &[("name", "home"), ("expected_response", "true")]),
-            sample(builtin::HTTP_REQ_DURATION, 500.0, &[("name", "other"), ("expected_response", "false")]),
-            sample(builtin::CHECKS, 1.0, &[("group", "::a::b"), ("check", "ok")]),
-            sample(builtin::CHECKS, 0.0, &[("group", "::a::b"), ("check", "ok")]),
+            sample(
+                builtin::HTTP_REQ_DURATION,
+                50.0,
+                &[("name", "home"), ("expected_response", "true")],
+            ),
+            sample(
+                builtin::HTTP_REQ_DURATION,
+                500.0,
+                &[("name", "other"), ("expected_response", "false")],
+            ),
+            sample(
+                builtin::CHECKS,
+                1.0,
+                &[("group", "::a::b"), ("check", "ok")],
+            ),
+            sample(
+                builtin::CHECKS,
+                0.0,
+                &[("group", "::a::b"), ("check", "ok")],
+            ),
         ])
         .unwrap();
         let state = engine.finish();
@@ -370,8 +394,13 @@ mod tests {
         let (_tx, rx) = std::sync::mpsc::channel();
         let (abort, _) = tokio::sync::watch::channel(None);
         let mut spec = ThresholdSpec::new();
-        spec.insert("nope".into(), vec![ThresholdExpr::parse("count>1", "nope").unwrap()]);
-        let err = Engine::start(Registry::new(), rx, &spec, true, abort).err().unwrap();
+        spec.insert(
+            "nope".into(),
+            vec![ThresholdExpr::parse("count>1", "nope").unwrap()],
+        );
+        let err = Engine::start(Registry::new(), rx, &spec, true, abort)
+            .err()
+            .unwrap();
         assert_eq!(
             err.to_string(),
             "invalid threshold defined on nope; reason: no metric name \"nope\" found"

@@ -121,12 +121,16 @@ impl TrendSink {
         let neg = self.negative.as_ref().map_or(0, |h| h.len());
         let rank = (p * (self.count - 1) as f64).round() as u64;
         let v = if rank < neg {
-            let h = self.negative.as_ref().map_or(0, |h| h.value_at_quantile(1.0 - (rank as f64 + 0.5) / neg as f64));
+            let h = self.negative.as_ref().map_or(0, |h| {
+                h.value_at_quantile(1.0 - (rank as f64 + 0.5) / neg as f64)
+            });
             -(h as f64)
         } else {
             let pos = self.positive.as_ref().map_or(0, |h| h.len()).max(1);
             let q = ((rank - neg) as f64 + 0.5) / pos as f64;
-            self.positive.as_ref().map_or(0, |h| h.value_at_quantile(q.min(1.0))) as f64
+            self.positive
+                .as_ref()
+                .map_or(0, |h| h.value_at_quantile(q.min(1.0))) as f64
         };
         (v / SCALE).clamp(self.min, self.max)
     }
@@ -135,9 +139,19 @@ impl TrendSink {
 /// The aggregate of one metric or submetric.
 #[derive(Debug, Clone)]
 pub enum Sink {
-    Counter { sum: f64 },
-    Gauge { value: f64, min: f64, max: f64, seen: bool },
-    Rate { trues: u64, total: u64 },
+    Counter {
+        sum: f64,
+    },
+    Gauge {
+        value: f64,
+        min: f64,
+        max: f64,
+        seen: bool,
+    },
+    Rate {
+        trues: u64,
+        total: u64,
+    },
     Trend(Box<TrendSink>),
 }
 
@@ -190,7 +204,9 @@ impl Sink {
                 "rate" => Some(if elapsed > 0.0 { sum / elapsed } else { 0.0 }),
                 _ => None,
             },
-            Sink::Gauge { value, min, max, .. } => match agg {
+            Sink::Gauge {
+                value, min, max, ..
+            } => match agg {
                 "value" => Some(*value),
                 "min" => Some(*min),
                 "max" => Some(*max),

@@ -183,7 +183,10 @@ mod tests {
     fn parses_every_operator_and_aggregation() {
         let t = ThresholdExpr::parse("p(95)<500", "x").unwrap();
         assert_eq!((t.agg.as_str(), t.op, t.value), ("p(95)", Op::Lt, 500.0));
-        assert_eq!(ThresholdExpr::parse("rate <= 0.01", "x").unwrap().op, Op::Le);
+        assert_eq!(
+            ThresholdExpr::parse("rate <= 0.01", "x").unwrap().op,
+            Op::Le
+        );
         assert_eq!(ThresholdExpr::parse("count===3", "x").unwrap().op, Op::Eq);
         assert_eq!(ThresholdExpr::parse("count==3", "x").unwrap().op, Op::Eq);
         assert_eq!(ThresholdExpr::parse("value!=1", "x").unwrap().op, Op::Ne);
@@ -195,7 +198,9 @@ mod tests {
     #[test]
     fn wrong_aggregation_for_type_gives_k6s_message() {
         let t = ThresholdExpr::parse("rate<1", "http_req_duration").unwrap();
-        let err = t.validate("http_req_duration", &def(MetricType::Trend)).unwrap_err();
+        let err = t
+            .validate("http_req_duration", &def(MetricType::Trend))
+            .unwrap_err();
         assert_eq!(err.to_string(), "invalid threshold \"rate<1\" applied on metric http_req_duration; reason: unsupported aggregation method rate on metric of type trend. supported aggregation methods for this metric are: avg, min, max, med, p");
     }
 
@@ -204,10 +209,16 @@ mod tests {
         let mut s = Sink::new(MetricType::Rate);
         s.add(1.0);
         s.add(0.0);
-        assert!(!ThresholdExpr::parse("rate<0.5", "x").unwrap().passes(&s, 1.0));
-        assert!(ThresholdExpr::parse("rate<=0.5", "x").unwrap().passes(&s, 1.0));
+        assert!(!ThresholdExpr::parse("rate<0.5", "x")
+            .unwrap()
+            .passes(&s, 1.0));
+        assert!(ThresholdExpr::parse("rate<=0.5", "x")
+            .unwrap()
+            .passes(&s, 1.0));
         let empty = Sink::new(MetricType::Rate);
-        assert!(ThresholdExpr::parse("rate>0.9", "x").unwrap().passes(&empty, 1.0));
+        assert!(ThresholdExpr::parse("rate>0.9", "x")
+            .unwrap()
+            .passes(&empty, 1.0));
     }
 
     #[test]

@@ -10,7 +10,10 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
     let num = |k: &str| -> Result<Option<u64>, ConfigError> {
         get(k)
-            .map(|v| v.parse::<u64>().map_err(|_| ConfigError::Invalid(format!("{k}: '{v}' is not a number"))))
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| ConfigError::Invalid(format!("{k}: '{v}' is not a number")))
+            })
             .transpose()
     };
     let flag = |k: &str| get(k).map(|v| matches!(v.as_str(), "true" | "1" | "yes"));
@@ -33,9 +36,10 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     o.discard_response_bodies = flag("K6_DISCARD_RESPONSE_BODIES");
     o.insecure_skip_tls_verify = flag("K6_INSECURE_SKIP_TLS_VERIFY");
     o.summary_time_unit = get("K6_SUMMARY_TIME_UNIT");
-    o.summary_trend_stats = get("K6_SUMMARY_TREND_STATS")
-        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
-    o.system_tags = get("K6_SYSTEM_TAGS").map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    o.summary_trend_stats =
+        get("K6_SUMMARY_TREND_STATS").map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    o.system_tags =
+        get("K6_SYSTEM_TAGS").map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
     if let Some(tags) = get("K6_TAGS") {
         let mut map = BTreeMap::new();
         for pair in tags.split(',') {

@@ -41,7 +41,9 @@ impl DurationOpt {
             DurationOpt::Text(s) => rk6_runtime::duration::parse(s)
                 .map_err(|e| ConfigError::Invalid(format!("{what}: {e}"))),
             DurationOpt::Millis(ms) if *ms >= 0.0 => Ok(Duration::from_secs_f64(ms / 1000.0)),
-            DurationOpt::Millis(ms) => Err(ConfigError::Invalid(format!("{what}: negative duration {ms}"))),
+            DurationOpt::Millis(ms) => Err(ConfigError::Invalid(format!(
+                "{what}: negative duration {ms}"
+            ))),
         }
     }
 }
@@ -132,7 +134,9 @@ impl Options {
     pub fn from_script(value: Option<&Value>) -> Result<Self, ConfigError> {
         match value {
             None => Ok(Options::default()),
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| ConfigError::Parse(e.to_string())),
+            Some(v) => {
+                serde_json::from_value(v.clone()).map_err(|e| ConfigError::Parse(e.to_string()))
+            }
         }
     }
 
@@ -149,11 +153,34 @@ impl Options {
             self.scenarios = None;
         }
         take_higher!(
-            self, higher, vus, duration, iterations, stages, scenarios, no_setup, setup_timeout,
-            no_teardown, teardown_timeout, max_redirects, user_agent, batch, batch_per_host,
-            insecure_skip_tls_verify, throw, thresholds, hosts, no_connection_reuse,
-            no_vu_connection_reuse, min_iteration_duration, summary_trend_stats,
-            summary_time_unit, system_tags, tags, no_cookies_reset, discard_response_bodies
+            self,
+            higher,
+            vus,
+            duration,
+            iterations,
+            stages,
+            scenarios,
+            no_setup,
+            setup_timeout,
+            no_teardown,
+            teardown_timeout,
+            max_redirects,
+            user_agent,
+            batch,
+            batch_per_host,
+            insecure_skip_tls_verify,
+            throw,
+            thresholds,
+            hosts,
+            no_connection_reuse,
+            no_vu_connection_reuse,
+            min_iteration_duration,
+            summary_trend_stats,
+            summary_time_unit,
+            system_tags,
+            tags,
+            no_cookies_reset,
+            discard_response_bodies
         );
         for (k, v) in &higher.other {
             self.other.insert(k.clone(), v.clone());
@@ -200,9 +227,16 @@ impl Options {
             let mut exprs = Vec::new();
             for def in list.items() {
                 let expr = match def {
-                    ThresholdDef::Expr(s) => crate::metrics::threshold::ThresholdExpr::parse(&s, &metric)?,
-                    ThresholdDef::Object { threshold, abort_on_fail, delay_abort_eval } => {
-                        let mut e = crate::metrics::threshold::ThresholdExpr::parse(&threshold, &metric)?;
+                    ThresholdDef::Expr(s) => {
+                        crate::metrics::threshold::ThresholdExpr::parse(&s, &metric)?
+                    }
+                    ThresholdDef::Object {
+                        threshold,
+                        abort_on_fail,
+                        delay_abort_eval,
+                    } => {
+                        let mut e =
+                            crate::metrics::threshold::ThresholdExpr::parse(&threshold, &metric)?;
                         e.abort_on_fail = abort_on_fail;
                         e.delay_abort_eval = delay_abort_eval
                             .map(|d| d.get("delayAbortEval"))
@@ -250,16 +284,17 @@ impl Options {
 
 /// Parses a `duration:target` stage as given to `-s/--stage` and `K6_STAGES`.
 pub fn parse_stage(s: &str) -> Result<Stage, ConfigError> {
-    let (d, t) = s
-        .split_once(':')
-        .ok_or_else(|| ConfigError::Invalid(format!("invalid stage '{s}': expected [duration]:[target]")))?;
-    rk6_runtime::duration::parse(d).map_err(|e| ConfigError::Invalid(format!("invalid stage '{s}': {e}")))?;
+    let (d, t) = s.split_once(':').ok_or_else(|| {
+        ConfigError::Invalid(format!("invalid stage '{s}': expected [duration]:[target]"))
+    })?;
+    rk6_runtime::duration::parse(d)
+        .map_err(|e| ConfigError::Invalid(format!("invalid stage '{s}': {e}")))?;
     let target = if t.trim().is_empty() {
         0
     } else {
-        t.trim()
-            .parse()
-            .map_err(|_| ConfigError::Invalid(format!("invalid stage '{s}': target must be a number")))?
+        t.trim().parse().map_err(|_| {
+            ConfigError::Invalid(format!("invalid stage '{s}': target must be a number"))
+        })?
     };
     Ok(Stage {
         duration: DurationOpt::Text(d.to_string()),
@@ -296,7 +331,10 @@ mod tests {
         let spec = o.threshold_spec().unwrap();
         assert_eq!(spec["http_req_duration"].len(), 2);
         assert!(spec["oops"][0].abort_on_fail);
-        assert_eq!(spec["oops"][0].delay_abort_eval, Some(Duration::from_secs(10)));
+        assert_eq!(
+            spec["oops"][0].delay_abort_eval,
+            Some(Duration::from_secs(10))
+        );
     }
 
     #[test]

@@ -24,16 +24,28 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
             Ok(())
         }
     };
-    same_tier_conflict(o.iterations.is_some(), o.stages.is_some(), "iterations", "stages")?;
-    same_tier_conflict(o.duration.is_some(), o.stages.is_some(), "duration", "stages")?;
+    same_tier_conflict(
+        o.iterations.is_some(),
+        o.stages.is_some(),
+        "iterations",
+        "stages",
+    )?;
+    same_tier_conflict(
+        o.duration.is_some(),
+        o.stages.is_some(),
+        "duration",
+        "stages",
+    )?;
     let vus = o.vus.unwrap_or(1);
     let mut list = if let Some(iterations) = o.iterations {
         let max = o.duration.as_ref().map(|d| d.get("duration")).transpose()?;
-        vec![Scenario::shortcut(Executor::SharedIterations(SharedIterations {
-            vus,
-            iterations,
-            max_duration: max.unwrap_or(Duration::from_secs(600)),
-        }))]
+        vec![Scenario::shortcut(Executor::SharedIterations(
+            SharedIterations {
+                vus,
+                iterations,
+                max_duration: max.unwrap_or(Duration::from_secs(600)),
+            },
+        ))]
     } else if let Some(d) = &o.duration {
         let duration = d.get("duration")?;
         if duration.is_zero() {
@@ -41,7 +53,10 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
                 "`duration` option should be more than 0, for infinite duration use the externally-controlled executor".into(),
             ));
         }
-        vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus { vus, duration }))]
+        vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+            vus,
+            duration,
+        }))]
     } else if let Some(stages) = o.stages.as_ref().filter(|s| !s.is_empty()) {
         vec![Scenario::shortcut(Executor::RampingVus(RampingVus {
             start_vus: vus,
@@ -57,15 +72,22 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
                 &[],
             );
         }
-        vec![Scenario::shortcut(Executor::PerVuIterations(PerVuIterations {
-            vus: 1,
-            iterations: 1,
-            max_duration: Duration::from_secs(600),
-        }))]
+        vec![Scenario::shortcut(Executor::PerVuIterations(
+            PerVuIterations {
+                vus: 1,
+                iterations: 1,
+                max_duration: Duration::from_secs(600),
+            },
+        ))]
     };
     let errors: Vec<String> = list
         .iter()
-        .filter_map(|s| s.executor.validate().err().map(|e| format!("scenario {} has configuration errors: {e}", s.name)))
+        .filter_map(|s| {
+            s.executor
+                .validate()
+                .err()
+                .map(|e| format!("scenario {} has configuration errors: {e}", s.name))
+        })
         .collect();
     if !errors.is_empty() {
         return Err(ConfigError::Scenarios(errors));
@@ -84,7 +106,11 @@ fn parse_stages(stages: &[Stage]) -> Result<Vec<(Duration, u64)>, ConfigError> {
 fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigError> {
     let mut out = Vec::new();
     for (name, v) in map {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             return Err(ConfigError::Invalid(format!(
                 "scenario name '{name}' is invalid: only letters, digits, '_' and '-' are allowed"
             )));
@@ -100,12 +126,16 @@ fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigErro
             "shared-iterations" => Executor::SharedIterations(SharedIterations {
                 vus: field.u64("vus")?.unwrap_or(1),
                 iterations: field.u64("iterations")?.unwrap_or(1),
-                max_duration: field.dur("maxDuration")?.unwrap_or(Duration::from_secs(600)),
+                max_duration: field
+                    .dur("maxDuration")?
+                    .unwrap_or(Duration::from_secs(600)),
             }),
             "per-vu-iterations" => Executor::PerVuIterations(PerVuIterations {
                 vus: field.u64("vus")?.unwrap_or(1),
                 iterations: field.u64("iterations")?.unwrap_or(1),
-                max_duration: field.dur("maxDuration")?.unwrap_or(Duration::from_secs(600)),
+                max_duration: field
+                    .dur("maxDuration")?
+                    .unwrap_or(Duration::from_secs(600)),
             }),
             "constant-vus" => Executor::ConstantVus(ConstantVus {
                 vus: field.u64("vus")?.unwrap_or(1),
@@ -113,17 +143,21 @@ fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigErro
             }),
             "ramping-vus" => {
                 let stages: Vec<Stage> = match obj.get("stages") {
-                    Some(s) => serde_json::from_value(s.clone())
-                        .map_err(|e| ConfigError::Invalid(format!("scenario {name}: stages: {e}")))?,
+                    Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
+                        ConfigError::Invalid(format!("scenario {name}: stages: {e}"))
+                    })?,
                     None => Vec::new(),
                 };
                 Executor::RampingVus(RampingVus {
                     start_vus: field.u64("startVUs")?.unwrap_or(1),
                     stages: parse_stages(&stages)?,
-                    graceful_ramp_down: field.dur("gracefulRampDown")?.unwrap_or(Duration::from_secs(30)),
+                    graceful_ramp_down: field
+                        .dur("gracefulRampDown")?
+                        .unwrap_or(Duration::from_secs(30)),
                 })
             }
-            other @ ("constant-arrival-rate" | "ramping-arrival-rate" | "externally-controlled") => {
+            other
+            @ ("constant-arrival-rate" | "ramping-arrival-rate" | "externally-controlled") => {
                 return Err(ConfigError::Invalid(format!(
                     "scenario {name}: executor '{other}' is not supported by rk6 yet"
                 )))
@@ -138,7 +172,9 @@ fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigErro
             name: name.clone(),
             exec: field.str("exec")?.unwrap_or_else(|| "default".into()),
             start_time: field.dur("startTime")?.unwrap_or(Duration::ZERO),
-            graceful_stop: field.dur("gracefulStop")?.unwrap_or(Duration::from_secs(30)),
+            graceful_stop: field
+                .dur("gracefulStop")?
+                .unwrap_or(Duration::from_secs(30)),
             env: field.map("env")?,
             tags: field.map("tags")?,
             executor,
@@ -168,7 +204,10 @@ impl Fields<'_> {
     fn u64(&self, key: &str) -> Result<Option<u64>, ConfigError> {
         match self.obj.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => v.as_u64().map(Some).ok_or_else(|| self.err(key, "must be a non-negative integer")),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| self.err(key, "must be a non-negative integer")),
         }
     }
 
@@ -176,7 +215,8 @@ impl Fields<'_> {
         match self.obj.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => {
-                let d: DurationOpt = serde_json::from_value(v.clone()).map_err(|_| self.err(key, "must be a duration"))?;
+                let d: DurationOpt = serde_json::from_value(v.clone())
+                    .map_err(|_| self.err(key, "must be a duration"))?;
                 d.get(&format!("scenario {}: {key}", self.name)).map(Some)
             }
         }
@@ -187,7 +227,12 @@ impl Fields<'_> {
             None | Some(Value::Null) => Ok(BTreeMap::new()),
             Some(Value::Object(m)) => Ok(m
                 .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
                 .collect()),
             Some(_) => Err(self.err(key, "must be an object")),
         }
@@ -206,22 +251,37 @@ mod tests {
     #[test]
     fn shortcuts_become_k6s_executors() {
         let s = derive(&opts(json!({"vus": 2, "iterations": 6}))).unwrap();
-        assert_eq!(s[0].description(), "6 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)");
+        assert_eq!(
+            s[0].description(),
+            "6 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)"
+        );
         let s = derive(&opts(json!({"vus": 2, "duration": "2500ms"}))).unwrap();
-        assert_eq!(s[0].description(), "2 looping VUs for 2.5s (gracefulStop: 30s)");
+        assert_eq!(
+            s[0].description(),
+            "2 looping VUs for 2.5s (gracefulStop: 30s)"
+        );
         let s = derive(&opts(json!({}))).unwrap();
-        assert_eq!(s[0].description(), "1 iterations for each of 1 VUs (maxDuration: 10m0s, gracefulStop: 30s)");
+        assert_eq!(
+            s[0].description(),
+            "1 iterations for each of 1 VUs (maxDuration: 10m0s, gracefulStop: 30s)"
+        );
     }
 
     #[test]
     fn stages_and_iterations_conflict() {
-        let err = derive(&opts(json!({"iterations": 2, "stages": [{"duration": "1s", "target": 1}]}))).unwrap_err();
+        let err = derive(&opts(
+            json!({"iterations": 2, "stages": [{"duration": "1s", "target": 1}]}),
+        ))
+        .unwrap_err();
         assert!(err.to_string().contains("`iterations` and `stages`"));
     }
 
     #[test]
     fn invalid_scenarios_list_their_problems() {
-        let err = derive(&opts(json!({"scenarios": {"s": {"executor": "constant-vus", "vus": 0, "duration": "1s"}}}))).unwrap_err();
+        let err = derive(&opts(
+            json!({"scenarios": {"s": {"executor": "constant-vus", "vus": 0, "duration": "1s"}}}),
+        ))
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "There were problems with the specified script configuration:\n\t- scenario s has configuration errors: the number of VUs must be more than 0"

@@ -57,7 +57,16 @@ impl<'a> Lifecycle<'a> {
             return Ok(None);
         }
         let timeout = Duration::from_secs(60);
-        match self.call(Job::Lifecycle { func: "setup", data: None }, timeout).await {
+        match self
+            .call(
+                Job::Lifecycle {
+                    func: "setup",
+                    data: None,
+                },
+                timeout,
+            )
+            .await
+        {
             Ok(JobOutcome::Ok(JobValue::Json(v))) => Ok(Some(v)),
             Ok(JobOutcome::Ok(_)) => Ok(None),
             Ok(JobOutcome::Error(e)) => {
@@ -68,7 +77,10 @@ impl<'a> Lifecycle<'a> {
             Err(ExitCode::Other) => {
                 Logger::error(
                     "setup() execution timed out after 60 seconds",
-                    &[("hint", "You can increase the time limit via the setupTimeout option")],
+                    &[(
+                        "hint",
+                        "You can increase the time limit via the setupTimeout option",
+                    )],
                 );
                 Err(ExitCode::SetupTimeout)
             }
@@ -82,14 +94,29 @@ impl<'a> Lifecycle<'a> {
             return Ok(());
         }
         let timeout = Duration::from_secs(60);
-        match self.call(Job::Lifecycle { func: "teardown", data }, timeout).await {
+        match self
+            .call(
+                Job::Lifecycle {
+                    func: "teardown",
+                    data,
+                },
+                timeout,
+            )
+            .await
+        {
             Ok(JobOutcome::Error(e)) => {
                 Logger::error(&e.text, &[("hint", "script exception")]);
                 Err(ExitCode::ScriptException)
             }
             Ok(_) => Ok(()),
             Err(ExitCode::Other) => {
-                Logger::error("teardown() execution timed out after 60 seconds", &[("hint", "You can increase the time limit via the teardownTimeout option")]);
+                Logger::error(
+                    "teardown() execution timed out after 60 seconds",
+                    &[(
+                        "hint",
+                        "You can increase the time limit via the teardownTimeout option",
+                    )],
+                );
                 Err(ExitCode::TeardownTimeout)
             }
             Err(code) => Err(code),
@@ -103,7 +130,9 @@ impl<'a> Lifecycle<'a> {
             write_stdout(&format!("\n{text}\n\n"));
             return;
         }
-        let job = Job::HandleSummary { data: data.to_string() };
+        let job = Job::HandleSummary {
+            data: data.to_string(),
+        };
         match self.call(job, Duration::from_secs(120)).await {
             Ok(JobOutcome::Ok(JobValue::Files(files))) => {
                 for (dest, bytes) in files {
@@ -138,12 +167,21 @@ fn write_destination(dest: &str, bytes: &[u8], base: &std::path::Path) {
         }
         path => {
             let p = std::path::Path::new(path);
-            let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_else(|_| base.to_path_buf()).join(p) };
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                std::env::current_dir()
+                    .unwrap_or_else(|_| base.to_path_buf())
+                    .join(p)
+            };
             if let Some(parent) = p.parent() {
                 let _ = std::fs::create_dir_all(parent);
             }
             if let Err(e) = std::fs::write(&p, bytes) {
-                Logger::error(&format!("could not write the summary to {}: {e}", p.display()), &[]);
+                Logger::error(
+                    &format!("could not write the summary to {}: {e}", p.display()),
+                    &[],
+                );
             }
         }
     }

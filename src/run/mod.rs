@@ -99,7 +99,9 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         coroutine_stack: 4 * 1024 * 1024,
     };
     let lifecycle_pool = VuPool::new(1)?;
-    let (_options_vu, info) = lifecycle_pool.create_vu(Arc::new(config.clone()), 0).await?;
+    let (_options_vu, info) = lifecycle_pool
+        .create_vu(Arc::new(config.clone()), 0)
+        .await?;
 
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
     let opts = Options::from_script(info.options.as_ref())?
@@ -128,7 +130,11 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
 
     let stdout_tty = std::io::stdout().is_terminal();
     if !args.quiet {
-        print_out(&ui::header(&args.script.display().to_string(), "-", &scenarios));
+        print_out(&ui::header(
+            &args.script.display().to_string(),
+            "-",
+            &scenarios,
+        ));
     }
 
     let total_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
@@ -170,7 +176,18 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         .map(|v| Arc::from(v.to_string().as_str()));
 
     if exit == ExitCode::Success {
-        (exit, last_progress) = execute(&args, &config, &scenarios, vus, setup_json.clone(), abort_rx, started, total_vus, stdout_tty).await;
+        (exit, last_progress) = execute(
+            &args,
+            &config,
+            &scenarios,
+            vus,
+            setup_json.clone(),
+            abort_rx,
+            started,
+            total_vus,
+            stdout_tty,
+        )
+        .await;
         if !opts.no_teardown.unwrap_or(false) {
             if let Err(code) = lifecycle.teardown(setup_json.clone()).await {
                 if exit == ExitCode::Success {
@@ -182,15 +199,28 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
 
     let elapsed = started.elapsed().as_secs_f64();
     let state = engine.finish();
-    let report = Report::new(&state, opts.trend_stats(), opts.summary_time_unit.clone().unwrap_or_default(), elapsed);
+    let report = Report::new(
+        &state,
+        opts.trend_stats(),
+        opts.summary_time_unit.clone().unwrap_or_default(),
+        elapsed,
+    );
     if !args.no_summary {
         let no_color = args.no_color || !stdout_tty;
-        let data = report.data_json(setup_data.as_ref(), no_color, stdout_tty, std::io::stderr().is_terminal());
+        let data = report.data_json(
+            setup_data.as_ref(),
+            no_color,
+            stdout_tty,
+            std::io::stderr().is_terminal(),
+        );
         lifecycle.summary(&report, &data, no_color).await;
         if let Some(path) = &args.summary_export {
             let doc = crate::summary::export::legacy_export(&data);
             if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
-                Logger::error(&format!("failed to write summary export {}: {e}", path.display()), &[]);
+                Logger::error(
+                    &format!("failed to write summary export {}: {e}", path.display()),
+                    &[],
+                );
             }
         }
     }
@@ -203,7 +233,10 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         if exit == ExitCode::ThresholdsFailed {
             Logger::error(&format!("thresholds on metrics '{names}' were crossed; at least one has abortOnFail enabled, stopping test prematurely"), &[]);
         } else {
-            Logger::error(&format!("thresholds on metrics '{names}' have been crossed"), &[]);
+            Logger::error(
+                &format!("thresholds on metrics '{names}' have been crossed"),
+                &[],
+            );
             if exit == ExitCode::Success {
                 exit = ExitCode::ThresholdsFailed;
             }
@@ -262,11 +295,16 @@ async fn execute(
         };
         offset += n;
         let scenario = s.clone();
-        runs.push(tokio::spawn(async move { run_scenario(&scenario, ctx, int_tx).await }));
+        runs.push(tokio::spawn(async move {
+            run_scenario(&scenario, ctx, int_tx).await
+        }));
     }
     let all = futures_util::future::join_all(runs);
     tokio::pin!(all);
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(1), Duration::from_secs(1));
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + Duration::from_secs(1),
+        Duration::from_secs(1),
+    );
     let mut exit = ExitCode::Success;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -296,7 +334,10 @@ async fn execute(
         }
     }
     if exit == ExitCode::ExternalAbort {
-        Logger::error("test run was aborted because rk6 received a 'interrupt' signal", &[]);
+        Logger::error(
+            "test run was aborted because rk6 received a 'interrupt' signal",
+            &[],
+        );
     }
     // k6 prints the final progress block after the summary.
     let last = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
@@ -304,11 +345,24 @@ async fn execute(
 }
 
 fn emit_vu_gauges(config: &TestConfig, progress: &[Arc<Progress>], total_vus: u64) {
-    let active: u64 = progress.iter().map(|p| p.active.load(Ordering::Relaxed)).sum();
+    let active: u64 = progress
+        .iter()
+        .map(|p| p.active.load(Ordering::Relaxed))
+        .sum();
     let tags = Arc::new(config.run_tags.clone());
     let now = SystemTime::now();
     let _ = config.samples.send(vec![
-        Sample { metric: builtin::VUS, time: now, value: active as f64, tags: tags.clone() },
-        Sample { metric: builtin::VUS_MAX, time: now, value: total_vus as f64, tags },
+        Sample {
+            metric: builtin::VUS,
+            time: now,
+            value: active as f64,
+            tags: tags.clone(),
+        },
+        Sample {
+            metric: builtin::VUS_MAX,
+            time: now,
+            value: total_vus as f64,
+            tags,
+        },
     ]);
 }

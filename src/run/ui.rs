@@ -33,7 +33,11 @@ pub fn header(script: &str, outputs: &str, scenarios: &[Scenario]) -> String {
         fmt_dur(max_dur)
     );
     for s in scenarios {
-        out.push_str(&format!("              * {}: {}\n", s.name, s.description()));
+        out.push_str(&format!(
+            "              * {}: {}\n",
+            s.name,
+            s.description()
+        ));
     }
     out.push('\n');
     out
@@ -57,15 +61,33 @@ pub fn progress_block(
     progress: &[Arc<Progress>],
     max_vus: u64,
 ) -> String {
-    let long = scenarios.iter().map(Scenario::max_duration).max().unwrap_or_default() >= Duration::from_secs(60);
-    let active: u64 = progress.iter().map(|p| p.active.load(Ordering::Relaxed)).sum();
-    let complete: u64 = progress.iter().map(|p| p.complete.load(Ordering::Relaxed)).sum();
-    let interrupted: u64 = progress.iter().map(|p| p.interrupted.load(Ordering::Relaxed)).sum();
+    let long = scenarios
+        .iter()
+        .map(Scenario::max_duration)
+        .max()
+        .unwrap_or_default()
+        >= Duration::from_secs(60);
+    let active: u64 = progress
+        .iter()
+        .map(|p| p.active.load(Ordering::Relaxed))
+        .sum();
+    let complete: u64 = progress
+        .iter()
+        .map(|p| p.complete.load(Ordering::Relaxed))
+        .sum();
+    let interrupted: u64 = progress
+        .iter()
+        .map(|p| p.interrupted.load(Ordering::Relaxed))
+        .sum();
     let mut out = format!(
         "\nrunning ({}), {active}/{max_vus} VUs, {complete} complete and {interrupted} interrupted iterations\n",
         clock(elapsed, long)
     );
-    let width = scenarios.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
+    let width = scenarios
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for (s, p) in scenarios.iter().zip(progress) {
         let done = p.done.load(Ordering::Relaxed);
         let since = elapsed.saturating_sub(s.start_time);
@@ -73,26 +95,54 @@ pub fn progress_block(
         let (frac, right) = match &s.executor {
             Executor::SharedIterations(e) => (
                 finished as f64 / e.iterations.max(1) as f64,
-                format!("{} VUs  {}/{}  {finished}/{} shared iters", e.vus, clock(since, long), fmt_dur(e.max_duration), e.iterations),
+                format!(
+                    "{} VUs  {}/{}  {finished}/{} shared iters",
+                    e.vus,
+                    clock(since, long),
+                    fmt_dur(e.max_duration),
+                    e.iterations
+                ),
             ),
             Executor::PerVuIterations(e) => (
                 finished as f64 / (e.iterations * e.vus).max(1) as f64,
-                format!("{} VUs  {}/{}  {finished}/{} iters, {} per VU", e.vus, clock(since, long), fmt_dur(e.max_duration), e.iterations * e.vus, e.iterations),
+                format!(
+                    "{} VUs  {}/{}  {finished}/{} iters, {} per VU",
+                    e.vus,
+                    clock(since, long),
+                    fmt_dur(e.max_duration),
+                    e.iterations * e.vus,
+                    e.iterations
+                ),
             ),
             Executor::ConstantVus(e) => (
                 since.as_secs_f64() / e.duration.as_secs_f64().max(0.001),
                 if done {
                     format!("{} VUs  {}", e.vus, fmt_dur(e.duration))
                 } else {
-                    format!("{} VUs  {:.1}s/{}", e.vus, since.as_secs_f64(), fmt_dur(e.duration))
+                    format!(
+                        "{} VUs  {:.1}s/{}",
+                        e.vus,
+                        since.as_secs_f64(),
+                        fmt_dur(e.duration)
+                    )
                 },
             ),
             Executor::RampingVus(e) => (
                 since.as_secs_f64() / e.total_duration().as_secs_f64().max(0.001),
-                format!("{:02}/{:02} VUs  {}/{}", p.active.load(Ordering::Relaxed), e.max_vus(), clock(since, long), fmt_dur(e.total_duration())),
+                format!(
+                    "{:02}/{:02} VUs  {}/{}",
+                    p.active.load(Ordering::Relaxed),
+                    e.max_vus(),
+                    clock(since, long),
+                    fmt_dur(e.total_duration())
+                ),
             ),
         };
-        let pct = if done { 100 } else { ((frac * 100.0) as u64).min(100) };
+        let pct = if done {
+            100
+        } else {
+            ((frac * 100.0) as u64).min(100)
+        };
         let mark = if done { '✓' } else { ' ' };
         out.push_str(&format!("{:<width$} {mark} [{pct:>4}% ] {right}\n", s.name));
     }

@@ -13,7 +13,11 @@ pub fn legacy_export(data: &Value) -> Value {
             let is_rate = m["type"] == "rate";
             if let Some(values) = m["values"].as_object() {
                 for (k, v) in values {
-                    let key = if is_rate && k == "rate" { "value" } else { k.as_str() };
+                    let key = if is_rate && k == "rate" {
+                        "value"
+                    } else {
+                        k.as_str()
+                    };
                     out.insert(key.to_string(), v.clone());
                 }
             }
@@ -83,7 +87,10 @@ mod tests {
         let e = legacy_export(&data);
         assert_eq!(e["metrics"]["checks"]["value"], 1);
         assert_eq!(e["metrics"]["checks"]["thresholds"]["rate>0.5"], false);
-        assert_eq!(e["root_group"]["groups"]["grp"]["checks"]["ok"]["passes"], 2);
+        assert_eq!(
+            e["root_group"]["groups"]["grp"]["checks"]["ok"]["passes"],
+            2
+        );
         assert!(to_string(&e).contains("\n    \"metrics\""));
     }
 }

@@ -68,7 +68,10 @@ pub fn duration(ms: f64, unit: &str) -> String {
     let secs_prec = if ms > 60_000.0 { 0 } else { 2 };
     let mut out = format!(
         "{}s",
-        fixed_no_trailing(trunc_to((ms % 60_000.0) / 1000.0, secs_prec), secs_prec as usize)
+        fixed_no_trailing(
+            trunc_to((ms % 60_000.0) / 1000.0, secs_prec),
+            secs_prec as usize
+        )
     );
     let minutes = (ms / 60_000.0).trunc() as u64;
     if minutes < 1 {

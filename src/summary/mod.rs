@@ -79,10 +79,18 @@ fn threshold_lines(exprs: &[ThresholdExpr], sink: &Sink, elapsed: f64) -> Vec<Th
 
 impl Report {
     /// Builds the report; `elapsed` is the test run duration in seconds.
-    pub fn new(state: &MetricsState, trend_stats: Vec<String>, time_unit: String, elapsed: f64) -> Self {
+    pub fn new(
+        state: &MetricsState,
+        trend_stats: Vec<String>,
+        time_unit: String,
+        elapsed: f64,
+    ) -> Self {
         let mut metrics = Vec::new();
         for e in &state.entries {
-            if !e.observed && e.thresholds.is_empty() && e.submetrics.iter().all(|s| s.thresholds.is_empty()) {
+            if !e.observed
+                && e.thresholds.is_empty()
+                && e.submetrics.iter().all(|s| s.thresholds.is_empty())
+            {
                 continue;
             }
             metrics.push(ReportMetric {
@@ -130,7 +138,13 @@ impl Report {
     }
 
     /// The argument of `handleSummary(data)`.
-    pub fn data_json(&self, setup_data: Option<&Value>, no_color: bool, stdout_tty: bool, stderr_tty: bool) -> Value {
+    pub fn data_json(
+        &self,
+        setup_data: Option<&Value>,
+        no_color: bool,
+        stdout_tty: bool,
+        stderr_tty: bool,
+    ) -> Value {
         let mut metrics = Map::new();
         for m in &self.metrics {
             let mut values = Map::new();
@@ -236,6 +250,9 @@ mod tests {
         assert_eq!(rg["checks"][0]["fails"], 2);
         assert_eq!(rg["groups"][0]["name"], "outer");
         assert_eq!(rg["groups"][0]["groups"][0]["name"], "inner");
-        assert_eq!(rg["groups"][0]["groups"][0]["checks"][0]["path"], "::outer::inner::inner ok");
+        assert_eq!(
+            rg["groups"][0]["groups"][0]["checks"][0]["path"],
+            "::outer::inner::inner ok"
+        );
     }
 }

@@ -124,7 +124,11 @@ fn thresholds_section(report: &Report, p: Painter) -> String {
         .iter()
         .filter(|m| !m.thresholds.is_empty())
         .collect();
-    metrics.sort_by(|a, b| a.parent.cmp(&b.parent).then(a.suffix.is_some().cmp(&b.suffix.is_some())));
+    metrics.sort_by(|a, b| {
+        a.parent
+            .cmp(&b.parent)
+            .then(a.suffix.is_some().cmp(&b.suffix.is_some()))
+    });
     let mut out = format!("  {}\n\n", p.title("█ THRESHOLDS "));
     for m in &metrics {
         let parent_has = m.suffix.is_some()
@@ -144,7 +148,13 @@ fn thresholds_section(report: &Report, p: Painter) -> String {
     out
 }
 
-fn threshold_line(m: &ReportMetric, t: &ThresholdLine, indent: &str, unit: &str, p: Painter) -> String {
+fn threshold_line(
+    m: &ReportMetric,
+    t: &ThresholdLine,
+    indent: &str,
+    unit: &str,
+    p: Painter,
+) -> String {
     let mark = if t.ok { p.ok("✓") } else { p.bad("✗") };
     let shown = match t.measured {
         Some(v) => value_text(m, &t.agg, v, unit),
@@ -172,7 +182,11 @@ fn total_section(report: &Report, p: Painter) -> String {
         if in_section.is_empty() {
             continue;
         }
-        in_section.sort_by(|a, b| a.parent.cmp(&b.parent).then(a.suffix.is_some().cmp(&b.suffix.is_some())));
+        in_section.sort_by(|a, b| {
+            a.parent
+                .cmp(&b.parent)
+                .then(a.suffix.is_some().cmp(&b.suffix.is_some()))
+        });
         out.push_str(&format!("    {section}\n"));
         for m in in_section {
             out.push_str(&lines.render(m, p));
@@ -196,11 +210,29 @@ fn checks_block(report: &Report, p: Painter) -> String {
     } else {
         0.0
     };
-    let share = |n: u64| if total == 0 { 0.0 } else { n as f64 / total as f64 };
+    let share = |n: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            n as f64 / total as f64
+        }
+    };
     let rows = [
-        ("checks_total", total.to_string(), format!("{}/s", format::plain(rate))),
-        ("checks_succeeded", format::percent(share(passes)), format!("{passes} out of {total}")),
-        ("checks_failed", format::percent(share(fails)), format!("{fails} out of {total}")),
+        (
+            "checks_total",
+            total.to_string(),
+            format!("{}/s", format::plain(rate)),
+        ),
+        (
+            "checks_succeeded",
+            format::percent(share(passes)),
+            format!("{passes} out of {total}"),
+        ),
+        (
+            "checks_failed",
+            format::percent(share(fails)),
+            format!("{fails} out of {total}"),
+        ),
     ];
     let max_name = rows.iter().map(|r| r.0.len() * 2).max().unwrap_or(0);
     let max_val = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
@@ -298,7 +330,12 @@ impl MetricLines {
     }
 
     fn cells(&self, m: &ReportMetric) -> Vec<String> {
-        let get = |k: &str| m.values.iter().find(|(n, _)| n == k).map_or(0.0, |(_, v)| *v);
+        let get = |k: &str| {
+            m.values
+                .iter()
+                .find(|(n, _)| n == k)
+                .map_or(0.0, |(_, v)| *v)
+        };
         match m.kind {
             MetricType::Trend => m
                 .values
@@ -324,7 +361,8 @@ impl MetricLines {
     fn render(&self, m: &ReportMetric, p: Painter) -> String {
         let indent = if m.suffix.is_some() { "  " } else { "" };
         let name = display_name(m);
-        let dots = ".".repeat((self.max_name + 3).saturating_sub(name.chars().count() + indent.len()));
+        let dots =
+            ".".repeat((self.max_name + 3).saturating_sub(name.chars().count() + indent.len()));
         let cells = self.cells(m);
         let body = if m.kind == MetricType::Trend {
             cells
@@ -346,7 +384,10 @@ impl MetricLines {
             }
             parts.join(" ")
         };
-        format!("    {indent}{name}{} {body}\n", p.faint(&format!("{dots}:")))
+        format!(
+            "    {indent}{name}{} {body}\n",
+            p.faint(&format!("{dots}:"))
+        )
     }
 }
 

@@ -110,7 +110,9 @@ fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
             .into());
     }
     let Some(loader) = ctx.get_data::<LoaderData>().map(|l| l.0.clone()) else {
-        return Err(JsNativeError::error().with_message("no module loader").into());
+        return Err(JsNativeError::error()
+            .with_message("no module loader")
+            .into());
     };
     if super::is_builtin(&spec) {
         let module = loader.load_builtin(&spec, ctx)?;

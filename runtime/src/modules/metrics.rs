@@ -14,7 +14,11 @@ const JS: &str = include_str!("../../../js-modules/k6/metrics.js");
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     let native = ObjectInitializer::new(context)
-        .function(NativeFunction::from_fn_ptr(register), js_string!("register"), 3)
+        .function(
+            NativeFunction::from_fn_ptr(register),
+            js_string!("register"),
+            3,
+        )
         .function(NativeFunction::from_fn_ptr(add), js_string!("add"), 3)
         .build();
     super::eval_js_part("k6/metrics.js", JS, native, context)

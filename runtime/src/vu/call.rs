@@ -40,7 +40,9 @@ pub(crate) fn run_job(
             };
             let result = call_export(ctx, exports, func, &args);
             let outcome = finish(ctx, state, result, |v, ctx| {
-                Ok(JobValue::Json(v.to_json(ctx)?.unwrap_or(serde_json::Value::Null)))
+                Ok(JobValue::Json(
+                    v.to_json(ctx)?.unwrap_or(serde_json::Value::Null),
+                ))
             });
             emit_data_counters(state);
             state.borrow_mut().group.clear();

@@ -65,10 +65,11 @@ pub fn await_op<T: 'static>(
     let yielder = unsafe { &*yielder };
     let op: OpFuture = Box::pin(async move { Box::new(fut.await) as OpOutput });
     match yielder.suspend(CoYield::Op(op)) {
-        CoInput::Resume(Some(out)) => out
-            .downcast::<T>()
-            .map(|b| *b)
-            .map_err(|_| JsNativeError::error().with_message("internal: op type").into()),
+        CoInput::Resume(Some(out)) => out.downcast::<T>().map(|b| *b).map_err(|_| {
+            JsNativeError::error()
+                .with_message("internal: op type")
+                .into()
+        }),
         _ => {
             state.borrow_mut().interrupted = true;
             Err(JsNativeError::error().with_message(INTERRUPTED).into())

@@ -135,9 +135,11 @@ pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsO
 pub fn is_esm(src: &[u8]) -> bool {
     String::from_utf8_lossy(src).lines().any(|l| {
         let l = l.trim_start();
-        ["import ", "import{", "import\"", "import'", "export ", "export{"]
-            .iter()
-            .any(|p| l.starts_with(p))
+        [
+            "import ", "import{", "import\"", "import'", "export ", "export{",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
     })
 }
 

@@ -100,7 +100,9 @@ impl VuState {
     /// Fails unless called from VU (non-init) code, with k6's message for `what`.
     pub fn require_run_phase(&self, message: &str) -> JsResult<()> {
         if self.phase == Phase::Init {
-            return Err(JsNativeError::error().with_message(message.to_string()).into());
+            return Err(JsNativeError::error()
+                .with_message(message.to_string())
+                .into());
         }
         Ok(())
     }

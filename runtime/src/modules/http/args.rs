@@ -27,7 +27,9 @@ fn define_hidden(obj: &JsObject, name: &str, value: JsValue, ctx: &mut Context) 
 /// `http.url\`…${x}…\``: an object with `url` and the `name` template (`${}` placeholders).
 pub fn url_template(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let Some(strings) = args.first().and_then(JsValue::as_object) else {
-        return Err(JsNativeError::typ().with_message("http.url must be used as a template tag").into());
+        return Err(JsNativeError::typ()
+            .with_message("http.url must be used as a template tag")
+            .into());
     };
     let len = strings.get(js_string!("length"), ctx)?.to_u32(ctx)?;
     let (mut url, mut name) = (String::new(), String::new());
@@ -46,13 +48,12 @@ pub fn url_template(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     obj.set(js_string!("url"), key(&url), false, ctx)?;
     obj.set(js_string!("name"), key(&name), false, ctx)?;
     define_hidden(&obj, URL_MARK, true.into(), ctx)?;
-    let to_string = boa_engine::NativeFunction::from_fn_ptr(|this, _, ctx| {
-        match this.as_object() {
+    let to_string =
+        boa_engine::NativeFunction::from_fn_ptr(|this, _, ctx| match this.as_object() {
             Some(o) => o.get(js_string!("url"), ctx),
             None => Ok(JsValue::undefined()),
-        }
-    })
-    .to_js_function(ctx.realm());
+        })
+        .to_js_function(ctx.realm());
     define_hidden(&obj, "toString", to_string.into(), ctx)?;
     Ok(obj.into())
 }
@@ -60,7 +61,12 @@ pub fn url_template(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
 /// `http.file(data, [filename], [contentType])`.
 pub fn file(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let obj = new_object(ctx);
-    obj.set(js_string!("data"), args.first().cloned().unwrap_or_default(), false, ctx)?;
+    obj.set(
+        js_string!("data"),
+        args.first().cloned().unwrap_or_default(),
+        false,
+        ctx,
+    )?;
     let filename = match args.get(1) {
         Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
         _ => std::time::SystemTime::now()
@@ -90,8 +96,14 @@ pub fn has_mark(v: &JsValue, mark: &str, ctx: &mut Context) -> JsResult<bool> {
 pub fn url_arg(v: &JsValue, ctx: &mut Context) -> JsResult<(String, Option<String>)> {
     if has_mark(v, URL_MARK, ctx)? {
         if let Some(o) = v.as_object() {
-            let url = o.get(js_string!("url"), ctx)?.to_string(ctx)?.to_std_string_escaped();
-            let name = o.get(js_string!("name"), ctx)?.to_string(ctx)?.to_std_string_escaped();
+            let url = o
+                .get(js_string!("url"), ctx)?
+                .to_string(ctx)?
+                .to_std_string_escaped();
+            let name = o
+                .get(js_string!("name"), ctx)?
+                .to_string(ctx)?
+                .to_std_string_escaped();
             return Ok((url, Some(name)));
         }
     }
@@ -103,17 +115,27 @@ pub type FormField = (String, Vec<u8>, Option<(String, String)>);
 
 /// A plain object body as form fields; `None` when `body` is not a plain object.
 pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<FormField>, bool)>> {
-    let Some(obj) = body.as_object() else { return Ok(None) };
-    if obj.is_array() || has_mark(body, FILE_MARK, ctx)? || crate::modules::bytes::to_bytes(body, ctx)?.is_some() {
+    let Some(obj) = body.as_object() else {
+        return Ok(None);
+    };
+    if obj.is_array()
+        || has_mark(body, FILE_MARK, ctx)?
+        || crate::modules::bytes::to_bytes(body, ctx)?.is_some()
+    {
         return Ok(None);
     }
     let mut fields = Vec::new();
     let mut multipart = false;
     for k in obj.own_property_keys(ctx)? {
-        let boa_engine::property::PropertyKey::String(name) = &k else { continue };
+        let boa_engine::property::PropertyKey::String(name) = &k else {
+            continue;
+        };
         let name = name.to_std_string_escaped();
         let v = obj.get(k.clone(), ctx)?;
-        let values: Vec<JsValue> = match v.as_object().and_then(|o| JsArray::from_object(o.clone()).ok()) {
+        let values: Vec<JsValue> = match v
+            .as_object()
+            .and_then(|o| JsArray::from_object(o.clone()).ok())
+        {
             Some(arr) => {
                 let n = arr.length(ctx)?;
                 (0..n).map(|i| arr.get(i, ctx)).collect::<JsResult<_>>()?
@@ -129,8 +151,14 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
                     Some(b) => b,
                     None => data.to_string(ctx)?.to_std_string_escaped().into_bytes(),
                 };
-                let fname = f.get(js_string!("filename"), ctx)?.to_string(ctx)?.to_std_string_escaped();
-                let ct = f.get(js_string!("content_type"), ctx)?.to_string(ctx)?.to_std_string_escaped();
+                let fname = f
+                    .get(js_string!("filename"), ctx)?
+                    .to_string(ctx)?
+                    .to_std_string_escaped();
+                let ct = f
+                    .get(js_string!("content_type"), ctx)?
+                    .to_string(ctx)?
+                    .to_std_string_escaped();
                 fields.push((name.clone(), bytes, Some((fname, ct))));
             } else {
                 let s = x.to_string(ctx)?.to_std_string_escaped();
@@ -145,10 +173,17 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
 pub fn batch_item(item: &JsValue, ctx: &mut Context) -> JsResult<[JsValue; 4]> {
     let get_str = |s: &str| JsValue::from(key(s));
     if item.is_string() || has_mark(item, URL_MARK, ctx)? {
-        return Ok([get_str("GET"), item.clone(), JsValue::null(), JsValue::undefined()]);
+        return Ok([
+            get_str("GET"),
+            item.clone(),
+            JsValue::null(),
+            JsValue::undefined(),
+        ]);
     }
     let Some(obj) = item.as_object() else {
-        return Err(JsNativeError::typ().with_message("invalid batch request").into());
+        return Err(JsNativeError::typ()
+            .with_message("invalid batch request")
+            .into());
     };
     if obj.is_array() {
         let m = obj.get(0, ctx)?;
@@ -163,5 +198,10 @@ pub fn batch_item(item: &JsValue, ctx: &mut Context) -> JsResult<[JsValue; 4]> {
     } else {
         obj.get(js_string!("body"), ctx)?
     };
-    Ok([get_str(&method), obj.get(js_string!("url"), ctx)?, body, obj.get(js_string!("params"), ctx)?])
+    Ok([
+        get_str(&method),
+        obj.get(js_string!("url"), ctx)?,
+        body,
+        obj.get(js_string!("params"), ctx)?,
+    ])
 }

@@ -113,7 +113,9 @@ impl Default for Expected {
 
 impl Expected {
     pub fn matches(&self, status: u16) -> bool {
-        self.ranges.iter().any(|(a, b)| *a <= status && status <= *b)
+        self.ranges
+            .iter()
+            .any(|(a, b)| *a <= status && status <= *b)
     }
 }
 
@@ -513,7 +515,11 @@ fn classify(e: &reqwest::Error, method: &reqwest::Method, url: &Url) -> HttpErro
                 url.host_str().unwrap_or("")
             ),
         ),
-        _ if e.is_connect() => (1210, "dial: unknown error", format!("dial tcp {host}: {text}")),
+        _ if e.is_connect() => (
+            1210,
+            "dial: unknown error",
+            format!("dial tcp {host}: {text}"),
+        ),
         _ => (1000, "unknown error", text.clone()),
     };
     HttpError {
@@ -549,7 +555,9 @@ pub fn masked_url(url: &Url) -> String {
 }
 
 /// `res.cookies`: Set-Cookie headers of the final response, by name.
-pub fn response_cookies(headers: &[(String, String)]) -> BTreeMap<String, Vec<cookie::Cookie<'static>>> {
+pub fn response_cookies(
+    headers: &[(String, String)],
+) -> BTreeMap<String, Vec<cookie::Cookie<'static>>> {
     let mut out: BTreeMap<String, Vec<cookie::Cookie<'static>>> = BTreeMap::new();
     for (_, v) in headers
         .iter()

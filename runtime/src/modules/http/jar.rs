@@ -38,7 +38,11 @@ pub fn new_jar(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
 
 fn jar_object(id: usize, ctx: &mut Context) -> JsResult<JsValue> {
     let obj = ObjectInitializer::new(ctx)
-        .function(NativeFunction::from_fn_ptr(cookies_for_url), js_string!("cookiesForURL"), 1)
+        .function(
+            NativeFunction::from_fn_ptr(cookies_for_url),
+            js_string!("cookiesForURL"),
+            1,
+        )
         .function(NativeFunction::from_fn_ptr(set), js_string!("set"), 4)
         .function(NativeFunction::from_fn_ptr(clear), js_string!("clear"), 1)
         .function(NativeFunction::from_fn_ptr(delete), js_string!("delete"), 2)
@@ -67,25 +71,39 @@ pub fn jar_of(v: &JsValue, ctx: &mut Context) -> JsResult<Jar> {
     let id = id.to_u32(ctx)? as usize;
     let state = vu_state(ctx)?;
     let jar = state.borrow().http.jars.get(id).cloned();
-    jar.ok_or_else(|| JsNativeError::error().with_message("unknown cookie jar").into())
+    jar.ok_or_else(|| {
+        JsNativeError::error()
+            .with_message("unknown cookie jar")
+            .into()
+    })
 }
 
 fn url_arg(args: &[JsValue], ctx: &mut Context) -> JsResult<Url> {
     let url = crate::modules::arg_string(args, 0, ctx)?;
-    Url::parse(&url).map_err(|e| JsNativeError::typ().with_message(format!("invalid URL {url}: {e}")).into())
+    Url::parse(&url).map_err(|e| {
+        JsNativeError::typ()
+            .with_message(format!("invalid URL {url}: {e}"))
+            .into()
+    })
 }
 
 fn cookies_for_url(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let jar = jar_of(this, ctx)?;
     let url = url_arg(args, ctx)?;
     let pairs: Vec<(String, String)> = match jar.lock() {
-        Ok(j) => j.get_request_values(&url).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        Ok(j) => j
+            .get_request_values(&url)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         Err(_) => Vec::new(),
     };
     let obj = new_object(ctx);
     for (k, v) in pairs {
         let existing = obj.get(key(&k), ctx)?;
-        let arr = match existing.as_object().and_then(|o| JsArray::from_object(o.clone()).ok()) {
+        let arr = match existing
+            .as_object()
+            .and_then(|o| JsArray::from_object(o.clone()).ok())
+        {
             Some(a) => a,
             None => JsArray::new(ctx)?,
         };

@@ -26,7 +26,9 @@ pub fn select<'a>(root: &'a Value, path: &str) -> Option<std::borrow::Cow<'a, Va
             }
             Value::Object(map) => {
                 cur = if part.contains(['*', '?']) {
-                    map.iter().find(|(k, _)| wildcard(part, k)).map(|(_, v)| v)?
+                    map.iter()
+                        .find(|(k, _)| wildcard(part, k))
+                        .map(|(_, v)| v)?
                 } else {
                     map.get(part.as_str())?
                 };
@@ -43,13 +45,15 @@ fn split(path: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '\\' => {
-                if let Some(n) = chars.next() {
-                    parts.last_mut().map(|p| p.push(n));
+                if let (Some(n), Some(p)) = (chars.next(), parts.last_mut()) {
+                    p.push(n);
                 }
             }
             '.' => parts.push(String::new()),
             c => {
-                parts.last_mut().map(|p| p.push(c));
+                if let Some(p) = parts.last_mut() {
+                    p.push(c);
+                }
             }
         }
     }
@@ -82,7 +86,10 @@ mod tests {
         assert_eq!(select(&v, "args.b").unwrap().as_ref(), &json!("two"));
         assert_eq!(select(&v, "json.k.1").unwrap().as_ref(), &json!(2));
         assert_eq!(select(&v, "json.k.#").unwrap().as_ref(), &json!(2));
-        assert_eq!(select(&v, "headers.X-Probe").unwrap().as_ref(), &json!("yes"));
+        assert_eq!(
+            select(&v, "headers.X-Probe").unwrap().as_ref(),
+            &json!("yes")
+        );
         assert_eq!(select(&v, "a\\.b").unwrap().as_ref(), &json!(1));
         assert!(select(&v, "missing.x").is_none());
     }

@@ -47,7 +47,10 @@ const CONSTANTS: [(&str, &str); 20] = [
     ("OCSP_REASON_CA_COMPROMISE", "ca_compromise"),
     ("OCSP_REASON_AFFILIATION_CHANGED", "affiliation_changed"),
     ("OCSP_REASON_SUPERSEDED", "superseded"),
-    ("OCSP_REASON_CESSATION_OF_OPERATION", "cessation_of_operation"),
+    (
+        "OCSP_REASON_CESSATION_OF_OPERATION",
+        "cessation_of_operation",
+    ),
     ("OCSP_REASON_CERTIFICATE_HOLD", "certificate_hold"),
     ("OCSP_REASON_REMOVE_FROM_CRL", "remove_from_crl"),
     ("OCSP_REASON_PRIVILEGE_WITHDRAWN", "privilege_withdrawn"),
@@ -57,7 +60,11 @@ const CONSTANTS: [(&str, &str); 20] = [
 ];
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    let fns: [(&str, boa_engine::native_function::NativeFunctionPointer, usize); 7] = [
+    let fns: [(
+        &str,
+        boa_engine::native_function::NativeFunctionPointer,
+        usize,
+    ); 7] = [
         ("request", request, 4),
         ("asyncRequest", async_request, 4),
         ("batch", batch, 1),
@@ -66,10 +73,11 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
         ("expectedStatuses", expected_statuses, 1),
         ("setResponseCallback", set_response_callback, 1),
     ];
-    let cookie_jar_ctor = FunctionObjectBuilder::new(context.realm(), NativeFunction::from_fn_ptr(jar::new_jar))
-        .name(js_string!("CookieJar"))
-        .constructor(true)
-        .build();
+    let cookie_jar_ctor =
+        FunctionObjectBuilder::new(context.realm(), NativeFunction::from_fn_ptr(jar::new_jar))
+            .name(js_string!("CookieJar"))
+            .constructor(true)
+            .build();
     let mut init = ObjectInitializer::new(context);
     for (name, method, has_body) in VERBS {
         let f = NativeFunction::from_copy_closure(move |_, a, ctx| verb(method, has_body, a, ctx));
@@ -78,18 +86,39 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     for (name, f, len) in fns {
         init.function(NativeFunction::from_fn_ptr(f), key(name), len);
     }
-    init.function(NativeFunction::from_fn_ptr(jar::vu_jar), js_string!("cookieJar"), 0);
+    init.function(
+        NativeFunction::from_fn_ptr(jar::vu_jar),
+        js_string!("cookieJar"),
+        0,
+    );
     init.property(js_string!("CookieJar"), cookie_jar_ctor, Attribute::all());
     for (name, value) in CONSTANTS {
-        init.property(key(name), key(value), Attribute::READONLY | Attribute::ENUMERABLE);
+        init.property(
+            key(name),
+            key(value),
+            Attribute::READONLY | Attribute::ENUMERABLE,
+        );
     }
     Ok(init.build())
 }
 
-fn verb(method: &'static str, has_body: bool, a: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn verb(
+    method: &'static str,
+    has_body: bool,
+    a: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let at = |i: usize| a.get(i).cloned().unwrap_or_default();
-    let (body, params) = if has_body { (at(1), at(2)) } else { (JsValue::null(), at(1)) };
-    request(&JsValue::undefined(), &[key(method).into(), at(0), body, params], ctx)
+    let (body, params) = if has_body {
+        (at(1), at(2))
+    } else {
+        (JsValue::null(), at(1))
+    };
+    request(
+        &JsValue::undefined(),
+        &[key(method).into(), at(0), body, params],
+        ctx,
+    )
 }
 
 fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<VuState>>> {
@@ -127,7 +156,10 @@ fn async_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
         Ok(res) => boa_engine::object::builtins::JsPromise::resolve(res, ctx),
         Err(e) => {
             let reason = e.into_opaque(ctx)?;
-            boa_engine::object::builtins::JsPromise::reject(boa_engine::JsError::from_opaque(reason), ctx)
+            boa_engine::object::builtins::JsPromise::reject(
+                boa_engine::JsError::from_opaque(reason),
+                ctx,
+            )
         }
     };
     Ok(promise?.into())
@@ -137,7 +169,9 @@ fn async_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
 fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let state = not_in_init(ctx)?;
     let Some(list) = args.first().and_then(JsValue::as_object) else {
-        return Err(JsNativeError::typ().with_message("batch() expects an array or an object").into());
+        return Err(JsNativeError::typ()
+            .with_message("batch() expects an array or an object")
+            .into());
     };
     let mut keys: Vec<boa_engine::property::PropertyKey> = Vec::new();
     let items: Vec<JsValue> = if list.is_array() {
@@ -149,7 +183,9 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
             .into_iter()
             .filter(|k| matches!(k, boa_engine::property::PropertyKey::String(_)))
             .collect();
-        keys.iter().map(|k| list.get(k.clone(), ctx)).collect::<JsResult<_>>()?
+        keys.iter()
+            .map(|k| list.get(k.clone(), ctx))
+            .collect::<JsResult<_>>()?
     };
     let mut prepared = Vec::new();
     for item in &items {
@@ -159,7 +195,11 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     }
     let (client, io, limit) = {
         let mut st = state.borrow_mut();
-        (st.http.client(), st.config.io.clone(), st.config.http.batch.max(1))
+        (
+            st.http.client(),
+            st.config.io.clone(),
+            st.config.http.batch.max(1),
+        )
     };
     let specs: Vec<_> = prepared.iter().map(|(s, _)| s.clone()).collect();
     let handle = io.spawn(async move {
@@ -209,7 +249,10 @@ fn expected_statuses(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
         let pair = if let Some(n) = int(a) {
             Some((n, n))
         } else if let Some(o) = a.as_object() {
-            let (min, max) = (o.get(js_string!("min"), ctx)?, o.get(js_string!("max"), ctx)?);
+            let (min, max) = (
+                o.get(js_string!("min"), ctx)?,
+                o.get(js_string!("max"), ctx)?,
+            );
             int(&min).zip(int(&max))
         } else {
             None

@@ -30,21 +30,24 @@ pub fn build(
     st: &VuState,
     ctx: &mut Context,
 ) -> JsResult<(RequestSpec, RequestMeta)> {
-    let method = crate::modules::arg_string(args, 0, ctx)?
-        .to_uppercase();
-    let (url_s, template_name) = super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
+    let method = crate::modules::arg_string(args, 0, ctx)?.to_uppercase();
+    let (url_s, template_name) =
+        super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
     let url = Url::parse(&url_s).map_err(|e| {
         JsNativeError::typ().with_message(format!("invalid URL \"{url_s}\": {e} (error code 1020)"))
     })?;
-    let method = reqwest::Method::from_bytes(method.as_bytes())
-        .map_err(|_| JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'")))?;
+    let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| {
+        JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'"))
+    })?;
     let cfg = &st.config.http;
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut body = match args.get(2) {
         Some(b) => encode_body(b, &mut headers, ctx)?,
         None => None,
     };
-    if matches!(method, reqwest::Method::GET | reqwest::Method::HEAD) && body.as_ref().is_some_and(Vec::is_empty) {
+    if matches!(method, reqwest::Method::GET | reqwest::Method::HEAD)
+        && body.as_ref().is_some_and(Vec::is_empty)
+    {
         body = None;
     }
     let mut meta = RequestMeta {
@@ -76,7 +79,11 @@ pub fn build(
     if let Some(params) = args.get(3).and_then(JsValue::as_object) {
         apply_params(&params, &mut spec, &mut meta, &mut headers, st, ctx)?;
     }
-    if !spec.url.username().is_empty() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("authorization")) {
+    if !spec.url.username().is_empty()
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+    {
         use base64::Engine;
         let user = percent_decode(spec.url.username());
         let pass = percent_decode(spec.url.password().unwrap_or(""));
@@ -84,7 +91,9 @@ pub fn build(
         headers.push(("Authorization".into(), format!("Basic {token}")));
         let _ = spec.url.set_username("");
         let _ = spec.url.set_password(None);
-        meta.first_url_tag = Url::parse(&url_s).ok().map(|u| super::client::masked_url(&u));
+        meta.first_url_tag = Url::parse(&url_s)
+            .ok()
+            .map(|u| super::client::masked_url(&u));
     }
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length"));
     spec.headers = headers;
@@ -178,7 +187,8 @@ fn apply_params(
                     ),
                     _ => (v.to_string(ctx)?.to_std_string_escaped(), false),
                 };
-                spec.cookies.push((k.to_std_string_escaped(), value, replace));
+                spec.cookies
+                    .push((k.to_std_string_escaped(), value, replace));
             }
         }
     }
@@ -228,7 +238,9 @@ fn encode_body(
     if let Some((fields, multipart)) = super::args::form_fields(body, ctx)? {
         return Ok(Some(form_body(fields, multipart, headers)));
     }
-    Ok(Some(body.to_string(ctx)?.to_std_string_escaped().into_bytes()))
+    Ok(Some(
+        body.to_string(ctx)?.to_std_string_escaped().into_bytes(),
+    ))
 }
 
 fn form_body(
@@ -236,14 +248,19 @@ fn form_body(
     multipart: bool,
     headers: &mut Vec<(String, String)>,
 ) -> Vec<u8> {
-    let has_ct = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    let has_ct = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
     if !multipart {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         for (k, v, _) in &fields {
             ser.append_pair(k, &String::from_utf8_lossy(v));
         }
         if !has_ct {
-            headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+            headers.push((
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
         }
         return ser.finish().into_bytes();
     }
@@ -262,7 +279,10 @@ fn form_body(
     }
     out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     if !has_ct {
-        headers.push(("Content-Type".into(), format!("multipart/form-data; boundary={boundary}")));
+        headers.push((
+            "Content-Type".into(),
+            format!("multipart/form-data; boundary={boundary}"),
+        ));
     }
     out
 }

@@ -33,13 +33,23 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
             }
         };
         put("method", hop.method.clone());
-        put("url", if user_name.is_some() { name.clone() } else { url_tag });
+        put(
+            "url",
+            if user_name.is_some() {
+                name.clone()
+            } else {
+                url_tag
+            },
+        );
         put("name", name);
         put("status", hop.status.to_string());
         if !hop.proto.is_empty() {
             put("proto", hop.proto.to_string());
         }
-        let expected = meta.expected.as_ref().map(|e| hop.error.is_none() && e.matches(hop.status));
+        let expected = meta
+            .expected
+            .as_ref()
+            .map(|e| hop.error.is_none() && e.matches(hop.status));
         if let Some(ok) = expected {
             put("expected_response", ok.to_string());
         }
@@ -56,19 +66,31 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
         st.emit_at(builtin::HTTP_REQ_DURATION, at, t.duration(), &tags);
         st.emit_at(builtin::HTTP_REQ_BLOCKED, at, t.blocked, &tags);
         st.emit_at(builtin::HTTP_REQ_CONNECTING, at, t.connecting, &tags);
-        st.emit_at(builtin::HTTP_REQ_TLS_HANDSHAKING, at, t.tls_handshaking, &tags);
+        st.emit_at(
+            builtin::HTTP_REQ_TLS_HANDSHAKING,
+            at,
+            t.tls_handshaking,
+            &tags,
+        );
         st.emit_at(builtin::HTTP_REQ_SENDING, at, t.sending, &tags);
         st.emit_at(builtin::HTTP_REQ_WAITING, at, t.waiting, &tags);
         st.emit_at(builtin::HTTP_REQ_RECEIVING, at, t.receiving, &tags);
         if let Some(ok) = expected {
-            st.emit_at(builtin::HTTP_REQ_FAILED, at, if ok { 0.0 } else { 1.0 }, &tags);
+            st.emit_at(
+                builtin::HTTP_REQ_FAILED,
+                at,
+                if ok { 0.0 } else { 1.0 },
+                &tags,
+            );
         }
     }
 }
 
 /// Logs or throws for a failed final hop, as k6 does; warns when redirects ran out.
 pub fn report_failure(hops: &[Hop], meta: &RequestMeta, max_redirects: u32) -> JsResult<()> {
-    let Some(last) = hops.last() else { return Ok(()) };
+    let Some(last) = hops.last() else {
+        return Ok(());
+    };
     if let Some(err) = &last.error {
         if meta.throw {
             return Err(JsNativeError::error()
@@ -92,7 +114,9 @@ pub fn report_failure(hops: &[Hop], meta: &RequestMeta, max_redirects: u32) -> J
 pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let obj = new_object(ctx);
     obj.set_prototype(Some(prototype(ctx)));
-    let Some(hop) = hops.last() else { return Ok(obj) };
+    let Some(hop) = hops.last() else {
+        return Ok(obj);
+    };
     let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
     let (ip, port) = hop
         .remote
@@ -208,8 +232,16 @@ fn prototype(ctx: &mut Context) -> JsObject {
         return p.0.clone();
     }
     let proto = boa_engine::object::ObjectInitializer::new(ctx)
-        .function(boa_engine::NativeFunction::from_fn_ptr(json), js_string!("json"), 1)
-        .function(boa_engine::NativeFunction::from_fn_ptr(html), js_string!("html"), 1)
+        .function(
+            boa_engine::NativeFunction::from_fn_ptr(json),
+            js_string!("json"),
+            1,
+        )
+        .function(
+            boa_engine::NativeFunction::from_fn_ptr(html),
+            js_string!("html"),
+            1,
+        )
         .build();
     ctx.insert_data(ResponsePrototype(proto.clone()));
     proto
@@ -248,7 +280,11 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
     if let Some(sel) = selector {
         let path = sel.to_string(ctx)?.to_std_string_escaped();
-        return match parsed.ok().as_ref().and_then(|v| super::json_path::select(v, &path)) {
+        return match parsed
+            .ok()
+            .as_ref()
+            .and_then(|v| super::json_path::select(v, &path))
+        {
             Some(found) => JsValue::from_json(found.as_ref(), ctx),
             None => Ok(JsValue::undefined()),
         };
