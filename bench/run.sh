@@ -89,8 +89,8 @@ if [ "$BUILD" = 1 ]; then
   log "cargo build --release"
   (cd "$ROOT" && cargo build --release 2>&1 | tail -3)
 fi
-RK6="${RK6:-$ROOT/target/release/rk6}"
-[ -x "$RK6" ] || { echo "rk6 release binary not found at $RK6" >&2; exit 1; }
+RK6_SRC="${RK6:-$ROOT/target/release/rk6}"
+[ -x "$RK6_SRC" ] || { echo "rk6 release binary not found at $RK6_SRC" >&2; exit 1; }
 
 # ---------------------------------------------------------------- results dir
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
@@ -106,7 +106,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   echo "quick: $QUICK  runs: $RUNS  target: $TARGET  quiet_wait: ${QUIET_WAIT}s  ulimit_n: $(ulimit -n)"
   echo "durations: throughput ${TP_DUR}s, memory ${MEM_DUR}s, scale ${SCALE_DUR}s, hyperfine runs $HF_RUNS"
   echo "k6: $K6 ($("$K6" version 2>&1 | head -1))"
-  echo "rk6: $RK6 ($("$RK6" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')"
+  echo "rk6: $RK6_SRC ($("$RK6_SRC" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')"
   [ "$HAVE_WRK" = 1 ] && echo "wrk: $(wrk -v 2>&1 | head -1)"
   [ "$HAVE_HF" = 1 ] && echo "hyperfine: $(hyperfine --version)"
   echo "nginx: $("$NGINX" -v 2>&1)"
@@ -114,14 +114,18 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 } > "$RESULTS/env.txt"
 
 # ---------------------------------------------------------------- target
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 WORK="$(mktemp -d /tmp/rk6-bench.XXXXXX)"
+# Snapshot the rk6 binary: someone else may rebuild target/release/rk6 while we run.
+cp "$RK6_SRC" "$WORK/rk6"; RK6="$WORK/rk6"
+echo "rk6 sha256: $(sha256sum "$RK6" | cut -c1-16)  (copied from $RK6_SRC)" >> "$RESULTS/env.txt"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 SERVER_PID=""     # the process whose CPU we account as "server"
 SERVER_MASTER=""  # what we kill at the end
+STOP_SIG=QUIT     # nginx: graceful shutdown
 
 cleanup() {
   if [ -n "$SERVER_MASTER" ] && kill -0 "$SERVER_MASTER" 2>/dev/null; then
-    kill -QUIT "$SERVER_MASTER" 2>/dev/null || true
+    kill -"$STOP_SIG" "$SERVER_MASTER" 2>/dev/null || true
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$SERVER_MASTER" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$SERVER_MASTER" 2>/dev/null || true
   fi
@@ -172,6 +176,7 @@ else
   "$RK6" target --listen "127.0.0.1:$PORT" > "$RAW/rk6-target.stdout" 2>&1 &
   SERVER_MASTER=$!
   SERVER_PID=$SERVER_MASTER
+  STOP_SIG=TERM
   # "/" on the built-in target is an HTML index page; /status/200 is an empty 200.
   URL="http://127.0.0.1:$PORT/status/200"
   for _ in $(seq 50); do curl -fs -o /dev/null "$URL" && break; sleep 0.1; done

@@ -16,6 +16,9 @@ pub struct Lifecycle<'a> {
     pool: &'a VuPool,
     config: Arc<TestConfig>,
     functions: &'a [String],
+    /// `setupTimeout` and `teardownTimeout`.
+    pub setup_timeout: Duration,
+    pub teardown_timeout: Duration,
 }
 
 impl<'a> Lifecycle<'a> {
@@ -24,6 +27,8 @@ impl<'a> Lifecycle<'a> {
             pool,
             config,
             functions,
+            setup_timeout: Duration::from_secs(60),
+            teardown_timeout: Duration::from_secs(60),
         }
     }
 
@@ -56,7 +61,7 @@ impl<'a> Lifecycle<'a> {
         if !self.has("setup") {
             return Ok(None);
         }
-        let timeout = Duration::from_secs(60);
+        let timeout = self.setup_timeout;
         match self
             .call(
                 Job::Lifecycle {
@@ -76,7 +81,7 @@ impl<'a> Lifecycle<'a> {
             Ok(JobOutcome::Interrupted) => Err(ExitCode::ExternalAbort),
             Err(ExitCode::Other) => {
                 Logger::error(
-                    "setup() execution timed out after 60 seconds",
+                    &format!("setup() execution timed out after {} seconds", timeout.as_secs()),
                     &[(
                         "hint",
                         "You can increase the time limit via the setupTimeout option",
@@ -93,7 +98,7 @@ impl<'a> Lifecycle<'a> {
         if !self.has("teardown") {
             return Ok(());
         }
-        let timeout = Duration::from_secs(60);
+        let timeout = self.teardown_timeout;
         match self
             .call(
                 Job::Lifecycle {
@@ -111,7 +116,7 @@ impl<'a> Lifecycle<'a> {
             Ok(_) => Ok(()),
             Err(ExitCode::Other) => {
                 Logger::error(
-                    "teardown() execution timed out after 60 seconds",
+                    &format!("teardown() execution timed out after {} seconds", timeout.as_secs()),
                     &[(
                         "hint",
                         "You can increase the time limit via the teardownTimeout option",

@@ -157,7 +157,13 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     .map_err(crate::options::ConfigError::from)?;
     let started = Instant::now();
 
-    let lifecycle = lifecycle::Lifecycle::new(&lifecycle_pool, config.clone(), &info.functions);
+    let mut lifecycle = lifecycle::Lifecycle::new(&lifecycle_pool, config.clone(), &info.functions);
+    if let Some(t) = &opts.setup_timeout {
+        lifecycle.setup_timeout = t.get("setupTimeout")?;
+    }
+    if let Some(t) = &opts.teardown_timeout {
+        lifecycle.teardown_timeout = t.get("teardownTimeout")?;
+    }
     let mut exit = ExitCode::Success;
     let mut last_progress = String::new();
     let setup_data = if opts.no_setup.unwrap_or(false) {
