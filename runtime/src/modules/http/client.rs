@@ -83,6 +83,7 @@ fn build_client(config: &crate::config::HttpConfig) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .tcp_nodelay(true)
+        .connector_layer(super::trace::ConnectTiming)
         .use_preconfigured_tls((*tls_config()).clone());
     if config.no_connection_reuse {
         b = b.pool_max_idle_per_host(0);
@@ -277,7 +278,9 @@ async fn one_hop(
         error: None,
     };
     let start = Instant::now();
-    let sent = tokio::time::timeout(timeout, req.send()).await;
+    let trace = super::trace::Trace::default();
+    let sent = tokio::time::timeout(timeout, super::trace::scoped(trace.clone(), req.send())).await;
+    let connect = trace.lock().ok().and_then(|t| *t);
     let resp = match sent {
         Err(_) => return fail(hop, timeout_error(method, url), start),
         Ok(Err(e)) => return fail(hop, classify(&e, method, url), start),
@@ -329,8 +332,13 @@ async fn one_hop(
             })
         }
     }
+    // k6: `blocked` is getting a connection (DNS+connect+TLS when new), `connecting` the
+    // connect itself, `waiting` from the request on the connection to the first byte.
+    let ready = connect.map_or(start, |(_, ready)| ready.max(start));
     hop.timings = Timings {
-        waiting: ms(headers_at - start),
+        blocked: ms(ready - start),
+        connecting: connect.map_or(0.0, |(from, to)| ms(to.saturating_duration_since(from))),
+        waiting: ms(headers_at.saturating_duration_since(ready)),
         receiving: ms(end - headers_at),
         ..Timings::default()
     };

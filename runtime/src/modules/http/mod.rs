@@ -10,6 +10,7 @@ pub mod jar;
 pub mod json_path;
 pub mod params;
 pub mod response;
+pub mod trace;
 
 use std::sync::Arc;
 
