@@ -110,6 +110,12 @@ def parse_time_file(path):
                     for p in val.split(":"):
                         secs = secs * 60 + float(p)
                     out["elapsed_s"] = secs
+                elif key == "Voluntary context switches":
+                    out["vol_cs"] = int(val)
+                elif key == "Involuntary context switches":
+                    out["invol_cs"] = int(val)
+                elif key == "Minor (reclaiming a frame) page faults":
+                    out["minor_faults"] = int(val)
                 elif key == "Exit status":
                     out["exit_status"] = int(val)
     except OSError:
@@ -182,6 +188,9 @@ def main():
         "client_sys_s": client_sys,
         "client_cpu_s": round(client_user + client_sys, 3),
         "client_maxrss_kib": tm.get("maxrss_kib"),
+        "client_vol_cs": tm.get("vol_cs"),
+        "client_invol_cs": tm.get("invol_cs"),
+        "client_minor_faults": tm.get("minor_faults"),
         "server_user_s": server_user,
         "server_sys_s": server_sys,
         "machine": {k: round(v, 2) for k, v in d.items()},

@@ -185,7 +185,7 @@ fn total_section(report: &Report, p: Painter) -> String {
         in_section.sort_by(|a, b| {
             a.parent
                 .cmp(&b.parent)
-                .then(a.suffix.is_some().cmp(&b.suffix.is_some()))
+                .then(a.suffix.cmp(&b.suffix))
         });
         out.push_str(&format!("    {section}\n"));
         for m in in_section {
@@ -373,12 +373,13 @@ impl MetricLines {
                 .join(" ")
         } else {
             let mut parts = vec![p.value(&pad(&cells[0], self.main_width))];
-            let last = cells.len() - 1;
+            // k6 pads the extras of multi-extra lines (gauges' min/max), not a lone extra.
+            let padded = cells.len() > 2;
             for (i, c) in cells.iter().enumerate().skip(1) {
-                let cell = if i == last {
-                    c.clone()
-                } else {
+                let cell = if padded {
                     pad(c, self.extra_widths.get(i - 1).copied().unwrap_or(0))
+                } else {
+                    c.clone()
                 };
                 parts.push(p.extra(&cell));
             }
