@@ -35,8 +35,12 @@ pub fn file_url(path: &std::path::Path) -> String {
 impl ScriptError {
     /// Renders a Boa error with message and stack.
     pub fn from_js(err: JsError, context: &mut Context) -> Self {
-        let value = err.into_opaque(context).unwrap_or(JsValue::undefined());
-        Self::from_value(&value, context)
+        let text = err.to_string();
+        match err.into_opaque(context) {
+            Ok(value) => Self::from_value(&value, context),
+            // Engine errors (runtime limits) have no JS value: keep Boa's message.
+            Err(_) => ScriptError { text },
+        }
     }
 
     /// Renders a thrown JS value (an `Error` object or anything else).

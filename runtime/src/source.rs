@@ -9,11 +9,45 @@ use boa_engine::{JsNativeError, JsResult};
 /// Deepest bracket nesting accepted in a script (the worker stacks hold ~4x this).
 pub const MAX_NESTING: usize = 1000;
 
+/// Deepest nesting accepted in `eval`/`new Function` source, which is parsed on a VU's
+/// coroutine stack (16 MiB): ~28 KiB per level.
+pub const EVAL_MAX_NESTING: usize = 300;
+
+/// Deepest value nesting `JSON.stringify` accepts (Boa's serialiser recurses natively,
+/// ~2 KiB per level).
+pub const STRINGIFY_MAX_DEPTH: usize = 4000;
+
+/// Boa host hooks that put `eval` and `new Function` source through the nesting guard.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompileGuard;
+
+impl boa_engine::context::HostHooks for CompileGuard {
+    fn ensure_can_compile_strings(
+        &self,
+        _realm: boa_engine::realm::Realm,
+        parameters: &[boa_engine::JsString],
+        body: &boa_engine::JsString,
+        _direct: bool,
+        _context: &mut boa_engine::Context,
+    ) -> JsResult<()> {
+        let mut src = body.to_std_string_escaped();
+        for p in parameters {
+            src.push_str(&p.to_std_string_escaped());
+        }
+        check_nesting_limit(Path::new("eval"), src.as_bytes(), EVAL_MAX_NESTING)
+    }
+}
+
 /// Fails when brackets in `src` nest deeper than [`MAX_NESTING`].
 ///
 /// Strings, template literals and comments are skipped roughly; the bound is far above what
 /// real scripts use, so the approximation only matters for adversarial input.
 pub fn check_nesting(path: &Path, src: &[u8]) -> JsResult<()> {
+    check_nesting_limit(path, src, MAX_NESTING)
+}
+
+/// [`check_nesting`] with an explicit bound.
+pub fn check_nesting_limit(path: &Path, src: &[u8], limit: usize) -> JsResult<()> {
     let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
     let mut i = 0;
     let mut quote: Option<u8> = None;
@@ -56,10 +90,10 @@ pub fn check_nesting(path: &Path, src: &[u8]) -> JsResult<()> {
             }
             b'(' | b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_NESTING {
+                if depth > limit {
                     return Err(JsNativeError::syntax()
                         .with_message(format!(
-                            "{}:{line}:{col}: brackets nest deeper than {MAX_NESTING} levels; rk6 refuses to parse this (it would exhaust the parser's stack)",
+                            "{}:{line}:{col}: brackets nest deeper than {limit} levels; rk6 refuses to parse this (it would exhaust the parser's stack)",
                             crate::error::file_url(path)
                         ))
                         .into());

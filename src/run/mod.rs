@@ -96,7 +96,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         http: rk6_runtime::HttpConfig::default(),
         system_tags: rk6_runtime::SystemTags::default(),
         run_tags: BTreeMap::new(),
-        coroutine_stack: 4 * 1024 * 1024,
+        coroutine_stack: 16 * 1024 * 1024,
     };
     let lifecycle_pool = VuPool::new(1)?;
     let (_options_vu, info) = lifecycle_pool

@@ -14,11 +14,15 @@ use crate::config::TestConfig;
 use crate::vu::init::LoaderData;
 use crate::vu::state::{vu_state, Phase};
 
-const JSON_SHIM: &str = "(function (nativeParse) {
-  const original = JSON.parse;
+const JSON_SHIM: &str = "(function (nativeParse, checkDepth) {
+  const parse = JSON.parse, stringify = JSON.stringify;
   Object.defineProperty(JSON, 'parse', { writable: true, configurable: true, value: function parse(text, reviver) {
-    if (typeof reviver === 'function') return original(text, reviver);
+    if (typeof reviver === 'function') return parse(text, reviver);
     return nativeParse(String(text));
+  }});
+  Object.defineProperty(JSON, 'stringify', { writable: true, configurable: true, value: function stringify(v, r, s) {
+    checkDepth(v);
+    return stringify(v, r, s);
   }});
 })";
 
@@ -42,7 +46,8 @@ pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<
     let shim = context.eval(Source::from_bytes(JSON_SHIM))?;
     if let Some(f) = shim.as_callable() {
         let parse = NativeFunction::from_fn_ptr(json_parse).to_js_function(context.realm());
-        f.call(&JsValue::undefined(), &[parse.into()], context)?;
+        let depth = NativeFunction::from_fn_ptr(check_depth).to_js_function(context.realm());
+        f.call(&JsValue::undefined(), &[parse.into(), depth.into()], context)?;
     }
     Ok(())
 }
@@ -57,6 +62,37 @@ pub fn set_env_overrides(context: &mut Context, env: &BTreeMap<String, String>) 
         }
     }
     Ok(())
+}
+
+/// Throws a RangeError when `v` nests deeper than Boa's serialiser can recurse safely.
+/// Iterative, and gives up (leaving the rest to `JSON.stringify`) after 100k values.
+fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let limit = crate::source::STRINGIFY_MAX_DEPTH;
+    let mut stack: Vec<(JsObject, usize)> = Vec::new();
+    if let Some(o) = args.first().and_then(JsValue::as_object) {
+        stack.push((o, 1));
+    }
+    let mut visited = 0usize;
+    while let Some((obj, depth)) = stack.pop() {
+        visited += 1;
+        if visited > 100_000 {
+            break;
+        }
+        if depth > limit {
+            return Err(JsNativeError::range()
+                .with_message(format!("JSON.stringify: value nests deeper than {limit} levels"))
+                .into());
+        }
+        if obj.is_callable() {
+            continue;
+        }
+        for key in obj.own_property_keys(ctx)? {
+            if let Some(child) = obj.get(key, ctx)?.as_object() {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+    Ok(JsValue::undefined())
 }
 
 fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

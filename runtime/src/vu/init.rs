@@ -44,6 +44,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
     ));
     let mut context = Context::builder()
         .module_loader(loader.clone())
+        .host_hooks(Rc::new(crate::source::CompileGuard))
         .build()
         .map_err(|e| InitError::Thread(e.to_string()))?;
     let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
