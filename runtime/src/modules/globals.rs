@@ -15,14 +15,14 @@ use crate::vu::init::LoaderData;
 use crate::vu::state::{vu_state, Phase};
 
 const JSON_SHIM: &str = "(function (nativeParse, checkDepth) {
-  const parse = JSON.parse, stringify = JSON.stringify;
+  const originalParse = JSON.parse, originalStringify = JSON.stringify;
   Object.defineProperty(JSON, 'parse', { writable: true, configurable: true, value: function parse(text, reviver) {
-    if (typeof reviver === 'function') return parse(text, reviver);
+    if (typeof reviver === 'function') return originalParse(text, reviver);
     return nativeParse(String(text));
   }});
   Object.defineProperty(JSON, 'stringify', { writable: true, configurable: true, value: function stringify(v, r, s) {
     checkDepth(v);
-    return stringify(v, r, s);
+    return originalStringify(v, r, s);
   }});
 })";
 

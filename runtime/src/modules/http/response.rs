@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
+use boa_engine::{js_string, Context, Finalize, JsData, JsNativeError, JsObject, JsResult, JsValue, Trace};
 
 use super::client::{masked_url, response_cookies, Hop, ResponseType};
 use super::params::RequestMeta;
@@ -110,13 +110,43 @@ pub fn report_failure(hops: &[Hop], meta: &RequestMeta, max_redirects: u32) -> J
     Ok(())
 }
 
+/// What a response object's lazily built fields (`headers`, `cookies`, `timings`,
+/// `request`, `ocsp`) are made from; attached to the object as native data.
+// SAFETY (unsafe_empty_trace): the fields are plain Rust data holding no GC pointers.
+#[derive(Debug, Trace, Finalize, JsData)]
+#[boa_gc(unsafe_empty_trace)]
+struct ResponseData {
+    headers: Vec<(String, String)>,
+    timings: super::client::Timings,
+    method: String,
+    url: String,
+    request_headers: Vec<(String, String)>,
+    request_body: String,
+}
+
 /// The response object of the final hop.
+///
+/// Scalar fields are set eagerly; the object-valued ones are getters on the shared
+/// prototype that build the value on first access and cache it on the object, so a
+/// response whose headers are never read costs one object instead of thirty.
 pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
-    let obj = new_object(ctx);
-    obj.set_prototype(Some(prototype(ctx)));
+    let proto = prototype(ctx);
     let Some(hop) = hops.last() else {
-        return Ok(obj);
+        return Ok(new_object(ctx));
     };
+    let data = ResponseData {
+        headers: hop.headers.clone(),
+        timings: hop.timings,
+        method: hop.method.clone(),
+        url: hop.url.to_string(),
+        request_headers: hop.request_headers.clone(),
+        request_body: hop
+            .request_body
+            .as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default(),
+    };
+    let obj = JsObject::from_proto_and_data(proto, data);
     let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
     let (ip, port) = hop
         .remote
@@ -128,40 +158,6 @@ pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<Js
     set(&obj, "status", hop.status.into(), ctx)?;
     set(&obj, "status_text", key(&hop.status_text).into(), ctx)?;
     set(&obj, "proto", key(hop.proto).into(), ctx)?;
-    let headers = new_object(ctx);
-    for (k, v) in &hop.headers {
-        let existing = headers.get(key(k), ctx)?;
-        let value = if existing.is_undefined() {
-            v.clone()
-        } else {
-            format!("{}, {v}", existing.to_string(ctx)?.to_std_string_escaped())
-        };
-        set(&headers, k, key(&value).into(), ctx)?;
-    }
-    set(&obj, "headers", headers.into(), ctx)?;
-    let cookies = new_object(ctx);
-    for (name, list) in response_cookies(&hop.headers) {
-        let arr = boa_engine::object::builtins::JsArray::new(ctx)?;
-        for c in list {
-            let co = new_object(ctx);
-            set(&co, "name", key(c.name()).into(), ctx)?;
-            set(&co, "value", key(c.value()).into(), ctx)?;
-            set(&co, "domain", key(c.domain().unwrap_or("")).into(), ctx)?;
-            set(&co, "path", key(c.path().unwrap_or("")).into(), ctx)?;
-            set(&co, "http_only", c.http_only().unwrap_or(false).into(), ctx)?;
-            set(&co, "secure", c.secure().unwrap_or(false).into(), ctx)?;
-            let max_age = c.max_age().map(|d| d.whole_seconds() as f64).unwrap_or(0.0);
-            set(&co, "max_age", max_age.into(), ctx)?;
-            let expires = c
-                .expires_datetime()
-                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64)
-                .unwrap_or(-6_795_364_578_871.0);
-            set(&co, "expires", expires.into(), ctx)?;
-            arr.push(co, ctx)?;
-        }
-        set(&cookies, &name, arr.into(), ctx)?;
-    }
-    set(&obj, "cookies", cookies.into(), ctx)?;
     let body: JsValue = if hop.error.is_some() && hop.status == 0 {
         JsValue::null()
     } else {
@@ -172,7 +168,71 @@ pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<Js
         }
     };
     set(&obj, "body", body, ctx)?;
-    let t = &hop.timings;
+    set(&obj, "tls_version", js_string!().into(), ctx)?;
+    set(&obj, "tls_cipher_suite", js_string!().into(), ctx)?;
+    let (error, code) = match &hop.error {
+        Some(e) => (e.message.clone(), e.code),
+        None if hop.status >= 400 => (String::new(), 1000 + hop.status as u32),
+        None => (String::new(), 0),
+    };
+    set(&obj, "error", key(&error).into(), ctx)?;
+    set(&obj, "error_code", code.into(), ctx)?;
+    Ok(obj)
+}
+
+type Builder = fn(&ResponseData, &mut Context) -> JsResult<JsValue>;
+
+/// Lazily built fields: (name, builder).
+const LAZY: [(&str, Builder); 5] = [
+    ("headers", build_headers),
+    ("cookies", build_cookies),
+    ("timings", build_timings),
+    ("request", build_request),
+    ("ocsp", build_ocsp),
+];
+
+fn build_headers(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let headers = new_object(ctx);
+    for (k, v) in &d.headers {
+        let existing = headers.get(key(k), ctx)?;
+        let value = if existing.is_undefined() {
+            v.clone()
+        } else {
+            format!("{}, {v}", existing.to_string(ctx)?.to_std_string_escaped())
+        };
+        headers.set(key(k), key(&value), false, ctx)?;
+    }
+    Ok(headers.into())
+}
+
+fn build_cookies(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let cookies = new_object(ctx);
+    for (name, list) in response_cookies(&d.headers) {
+        let arr = boa_engine::object::builtins::JsArray::new(ctx)?;
+        for c in list {
+            let co = new_object(ctx);
+            co.set(js_string!("name"), key(c.name()), false, ctx)?;
+            co.set(js_string!("value"), key(c.value()), false, ctx)?;
+            co.set(js_string!("domain"), key(c.domain().unwrap_or("")), false, ctx)?;
+            co.set(js_string!("path"), key(c.path().unwrap_or("")), false, ctx)?;
+            co.set(js_string!("http_only"), c.http_only().unwrap_or(false), false, ctx)?;
+            co.set(js_string!("secure"), c.secure().unwrap_or(false), false, ctx)?;
+            let max_age = c.max_age().map(|d| d.whole_seconds() as f64).unwrap_or(0.0);
+            co.set(js_string!("max_age"), max_age, false, ctx)?;
+            let expires = c
+                .expires_datetime()
+                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64)
+                .unwrap_or(-6_795_364_578_871.0);
+            co.set(js_string!("expires"), expires, false, ctx)?;
+            arr.push(co, ctx)?;
+        }
+        cookies.set(key(&name), arr, false, ctx)?;
+    }
+    Ok(cookies.into())
+}
+
+fn build_timings(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let t = &d.timings;
     let timings = new_object(ctx);
     for (k, v) in [
         ("duration", t.duration()),
@@ -184,44 +244,73 @@ pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<Js
         ("waiting", t.waiting),
         ("receiving", t.receiving),
     ] {
-        set(&timings, k, v.into(), ctx)?;
+        timings.set(key(k), v, false, ctx)?;
     }
-    set(&obj, "timings", timings.into(), ctx)?;
-    set(&obj, "tls_version", js_string!().into(), ctx)?;
-    set(&obj, "tls_cipher_suite", js_string!().into(), ctx)?;
+    Ok(timings.into())
+}
+
+fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let request = new_object(ctx);
+    request.set(js_string!("method"), key(&d.method), false, ctx)?;
+    request.set(js_string!("url"), key(&d.url), false, ctx)?;
+    let rh = new_object(ctx);
+    for (k, v) in &d.request_headers {
+        let arr = boa_engine::object::builtins::JsArray::from_iter([JsValue::from(key(v))], ctx);
+        rh.set(key(&super::client::canonical_header(k)), arr, false, ctx)?;
+    }
+    request.set(js_string!("headers"), rh, false, ctx)?;
+    request.set(js_string!("body"), key(&d.request_body), false, ctx)?;
+    request.set(js_string!("cookies"), new_object(ctx), false, ctx)?;
+    Ok(request.into())
+}
+
+fn build_ocsp(_: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let ocsp = new_object(ctx);
     for k in ["produced_at", "this_update", "next_update", "revoked_at"] {
-        set(&ocsp, k, 0.into(), ctx)?;
+        ocsp.set(key(k), 0, false, ctx)?;
     }
-    set(&ocsp, "revocation_reason", js_string!().into(), ctx)?;
-    set(&ocsp, "status", js_string!().into(), ctx)?;
-    set(&obj, "ocsp", ocsp.into(), ctx)?;
-    let (error, code) = match &hop.error {
-        Some(e) => (e.message.clone(), e.code),
-        None if hop.status >= 400 => (String::new(), 1000 + hop.status as u32),
-        None => (String::new(), 0),
+    ocsp.set(js_string!("revocation_reason"), js_string!(), false, ctx)?;
+    ocsp.set(js_string!("status"), js_string!(), false, ctx)?;
+    Ok(ocsp.into())
+}
+
+/// Defines `name` as an own data property of `obj` (caching a built field, or a script's
+/// own assignment).
+fn define_own(obj: &JsObject, name: &str, value: JsValue, ctx: &mut Context) -> JsResult<()> {
+    obj.define_property_or_throw(
+        key(name),
+        boa_engine::property::PropertyDescriptor::builder()
+            .value(value)
+            .writable(true)
+            .enumerable(true)
+            .configurable(true),
+        ctx,
+    )?;
+    Ok(())
+}
+
+/// The getter of lazy field `LAZY[i]`.
+fn lazy_get(this: &JsValue, i: usize, ctx: &mut Context) -> JsResult<JsValue> {
+    let Some(obj) = this.as_object() else {
+        return Ok(JsValue::undefined());
     };
-    set(&obj, "error", key(&error).into(), ctx)?;
-    set(&obj, "error_code", code.into(), ctx)?;
-    let request = new_object(ctx);
-    set(&request, "method", key(&hop.method).into(), ctx)?;
-    set(&request, "url", key(hop.url.as_str()).into(), ctx)?;
-    let rh = new_object(ctx);
-    for (k, v) in &hop.request_headers {
-        let arr = boa_engine::object::builtins::JsArray::new(ctx)?;
-        arr.push(key(v), ctx)?;
-        set(&rh, &super::client::canonical_header(k), arr.into(), ctx)?;
+    let (name, build) = LAZY[i];
+    let value = {
+        let Some(data) = obj.downcast_ref::<ResponseData>() else {
+            return Ok(JsValue::undefined());
+        };
+        build(&data, ctx)?
+    };
+    define_own(&obj, name, value.clone(), ctx)?;
+    Ok(value)
+}
+
+/// The setter of lazy field `LAZY[i]`: scripts may overwrite response fields.
+fn lazy_set(this: &JsValue, i: usize, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    if let Some(obj) = this.as_object() {
+        define_own(&obj, LAZY[i].0, args.first().cloned().unwrap_or_default(), ctx)?;
     }
-    set(&request, "headers", rh.into(), ctx)?;
-    let rb = hop
-        .request_body
-        .as_deref()
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default();
-    set(&request, "body", key(&rb).into(), ctx)?;
-    set(&request, "cookies", new_object(ctx).into(), ctx)?;
-    set(&obj, "request", request.into(), ctx)?;
-    Ok(obj)
+    Ok(JsValue::undefined())
 }
 
 /// Host data: the prototype every response object of a context shares.
@@ -231,18 +320,39 @@ fn prototype(ctx: &mut Context) -> JsObject {
     if let Some(p) = ctx.get_data::<ResponsePrototype>() {
         return p.0.clone();
     }
-    let proto = boa_engine::object::ObjectInitializer::new(ctx)
-        .function(
-            boa_engine::NativeFunction::from_fn_ptr(json),
-            js_string!("json"),
-            1,
-        )
-        .function(
-            boa_engine::NativeFunction::from_fn_ptr(html),
-            js_string!("html"),
-            1,
-        )
-        .build();
+    let mut accessors = Vec::new();
+    for (i, (name, _)) in LAZY.iter().enumerate() {
+        let get = boa_engine::NativeFunction::from_copy_closure(move |this, _, ctx| {
+            lazy_get(this, i, ctx)
+        })
+        .to_js_function(ctx.realm());
+        let set = boa_engine::NativeFunction::from_copy_closure(move |this, a, ctx| {
+            lazy_set(this, i, a, ctx)
+        })
+        .to_js_function(ctx.realm());
+        accessors.push((*name, get, set));
+    }
+    let mut init = boa_engine::object::ObjectInitializer::new(ctx);
+    init.function(
+        boa_engine::NativeFunction::from_fn_ptr(json),
+        js_string!("json"),
+        1,
+    )
+    .function(
+        boa_engine::NativeFunction::from_fn_ptr(html),
+        js_string!("html"),
+        1,
+    );
+    for (name, get, set) in accessors {
+        init.accessor(
+            key(name),
+            Some(get),
+            Some(set),
+            boa_engine::property::Attribute::CONFIGURABLE
+                | boa_engine::property::Attribute::ENUMERABLE,
+        );
+    }
+    let proto = init.build();
     ctx.insert_data(ResponsePrototype(proto.clone()));
     proto
 }
