@@ -106,7 +106,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   echo "quick: $QUICK  runs: $RUNS  target: $TARGET  quiet_wait: ${QUIET_WAIT}s  ulimit_n: $(ulimit -n)"
   echo "durations: throughput ${TP_DUR}s, memory ${MEM_DUR}s, scale ${SCALE_DUR}s, hyperfine runs $HF_RUNS"
   echo "k6: $K6 ($("$K6" version 2>&1 | head -1))"
-  echo "rk6: $RK6_SRC ($("$RK6_SRC" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')"
+  echo "rk6: $RK6_SRC ($("$RK6_SRC" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')$([ "$BUILD" = 1 ] || echo ', --no-build: binary may predate HEAD')"
   [ "$HAVE_WRK" = 1 ] && echo "wrk: $(wrk -v 2>&1 | head -1)"
   [ "$HAVE_HF" = 1 ] && echo "hyperfine: $(hyperfine --version)"
   echo "nginx: $("$NGINX" -v 2>&1)"

@@ -33,8 +33,68 @@ pub async fn inspect(script: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::ScriptException);
         }
     };
-    let options = crate::options::Options::from_script(info.options.as_ref())?;
-    let json = serde_json::to_string_pretty(&options)?;
+    // Validates the options the way `run` would.
+    crate::options::Options::from_script(info.options.as_ref())?;
+    let json = serde_json::to_string_pretty(&k6_shape(info.options.as_ref()))?;
     println!("{json}");
     Ok(ExitCode::Success)
+}
+
+/// k6's option keys in the order `k6 inspect` prints them (Go struct order).
+const KEYS: [&str; 39] = [
+    "paused",
+    "vus",
+    "duration",
+    "iterations",
+    "stages",
+    "scenarios",
+    "executionSegment",
+    "executionSegmentSequence",
+    "noSetup",
+    "setupTimeout",
+    "noTeardown",
+    "teardownTimeout",
+    "rps",
+    "dns",
+    "maxRedirects",
+    "userAgent",
+    "batch",
+    "batchPerHost",
+    "httpDebug",
+    "insecureSkipTLSVerify",
+    "tlsCipherSuites",
+    "tlsVersion",
+    "tlsAuth",
+    "throw",
+    "thresholds",
+    "blacklistIPs",
+    "blockHostnames",
+    "hosts",
+    "noConnectionReuse",
+    "noVUConnectionReuse",
+    "minIterationDuration",
+    "ext",
+    "summaryTrendStats",
+    "summaryTimeUnit",
+    "systemTags",
+    "tags",
+    "metricSamplesBufferSize",
+    "noCookiesReset",
+    "discardResponseBodies",
+];
+
+/// The script's options with every k6 key present (unset ones `null`), in k6's order.
+fn k6_shape(options: Option<&serde_json::Value>) -> serde_json::Value {
+    let given = options.and_then(|o| o.as_object());
+    let mut out = serde_json::Map::new();
+    for key in KEYS {
+        let value = given.and_then(|g| g.get(key)).cloned();
+        let value = match (key, value) {
+            (_, Some(v)) => v,
+            ("dns", None) => serde_json::json!({"ttl": null, "select": null, "policy": null}),
+            (_, None) => serde_json::Value::Null,
+        };
+        out.insert(key.to_string(), value);
+    }
+    serde_json::Value::Object(out)
 }

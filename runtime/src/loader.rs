@@ -142,6 +142,13 @@ impl ModuleLoader for K6Loader {
             return self.load_builtin(&spec, ctx);
         }
         let path = self.resolve(&spec, referrer.path())?;
+        if !path.exists() {
+            return Err(JsNativeError::typ()
+                .with_message(format!(
+                    "The moduleSpecifier \"{spec}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/local/path) with the script(s) to the container. Otherwise, if using k6 cloud run, make sure that the script(s) are in the same directory as the main script."
+                ))
+                .into());
+        }
         self.load_file(&path, ctx)
     }
 }

@@ -71,8 +71,11 @@ pub fn format_line(time: SystemTime, level: Level, msg: &str, fields: &[(&str, &
     line.push_str(&humantime::format_rfc3339_seconds(time).to_string());
     line.push_str("\" level=");
     line.push_str(level.as_str());
-    line.push_str(" msg=");
-    push_value(&mut line, msg);
+    // logrus leaves an empty message out.
+    if !msg.is_empty() {
+        line.push_str(" msg=");
+        push_value(&mut line, msg);
+    }
     for (k, v) in fields {
         line.push(' ');
         line.push_str(k);

@@ -18,6 +18,8 @@ pub enum ThresholdError {
         kind: &'static str,
         supported: &'static str,
     },
+    #[error("parsing metric name failed, metric \"{0}\" has unmatched opening/close curly brace")]
+    UnmatchedBrace(String),
     #[error("invalid threshold \"{source_text}\" on metric {metric}: {reason}")]
     Malformed {
         source_text: String,
@@ -144,6 +146,22 @@ impl ThresholdExpr {
             Some(v) => self.op.apply(v, self.value),
             None => true,
         }
+    }
+}
+
+/// Rejects keys like `http_req_duration{` whose braces do not pair up.
+pub fn validate_metric_key(key: &str) -> Result<(), ThresholdError> {
+    let opens = key.matches('{').count();
+    let closes = key.matches('}').count();
+    let well_formed = match (key.find('{'), key.rfind('}')) {
+        (None, None) => true,
+        (Some(o), Some(c)) => opens == 1 && closes == 1 && c == key.len() - 1 && o < c,
+        _ => false,
+    };
+    if well_formed {
+        Ok(())
+    } else {
+        Err(ThresholdError::UnmatchedBrace(key.to_string()))
     }
 }
 

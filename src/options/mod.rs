@@ -223,6 +223,7 @@ impl Options {
     pub fn threshold_spec(&self) -> Result<crate::metrics::ThresholdSpec, ConfigError> {
         let mut spec = crate::metrics::ThresholdSpec::new();
         for (key, list) in self.thresholds.iter().flatten() {
+            crate::metrics::threshold::validate_metric_key(key)?;
             let (metric, _) = crate::metrics::threshold::parse_metric_key(key);
             let mut exprs = Vec::new();
             for def in list.items() {

@@ -81,7 +81,10 @@ impl<'a> Lifecycle<'a> {
             Ok(JobOutcome::Interrupted) => Err(ExitCode::ExternalAbort),
             Err(ExitCode::Other) => {
                 Logger::error(
-                    &format!("setup() execution timed out after {} seconds", timeout.as_secs()),
+                    &format!(
+                        "setup() execution timed out after {} seconds",
+                        timeout.as_secs()
+                    ),
                     &[(
                         "hint",
                         "You can increase the time limit via the setupTimeout option",
@@ -116,7 +119,10 @@ impl<'a> Lifecycle<'a> {
             Ok(_) => Ok(()),
             Err(ExitCode::Other) => {
                 Logger::error(
-                    &format!("teardown() execution timed out after {} seconds", timeout.as_secs()),
+                    &format!(
+                        "teardown() execution timed out after {} seconds",
+                        timeout.as_secs()
+                    ),
                     &[(
                         "hint",
                         "You can increase the time limit via the teardownTimeout option",
@@ -129,10 +135,18 @@ impl<'a> Lifecycle<'a> {
     }
 
     /// Prints the default summary, or runs `handleSummary(data)` and writes what it returns.
+    ///
+    /// Like k6, this initialises one more VU either way (scripts can see it in init code).
     pub async fn summary(&self, report: &Report, data: &Value, no_color: bool) {
-        if !self.has("handleSummary") {
+        let default_summary = || {
             let text = render_compact(report, Painter { enabled: !no_color });
             write_stdout(&format!("\n{text}\n\n"));
+        };
+        if !self.has("handleSummary") {
+            if let Err(e) = self.pool.create_vu(self.config.clone(), 0).await {
+                Logger::error(&e.to_string(), &[("hint", "script exception")]);
+            }
+            default_summary();
             return;
         }
         let job = Job::HandleSummary {
@@ -144,10 +158,15 @@ impl<'a> Lifecycle<'a> {
                     write_destination(&dest, &bytes, self.config.script_dir());
                 }
             }
+            Ok(JobOutcome::Error(e)) if e.text.contains(rk6_runtime::SUMMARY_NOT_A_MAP) => {
+                Logger::error(
+                    "failed to handle the end-of-test summary",
+                    &[("error", rk6_runtime::SUMMARY_NOT_A_MAP)],
+                );
+            }
             Ok(JobOutcome::Error(e)) => {
                 Logger::error(&e.text, &[("hint", "script exception")]);
-                let text = render_compact(report, Painter { enabled: !no_color });
-                write_stdout(&format!("\n{text}\n\n"));
+                default_summary();
             }
             _ => Logger::error("handleSummary() did not finish", &[]),
         }

@@ -233,7 +233,8 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     if !args.quiet {
         print_out(&last_progress);
     }
-    let failed = report.failed_thresholds();
+    let mut failed = report.failed_thresholds();
+    failed.sort();
     if !failed.is_empty() {
         let names = failed.join(", ");
         if exit == ExitCode::ThresholdsFailed {

@@ -149,7 +149,7 @@ impl Report {
         for m in &self.metrics {
             let mut values = Map::new();
             for (k, v) in &m.values {
-                values.insert(k.clone(), json!(v));
+                values.insert(k.clone(), number(*v));
             }
             let mut obj = Map::new();
             obj.insert("type".into(), json!(m.kind.as_str()));
@@ -175,7 +175,7 @@ impl Report {
             "state": {
                 "isStdOutTTY": stdout_tty,
                 "isStdErrTTY": stderr_tty,
-                "testRunDurationMs": self.duration_secs * 1000.0,
+                "testRunDurationMs": number(self.duration_secs * 1000.0),
             },
             "metrics": metrics,
         });
@@ -206,6 +206,15 @@ impl Report {
             })
             .collect();
         json!({"name": name, "path": path, "id": md5_hex(path), "groups": children, "checks": checks})
+    }
+}
+
+/// A JSON number the way Go prints float64: whole values without a fraction (`2`, not `2.0`).
+fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
     }
 }
 

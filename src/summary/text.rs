@@ -156,10 +156,7 @@ fn threshold_line(
     p: Painter,
 ) -> String {
     let mark = if t.ok { p.ok("✓") } else { p.bad("✗") };
-    let shown = match t.measured {
-        Some(v) => value_text(m, &t.agg, v, unit),
-        None => "0".to_string(),
-    };
+    let shown = value_text(m, &t.agg, t.measured.unwrap_or(0.0), unit);
     let src = p.paint("37", &format!("'{}'", t.source));
     format!("{indent}{mark} {src} {}={shown}\n", t.agg)
 }
@@ -182,11 +179,7 @@ fn total_section(report: &Report, p: Painter) -> String {
         if in_section.is_empty() {
             continue;
         }
-        in_section.sort_by(|a, b| {
-            a.parent
-                .cmp(&b.parent)
-                .then(a.suffix.cmp(&b.suffix))
-        });
+        in_section.sort_by(|a, b| a.parent.cmp(&b.parent).then(a.suffix.cmp(&b.suffix)));
         out.push_str(&format!("    {section}\n"));
         for m in in_section {
             out.push_str(&lines.render(m, p));

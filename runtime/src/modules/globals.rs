@@ -47,7 +47,11 @@ pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<
     if let Some(f) = shim.as_callable() {
         let parse = NativeFunction::from_fn_ptr(json_parse).to_js_function(context.realm());
         let depth = NativeFunction::from_fn_ptr(check_depth).to_js_function(context.realm());
-        f.call(&JsValue::undefined(), &[parse.into(), depth.into()], context)?;
+        f.call(
+            &JsValue::undefined(),
+            &[parse.into(), depth.into()],
+            context,
+        )?;
     }
     Ok(())
 }
@@ -80,7 +84,9 @@ fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
         }
         if depth > limit {
             return Err(JsNativeError::range()
-                .with_message(format!("JSON.stringify: value nests deeper than {limit} levels"))
+                .with_message(format!(
+                    "JSON.stringify: value nests deeper than {limit} levels"
+                ))
                 .into());
         }
         if obj.is_callable() {

@@ -5,9 +5,7 @@ use std::time::{Duration, Instant};
 
 use boa_engine::object::ObjectInitializer;
 use boa_engine::property::Attribute;
-use boa_engine::{
-    js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsValue, NativeFunction,
-};
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 use rand::{Rng, SeedableRng};
 
 use crate::metrics::builtin;
@@ -95,7 +93,7 @@ fn group(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let state = vu_state(ctx)?;
     state
         .borrow()
-        .require_run_phase("group() is not supported in the init context")?;
+        .require_run_phase("Using group() in the init context is not supported")?;
     let name = crate::modules::arg_string(args, 0, ctx)?;
     if name.contains("::") {
         return Err(JsNativeError::error()
@@ -164,9 +162,7 @@ fn fail(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
         _ => String::new(),
     };
-    let err = JsNativeError::error().with_message(msg).into_opaque(ctx);
-    err.set(js_string!("name"), js_string!("GoError"), false, ctx)?;
-    Err(JsError::from_opaque(err.into()))
+    Err(super::go_error(&msg, ctx))
 }
 
 /// `randomSeed(n)`: makes this VU's `Math.random` deterministic.

@@ -92,6 +92,17 @@ pub(crate) fn arg_string(args: &[JsValue], i: usize, context: &mut Context) -> J
         .to_std_string_escaped())
 }
 
+/// An `Error` whose name is `GoError`, as k6 throws from Go code (`fail()`, `throw`).
+pub(crate) fn go_error(message: &str, context: &mut Context) -> boa_engine::JsError {
+    let err = JsNativeError::error()
+        .with_message(message.to_string())
+        .into_opaque(context);
+    if let Err(e) = err.set(js_string!("name"), js_string!("GoError"), false, context) {
+        return e;
+    }
+    boa_engine::JsError::from_opaque(err.into())
+}
+
 /// Reads `obj[key]` as a string if present.
 pub(crate) fn get_string(
     obj: &JsObject,

@@ -81,10 +81,10 @@ fn run_iteration(
     if let Some(env) = &it.env {
         let _ = crate::modules::globals::set_env_overrides(ctx, env);
     }
-    let args = match it.data.as_deref().map(|d| parse_json_arg(d, ctx)) {
-        Some(Ok(v)) => vec![v],
-        Some(Err(e)) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
-        None => vec![],
+    let args = match setup_data(state, &it, ctx) {
+        Ok(Some(v)) => vec![v],
+        Ok(None) => vec![],
+        Err(e) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
     };
     let start = Instant::now();
     let result = call_export(ctx, exports, &it.exec, &args);
@@ -115,6 +115,25 @@ fn run_iteration(
     }
     st.flush();
     outcome
+}
+
+/// The VU's own copy of the setup data, parsed on its first iteration.
+fn setup_data(
+    state: &std::cell::RefCell<VuState>,
+    it: &IterationJob,
+    ctx: &mut Context,
+) -> JsResult<Option<JsValue>> {
+    let Some(data) = &it.data else {
+        return Ok(None);
+    };
+    if let Some((src, value)) = &state.borrow().setup_data {
+        if Arc::ptr_eq(src, data) {
+            return Ok(Some(value.clone()));
+        }
+    }
+    let value = parse_json_arg(data, ctx)?;
+    state.borrow_mut().setup_data = Some((data.clone(), value.clone()));
+    Ok(Some(value))
 }
 
 fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
@@ -192,11 +211,14 @@ fn parse_json_arg(data: &str, ctx: &mut Context) -> JsResult<JsValue> {
     JsValue::from_json(&v, ctx)
 }
 
+/// k6's complaint about a `handleSummary` that returned something else than an object.
+pub const SUMMARY_NOT_A_MAP: &str = "handleSummary() should return a map with string keys";
+
 /// `handleSummary`'s return value: an object whose values are strings or ArrayBuffers.
 fn summary_files(v: JsValue, ctx: &mut Context) -> JsResult<JobValue> {
     let Some(obj) = v.as_object() else {
         return Err(boa_engine::JsNativeError::typ()
-            .with_message("handleSummary() should return a map with string keys")
+            .with_message(SUMMARY_NOT_A_MAP)
             .into());
     };
     let mut files = Vec::new();

@@ -41,6 +41,9 @@ pub struct VuState {
     pub http: VuHttp,
     /// Set when the host interrupted the running call.
     pub interrupted: bool,
+    /// This VU's copy of `setup()`'s data: parsed once, so mutations persist across its
+    /// iterations like in k6.
+    pub setup_data: Option<(std::sync::Arc<str>, boa_engine::JsValue)>,
     /// Seeded by `randomSeed()`.
     pub rng: Option<rand::rngs::SmallRng>,
 }
@@ -62,6 +65,7 @@ impl VuState {
             http,
             interrupted: false,
             rng: None,
+            setup_data: None,
         }
     }
 

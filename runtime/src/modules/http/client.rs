@@ -141,6 +141,9 @@ pub struct RequestSpec {
     /// Request-only cookies: (name, value, replace jar cookies of that name).
     pub cookies: Vec<(String, String, bool)>,
     pub jar: Jar,
+    /// Set when the request cannot be sent at all (e.g. a URL without scheme): it fails
+    /// like a network error, as in k6, instead of throwing.
+    pub preflight_error: Option<HttpError>,
 }
 
 /// Timings of one hop, in milliseconds, as k6 reports them.
@@ -182,6 +185,34 @@ pub struct Hop {
     pub error: Option<HttpError>,
 }
 
+impl Hop {
+    /// A hop that has not received anything yet.
+    fn new(
+        method: &reqwest::Method,
+        url: &Url,
+        request_headers: Vec<(String, String)>,
+        body: Option<&[u8]>,
+    ) -> Self {
+        Hop {
+            method: method.to_string(),
+            url: url.clone(),
+            status: 0,
+            status_text: String::new(),
+            proto: "",
+            headers: Vec::new(),
+            body: Vec::new(),
+            timings: Timings::default(),
+            remote: None,
+            end: SystemTime::now(),
+            bytes_sent: 0,
+            bytes_received: 0,
+            request_headers,
+            request_body: body.map(<[u8]>::to_vec),
+            error: None,
+        }
+    }
+}
+
 /// k6's error for a failed request: the `error` string and `error_code`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpError {
@@ -194,6 +225,11 @@ pub struct HttpError {
 
 /// Runs a request, following redirects; returns every hop in order.
 pub async fn execute(client: reqwest::Client, spec: RequestSpec) -> Vec<Hop> {
+    if let Some(err) = &spec.preflight_error {
+        let mut hop = Hop::new(&spec.method, &spec.url, Vec::new(), None);
+        hop.error = Some(err.clone());
+        return vec![hop];
+    }
     let mut hops = Vec::new();
     let mut method = spec.method.clone();
     let mut url = spec.url.clone();
@@ -260,23 +296,7 @@ async fn one_hop(
     }
     let timeout = deadline.saturating_duration_since(Instant::now());
     let bytes_sent = request_size(method, url, &headers, body);
-    let mut hop = Hop {
-        method: method.to_string(),
-        url: url.clone(),
-        status: 0,
-        status_text: String::new(),
-        proto: "",
-        headers: Vec::new(),
-        body: Vec::new(),
-        timings: Timings::default(),
-        remote: None,
-        end: SystemTime::now(),
-        bytes_sent: 0,
-        bytes_received: 0,
-        request_headers: headers,
-        request_body: body.map(<[u8]>::to_vec),
-        error: None,
-    };
+    let mut hop = Hop::new(method, url, headers, body);
     let start = Instant::now();
     let trace = super::trace::Trace::default();
     let sent = tokio::time::timeout(timeout, super::trace::scoped(trace.clone(), req.send())).await;
@@ -435,7 +455,9 @@ fn request_size(
     body: Option<&[u8]>,
 ) -> u64 {
     let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
-    let host = url.host_str().unwrap_or("").len() + 8;
+    // "Host: " + host[:port] + CRLF
+    let host =
+        url.host_str().unwrap_or("").len() + url.port().map_or(0, |p| p.to_string().len() + 1) + 8;
     let mut n = method.as_str().len() + 1 + target.len() + 11 + host + 2;
     for (k, v) in headers {
         n += k.len() + v.len() + 4;
@@ -538,7 +560,7 @@ fn classify(e: &reqwest::Error, method: &reqwest::Method, url: &Url) -> HttpErro
 }
 
 /// Go's `http.Client` error prefix: `Get`, `Post`, ...
-fn go_method(m: &reqwest::Method) -> String {
+pub fn go_method(m: &reqwest::Method) -> String {
     let s = m.as_str();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

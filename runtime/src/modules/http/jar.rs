@@ -150,9 +150,10 @@ fn remove(jar: &Jar, url: &Url, name: Option<&str>) {
             .iter()
             .filter(|c| name.is_none_or(|n| c.name() == n))
             .map(|c| {
+                // The store's own domain/path (host-only cookies have no Domain attribute).
                 (
-                    c.domain().unwrap_or("").to_string(),
-                    c.path().unwrap_or("/").to_string(),
+                    String::from(&c.domain),
+                    String::from(&c.path),
                     c.name().to_string(),
                 )
             })

@@ -126,7 +126,7 @@ fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<VuState
     let state = vu_state(ctx)?;
     if state.borrow().phase == Phase::Init {
         return Err(JsNativeError::error()
-            .with_message("making HTTP requests in the init context is not supported")
+            .with_message("Making http requests in the init context is not supported")
             .into());
     }
     Ok(state)
@@ -147,7 +147,7 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let handle = io.spawn(client::execute(client, spec));
     let hops = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
     response::emit_metrics(&mut state.borrow_mut(), &hops, &meta);
-    response::report_failure(&hops, &meta, max_redirects)?;
+    response::report_failure(&hops, &meta, max_redirects, ctx)?;
     Ok(response::to_js(&hops, &meta, ctx)?.into())
 }
 
@@ -225,7 +225,7 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let mut responses = Vec::new();
     for ((spec, meta), hops) in prepared.iter().zip(results.iter()) {
         response::emit_metrics(&mut state.borrow_mut(), hops, meta);
-        response::report_failure(hops, meta, spec.max_redirects)?;
+        response::report_failure(hops, meta, spec.max_redirects, ctx)?;
         responses.push(response::to_js(hops, meta, ctx)?);
     }
     if list.is_array() {

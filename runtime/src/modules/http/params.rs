@@ -33,12 +33,30 @@ pub fn build(
     let method = crate::modules::arg_string(args, 0, ctx)?.to_uppercase();
     let (url_s, template_name) =
         super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
-    let url = Url::parse(&url_s).map_err(|e| {
-        JsNativeError::typ().with_message(format!("invalid URL \"{url_s}\": {e} (error code 1020)"))
-    })?;
     let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| {
         JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'"))
     })?;
+    // k6 (Go) fails such requests like network errors rather than throwing.
+    let (url, preflight_error) = match Url::parse(&url_s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => (u, None),
+        parsed => {
+            let scheme = parsed
+                .as_ref()
+                .map(|u| u.scheme().to_string())
+                .unwrap_or_default();
+            let err = super::client::HttpError {
+                code: 1000,
+                tag: format!("unsupported protocol scheme \"{scheme}\""),
+                message: format!(
+                    "{} \"{url_s}\": unsupported protocol scheme \"{scheme}\"",
+                    super::client::go_method(&method)
+                ),
+            };
+            let placeholder = Url::parse("http://invalid.invalid/")
+                .map_err(|e| JsNativeError::error().with_message(e.to_string()))?;
+            (placeholder, Some(err))
+        }
+    };
     let cfg = &st.config.http;
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut body = match args.get(2) {
@@ -72,6 +90,7 @@ pub fn build(
         user_agent: cfg.user_agent.clone(),
         cookies: Vec::new(),
         jar: st.http.jars[0].clone(),
+        preflight_error,
     };
     if let Some(name) = template_name {
         meta.tags.insert("name".into(), name);

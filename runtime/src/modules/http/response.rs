@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use boa_engine::{js_string, Context, Finalize, JsData, JsNativeError, JsObject, JsResult, JsValue, Trace};
+use boa_engine::{
+    js_string, Context, Finalize, JsData, JsNativeError, JsObject, JsResult, JsValue, Trace,
+};
 
 use super::client::{masked_url, response_cookies, Hop, ResponseType};
 use super::params::RequestMeta;
@@ -87,15 +89,18 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
 }
 
 /// Logs or throws for a failed final hop, as k6 does; warns when redirects ran out.
-pub fn report_failure(hops: &[Hop], meta: &RequestMeta, max_redirects: u32) -> JsResult<()> {
+pub fn report_failure(
+    hops: &[Hop],
+    meta: &RequestMeta,
+    max_redirects: u32,
+    ctx: &mut Context,
+) -> JsResult<()> {
     let Some(last) = hops.last() else {
         return Ok(());
     };
     if let Some(err) = &last.error {
         if meta.throw {
-            return Err(JsNativeError::error()
-                .with_message(format!("GoError: {}", err.message))
-                .into());
+            return Err(crate::modules::go_error(&err.message, ctx));
         }
         Logger::warn("Request Failed", &[("error", &err.message)]);
     } else if !meta.redirects_explicit
@@ -171,7 +176,7 @@ pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<Js
     set(&obj, "tls_version", js_string!().into(), ctx)?;
     set(&obj, "tls_cipher_suite", js_string!().into(), ctx)?;
     let (error, code) = match &hop.error {
-        Some(e) => (e.message.clone(), e.code),
+        Some(e) => (e.tag.clone(), e.code),
         None if hop.status >= 400 => (String::new(), 1000 + hop.status as u32),
         None => (String::new(), 0),
     };
@@ -213,10 +218,25 @@ fn build_cookies(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
             let co = new_object(ctx);
             co.set(js_string!("name"), key(c.name()), false, ctx)?;
             co.set(js_string!("value"), key(c.value()), false, ctx)?;
-            co.set(js_string!("domain"), key(c.domain().unwrap_or("")), false, ctx)?;
+            co.set(
+                js_string!("domain"),
+                key(c.domain().unwrap_or("")),
+                false,
+                ctx,
+            )?;
             co.set(js_string!("path"), key(c.path().unwrap_or("")), false, ctx)?;
-            co.set(js_string!("http_only"), c.http_only().unwrap_or(false), false, ctx)?;
-            co.set(js_string!("secure"), c.secure().unwrap_or(false), false, ctx)?;
+            co.set(
+                js_string!("http_only"),
+                c.http_only().unwrap_or(false),
+                false,
+                ctx,
+            )?;
+            co.set(
+                js_string!("secure"),
+                c.secure().unwrap_or(false),
+                false,
+                ctx,
+            )?;
             let max_age = c.max_age().map(|d| d.whole_seconds() as f64).unwrap_or(0.0);
             co.set(js_string!("max_age"), max_age, false, ctx)?;
             let expires = c
@@ -308,7 +328,12 @@ fn lazy_get(this: &JsValue, i: usize, ctx: &mut Context) -> JsResult<JsValue> {
 /// The setter of lazy field `LAZY[i]`: scripts may overwrite response fields.
 fn lazy_set(this: &JsValue, i: usize, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     if let Some(obj) = this.as_object() {
-        define_own(&obj, LAZY[i].0, args.first().cloned().unwrap_or_default(), ctx)?;
+        define_own(
+            &obj,
+            LAZY[i].0,
+            args.first().cloned().unwrap_or_default(),
+            ctx,
+        )?;
     }
     Ok(JsValue::undefined())
 }

@@ -1,0 +1,661 @@
+//! Shared helpers for the end-to-end suites (`tests/cli.rs`, `tests/differential.rs`).
+//!
+//! Owns: starting and stopping the built-in target (`rk6 target`) as a child process,
+//! running `rk6` or the real `k6` with a clean, deterministic environment and a hard
+//! time limit, writing temporary scripts, and reading the `--summary-export` JSON and
+//! the text summary. Not for: asserting anything about rk6 itself.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::{OsStr, OsString};
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Path of the rk6 binary under test.
+pub fn rk6_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rk6"))
+}
+
+/// Root of this repository (where `Cargo.toml` and `tests/` live).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A script shipped with the suite, in `tests/scripts/`.
+pub fn suite_script(name: &str) -> PathBuf {
+    repo_root().join("tests").join("scripts").join(name)
+}
+
+/// The shared compatibility corpus (`../shared/compat`), if this checkout has it.
+/// A user's fresh clone does not; callers print a note and skip.
+pub fn compat_dir() -> Option<PathBuf> {
+    let dir = repo_root().join("..").join("shared").join("compat");
+    dir.is_dir().then_some(dir)
+}
+
+/// A running `rk6 target` (the httpbin-compatible server), killed on drop.
+pub struct Target {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Target {
+    /// Starts the target on a free loopback port and waits until it accepts connections.
+    pub fn start() -> Target {
+        let mut last_err = String::new();
+        // Another process may grab the port between our probe and the child's bind;
+        // the child then exits, and we try again with a new port.
+        for _ in 0..5 {
+            match Self::try_start() {
+                Ok(t) => return t,
+                Err(e) => last_err = e,
+            }
+        }
+        panic!("could not start `rk6 target`: {last_err}");
+    }
+
+    fn try_start() -> Result<Target, String> {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+            l.local_addr().map_err(|e| e.to_string())?.port()
+        };
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("loopback addr");
+        let mut child = Command::new(rk6_bin())
+            .args(["target", "--listen", &addr.to_string()])
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("spawn rk6 target: {e}"))?;
+
+        // Wait for the "listening" line that names our port, then keep draining stderr
+        // so the child never blocks on a full pipe.
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = mpsc::channel::<String>();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    // Nobody listens any more: keep draining silently.
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let needle = format!("127.0.0.1:{port}");
+        let mut seen = Vec::new();
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("target exited with {status}: {}", seen.join("\n")));
+            }
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(line) if line.contains("listening") && line.contains(&needle) => break,
+                Ok(line) => seen.push(line),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    thread::sleep(Duration::from_millis(50));
+                }
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "target did not report listening: {}",
+                    seen.join("\n")
+                ));
+            }
+        }
+        // The line is printed around bind time; make sure connections are accepted.
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("target exited with {status}"));
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("target never accepted a connection".into());
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        Ok(Target { child, addr })
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash), what scripts read as `__ENV.BASE_URL`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The WebSocket echo endpoint, what scripts read as `__ENV.WS_URL`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws/echo", self.addr)
+    }
+
+    /// `127.0.0.1:PORT`, as it appears in a `Host` header.
+    pub fn host(&self) -> String {
+        self.addr.to_string()
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Which load tester to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    Rk6,
+    K6,
+}
+
+impl Tool {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Rk6 => "rk6",
+            Tool::K6 => "k6",
+        }
+    }
+}
+
+/// The tool the CLI suite drives: rk6 unless `RK6_E2E_TOOL=k6`.
+pub fn under_test() -> Tool {
+    match std::env::var("RK6_E2E_TOOL").as_deref() {
+        Ok("k6") => Tool::K6,
+        _ => Tool::Rk6,
+    }
+}
+
+/// For tests of rk6-only commands (`target`, `demo`): false (with a note) when the
+/// suite is pointed at the real k6.
+pub fn rk6_only() -> bool {
+    let ok = under_test() == Tool::Rk6;
+    if !ok {
+        println!("skipping: rk6-only command");
+    }
+    ok
+}
+
+/// The real k6 on PATH (or `RK6_TEST_K6`), if installed.
+pub fn k6_bin() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("RK6_TEST_K6") {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("k6"))
+        .find(|p| p.is_file())
+}
+
+/// Whether differential tests can run; prints the skip note when they cannot.
+pub fn k6_available() -> bool {
+    let ok = k6_bin().is_some();
+    if !ok {
+        println!("skipping: k6 not installed");
+    }
+    ok
+}
+
+/// What one run of a binary produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub tool: &'static str,
+    /// Exit code; -1 when killed by a signal.
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Output {
+    /// Panics with both streams unless the exit code is `code`.
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "{} exit code\n{}", self.tool, self.dump());
+        self
+    }
+
+    /// Panics unless stdout contains `needle`.
+    pub fn assert_stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "{} stdout lacks {needle:?}\n{}",
+            self.tool,
+            self.dump()
+        );
+        self
+    }
+
+    /// Panics unless stderr contains `needle`.
+    pub fn assert_stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "{} stderr lacks {needle:?}\n{}",
+            self.tool,
+            self.dump()
+        );
+        self
+    }
+
+    /// Panics unless stdout has a line equal to `line` (ignoring trailing spaces).
+    pub fn assert_stdout_line(&self, line: &str) -> &Self {
+        assert!(
+            self.stdout.lines().any(|l| l.trim_end() == line.trim_end()),
+            "{} stdout has no line {line:?}\n{}",
+            self.tool,
+            self.dump()
+        );
+        self
+    }
+
+    /// Both streams, for failure messages.
+    pub fn dump(&self) -> String {
+        format!(
+            "--- {} exit {} after {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.tool, self.code, self.elapsed, self.stdout, self.stderr
+        )
+    }
+
+    /// stderr lines of the logrus form with `msg=` decoded, as (level, msg, whole line).
+    pub fn log_lines(&self) -> Vec<LogLine> {
+        self.stderr.lines().filter_map(LogLine::parse).collect()
+    }
+
+    /// Messages of `console.*` lines (`source=console`), in order.
+    pub fn console_messages(&self) -> Vec<String> {
+        self.log_lines()
+            .into_iter()
+            .filter(|l| l.raw.ends_with("source=console"))
+            .map(|l| l.msg)
+            .collect()
+    }
+
+    /// The value column of a text-summary metric line, e.g. `"6      2388.01/s"` for
+    /// `http_reqs`. Matches the first line whose name is exactly `name`.
+    pub fn summary_value(&self, name: &str) -> Option<String> {
+        summary_value(&self.stdout, name)
+    }
+
+    /// Metric names that crossed thresholds, from k6's end-of-test error line.
+    pub fn crossed_threshold_metrics(&self) -> Option<Vec<String>> {
+        let line = self
+            .log_lines()
+            .into_iter()
+            .find(|l| l.msg.starts_with("thresholds on metrics '"))?;
+        let rest = &line.msg["thresholds on metrics '".len()..];
+        let names = &rest[..rest.find('\'')?];
+        Some(names.split(", ").map(str::to_string).collect())
+    }
+}
+
+/// One logrus-style stderr line: `time="…" level=… msg=… key=value…`.
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub level: String,
+    pub msg: String,
+    pub raw: String,
+}
+
+impl LogLine {
+    fn parse(line: &str) -> Option<LogLine> {
+        let level_at = line.find(" level=")?;
+        let rest = &line[level_at + " level=".len()..];
+        let level = rest.split(' ').next()?.to_string();
+        let msg_at = rest.find(" msg=")?;
+        let msg_raw = &rest[msg_at + " msg=".len()..];
+        let msg = if let Some(q) = msg_raw.strip_prefix('"') {
+            // Go-quoted string: read until the closing unescaped quote.
+            let mut out = String::new();
+            let mut chars = q.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some('n') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some('"') => out.push('"'),
+                        Some('\\') => out.push('\\'),
+                        Some(o) => {
+                            out.push('\\');
+                            out.push(o);
+                        }
+                        None => break,
+                    },
+                    '"' => break,
+                    c => out.push(c),
+                }
+            }
+            out
+        } else {
+            msg_raw.split(' ').next().unwrap_or("").to_string()
+        };
+        Some(LogLine {
+            level,
+            msg,
+            raw: line.to_string(),
+        })
+    }
+}
+
+/// See [`Output::summary_value`].
+pub fn summary_value(stdout: &str, name: &str) -> Option<String> {
+    stdout.lines().find_map(|l| {
+        let t = l.trim_start();
+        let after = t.strip_prefix(name)?;
+        if !after.starts_with('.') {
+            return None;
+        }
+        let colon = after.find(": ")?;
+        Some(after[colon + 2..].trim_end().to_string())
+    })
+}
+
+/// Builder for one run of rk6 or k6 with a deterministic environment.
+pub struct Run {
+    tool: Tool,
+    args: Vec<OsString>,
+    envs: Vec<(OsString, OsString)>,
+    cwd: Option<PathBuf>,
+    timeout: Duration,
+}
+
+impl Run {
+    /// The tool under test: rk6, or the real k6 when `RK6_E2E_TOOL=k6` (used to check
+    /// that the CLI suite's expectations really are k6's behaviour).
+    pub fn rk6() -> Run {
+        Run::new(under_test())
+    }
+
+    pub fn k6() -> Run {
+        Run::new(Tool::K6)
+    }
+
+    pub fn new(tool: Tool) -> Run {
+        Run {
+            tool,
+            args: Vec::new(),
+            envs: Vec::new(),
+            cwd: None,
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Run {
+        self.args.push(a.as_ref().to_os_string());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Run {
+        self.envs
+            .push((k.as_ref().to_os_string(), v.as_ref().to_os_string()));
+        self
+    }
+
+    /// Sets `BASE_URL` and `WS_URL` for the target.
+    pub fn target(self, t: &Target) -> Run {
+        self.env("BASE_URL", t.base_url()).env("WS_URL", t.ws_url())
+    }
+
+    pub fn cwd(mut self, dir: impl AsRef<Path>) -> Run {
+        self.cwd = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    pub fn timeout(mut self, d: Duration) -> Run {
+        self.timeout = d;
+        self
+    }
+
+    /// Runs to completion (killing it past the timeout, which fails the test).
+    pub fn output(self) -> Output {
+        let program = match self.tool {
+            Tool::Rk6 => rk6_bin(),
+            Tool::K6 => k6_bin().expect("k6 not installed (check k6_available() first)"),
+        };
+        let mut cmd = Command::new(&program);
+        let mut args = self.args.clone();
+        if self.tool == Tool::K6 && args.first().map(|a| a == "run").unwrap_or(false) {
+            // No REST API: parallel k6 runs would fight over localhost:6565.
+            args.insert(1, OsString::from("--address="));
+        }
+        cmd.args(&args);
+        // A deterministic environment: no K6_* options leaking in from the developer's shell.
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("K6_") {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.env("NO_COLOR", "1");
+        cmd.env("K6_NO_USAGE_REPORT", "true");
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let start = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", program.display()));
+        let mut so = child.stdout.take().expect("stdout");
+        let mut se = child.stderr.take().expect("stderr");
+        let out_t = thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = so.read_to_end(&mut b);
+            b
+        });
+        let err_t = thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = se.read_to_end(&mut b);
+            b
+        });
+        let status = loop {
+            if let Some(s) = child.try_wait().expect("try_wait") {
+                break Some(s);
+            }
+            if start.elapsed() > self.timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        let elapsed = start.elapsed();
+        let stdout = String::from_utf8_lossy(&out_t.join().unwrap_or_default()).into_owned();
+        let stderr = String::from_utf8_lossy(&err_t.join().unwrap_or_default()).into_owned();
+        let out = Output {
+            tool: self.tool.name(),
+            code: status.and_then(|s| s.code()).unwrap_or(-1),
+            stdout,
+            stderr,
+            elapsed,
+        };
+        if status.is_none() {
+            panic!(
+                "{} {:?} did not finish within {:?}\n{}",
+                self.tool.name(),
+                args,
+                self.timeout,
+                out.dump()
+            );
+        }
+        out
+    }
+}
+
+/// `rk6 <args>` with `BASE_URL`/`WS_URL` of `target` and `NO_COLOR` set.
+pub fn rk6(target: &Target, args: &[&str]) -> Output {
+    Run::rk6().target(target).args(args).output()
+}
+
+/// `rk6 <args>` without a target.
+pub fn rk6_plain(args: &[&str]) -> Output {
+    Run::rk6().args(args).output()
+}
+
+/// A temporary directory holding test scripts and files; removed on drop.
+pub struct Scripts {
+    dir: tempfile::TempDir,
+}
+
+impl Scripts {
+    pub fn new() -> Scripts {
+        Scripts {
+            dir: tempfile::Builder::new()
+                .prefix("rk6-e2e-")
+                .tempdir()
+                .expect("tempdir"),
+        }
+    }
+
+    /// Writes `contents` to `rel` (creating parent directories) and returns its path.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, contents).expect("write script");
+        p
+    }
+
+    /// A path inside the directory (not created).
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Writes one script `name` into a fresh temp dir.
+pub fn script(name: &str, contents: &str) -> (Scripts, PathBuf) {
+    let s = Scripts::new();
+    let p = s.write(name, contents);
+    (s, p)
+}
+
+/// Path as an argument string.
+pub fn arg(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// A parsed `--summary-export` file (k6's legacy summary JSON).
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub json: Value,
+    pub raw: String,
+}
+
+impl Export {
+    pub fn read(path: &Path) -> Export {
+        let raw = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("read summary export {}: {e}", path.display()));
+        let json = serde_json::from_str(&raw)
+            .unwrap_or_else(|e| panic!("summary export is not JSON ({e}):\n{raw}"));
+        Export { json, raw }
+    }
+
+    pub fn metrics(&self) -> &serde_json::Map<String, Value> {
+        self.json["metrics"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no metrics object in export:\n{}", self.raw))
+    }
+
+    pub fn metric(&self, name: &str) -> &Value {
+        self.metrics()
+            .get(name)
+            .unwrap_or_else(|| panic!("metric {name} missing from export:\n{}", self.raw))
+    }
+
+    /// A numeric field of a metric (`count`, `value`, `passes`, `avg`, …).
+    pub fn num(&self, metric: &str, field: &str) -> f64 {
+        self.metric(metric)[field]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{metric}.{field} not a number in export:\n{}", self.raw))
+    }
+
+    pub fn metric_names(&self) -> BTreeSet<String> {
+        self.metrics().keys().cloned().collect()
+    }
+
+    /// metric → (threshold source → failed?) for every metric that has thresholds.
+    pub fn thresholds(&self) -> BTreeMap<String, BTreeMap<String, bool>> {
+        self.metrics()
+            .iter()
+            .filter_map(|(name, m)| {
+                let t = m.get("thresholds")?.as_object()?;
+                Some((
+                    name.clone(),
+                    t.iter()
+                        .map(|(src, v)| (src.clone(), v.as_bool().unwrap_or(false)))
+                        .collect(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Check path → (passes, fails), from the whole `root_group` tree.
+    pub fn checks(&self) -> BTreeMap<String, (u64, u64)> {
+        let mut out = BTreeMap::new();
+        collect_checks(&self.json["root_group"], &mut out);
+        out
+    }
+
+    /// Group paths in the `root_group` tree (excluding the root).
+    pub fn group_paths(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        collect_groups(&self.json["root_group"], &mut out);
+        out
+    }
+}
+
+fn as_count(v: &Value) -> u64 {
+    v.as_f64().map(|f| f as u64).unwrap_or(u64::MAX)
+}
+
+fn children(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Object(m) => m.values().collect(),
+        Value::Array(a) => a.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn collect_checks(group: &Value, out: &mut BTreeMap<String, (u64, u64)>) {
+    for c in children(&group["checks"]) {
+        let path = c["path"].as_str().unwrap_or("?").to_string();
+        out.insert(path, (as_count(&c["passes"]), as_count(&c["fails"])));
+    }
+    for g in children(&group["groups"]) {
+        collect_checks(g, out);
+    }
+}
+
+fn collect_groups(group: &Value, out: &mut BTreeSet<String>) {
+    for g in children(&group["groups"]) {
+        out.insert(g["path"].as_str().unwrap_or("?").to_string());
+        collect_groups(g, out);
+    }
+}
