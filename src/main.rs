@@ -14,6 +14,11 @@ mod summary;
 mod target;
 
 use clap::Parser;
+
+/// mimalloc: per-request allocations dominate the client's CPU profile under glibc malloc
+/// (~20 % of cycles, much of it in `malloc_consolidate`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use rk6_runtime::log::Logger;
 
 use crate::cli::{Cli, Command};
@@ -28,6 +33,22 @@ pub fn version_string() -> String {
         std::env::consts::OS,
         std::env::consts::ARCH
     )
+}
+
+/// mimalloc's "eager commit arenas" keeps freed arena memory resident: ~20 % more RSS at
+/// 1,000 VUs for no measurable CPU gain. The option is read when the first arena is
+/// reserved, before `main`, so it is set from an early ELF constructor.
+/// `MIMALLOC_ARENA_EAGER_COMMIT` in the environment still takes precedence.
+#[used]
+#[link_section = ".init_array.00101"]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
+extern "C" fn tune_allocator() {
+    const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    if std::env::var_os("MIMALLOC_ARENA_EAGER_COMMIT").is_none() {
+        // SAFETY: sets a plain integer option in mimalloc's static option table.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+    }
 }
 
 fn main() {

@@ -287,7 +287,7 @@ async fn one_hop(
     if !cookie_header.is_empty() {
         headers.push(("Cookie".to_string(), cookie_header));
     }
-    let mut req = client.request(method.clone(), url.as_str());
+    let mut req = client.request(method.clone(), url.clone());
     for (k, v) in &headers {
         req = req.header(k.as_str(), v.as_str());
     }
