@@ -1,4 +1,4 @@
-//! Shared helpers for the end-to-end suites (`tests/cli.rs`, `tests/differential.rs`).
+//! Shared helpers for the end-to-end suites (`tests/cli_*.rs`, `tests/differential.rs`).
 //!
 //! Owns: starting and stopping the built-in target (`rk6 target`) as a child process,
 //! running `rk6` or the real `k6` with a clean, deterministic environment and a hard
@@ -658,4 +658,23 @@ fn collect_groups(group: &Value, out: &mut BTreeSet<String>) {
         out.insert(g["path"].as_str().unwrap_or("?").to_string());
         collect_groups(g, out);
     }
+}
+
+/// Runs `script` (written as `name` in a temp dir, run from that dir) against a new
+/// target with extra CLI `args` placed before the script name.
+pub fn run_script(name: &str, src: &str, args: &[&str]) -> Output {
+    let t = Target::start();
+    let (dir, _) = script(name, src);
+    Run::rk6()
+        .target(&t)
+        .arg("run")
+        .args(args)
+        .arg(name)
+        .cwd(dir.dir())
+        .output()
+}
+
+/// The file URL k6 prints for a script path.
+pub fn file_url(p: &std::path::Path) -> String {
+    format!("file://{}", p.display())
 }

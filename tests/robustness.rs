@@ -1,0 +1,102 @@
+//! Bad input gets a clear error and loses nothing: scripts and values nested deeper than
+//! Boa's native stack can take, unreachable targets and Ctrl-C must end in errors or
+//! summaries, never in a crashed process.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+#[test]
+fn deeply_nested_script_is_a_syntax_error_naming_the_place() {
+    let src = format!(
+        "export default function () {{ return {}1{}; }}\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let out = run_script("deep.js", &src, &["-q"]);
+    out.assert_code(107)
+        .assert_stderr_has("deep.js:1:")
+        .assert_stderr_has("nest deeper than");
+}
+
+#[test]
+fn deep_eval_and_deep_values_throw_catchable_errors_inside_iterations() {
+    let out = run_script(
+        "deepvals.js",
+        r#"
+export const options = { iterations: 1 };
+export default function () {
+  let o = {};
+  for (let i = 0; i < 100000; i++) o = { a: o };
+  try { JSON.stringify(o); console.log('no error'); } catch (e) { console.log('stringify: ' + e.name); }
+  try { eval('('.repeat(3000) + '1' + ')'.repeat(3000)); console.log('no error'); } catch (e) { console.log('eval: ' + e.name); }
+  try { JSON.parse('['.repeat(100000) + ']'.repeat(100000)); console.log('no error'); } catch (e) { console.log('parse: ' + e.name); }
+  console.log('survived');
+}
+"#,
+        &["-q", "--no-summary"],
+    );
+    out.assert_code(0)
+        .assert_stderr_has("stringify: RangeError")
+        .assert_stderr_has("eval: SyntaxError")
+        .assert_stderr_has("parse: SyntaxError")
+        .assert_stderr_has("survived");
+}
+
+#[test]
+fn runaway_recursion_ends_the_iteration_not_the_process() {
+    let out = run_script(
+        "rec.js",
+        r#"
+export const options = { iterations: 2 };
+function f(n) { return n === 0 ? 0 : 1 + f(n - 1); }
+export default function () { f(1e6); }
+"#,
+        &["-q"],
+    );
+    out.assert_code(0)
+        .assert_stderr_has("source=stacktrace")
+        .assert_stdout_line("  █ TOTAL RESULTS ");
+}
+
+#[test]
+fn ctrl_c_stops_the_test_prints_the_summary_and_exits_105() {
+    let t = Target::start();
+    let (dir, _) = script(
+        "long.js",
+        r#"
+import http from 'k6/http';
+import { sleep } from 'k6';
+export default function () { http.get(`${__ENV.BASE_URL}/get`); sleep(0.2); }
+"#,
+    );
+    let child = std::process::Command::new(rk6_bin())
+        .args(["run", "-q", "--vus", "3", "--duration", "30s", "long.js"])
+        .env("BASE_URL", t.base_url())
+        .env("NO_COLOR", "1")
+        .current_dir(dir.dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start rk6");
+    std::thread::sleep(Duration::from_millis(2500));
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().expect("rk6 output");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "stopped promptly"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(105), "{stdout}\n{stderr}");
+    assert!(stdout.contains("█ TOTAL RESULTS"), "{stdout}");
+    assert!(stdout.contains("http_reqs"), "{stdout}");
+    assert!(
+        stderr.contains("aborted because rk6 received a 'interrupt' signal"),
+        "{stderr}"
+    );
+}
