@@ -20,5 +20,5 @@ pub const K6_VERSION: &str = "1.1.0";
 pub use config::{HttpConfig, SourceCache, SystemTags, TestConfig};
 pub use error::{InitError, ScriptError};
 pub use vu::call::SUMMARY_NOT_A_MAP;
-pub use vu::job::{IterationJob, Job, JobOutcome, JobValue};
+pub use vu::job::{IterationJob, Job, JobOutcome, JobValue, LoopJob};
 pub use vu::{VuHandle, VuInfo, VuPool};

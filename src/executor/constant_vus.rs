@@ -24,9 +24,8 @@ impl ConstantVus {
     pub async fn run(&self, ctx: &RunCtx) {
         let deadline = Instant::now() + self.duration;
         for_each_vu(ctx, self.vus as usize, |_, vu| async move {
-            while ctx.may_start(deadline) {
-                ctx.iterate(vu).await;
-            }
+            ctx.iterate_while(vu, move || Instant::now() < deadline)
+                .await;
         })
         .await;
     }

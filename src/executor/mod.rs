@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rk6_runtime::duration::format as fmt_dur;
-use rk6_runtime::{IterationJob, Job, JobOutcome, VuHandle};
+use rk6_runtime::{IterationJob, Job, JobOutcome, LoopJob, VuHandle};
 use tokio::sync::watch;
 
 /// One scenario: an executor plus k6's common scenario fields.
@@ -181,16 +181,27 @@ impl RunCtx {
         !*self.stop.borrow() && !*self.interrupt.borrow() && Instant::now() < deadline
     }
 
-    /// Runs one iteration on `vu` and counts it.
-    pub async fn iterate(&self, vu: &VuHandle) -> JobOutcome {
-        let out = vu
-            .run(Job::Iteration(self.job.clone()), self.interrupt.clone())
-            .await;
-        match out {
-            JobOutcome::Interrupted => self.progress.interrupted.fetch_add(1, Ordering::Relaxed),
-            _ => self.progress.complete.fetch_add(1, Ordering::Relaxed),
+    /// Runs iterations on `vu`'s own thread while `keep_going` (and the stop signals) allow,
+    /// counting each in the progress.
+    pub async fn iterate_while(
+        &self,
+        vu: &VuHandle,
+        keep_going: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> JobOutcome {
+        let (stop, interrupt) = (self.stop.clone(), self.interrupt.clone());
+        let progress = self.progress.clone();
+        let job = LoopJob {
+            iteration: self.job.clone(),
+            keep_going: Arc::new(move || !*stop.borrow() && !*interrupt.borrow() && keep_going()),
+            on_done: Arc::new(move |out| {
+                let counter = match out {
+                    JobOutcome::Interrupted => &progress.interrupted,
+                    _ => &progress.complete,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+            }),
         };
-        out
+        vu.run(Job::Loop(job), self.interrupt.clone()).await
     }
 }
 

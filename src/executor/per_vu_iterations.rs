@@ -1,5 +1,6 @@
 //! `per-vu-iterations`: each VU runs the same number of iterations.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{for_each_vu, RunCtx};
@@ -27,13 +28,13 @@ impl PerVuIterations {
 
     pub async fn run(&self, ctx: &RunCtx) {
         let deadline = Instant::now() + self.max_duration;
+        let per_vu = self.iterations;
         for_each_vu(ctx, self.vus as usize, |_, vu| async move {
-            for _ in 0..self.iterations {
-                if !ctx.may_start(deadline) {
-                    break;
-                }
-                ctx.iterate(vu).await;
-            }
+            let done = AtomicU64::new(0);
+            ctx.iterate_while(vu, move || {
+                Instant::now() < deadline && done.fetch_add(1, Ordering::Relaxed) < per_vu
+            })
+            .await;
         })
         .await;
     }

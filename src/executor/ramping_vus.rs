@@ -91,9 +91,11 @@ impl RampingVus {
                             return;
                         }
                         ctx.progress.active.fetch_add(1, Ordering::Relaxed);
-                        while ctx.may_start(end) && *planned.borrow() > i as u64 {
-                            ctx.iterate(vu).await;
-                        }
+                        let still_planned = planned.clone();
+                        ctx.iterate_while(vu, move || {
+                            Instant::now() < end && *still_planned.borrow() > i as u64
+                        })
+                        .await;
                         ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
                     }
                 }

@@ -1,6 +1,7 @@
 //! `shared-iterations`: a fixed number of iterations shared by a pool of VUs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{for_each_vu, RunCtx};
@@ -31,16 +32,15 @@ impl SharedIterations {
 
     pub async fn run(&self, ctx: &RunCtx) {
         let deadline = Instant::now() + self.max_duration;
-        let taken = AtomicU64::new(0);
+        let taken = Arc::new(AtomicU64::new(0));
+        let total = self.iterations;
         for_each_vu(ctx, self.vus as usize, |_, vu| {
-            let taken = &taken;
+            let taken = taken.clone();
             async move {
-                while ctx.may_start(deadline) {
-                    if taken.fetch_add(1, Ordering::Relaxed) >= self.iterations {
-                        break;
-                    }
-                    ctx.iterate(vu).await;
-                }
+                ctx.iterate_while(vu, move || {
+                    Instant::now() < deadline && taken.fetch_add(1, Ordering::Relaxed) < total
+                })
+                .await;
             }
         })
         .await;

@@ -26,6 +26,8 @@ pub(crate) fn run_job(
 ) -> JobOutcome {
     match job {
         Job::Iteration(it) => run_iteration(ctx, exports, state, it),
+        // Loops are unrolled by the VU's task into single iterations.
+        Job::Loop(l) => run_iteration(ctx, exports, state, l.iteration),
         Job::Lifecycle { func, data } => {
             {
                 let mut st = state.borrow_mut();

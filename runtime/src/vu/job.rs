@@ -17,6 +17,27 @@ pub enum Job {
     },
     /// `handleSummary(data)`: the returned map comes back as files.
     HandleSummary { data: String },
+    /// Iterations back to back on the VU's own thread while `keep_going` says so: saves the
+    /// two cross-thread hand-offs a per-iteration job costs.
+    Loop(LoopJob),
+}
+
+/// A run of iterations decided on the VU's thread.
+#[derive(Clone)]
+pub struct LoopJob {
+    pub iteration: IterationJob,
+    /// Asked before each iteration (deadline, iteration budget, stop signals).
+    pub keep_going: Arc<dyn Fn() -> bool + Send + Sync>,
+    /// Told how each iteration ended (progress counters).
+    pub on_done: Arc<dyn Fn(&JobOutcome) + Send + Sync>,
+}
+
+impl std::fmt::Debug for LoopJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoopJob")
+            .field("iteration", &self.iteration)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What an iteration needs to know about where it runs.

@@ -81,7 +81,10 @@ async fn serve(
             body(yielder, first, context, exports, state)
         });
     while let Some(req) = rx.recv().await {
-        let outcome = drive(&mut coroutine, req.job, req.stop).await;
+        let outcome = match req.job {
+            Job::Loop(l) => run_loop(&mut coroutine, l, req.stop).await,
+            job => drive(&mut coroutine, job, req.stop).await,
+        };
         let _ = req.reply.send(outcome);
     }
     if coroutine.started() && !coroutine.done() {
@@ -116,6 +119,24 @@ fn body(
     if let Some(d) = context.get_data::<VuData>() {
         d.yielder.set(std::ptr::null());
     }
+}
+
+/// Runs iterations while the loop's predicate allows; ends early when interrupted.
+async fn run_loop(
+    co: &mut VuCoroutine,
+    l: job::LoopJob,
+    stop: watch::Receiver<bool>,
+) -> JobOutcome {
+    while !*stop.borrow() && (l.keep_going)() {
+        let out = drive(co, Job::Iteration(l.iteration.clone()), stop.clone()).await;
+        (l.on_done)(&out);
+        if out == JobOutcome::Interrupted {
+            return out;
+        }
+        // An iteration that never waits would otherwise starve the thread's other VUs.
+        tokio::task::yield_now().await;
+    }
+    JobOutcome::Ok(job::JobValue::None)
 }
 
 /// Resumes the coroutine with `job` and awaits every op it yields until the job is done.
