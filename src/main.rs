@@ -60,6 +60,14 @@ fn main() {
                 _ => ExitCode::Other.code(),
             };
             let _ = e.print();
+            if e.kind() == clap::error::ErrorKind::UnknownArgument {
+                // k6's own wording, which CI log scrapers may look for.
+                if let Some(clap::error::ContextValue::String(arg)) =
+                    e.get(clap::error::ContextKind::InvalidArg)
+                {
+                    Logger::error(&format!("unknown flag: {arg}"), &[]);
+                }
+            }
             std::process::exit(code);
         }
     };

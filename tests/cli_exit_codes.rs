@@ -429,7 +429,6 @@ fn unknown_flag_exits_255() {
 }
 
 #[test]
-#[ignore = "rk6 bug: unknown flag is reported in clap's format instead of k6's `level=error msg=\"unknown flag: --bogus-flag\"`"]
 fn unknown_flag_is_reported_like_k6() {
     let (dir, _) = script("ok.js", "export default function () {}\n");
     let out = Run::rk6()
