@@ -261,7 +261,6 @@ fn stage_flags_run_a_ramping_vus_scenario() {
 }
 
 #[test]
-#[ignore = "rk6 bug: ramping-vus progress shows zero-padded `00/02 VUs  02.0s/2s`; k6 shows `0/2 VUs  2s` when done"]
 fn ramping_vus_final_progress_line_matches_k6() {
     let out = run_script(
         "stages.js",
@@ -273,7 +272,6 @@ fn ramping_vus_final_progress_line_matches_k6() {
 }
 
 #[test]
-#[ignore = "rk6 bug: progress lines pad scenario names to the longest name only; k6 pads to at least 4 (the width of its hidden `init` bar)"]
 fn progress_lines_pad_short_scenario_names_to_four() {
     let out = run_script(
         "sc.js",
@@ -291,7 +289,6 @@ fn progress_lines_pad_short_scenario_names_to_four() {
 }
 
 #[test]
-#[ignore = "rk6 bug: a finished scenario's progress line keeps counting the test's elapsed time instead of freezing at its own end"]
 fn finished_scenario_progress_shows_its_own_elapsed_time() {
     let out = run_script(
         "two.js",

@@ -162,6 +162,8 @@ pub struct Progress {
     /// VUs currently running an iteration loop.
     pub active: AtomicU64,
     pub done: AtomicBool,
+    /// When the scenario finished, in ms since the test started (progress lines freeze there).
+    pub finished_ms: AtomicU64,
 }
 
 /// What an executor works with.
@@ -173,6 +175,8 @@ pub struct RunCtx {
     pub stop: watch::Receiver<bool>,
     /// True once in-flight iterations must be interrupted.
     pub interrupt: watch::Receiver<bool>,
+    /// When the test started.
+    pub started: Instant,
 }
 
 impl RunCtx {
@@ -227,6 +231,8 @@ pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch:
     };
     scenario.executor.run(&ctx).await;
     timer.abort();
+    let finished = ctx.started.elapsed().as_millis() as u64;
+    ctx.progress.finished_ms.store(finished, Ordering::Relaxed);
     ctx.progress.done.store(true, Ordering::Relaxed);
 }
 

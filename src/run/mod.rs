@@ -299,6 +299,7 @@ async fn execute(
             progress: p,
             stop: stop_rx.clone(),
             interrupt: int_rx,
+            started,
         };
         offset += n;
         let scenario = s.clone();

@@ -54,6 +54,69 @@ fn clock(d: Duration, long: bool) -> String {
     }
 }
 
+/// A scenario's percentage, VU column and right-hand text, `since` its start.
+fn scenario_progress(
+    s: &Scenario,
+    p: &Progress,
+    since: Duration,
+    done: bool,
+    long: bool,
+) -> (u64, String, String) {
+    let finished = p.complete.load(Ordering::Relaxed) + p.interrupted.load(Ordering::Relaxed);
+    let frac_of = |d: Duration| since.as_secs_f64() / d.as_secs_f64().max(0.001);
+    let (frac, vus, right) = match &s.executor {
+        Executor::SharedIterations(e) => (
+            finished as f64 / e.iterations.max(1) as f64,
+            format!("{} VUs", e.vus),
+            format!(
+                "{}/{}  {finished}/{} shared iters",
+                clock(since, long),
+                fmt_dur(e.max_duration),
+                e.iterations
+            ),
+        ),
+        Executor::PerVuIterations(e) => (
+            finished as f64 / (e.iterations * e.vus).max(1) as f64,
+            format!("{} VUs", e.vus),
+            format!(
+                "{}/{}  {finished}/{} iters, {} per VU",
+                clock(since, long),
+                fmt_dur(e.max_duration),
+                e.iterations * e.vus,
+                e.iterations
+            ),
+        ),
+        Executor::ConstantVus(e) => (
+            frac_of(e.duration),
+            format!("{} VUs", e.vus),
+            if done {
+                fmt_dur(e.duration)
+            } else {
+                format!("{:.1}s/{}", since.as_secs_f64(), fmt_dur(e.duration))
+            },
+        ),
+        Executor::RampingVus(e) => {
+            let digits = e.max_vus().to_string().len();
+            let active = p.active.load(Ordering::Relaxed);
+            (
+                frac_of(e.total_duration()),
+                format!("{active:0digits$}/{} VUs", e.max_vus()),
+                if done {
+                    fmt_dur(e.total_duration())
+                } else {
+                    format!("{}/{}", clock(since, long), fmt_dur(e.total_duration()))
+                },
+            )
+        }
+    };
+    let pct = if done {
+        100
+    } else {
+        ((frac * 100.0) as u64).min(100)
+    };
+    (pct, vus, right)
+}
+
 /// One progress block: the `running (...)` line and a line per scenario.
 pub fn progress_block(
     elapsed: Duration,
@@ -83,68 +146,34 @@ pub fn progress_block(
         "\nrunning ({}), {active}/{max_vus} VUs, {complete} complete and {interrupted} interrupted iterations\n",
         clock(elapsed, long)
     );
+    // k6 pads names to at least 4 characters (the width of its hidden `init` bar).
     let width = scenarios
         .iter()
         .map(|s| s.name.chars().count())
         .max()
-        .unwrap_or(0);
-    for (s, p) in scenarios.iter().zip(progress) {
-        let done = p.done.load(Ordering::Relaxed);
-        let since = elapsed.saturating_sub(s.start_time);
-        let finished = p.complete.load(Ordering::Relaxed) + p.interrupted.load(Ordering::Relaxed);
-        let (frac, right) = match &s.executor {
-            Executor::SharedIterations(e) => (
-                finished as f64 / e.iterations.max(1) as f64,
-                format!(
-                    "{} VUs  {}/{}  {finished}/{} shared iters",
-                    e.vus,
-                    clock(since, long),
-                    fmt_dur(e.max_duration),
-                    e.iterations
-                ),
-            ),
-            Executor::PerVuIterations(e) => (
-                finished as f64 / (e.iterations * e.vus).max(1) as f64,
-                format!(
-                    "{} VUs  {}/{}  {finished}/{} iters, {} per VU",
-                    e.vus,
-                    clock(since, long),
-                    fmt_dur(e.max_duration),
-                    e.iterations * e.vus,
-                    e.iterations
-                ),
-            ),
-            Executor::ConstantVus(e) => (
-                since.as_secs_f64() / e.duration.as_secs_f64().max(0.001),
-                if done {
-                    format!("{} VUs  {}", e.vus, fmt_dur(e.duration))
-                } else {
-                    format!(
-                        "{} VUs  {:.1}s/{}",
-                        e.vus,
-                        since.as_secs_f64(),
-                        fmt_dur(e.duration)
-                    )
-                },
-            ),
-            Executor::RampingVus(e) => (
-                since.as_secs_f64() / e.total_duration().as_secs_f64().max(0.001),
-                format!(
-                    "{:02}/{:02} VUs  {}/{}",
-                    p.active.load(Ordering::Relaxed),
-                    e.max_vus(),
-                    clock(since, long),
-                    fmt_dur(e.total_duration())
-                ),
-            ),
-        };
-        let pct = if done {
-            100
-        } else {
-            ((frac * 100.0) as u64).min(100)
-        };
+        .unwrap_or(0)
+        .max(4);
+    let rows: Vec<(&str, u64, bool, String, String)> = scenarios
+        .iter()
+        .zip(progress)
+        .map(|(s, p)| {
+            let done = p.done.load(Ordering::Relaxed);
+            let at = if done {
+                Duration::from_millis(p.finished_ms.load(Ordering::Relaxed)).min(elapsed)
+            } else {
+                elapsed
+            };
+            let since = at.saturating_sub(s.start_time);
+            let (pct, vus, right) = scenario_progress(s, p, since, done, long);
+            (s.name.as_str(), pct, done, vus, right)
+        })
+        .collect();
+    let vus_width = rows.iter().map(|r| r.3.chars().count()).max().unwrap_or(0);
+    for (name, pct, done, vus, right) in rows {
         let mark = if done { '✓' } else { ' ' };
-        out.push_str(&format!("{:<width$} {mark} [{pct:>4}% ] {right}\n", s.name));
+        out.push_str(&format!(
+            "{name:<width$} {mark} [{pct:>4}% ] {vus:<vus_width$}  {right}\n"
+        ));
     }
     out
 }
