@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod client;
+pub mod errors;
 pub mod jar;
 pub mod json_path;
 pub mod params;
