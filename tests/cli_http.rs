@@ -195,7 +195,6 @@ export default function () {
 }
 
 #[test]
-#[ignore = "rk6 bug: redirect-limit warning says 'Stopped after 10 redirects' without the url field; k6 says 11 and adds url=\"…\""]
 fn redirect_limit_warning_matches_k6() {
     let t = Target::start();
     let (dir, _) = script(
@@ -393,7 +392,6 @@ export default function () {
 }
 
 #[test]
-#[ignore = "rk6 bug: response.request.cookies is always {}; k6 lists the jar and params cookies that were sent"]
 fn response_request_cookies_lists_cookies_sent() {
     let out = run_script(
         "rc.js",
@@ -484,7 +482,6 @@ export default function () {
 }
 
 #[test]
-#[ignore = "rk6 bug: http.url`…` object lacks `clean_url`"]
 fn http_url_template_has_clean_url() {
     let out = run_script(
         "u.js",

@@ -626,7 +626,7 @@ fn summary_number_formatting_matches_k6() {
 }
 
 #[test]
-#[ignore = "rk6 bug: Accept header sent, timings.sending 0, long network error texts, request.cookies empty, jar.clear no-op, no http.url clean_url"]
+#[ignore = "rk6 bug: an Accept header is sent and timings.sending is 0"]
 fn http_wire_details_match_k6() {
     if !k6_available() {
         return;

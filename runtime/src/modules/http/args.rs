@@ -47,6 +47,7 @@ pub fn url_template(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     let obj = new_object(ctx);
     obj.set(js_string!("url"), key(&url), false, ctx)?;
     obj.set(js_string!("name"), key(&name), false, ctx)?;
+    obj.set(js_string!("clean_url"), key(&url), false, ctx)?;
     define_hidden(&obj, URL_MARK, true.into(), ctx)?;
     let to_string =
         boa_engine::NativeFunction::from_fn_ptr(|this, _, ctx| match this.as_object() {

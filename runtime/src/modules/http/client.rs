@@ -185,6 +185,8 @@ pub struct Hop {
     /// Sent request headers, for `res.request`.
     pub request_headers: Vec<(String, String)>,
     pub request_body: Option<Vec<u8>>,
+    /// Cookies sent: (name, value, replace), for `res.request.cookies`.
+    pub request_cookies: Vec<(String, String, bool)>,
     pub error: Option<HttpError>,
 }
 
@@ -211,6 +213,7 @@ impl Hop {
             bytes_received: 0,
             request_headers,
             request_body: body.map(<[u8]>::to_vec),
+            request_cookies: Vec::new(),
             error: None,
         }
     }
@@ -276,7 +279,7 @@ async fn one_hop(
         }
     }
     headers.extend(spec.headers.iter().cloned());
-    let cookie_header = cookie_header(spec, url);
+    let (sent_cookies, cookie_header) = request_cookies(spec, url);
     if !cookie_header.is_empty() {
         headers.push(("Cookie".to_string(), cookie_header));
     }
@@ -290,6 +293,7 @@ async fn one_hop(
     let timeout = deadline.saturating_duration_since(Instant::now());
     let bytes_sent = request_size(method, url, &headers, body);
     let mut hop = Hop::new(method, url, headers, body);
+    hop.request_cookies = sent_cookies;
     let start = Instant::now();
     let trace = super::trace::Trace::default();
     let sent = tokio::time::timeout(timeout, super::trace::scoped(trace.clone(), req.send())).await;
@@ -370,8 +374,10 @@ fn fail(mut hop: Hop, err: HttpError, start: Instant) -> Hop {
     hop
 }
 
-fn cookie_header(spec: &RequestSpec, url: &Url) -> String {
-    let mut pairs: Vec<(String, String)> = Vec::new();
+/// The cookies a request sends (jar cookies for the URL, then the request's own), as
+/// (name, value, replace) — and the `Cookie` header they make.
+fn request_cookies(spec: &RequestSpec, url: &Url) -> (Vec<(String, String, bool)>, String) {
+    let mut pairs: Vec<(String, String, bool)> = Vec::new();
     let replaced: Vec<&str> = spec
         .cookies
         .iter()
@@ -381,18 +387,17 @@ fn cookie_header(spec: &RequestSpec, url: &Url) -> String {
     if let Ok(jar) = spec.jar.lock() {
         for (k, v) in jar.get_request_values(url) {
             if !replaced.contains(&k) {
-                pairs.push((k.to_string(), v.to_string()));
+                pairs.push((k.to_string(), v.to_string(), false));
             }
         }
     }
-    for (k, v, _) in &spec.cookies {
-        pairs.push((k.clone(), v.clone()));
-    }
-    pairs
+    pairs.extend(spec.cookies.iter().cloned());
+    let header = pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v, _)| format!("{k}={v}"))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    (pairs, header)
 }
 
 fn store_cookies(jar: &Jar, url: &Url, headers: &[(String, String)]) {

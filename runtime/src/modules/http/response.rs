@@ -107,9 +107,13 @@ pub fn report_failure(
         && hops.len() as u32 > max_redirects
         && matches!(last.status, 301 | 302 | 303 | 307 | 308)
     {
+        let first = hops.first().map(|h| h.url.to_string()).unwrap_or_default();
         Logger::warn(
-            &format!("Stopped after {max_redirects} redirects and returned the redirection; pass {{ redirects: n }} in request params or set global maxRedirects to silence this"),
-            &[],
+            &format!(
+                "Stopped after {} redirects and returned the redirection; pass {{ redirects: n }} in request params or set global maxRedirects to silence this",
+                max_redirects + 1
+            ),
+            &[("url", &first)],
         );
     }
     Ok(())
@@ -127,6 +131,7 @@ struct ResponseData {
     url: String,
     request_headers: Vec<(String, String)>,
     request_body: String,
+    request_cookies: Vec<(String, String, bool)>,
 }
 
 /// The response object of the final hop.
@@ -150,6 +155,7 @@ pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<Js
             .as_deref()
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default(),
+        request_cookies: hop.request_cookies.clone(),
     };
     let obj = JsObject::from_proto_and_data(proto, data);
     let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
@@ -280,7 +286,24 @@ fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     }
     request.set(js_string!("headers"), rh, false, ctx)?;
     request.set(js_string!("body"), key(&d.request_body), false, ctx)?;
-    request.set(js_string!("cookies"), new_object(ctx), false, ctx)?;
+    let cookies = new_object(ctx);
+    for (name, value, replace) in &d.request_cookies {
+        let c = new_object(ctx);
+        c.set(js_string!("name"), key(name), false, ctx)?;
+        c.set(js_string!("value"), key(value), false, ctx)?;
+        c.set(js_string!("replace"), *replace, false, ctx)?;
+        let existing = cookies.get(key(name), ctx)?;
+        let list = match existing
+            .as_object()
+            .and_then(|o| boa_engine::object::builtins::JsArray::from_object(o.clone()).ok())
+        {
+            Some(a) => a,
+            None => boa_engine::object::builtins::JsArray::new(ctx)?,
+        };
+        list.push(c, ctx)?;
+        cookies.set(key(name), list, false, ctx)?;
+    }
+    request.set(js_string!("cookies"), cookies, false, ctx)?;
     Ok(request.into())
 }
 
