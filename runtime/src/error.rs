@@ -38,8 +38,11 @@ impl ScriptError {
         let text = err.to_string();
         match err.into_opaque(context) {
             Ok(value) => Self::from_value(&value, context),
-            // Engine errors (runtime limits) have no JS value: keep Boa's message.
-            Err(_) => ScriptError { text },
+            // Engine errors (runtime limits) have no JS value: keep Boa's message, whose
+            // stack can be hundreds of identical frames for runaway recursion.
+            Err(_) => ScriptError {
+                text: truncate_frames(&text, MAX_FRAMES),
+            },
         }
     }
 
@@ -88,7 +91,9 @@ impl ScriptError {
         if frames > 0 {
             text.push('\n');
         }
-        ScriptError { text }
+        ScriptError {
+            text: truncate_frames(&text, MAX_FRAMES),
+        }
     }
 
     /// Renders a parse error for `path`, keeping Boa's `line L, col C` as `file:L:C`.
@@ -110,6 +115,32 @@ impl ScriptError {
         let (line, col) = parse_line_col(&raw).unwrap_or((1, 1));
         format!("{}:{line}:{col}: {raw}", file_url(path))
     }
+}
+
+/// Stack frames shown before the rest is summarised.
+const MAX_FRAMES: usize = 30;
+
+/// Keeps the first `max` `at …` lines of a rendered error and counts the rest.
+fn truncate_frames(text: &str, max: usize) -> String {
+    let mut out = Vec::new();
+    let mut frames = 0;
+    for line in text.lines() {
+        if line.trim_start().starts_with("at ") {
+            frames += 1;
+            if frames > max {
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    let mut cut = out.join("\n");
+    if frames > max {
+        cut.push_str(&format!("\n\t... {} more frames", frames - max));
+    }
+    if text.ends_with('\n') {
+        cut.push('\n');
+    }
+    cut
 }
 
 /// Finds `line L, col C` in a Boa parser message.
@@ -137,6 +168,15 @@ mod tests {
             Some((3, 5))
         );
         assert_eq!(parse_line_col("no position"), None);
+    }
+
+    #[test]
+    fn long_stacks_are_cut_to_the_first_frames() {
+        let text = format!("RangeError: too deep\n{}", "    at f (x.js:1:1)\n".repeat(40));
+        let cut = truncate_frames(&text, 30);
+        assert_eq!(cut.matches("at f").count(), 30);
+        assert!(cut.ends_with("... 10 more frames"));
+        assert_eq!(truncate_frames("Error: x\n\tat a (y.js:1:1)", 30), "Error: x\n\tat a (y.js:1:1)");
     }
 
     #[test]
