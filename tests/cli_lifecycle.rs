@@ -355,3 +355,32 @@ module.exports.default = function () {
         .assert_stdout_line("    ✓ cjs ok")
         .assert_stdout_line("    ✓ helper");
 }
+
+#[test]
+fn script_from_stdin_runs_like_k6_run_dash() {
+    use std::io::Write;
+    let t = Target::start();
+    let mut child = std::process::Command::new(rk6_bin())
+        .args(["run", "--no-color", "-"])
+        .env("BASE_URL", t.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start rk6");
+    let src = "import http from 'k6/http';\nimport { check } from 'k6';\nexport const options = { iterations: 2 };\nexport default function () { check(http.get(`${__ENV.BASE_URL}/get`), { 'got 200': (r) => r.status === 200 }); }\n";
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(src.as_bytes())
+        .expect("write script");
+    let out = child.wait_with_output().expect("rk6 output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("        script: -\n"), "{stdout}");
+    assert!(
+        stdout.contains("checks_succeeded...................: 100.00% 2 out of 2"),
+        "{stdout}"
+    );
+}

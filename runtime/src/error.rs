@@ -172,11 +172,17 @@ mod tests {
 
     #[test]
     fn long_stacks_are_cut_to_the_first_frames() {
-        let text = format!("RangeError: too deep\n{}", "    at f (x.js:1:1)\n".repeat(40));
+        let text = format!(
+            "RangeError: too deep\n{}",
+            "    at f (x.js:1:1)\n".repeat(40)
+        );
         let cut = truncate_frames(&text, 30);
         assert_eq!(cut.matches("at f").count(), 30);
         assert!(cut.trim_end().ends_with("... 10 more frames"));
-        assert_eq!(truncate_frames("Error: x\n\tat a (y.js:1:1)", 30), "Error: x\n\tat a (y.js:1:1)");
+        assert_eq!(
+            truncate_frames("Error: x\n\tat a (y.js:1:1)", 30),
+            "Error: x\n\tat a (y.js:1:1)"
+        );
     }
 
     #[test]

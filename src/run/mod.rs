@@ -7,7 +7,7 @@ pub mod ui;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -65,6 +65,25 @@ fn vus_per_thread() -> u64 {
         .unwrap_or(100)
 }
 
+/// The script's absolute path; `-` reads the script from stdin (like `k6 run -`), placed in
+/// the current directory so relative imports and `open()` resolve from there.
+pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, RunError> {
+    let missing = |e: std::io::Error| {
+        RunError::Init(InitError::MissingFile {
+            path: script.display().to_string(),
+            reason: e.to_string(),
+        })
+    };
+    if script == Path::new("-") {
+        let mut src = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut src).map_err(missing)?;
+        let path = std::env::current_dir().map_err(missing)?.join("-");
+        sources.insert(path.clone(), src);
+        return Ok(path);
+    }
+    std::fs::canonicalize(script).map_err(missing)
+}
+
 fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     if args.include_system_env {
@@ -76,12 +95,8 @@ fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
 
 /// Runs a test and returns its exit code.
 pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
-    let script_path = std::fs::canonicalize(&args.script).map_err(|e| {
-        RunError::Init(InitError::MissingFile {
-            path: args.script.display().to_string(),
-            reason: e.to_string(),
-        })
-    })?;
+    let sources = SourceCache::default();
+    let script_path = resolve_script(&args.script, &sources)?;
     let env = build_env(&args);
     let registry = Registry::new();
     let (tx, rx) = std::sync::mpsc::channel::<Vec<Sample>>();
@@ -92,7 +107,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         registry: registry.clone(),
         samples: tx.clone(),
         io,
-        sources: SourceCache::default(),
+        sources,
         http: rk6_runtime::HttpConfig::default(),
         system_tags: rk6_runtime::SystemTags::default(),
         run_tags: BTreeMap::new(),
