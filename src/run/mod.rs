@@ -284,7 +284,7 @@ async fn execute(
     mut abort_rx: watch::Receiver<Option<Vec<String>>>,
     started: Instant,
     total_vus: u64,
-    _stdout_tty: bool,
+    stdout_tty: bool,
 ) -> (ExitCode, String) {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut progress = Vec::new();
@@ -332,13 +332,21 @@ async fn execute(
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut stopping = false;
+    let mut drawn_lines = 0;
     loop {
         tokio::select! {
             _ = &mut all => break,
             _ = tick.tick() => {
                 emit_vu_gauges(config, &progress, total_vus);
                 if !args.quiet {
-                    print_out(&ui::progress_block(started.elapsed(), scenarios, &progress, total_vus));
+                    let block = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
+                    if stdout_tty {
+                        let (text, lines) = ui::redraw(&block, drawn_lines);
+                        drawn_lines = lines;
+                        print_out(&text);
+                    } else {
+                        print_out(&block);
+                    }
                 }
             }
             _ = abort_rx.changed(), if !stopping => {

@@ -117,6 +117,22 @@ fn scenario_progress(
     (pct, vus, right)
 }
 
+/// On a terminal, a progress block that overwrites the previous one (`previous` lines tall),
+/// each line cleared to its end like k6's; returns the text and its height.
+pub fn redraw(block: &str, previous: usize) -> (String, usize) {
+    let mut out = String::new();
+    if previous > 0 {
+        out.push_str(&format!("\x1b[{previous}A"));
+    }
+    let mut lines = 0;
+    for line in block.split_inclusive('\n') {
+        out.push_str(line.trim_end_matches('\n'));
+        out.push_str("\x1b[0K\n");
+        lines += 1;
+    }
+    (out, lines)
+}
+
 /// One progress block: the `running (...)` line and a line per scenario.
 pub fn progress_block(
     elapsed: Duration,
@@ -192,6 +208,15 @@ mod tests {
         let h = header("dur.js", "-", &s);
         assert!(h.contains("\n     scenarios: (100.00%) 1 scenario, 2 max VUs, 32.5s max duration (incl. graceful stop):\n              * default: 2 looping VUs for 2.5s (gracefulStop: 30s)\n\n"));
         assert!(h.starts_with("\n         /\\      Grafana   /‾‾/  \n"));
+    }
+
+    #[test]
+    fn terminal_redraw_moves_up_over_the_previous_block() {
+        let (first, n) = redraw("\nrunning\ndefault\n", 0);
+        assert_eq!(n, 3);
+        assert_eq!(first, "\x1b[0K\nrunning\x1b[0K\ndefault\x1b[0K\n");
+        let (second, _) = redraw("\nrunning\ndefault\n", n);
+        assert!(second.starts_with("\x1b[3A"));
     }
 
     #[test]
