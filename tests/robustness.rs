@@ -61,8 +61,8 @@ export default function () { f(1e6); }
         .assert_stdout_line("  █ TOTAL RESULTS ");
 }
 
-#[test]
-fn ctrl_c_stops_the_test_prints_the_summary_and_exits_105() {
+/// Starts a 30 s test, sends `signal` after 2.5 s and returns (exit code, stdout, stderr).
+fn interrupted_run(signal: i32) -> (Option<i32>, String, String) {
     let t = Target::start();
     let (dir, _) = script(
         "long.js",
@@ -82,21 +82,36 @@ export default function () { http.get(`${__ENV.BASE_URL}/get`); sleep(0.2); }
         .spawn()
         .expect("start rk6");
     std::thread::sleep(Duration::from_millis(2500));
-    // SAFETY: sending SIGINT to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, signal) };
     let started = std::time::Instant::now();
     let out = child.wait_with_output().expect("rk6 output");
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "stopped promptly"
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(105), "{stdout}\n{stderr}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ctrl_c_stops_the_test_prints_the_summary_and_exits_105() {
+    let (code, stdout, stderr) = interrupted_run(libc::SIGINT);
+    assert_eq!(code, Some(105), "{stdout}\n{stderr}");
     assert!(stdout.contains("█ TOTAL RESULTS"), "{stdout}");
     assert!(stdout.contains("http_reqs"), "{stdout}");
     assert!(
         stderr.contains("aborted because rk6 received a 'interrupt' signal"),
         "{stderr}"
     );
+}
+
+#[test]
+fn sigterm_is_handled_like_ctrl_c() {
+    let (code, stdout, stderr) = interrupted_run(libc::SIGTERM);
+    assert_eq!(code, Some(105), "{stdout}\n{stderr}");
+    assert!(stdout.contains("█ TOTAL RESULTS"), "{stdout}");
 }

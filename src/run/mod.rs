@@ -329,8 +329,8 @@ async fn execute(
         Duration::from_secs(1),
     );
     let mut exit = ExitCode::Success;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    let interrupted = interrupt_signal();
+    tokio::pin!(interrupted);
     let mut stopping = false;
     let mut drawn_lines = 0;
     loop {
@@ -356,11 +356,16 @@ async fn execute(
                     let _ = stop_tx.send(true);
                 }
             }
-            _ = &mut ctrl_c, if !stopping => {
+            _ = &mut interrupted, if !stopping => {
                 stopping = true;
-                Logger::warn("Stopping the test (Ctrl-C received), finishing the summary...", &[]);
+                Logger::warn("Stopping the test (interrupt received), finishing the summary; interrupt again to stop at once", &[]);
                 exit = ExitCode::ExternalAbort;
                 let _ = stop_tx.send(true);
+                tokio::spawn(async {
+                    interrupt_signal().await;
+                    Logger::error("second interrupt: stopping at once", &[]);
+                    std::process::exit(ExitCode::ExternalAbort.code());
+                });
             }
         }
     }
@@ -373,6 +378,22 @@ async fn execute(
     // k6 prints the final progress block after the summary.
     let last = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
     (exit, last)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM, which k6 both treat as an external abort.
+async fn interrupt_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
 }
 
 fn emit_vu_gauges(config: &TestConfig, progress: &[Arc<Progress>], total_vus: u64) {
