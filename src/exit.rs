@@ -10,6 +10,8 @@ pub enum ExitCode {
     InvalidConfig = 104,
     ExternalAbort = 105,
     ScriptException = 107,
+    ScriptAborted = 108,
+    MarkedAsFailed = 110,
     Other = 255,
 }
 

@@ -24,6 +24,7 @@ pub async fn inspect(script: &Path) -> anyhow::Result<ExitCode> {
         system_tags: rk6_runtime::SystemTags::default(),
         run_tags: Default::default(),
         coroutine_stack: 1024 * 1024,
+        test: Default::default(),
     };
     let pool = rk6_runtime::VuPool::new(1)?;
     let (_vu, info) = match pool.create_vu(Arc::new(config), 0).await {

@@ -351,6 +351,31 @@ fn compat_http_surface_matches_k6() {
 }
 
 #[test]
+fn compat_lifecycle_handle_summary_output_matches_k6() {
+    if !k6_available() {
+        return;
+    }
+    let Some(script) = compat_script("lifecycle.js") else {
+        return;
+    };
+    let t = Target::start();
+    let (k6, rk6) = run_pair(&t, &script, &["-q"]);
+    k6.out.assert_code(0);
+    rk6.out.assert_code(0);
+    // The script prints a JSON digest of handleSummary's data; only the order of the
+    // thresholds list follows Go's map order in k6, so it is compared sorted.
+    let digest = |side: &Side| -> Value {
+        let mut v: Value = serde_json::from_str(&side.out.stdout)
+            .unwrap_or_else(|e| panic!("{e}\n{}", side.out.dump()));
+        if let Some(list) = v["thresholds_ok"].as_array_mut() {
+            list.sort_by_key(|x| x.to_string());
+        }
+        v
+    };
+    assert_eq!(digest(&rk6), digest(&k6), "rk6 vs k6 handleSummary digest");
+}
+
+#[test]
 fn compat_seed_generation_flow_matches_k6_roughly() {
     if !k6_available() {
         return;

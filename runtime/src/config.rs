@@ -153,6 +153,8 @@ pub struct TestConfig {
     pub run_tags: BTreeMap<String, String>,
     /// Native stack of each VU coroutine (virtual; only touched pages are resident).
     pub coroutine_stack: usize,
+    /// Test-wide counters and controls (`k6/execution`).
+    pub test: Arc<crate::execution::TestState>,
 }
 
 impl TestConfig {

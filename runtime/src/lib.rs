@@ -7,6 +7,7 @@
 pub mod config;
 pub mod duration;
 pub mod error;
+pub mod execution;
 pub mod loader;
 pub mod log;
 pub mod metrics;

@@ -177,9 +177,22 @@ pub struct RunCtx {
     pub interrupt: watch::Receiver<bool>,
     /// When the test started.
     pub started: Instant,
+    /// Test-wide counters reported by `k6/execution`.
+    pub test: Arc<rk6_runtime::execution::TestState>,
 }
 
 impl RunCtx {
+    /// Counts a VU as running iterations (or not anymore).
+    pub fn vu_active(&self, active: bool) {
+        for counter in [&self.progress.active, &self.test.vus_active] {
+            if active {
+                counter.fetch_add(1, Ordering::Relaxed);
+            } else {
+                counter.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Whether new iterations may start before `deadline`.
     pub fn may_start(&self, deadline: Instant) -> bool {
         !*self.stop.borrow() && !*self.interrupt.borrow() && Instant::now() < deadline
@@ -194,15 +207,19 @@ impl RunCtx {
     ) -> JobOutcome {
         let (stop, interrupt) = (self.stop.clone(), self.interrupt.clone());
         let progress = self.progress.clone();
+        let test = self.test.clone();
         let job = LoopJob {
             iteration: self.job.clone(),
             keep_going: Arc::new(move || !*stop.borrow() && !*interrupt.borrow() && keep_going()),
             on_done: Arc::new(move |out| {
-                let counter = match out {
-                    JobOutcome::Interrupted => &progress.interrupted,
-                    _ => &progress.complete,
+                let (mine, overall) = match out {
+                    JobOutcome::Interrupted => {
+                        (&progress.interrupted, &test.iterations_interrupted)
+                    }
+                    _ => (&progress.complete, &test.iterations_completed),
                 };
-                counter.fetch_add(1, Ordering::Relaxed);
+                mine.fetch_add(1, Ordering::Relaxed);
+                overall.fetch_add(1, Ordering::Relaxed);
             }),
         };
         vu.run(Job::Loop(job), self.interrupt.clone()).await
@@ -217,6 +234,7 @@ pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch:
         _ = tokio::time::sleep(scenario.start_time) => {}
         _ = stop.wait_for(|s| *s) => { ctx.progress.done.store(true, Ordering::Relaxed); return; }
     }
+    ctx.job.state.start();
     let hard_deadline = Instant::now() + scenario.executor.duration() + scenario.graceful_stop;
     let timer = {
         let tx = interrupt_tx.clone();
@@ -245,9 +263,9 @@ where
     let futs = ctx.vus.iter().take(count).enumerate().map(|(i, vu)| {
         let fut = body(i, vu);
         async move {
-            ctx.progress.active.fetch_add(1, Ordering::Relaxed);
+            ctx.vu_active(true);
             fut.await;
-            ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
+            ctx.vu_active(false);
         }
     });
     futures_util::future::join_all(futs).await;

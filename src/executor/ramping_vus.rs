@@ -3,7 +3,6 @@
 //! VU `i` loops while the planned VU count is above `i`; when the count drops it finishes
 //! its current iteration and idles (gracefulRampDown), and resumes if the count rises again.
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::RunCtx;
@@ -90,13 +89,13 @@ impl RampingVus {
                         if !ctx.may_start(end) {
                             return;
                         }
-                        ctx.progress.active.fetch_add(1, Ordering::Relaxed);
+                        ctx.vu_active(true);
                         let still_planned = planned.clone();
                         ctx.iterate_while(vu, move || {
                             Instant::now() < end && *still_planned.borrow() > i as u64
                         })
                         .await;
-                        ctx.progress.active.fetch_sub(1, Ordering::Relaxed);
+                        ctx.vu_active(false);
                     }
                 }
             });

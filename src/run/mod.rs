@@ -84,6 +84,18 @@ pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, R
     std::fs::canonicalize(script).map_err(missing)
 }
 
+/// `exec.test.options`: the consolidated options, where (as in k6) the shortcuts
+/// `vus`/`iterations`/`duration`/`stages` have been folded into scenarios.
+fn test_options(opts: &Options) -> serde_json::Value {
+    let mut v = serde_json::to_value(opts).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        for k in ["vus", "iterations", "duration", "stages"] {
+            o.remove(k);
+        }
+    }
+    v
+}
+
 fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     if args.include_system_env {
@@ -112,6 +124,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         system_tags: rk6_runtime::SystemTags::default(),
         run_tags: BTreeMap::new(),
         coroutine_stack: 16 * 1024 * 1024,
+        test: Default::default(),
     };
     let lifecycle_pool = VuPool::new(1)?;
     let (_options_vu, info) = lifecycle_pool
@@ -141,6 +154,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     config.http = opts.http_config();
     config.system_tags = opts.system_tags();
     config.run_tags = opts.tags.clone().unwrap_or_default();
+    config.test = Arc::new(rk6_runtime::execution::TestState::new(test_options(&opts)));
     let config = Arc::new(config);
 
     let stdout_tty = std::io::stdout().is_terminal();
@@ -161,6 +175,11 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         vus.push(r?.0);
     }
 
+    config
+        .test
+        .vus_initialized
+        .store(total_vus, std::sync::atomic::Ordering::Relaxed);
+    config.test.mark_started();
     let (abort_tx, abort_rx) = watch::channel(None);
     let engine = Engine::start(
         registry.clone(),
@@ -187,7 +206,11 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         match lifecycle.setup().await {
             Ok(d) => d,
             Err(code) => {
-                exit = code;
+                exit = if config.test.aborted().is_some() {
+                    ExitCode::ScriptAborted
+                } else {
+                    code
+                };
                 None
             }
         }
@@ -248,6 +271,16 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     if !args.quiet {
         print_out(&last_progress);
     }
+    if let Some(reason) = config.test.aborted() {
+        if exit == ExitCode::Success || exit == ExitCode::ScriptException {
+            Logger::error(&format!("test aborted: {reason}"), &[]);
+            exit = ExitCode::ScriptAborted;
+        }
+    }
+    if config.test.failure().is_some() && exit == ExitCode::Success {
+        Logger::error("test run was marked as failed", &[]);
+        exit = ExitCode::MarkedAsFailed;
+    }
     let mut failed = report.failed_thresholds();
     failed.sort();
     if !failed.is_empty() {
@@ -299,7 +332,9 @@ async fn execute(
         if config.system_tags.has("scenario") {
             tags.insert("scenario".into(), s.name.clone());
         }
+        let planned = s.executor.duration().as_millis() as u64;
         let job = IterationJob {
+            state: Arc::new(rk6_runtime::execution::ScenarioState::new(planned)),
             exec: Arc::from(s.exec.as_str()),
             scenario: Arc::from(s.name.as_str()),
             executor: Arc::from(s.executor.kind()),
@@ -315,6 +350,7 @@ async fn execute(
             stop: stop_rx.clone(),
             interrupt: int_rx,
             started,
+            test: config.test.clone(),
         };
         offset += n;
         let scenario = s.clone();
@@ -333,9 +369,18 @@ async fn execute(
     tokio::pin!(interrupted);
     let mut stopping = false;
     let mut drawn_lines = 0;
+    let mut script_abort = config.test.abort.subscribe();
     loop {
         tokio::select! {
             _ = &mut all => break,
+            _ = script_abort.changed(), if !stopping => {
+                if let Some(reason) = script_abort.borrow().clone() {
+                    stopping = true;
+                    Logger::error(&format!("test aborted: {reason}"), &[]);
+                    exit = ExitCode::ScriptAborted;
+                    let _ = stop_tx.send(true);
+                }
+            }
             _ = tick.tick() => {
                 emit_vu_gauges(config, &progress, total_vus);
                 if !args.quiet {

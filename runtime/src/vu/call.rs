@@ -76,6 +76,20 @@ fn run_iteration(
         st.scenario = it.scenario.clone();
         st.interrupted = false;
         st.http.start_iteration();
+        let in_scenario = st
+            .exec
+            .per_scenario
+            .entry(it.scenario.to_string())
+            .or_insert(0);
+        let iteration_in_scenario = *in_scenario;
+        *in_scenario += 1;
+        st.exec.iteration_in_scenario = iteration_in_scenario;
+        st.exec.iteration_in_test = it
+            .state
+            .iterations_started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        st.exec.executor = it.executor.clone();
+        st.exec.scenario = Some(it.state.clone());
         st.iteration
     };
     let global = ctx.global_object();

@@ -54,6 +54,8 @@ pub struct IterationJob {
     pub tags: Arc<BTreeMap<String, String>>,
     /// Scenario `env` overrides of `__ENV`.
     pub env: Option<Arc<BTreeMap<String, String>>>,
+    /// The scenario's shared counters (`k6/execution`).
+    pub state: Arc<crate::execution::ScenarioState>,
 }
 
 /// The value a job produced.

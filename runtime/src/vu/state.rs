@@ -44,6 +44,8 @@ pub struct VuState {
     /// This VU's copy of `setup()`'s data: parsed once, so mutations persist across its
     /// iterations like in k6.
     pub setup_data: Option<(std::sync::Arc<str>, boa_engine::JsValue)>,
+    /// `k6/execution` facts about the running iteration.
+    pub exec: IterationFacts,
     /// Seeded by `randomSeed()`.
     pub rng: Option<rand::rngs::SmallRng>,
 }
@@ -65,6 +67,7 @@ impl VuState {
             http,
             interrupted: false,
             rng: None,
+            exec: IterationFacts::default(),
             setup_data: None,
         }
     }
@@ -110,6 +113,19 @@ impl VuState {
         }
         Ok(())
     }
+}
+
+/// What `k6/execution` reports about the running iteration.
+#[derive(Debug, Default, Clone)]
+pub struct IterationFacts {
+    pub executor: Arc<str>,
+    pub scenario: Option<Arc<crate::execution::ScenarioState>>,
+    /// This iteration's number among all of its scenario's iterations.
+    pub iteration_in_test: u64,
+    /// This VU's iteration number within the scenario.
+    pub iteration_in_scenario: u64,
+    /// Iterations this VU ran per scenario.
+    pub per_scenario: BTreeMap<String, u64>,
 }
 
 /// Host data of a VU's context: its state and, while a call runs, the coroutine yielder.

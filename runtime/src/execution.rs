@@ -1,0 +1,112 @@
+//! Live facts about a running test that `k6/execution` reports, shared by the host (which
+//! updates them) and the VUs (which read them), plus the test-wide controls scripts can
+//! pull: `exec.test.abort()` and `exec.test.fail()`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// One scenario's shared counters.
+#[derive(Debug, Default)]
+pub struct ScenarioState {
+    /// Unix time in ms when the scenario started (0 before).
+    pub start_unix_ms: AtomicU64,
+    /// Iterations started so far; the next one's `iterationInTest`.
+    pub iterations_started: AtomicU64,
+    /// Planned length in ms (0 when unknown), for `progress`.
+    pub planned_ms: u64,
+}
+
+impl ScenarioState {
+    pub fn new(planned_ms: u64) -> Self {
+        ScenarioState {
+            planned_ms,
+            ..ScenarioState::default()
+        }
+    }
+
+    /// Marks the scenario as started now.
+    pub fn start(&self) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        self.start_unix_ms.store(now, Ordering::Relaxed);
+    }
+
+    /// Fraction of the planned duration elapsed, 0..1.
+    pub fn progress(&self) -> f64 {
+        let start = self.start_unix_ms.load(Ordering::Relaxed);
+        if start == 0 || self.planned_ms == 0 {
+            return 0.0;
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(start);
+        (now.saturating_sub(start) as f64 / self.planned_ms as f64).min(1.0)
+    }
+}
+
+/// Test-wide counters and controls.
+#[derive(Debug)]
+pub struct TestState {
+    started: Mutex<Instant>,
+    pub iterations_completed: AtomicU64,
+    pub iterations_interrupted: AtomicU64,
+    pub vus_active: AtomicU64,
+    pub vus_initialized: AtomicU64,
+    /// Set by `exec.test.abort(reason)`: the host stops the test and exits 108.
+    pub abort: tokio::sync::watch::Sender<Option<String>>,
+    /// Set by `exec.test.fail(reason)`: the test goes on and exits 110.
+    pub failed: Mutex<Option<String>>,
+    /// The consolidated options, for `exec.test.options`.
+    pub options: serde_json::Value,
+}
+
+impl TestState {
+    pub fn new(options: serde_json::Value) -> Self {
+        TestState {
+            started: Mutex::new(Instant::now()),
+            iterations_completed: AtomicU64::new(0),
+            iterations_interrupted: AtomicU64::new(0),
+            vus_active: AtomicU64::new(0),
+            vus_initialized: AtomicU64::new(0),
+            abort: tokio::sync::watch::channel(None).0,
+            failed: Mutex::new(None),
+            options,
+        }
+    }
+
+    /// Marks the start of the test run (after VU initialisation).
+    pub fn mark_started(&self) {
+        *self.started.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+    }
+
+    /// Time since the test run started.
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.started
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .elapsed()
+    }
+
+    /// The abort reason, if a script aborted the test.
+    pub fn aborted(&self) -> Option<String> {
+        self.abort.borrow().clone()
+    }
+
+    /// The failure reason, if a script marked the test failed.
+    pub fn failure(&self) -> Option<String> {
+        self.failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl Default for TestState {
+    fn default() -> Self {
+        TestState::new(serde_json::Value::Null)
+    }
+}

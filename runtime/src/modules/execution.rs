@@ -1,0 +1,192 @@
+//! `k6/execution`: `exec.vu`, `exec.scenario`, `exec.instance` (read-only facts, computed
+//! on access like k6) and `exec.test` (`abort()`, `fail()`, `options`).
+
+use std::sync::atomic::Ordering;
+
+use boa_engine::object::ObjectInitializer;
+use boa_engine::property::Attribute;
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
+
+use super::{key, new_object};
+use crate::vu::state::{vu_state, Phase};
+
+pub fn exports(context: &mut Context) -> JsResult<JsObject> {
+    let getters: [(&str, boa_engine::native_function::NativeFunctionPointer); 4] = [
+        ("vu", vu),
+        ("scenario", scenario),
+        ("instance", instance),
+        ("test", test),
+    ];
+    let mut accessors = Vec::new();
+    for (name, f) in getters {
+        accessors.push((
+            name,
+            NativeFunction::from_fn_ptr(f).to_js_function(context.realm()),
+        ));
+    }
+    let mut init = ObjectInitializer::new(context);
+    for (name, get) in accessors {
+        init.accessor(
+            key(name),
+            Some(get),
+            None,
+            Attribute::ENUMERABLE | Attribute::CONFIGURABLE,
+        );
+    }
+    let exec = init.build();
+    // Only a default export: the fields are getters evaluated on access, which a module's
+    // named export bindings (fixed at import time, in the init context) cannot be.
+    let exports = new_object(context);
+    exports.set(js_string!("default"), exec, false, context)?;
+    Ok(exports)
+}
+
+fn set(obj: &JsObject, k: &str, v: impl Into<JsValue>, ctx: &mut Context) -> JsResult<()> {
+    obj.set(key(k), v.into(), false, ctx)?;
+    Ok(())
+}
+
+fn in_iteration(ctx: &Context, message: &str) -> JsResult<()> {
+    let state = vu_state(ctx)?;
+    let st = state.borrow();
+    if st.phase == Phase::Init || st.exec.scenario.is_none() {
+        return Err(JsNativeError::error()
+            .with_message(message.to_string())
+            .into());
+    }
+    Ok(())
+}
+
+fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = vu_state(ctx)?;
+    if state.borrow().phase == Phase::Init {
+        return Err(JsNativeError::error()
+            .with_message("getting VU information in the init context is not supported")
+            .into());
+    }
+    let (id, iter, in_scenario, tags) = {
+        let st = state.borrow();
+        (
+            st.id,
+            st.iteration,
+            st.exec.iteration_in_scenario,
+            st.tags(),
+        )
+    };
+    let obj = new_object(ctx);
+    set(&obj, "idInInstance", id as f64, ctx)?;
+    set(&obj, "idInTest", id as f64, ctx)?;
+    set(&obj, "iterationInInstance", iter as f64, ctx)?;
+    set(&obj, "iterationInScenario", in_scenario as f64, ctx)?;
+    let tag_obj = new_object(ctx);
+    for (k, v) in &tags {
+        set(&tag_obj, k, key(v), ctx)?;
+    }
+    set(&obj, "tags", tag_obj.clone(), ctx)?;
+    let metrics = new_object(ctx);
+    set(&metrics, "tags", tag_obj, ctx)?;
+    set(&metrics, "metadata", new_object(ctx), ctx)?;
+    set(&obj, "metrics", metrics, ctx)?;
+    Ok(obj.into())
+}
+
+fn scenario(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    in_iteration(
+        ctx,
+        "getting scenario information outside of the VU context is not supported",
+    )?;
+    let state = vu_state(ctx)?;
+    let (name, facts) = {
+        let st = state.borrow();
+        (st.scenario.clone(), st.exec.clone())
+    };
+    let obj = new_object(ctx);
+    set(&obj, "name", key(&name), ctx)?;
+    set(&obj, "executor", key(&facts.executor), ctx)?;
+    if let Some(sc) = &facts.scenario {
+        set(
+            &obj,
+            "startTime",
+            sc.start_unix_ms.load(Ordering::Relaxed) as f64,
+            ctx,
+        )?;
+        set(&obj, "progress", sc.progress(), ctx)?;
+    }
+    set(
+        &obj,
+        "iterationInInstance",
+        facts.iteration_in_test as f64,
+        ctx,
+    )?;
+    set(&obj, "iterationInTest", facts.iteration_in_test as f64, ctx)?;
+    Ok(obj.into())
+}
+
+fn instance(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let state = vu_state(ctx)?;
+    if state.borrow().phase == Phase::Init {
+        return Err(JsNativeError::error()
+            .with_message("getting instance information in the init context is not supported")
+            .into());
+    }
+    let test = state.borrow().config.test.clone();
+    let obj = new_object(ctx);
+    let ms = test.elapsed().as_secs_f64() * 1000.0;
+    set(&obj, "currentTestRunDuration", ms, ctx)?;
+    let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed) as f64;
+    set(
+        &obj,
+        "iterationsCompleted",
+        load(&test.iterations_completed),
+        ctx,
+    )?;
+    set(
+        &obj,
+        "iterationsInterrupted",
+        load(&test.iterations_interrupted),
+        ctx,
+    )?;
+    set(&obj, "vusActive", load(&test.vus_active), ctx)?;
+    set(&obj, "vusInitialized", load(&test.vus_initialized), ctx)?;
+    Ok(obj.into())
+}
+
+fn test(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let options = vu_state(ctx)?.borrow().config.test.options.clone();
+    let options = JsValue::from_json(&options, ctx)?;
+    let obj = ObjectInitializer::new(ctx)
+        .function(NativeFunction::from_fn_ptr(abort), js_string!("abort"), 1)
+        .function(NativeFunction::from_fn_ptr(fail), js_string!("fail"), 1)
+        .property(js_string!("options"), options, Attribute::ENUMERABLE)
+        .build();
+    Ok(obj.into())
+}
+
+/// `exec.test.abort([reason])`: stops the whole test (exit 108).
+fn abort(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let reason = match args.first() {
+        Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
+        _ => String::new(),
+    };
+    let state = vu_state(ctx)?;
+    let test = state.borrow().config.test.clone();
+    test.abort.send_replace(Some(reason.clone()));
+    // The host reports the abort once; the iteration ends as interrupted, not as an error.
+    state.borrow_mut().interrupted = true;
+    Err(JsNativeError::error()
+        .with_message(format!("test aborted: {reason}"))
+        .into())
+}
+
+/// `exec.test.fail([reason])`: the test goes on but exits 110.
+fn fail(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let reason = match args.first() {
+        Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
+        _ => String::new(),
+    };
+    crate::log::Logger::error(&format!("test marked as failed: {reason}"), &[]);
+    let state = vu_state(ctx)?;
+    let test = state.borrow().config.test.clone();
+    *test.failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+    Ok(JsValue::undefined())
+}
