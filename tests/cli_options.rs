@@ -511,3 +511,49 @@ export default function () {
     out.assert_code(0)
         .assert_stdout_line("    checks_succeeded...................: 100.00% 6 out of 6");
 }
+
+#[test]
+fn arrival_rate_without_free_vus_drops_iterations_and_warns() {
+    let out = run_script(
+        "car.js",
+        r#"
+import http from 'k6/http';
+export const options = { scenarios: { car: {
+  executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '1s',
+  preAllocatedVUs: 1, maxVUs: 1,
+} } };
+export default function () { http.get(`${__ENV.BASE_URL}/delay/0.3`); }
+"#,
+        &["-q"],
+    );
+    out.assert_code(0)
+        .assert_stderr_has("Insufficient VUs, reached 1 active VUs and cannot initialize more");
+    let dropped = summary_value(&out.stdout, "dropped_iterations").unwrap_or_default();
+    let n: f64 = dropped
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    assert!(
+        n >= 10.0,
+        "most of the 20 scheduled iterations were dropped: {dropped}"
+    );
+}
+
+#[test]
+fn arrival_rate_header_describes_rate_and_vus_like_k6() {
+    let out = run_script(
+        "rar.js",
+        r#"
+export const options = { scenarios: { r: {
+  executor: 'ramping-arrival-rate', startRate: 2, timeUnit: '1s', preAllocatedVUs: 2, maxVUs: 4,
+  stages: [{ duration: '1s', target: 10 }],
+} } };
+export default function () {}
+"#,
+        &[],
+    );
+    out.assert_code(0).assert_stdout_line(
+        "              * r: Up to 10.00 iterations/s for 1s over 1 stages (maxVUs: 2-4, gracefulStop: 30s)",
+    );
+}

@@ -376,6 +376,30 @@ fn compat_lifecycle_handle_summary_output_matches_k6() {
 }
 
 #[test]
+fn compat_arrival_rate_iterations_follow_the_schedule_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let Some(script) = compat_script("arrival_rate.js") else {
+        return;
+    };
+    let t = Target::start();
+    let (k6, rk6) = run_pair(&t, &script, &["-q"]);
+    let mut d = Diff::default();
+    compare_structure(&mut d, &k6, &rk6);
+    compare_verdicts(&mut d, &k6, &rk6, &[]);
+    d.finish(&k6, &rk6);
+    // The schedule fixes the counts, not the server: within a few iterations of k6.
+    let count = |side: &Side| {
+        side.export
+            .as_ref()
+            .map_or(0.0, |e| e.num("iterations", "count"))
+    };
+    let (k, r) = (count(&k6), count(&rk6));
+    assert!((k - r).abs() <= 5.0, "iterations: k6 {k}, rk6 {r}");
+}
+
+#[test]
 fn compat_seed_generation_flow_matches_k6_roughly() {
     if !k6_available() {
         return;

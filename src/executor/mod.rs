@@ -2,8 +2,11 @@
 //! k6's `lib/executor`. This module holds what they share: the scenario description, the
 //! run context (VUs, stop signals, progress counters) and the one-iteration step.
 
+pub mod arrival;
+pub mod constant_arrival_rate;
 pub mod constant_vus;
 pub mod per_vu_iterations;
+pub mod ramping_arrival_rate;
 pub mod ramping_vus;
 pub mod shared_iterations;
 
@@ -35,6 +38,8 @@ pub enum Executor {
     PerVuIterations(per_vu_iterations::PerVuIterations),
     ConstantVus(constant_vus::ConstantVus),
     RampingVus(ramping_vus::RampingVus),
+    ConstantArrivalRate(constant_arrival_rate::ConstantArrivalRate),
+    RampingArrivalRate(ramping_arrival_rate::RampingArrivalRate),
 }
 
 impl Executor {
@@ -44,6 +49,8 @@ impl Executor {
             Executor::PerVuIterations(e) => e.validate(),
             Executor::ConstantVus(e) => e.validate(),
             Executor::RampingVus(e) => e.validate(),
+            Executor::ConstantArrivalRate(e) => e.validate(),
+            Executor::RampingArrivalRate(e) => e.validate(),
         }
     }
 
@@ -53,6 +60,8 @@ impl Executor {
             Executor::PerVuIterations(e) => e.vus,
             Executor::ConstantVus(e) => e.vus,
             Executor::RampingVus(e) => e.max_vus(),
+            Executor::ConstantArrivalRate(e) => e.max_vus.max(e.pre_allocated_vus),
+            Executor::RampingArrivalRate(e) => e.max_vus.max(e.pre_allocated_vus),
         }
     }
 
@@ -63,6 +72,8 @@ impl Executor {
             Executor::PerVuIterations(e) => e.max_duration,
             Executor::ConstantVus(e) => e.duration,
             Executor::RampingVus(e) => e.total_duration(),
+            Executor::ConstantArrivalRate(e) => e.duration,
+            Executor::RampingArrivalRate(e) => e.total_duration(),
         }
     }
 
@@ -73,6 +84,8 @@ impl Executor {
             Executor::PerVuIterations(_) => "per-vu-iterations",
             Executor::ConstantVus(_) => "constant-vus",
             Executor::RampingVus(_) => "ramping-vus",
+            Executor::ConstantArrivalRate(_) => "constant-arrival-rate",
+            Executor::RampingArrivalRate(_) => "ramping-arrival-rate",
         }
     }
 
@@ -82,6 +95,8 @@ impl Executor {
             Executor::PerVuIterations(e) => e.run(ctx).await,
             Executor::ConstantVus(e) => e.run(ctx).await,
             Executor::RampingVus(e) => e.run(ctx).await,
+            Executor::ConstantArrivalRate(e) => e.run(ctx).await,
+            Executor::RampingArrivalRate(e) => e.run(ctx).await,
         }
     }
 }
@@ -136,6 +151,23 @@ impl Scenario {
                     fmt_dur(e.graceful_ramp_down)
                 )],
             ),
+            Executor::ConstantArrivalRate(e) => (
+                format!(
+                    "{:.2} iterations/s for {}",
+                    e.per_second(),
+                    fmt_dur(e.duration)
+                ),
+                vec![max_vus_fact(e.pre_allocated_vus, e.max_vus)],
+            ),
+            Executor::RampingArrivalRate(e) => (
+                format!(
+                    "Up to {:.2} iterations/s for {} over {} stages",
+                    e.max_rate() / e.time_unit.as_secs_f64(),
+                    fmt_dur(e.total_duration()),
+                    e.stages.len()
+                ),
+                vec![max_vus_fact(e.pre_allocated_vus, e.max_vus)],
+            ),
         };
         if self.exec != "default" {
             facts.push(format!("exec: {}", self.exec));
@@ -151,6 +183,15 @@ impl Scenario {
         } else {
             format!("{head} ({})", facts.join(", "))
         }
+    }
+}
+
+/// `maxVUs: P` or `maxVUs: P-M` in arrival-rate descriptions.
+fn max_vus_fact(pre: u64, max: u64) -> String {
+    if max > pre {
+        format!("maxVUs: {pre}-{max}")
+    } else {
+        format!("maxVUs: {pre}")
     }
 }
 
@@ -179,6 +220,8 @@ pub struct RunCtx {
     pub started: Instant,
     /// Test-wide counters reported by `k6/execution`.
     pub test: Arc<rk6_runtime::execution::TestState>,
+    /// Where the executor reports its own samples (`dropped_iterations`).
+    pub samples: rk6_runtime::metrics::SampleSender,
 }
 
 impl RunCtx {

@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 
 use super::{ConfigError, DurationOpt, Options, Stage};
 use crate::executor::{
-    constant_vus::ConstantVus, per_vu_iterations::PerVuIterations, ramping_vus::RampingVus,
-    shared_iterations::SharedIterations, Executor, Scenario,
+    constant_arrival_rate::ConstantArrivalRate, constant_vus::ConstantVus,
+    per_vu_iterations::PerVuIterations, ramping_arrival_rate::RampingArrivalRate,
+    ramping_vus::RampingVus, shared_iterations::SharedIterations, Executor, Scenario,
 };
 
 /// The scenarios the options describe, sorted by (startTime, name) like k6's header.
@@ -103,6 +104,14 @@ fn parse_stages(stages: &[Stage]) -> Result<Vec<(Duration, u64)>, ConfigError> {
         .collect()
 }
 
+/// An arrival-rate stage: the target is a rate, which may be fractional.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct RateStage {
+    duration: DurationOpt,
+    #[serde(default)]
+    target: f64,
+}
+
 fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigError> {
     let mut out = Vec::new();
     for (name, v) in map {
@@ -156,10 +165,41 @@ fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigErro
                         .unwrap_or(Duration::from_secs(30)),
                 })
             }
-            other
-            @ ("constant-arrival-rate" | "ramping-arrival-rate" | "externally-controlled") => {
+            "constant-arrival-rate" => Executor::ConstantArrivalRate(ConstantArrivalRate {
+                rate: field.f64("rate")?.unwrap_or(0.0),
+                time_unit: field.dur("timeUnit")?.unwrap_or(Duration::from_secs(1)),
+                duration: field.dur("duration")?.unwrap_or(Duration::ZERO),
+                pre_allocated_vus: field.u64("preAllocatedVUs")?.unwrap_or(0),
+                max_vus: field
+                    .u64("maxVUs")?
+                    .or(field.u64("preAllocatedVUs")?)
+                    .unwrap_or(0),
+            }),
+            "ramping-arrival-rate" => {
+                let stages: Vec<RateStage> = match obj.get("stages") {
+                    Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
+                        ConfigError::Invalid(format!("scenario {name}: stages: {e}"))
+                    })?,
+                    None => Vec::new(),
+                };
+                let stages = stages
+                    .into_iter()
+                    .map(|s| Ok((s.duration.get("stage duration")?, s.target)))
+                    .collect::<Result<Vec<_>, ConfigError>>()?;
+                Executor::RampingArrivalRate(RampingArrivalRate {
+                    start_rate: field.f64("startRate")?.unwrap_or(0.0),
+                    time_unit: field.dur("timeUnit")?.unwrap_or(Duration::from_secs(1)),
+                    stages,
+                    pre_allocated_vus: field.u64("preAllocatedVUs")?.unwrap_or(0),
+                    max_vus: field
+                        .u64("maxVUs")?
+                        .or(field.u64("preAllocatedVUs")?)
+                        .unwrap_or(0),
+                })
+            }
+            "externally-controlled" => {
                 return Err(ConfigError::Invalid(format!(
-                    "scenario {name}: executor '{other}' is not supported by rk6 yet"
+                    "scenario {name}: executor 'externally-controlled' is not supported by rk6 yet"
                 )))
             }
             other => {
@@ -198,6 +238,16 @@ impl Fields<'_> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(_) => Err(self.err(key, "must be a string")),
+        }
+    }
+
+    fn f64(&self, key: &str) -> Result<Option<f64>, ConfigError> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| self.err(key, "must be a number")),
         }
     }
 

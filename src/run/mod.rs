@@ -351,6 +351,7 @@ async fn execute(
             interrupt: int_rx,
             started,
             test: config.test.clone(),
+            samples: config.samples.clone(),
         };
         offset += n;
         let scenario = s.clone();

@@ -108,6 +108,13 @@ fn scenario_progress(
                 },
             )
         }
+        Executor::ConstantArrivalRate(e) => {
+            arrival_progress(p, since, e.duration, e.max_vus, e.per_second(), done, long)
+        }
+        Executor::RampingArrivalRate(e) => {
+            let rate = e.per_second_at(since.as_secs_f64());
+            arrival_progress(p, since, e.total_duration(), e.max_vus, rate, done, long)
+        }
     };
     let pct = if done {
         100
@@ -131,6 +138,30 @@ pub fn redraw(block: &str, previous: usize) -> (String, usize) {
         lines += 1;
     }
     (out, lines)
+}
+
+/// Arrival-rate executors: `X.XX iters/s` with the VUs in use.
+fn arrival_progress(
+    p: &Progress,
+    since: Duration,
+    duration: Duration,
+    max_vus: u64,
+    rate: f64,
+    done: bool,
+    long: bool,
+) -> (f64, String, String) {
+    let digits = max_vus.to_string().len();
+    let active = p.active.load(Ordering::Relaxed);
+    let time = if done {
+        fmt_dur(duration)
+    } else {
+        format!("{}/{}", clock(since, long), fmt_dur(duration))
+    };
+    (
+        since.as_secs_f64() / duration.as_secs_f64().max(0.001),
+        format!("{active:0digits$}/{max_vus} VUs"),
+        format!("{time}  {rate:.2} iters/s"),
+    )
 }
 
 /// One progress block: the `running (...)` line and a line per scenario.
