@@ -384,3 +384,31 @@ fn script_from_stdin_runs_like_k6_run_dash() {
         "{stdout}"
     );
 }
+
+#[test]
+fn encoding_and_crypto_give_known_digests() {
+    let out = run_script(
+        "hash.js",
+        r#"
+import encoding from 'k6/encoding';
+import { sha256, hmac, md5 } from 'k6/crypto';
+export default function () {
+  console.log(sha256('hello', 'hex'));
+  console.log(hmac('sha256', 'secret', 'hello', 'hex'));
+  console.log(md5(encoding.b64decode('aGVsbG8='), 'hex'));
+  console.log(encoding.b64encode('hello, world?>', 'rawurl'));
+}
+"#,
+        &["-q", "--no-summary"],
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        vec![
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+            "88aab3ede8d3adf94d26ab90d3bafd4a2083070c3bcce9c014ee04a443847c0b",
+            "5d41402abc4b2a76b9719d911017c592",
+            "aGVsbG8sIHdvcmxkPz4",
+        ]
+    );
+}

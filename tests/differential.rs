@@ -400,6 +400,22 @@ fn compat_arrival_rate_iterations_follow_the_schedule_like_k6() {
 }
 
 #[test]
+fn encoding_and_crypto_outputs_match_k6_exactly() {
+    if !k6_available() {
+        return;
+    }
+    let t = Target::start();
+    let (k6, rk6) = run_pair(
+        &t,
+        &suite_script("encoding_crypto.js"),
+        &["-q", "--no-summary"],
+    );
+    k6.out.assert_code(0);
+    rk6.out.assert_code(0);
+    assert_eq!(rk6.out.console_messages(), k6.out.console_messages());
+}
+
+#[test]
 fn compat_seed_generation_flow_matches_k6_roughly() {
     if !k6_available() {
         return;

@@ -7,6 +7,8 @@
 
 pub mod bytes;
 pub mod console;
+pub mod crypto;
+pub mod encoding;
 pub mod execution;
 pub mod globals;
 pub mod http;
@@ -16,14 +18,19 @@ pub mod metrics;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, Source};
 
 /// Import paths served by rk6 itself.
-const BUILTINS: &[&str] = &["k6", "k6/execution", "k6/http", "k6/metrics"];
+const BUILTINS: &[&str] = &[
+    "k6",
+    "k6/crypto",
+    "k6/encoding",
+    "k6/execution",
+    "k6/http",
+    "k6/metrics",
+];
 
 /// k6 modules that exist in k6 v1.1 but that rk6 does not provide yet.
 const KNOWN_K6: &[&str] = &[
     "k6/ws",
     "k6/data",
-    "k6/encoding",
-    "k6/crypto",
     "k6/timers",
     "k6/html",
     "k6/secrets",
@@ -48,6 +55,8 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6" => k6::exports(context),
         "k6/http" => http::exports(context),
         "k6/execution" => execution::exports(context),
+        "k6/encoding" => encoding::exports(context),
+        "k6/crypto" => crypto::exports(context),
         "k6/metrics" => metrics::exports(context),
         s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
             .with_message(format!("module '{s}' is not supported by rk6 yet"))

@@ -1,0 +1,70 @@
+//! `k6/encoding`: `b64encode(input, [encoding])` and `b64decode(input, [encoding], [format])`
+//! with k6's four alphabets (`std`, `rawstd`, `url`, `rawurl`).
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+use boa_engine::object::ObjectInitializer;
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
+
+use super::bytes::{array_buffer, to_bytes};
+use super::{arg_string, key};
+
+pub fn exports(context: &mut Context) -> JsResult<JsObject> {
+    Ok(ObjectInitializer::new(context)
+        .function(
+            NativeFunction::from_fn_ptr(b64encode),
+            js_string!("b64encode"),
+            2,
+        )
+        .function(
+            NativeFunction::from_fn_ptr(b64decode),
+            js_string!("b64decode"),
+            3,
+        )
+        .build())
+}
+
+fn engine(name: &str) -> JsResult<&'static base64::engine::GeneralPurpose> {
+    match name {
+        "" | "std" => Ok(&STANDARD),
+        "rawstd" => Ok(&STANDARD_NO_PAD),
+        "url" => Ok(&URL_SAFE),
+        "rawurl" => Ok(&URL_SAFE_NO_PAD),
+        other => Err(JsNativeError::typ()
+            .with_message(format!("unsupported base64 encoding: {other}"))
+            .into()),
+    }
+}
+
+/// The bytes of a string (UTF-8) or binary argument.
+pub(crate) fn input_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Vec<u8>> {
+    match to_bytes(v, ctx)? {
+        Some(b) => Ok(b),
+        None => Ok(v.to_string(ctx)?.to_std_string_escaped().into_bytes()),
+    }
+}
+
+fn optional_string(args: &[JsValue], i: usize, ctx: &mut Context) -> JsResult<String> {
+    match args.get(i) {
+        Some(v) if !v.is_undefined() && !v.is_null() => arg_string(args, i, ctx),
+        _ => Ok(String::new()),
+    }
+}
+
+fn b64encode(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let data = input_bytes(&args.first().cloned().unwrap_or_default(), ctx)?;
+    let enc = engine(&optional_string(args, 1, ctx)?)?;
+    Ok(key(&enc.encode(data)).into())
+}
+
+fn b64decode(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let text = arg_string(args, 0, ctx)?;
+    let enc = engine(&optional_string(args, 1, ctx)?)?;
+    let bytes = enc
+        .decode(text.trim_end_matches('\n'))
+        .map_err(|e| JsNativeError::error().with_message(format!("illegal base64 data: {e}")))?;
+    if optional_string(args, 2, ctx)? == "s" {
+        return Ok(key(&String::from_utf8_lossy(&bytes)).into());
+    }
+    array_buffer(&bytes, ctx)
+}
