@@ -3,14 +3,12 @@
 //! the scenario start, not from the previous iteration), each on a free VU of the pool; when
 //! none is free the iteration is dropped and counted in `dropped_iterations`.
 
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rk6_runtime::log::Logger;
 use rk6_runtime::metrics::{builtin, Sample};
 
-use super::RunCtx;
+use super::{count_active, count_iteration, RunCtx};
 
 /// Integration step for turning a rate curve into start times.
 const STEP_SECS: f64 = 0.0001;
@@ -70,21 +68,10 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: Vec<f64>, executor: &str) {
         let (job, interrupt, idle) = (ctx.job.clone(), ctx.interrupt.clone(), idle_tx.clone());
         let (progress, test) = (ctx.progress.clone(), ctx.test.clone());
         running.spawn(async move {
-            for counter in [&progress.active, &test.vus_active] {
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
+            count_active(&progress, &test, true);
             let out = vu.run(rk6_runtime::Job::Iteration(job), interrupt).await;
-            let (mine, overall) = match out {
-                rk6_runtime::JobOutcome::Interrupted => {
-                    (&progress.interrupted, &test.iterations_interrupted)
-                }
-                _ => (&progress.complete, &test.iterations_completed),
-            };
-            mine.fetch_add(1, Ordering::Relaxed);
-            overall.fetch_add(1, Ordering::Relaxed);
-            for counter in [&progress.active, &test.vus_active] {
-                counter.fetch_sub(1, Ordering::Relaxed);
-            }
+            count_iteration(&progress, &test, &out);
+            count_active(&progress, &test, false);
             let _ = idle.send(i);
         });
     }
@@ -96,7 +83,7 @@ fn emit_dropped(ctx: &RunCtx) {
         metric: builtin::DROPPED_ITERATIONS,
         time: SystemTime::now(),
         value: 1.0,
-        tags: Arc::new((*ctx.job.tags).clone()),
+        tags: ctx.job.tags.clone(),
     };
     let _ = ctx.samples.send(vec![sample]);
 }

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rk6_runtime::duration::format as fmt_dur;
+use rk6_runtime::execution::TestState;
 use rk6_runtime::{IterationJob, Job, JobOutcome, LoopJob, VuHandle};
 use tokio::sync::watch;
 
@@ -227,13 +228,7 @@ pub struct RunCtx {
 impl RunCtx {
     /// Counts a VU as running iterations (or not anymore).
     pub fn vu_active(&self, active: bool) {
-        for counter in [&self.progress.active, &self.test.vus_active] {
-            if active {
-                counter.fetch_add(1, Ordering::Relaxed);
-            } else {
-                counter.fetch_sub(1, Ordering::Relaxed);
-            }
-        }
+        count_active(&self.progress, &self.test, active);
     }
 
     /// Whether new iterations may start before `deadline`.
@@ -254,18 +249,30 @@ impl RunCtx {
         let job = LoopJob {
             iteration: self.job.clone(),
             keep_going: Arc::new(move || !*stop.borrow() && !*interrupt.borrow() && keep_going()),
-            on_done: Arc::new(move |out| {
-                let (mine, overall) = match out {
-                    JobOutcome::Interrupted => {
-                        (&progress.interrupted, &test.iterations_interrupted)
-                    }
-                    _ => (&progress.complete, &test.iterations_completed),
-                };
-                mine.fetch_add(1, Ordering::Relaxed);
-                overall.fetch_add(1, Ordering::Relaxed);
-            }),
+            on_done: Arc::new(move |out| count_iteration(&progress, &test, out)),
         };
         vu.run(Job::Loop(job), self.interrupt.clone()).await
+    }
+}
+
+/// Counts a finished iteration in the scenario's progress and the test-wide totals.
+pub(crate) fn count_iteration(progress: &Progress, test: &TestState, out: &JobOutcome) {
+    let (mine, overall) = match out {
+        JobOutcome::Interrupted => (&progress.interrupted, &test.iterations_interrupted),
+        _ => (&progress.complete, &test.iterations_completed),
+    };
+    mine.fetch_add(1, Ordering::Relaxed);
+    overall.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Counts a VU as busy (or not anymore) in the scenario's progress and test-wide.
+pub(crate) fn count_active(progress: &Progress, test: &TestState, active: bool) {
+    for counter in [&progress.active, &test.vus_active] {
+        if active {
+            counter.fetch_add(1, Ordering::Relaxed);
+        } else {
+            counter.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 

@@ -36,12 +36,12 @@ impl<'a> Lifecycle<'a> {
         self.functions.iter().any(|f| f == name)
     }
 
-    async fn call(&self, job: Job, timeout: Duration) -> Result<JobOutcome, ExitCode> {
+    async fn call(&self, job: Job, timeout: Duration) -> Result<JobOutcome, CallFailure> {
         let (vu, _) = match self.pool.create_vu(self.config.clone(), 0).await {
             Ok(v) => v,
             Err(e) => {
                 Logger::error(&e.to_string(), &[("hint", "script exception")]);
-                return Err(ExitCode::ScriptException);
+                return Err(CallFailure::Init);
             }
         };
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -51,7 +51,7 @@ impl<'a> Lifecycle<'a> {
             out = &mut run => Ok(out),
             _ = tokio::time::sleep(timeout) => {
                 let _ = stop_tx.send(true);
-                Err(ExitCode::Other)
+                Err(CallFailure::TimedOut)
             }
         }
     }
@@ -79,20 +79,11 @@ impl<'a> Lifecycle<'a> {
                 Err(ExitCode::ScriptException)
             }
             Ok(JobOutcome::Interrupted) => Err(ExitCode::ExternalAbort),
-            Err(ExitCode::Other) => {
-                Logger::error(
-                    &format!(
-                        "setup() execution timed out after {} seconds",
-                        timeout.as_secs()
-                    ),
-                    &[(
-                        "hint",
-                        "You can increase the time limit via the setupTimeout option",
-                    )],
-                );
+            Err(CallFailure::TimedOut) => {
+                log_timeout("setup", "setupTimeout", timeout);
                 Err(ExitCode::SetupTimeout)
             }
-            Err(code) => Err(code),
+            Err(CallFailure::Init) => Err(ExitCode::ScriptException),
         }
     }
 
@@ -117,20 +108,11 @@ impl<'a> Lifecycle<'a> {
                 Err(ExitCode::ScriptException)
             }
             Ok(_) => Ok(()),
-            Err(ExitCode::Other) => {
-                Logger::error(
-                    &format!(
-                        "teardown() execution timed out after {} seconds",
-                        timeout.as_secs()
-                    ),
-                    &[(
-                        "hint",
-                        "You can increase the time limit via the teardownTimeout option",
-                    )],
-                );
+            Err(CallFailure::TimedOut) => {
+                log_timeout("teardown", "teardownTimeout", timeout);
                 Err(ExitCode::TeardownTimeout)
             }
-            Err(code) => Err(code),
+            Err(CallFailure::Init) => Err(ExitCode::ScriptException),
         }
     }
 
@@ -171,6 +153,26 @@ impl<'a> Lifecycle<'a> {
             _ => Logger::error("handleSummary() did not finish", &[]),
         }
     }
+}
+
+/// Why a lifecycle function did not run to an outcome.
+enum CallFailure {
+    /// Its fresh VU's init code failed (already logged).
+    Init,
+    TimedOut,
+}
+
+fn log_timeout(func: &str, option: &str, timeout: Duration) {
+    Logger::error(
+        &format!(
+            "{func}() execution timed out after {} seconds",
+            timeout.as_secs()
+        ),
+        &[(
+            "hint",
+            &format!("You can increase the time limit via the {option} option"),
+        )],
+    );
 }
 
 fn write_stdout(s: &str) {

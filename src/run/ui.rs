@@ -95,19 +95,15 @@ fn scenario_progress(
                 format!("{:.1}s/{}", since.as_secs_f64(), fmt_dur(e.duration))
             },
         ),
-        Executor::RampingVus(e) => {
-            let digits = e.max_vus().to_string().len();
-            let active = p.active.load(Ordering::Relaxed);
-            (
-                frac_of(e.total_duration()),
-                format!("{active:0digits$}/{} VUs", e.max_vus()),
-                if done {
-                    fmt_dur(e.total_duration())
-                } else {
-                    format!("{}/{}", clock(since, long), fmt_dur(e.total_duration()))
-                },
-            )
-        }
+        Executor::RampingVus(e) => (
+            frac_of(e.total_duration()),
+            busy_vus(p, e.max_vus()),
+            if done {
+                fmt_dur(e.total_duration())
+            } else {
+                format!("{}/{}", clock(since, long), fmt_dur(e.total_duration()))
+            },
+        ),
         Executor::ConstantArrivalRate(e) => {
             arrival_progress(p, since, e.duration, e.max_vus, e.per_second(), done, long)
         }
@@ -140,6 +136,13 @@ pub fn redraw(block: &str, previous: usize) -> (String, usize) {
     (out, lines)
 }
 
+/// `03/10 VUs`: busy VUs zero-padded to the width of the maximum, as k6 shows them.
+fn busy_vus(p: &Progress, max: u64) -> String {
+    let digits = max.to_string().len();
+    let active = p.active.load(Ordering::Relaxed);
+    format!("{active:0digits$}/{max} VUs")
+}
+
 /// Arrival-rate executors: `X.XX iters/s` with the VUs in use.
 fn arrival_progress(
     p: &Progress,
@@ -150,8 +153,6 @@ fn arrival_progress(
     done: bool,
     long: bool,
 ) -> (f64, String, String) {
-    let digits = max_vus.to_string().len();
-    let active = p.active.load(Ordering::Relaxed);
     let time = if done {
         fmt_dur(duration)
     } else {
@@ -159,7 +160,7 @@ fn arrival_progress(
     };
     (
         since.as_secs_f64() / duration.as_secs_f64().max(0.001),
-        format!("{active:0digits$}/{max_vus} VUs"),
+        busy_vus(p, max_vus),
         format!("{time}  {rate:.2} iters/s"),
     )
 }

@@ -101,6 +101,11 @@ pub fn render_compact(report: &Report, painter: Painter) -> String {
     format!("\n{}", sections.join("\n"))
 }
 
+/// k6's order: parents by name, each followed by its submetrics sorted by their tags.
+fn by_parent_then_tags(a: &ReportMetric, b: &ReportMetric) -> std::cmp::Ordering {
+    a.parent.cmp(&b.parent).then(a.suffix.cmp(&b.suffix))
+}
+
 fn value_text(m: &ReportMetric, stat: &str, v: f64, unit: &str) -> String {
     match (m.kind, stat) {
         (MetricType::Rate, "rate") => format::percent(v),
@@ -124,11 +129,7 @@ fn thresholds_section(report: &Report, p: Painter) -> String {
         .iter()
         .filter(|m| !m.thresholds.is_empty())
         .collect();
-    metrics.sort_by(|a, b| {
-        a.parent
-            .cmp(&b.parent)
-            .then(a.suffix.is_some().cmp(&b.suffix.is_some()))
-    });
+    metrics.sort_by(|a, b| by_parent_then_tags(a, b));
     let mut out = format!("  {}\n\n", p.title("█ THRESHOLDS "));
     for m in &metrics {
         let parent_has = m.suffix.is_some()
@@ -179,7 +180,7 @@ fn total_section(report: &Report, p: Painter) -> String {
         if in_section.is_empty() {
             continue;
         }
-        in_section.sort_by(|a, b| a.parent.cmp(&b.parent).then(a.suffix.cmp(&b.suffix)));
+        in_section.sort_by(|a, b| by_parent_then_tags(a, b));
         out.push_str(&format!("    {section}\n"));
         for m in in_section {
             out.push_str(&lines.render(m, p));

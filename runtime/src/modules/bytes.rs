@@ -29,6 +29,18 @@ pub fn to_bytes(value: &JsValue, context: &mut Context) -> JsResult<Option<Vec<u
     Ok(None)
 }
 
+/// The bytes of a binary value, or of its string form (UTF-8) for anything else: how k6
+/// reads every "string or ArrayBuffer" argument.
+pub fn bytes_or_string(value: &JsValue, context: &mut Context) -> JsResult<Vec<u8>> {
+    match to_bytes(value, context)? {
+        Some(b) => Ok(b),
+        None => Ok(value
+            .to_string(context)?
+            .to_std_string_escaped()
+            .into_bytes()),
+    }
+}
+
 /// A new `ArrayBuffer` holding `bytes`.
 pub fn array_buffer(bytes: &[u8], context: &mut Context) -> JsResult<JsValue> {
     let block = AlignedVec::from_slice(64, bytes);

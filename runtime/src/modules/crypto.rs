@@ -11,8 +11,7 @@ use boa_engine::{
 use hmac::{Mac, SimpleHmac};
 use sha2::Digest;
 
-use super::bytes::{array_buffer, to_bytes};
-use super::encoding::input_bytes;
+use super::bytes::{array_buffer, bytes_or_string};
 use super::{arg_string, key};
 
 const ALGORITHMS: [&str; 9] = [
@@ -148,15 +147,15 @@ fn encode(bytes: &[u8], encoding: &str, ctx: &mut Context) -> JsResult<JsValue> 
 }
 
 fn one_shot(alg: usize, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let data = input_bytes(&args.first().cloned().unwrap_or_default(), ctx)?;
+    let data = bytes_or_string(&args.first().cloned().unwrap_or_default(), ctx)?;
     let enc = arg_string(args, 1, ctx)?;
     encode(&digest(alg, &data), &enc, ctx)
 }
 
 fn hmac_fn(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let alg = algorithm(&arg_string(args, 0, ctx)?)?;
-    let secret = input_bytes(&args.get(1).cloned().unwrap_or_default(), ctx)?;
-    let data = input_bytes(&args.get(2).cloned().unwrap_or_default(), ctx)?;
+    let secret = bytes_or_string(&args.get(1).cloned().unwrap_or_default(), ctx)?;
+    let data = bytes_or_string(&args.get(2).cloned().unwrap_or_default(), ctx)?;
     let enc = arg_string(args, 3, ctx)?;
     encode(&hmac_bytes(alg, &secret, &data), &enc, ctx)
 }
@@ -201,7 +200,7 @@ fn create_hash(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
 
 fn create_hmac(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let alg = algorithm(&arg_string(args, 0, ctx)?)?;
-    let secret = input_bytes(&args.get(1).cloned().unwrap_or_default(), ctx)?;
+    let secret = bytes_or_string(&args.get(1).cloned().unwrap_or_default(), ctx)?;
     hasher_object(
         Hasher {
             alg,
@@ -219,7 +218,7 @@ fn not_a_hasher() -> boa_engine::JsError {
 }
 
 fn hasher_update(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let data = input_bytes(&args.first().cloned().unwrap_or_default(), ctx)?;
+    let data = bytes_or_string(&args.first().cloned().unwrap_or_default(), ctx)?;
     let obj = this.as_object().ok_or_else(not_a_hasher)?;
     let mut h = obj.downcast_mut::<Hasher>().ok_or_else(not_a_hasher)?;
     h.input.extend_from_slice(&data);
@@ -249,10 +248,6 @@ fn random_bytes(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<Js
 }
 
 fn hex_encode(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let v = args.first().cloned().unwrap_or_default();
-    let bytes = match to_bytes(&v, ctx)? {
-        Some(b) => b,
-        None => v.to_string(ctx)?.to_std_string_escaped().into_bytes(),
-    };
+    let bytes = bytes_or_string(&args.first().cloned().unwrap_or_default(), ctx)?;
     encode(&bytes, "hex", ctx)
 }

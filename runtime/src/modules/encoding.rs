@@ -6,7 +6,7 @@ use base64::Engine;
 use boa_engine::object::ObjectInitializer;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
-use super::bytes::{array_buffer, to_bytes};
+use super::bytes::{array_buffer, bytes_or_string};
 use super::{arg_string, key};
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
@@ -36,14 +36,6 @@ fn engine(name: &str) -> JsResult<&'static base64::engine::GeneralPurpose> {
     }
 }
 
-/// The bytes of a string (UTF-8) or binary argument.
-pub(crate) fn input_bytes(v: &JsValue, ctx: &mut Context) -> JsResult<Vec<u8>> {
-    match to_bytes(v, ctx)? {
-        Some(b) => Ok(b),
-        None => Ok(v.to_string(ctx)?.to_std_string_escaped().into_bytes()),
-    }
-}
-
 fn optional_string(args: &[JsValue], i: usize, ctx: &mut Context) -> JsResult<String> {
     match args.get(i) {
         Some(v) if !v.is_undefined() && !v.is_null() => arg_string(args, i, ctx),
@@ -52,7 +44,7 @@ fn optional_string(args: &[JsValue], i: usize, ctx: &mut Context) -> JsResult<St
 }
 
 fn b64encode(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let data = input_bytes(&args.first().cloned().unwrap_or_default(), ctx)?;
+    let data = bytes_or_string(&args.first().cloned().unwrap_or_default(), ctx)?;
     let enc = engine(&optional_string(args, 1, ctx)?)?;
     Ok(key(&enc.encode(data)).into())
 }

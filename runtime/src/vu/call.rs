@@ -243,10 +243,7 @@ fn summary_files(v: JsValue, ctx: &mut Context) -> JsResult<JobValue> {
             continue;
         };
         let value = obj.get(key.clone(), ctx)?;
-        let bytes = match crate::modules::bytes::to_bytes(&value, ctx)? {
-            Some(b) => b,
-            None => value.to_string(ctx)?.to_std_string_escaped().into_bytes(),
-        };
+        let bytes = crate::modules::bytes::bytes_or_string(&value, ctx)?;
         files.push((name.to_std_string_escaped(), bytes));
     }
     Ok(JobValue::Files(files))

@@ -148,10 +148,7 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
                 multipart = true;
                 let Some(f) = x.as_object() else { continue };
                 let data = f.get(js_string!("data"), ctx)?;
-                let bytes = match crate::modules::bytes::to_bytes(&data, ctx)? {
-                    Some(b) => b,
-                    None => data.to_string(ctx)?.to_std_string_escaped().into_bytes(),
-                };
+                let bytes = crate::modules::bytes::bytes_or_string(&data, ctx)?;
                 let fname = f
                     .get(js_string!("filename"), ctx)?
                     .to_string(ctx)?

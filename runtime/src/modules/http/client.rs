@@ -23,7 +23,6 @@ pub type Jar = Arc<Mutex<CookieStore>>;
 pub struct VuHttp {
     /// Built on the VU's first request: VUs that never send one cost nothing here.
     client: Option<reqwest::Client>,
-    config_http: crate::config::HttpConfig,
     /// Jar 0 is the VU's own jar; `new http.CookieJar()` adds more.
     pub jars: Vec<Jar>,
     /// Set by `http.setResponseCallback`; `None` means no `http_req_failed`.
@@ -35,7 +34,6 @@ impl VuHttp {
     pub fn new(config: &TestConfig) -> Self {
         VuHttp {
             client: None,
-            config_http: config.http.clone(),
             jars: vec![Arc::new(Mutex::new(CookieStore::new()))],
             expected: Some(Expected::default()),
             no_cookies_reset: config.http.no_cookies_reset,
@@ -43,11 +41,11 @@ impl VuHttp {
     }
 
     /// The VU's client (its connection pool), created on first use.
-    pub fn client(&mut self) -> reqwest::Client {
+    pub fn client(&mut self, config: &crate::config::HttpConfig) -> reqwest::Client {
         if let Some(c) = &self.client {
             return c.clone();
         }
-        let c = build_client(&self.config_http);
+        let c = build_client(config);
         self.client = Some(c.clone());
         c
     }

@@ -143,13 +143,14 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let max_redirects = spec.max_redirects;
     let (client, io) = {
         let mut st = state.borrow_mut();
-        (st.http.client(), st.config.io.clone())
+        let config = st.config.clone();
+        (st.http.client(&config.http), config.io.clone())
     };
     let handle = io.spawn(client::execute(client, spec));
     let hops = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
     response::emit_metrics(&mut state.borrow_mut(), &hops, &meta);
     response::report_failure(&hops, &meta, max_redirects, ctx)?;
-    Ok(response::to_js(&hops, &meta, ctx)?.into())
+    Ok(response::to_js(hops, &meta, ctx)?.into())
 }
 
 /// `http.asyncRequest(...)`: the request runs now; the promise settles with its response.
@@ -197,13 +198,15 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     }
     let (client, io, limit) = {
         let mut st = state.borrow_mut();
+        let config = st.config.clone();
         (
-            st.http.client(),
-            st.config.io.clone(),
-            st.config.http.batch.max(1),
+            st.http.client(&config.http),
+            config.io.clone(),
+            config.http.batch.max(1),
         )
     };
-    let specs: Vec<_> = prepared.iter().map(|(s, _)| s.clone()).collect();
+    let (specs, metas): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
+    let max_redirects: Vec<u32> = specs.iter().map(|s| s.max_redirects).collect();
     let handle = io.spawn(async move {
         let sem = Arc::new(tokio::sync::Semaphore::new(limit));
         let tasks: Vec<_> = specs
@@ -224,9 +227,9 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     });
     let results = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
     let mut responses = Vec::new();
-    for ((spec, meta), hops) in prepared.iter().zip(results.iter()) {
-        response::emit_metrics(&mut state.borrow_mut(), hops, meta);
-        response::report_failure(hops, meta, spec.max_redirects, ctx)?;
+    for ((meta, max), hops) in metas.iter().zip(max_redirects).zip(results) {
+        response::emit_metrics(&mut state.borrow_mut(), &hops, meta);
+        response::report_failure(&hops, meta, max, ctx)?;
         responses.push(response::to_js(hops, meta, ctx)?);
     }
     if list.is_array() {

@@ -16,7 +16,8 @@ use crate::vu::state::VuState;
 
 /// Emits the samples of every hop and accounts the bytes on the VU.
 pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
-    let sys = st.config.system_tags.clone();
+    let config = st.config.clone();
+    let sys = &config.system_tags;
     let user_name = meta.tags.get("name").cloned();
     for (i, hop) in hops.iter().enumerate() {
         st.bytes_sent += hop.bytes_sent;
@@ -139,23 +140,24 @@ struct ResponseData {
 /// Scalar fields are set eagerly; the object-valued ones are getters on the shared
 /// prototype that build the value on first access and cache it on the object, so a
 /// response whose headers are never read costs one object instead of thirty.
-pub fn to_js(hops: &[Hop], meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
+pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let proto = prototype(ctx);
-    let Some(hop) = hops.last() else {
+    let Some(mut hop) = hops.pop() else {
         return Ok(new_object(ctx));
     };
+    // The final hop is consumed: its headers and request move into the lazy fields' data.
     let data = ResponseData {
-        headers: hop.headers.clone(),
+        headers: std::mem::take(&mut hop.headers),
         timings: hop.timings,
-        method: hop.method.clone(),
+        method: std::mem::take(&mut hop.method),
         url: hop.url.to_string(),
-        request_headers: hop.request_headers.clone(),
+        request_headers: std::mem::take(&mut hop.request_headers),
         request_body: hop
             .request_body
-            .as_deref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .take()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default(),
-        request_cookies: hop.request_cookies.clone(),
+        request_cookies: std::mem::take(&mut hop.request_cookies),
     };
     let obj = JsObject::from_proto_and_data(proto, data);
     let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
@@ -410,15 +412,13 @@ fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
         Some(o) => o.get(js_string!("body"), ctx)?,
         None => JsValue::undefined(),
     };
-    if let Some(b) = crate::modules::bytes::to_bytes(&body, ctx)? {
-        return Ok(String::from_utf8_lossy(&b).into_owned());
-    }
     if body.is_null() || body.is_undefined() {
         return Err(JsNativeError::error()
             .with_message("cannot parse json due to an error at line 1, character 1 , error: the body is null so we can't transform it to JSON - this likely was because of a request error getting the response")
             .into());
     }
-    Ok(body.to_string(ctx)?.to_std_string_escaped())
+    let bytes = crate::modules::bytes::bytes_or_string(&body, ctx)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 const JSON_CACHE: &str = "__rk6_json";
