@@ -213,7 +213,6 @@ fn redirect_limit_warning_matches_k6() {
 }
 
 #[test]
-#[ignore = "rk6 bug: requests carry an `Accept: */*` header; k6 sends only Host and User-Agent (plus what the script sets)"]
 fn default_request_headers_are_only_host_and_user_agent() {
     let out = run_script(
         "h.js",
@@ -275,7 +274,6 @@ export default function () {
 }
 
 #[test]
-#[ignore = "rk6 bug: timings.sending (and http_req_sending) is always 0; k6 measures the time to write the request"]
 fn request_timings_include_sending() {
     let (dir, _) = script(
         "snd.js",

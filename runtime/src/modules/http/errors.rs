@@ -4,6 +4,8 @@
 
 use url::Url;
 
+use super::connector::ConnectError;
+
 /// k6's error for a failed request: the `error` string and `error_code`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpError {
@@ -14,7 +16,7 @@ pub struct HttpError {
     pub message: String,
 }
 
-pub(super) fn timeout_error(method: &reqwest::Method, url: &Url) -> HttpError {
+pub(super) fn timeout_error(method: &http::Method, url: &Url) -> HttpError {
     HttpError {
         code: 1050,
         tag: "request timeout".into(),
@@ -22,67 +24,216 @@ pub(super) fn timeout_error(method: &reqwest::Method, url: &Url) -> HttpError {
     }
 }
 
+/// What failed, found by walking an error's sources.
+enum Cause<'a> {
+    Connect(&'a ConnectError),
+    Io(std::io::ErrorKind),
+    Other,
+}
+
+fn cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> (Cause<'a>, String) {
+    let mut found = Cause::Other;
+    let mut text = e.to_string();
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        if let Some(c) = s.downcast_ref::<ConnectError>() {
+            return (Cause::Connect(c), c.to_string());
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            found = Cause::Io(io.kind());
+        }
+        text = s.to_string();
+        src = s.source();
+    }
+    (found, text)
+}
+
 /// Maps a client error to k6's error code table.
-pub(super) fn classify(e: &reqwest::Error, method: &reqwest::Method, url: &Url) -> HttpError {
-    let go_method = go_method(method);
+pub(super) fn classify(
+    e: &(dyn std::error::Error + 'static),
+    method: &http::Method,
+    url: &Url,
+) -> HttpError {
     let host = format!(
         "{}:{}",
         url.host_str().unwrap_or(""),
         url.port_or_known_default().unwrap_or(0)
     );
-    if e.is_timeout() {
-        return timeout_error(method, url);
-    }
-    let mut io_kind = None;
-    let mut text = e.to_string();
-    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = src {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            io_kind = Some(io.kind());
-        }
-        text = s.to_string();
-        src = s.source();
-    }
-    let (code, tag, detail) = match io_kind {
-        Some(std::io::ErrorKind::ConnectionRefused) => (
-            1212,
-            "dial: connection refused",
-            format!("dial tcp {host}: connect: connection refused"),
+    let (cause, text) = cause(e);
+    let (code, tag, detail): (u32, String, String) = match cause {
+        Cause::Connect(ConnectError::NoSuchHost { host }) => (
+            1101,
+            "lookup: no such host".into(),
+            format!("dial tcp: lookup {host}: no such host"),
         ),
-        Some(std::io::ErrorKind::ConnectionReset) => (
+        Cause::Connect(ConnectError::Dial { addr, source }) => match source.kind() {
+            std::io::ErrorKind::ConnectionRefused => (
+                1212,
+                "dial: connection refused".into(),
+                format!("dial tcp {addr}: connect: connection refused"),
+            ),
+            std::io::ErrorKind::TimedOut => (
+                1211,
+                "dial: i/o timeout".into(),
+                format!("dial tcp {addr}: i/o timeout"),
+            ),
+            _ => (
+                1210,
+                "dial: unknown error".into(),
+                format!("dial tcp {addr}: {source}"),
+            ),
+        },
+        Cause::Connect(ConnectError::Tls { source, .. }) => tls_error(source, url),
+        Cause::Connect(ConnectError::NoHost) => (
+            1020,
+            "invalid URL".into(),
+            "http: no Host in request URL".into(),
+        ),
+        Cause::Io(std::io::ErrorKind::ConnectionReset) => (
             1220,
-            "read: connection reset by peer",
+            "read: connection reset by peer".into(),
             format!("read tcp {host}: read: connection reset by peer"),
         ),
-        Some(std::io::ErrorKind::TimedOut) => (
-            1211,
-            "dial: i/o timeout",
-            format!("dial tcp {host}: i/o timeout"),
+        Cause::Io(std::io::ErrorKind::BrokenPipe) => (
+            1201,
+            "write: broken pipe".into(),
+            format!("write tcp {host}: write: broken pipe"),
         ),
-        _ if text.contains("dns error") || text.contains("failed to lookup") => (
-            1101,
-            "lookup: no such host",
-            format!(
-                "dial tcp: lookup {}: no such host",
-                url.host_str().unwrap_or("")
-            ),
-        ),
-        _ if e.is_connect() => (
-            1210,
-            "dial: unknown error",
-            format!("dial tcp {host}: {text}"),
-        ),
-        _ => (1000, "unknown error", text.clone()),
+        Cause::Io(std::io::ErrorKind::UnexpectedEof) | Cause::Other
+            if text.contains("closed before message completed")
+                || text.contains("incomplete message")
+                || text.contains("end of file") =>
+        {
+            (1000, "EOF".into(), "EOF".into())
+        }
+        _ if text.contains("http2") || text.contains("h2 protocol") => {
+            (1600, "http2: unknown error".into(), text.clone())
+        }
+        _ => (1000, "unknown error".into(), text.clone()),
     };
     HttpError {
         code,
-        tag: tag.to_string(),
-        message: format!("{go_method} \"{url}\": {detail}"),
+        tag,
+        message: format!("{} \"{url}\": {detail}", go_method(method)),
+    }
+}
+
+/// A response body that broke off: Go's read errors, which k6 logs without the
+/// `Get "url":` prefix.
+pub(super) fn body_error(
+    e: &(dyn std::error::Error + 'static),
+    conn: Option<&super::connector::ConnInfo>,
+) -> HttpError {
+    let (cause, text) = cause(e);
+    let (local, remote) = conn.map_or((String::new(), String::new()), |c| {
+        (
+            c.local().map(|a| a.to_string()).unwrap_or_default(),
+            c.remote().to_string(),
+        )
+    });
+    match cause {
+        Cause::Io(std::io::ErrorKind::ConnectionReset) => HttpError {
+            code: 1220,
+            tag: "read: connection reset by peer".into(),
+            message: format!("read tcp {local}->{remote}: read: connection reset by peer"),
+        },
+        _ if text.contains("timed out") => HttpError {
+            code: 1050,
+            tag: "request timeout".into(),
+            message: "request timeout".into(),
+        },
+        _ => HttpError {
+            code: 1000,
+            tag: "unexpected EOF".into(),
+            message: "unexpected EOF".into(),
+        },
+    }
+}
+
+/// TLS failures: Go's x509 wording for certificate problems, its alert names for what the
+/// server refused.
+fn tls_error(source: &std::io::Error, url: &Url) -> (u32, String, String) {
+    use rustls::CertificateError as C;
+    let host = url.host_str().unwrap_or("");
+    let rustls_err = source
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
+    let verify = |x509: String| format!("tls: failed to verify certificate: x509: {x509}");
+    match rustls_err {
+        Some(rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature)) => (
+            1310,
+            "x509: unknown authority".into(),
+            verify("certificate signed by unknown authority".into()),
+        ),
+        Some(rustls::Error::InvalidCertificate(C::NotValidForNameContext {
+            presented, ..
+        })) => {
+            let names: Vec<String> = presented
+                .iter()
+                .map(|p| p.trim_matches('"').to_string())
+                .collect();
+            let ip = host
+                .trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok();
+            let x509 = if ip && !names.iter().any(|n| n.parse::<std::net::IpAddr>().is_ok()) {
+                format!(
+                    "cannot validate certificate for {host} because it doesn't contain any IP SANs"
+                )
+            } else {
+                format!("certificate is valid for {}, not {host}", names.join(", "))
+            };
+            (
+                1311,
+                "x509: certificate doesn't match hostname".into(),
+                verify(x509),
+            )
+        }
+        Some(rustls::Error::InvalidCertificate(C::NotValidForName)) => (
+            1311,
+            "x509: certificate doesn't match hostname".into(),
+            verify(format!("certificate is not valid for {host}")),
+        ),
+        Some(rustls::Error::InvalidCertificate(e)) => (
+            1300,
+            "tls: failed to verify certificate".into(),
+            verify(format!("{e:?}")),
+        ),
+        Some(rustls::Error::AlertReceived(alert)) => {
+            let text = format!("remote error: tls: {}", alert_name(*alert));
+            (1010, text.clone(), text)
+        }
+        Some(e) => (1300, "tls: handshake failure".into(), format!("tls: {e}")),
+        None => (
+            1300,
+            "tls: handshake failure".into(),
+            format!("tls: {source}"),
+        ),
+    }
+}
+
+/// Go's text for a TLS alert.
+fn alert_name(a: rustls::AlertDescription) -> String {
+    use rustls::AlertDescription as A;
+    match a {
+        A::ProtocolVersion => "protocol version not supported".into(),
+        A::HandshakeFailure => "handshake failure".into(),
+        A::BadCertificate => "bad certificate".into(),
+        A::UnsupportedCertificate => "unsupported certificate".into(),
+        A::CertificateRequired => "certificate required".into(),
+        A::UnknownCA => "unknown certificate authority".into(),
+        A::AccessDenied => "access denied".into(),
+        A::DecryptError => "error decrypting message".into(),
+        A::IllegalParameter => "illegal parameter".into(),
+        A::InternalError => "internal error".into(),
+        A::NoApplicationProtocol => "no application protocol".into(),
+        A::InsufficientSecurity => "insufficient security level".into(),
+        other => format!("{other:?}").to_lowercase(),
     }
 }
 
 /// Go's `http.Client` error prefix: `Get`, `Post`, ...
-pub fn go_method(m: &reqwest::Method) -> String {
+pub fn go_method(m: &http::Method) -> String {
     let s = m.as_str();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -6,12 +6,16 @@
 
 pub mod args;
 pub mod client;
+pub mod codec;
+pub mod connector;
+pub mod debug;
 pub mod errors;
+pub mod exchange;
 pub mod jar;
 pub mod json_path;
 pub mod params;
 pub mod response;
-pub mod trace;
+pub mod tls;
 
 use std::sync::Arc;
 
@@ -133,6 +137,10 @@ fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<VuState
     Ok(state)
 }
 
+fn debug_mode(st: &VuState) -> crate::config::HttpDebug {
+    st.config.http.debug
+}
+
 /// `http.request(method, url, [body], [params])`.
 fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let state = not_in_init(ctx)?;
@@ -148,24 +156,80 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     };
     let handle = io.spawn(client::execute(client, spec));
     let hops = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
+    debug::log_hops(&state.borrow(), &hops, debug_mode(&state.borrow()));
     response::emit_metrics(&mut state.borrow_mut(), &hops, &meta);
     response::report_failure(&hops, &meta, max_redirects, ctx)?;
     Ok(response::to_js(hops, &meta, ctx)?.into())
 }
 
-/// `http.asyncRequest(...)`: the request runs now; the promise settles with its response.
-fn async_request(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let promise = match request(this, args, ctx) {
-        Ok(res) => boa_engine::object::builtins::JsPromise::resolve(res, ctx),
+/// `http.asyncRequest(...)`: returns a pending Promise at once; the request runs on the
+/// I/O runtime and the VU's event loop settles the promise when the response is in, so
+/// several requests awaited together (`Promise.all`) run concurrently, as in k6.
+fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    use boa_engine::object::builtins::JsPromise;
+    let state = not_in_init(ctx)?;
+    let built = {
+        let st = state.borrow();
+        params::build(args, &st, ctx)
+    };
+    let (spec, meta) = match built {
+        Ok(v) => v,
         Err(e) => {
             let reason = e.into_opaque(ctx)?;
-            boa_engine::object::builtins::JsPromise::reject(
-                boa_engine::JsError::from_opaque(reason),
-                ctx,
-            )
+            return Ok(JsPromise::reject(boa_engine::JsError::from_opaque(reason), ctx)?.into());
         }
     };
-    Ok(promise?.into())
+    let max_redirects = spec.max_redirects;
+    let (client, io, events, id) = {
+        let mut st = state.borrow_mut();
+        let config = st.config.clone();
+        let id = st.event_loop.next_id();
+        (
+            st.http.client(&config.http),
+            config.io.clone(),
+            st.event_loop.sender(),
+            id,
+        )
+    };
+    let (promise, resolvers) = JsPromise::new_pending(ctx);
+    io.spawn(async move {
+        let hops = client::execute(client, spec).await;
+        let _ = events.send(crate::vu::event_loop::Completion {
+            id,
+            payload: Box::new(hops),
+        });
+    });
+    let mut pending = Some((meta, resolvers));
+    state.borrow_mut().event_loop.listen(
+        id,
+        Box::new(move |ctx, payload| {
+            let Some((meta, resolvers)) = pending.take() else {
+                return Ok(true);
+            };
+            let Ok(hops) = payload.downcast::<Vec<client::Hop>>() else {
+                return Ok(true);
+            };
+            let state = crate::vu::state::vu_state(ctx)?;
+            debug::log_hops(&state.borrow(), &hops, debug_mode(&state.borrow()));
+            response::emit_metrics(&mut state.borrow_mut(), &hops, &meta);
+            match response::report_failure(&hops, &meta, max_redirects, ctx) {
+                Err(e) => {
+                    let reason = e.into_opaque(ctx)?;
+                    resolvers
+                        .reject
+                        .call(&JsValue::undefined(), &[reason], ctx)?;
+                }
+                Ok(()) => {
+                    let res = response::to_js(*hops, &meta, ctx)?;
+                    resolvers
+                        .resolve
+                        .call(&JsValue::undefined(), &[res.into()], ctx)?;
+                }
+            }
+            Ok(true)
+        }),
+    );
+    Ok(promise.into())
 }
 
 /// `http.batch(requests)`: array or object of requests, run concurrently (option `batch`).
@@ -196,38 +260,23 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         let st = state.borrow();
         prepared.push(params::build(&a, &st, ctx)?);
     }
-    let (client, io, limit) = {
+    let (client, io, limit, per_host) = {
         let mut st = state.borrow_mut();
         let config = st.config.clone();
         (
             st.http.client(&config.http),
             config.io.clone(),
-            config.http.batch.max(1),
+            config.http.batch,
+            config.http.batch_per_host,
         )
     };
     let (specs, metas): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
     let max_redirects: Vec<u32> = specs.iter().map(|s| s.max_redirects).collect();
-    let handle = io.spawn(async move {
-        let sem = Arc::new(tokio::sync::Semaphore::new(limit));
-        let tasks: Vec<_> = specs
-            .into_iter()
-            .map(|spec| {
-                let (client, sem) = (client.clone(), sem.clone());
-                tokio::spawn(async move {
-                    let _permit = sem.acquire_owned().await;
-                    client::execute(client, spec).await
-                })
-            })
-            .collect();
-        let mut out = Vec::new();
-        for t in tasks {
-            out.push(t.await.unwrap_or_default());
-        }
-        out
-    });
+    let handle = io.spawn(run_batch(client, specs, limit, per_host));
     let results = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
     let mut responses = Vec::new();
     for ((meta, max), hops) in metas.iter().zip(max_redirects).zip(results) {
+        debug::log_hops(&state.borrow(), &hops, debug_mode(&state.borrow()));
         response::emit_metrics(&mut state.borrow_mut(), &hops, meta);
         response::report_failure(&hops, meta, max, ctx)?;
         responses.push(response::to_js(hops, meta, ctx)?);
@@ -244,6 +293,51 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         out.set(k, r, false, ctx)?;
     }
     Ok(out.into())
+}
+
+/// Runs a batch concurrently: at most `limit` requests in flight (option `batch`) and at
+/// most `per_host` to one host:port (`batchPerHost`); zero means unlimited.
+async fn run_batch(
+    client: client::HttpClient,
+    specs: Vec<client::RequestSpec>,
+    limit: usize,
+    per_host: usize,
+) -> Vec<Vec<client::Hop>> {
+    use std::collections::HashMap;
+    use tokio::sync::Semaphore;
+    let permits = |n: usize| {
+        Arc::new(Semaphore::new(if n == 0 {
+            Semaphore::MAX_PERMITS
+        } else {
+            n
+        }))
+    };
+    let all = permits(limit);
+    let mut hosts: HashMap<(String, u16), Arc<Semaphore>> = HashMap::new();
+    let tasks: Vec<_> = specs
+        .into_iter()
+        .map(|spec| {
+            let host_key = (
+                spec.url.host_str().unwrap_or("").to_string(),
+                spec.url.port_or_known_default().unwrap_or(0),
+            );
+            let host = hosts
+                .entry(host_key)
+                .or_insert_with(|| permits(per_host))
+                .clone();
+            let (client, all) = (client.clone(), all.clone());
+            tokio::spawn(async move {
+                let _host = host.acquire_owned().await;
+                let _all = all.acquire_owned().await;
+                client::execute(client, spec).await
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.unwrap_or_default());
+    }
+    out
 }
 
 /// `http.expectedStatuses(200, {min: 300, max: 399}, ...)`.

@@ -20,8 +20,12 @@ pub struct RequestMeta {
     pub throw: bool,
     /// Whether `redirects`/`maxRedirects` was explicit (no "Stopped after" warning).
     pub redirects_explicit: bool,
-    /// `url` tag of the first hop when the URL carried credentials (masked).
-    pub first_url_tag: Option<String>,
+    /// `auth: "digest"` (its first 401 counts as expected).
+    pub digest: bool,
+    /// The request was refused before sending (k6 emits no samples for it).
+    pub not_sent: bool,
+    /// The body before `compression`, shown as `res.request.body`.
+    pub plain_body: Option<Vec<u8>>,
 }
 
 /// Reads arguments into a request; errors are thrown into JS.
@@ -33,7 +37,7 @@ pub fn build(
     let method = crate::modules::arg_string(args, 0, ctx)?.to_uppercase();
     let (url_s, template_name) =
         super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
-    let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| {
+    let method = http::Method::from_bytes(method.as_bytes()).map_err(|_| {
         JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'"))
     })?;
     // k6 (Go) fails such requests like network errors rather than throwing.
@@ -63,7 +67,7 @@ pub fn build(
         Some(b) => encode_body(b, &mut headers, ctx)?,
         None => None,
     };
-    if matches!(method, reqwest::Method::GET | reqwest::Method::HEAD)
+    if matches!(method, http::Method::GET | http::Method::HEAD)
         && body.as_ref().is_some_and(Vec::is_empty)
     {
         body = None;
@@ -78,7 +82,9 @@ pub fn build(
         },
         throw: cfg.throw,
         redirects_explicit: cfg.max_redirects_set,
-        first_url_tag: None,
+        digest: false,
+        not_sent: false,
+        plain_body: None,
     };
     let mut spec = RequestSpec {
         method,
@@ -90,40 +96,71 @@ pub fn build(
         user_agent: cfg.user_agent.clone(),
         cookies: Vec::new(),
         jar: st.http.jars[0].clone(),
+        digest: None,
+        keep_raw: cfg.debug == crate::config::HttpDebug::Full,
+        close: cfg.no_connection_reuse,
         preflight_error,
     };
     if let Some(name) = template_name {
         meta.tags.insert("name".into(), name);
     }
+    let mut auth = None;
     if let Some(params) = args.get(3).and_then(JsValue::as_object) {
         apply_params(&params, &mut spec, &mut meta, &mut headers, st, ctx)?;
+        auth = get_string(&params, "auth", ctx)?;
+        compress(&params, &mut spec, &mut meta, &mut headers, cfg.throw, ctx)?;
     }
-    if !spec.url.username().is_empty()
-        && !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-    {
-        use base64::Engine;
-        let user = percent_decode(spec.url.username());
-        let pass = percent_decode(spec.url.password().unwrap_or(""));
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-        headers.push(("Authorization".into(), format!("Basic {token}")));
+    if auth.as_deref() == Some("digest") && !spec.url.username().is_empty() {
+        // k6 strips the credentials from the URL (and its tags) and answers the
+        // challenge with them.
+        spec.digest = Some((
+            super::client::percent_decode(spec.url.username()),
+            super::client::percent_decode(spec.url.password().unwrap_or("")),
+        ));
         let _ = spec.url.set_username("");
         let _ = spec.url.set_password(None);
-        meta.first_url_tag = Url::parse(&url_s)
-            .ok()
-            .map(|u| super::client::masked_url(&u));
     }
+    meta.digest = auth.as_deref() == Some("digest");
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length"));
     spec.headers = headers;
     Ok((spec, meta))
 }
 
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+/// `compression: "gzip, br"`: the body is compressed in that order and labelled. An
+/// unknown coding fails the request unsent (thrown only under the global `throw`).
+fn compress(
+    params: &JsObject,
+    spec: &mut RequestSpec,
+    meta: &mut RequestMeta,
+    headers: &mut Vec<(String, String)>,
+    global_throw: bool,
+    ctx: &mut Context,
+) -> JsResult<()> {
+    let Some(list) = get_string(params, "compression", ctx)? else {
+        return Ok(());
+    };
+    let codings = match super::codec::parse_codings(&list) {
+        Ok(c) => c,
+        Err(message) => {
+            spec.preflight_error = Some(super::client::HttpError {
+                code: 0,
+                tag: message.clone(),
+                message,
+            });
+            meta.not_sent = true;
+            meta.throw = global_throw;
+            return Ok(());
+        }
+    };
+    let Some(body) = spec.body.as_deref().filter(|_| !codings.is_empty()) else {
+        return Ok(());
+    };
+    let (data, encoding) = super::codec::compress(body, &codings)
+        .map_err(|e| JsNativeError::error().with_message(e.to_string()))?;
+    meta.plain_body = spec.body.replace(data);
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));
+    headers.push(("Content-Encoding".into(), encoding));
+    Ok(())
 }
 
 fn apply_params(

@@ -14,19 +14,17 @@ use crate::metrics::builtin;
 use crate::modules::{bytes::array_buffer, key, new_object};
 use crate::vu::state::VuState;
 
-/// Emits the samples of every hop and accounts the bytes on the VU.
+/// Emits the samples of every hop.
 pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
     let config = st.config.clone();
     let sys = &config.system_tags;
+    if meta.not_sent {
+        return;
+    }
     let user_name = meta.tags.get("name").cloned();
     for (i, hop) in hops.iter().enumerate() {
-        st.bytes_sent += hop.bytes_sent;
-        st.bytes_received += hop.bytes_received;
         let mut tags = meta.tags.clone();
-        let url_tag = match (&meta.first_url_tag, i) {
-            (Some(u), 0) => u.clone(),
-            _ => masked_url(&hop.url),
-        };
+        let url_tag = masked_url(&hop.url);
         let name = user_name.clone().unwrap_or_else(|| url_tag.clone());
         let mut put = |k: &str, v: String| {
             if sys.has(k) {
@@ -49,10 +47,15 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
         if !hop.proto.is_empty() {
             put("proto", hop.proto.to_string());
         }
-        let expected = meta
-            .expected
-            .as_ref()
-            .map(|e| hop.error.is_none() && e.matches(hop.status));
+        if !hop.tls_version.is_empty() {
+            put("tls_version", hop.tls_version.to_string());
+        }
+        // k6: the first response of a digest request is expected exactly when it is the
+        // 401 challenge.
+        let expected = meta.expected.as_ref().map(|e| match (meta.digest, i) {
+            (true, 0) => hop.error.is_none() && hop.status == 401,
+            _ => hop.error.is_none() && e.matches(hop.status),
+        });
         if let Some(ok) = expected {
             put("expected_response", ok.to_string());
         }
@@ -133,6 +136,8 @@ struct ResponseData {
     request_headers: Vec<(String, String)>,
     request_body: String,
     request_cookies: Vec<(String, String, bool)>,
+    /// Whether the response came over TLS (k6's `ocsp.status` is then `unknown`).
+    tls: bool,
 }
 
 /// The response object of the final hop.
@@ -155,9 +160,11 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
         request_body: hop
             .request_body
             .take()
+            .map(|b| meta.plain_body.clone().unwrap_or(b))
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default(),
         request_cookies: std::mem::take(&mut hop.request_cookies),
+        tls: !hop.tls_version.is_empty(),
     };
     let obj = JsObject::from_proto_and_data(proto, data);
     let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
@@ -171,7 +178,8 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
     set(&obj, "status", hop.status.into(), ctx)?;
     set(&obj, "status_text", key(&hop.status_text).into(), ctx)?;
     set(&obj, "proto", key(hop.proto).into(), ctx)?;
-    let body: JsValue = if hop.error.is_some() && hop.status == 0 {
+    // A failed request has a null body, unless part of one arrived before it broke off.
+    let body: JsValue = if hop.error.is_some() && hop.status == 0 && hop.body.is_empty() {
         JsValue::null()
     } else {
         match meta.response_type {
@@ -181,8 +189,13 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
         }
     };
     set(&obj, "body", body, ctx)?;
-    set(&obj, "tls_version", js_string!().into(), ctx)?;
-    set(&obj, "tls_cipher_suite", js_string!().into(), ctx)?;
+    set(&obj, "tls_version", key(hop.tls_version).into(), ctx)?;
+    set(
+        &obj,
+        "tls_cipher_suite",
+        key(&hop.tls_cipher_suite).into(),
+        ctx,
+    )?;
     let (error, code) = match &hop.error {
         Some(e) => (e.tag.clone(), e.code),
         None if hop.status >= 400 => (String::new(), 1000 + hop.status as u32),
@@ -309,13 +322,14 @@ fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     Ok(request.into())
 }
 
-fn build_ocsp(_: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+fn build_ocsp(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let ocsp = new_object(ctx);
     for k in ["produced_at", "this_update", "next_update", "revoked_at"] {
         ocsp.set(key(k), 0, false, ctx)?;
     }
     ocsp.set(js_string!("revocation_reason"), js_string!(), false, ctx)?;
-    ocsp.set(js_string!("status"), js_string!(), false, ctx)?;
+    let status = if d.tls { "unknown" } else { "" };
+    ocsp.set(js_string!("status"), key(status), false, ctx)?;
     Ok(ocsp.into())
 }
 
@@ -469,8 +483,26 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     Ok(value)
 }
 
-fn html(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    Err(JsNativeError::error()
-        .with_message("res.html() needs k6/html, which rk6 does not provide yet")
-        .into())
+/// `res.html([selector])`: the body parsed by `k6/html`, optionally narrowed by `find`.
+fn html(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let Some(obj) = this.as_object() else {
+        return Err(JsNativeError::typ().with_message("not a response").into());
+    };
+    let body = obj.get(js_string!("body"), ctx)?;
+    let text = if body.is_string() {
+        body.to_string(ctx)?.to_std_string_escaped()
+    } else {
+        String::from_utf8_lossy(&crate::modules::bytes::bytes_or_string(&body, ctx)?).into_owned()
+    };
+    let doc = crate::modules::html::document(&text, ctx)?;
+    match args.first() {
+        Some(sel) if !sel.is_undefined() => {
+            let find = doc.get(js_string!("find"), ctx)?;
+            match find.as_callable() {
+                Some(f) => f.call(&doc.into(), std::slice::from_ref(sel), ctx),
+                None => Ok(doc.into()),
+            }
+        }
+        _ => Ok(doc.into()),
+    }
 }

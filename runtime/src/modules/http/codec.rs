@@ -1,0 +1,140 @@
+//! Body codings: response bodies decoded from gzip/deflate/br/zstd (k6 asks for none but
+//! decodes any), and request bodies compressed for the `compression` param.
+
+use std::io::{Read, Write};
+
+/// A `compression` coding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Gzip,
+    Deflate,
+    Br,
+    Zstd,
+}
+
+impl Coding {
+    fn name(self) -> &'static str {
+        match self {
+            Coding::Gzip => "gzip",
+            Coding::Deflate => "deflate",
+            Coding::Br => "br",
+            Coding::Zstd => "zstd",
+        }
+    }
+}
+
+/// Parses `compression: "gzip, br"`; k6's error text for an unknown coding.
+pub fn parse_codings(s: &str) -> Result<Vec<Coding>, String> {
+    if s.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(str::trim)
+        .map(|c| match c {
+            "gzip" => Ok(Coding::Gzip),
+            "deflate" => Ok(Coding::Deflate),
+            "br" => Ok(Coding::Br),
+            "zstd" => Ok(Coding::Zstd),
+            other => Err(format!(
+                "unknown compression algorithm {other}, supported algorithms are [gzip deflate zstd br]"
+            )),
+        })
+        .collect()
+}
+
+/// Compresses `body` with each coding in turn; returns it and the `Content-Encoding` value.
+pub fn compress(body: &[u8], codings: &[Coding]) -> std::io::Result<(Vec<u8>, String)> {
+    let mut data = body.to_vec();
+    for c in codings {
+        data = match c {
+            Coding::Gzip => {
+                let mut e =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                e.write_all(&data)?;
+                e.finish()?
+            }
+            Coding::Deflate => {
+                let mut e =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                e.write_all(&data)?;
+                e.finish()?
+            }
+            Coding::Br => {
+                let mut out = Vec::new();
+                {
+                    let mut e = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                    e.write_all(&data)?;
+                }
+                out
+            }
+            Coding::Zstd => zstd::stream::encode_all(data.as_slice(), 0)?,
+        };
+    }
+    let header = codings
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok((data, header))
+}
+
+/// Decodes a response body by its `Content-Encoding`.
+pub fn decode_body(headers: &[(String, String)], raw: &[u8]) -> Result<Vec<u8>, String> {
+    let enc = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-encoding"))
+        .map(|(_, v)| v.trim().to_ascii_lowercase());
+    let mut out = Vec::new();
+    let res = match enc.as_deref() {
+        Some("gzip") | Some("x-gzip") => flate2::read::MultiGzDecoder::new(raw)
+            .read_to_end(&mut out)
+            .map(|_| ()),
+        Some("deflate") => flate2::read::ZlibDecoder::new(raw)
+            .read_to_end(&mut out)
+            .map(|_| ())
+            .or_else(|_| {
+                out.clear();
+                flate2::read::DeflateDecoder::new(raw)
+                    .read_to_end(&mut out)
+                    .map(|_| ())
+            }),
+        Some("br") => brotli::Decompressor::new(raw, 4096)
+            .read_to_end(&mut out)
+            .map(|_| ()),
+        Some("zstd") => zstd::stream::read::Decoder::new(raw)
+            .and_then(|mut d| d.read_to_end(&mut out))
+            .map(|_| ()),
+        _ => return Ok(raw.to_vec()),
+    };
+    res.map(|_| out).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_coding_round_trips() {
+        let body = b"{\"hello\":\"world\"}".repeat(20);
+        for c in [Coding::Gzip, Coding::Deflate, Coding::Br, Coding::Zstd] {
+            let (z, header) = compress(&body, &[c]).unwrap();
+            assert_eq!(header, c.name());
+            let headers = vec![("Content-Encoding".to_string(), header)];
+            assert_eq!(decode_body(&headers, &z).unwrap(), body, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn codings_parse_in_order_and_unknown_ones_are_named() {
+        assert_eq!(
+            parse_codings("gzip, br").unwrap(),
+            vec![Coding::Gzip, Coding::Br]
+        );
+        assert_eq!(
+            parse_codings("foo").unwrap_err(),
+            "unknown compression algorithm foo, supported algorithms are [gzip deflate zstd br]"
+        );
+        assert!(parse_codings("gzip,,br").is_err());
+        assert!(parse_codings("").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,583 @@
+//! A VU's connections: name resolution (`hosts` overrides, k6's `dns` select/policy/ttl),
+//! TCP, TLS with ALPN, and the wire accounting k6 reports — bytes per VU on the socket (for
+//! `data_sent`/`data_received`) and, per connection, when it was dialled, connected, done
+//! with TLS and last written to (for the request timings).
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper::Uri;
+use hyper_util::client::legacy::connect::{Connected, Connection};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+
+use super::tls::{cipher_name, version_name, TlsSettings};
+
+/// Bytes a VU moved on its sockets since the last [`Wire::take`].
+#[derive(Debug, Default)]
+pub struct Wire {
+    sent: AtomicU64,
+    received: AtomicU64,
+}
+
+impl Wire {
+    /// (sent, received) since the previous call.
+    pub fn take(&self) -> (u64, u64) {
+        (
+            self.sent.swap(0, Ordering::Relaxed),
+            self.received.swap(0, Ordering::Relaxed),
+        )
+    }
+}
+
+/// k6's `dns.select`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DnsSelect {
+    First,
+    #[default]
+    Random,
+    RoundRobin,
+}
+
+/// k6's `dns.policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DnsPolicy {
+    #[default]
+    PreferIpv4,
+    PreferIpv6,
+    OnlyIpv4,
+    OnlyIpv6,
+    Any,
+}
+
+/// k6's `dns` option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsOptions {
+    /// How long a lookup is reused; `None` = forever (`inf`), zero = never cached.
+    pub ttl: Option<Duration>,
+    pub select: DnsSelect,
+    pub policy: DnsPolicy,
+}
+
+impl Default for DnsOptions {
+    fn default() -> Self {
+        DnsOptions {
+            ttl: Some(Duration::from_secs(300)),
+            select: DnsSelect::Random,
+            policy: DnsPolicy::PreferIpv4,
+        }
+    }
+}
+
+/// Why a connection could not be made; the request's error names it in k6's words.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("invalid URL: no host")]
+    NoHost,
+    #[error("lookup {host}: no such host")]
+    NoSuchHost { host: String },
+    #[error("dial tcp {addr}: {}", go_io_text(source))]
+    Dial { addr: SocketAddr, source: io::Error },
+    #[error("{source}")]
+    Tls { addr: SocketAddr, source: io::Error },
+}
+
+/// Go's words for a failed dial (`connect: connection refused`).
+fn go_io_text(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => "connect: connection refused".into(),
+        io::ErrorKind::TimedOut => "i/o timeout".into(),
+        io::ErrorKind::ConnectionReset => "connect: connection reset by peer".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What a response learns about the connection it came on (a `Connected` extra).
+#[derive(Debug, Clone)]
+pub struct ConnInfo(Arc<ConnMeta>);
+
+#[derive(Debug)]
+struct ConnMeta {
+    remote: SocketAddr,
+    local: Option<SocketAddr>,
+    /// k6's names of the TLS version and cipher suite; `None` for plain TCP.
+    tls: Option<(&'static str, String)>,
+    dial_start: Instant,
+    connected: Instant,
+    tls_done: Option<Instant>,
+    /// True until the first response on this connection claims its setup times.
+    fresh: AtomicBool,
+    clock: Arc<WriteClock>,
+}
+
+/// The setup phases of a new connection, for the request that opened it.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup {
+    pub dial_start: Instant,
+    pub connected: Instant,
+    pub tls_done: Option<Instant>,
+}
+
+impl ConnInfo {
+    pub fn remote(&self) -> SocketAddr {
+        self.0.remote
+    }
+
+    pub fn local(&self) -> Option<SocketAddr> {
+        self.0.local
+    }
+
+    /// (`tls_version`, `tls_cipher_suite`) as k6 names them.
+    pub fn tls(&self) -> Option<(&'static str, &str)> {
+        self.0.tls.as_ref().map(|(v, c)| (*v, c.as_str()))
+    }
+
+    /// The connection's setup times, for the first response on it only.
+    pub fn claim_setup(&self) -> Option<Setup> {
+        self.0.fresh.swap(false, Ordering::AcqRel).then_some(Setup {
+            dial_start: self.0.dial_start,
+            connected: self.0.connected,
+            tls_done: self.0.tls_done,
+        })
+    }
+
+    /// When bytes were last written on this connection.
+    pub fn last_write(&self) -> Option<Instant> {
+        self.0.clock.last()
+    }
+}
+
+/// The last write on a connection, as nanoseconds after it was dialled.
+#[derive(Debug)]
+struct WriteClock {
+    base: Instant,
+    last_ns: AtomicU64,
+}
+
+impl WriteClock {
+    fn mark(&self) {
+        let ns = u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_ns.store(ns, Ordering::Relaxed);
+    }
+
+    fn last(&self) -> Option<Instant> {
+        match self.last_ns.load(Ordering::Relaxed) {
+            0 => None,
+            ns => Some(self.base + Duration::from_nanos(ns)),
+        }
+    }
+}
+
+/// The per-VU connector given to hyper's pooled client.
+#[derive(Clone)]
+pub struct Connector {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    tls: Arc<TlsSettings>,
+    hosts: BTreeMap<String, String>,
+    dns: DnsOptions,
+    wire: Arc<Wire>,
+    cache: Mutex<HashMap<String, (Instant, Vec<IpAddr>)>>,
+    round_robin: AtomicUsize,
+}
+
+impl Connector {
+    pub fn new(
+        tls: Arc<TlsSettings>,
+        hosts: BTreeMap<String, String>,
+        dns: DnsOptions,
+        wire: Arc<Wire>,
+    ) -> Self {
+        Connector {
+            inner: Arc::new(Inner {
+                tls,
+                hosts,
+                dns,
+                wire,
+                cache: Mutex::new(HashMap::new()),
+                round_robin: AtomicUsize::new(0),
+            }),
+        }
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl tower::Service<Uri> for Connector {
+    type Response = Conn;
+    type Error = ConnectError;
+    type Future = BoxFuture<Result<Conn, ConnectError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let inner = self.inner.clone();
+        Box::pin(async move { inner.connect(uri).await })
+    }
+}
+
+impl Connector {
+    /// A counted (and for `tls`, encrypted with ALPN `http/1.1` only) stream to
+    /// `host:port`, for protocols other than HTTP such as WebSockets.
+    pub async fn dial(&self, host: &str, port: u16, tls: bool) -> Result<Stream, ConnectError> {
+        let conn = self.inner.open(host, port, tls, true).await?;
+        Ok(conn.io.into_inner())
+    }
+}
+
+impl Inner {
+    async fn connect(&self, uri: Uri) -> Result<Conn, ConnectError> {
+        let host = uri.host().ok_or(ConnectError::NoHost)?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let https = uri.scheme_str() == Some("https");
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        self.open(host, port, https, false).await
+    }
+
+    async fn open(
+        &self,
+        host: &str,
+        port: u16,
+        https: bool,
+        http1_only: bool,
+    ) -> Result<Conn, ConnectError> {
+        let dial_start = Instant::now();
+        let addr = self.resolve(host, port).await?;
+        let tcp = TcpStream::connect(addr)
+            .await
+            .map_err(|source| ConnectError::Dial { addr, source })?;
+        let _ = tcp.set_nodelay(true);
+        let local = tcp.local_addr().ok();
+        let connected = Instant::now();
+        let clock = Arc::new(WriteClock {
+            base: dial_start,
+            last_ns: AtomicU64::new(0),
+        });
+        let counted = Counted {
+            io: tcp,
+            wire: self.wire.clone(),
+            clock: clock.clone(),
+        };
+        let meta = |tls, tls_done| ConnMeta {
+            remote: addr,
+            local,
+            tls,
+            dial_start,
+            connected,
+            tls_done,
+            fresh: AtomicBool::new(true),
+            clock: clock.clone(),
+        };
+        if !https {
+            return Ok(Conn {
+                io: TokioIo::new(Stream::Plain(counted)),
+                info: ConnInfo(Arc::new(meta(None, None))),
+                h2: false,
+            });
+        }
+        let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| {
+            ConnectError::Tls {
+                addr,
+                source: io::Error::new(io::ErrorKind::InvalidInput, e),
+            }
+        })?;
+        let mut config = self.tls.for_host(host);
+        if http1_only {
+            let mut c = (*config).clone();
+            c.alpn_protocols = vec![b"http/1.1".to_vec()];
+            config = Arc::new(c);
+        }
+        let connector = tokio_rustls::TlsConnector::from(config);
+        let tls = connector
+            .connect(name, counted)
+            .await
+            .map_err(|source| ConnectError::Tls { addr, source })?;
+        let tls_done = Instant::now();
+        let (_, session) = tls.get_ref();
+        let h2 = session.alpn_protocol() == Some(b"h2");
+        let names = (
+            session.protocol_version().map_or("", version_name),
+            session
+                .negotiated_cipher_suite()
+                .map(|s| cipher_name(s.suite()))
+                .unwrap_or_default(),
+        );
+        Ok(Conn {
+            io: TokioIo::new(Stream::Tls(Box::new(tls))),
+            info: ConnInfo(Arc::new(meta(Some(names), Some(tls_done)))),
+            h2,
+        })
+    }
+
+    /// `hosts` overrides first (`ip` or `ip:port`), then the system resolver, filtered by
+    /// `dns.policy` and picked by `dns.select`.
+    async fn resolve(&self, host: &str, port: u16) -> Result<SocketAddr, ConnectError> {
+        if let Some(target) = self.hosts.get(host) {
+            if let Ok(addr) = target.parse::<SocketAddr>() {
+                return Ok(addr);
+            }
+            if let Ok(ip) = target.trim_matches(['[', ']']).parse::<IpAddr>() {
+                return Ok(SocketAddr::new(ip, port));
+            }
+            return Box::pin(self.resolve(target, port)).await;
+        }
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return Ok(SocketAddr::new(ip, port));
+        }
+        let ips = self.lookup(host, port).await?;
+        let ips = self.by_policy(ips);
+        let pick = match self.inner_select(ips.len()) {
+            Some(i) => ips.get(i).copied(),
+            None => None,
+        };
+        pick.map(|ip| SocketAddr::new(ip, port))
+            .ok_or_else(|| ConnectError::NoSuchHost {
+                host: host.to_string(),
+            })
+    }
+
+    async fn lookup(&self, host: &str, port: u16) -> Result<Vec<IpAddr>, ConnectError> {
+        let cached = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(host).cloned())
+            .filter(|(at, _)| self.dns.ttl.is_none_or(|ttl| at.elapsed() < ttl));
+        if let Some((_, ips)) = cached {
+            return Ok(ips);
+        }
+        let no_host = || ConnectError::NoSuchHost {
+            host: host.to_string(),
+        };
+        let ips: Vec<IpAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|_| no_host())?
+            .map(|a| a.ip())
+            .collect();
+        if ips.is_empty() {
+            return Err(no_host());
+        }
+        if self.dns.ttl != Some(Duration::ZERO) {
+            if let Ok(mut c) = self.cache.lock() {
+                c.insert(host.to_string(), (Instant::now(), ips.clone()));
+            }
+        }
+        Ok(ips)
+    }
+
+    fn by_policy(&self, ips: Vec<IpAddr>) -> Vec<IpAddr> {
+        let (v4, v6): (Vec<IpAddr>, Vec<IpAddr>) = ips.into_iter().partition(IpAddr::is_ipv4);
+        match self.dns.policy {
+            DnsPolicy::OnlyIpv4 => v4,
+            DnsPolicy::OnlyIpv6 => v6,
+            DnsPolicy::PreferIpv4 if !v4.is_empty() => v4,
+            DnsPolicy::PreferIpv6 if !v6.is_empty() => v6,
+            _ => v4.into_iter().chain(v6).collect(),
+        }
+    }
+
+    fn inner_select(&self, n: usize) -> Option<usize> {
+        if n == 0 {
+            return None;
+        }
+        Some(match self.dns.select {
+            DnsSelect::First => 0,
+            DnsSelect::Random => rand::random_range(0..n),
+            DnsSelect::RoundRobin => self.round_robin.fetch_add(1, Ordering::Relaxed) % n,
+        })
+    }
+}
+
+/// A socket that counts its bytes into the VU's [`Wire`] and marks its last write.
+pub struct Counted {
+    io: TcpStream,
+    wire: Arc<Wire>,
+    clock: Arc<WriteClock>,
+}
+
+impl AsyncRead for Counted {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let out = Pin::new(&mut self.io).poll_read(cx, buf);
+        let n = buf.filled().len().saturating_sub(before) as u64;
+        self.wire.received.fetch_add(n, Ordering::Relaxed);
+        out
+    }
+}
+
+impl Counted {
+    fn wrote(&self, out: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+        if let Poll::Ready(Ok(n)) = &out {
+            self.wire.sent.fetch_add(*n as u64, Ordering::Relaxed);
+            self.clock.mark();
+        }
+        out
+    }
+}
+
+impl AsyncWrite for Counted {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let out = Pin::new(&mut self.io).poll_write(cx, buf);
+        self.wrote(out)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let out = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        self.wrote(out)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+/// A connection's byte stream: plain or TLS, counted either way.
+pub enum Stream {
+    Plain(Counted),
+    Tls(Box<tokio_rustls::client::TlsStream<Counted>>),
+}
+
+macro_rules! each_stream {
+    ($self:expr, $s:ident => $body:expr) => {
+        match $self.get_mut() {
+            Stream::Plain($s) => {
+                let $s = Pin::new($s);
+                $body
+            }
+            Stream::Tls($s) => {
+                let $s = Pin::new($s.as_mut());
+                $body
+            }
+        }
+    };
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        each_stream!(self, s => s.poll_read(cx, buf))
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, b: &[u8]) -> Poll<io::Result<usize>> {
+        each_stream!(self, s => s.poll_write(cx, b))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        each_stream!(self, s => s.poll_write_vectored(cx, bufs))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        each_stream!(self, s => s.poll_flush(cx))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        each_stream!(self, s => s.poll_shutdown(cx))
+    }
+}
+
+/// A connection as hyper's client sees it.
+pub struct Conn {
+    io: TokioIo<Stream>,
+    info: ConnInfo,
+    h2: bool,
+}
+
+impl Connection for Conn {
+    fn connected(&self) -> Connected {
+        let c = Connected::new().extra(self.info.clone());
+        if self.h2 {
+            c.negotiated_h2()
+        } else {
+            c
+        }
+    }
+}
+
+impl Read for Conn {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl Write for Conn {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,282 @@
+//! One measured round trip: the request written through the VU's pooled client, the
+//! response read, and k6's timings derived from what the connector saw on the socket.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use url::Url;
+
+use super::client::{canonical_header, HttpClient};
+use super::connector::ConnInfo;
+use super::errors::{body_error, classify, timeout_error, HttpError};
+
+/// Timings of one hop, in milliseconds, as k6 reports them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub blocked: f64,
+    pub connecting: f64,
+    pub tls_handshaking: f64,
+    pub sending: f64,
+    pub waiting: f64,
+    pub receiving: f64,
+}
+
+impl Timings {
+    /// k6: `duration = sending + waiting + receiving`.
+    pub fn duration(&self) -> f64 {
+        self.sending + self.waiting + self.receiving
+    }
+}
+
+/// One measured round trip (each redirect hop is one).
+#[derive(Debug, Clone)]
+pub struct Hop {
+    pub method: String,
+    pub url: Url,
+    pub status: u16,
+    pub status_text: String,
+    pub proto: &'static str,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The body as received (before decoding), kept only for `--http-debug=full`.
+    pub raw_body: Option<Bytes>,
+    pub timings: Timings,
+    pub remote: Option<SocketAddr>,
+    /// k6's names of the negotiated TLS version and cipher suite (empty for plain HTTP).
+    pub tls_version: &'static str,
+    pub tls_cipher_suite: String,
+    pub end: SystemTime,
+    /// Sent request headers, for `res.request`.
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: Option<Vec<u8>>,
+    /// Cookies sent: (name, value, replace), for `res.request.cookies`.
+    pub request_cookies: Vec<(String, String, bool)>,
+    pub error: Option<HttpError>,
+}
+
+impl Hop {
+    /// A hop that has not received anything yet.
+    pub fn new(
+        method: &http::Method,
+        url: &Url,
+        request_headers: Vec<(String, String)>,
+        body: Option<&[u8]>,
+    ) -> Self {
+        Hop {
+            method: method.to_string(),
+            url: url.clone(),
+            status: 0,
+            status_text: String::new(),
+            proto: "",
+            headers: Vec::new(),
+            body: Vec::new(),
+            raw_body: None,
+            timings: Timings::default(),
+            remote: None,
+            tls_version: "",
+            tls_cipher_suite: String::new(),
+            end: SystemTime::now(),
+            request_headers,
+            request_body: body.map(<[u8]>::to_vec),
+            request_cookies: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+/// What one hop sends.
+pub struct Outgoing<'a> {
+    pub method: &'a http::Method,
+    pub url: &'a Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<&'a [u8]>,
+    pub cookies: Vec<(String, String, bool)>,
+    /// Sent but not shown in `res.request.headers`, as in k6.
+    pub authorization: Option<String>,
+    /// Keep the undecoded body (for `--http-debug=full`).
+    pub keep_raw: bool,
+}
+
+/// Sends one request and reads its response before `deadline`.
+pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) -> Hop {
+    let Outgoing {
+        method,
+        url,
+        headers,
+        body,
+        cookies,
+        authorization,
+        keep_raw,
+    } = out;
+    let req = match build_request(method, url, &headers, authorization.as_deref(), body) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut hop = Hop::new(method, url, headers, body);
+            hop.error = Some(e);
+            return hop;
+        }
+    };
+    let mut hop = Hop::new(method, url, headers, body);
+    hop.request_cookies = cookies;
+    let start = Instant::now();
+    let timeout = deadline.saturating_duration_since(start);
+    let resp = match tokio::time::timeout(timeout, client.request(req)).await {
+        Err(_) => return fail(hop, timeout_error(method, url), start),
+        Ok(Err(e)) => return fail(hop, classify(&e, method, url), start),
+        Ok(Ok(r)) => r,
+    };
+    let headers_at = Instant::now();
+    let info = resp.extensions().get::<ConnInfo>().cloned();
+    hop.status = resp.status().as_u16();
+    hop.status_text = format!(
+        "{} {}",
+        hop.status,
+        resp.status().canonical_reason().unwrap_or("")
+    )
+    .trim_end()
+    .to_string();
+    hop.proto = match resp.version() {
+        http::Version::HTTP_2 => "HTTP/2.0",
+        http::Version::HTTP_10 => "HTTP/1.0",
+        _ => "HTTP/1.1",
+    };
+    hop.headers = response_headers(resp.headers());
+    let (raw, failed) = read_body(resp.into_body(), deadline, info.as_ref(), method, url).await;
+    if let Some(err) = failed {
+        // k6 reports a response that broke off as failed (status 0), keeping what arrived.
+        hop.body = raw.to_vec();
+        hop.status = 0;
+        hop.status_text.clear();
+        hop.proto = "";
+        return fail(hop, err, start);
+    }
+    let end = Instant::now();
+    match super::codec::decode_body(&hop.headers, &raw) {
+        Ok(b) => hop.body = b,
+        Err(e) => {
+            hop.error = Some(HttpError {
+                code: 1701,
+                tag: "response decompression error".into(),
+                message: e,
+            })
+        }
+    }
+    if keep_raw {
+        hop.raw_body = Some(raw);
+    }
+    hop.timings = timings(info.as_ref(), start, headers_at, end);
+    if let Some(info) = &info {
+        hop.remote = Some(info.remote());
+        if let Some((v, c)) = info.tls() {
+            hop.tls_version = v;
+            hop.tls_cipher_suite = c.to_string();
+        }
+    }
+    hop.end = SystemTime::now();
+    hop
+}
+
+/// Reads the body to its end or `deadline`; on failure, what arrived and k6's error.
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    deadline: Instant,
+    info: Option<&ConnInfo>,
+    method: &http::Method,
+    url: &Url,
+) -> (Bytes, Option<HttpError>) {
+    let mut buf = bytes::BytesMut::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline.into(), body.frame()).await;
+        match frame {
+            Err(_) => return (buf.freeze(), Some(timeout_error(method, url))),
+            Ok(None) => return (buf.freeze(), None),
+            Ok(Some(Ok(f))) => {
+                if let Ok(data) = f.into_data() {
+                    buf.extend_from_slice(&data);
+                }
+            }
+            Ok(Some(Err(e))) => return (buf.freeze(), Some(body_error(&e, info))),
+        }
+    }
+}
+
+fn build_request(
+    method: &http::Method,
+    url: &Url,
+    headers: &[(String, String)],
+    authorization: Option<&str>,
+    body: Option<&[u8]>,
+) -> Result<http::Request<Full<Bytes>>, HttpError> {
+    let invalid = |detail: String| HttpError {
+        code: 1020,
+        tag: "invalid URL".into(),
+        message: format!("{} \"{url}\": {detail}", super::errors::go_method(method)),
+    };
+    let mut target = url.clone();
+    let _ = target.set_username("");
+    let _ = target.set_password(None);
+    target.set_fragment(None);
+    let mut b = http::Request::builder()
+        .method(method.clone())
+        .uri(target.as_str());
+    for (k, v) in headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    if let Some(a) = authorization {
+        b = b.header("Authorization", a);
+    }
+    let body = body.map_or_else(Bytes::new, Bytes::copy_from_slice);
+    b.body(Full::new(body)).map_err(|e| invalid(e.to_string()))
+}
+
+/// Response headers with Go's canonical names.
+fn response_headers(h: &http::HeaderMap) -> Vec<(String, String)> {
+    h.iter()
+        .map(|(k, v)| {
+            (
+                canonical_header(k.as_str()),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// k6's phases: `blocked` is getting a connection (dial+TLS when new), `connecting` the
+/// TCP connect, `tls_handshaking` the handshake, `sending` until the request was written,
+/// `waiting` until the response head, `receiving` until the body was read.
+fn timings(info: Option<&ConnInfo>, start: Instant, headers_at: Instant, end: Instant) -> Timings {
+    let setup = info.and_then(ConnInfo::claim_setup);
+    let ready = setup.map_or(start, |s| s.tls_done.unwrap_or(s.connected).max(start));
+    let written = info
+        .and_then(ConnInfo::last_write)
+        .unwrap_or(ready)
+        .clamp(ready, headers_at.max(ready));
+    Timings {
+        blocked: ms(ready.saturating_duration_since(start)),
+        connecting: setup.map_or(0.0, |s| {
+            ms(s.connected.saturating_duration_since(s.dial_start))
+        }),
+        tls_handshaking: setup
+            .and_then(|s| {
+                s.tls_done
+                    .map(|t| ms(t.saturating_duration_since(s.connected)))
+            })
+            .unwrap_or(0.0),
+        sending: ms(written.saturating_duration_since(ready)),
+        waiting: ms(headers_at.saturating_duration_since(written)),
+        receiving: ms(end.saturating_duration_since(headers_at)),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn fail(mut hop: Hop, err: HttpError, start: Instant) -> Hop {
+    hop.timings.waiting = ms(start.elapsed());
+    hop.error = Some(err);
+    hop.end = SystemTime::now();
+    hop
+}
