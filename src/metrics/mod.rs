@@ -3,6 +3,7 @@
 //! to drive `abortOnFail`, and hands its final state to the summary. Nothing here calls back
 //! into VUs or the scheduler; an abort is only signalled through a watch channel.
 
+pub mod detail;
 pub mod sink;
 pub mod threshold;
 
@@ -17,6 +18,7 @@ use rk6_runtime::metrics::{builtin, MetricDef, Registry, Sample};
 
 use self::sink::Sink;
 use self::threshold::{parse_metric_key, ThresholdError, ThresholdExpr};
+use crate::output::Dispatch;
 
 /// A tagged view of a metric (`http_req_duration{name:home}`).
 #[derive(Debug, Clone)]
@@ -112,6 +114,8 @@ impl CheckTree {
 pub struct MetricsState {
     pub entries: Vec<MetricEntry>,
     pub checks: CheckTree,
+    /// Per-group and per-scenario aggregates (`--summary-mode=full` only).
+    pub detail: Option<detail::Detail>,
     pub started: Instant,
 }
 
@@ -120,6 +124,7 @@ impl MetricsState {
         let mut s = MetricsState {
             entries: Vec::new(),
             checks: CheckTree::default(),
+            detail: None,
             started: Instant::now(),
         };
         s.sync_registry(registry);
@@ -149,6 +154,9 @@ impl MetricsState {
         };
         entry.observed = true;
         entry.sink.add(sample.value);
+        if let Some(d) = &mut self.detail {
+            d.add(sample, entry.def.kind);
+        }
         for sub in &mut entry.submetrics {
             if sub.matches(sample) {
                 sub.observed = true;
@@ -218,6 +226,18 @@ pub struct Engine {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     registry: Registry,
+    outputs: Dispatch,
+}
+
+/// How the engine is set up besides thresholds.
+#[derive(Clone, Default)]
+pub struct EngineOptions {
+    /// Create the `http_req_duration{expected_response:true}` submetric.
+    pub expected_response_submetric: bool,
+    /// Keep per-group and per-scenario aggregates (full summary).
+    pub detail: bool,
+    /// Where every batch goes after it was aggregated (`--out`).
+    pub outputs: Dispatch,
 }
 
 impl Engine {
@@ -228,11 +248,14 @@ impl Engine {
         registry: Registry,
         rx: Receiver<Vec<Sample>>,
         thresholds: &ThresholdSpec,
-        expected_response_submetric: bool,
+        opts: EngineOptions,
         abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
     ) -> Result<Self, ThresholdError> {
         let mut state = MetricsState::new(&registry);
-        if expected_response_submetric {
+        if opts.detail {
+            state.detail = Some(detail::Detail::default());
+        }
+        if opts.expected_response_submetric {
             state.ensure_submetric(
                 builtin::HTTP_REQ_DURATION as usize,
                 vec![("expected_response".into(), "true".into())],
@@ -261,11 +284,16 @@ impl Engine {
         let rx = Arc::new(Mutex::new(rx));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (state, rx, stop, registry) =
-                (state.clone(), rx.clone(), stop.clone(), registry.clone());
+            let (state, rx, stop, registry, outputs) = (
+                state.clone(),
+                rx.clone(),
+                stop.clone(),
+                registry.clone(),
+                opts.outputs.clone(),
+            );
             std::thread::Builder::new()
                 .name("rk6-metrics".into())
-                .spawn(move || run(state, rx, stop, registry, abort))
+                .spawn(move || run(state, rx, stop, registry, abort, outputs))
                 .ok()
         };
         Ok(Engine {
@@ -274,6 +302,7 @@ impl Engine {
             stop,
             thread,
             registry,
+            outputs: opts.outputs,
         })
     }
 
@@ -289,6 +318,9 @@ impl Engine {
             for s in &batch {
                 state.apply(s, &self.registry);
             }
+            if !self.outputs.is_empty() {
+                self.outputs.send(Arc::new(batch));
+            }
         }
         state.sync_registry(&self.registry);
         state.clone()
@@ -301,6 +333,7 @@ fn run(
     stop: Arc<AtomicBool>,
     registry: Registry,
     abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
+    outputs: Dispatch,
 ) {
     let mut next_eval = Instant::now() + Duration::from_secs(2);
     let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
@@ -314,6 +347,9 @@ fn run(
                 Ok(batch) => {
                     for s in &batch {
                         st.apply(s, &registry);
+                    }
+                    if !outputs.is_empty() {
+                        outputs.send(Arc::new(batch));
                     }
                 }
                 Err(TryRecvError::Empty) => break,
@@ -360,7 +396,17 @@ mod tests {
             "http_req_duration{name:home}".into(),
             vec![ThresholdExpr::parse("max<100", "http_req_duration").unwrap()],
         );
-        let engine = Engine::start(registry, rx, &spec, true, abort).unwrap();
+        let engine = Engine::start(
+            registry,
+            rx,
+            &spec,
+            EngineOptions {
+                expected_response_submetric: true,
+                ..Default::default()
+            },
+            abort,
+        )
+        .unwrap();
         tx.send(vec![
             sample(
                 builtin::HTTP_REQ_DURATION,
@@ -402,9 +448,18 @@ mod tests {
             "nope".into(),
             vec![ThresholdExpr::parse("count>1", "nope").unwrap()],
         );
-        let err = Engine::start(Registry::new(), rx, &spec, true, abort)
-            .err()
-            .unwrap();
+        let err = Engine::start(
+            Registry::new(),
+            rx,
+            &spec,
+            EngineOptions {
+                expected_response_submetric: true,
+                ..Default::default()
+            },
+            abort,
+        )
+        .err()
+        .unwrap();
         assert_eq!(
             err.to_string(),
             "invalid threshold defined on nope; reason: no metric name \"nope\" found"

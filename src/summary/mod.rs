@@ -3,12 +3,15 @@
 
 pub mod export;
 pub mod format;
+pub mod full;
+pub mod legacy;
 pub mod text;
 
 use md5::{Digest, Md5};
 use rk6_runtime::metrics::{MetricType, ValueType};
 use serde_json::{json, Map, Value};
 
+use crate::metrics::detail::DetailNode;
 use crate::metrics::sink::Sink;
 use crate::metrics::threshold::ThresholdExpr;
 use crate::metrics::{CheckTree, MetricsState};
@@ -40,6 +43,37 @@ pub struct ReportMetric {
     pub thresholds: Vec<ThresholdLine>,
 }
 
+/// `--summary-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SummaryMode {
+    #[default]
+    Compact,
+    Full,
+    Legacy,
+}
+
+impl SummaryMode {
+    /// k6's names; anything else is k6's "invalid summary mode".
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "compact" | "" => Some(SummaryMode::Compact),
+            "full" => Some(SummaryMode::Full),
+            "legacy" => Some(SummaryMode::Legacy),
+            _ => None,
+        }
+    }
+}
+
+/// A group's (or a named scenario's) own part of the run, for the full summary.
+#[derive(Debug, Clone, Default)]
+pub struct GroupReport {
+    pub name: String,
+    pub metrics: Vec<ReportMetric>,
+    /// (check name, (passes, fails)) in first-seen order.
+    pub checks: Vec<(String, (u64, u64))>,
+    pub groups: Vec<GroupReport>,
+}
+
 /// Everything a summary is made from.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -48,6 +82,10 @@ pub struct Report {
     pub duration_secs: f64,
     pub trend_stats: Vec<String>,
     pub time_unit: String,
+    /// Top-level groups of the run (full mode only).
+    pub groups: Vec<GroupReport>,
+    /// Named scenarios (full mode only).
+    pub scenarios: Vec<GroupReport>,
 }
 
 fn values_of(sink: &Sink, trend_stats: &[String], elapsed: f64) -> Vec<(String, f64)> {
@@ -119,12 +157,26 @@ impl Report {
                 });
             }
         }
+        let node = |name: &str, n: &DetailNode| group_report(state, name, n, &trend_stats, elapsed);
+        let (groups, scenarios) = match &state.detail {
+            Some(d) => (
+                d.root
+                    .groups
+                    .iter()
+                    .map(|(name, n)| node(name, n))
+                    .collect(),
+                d.scenarios.iter().map(|(name, n)| node(name, n)).collect(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
         Report {
             metrics,
             checks: state.checks.clone(),
             duration_secs: elapsed,
             trend_stats,
             time_unit,
+            groups,
+            scenarios,
         }
     }
 
@@ -209,6 +261,42 @@ impl Report {
     }
 }
 
+fn group_report(
+    state: &MetricsState,
+    name: &str,
+    node: &DetailNode,
+    trend_stats: &[String],
+    elapsed: f64,
+) -> GroupReport {
+    let metrics = node
+        .metrics
+        .iter()
+        .filter_map(|(id, sink)| {
+            let def = &state.entries.get(*id as usize)?.def;
+            Some(ReportMetric {
+                name: def.name.clone(),
+                parent: def.name.clone(),
+                suffix: None,
+                sub_tags: Vec::new(),
+                kind: def.kind,
+                contains: def.contains,
+                values: values_of(sink, trend_stats, elapsed),
+                thresholds: Vec::new(),
+            })
+        })
+        .collect();
+    GroupReport {
+        name: name.to_string(),
+        metrics,
+        checks: node.checks.clone(),
+        groups: node
+            .groups
+            .iter()
+            .map(|(n, g)| group_report(state, n, g, trend_stats, elapsed))
+            .collect(),
+    }
+}
+
 /// A JSON number the way Go prints float64: whole values without a fraction (`2`, not `2.0`).
 fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9e15 {
@@ -218,7 +306,7 @@ fn number(v: f64) -> Value {
     }
 }
 
-fn parent_path(path: &str) -> &str {
+pub(super) fn parent_path(path: &str) -> &str {
     path.rfind("::").map_or("", |i| &path[..i])
 }
 
@@ -252,6 +340,8 @@ mod tests {
             duration_secs: 1.0,
             trend_stats: vec![],
             time_unit: String::new(),
+            groups: vec![],
+            scenarios: vec![],
         };
         let data = report.data_json(None, true, false, false);
         let rg = &data["root_group"];

@@ -14,35 +14,35 @@ pub struct Painter {
 }
 
 impl Painter {
-    fn paint(&self, code: &str, s: &str) -> String {
+    pub(super) fn paint(&self, code: &str, s: &str) -> String {
         if self.enabled {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_string()
         }
     }
-    fn title(&self, s: &str) -> String {
+    pub(super) fn title(&self, s: &str) -> String {
         self.paint("1", s)
     }
-    fn ok(&self, s: &str) -> String {
+    pub(super) fn ok(&self, s: &str) -> String {
         self.paint("32", s)
     }
-    fn bad(&self, s: &str) -> String {
+    pub(super) fn bad(&self, s: &str) -> String {
         self.paint("31", s)
     }
-    fn faint(&self, s: &str) -> String {
+    pub(super) fn faint(&self, s: &str) -> String {
         self.paint("2;37", s)
     }
-    fn value(&self, s: &str) -> String {
+    pub(super) fn value(&self, s: &str) -> String {
         self.paint("36", s)
     }
-    fn extra(&self, s: &str) -> String {
+    pub(super) fn extra(&self, s: &str) -> String {
         self.paint("2;36", s)
     }
 }
 
 /// Metrics the compact mode never lists.
-fn hidden_in_compact(name: &str) -> bool {
+pub(super) fn hidden_in_compact(name: &str) -> bool {
     name == "checks"
         || name == "group_duration"
         || [
@@ -73,7 +73,12 @@ fn section_of(name: &str) -> &'static str {
         "HTTP"
     } else if matches!(
         name,
-        "vus" | "vus_max" | "iterations" | "iteration_duration" | "dropped_iterations"
+        "vus"
+            | "vus_max"
+            | "iterations"
+            | "iteration_duration"
+            | "dropped_iterations"
+            | "iteration_start_lag"
     ) {
         "EXECUTION"
     } else if matches!(name, "data_sent" | "data_received") {
@@ -93,20 +98,25 @@ fn section_of(name: &str) -> &'static str {
 
 /// The summary text (to be printed as `"\n" + text + "\n\n"`).
 pub fn render_compact(report: &Report, painter: Painter) -> String {
+    render_head(report, painter, true)
+}
+
+/// THRESHOLDS and TOTAL RESULTS; `compact` hides the HTTP timing breakdown.
+pub(super) fn render_head(report: &Report, painter: Painter, compact: bool) -> String {
     let mut sections = Vec::new();
     if report.metrics.iter().any(|m| !m.thresholds.is_empty()) {
         sections.push(thresholds_section(report, painter));
     }
-    sections.push(total_section(report, painter));
+    sections.push(total_section(report, painter, compact));
     format!("\n{}", sections.join("\n"))
 }
 
 /// k6's order: parents by name, each followed by its submetrics sorted by their tags.
-fn by_parent_then_tags(a: &ReportMetric, b: &ReportMetric) -> std::cmp::Ordering {
+pub(super) fn by_parent_then_tags(a: &ReportMetric, b: &ReportMetric) -> std::cmp::Ordering {
     a.parent.cmp(&b.parent).then(a.suffix.cmp(&b.suffix))
 }
 
-fn value_text(m: &ReportMetric, stat: &str, v: f64, unit: &str) -> String {
+pub(super) fn value_text(m: &ReportMetric, stat: &str, v: f64, unit: &str) -> String {
     match (m.kind, stat) {
         (MetricType::Rate, "rate") => format::percent(v),
         (MetricType::Counter, "rate") => match m.contains {
@@ -162,15 +172,33 @@ fn threshold_line(
     format!("{indent}{mark} {src} {}={shown}\n", t.agg)
 }
 
-fn total_section(report: &Report, p: Painter) -> String {
+fn total_section(report: &Report, p: Painter, compact: bool) -> String {
     let mut out = format!("  {}\n\n", p.title("█ TOTAL RESULTS "));
     out.push_str(&checks_block(report, p));
     let shown: Vec<&ReportMetric> = report
         .metrics
         .iter()
-        .filter(|m| !hidden_in_compact(&m.parent))
+        .filter(|m| {
+            if compact {
+                !hidden_in_compact(&m.parent)
+            } else {
+                !matches!(m.parent.as_str(), "checks" | "group_duration")
+            }
+        })
         .collect();
-    let lines = MetricLines::new(&shown, &report.time_unit);
+    out.push_str(&metric_sections(&shown, &report.time_unit, p, "    "));
+    out
+}
+
+/// The metric sections (CUSTOM, HTTP, ...) of a block, each line at `indent`.
+pub(super) fn metric_sections(
+    shown: &[&ReportMetric],
+    unit: &str,
+    p: Painter,
+    indent: &str,
+) -> String {
+    let mut out = String::new();
+    let lines = MetricLines::new(shown, unit);
     for section in SECTIONS {
         let mut in_section: Vec<&ReportMetric> = shown
             .iter()
@@ -181,8 +209,9 @@ fn total_section(report: &Report, p: Painter) -> String {
             continue;
         }
         in_section.sort_by(|a, b| by_parent_then_tags(a, b));
-        out.push_str(&format!("    {section}\n"));
+        out.push_str(&format!("{indent}{section}\n"));
         for m in in_section {
+            out.push_str(indent);
             out.push_str(&lines.render(m, p));
         }
         out.push('\n');
@@ -195,12 +224,35 @@ fn checks_block(report: &Report, p: Painter) -> String {
     if checks.is_empty() {
         return String::new();
     }
+    // Compact mode lists every check once, merged across groups, in first-seen order.
+    let mut merged: Vec<(String, (u64, u64))> = Vec::new();
+    for ((_, name), (ps, fs)) in checks {
+        match merged.iter_mut().find(|(n, _)| n == name) {
+            Some(e) => {
+                e.1 .0 += ps;
+                e.1 .1 += fs;
+            }
+            None => merged.push((name.clone(), (*ps, *fs))),
+        }
+    }
+    checks_lines(&merged, report.duration_secs, p, "    ", "      ")
+}
+
+/// The checks_total/succeeded/failed block and one line per check, at `indent`; a failed
+/// check's detail line at `detail_indent`.
+pub(super) fn checks_lines(
+    checks: &[(String, (u64, u64))],
+    duration_secs: f64,
+    p: Painter,
+    indent: &str,
+    detail_indent: &str,
+) -> String {
     let (passes, fails) = checks
         .iter()
         .fold((0u64, 0u64), |(a, b), (_, (p, f))| (a + p, b + f));
     let total = passes + fails;
-    let rate = if report.duration_secs > 0.0 {
-        total as f64 / report.duration_secs
+    let rate = if duration_secs > 0.0 {
+        total as f64 / duration_secs
     } else {
         0.0
     };
@@ -234,31 +286,21 @@ fn checks_block(report: &Report, p: Painter) -> String {
     for (name, val, extra) in &rows {
         let dots = ".".repeat(max_name + 3 - name.len());
         out.push_str(&format!(
-            "    {name}{} {} {}\n",
+            "{indent}{name}{} {} {}\n",
             p.faint(&format!("{dots}:")),
             p.value(&pad(val, max_val)),
             p.extra(extra)
         ));
     }
     out.push('\n');
-    // Compact mode lists every check once, merged across groups, in first-seen order.
-    let mut merged: Vec<(&str, u64, u64)> = Vec::new();
-    for ((_, name), (ps, fs)) in checks {
-        match merged.iter_mut().find(|(n, _, _)| n == name) {
-            Some(e) => {
-                e.1 += ps;
-                e.2 += fs;
-            }
-            None => merged.push((name, *ps, *fs)),
-        }
-    }
-    for (name, ps, fs) in merged {
-        if fs == 0 {
-            out.push_str(&format!("    {}\n", p.ok(&format!("✓ {name}"))));
+    for (name, (ps, fs)) in checks {
+        if *fs == 0 {
+            out.push_str(&format!("{indent}{}\n", p.ok(&format!("✓ {name}"))));
         } else {
-            out.push_str(&format!("    {}\n", p.bad(&format!("✗ {name}"))));
+            out.push_str(&format!("{indent}{}\n", p.bad(&format!("✗ {name}"))));
             let pct = (100 * ps) / (ps + fs);
-            out.push_str(&p.bad(&format!("      ↳  {pct}% — ✓ {ps} / ✗ {fs}")));
+            out.push_str(detail_indent);
+            out.push_str(&p.bad(&format!("↳  {pct}% — ✓ {ps} / ✗ {fs}")));
             out.push('\n');
         }
     }
@@ -266,7 +308,7 @@ fn checks_block(report: &Report, p: Painter) -> String {
     out
 }
 
-fn pad(s: &str, width: usize) -> String {
+pub(super) fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
     if n >= width {
         s.to_string()
@@ -276,7 +318,7 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// Column widths shared by every metric line of a block.
-struct MetricLines {
+pub(super) struct MetricLines {
     max_name: usize,
     main_width: usize,
     extra_widths: Vec<usize>,
@@ -284,7 +326,7 @@ struct MetricLines {
     unit: String,
 }
 
-fn display_name(m: &ReportMetric) -> String {
+pub(super) fn display_name(m: &ReportMetric) -> String {
     match &m.suffix {
         None => m.name.clone(),
         Some(_) => {
@@ -295,7 +337,7 @@ fn display_name(m: &ReportMetric) -> String {
 }
 
 impl MetricLines {
-    fn new(metrics: &[&ReportMetric], unit: &str) -> Self {
+    pub(super) fn new(metrics: &[&ReportMetric], unit: &str) -> Self {
         let mut s = MetricLines {
             max_name: 0,
             main_width: 0,
@@ -323,7 +365,7 @@ impl MetricLines {
         s
     }
 
-    fn cells(&self, m: &ReportMetric) -> Vec<String> {
+    pub(super) fn cells(&self, m: &ReportMetric) -> Vec<String> {
         let get = |k: &str| {
             m.values
                 .iter()
@@ -352,7 +394,8 @@ impl MetricLines {
         }
     }
 
-    fn render(&self, m: &ReportMetric, p: Painter) -> String {
+    /// One metric line (without the block's indentation).
+    pub(super) fn render(&self, m: &ReportMetric, p: Painter) -> String {
         let indent = if m.suffix.is_some() { "  " } else { "" };
         let name = display_name(m);
         let dots =
@@ -379,10 +422,7 @@ impl MetricLines {
             }
             parts.join(" ")
         };
-        format!(
-            "    {indent}{name}{} {body}\n",
-            p.faint(&format!("{dots}:"))
-        )
+        format!("{indent}{name}{} {body}\n", p.faint(&format!("{dots}:")))
     }
 }
 

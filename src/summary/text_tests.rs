@@ -162,6 +162,8 @@ fn compact_summary_matches_k6_byte_for_byte() {
         duration_secs: 18.0 / 80.568275,
         trend_stats: vec![],
         time_unit: String::new(),
+        groups: vec![],
+        scenarios: vec![],
     };
     let got = render_compact(&report, Painter { enabled: false });
     let expected = format!("\n{}\n", include_str!("compact_example.txt"));

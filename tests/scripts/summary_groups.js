@@ -1,0 +1,27 @@
+// Groups (nested), a named scenario and thresholds: what the full and legacy summary
+// modes lay out per group and per scenario. Checks are listed in first-seen order, so the
+// default scenario starts after `a` to make that order the same in every run.
+import http from 'k6/http';
+import { check, group } from 'k6';
+import { Trend, Counter } from 'k6/metrics';
+const t = new Trend('my_trend', true);
+const c = new Counter('my_counter');
+export const options = {
+  scenarios: {
+    a: { executor: 'shared-iterations', iterations: 2, vus: 1, exec: 'a' },
+    default: { executor: 'shared-iterations', startTime: '500ms', iterations: 2, vus: 1 },
+  },
+  thresholds: { 'http_req_duration{name:home}': ['max<1000'], my_counter: ['count>1'] },
+};
+export function a() {
+  group('ga', () => {
+    check(1, { 'a ok': () => true });
+    group('nested', () => { http.get(`${__ENV.BASE_URL}/get`, { tags: { name: 'home' } }); check(1, { 'n ok': () => true, 'n bad': () => false }); });
+  });
+  c.add(1);
+}
+export default function () {
+  http.get(`${__ENV.BASE_URL}/get`);
+  group('g1', () => { t.add(5); check(1, { 'g ok': () => true }); group('inner', () => { c.add(2); }); });
+  group('g0', () => { http.get(`${__ENV.BASE_URL}/get`); });
+}
