@@ -7,8 +7,12 @@ pub enum ExitCode {
     ThresholdsFailed = 99,
     SetupTimeout = 100,
     TeardownTimeout = 101,
+    /// The test was stopped through the REST API (`PATCH /v1/status {stopped: true}`).
+    GenericEngine = 103,
     InvalidConfig = 104,
     ExternalAbort = 105,
+    /// `--address` could not be listened on.
+    CannotStartRestApi = 106,
     ScriptException = 107,
     ScriptAborted = 108,
     MarkedAsFailed = 110,

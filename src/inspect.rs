@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::exit::ExitCode;
 
-pub async fn inspect(script: &Path) -> anyhow::Result<ExitCode> {
+pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCode> {
     let script_path = std::fs::canonicalize(script).map_err(|e| {
         anyhow::anyhow!(
             "The moduleSpecifier \"{}\" couldn't be found on local disk: {e}",
@@ -25,6 +25,9 @@ pub async fn inspect(script: &Path) -> anyhow::Result<ExitCode> {
         run_tags: Default::default(),
         coroutine_stack: 1024 * 1024,
         test: Default::default(),
+        text_summary: Some(crate::summary::legacy::text_summary_hook()),
+        shared: Default::default(),
+        secrets: Default::default(),
     };
     let pool = rk6_runtime::VuPool::new(1)?;
     let (_vu, info) = match pool.create_vu(Arc::new(config), 0).await {
@@ -35,8 +38,27 @@ pub async fn inspect(script: &Path) -> anyhow::Result<ExitCode> {
         }
     };
     // Validates the options the way `run` would.
-    crate::options::Options::from_script(info.options.as_ref())?;
-    let json = serde_json::to_string_pretty(&k6_shape(info.options.as_ref()))?;
+    let opts = crate::options::Options::from_script(info.options.as_ref())?;
+    let mut shape = k6_shape(info.options.as_ref());
+    if requirements {
+        let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+        let opts = opts.apply(&crate::options::from_env(&env)?);
+        let scenarios = crate::options::scenarios::derive(&opts)?;
+        let total = scenarios
+            .iter()
+            .map(crate::executor::Scenario::max_duration)
+            .max()
+            .unwrap_or_default();
+        let max_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
+        if let Some(obj) = shape.as_object_mut() {
+            obj.insert(
+                "totalDuration".into(),
+                serde_json::json!(rk6_runtime::duration::format(total)),
+            );
+            obj.insert("maxVUs".into(), serde_json::json!(max_vus));
+        }
+    }
+    let json = serde_json::to_string_pretty(&shape)?;
     println!("{json}");
     Ok(ExitCode::Success)
 }

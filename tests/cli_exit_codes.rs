@@ -460,3 +460,14 @@ fn quiet_flag_hides_banner_and_progress_but_keeps_summary() {
         "NO_COLOR output has no ANSI codes"
     );
 }
+
+#[test]
+fn invalid_summary_mode_exits_255() {
+    let out = run_script(
+        "sm.js",
+        "export default function () {}\n",
+        &["--summary-mode=nope"],
+    );
+    out.assert_code(255)
+        .assert_stderr_has(r#"level=error msg="invalid summary mode""#);
+}

@@ -557,3 +557,78 @@ export default function () {}
         "              * r: Up to 10.00 iterations/s for 1s over 1 stages (maxVUs: 2-4, gracefulStop: 30s)",
     );
 }
+
+#[test]
+fn arrival_rate_records_how_late_each_iteration_started() {
+    if !rk6_only() {
+        // iteration_start_lag is rk6's own metric.
+        return;
+    }
+    let t = Target::start();
+    let (dir, _) = script(
+        "lag.js",
+        "export const options = { scenarios: { c: { executor: 'constant-arrival-rate', rate: 40, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2 } } };\nexport default function () {}\n",
+    );
+    let out = Run::rk6()
+        .target(&t)
+        .args(["run", "-q", "--summary-export", "sum.json", "lag.js"])
+        .cwd(dir.dir())
+        .output();
+    out.assert_code(0).assert_stdout_has("iteration_start_lag");
+    let ex = Export::read(&dir.path("sum.json"));
+    let started = ex.num("iterations", "count");
+    assert!(started >= 38.0, "{started}");
+    assert!(ex.num("iteration_start_lag", "max") >= 0.0);
+    assert!(ex.metric("iteration_start_lag")["avg"].is_number());
+}
+
+#[test]
+fn config_file_is_the_lowest_tier_under_the_script() {
+    let dir = Scripts::new();
+    dir.write(
+        "cfg.json",
+        r#"{"vus": 2, "iterations": 4, "thresholds": {"iterations": ["count==4"]}}"#,
+    );
+    dir.write(
+        "c.js",
+        "export const options = { vus: 1 };\nexport default function () { console.log(`vu ${__VU}`); }\n",
+    );
+    let out = Run::rk6()
+        .args(["run", "-q", "-c", "cfg.json", "c.js"])
+        .cwd(dir.dir())
+        .output();
+    out.assert_code(0).assert_stdout_has("✓ 'count==4' count=4");
+    // The script's `vus: 1` wins over the file's 2; the file's iterations stay.
+    assert!(
+        out.console_messages().iter().all(|m| m == "vu 1"),
+        "{}",
+        out.dump()
+    );
+    let missing = Run::rk6()
+        .args(["run", "-q", "--config", "nope.json", "c.js"])
+        .cwd(dir.dir())
+        .output();
+    missing.assert_code(104).assert_stderr_has(
+        "failed to load the configuration file from the local file system: stat nope.json: no such file or directory",
+    );
+}
+
+#[test]
+fn arrival_rate_initialises_vus_beyond_preallocated_only_when_needed() {
+    let t = Target::start();
+    let (dir, _) = script(
+        "od.js",
+        "import http from 'k6/http';\nexport const options = { scenarios: { c: { executor: 'constant-arrival-rate', rate: 40, timeUnit: '1s', duration: '2s', preAllocatedVUs: 1, maxVUs: 100 } } };\nexport default function () { http.get(`${__ENV.BASE_URL}/delay/0.1`); }\n",
+    );
+    let out = Run::rk6()
+        .target(&t)
+        .args(["run", "-q", "--summary-export", "sum.json", "od.js"])
+        .cwd(dir.dir())
+        .output();
+    out.assert_code(0);
+    let ex = Export::read(&dir.path("sum.json"));
+    let vus_max = ex.num("vus_max", "max");
+    // 40 it/s of 0.1 s each need about 4 VUs: more than the one pre-allocated, far fewer
+    // than maxVUs.
+    assert!((2.0..=30.0).contains(&vus_max), "vus_max {vus_max}");
+}

@@ -15,32 +15,62 @@ const STEP_SECS: f64 = 0.0001;
 
 /// Start offsets (seconds from the scenario start) of every iteration for `rate_at(t)`
 /// iterations per second over `duration`: iteration k starts when the integral reaches k.
-pub fn schedule(duration: Duration, rate_at: impl Fn(f64) -> f64) -> Vec<f64> {
-    let end = duration.as_secs_f64();
-    let mut starts = Vec::new();
-    let (mut t, mut area) = (0.0f64, 0.0f64);
-    let mut next = 0.0f64;
-    while t < end {
-        while area >= next {
-            starts.push(t);
-            next += 1.0;
-        }
-        // Trapezoid step.
-        area += (rate_at(t) + rate_at(t + STEP_SECS)) * 0.5 * STEP_SECS;
-        t += STEP_SECS;
+/// Computed lazily, so a long soak holds no per-iteration schedule in memory.
+pub fn schedule<F: Fn(f64) -> f64>(duration: Duration, rate_at: F) -> Schedule<F> {
+    Schedule {
+        end: duration.as_secs_f64(),
+        rate_at,
+        t: 0.0,
+        area: 0.0,
+        next: 0.0,
     }
-    starts
+}
+
+/// The iterator [`schedule`] returns.
+pub struct Schedule<F> {
+    end: f64,
+    rate_at: F,
+    t: f64,
+    area: f64,
+    next: f64,
+}
+
+impl<F: Fn(f64) -> f64> Iterator for Schedule<F> {
+    type Item = f64;
+
+    fn next(&mut self) -> Option<f64> {
+        while self.t < self.end {
+            if self.area >= self.next {
+                self.next += 1.0;
+                return Some(self.t);
+            }
+            // Trapezoid step.
+            let r = &self.rate_at;
+            self.area += (r(self.t) + r(self.t + STEP_SECS)) * 0.5 * STEP_SECS;
+            self.t += STEP_SECS;
+        }
+        None
+    }
 }
 
 /// Runs the schedule on a pool of `pool` VUs of `ctx`.
-pub async fn run(ctx: &RunCtx, pool: usize, starts: Vec<f64>, executor: &str) {
+pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, executor: &str) {
     let (idle_tx, mut idle_rx) = tokio::sync::mpsc::unbounded_channel::<usize>();
-    for i in 0..pool.min(ctx.vus.len()) {
+    let mut vus: Vec<rk6_runtime::VuHandle> = ctx.vus.iter().take(pool).cloned().collect();
+    for i in 0..vus.len() {
         let _ = idle_tx.send(i);
     }
+    let mut spare_ids = ctx.more.as_ref().map(|m| m.ids.clone()).unwrap_or_default();
+    spare_ids.reverse();
     let begin = Instant::now();
     let mut running = tokio::task::JoinSet::new();
     let mut warned = false;
+    let mut behind_warned = false;
+    // With --execution-segment, this instance runs its stripe of the global schedule.
+    let starts = starts
+        .enumerate()
+        .filter(|(i, _)| ctx.stripe.takes(*i as u64))
+        .map(|(_, t)| t);
     for offset in starts {
         let at = begin + Duration::from_secs_f64(offset);
         let mut stop = ctx.stop.clone();
@@ -51,7 +81,27 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: Vec<f64>, executor: &str) {
         if *ctx.interrupt.borrow() {
             break;
         }
-        let Ok(i) = idle_rx.try_recv() else {
+        // Reap finished iterations: a JoinSet keeps every completed task until joined.
+        while running.try_join_next().is_some() {}
+        let mut free = idle_rx.try_recv().ok();
+        if free.is_none() && vus.len() < pool {
+            // Initialise one more VU for this iteration (it starts late by the init time,
+            // which iteration_start_lag shows).
+            if let (Some(more), Some(id)) = (&ctx.more, spare_ids.pop()) {
+                match more.pool.create_vu(more.config.clone(), id).await {
+                    Ok((vu, _)) => {
+                        vus.push(vu);
+                        more.config
+                            .test
+                            .vus_initialized
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        free = Some(vus.len() - 1);
+                    }
+                    Err(e) => Logger::error(&e.to_string(), &[]),
+                }
+            }
+        }
+        let Some(i) = free else {
             if !warned {
                 warned = true;
                 Logger::warn(
@@ -64,7 +114,18 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: Vec<f64>, executor: &str) {
             emit_dropped(ctx);
             continue;
         };
-        let vu = ctx.vus[i].clone();
+        let lag = emit_lag(ctx, at);
+        if lag > Duration::from_secs(1) && !behind_warned {
+            behind_warned = true;
+            Logger::warn(
+                &format!(
+                    "The test is falling behind its schedule: an iteration started {:.1}s late; the load generator is overloaded and the requested rate is not being met (see iteration_start_lag)",
+                    lag.as_secs_f64()
+                ),
+                &[("executor", executor), ("scenario", &ctx.job.scenario)],
+            );
+        }
+        let vu = vus[i].clone();
         let (job, interrupt, idle) = (ctx.job.clone(), ctx.interrupt.clone(), idle_tx.clone());
         let (progress, test) = (ctx.progress.clone(), ctx.test.clone());
         running.spawn(async move {
@@ -76,6 +137,20 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: Vec<f64>, executor: &str) {
         });
     }
     while running.join_next().await.is_some() {}
+}
+
+/// `iteration_start_lag` (beyond k6): how late the iteration starts after its scheduled
+/// time, so a generator that falls behind (coordinated omission) shows in the results.
+fn emit_lag(ctx: &RunCtx, scheduled: Instant) -> Duration {
+    let lag = Instant::now().saturating_duration_since(scheduled);
+    let sample = Sample {
+        metric: builtin::ITERATION_START_LAG,
+        time: SystemTime::now(),
+        value: lag.as_secs_f64() * 1000.0,
+        tags: ctx.job.tags.clone(),
+    };
+    let _ = ctx.samples.send(vec![sample]);
+    lag
 }
 
 fn emit_dropped(ctx: &RunCtx) {
@@ -94,7 +169,7 @@ mod tests {
 
     #[test]
     fn constant_rate_starts_on_an_even_grid_from_zero() {
-        let s = schedule(Duration::from_secs(3), |_| 40.0);
+        let s: Vec<f64> = schedule(Duration::from_secs(3), |_| 40.0).collect();
         assert_eq!(s.len(), 120);
         assert!(s[0].abs() < 1e-9);
         assert!((s[40] - 1.0).abs() < 0.001, "{}", s[40]);
@@ -103,7 +178,7 @@ mod tests {
     #[test]
     fn ramping_rate_integrates_the_curve() {
         // 10/s rising linearly to 50/s over 2 s: 60 iterations.
-        let s = schedule(Duration::from_secs(2), |t| 10.0 + 20.0 * t);
+        let s: Vec<f64> = schedule(Duration::from_secs(2), |t| 10.0 + 20.0 * t).collect();
         assert!((59..=61).contains(&s.len()), "{}", s.len());
     }
 }

@@ -5,6 +5,7 @@
 pub mod arrival;
 pub mod constant_arrival_rate;
 pub mod constant_vus;
+pub mod externally_controlled;
 pub mod per_vu_iterations;
 pub mod ramping_arrival_rate;
 pub mod ramping_vus;
@@ -41,9 +42,42 @@ pub enum Executor {
     RampingVus(ramping_vus::RampingVus),
     ConstantArrivalRate(constant_arrival_rate::ConstantArrivalRate),
     RampingArrivalRate(ramping_arrival_rate::RampingArrivalRate),
+    ExternallyControlled(externally_controlled::ExternallyControlled),
 }
 
 impl Executor {
+    /// Scales VU counts, iterations and stage targets to this instance's segment (arrival
+    /// rates are striped per iteration at run time instead).
+    pub fn segment(&mut self, seg: &crate::execution_segment::Segment) {
+        let stripe = seg.stripe();
+        match self {
+            Executor::SharedIterations(e) => {
+                e.iterations = seg.stripe_by_vus(e.vus).scale(e.iterations);
+                e.vus = stripe.scale(e.vus);
+            }
+            Executor::PerVuIterations(e) => e.vus = stripe.scale(e.vus),
+            Executor::ConstantVus(e) => e.vus = stripe.scale(e.vus),
+            Executor::RampingVus(e) => {
+                e.start_vus = stripe.scale(e.start_vus);
+                for s in &mut e.stages {
+                    s.1 = stripe.scale(s.1);
+                }
+            }
+            Executor::ConstantArrivalRate(e) => {
+                e.pre_allocated_vus = stripe.scale(e.pre_allocated_vus);
+                e.max_vus = stripe.scale(e.max_vus);
+            }
+            Executor::RampingArrivalRate(e) => {
+                e.pre_allocated_vus = stripe.scale(e.pre_allocated_vus);
+                e.max_vus = stripe.scale(e.max_vus);
+            }
+            Executor::ExternallyControlled(e) => {
+                e.vus = stripe.scale(e.vus);
+                e.max_vus = stripe.scale(e.max_vus);
+            }
+        }
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Executor::SharedIterations(e) => e.validate(),
@@ -52,6 +86,7 @@ impl Executor {
             Executor::RampingVus(e) => e.validate(),
             Executor::ConstantArrivalRate(e) => e.validate(),
             Executor::RampingArrivalRate(e) => e.validate(),
+            Executor::ExternallyControlled(e) => e.validate(),
         }
     }
 
@@ -63,6 +98,21 @@ impl Executor {
             Executor::RampingVus(e) => e.max_vus(),
             Executor::ConstantArrivalRate(e) => e.max_vus.max(e.pre_allocated_vus),
             Executor::RampingArrivalRate(e) => e.max_vus.max(e.pre_allocated_vus),
+            Executor::ExternallyControlled(e) => e.max_vus,
+        }
+    }
+
+    /// VUs initialised before the run starts: all of them, except for arrival-rate
+    /// executors, which start with `preAllocatedVUs` and add VUs when needed.
+    pub fn initial_vus(&self) -> u64 {
+        match self {
+            Executor::ConstantArrivalRate(e) => {
+                e.pre_allocated_vus.min(e.max_vus.max(e.pre_allocated_vus))
+            }
+            Executor::RampingArrivalRate(e) => {
+                e.pre_allocated_vus.min(e.max_vus.max(e.pre_allocated_vus))
+            }
+            other => other.max_vus(),
         }
     }
 
@@ -75,6 +125,7 @@ impl Executor {
             Executor::RampingVus(e) => e.total_duration(),
             Executor::ConstantArrivalRate(e) => e.duration,
             Executor::RampingArrivalRate(e) => e.total_duration(),
+            Executor::ExternallyControlled(e) => e.duration,
         }
     }
 
@@ -87,6 +138,7 @@ impl Executor {
             Executor::RampingVus(_) => "ramping-vus",
             Executor::ConstantArrivalRate(_) => "constant-arrival-rate",
             Executor::RampingArrivalRate(_) => "ramping-arrival-rate",
+            Executor::ExternallyControlled(_) => "externally-controlled",
         }
     }
 
@@ -98,6 +150,7 @@ impl Executor {
             Executor::RampingVus(e) => e.run(ctx).await,
             Executor::ConstantArrivalRate(e) => e.run(ctx).await,
             Executor::RampingArrivalRate(e) => e.run(ctx).await,
+            Executor::ExternallyControlled(e) => e.run(ctx).await,
         }
     }
 }
@@ -120,6 +173,8 @@ impl Scenario {
     pub fn max_duration(&self) -> Duration {
         let extra = match &self.executor {
             Executor::RampingVus(r) => r.graceful_ramp_down.max(self.graceful_stop),
+            // k6 adds no graceful stop to an externally controlled scenario.
+            Executor::ExternallyControlled(_) => Duration::ZERO,
             _ => self.graceful_stop,
         };
         self.start_time + self.executor.duration() + extra
@@ -160,6 +215,15 @@ impl Scenario {
                 ),
                 vec![max_vus_fact(e.pre_allocated_vus, e.max_vus)],
             ),
+            Executor::ExternallyControlled(e) => (
+                format!(
+                    "Externally controlled execution with {} VUs, {} max VUs, {} duration",
+                    e.vus,
+                    e.max_vus,
+                    fmt_dur(e.duration)
+                ),
+                Vec::new(),
+            ),
             Executor::RampingArrivalRate(e) => (
                 format!(
                     "Up to {:.2} iterations/s for {} over {} stages",
@@ -176,7 +240,8 @@ impl Scenario {
         if !self.start_time.is_zero() {
             facts.push(format!("startTime: {}", fmt_dur(self.start_time)));
         }
-        if !self.graceful_stop.is_zero() {
+        let externally = matches!(self.executor, Executor::ExternallyControlled(_));
+        if !self.graceful_stop.is_zero() && !externally {
             facts.push(format!("gracefulStop: {}", fmt_dur(self.graceful_stop)));
         }
         if facts.is_empty() {
@@ -223,6 +288,20 @@ pub struct RunCtx {
     pub test: Arc<rk6_runtime::execution::TestState>,
     /// Where the executor reports its own samples (`dropped_iterations`).
     pub samples: rk6_runtime::metrics::SampleSender,
+    /// This instance's share of arrival-rate iterations (`--execution-segment`).
+    pub stripe: crate::execution_segment::Stripe,
+    /// Where arrival-rate executors get VUs beyond `preAllocatedVUs`, up to `maxVUs`.
+    pub more: Option<MoreVus>,
+}
+
+/// VUs an arrival-rate scenario may still initialise during the run (k6 starts VUs beyond
+/// `preAllocatedVUs` only when the schedule needs them).
+#[derive(Clone)]
+pub struct MoreVus {
+    pub pool: Arc<rk6_runtime::VuPool>,
+    pub config: Arc<rk6_runtime::TestConfig>,
+    /// Ids reserved for them, in order.
+    pub ids: Vec<u64>,
 }
 
 impl RunCtx {

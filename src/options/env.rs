@@ -35,6 +35,10 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     o.no_cookies_reset = flag("K6_NO_COOKIES_RESET");
     o.discard_response_bodies = flag("K6_DISCARD_RESPONSE_BODIES");
     o.insecure_skip_tls_verify = flag("K6_INSECURE_SKIP_TLS_VERIFY");
+    o.http_debug = get("K6_HTTP_DEBUG");
+    o.dns = get("K6_DNS")
+        .map(|s| super::http::DnsOpt::parse(&s))
+        .transpose()?;
     o.summary_time_unit = get("K6_SUMMARY_TIME_UNIT");
     o.summary_trend_stats =
         get("K6_SUMMARY_TREND_STATS").map(|s| s.split(',').map(|x| x.trim().to_string()).collect());

@@ -4,6 +4,7 @@
 //! validated and turned into scenarios.
 
 mod env;
+pub mod http;
 pub mod scenarios;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,9 @@ pub enum ConfigError {
     Scenarios(Vec<String>),
     #[error(transparent)]
     Threshold(#[from] crate::metrics::threshold::ThresholdError),
+    /// k6 exits 255 for this one, not 104.
+    #[error("invalid summary mode")]
+    SummaryMode,
 }
 
 /// A duration given as a string (`"30s"`) or a number of milliseconds.
@@ -119,6 +123,14 @@ pub struct Options {
     pub tags: Option<BTreeMap<String, String>>,
     pub no_cookies_reset: Option<bool>,
     pub discard_response_bodies: Option<bool>,
+    #[serde(rename = "tlsVersion")]
+    pub tls_version: Option<http::TlsVersionOpt>,
+    #[serde(rename = "tlsCipherSuites")]
+    pub tls_cipher_suites: Option<Vec<String>>,
+    #[serde(rename = "tlsAuth")]
+    pub tls_auth: Option<Vec<http::TlsAuthOpt>>,
+    pub dns: Option<http::DnsOpt>,
+    pub http_debug: Option<String>,
     #[serde(flatten)]
     pub other: serde_json::Map<String, Value>,
 }
@@ -138,6 +150,25 @@ impl Options {
                 serde_json::from_value(v.clone()).map_err(|e| ConfigError::Parse(e.to_string()))
             }
         }
+    }
+
+    /// The `--config` file tier: a JSON object with option keys (outputs' `collectors`
+    /// and other unknown keys are kept but unused).
+    pub fn from_config_file(path: &std::path::Path) -> Result<Self, ConfigError> {
+        let prefix = "failed to load the configuration file from the local file system";
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            };
+            ConfigError::Invalid(format!("{prefix}: stat {}: {reason}", path.display()))
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            ConfigError::Invalid(format!(
+                "{prefix}: couldn't parse the configuration from \"{}\": {e}",
+                path.display()
+            ))
+        })
     }
 
     /// Applies a higher-precedence tier on top of `self`.
@@ -180,7 +211,12 @@ impl Options {
             system_tags,
             tags,
             no_cookies_reset,
-            discard_response_bodies
+            discard_response_bodies,
+            tls_version,
+            tls_cipher_suites,
+            tls_auth,
+            dns,
+            http_debug
         );
         for (k, v) in &higher.other {
             self.other.insert(k.clone(), v.clone());
@@ -250,28 +286,6 @@ impl Options {
             spec.insert(key.clone(), exprs);
         }
         Ok(spec)
-    }
-
-    /// The HTTP settings VUs use.
-    pub fn http_config(&self) -> rk6_runtime::HttpConfig {
-        let mut h = rk6_runtime::HttpConfig::default();
-        if let Some(ua) = &self.user_agent {
-            h.user_agent = (!ua.is_empty()).then(|| ua.clone());
-        }
-        if let Some(m) = self.max_redirects {
-            h.max_redirects = m;
-            h.max_redirects_set = true;
-        }
-        h.discard_response_bodies = self.discard_response_bodies.unwrap_or(false);
-        h.throw = self.throw.unwrap_or(false);
-        h.no_connection_reuse = self.no_connection_reuse.unwrap_or(false);
-        h.no_vu_connection_reuse = self.no_vu_connection_reuse.unwrap_or(false);
-        h.no_cookies_reset = self.no_cookies_reset.unwrap_or(false);
-        h.batch = self.batch.unwrap_or(20);
-        h.batch_per_host = self.batch_per_host.unwrap_or(6);
-        h.insecure_skip_tls_verify = self.insecure_skip_tls_verify.unwrap_or(false);
-        h.hosts = self.hosts.clone().unwrap_or_default();
-        h
     }
 
     /// The enabled system tags.

@@ -10,8 +10,9 @@ use serde_json::{Map, Value};
 use super::{ConfigError, DurationOpt, Options, Stage};
 use crate::executor::{
     constant_arrival_rate::ConstantArrivalRate, constant_vus::ConstantVus,
-    per_vu_iterations::PerVuIterations, ramping_arrival_rate::RampingArrivalRate,
-    ramping_vus::RampingVus, shared_iterations::SharedIterations, Executor, Scenario,
+    externally_controlled::ExternallyControlled, per_vu_iterations::PerVuIterations,
+    ramping_arrival_rate::RampingArrivalRate, ramping_vus::RampingVus,
+    shared_iterations::SharedIterations, Executor, Scenario,
 };
 
 /// The scenarios the options describe, sorted by (startTime, name) like k6's header.
@@ -198,9 +199,13 @@ fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigErro
                 })
             }
             "externally-controlled" => {
-                return Err(ConfigError::Invalid(format!(
-                    "scenario {name}: executor 'externally-controlled' is not supported by rk6 yet"
-                )))
+                let vus = field.u64("vus")?.unwrap_or(1);
+                Executor::ExternallyControlled(ExternallyControlled {
+                    vus,
+                    max_vus: field.u64("maxVUs")?.unwrap_or(vus),
+                    duration: field.dur("duration")?.unwrap_or_default(),
+                    target: Default::default(),
+                })
             }
             other => {
                 return Err(ConfigError::Invalid(format!(

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::exit::ExitCode;
 use crate::summary::text::{render_compact, Painter};
 use crate::summary::Report;
+use crate::summary::SummaryMode;
 
 pub struct Lifecycle<'a> {
     pool: &'a VuPool,
@@ -119,9 +120,14 @@ impl<'a> Lifecycle<'a> {
     /// Prints the default summary, or runs `handleSummary(data)` and writes what it returns.
     ///
     /// Like k6, this initialises one more VU either way (scripts can see it in init code).
-    pub async fn summary(&self, report: &Report, data: &Value, no_color: bool) {
+    pub async fn summary(&self, report: &Report, data: &Value, no_color: bool, mode: SummaryMode) {
         let default_summary = || {
-            let text = render_compact(report, Painter { enabled: !no_color });
+            let p = Painter { enabled: !no_color };
+            let text = match mode {
+                SummaryMode::Compact => render_compact(report, p),
+                SummaryMode::Full => crate::summary::full::render_full(report, p),
+                SummaryMode::Legacy => crate::summary::legacy::render_legacy(report, p),
+            };
             write_stdout(&format!("\n{text}\n\n"));
         };
         if !self.has("handleSummary") {

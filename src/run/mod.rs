@@ -4,15 +4,15 @@
 
 mod lifecycle;
 pub mod ui;
+mod vus;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use rk6_runtime::metrics::{builtin, Registry, Sample};
+use rk6_runtime::metrics::{Registry, Sample};
 use rk6_runtime::{log::Logger, InitError, IterationJob, SourceCache, TestConfig, VuPool};
 use tokio::sync::watch;
 
@@ -35,6 +35,19 @@ pub struct RunArgs {
     pub no_summary: bool,
     pub no_thresholds: bool,
     pub summary_export: Option<PathBuf>,
+    pub summary_mode: crate::summary::SummaryMode,
+    /// `--out` (or `K6_OUT`).
+    pub outputs: Vec<crate::output::OutputSpec>,
+    /// `--secret-source` values for `k6/secrets`.
+    pub secret_sources: Vec<String>,
+    /// `-c/--config`: a JSON options file (below the script's options in precedence).
+    pub config_file: Option<PathBuf>,
+    /// `--execution-segment` (with its sequence): this instance's share of the test.
+    pub segment: Option<crate::execution_segment::Segment>,
+    /// `-a/--address`: where the REST API listens (none when unset).
+    pub address: Option<String>,
+    /// `--paused`: wait for `PATCH /v1/status {"paused": false}` before running.
+    pub paused: bool,
 }
 
 /// A failure that ends the run with a specific exit code.
@@ -44,6 +57,10 @@ pub enum RunError {
     Config(#[from] crate::options::ConfigError),
     #[error("{0}")]
     Init(#[from] InitError),
+    #[error("{0}")]
+    Output(#[from] crate::output::OutputError),
+    #[error("{0}")]
+    Api(String),
 }
 
 impl RunError {
@@ -52,6 +69,8 @@ impl RunError {
             RunError::Config(_) => ExitCode::InvalidConfig,
             RunError::Init(InitError::Script(_)) => ExitCode::ScriptException,
             RunError::Init(_) => ExitCode::Other,
+            RunError::Output(_) => ExitCode::Other,
+            RunError::Api(_) => ExitCode::CannotStartRestApi,
         }
     }
 }
@@ -125,6 +144,10 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         run_tags: BTreeMap::new(),
         coroutine_stack: 16 * 1024 * 1024,
         test: Default::default(),
+        text_summary: Some(crate::summary::legacy::text_summary_hook()),
+        shared: Default::default(),
+        secrets: rk6_runtime::modules::secrets::SecretSources::parse(&args.secret_sources)
+            .map_err(|e| crate::options::ConfigError::Invalid(e.to_string()))?,
     };
     let lifecycle_pool = VuPool::new(1)?;
     let (_options_vu, info) = lifecycle_pool
@@ -132,11 +155,38 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         .await?;
 
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let opts = Options::from_script(info.options.as_ref())?
+    let file_tier = match &args.config_file {
+        Some(path) => Options::from_config_file(path)?,
+        None => Options::default(),
+    };
+    let opts = file_tier
+        .apply(&Options::from_script(info.options.as_ref())?)
         .apply(&from_env(&sys_env)?)
         .apply(&args.cli);
     opts.validate_summary()?;
-    let scenarios = crate::options::scenarios::derive(&opts)?;
+    let mut scenarios = crate::options::scenarios::derive(&opts)?;
+    if let Some(seg) = &args.segment {
+        for s in &mut scenarios {
+            s.executor.segment(seg);
+        }
+    }
+    let control = crate::api::Control::new(args.paused);
+    for s in &mut scenarios {
+        if let crate::executor::Executor::ExternallyControlled(e) = &mut s.executor {
+            e.target = control.vus.clone();
+            control
+                .vus
+                .store(e.vus, std::sync::atomic::Ordering::Relaxed);
+            control
+                .vus_max
+                .store(e.max_vus, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    if let Some(addr) = args.address.as_deref().filter(|a| !a.is_empty()) {
+        crate::api::serve(addr, control.clone())
+            .await
+            .map_err(|e| RunError::Api(format!("failed to start the REST API on {addr}: {e}")))?;
+    }
     for s in &scenarios {
         if !info.functions.iter().any(|f| f == &s.exec) {
             return Err(crate::options::ConfigError::Invalid(format!(
@@ -151,46 +201,86 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     } else {
         opts.threshold_spec()?
     };
-    config.http = opts.http_config();
+    config.http = opts.http_config()?;
+    if opts.tls_auth_has_domains() {
+        rk6_runtime::log::Logger::warn("tlsAuth.domains option could be removed in the next releases, it's recommended to leave it empty and let k6 automatically detect from the provided certificate. It follows the Go's NameToCertificate deprecation - https://pkg.go.dev/crypto/tls@go1.17#Config.", &[]);
+    }
     config.system_tags = opts.system_tags();
     config.run_tags = opts.tags.clone().unwrap_or_default();
     config.test = Arc::new(rk6_runtime::execution::TestState::new(test_options(&opts)));
     let config = Arc::new(config);
 
+    let mut out_specs = args.outputs.clone();
+    if out_specs.is_empty() {
+        if let Some(v) = sys_env.get("K6_OUT").filter(|v| !v.is_empty()) {
+            out_specs = crate::output::specs_from_env(v);
+        }
+    }
+    let outputs = crate::output::Outputs::start(
+        &out_specs,
+        &crate::output::OutputContext {
+            registry: registry.clone(),
+            thresholds: thresholds.clone(),
+            system_tags: config.system_tags.clone(),
+            expected_response: config.system_tags.has("expected_response"),
+            env: sys_env.clone(),
+            cwd: std::env::current_dir().unwrap_or_default(),
+        },
+    )?;
+
     let stdout_tty = std::io::stdout().is_terminal();
     if !args.quiet {
         print_out(&ui::header(
             &args.script.display().to_string(),
-            "-",
+            &outputs.description(),
             &scenarios,
+            args.segment.as_ref().map_or(100.0, |g| g.percent()),
         ));
     }
 
     let total_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
     let threads = total_vus.div_ceil(vus_per_thread()).clamp(2, 512) as usize;
-    let pool = VuPool::new(threads)?;
-    let creations = (1..=total_vus).map(|id| pool.create_vu(config.clone(), id));
-    let mut vus = Vec::new();
-    for r in futures_util::future::join_all(creations).await {
-        vus.push(r?.0);
-    }
+    let pool = Arc::new(VuPool::new(threads)?);
+    let (vus, initialized) = vus::create(&pool, &config, &scenarios).await?;
 
     config
         .test
         .vus_initialized
-        .store(total_vus, std::sync::atomic::Ordering::Relaxed);
+        .store(initialized, std::sync::atomic::Ordering::Relaxed);
     config.test.mark_started();
     let (abort_tx, abort_rx) = watch::channel(None);
     let engine = Engine::start(
         registry.clone(),
         rx,
         &thresholds,
-        config.system_tags.has("expected_response"),
+        crate::metrics::EngineOptions {
+            expected_response_submetric: config.system_tags.has("expected_response"),
+            detail: args.summary_mode == crate::summary::SummaryMode::Full,
+            outputs: outputs.dispatch(),
+        },
         abort_tx,
     )
     .map_err(crate::options::ConfigError::from)?;
     let started = Instant::now();
 
+    if args.paused {
+        // Resumed (or stopped) through the REST API.
+        let mut paused = control.paused.subscribe();
+        let mut stopped = control.stopped.subscribe();
+        while *paused.borrow() && !*stopped.borrow() {
+            tokio::select! {
+                _ = paused.changed() => {}
+                _ = stopped.changed() => {}
+            }
+        }
+    }
+    control.status.store(
+        crate::api::status::RUNNING,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    control
+        .running
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     let mut lifecycle = lifecycle::Lifecycle::new(&lifecycle_pool, config.clone(), &info.functions);
     if let Some(t) = &opts.setup_timeout {
         lifecycle.setup_timeout = t.get("setupTimeout")?;
@@ -225,11 +315,13 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
             &config,
             &scenarios,
             vus,
+            &pool,
             setup_json.clone(),
             abort_rx,
             started,
             total_vus,
             stdout_tty,
+            &control,
         )
         .await;
         if !opts.no_teardown.unwrap_or(false) {
@@ -242,7 +334,17 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     }
 
     let elapsed = started.elapsed().as_secs_f64();
+    control.status.store(
+        crate::api::status::ENDED,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    control
+        .running
+        .store(false, std::sync::atomic::Ordering::Relaxed);
     let state = engine.finish();
+    for warning in outputs.finish() {
+        Logger::warn(&warning, &[]);
+    }
     let report = Report::new(
         &state,
         opts.trend_stats(),
@@ -257,7 +359,9 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
             stdout_tty,
             std::io::stderr().is_terminal(),
         );
-        lifecycle.summary(&report, &data, no_color).await;
+        lifecycle
+            .summary(&report, &data, no_color, args.summary_mode)
+            .await;
         if let Some(path) = &args.summary_export {
             let doc = crate::summary::export::legacy_export(&data);
             if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
@@ -312,19 +416,20 @@ async fn execute(
     args: &RunArgs,
     config: &Arc<TestConfig>,
     scenarios: &[Scenario],
-    vus: Vec<rk6_runtime::VuHandle>,
+    vus: Vec<vus::ScenarioVus>,
+    pool: &Arc<VuPool>,
     setup_data: Option<Arc<str>>,
     mut abort_rx: watch::Receiver<Option<Vec<String>>>,
     started: Instant,
     total_vus: u64,
     stdout_tty: bool,
+    control: &Arc<crate::api::Control>,
 ) -> (ExitCode, String) {
     let (stop_tx, stop_rx) = watch::channel(false);
+    let mut api_stop = control.stopped.subscribe();
     let mut progress = Vec::new();
     let mut runs = Vec::new();
-    let mut offset = 0usize;
-    for s in scenarios {
-        let n = s.executor.max_vus() as usize;
+    for (s, mine) in scenarios.iter().zip(vus) {
         let p = Arc::new(Progress::default());
         progress.push(p.clone());
         let mut tags = config.run_tags.clone();
@@ -343,8 +448,14 @@ async fn execute(
             env: (!s.env.is_empty()).then(|| Arc::new(s.env.clone())),
         };
         let (int_tx, int_rx) = watch::channel(false);
+        let more = (!mine.spare.is_empty()).then(|| crate::executor::MoreVus {
+            pool: pool.clone(),
+            config: config.clone(),
+            ids: mine.spare.clone(),
+        });
         let ctx = RunCtx {
-            vus: vus[offset..offset + n].to_vec(),
+            vus: mine.ready,
+            more,
             job,
             progress: p,
             stop: stop_rx.clone(),
@@ -352,8 +463,11 @@ async fn execute(
             started,
             test: config.test.clone(),
             samples: config.samples.clone(),
+            stripe: args
+                .segment
+                .as_ref()
+                .map_or_else(crate::execution_segment::Stripe::whole, |g| g.stripe()),
         };
-        offset += n;
         let scenario = s.clone();
         runs.push(tokio::spawn(async move {
             run_scenario(&scenario, ctx, int_tx).await
@@ -383,7 +497,7 @@ async fn execute(
                 }
             }
             _ = tick.tick() => {
-                emit_vu_gauges(config, &progress, total_vus);
+                vus::emit_gauges(config, &progress);
                 if !args.quiet {
                     let block = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
                     if stdout_tty {
@@ -393,6 +507,14 @@ async fn execute(
                     } else {
                         print_out(&block);
                     }
+                }
+            }
+            _ = api_stop.changed(), if !stopping => {
+                if *api_stop.borrow() {
+                    stopping = true;
+                    Logger::error("test run stopped from REST API", &[]);
+                    exit = ExitCode::GenericEngine;
+                    let _ = stop_tx.send(true);
                 }
             }
             _ = abort_rx.changed(), if !stopping => {
@@ -440,27 +562,4 @@ async fn interrupt_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term => {}
     }
-}
-
-fn emit_vu_gauges(config: &TestConfig, progress: &[Arc<Progress>], total_vus: u64) {
-    let active: u64 = progress
-        .iter()
-        .map(|p| p.active.load(Ordering::Relaxed))
-        .sum();
-    let tags = Arc::new(config.run_tags.clone());
-    let now = SystemTime::now();
-    let _ = config.samples.send(vec![
-        Sample {
-            metric: builtin::VUS,
-            time: now,
-            value: active as f64,
-            tags: tags.clone(),
-        },
-        Sample {
-            metric: builtin::VUS_MAX,
-            time: now,
-            value: total_vus as f64,
-            tags,
-        },
-    ]);
 }

@@ -18,7 +18,8 @@ const BANNER: &str = "
 ";
 
 /// Banner plus the execution header, ending with a blank line.
-pub fn header(script: &str, outputs: &str, scenarios: &[Scenario]) -> String {
+/// (`percent` is the instance's share of the test: 100 unless `--execution-segment`.)
+pub fn header(script: &str, outputs: &str, scenarios: &[Scenario], percent: f64) -> String {
     let max_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
     let max_dur = scenarios
         .iter()
@@ -28,7 +29,7 @@ pub fn header(script: &str, outputs: &str, scenarios: &[Scenario]) -> String {
     let max_dur = Duration::from_millis((max_dur.as_millis() as u64).div_ceil(100) * 100);
     let plural = if scenarios.len() == 1 { "" } else { "s" };
     let mut out = format!(
-        "{BANNER}\n     execution: local\n        script: {script}\n        output: {outputs}\n\n     scenarios: (100.00%) {} scenario{plural}, {max_vus} max VUs, {} max duration (incl. graceful stop):\n",
+        "{BANNER}\n     execution: local\n        script: {script}\n        output: {outputs}\n\n     scenarios: ({percent:.2}%) {} scenario{plural}, {max_vus} max VUs, {} max duration (incl. graceful stop):\n",
         scenarios.len(),
         fmt_dur(max_dur)
     );
@@ -107,6 +108,15 @@ fn scenario_progress(
         Executor::ConstantArrivalRate(e) => {
             arrival_progress(p, since, e.duration, e.max_vus, e.per_second(), done, long)
         }
+        Executor::ExternallyControlled(e) => (
+            frac_of(e.duration),
+            busy_vus(p, e.max_vus),
+            if done {
+                fmt_dur(e.duration)
+            } else {
+                format!("{}/{}", clock(since, long), fmt_dur(e.duration))
+            },
+        ),
         Executor::RampingArrivalRate(e) => {
             let rate = e.per_second_at(since.as_secs_f64());
             arrival_progress(p, since, e.total_duration(), e.max_vus, rate, done, long)
@@ -237,7 +247,7 @@ mod tests {
             vus: 2,
             duration: Duration::from_millis(2500),
         }))];
-        let h = header("dur.js", "-", &s);
+        let h = header("dur.js", "-", &s, 100.0);
         assert!(h.contains("\n     scenarios: (100.00%) 1 scenario, 2 max VUs, 32.5s max duration (incl. graceful stop):\n              * default: 2 looping VUs for 2.5s (gracefulStop: 30s)\n\n"));
         assert!(h.starts_with("\n         /\\      Grafana   /‾‾/  \n"));
     }
