@@ -1,0 +1,261 @@
+//! `--out` outputs: the sample stream, after the metrics engine has seen it, fanned out to
+//! k6's JSON and CSV files and to InfluxDB (v1 built in, v2 as `xk6-influxdb`).
+//!
+//! Owns: parsing `--out type=arg` / `K6_OUT`, starting one worker thread per output,
+//! handing each batch to every worker without ever blocking the engine, and stopping them
+//! at the end (flushing files, reporting what a network sink could not deliver). Samples
+//! flow one way: VUs → engine → outputs; nothing here talks back.
+
+pub mod csv;
+pub mod influxdb;
+pub mod influxdb2;
+pub mod json;
+pub mod line_protocol;
+pub mod push;
+pub mod time;
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use rk6_runtime::metrics::{MetricDef, Registry, Sample};
+use rk6_runtime::SystemTags;
+
+use crate::metrics::ThresholdSpec;
+
+/// A batch of samples as every output receives it.
+pub type Batch = Arc<Vec<Sample>>;
+
+/// Why an output could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("invalid output type '{0}', available types are: csv, influxdb, json, xk6-influxdb")]
+    UnknownType(String),
+    #[error("{0}")]
+    Config(String),
+    #[error("could not create {path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// One `--out type[=arg]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub kind: String,
+    pub arg: String,
+}
+
+impl OutputSpec {
+    pub fn parse(s: &str) -> OutputSpec {
+        let (kind, arg) = s.split_once('=').unwrap_or((s, ""));
+        OutputSpec {
+            kind: kind.trim().to_string(),
+            arg: arg.to_string(),
+        }
+    }
+}
+
+/// What outputs know about the run besides the samples.
+#[derive(Clone)]
+pub struct OutputContext {
+    pub registry: Registry,
+    pub thresholds: ThresholdSpec,
+    pub system_tags: SystemTags,
+    /// `expected_response:true` submetric of `http_req_duration` (k6 lists it).
+    pub expected_response: bool,
+    /// Environment (for `K6_CSV_*`, `K6_INFLUXDB_*`).
+    pub env: BTreeMap<String, String>,
+    /// Directory relative file names resolve against.
+    pub cwd: std::path::PathBuf,
+}
+
+impl OutputContext {
+    /// Metric definitions by id, refreshed when a new custom metric shows up.
+    pub fn defs(&self) -> Vec<MetricDef> {
+        self.registry.snapshot()
+    }
+}
+
+/// What a worker does with batches; it runs on its own thread.
+pub trait Sink: Send {
+    /// Takes one batch (already in the order samples were emitted).
+    fn write(&mut self, batch: &[Sample]);
+    /// Called about once a second, whether or not batches came.
+    fn tick(&mut self) {}
+    /// The end: flush and report. Returns a warning to print, if any.
+    fn finish(&mut self) -> Option<String>;
+}
+
+/// Hands batches to the running outputs; cheap to clone, never blocks.
+#[derive(Clone, Default)]
+pub struct Dispatch {
+    senders: Vec<Sender<Batch>>,
+}
+
+impl Dispatch {
+    pub fn is_empty(&self) -> bool {
+        self.senders.is_empty()
+    }
+
+    pub fn send(&self, batch: Batch) {
+        for s in &self.senders {
+            // A worker that died (it logged why) must not stop the others.
+            let _ = s.send(batch.clone());
+        }
+    }
+}
+
+/// The running outputs.
+pub struct Outputs {
+    dispatch: Dispatch,
+    workers: Vec<JoinHandle<Option<String>>>,
+    descriptions: Vec<String>,
+}
+
+impl Outputs {
+    /// Starts every output in `specs`; a bad spec stops the run before it begins.
+    pub fn start(specs: &[OutputSpec], ctx: &OutputContext) -> Result<Outputs, OutputError> {
+        let mut sinks: Vec<(String, Box<dyn Sink>)> = Vec::new();
+        for spec in specs {
+            let built: (String, Box<dyn Sink>) = match spec.kind.as_str() {
+                "json" => json::JsonOutput::open(&spec.arg, ctx)?,
+                "csv" => csv::CsvOutput::open(&spec.arg, ctx)?,
+                "influxdb" => influxdb::InfluxV1::open(&spec.arg, ctx)?,
+                "xk6-influxdb" => influxdb2::InfluxV2::open(&spec.arg, ctx)?,
+                other => return Err(OutputError::UnknownType(other.to_string())),
+            };
+            sinks.push(built);
+        }
+        let mut out = Outputs {
+            dispatch: Dispatch::default(),
+            workers: Vec::new(),
+            descriptions: Vec::new(),
+        };
+        for (description, sink) in sinks {
+            let (tx, rx) = std::sync::mpsc::channel();
+            out.dispatch.senders.push(tx);
+            out.workers
+                .push(std::thread::spawn(move || run_worker(sink, rx)));
+            out.descriptions.push(description);
+        }
+        Ok(out)
+    }
+
+    /// For the engine.
+    pub fn dispatch(&self) -> Dispatch {
+        self.dispatch.clone()
+    }
+
+    /// The header's `output:` value: `json (out.json), csv (out.csv)` or `-`.
+    pub fn description(&self) -> String {
+        if self.descriptions.is_empty() {
+            "-".to_string()
+        } else {
+            self.descriptions.join(", ")
+        }
+    }
+
+    /// Stops accepting samples, lets every worker drain and finish; returns warnings.
+    /// The engine's own dispatch clone must be dropped first (it is, when the engine ends).
+    pub fn finish(self) -> Vec<String> {
+        drop(self.dispatch);
+        self.workers
+            .into_iter()
+            .filter_map(|w| w.join().ok().flatten())
+            .collect()
+    }
+}
+
+fn run_worker(mut sink: Box<dyn Sink>, rx: Receiver<Batch>) -> Option<String> {
+    let tick = std::time::Duration::from_secs(1);
+    let mut next = std::time::Instant::now() + tick;
+    loop {
+        let wait = next.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok(batch) => sink.write(&batch),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if std::time::Instant::now() >= next {
+            sink.tick();
+            next += tick;
+        }
+    }
+    sink.finish()
+}
+
+/// `K6_OUT`: one output (k6 reads a single value), or several separated by commas when
+/// each names a known type.
+pub fn specs_from_env(value: &str) -> Vec<OutputSpec> {
+    vec![OutputSpec::parse(value)]
+}
+
+/// Percent-decodes a URL's user or password.
+pub fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Splits `key=value,key2=value2` output arguments (CSV's form).
+pub fn key_values(arg: &str) -> Vec<(String, String)> {
+    arg.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// The tags of a sample that are not system tags, and the enabled system tags.
+pub fn is_system_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "proto"
+            | "subproto"
+            | "status"
+            | "method"
+            | "url"
+            | "name"
+            | "group"
+            | "check"
+            | "error"
+            | "error_code"
+            | "tls_version"
+            | "scenario"
+            | "service"
+            | "expected_response"
+            | "vu"
+            | "iter"
+            | "ip"
+            | "ocsp_status"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_split_type_and_argument() {
+        assert_eq!(
+            OutputSpec::parse("json=out.json"),
+            OutputSpec {
+                kind: "json".into(),
+                arg: "out.json".into()
+            }
+        );
+        let csv = OutputSpec::parse("csv=fileName=x.csv,saveInterval=2s");
+        assert_eq!(csv.kind, "csv");
+        assert_eq!(
+            key_values(&csv.arg),
+            vec![
+                ("fileName".to_string(), "x.csv".to_string()),
+                ("saveInterval".to_string(), "2s".to_string())
+            ]
+        );
+        assert_eq!(OutputSpec::parse("json").arg, "");
+    }
+}
