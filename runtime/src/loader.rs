@@ -39,9 +39,13 @@ impl K6Loader {
     pub fn resolve(&self, specifier: &str, referrer: Option<&Path>) -> JsResult<PathBuf> {
         let spec = specifier.strip_prefix("file://").unwrap_or(specifier);
         if spec.starts_with("http://") || spec.starts_with("https://") {
+            if let Some((path, src)) = jslib(spec) {
+                self.sources.insert(path.clone(), src.as_bytes().to_vec());
+                return Ok(path);
+            }
             return Err(JsNativeError::typ()
                 .with_message(format!(
-                    "remote module '{specifier}' can't be loaded: rk6 loads modules only from local disk; download it next to the script and import it by relative path"
+                    "remote module '{specifier}' can't be loaded: there is no network access for imports; rk6 ships jslib.k6.io's k6-utils, k6-summary and papaparse, anything else must be downloaded next to the script and imported by relative path"
                 ))
                 .into());
         }
@@ -68,6 +72,18 @@ impl K6Loader {
                 path.display()
             )))
         })?;
+        let src = if crate::typescript::is_typescript(path) {
+            let js = self
+                .sources
+                .read_transformed(path, |raw| {
+                    crate::typescript::strip(path, &String::from_utf8_lossy(raw))
+                        .map(String::into_bytes)
+                })
+                .map_err(|e| JsError::from(JsNativeError::syntax().with_message(e)))?;
+            js
+        } else {
+            src
+        };
         crate::source::check_nesting(path, &src)?;
         let module = Module::parse(Source::from_bytes(&src[..]).with_path(path), None, context)
             .map_err(|e| syntax_error(path, e, context))?;
@@ -90,6 +106,32 @@ impl K6Loader {
             .insert(specifier.to_string(), module.clone());
         Ok(module)
     }
+}
+
+/// The jslib.k6.io modules rk6 ships (its own implementations), by library name.
+const JSLIB: [(&str, &str); 3] = [
+    (
+        "k6-utils",
+        include_str!("../../js-modules/jslib/k6-utils.js"),
+    ),
+    (
+        "k6-summary",
+        include_str!("../../js-modules/jslib/k6-summary.js"),
+    ),
+    (
+        "papaparse",
+        include_str!("../../js-modules/jslib/papaparse.js"),
+    ),
+];
+
+/// `https://jslib.k6.io/<lib>/<version>/<file>` -> (a virtual path, the embedded source).
+fn jslib(url: &str) -> Option<(PathBuf, &'static str)> {
+    let rest = url
+        .strip_prefix("https://jslib.k6.io/")
+        .or_else(|| url.strip_prefix("http://jslib.k6.io/"))?;
+    let lib = rest.split('/').next()?;
+    let (name, src) = JSLIB.iter().find(|(n, _)| *n == lib)?;
+    Some((PathBuf::from(format!("/rk6/jslib/{name}/index.js")), src))
 }
 
 /// Re-throws a parse error as a SyntaxError whose message names file:line:col.
@@ -142,7 +184,7 @@ impl ModuleLoader for K6Loader {
             return self.load_builtin(&spec, ctx);
         }
         let path = self.resolve(&spec, referrer.path())?;
-        if !path.exists() {
+        if !path.exists() && !self.sources.contains(&path) {
             return Err(JsNativeError::typ()
                 .with_message(format!(
                     "The moduleSpecifier \"{spec}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/local/path) with the script(s) to the container. Otherwise, if using k6 cloud run, make sure that the script(s) are in the same directory as the main script."
@@ -193,5 +235,9 @@ mod tests {
             PathBuf::from("/scripts/y.js")
         );
         assert!(l.resolve("https://jslib.k6.io/x.js", None).is_err());
+        assert!(l
+            .resolve("https://jslib.k6.io/k6-utils/1.4.0/index.js", None)
+            .is_ok_and(|p| p.ends_with("k6-utils/index.js")));
+        assert!(l.resolve("https://example.com/lib.js", None).is_err());
     }
 }

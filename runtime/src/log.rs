@@ -10,6 +10,12 @@ use std::time::SystemTime;
 
 static VERBOSE: AtomicBool = AtomicBool::new(false);
 
+/// Secret values (`k6/secrets`) that must never appear in a log line.
+static SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// What k6 prints in place of a secret.
+pub const REDACTED: &str = "***SECRET_REDACTED***";
+
 /// Severity, named as logrus prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -35,6 +41,19 @@ impl Level {
 pub struct Logger;
 
 impl Logger {
+    /// Redacts `value` from every later log line.
+    pub fn add_secret(value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let mut s = SECRETS.write().unwrap_or_else(|p| p.into_inner());
+        if !s.iter().any(|v| v == value) {
+            s.push(value.to_string());
+            // Longest first, so a secret containing another is replaced whole.
+            s.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        }
+    }
+
     /// Shows debug lines (`-v/--verbose`).
     pub fn set_verbose(on: bool) {
         VERBOSE.store(on, Ordering::Relaxed);
@@ -45,7 +64,14 @@ impl Logger {
         if level == Level::Debug && !VERBOSE.load(Ordering::Relaxed) {
             return;
         }
-        let line = format_line(SystemTime::now(), level, msg, fields);
+        let mut line = format_line(SystemTime::now(), level, msg, fields);
+        let secrets = SECRETS.read().unwrap_or_else(|p| p.into_inner());
+        for secret in secrets.iter() {
+            if line.contains(secret.as_str()) {
+                line = line.replace(secret.as_str(), REDACTED);
+            }
+        }
+        drop(secrets);
         let stderr = std::io::stderr();
         let mut lock = stderr.lock();
         let _ = lock.write_all(line.as_bytes());

@@ -28,6 +28,19 @@ const JSON_SHIM: &str = "(function (nativeParse, checkDepth) {
 
 pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<()> {
     super::console::install(context)?;
+    super::timers::install(context)?;
+    super::crypto::install_webcrypto(context)?;
+    if let Some(hook) = config.text_summary.clone() {
+        // SAFETY: the closure captures only an `Arc` of a Rust function, no GC values.
+        let f = unsafe {
+            NativeFunction::from_closure(move |_, args, ctx| {
+                let data = super::arg_string(args, 0, ctx)?;
+                let opts = super::arg_string(args, 1, ctx)?;
+                Ok(super::key(&hook(&data, &opts)).into())
+            })
+        };
+        context.register_global_callable(js_string!("__rk6_text_summary"), 2, f)?;
+    }
     let env = serde_json::to_value(&config.env).unwrap_or_default();
     let env = JsValue::from_json(&env, context)?;
     context.register_global_property(js_string!("__ENV"), env, Attribute::all())?;
