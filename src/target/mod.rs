@@ -150,8 +150,12 @@ async fn route(
     if !methods.allows(req.method()) {
         return Ok(respond::method_not_allowed(methods));
     }
-    if matches!(route, Route::WsEcho) {
-        return Ok(ws::accept(req));
+    match route {
+        Route::WsEcho => return Ok(ws::accept(req, ws::Behaviour::Echo)),
+        Route::WsStream { n, interval_ms } => {
+            return Ok(ws::accept(req, ws::Behaviour::Stream { n, interval_ms }))
+        }
+        _ => {}
     }
     let (parts, body) = req.into_parts();
     let req = Req {
@@ -220,6 +224,6 @@ async fn dispatch(route: Route<'_>, req: &Req) -> Result<Resp, Reject> {
         Route::Etag(etag) => misc::etag(req, etag)?,
         Route::Base64(value) => misc::base64_decode(value),
         // Upgrades are answered before the body is read, in `route`.
-        Route::WsEcho => respond::not_found(),
+        Route::WsEcho | Route::WsStream { .. } => respond::not_found(),
     })
 }

@@ -107,6 +107,11 @@ pub(super) enum Route<'a> {
     Etag(&'a str),
     Base64(&'a str),
     WsEcho,
+    /// `/ws/stream/{n}/{interval_ms}`: N text messages at an interval, then a close.
+    WsStream {
+        n: u64,
+        interval_ms: u64,
+    },
 }
 
 /// `/digest-auth/{qop}/{user}/{passwd}[/{algorithm}[/{stale_after}]]`.
@@ -179,6 +184,13 @@ pub(super) fn resolve(path: &str) -> Option<(Route<'_>, Methods)> {
         ("etag", _) => segments(rest).and_then(|[etag]| get(Etag(etag))),
         ("base64", _) => segments(rest).and_then(|[value]| get(Base64(value))),
         ("ws", Some("echo")) => get(WsEcho),
+        ("ws", Some(stream)) => {
+            let [n, interval] = segments(stream.strip_prefix("stream/"))?;
+            get(WsStream {
+                n: n.parse().ok()?,
+                interval_ms: interval.parse().ok()?,
+            })
+        }
         _ => None,
     }
 }

@@ -27,7 +27,17 @@ fn has_token(headers: &HeaderMap, name: HeaderName, token: &str) -> bool {
 
 /// Answers the upgrade request with 101 and spawns the echo loop on the
 /// upgraded connection; anything that is not a valid upgrade gets a 400.
-pub(super) fn accept(mut req: Request<Incoming>) -> Resp {
+/// What the server does on an open socket.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Behaviour {
+    /// Send every data message back.
+    Echo,
+    /// Send `n` messages (`chunk 0` …) `interval_ms` apart, then close with 1000 — a
+    /// stand-in for a token-streaming inference API.
+    Stream { n: u64, interval_ms: u64 },
+}
+
+pub(super) fn accept(mut req: Request<Incoming>, behaviour: Behaviour) -> Resp {
     let headers = req.headers();
     let valid = req.method() == Method::GET
         && has_token(headers, header::CONNECTION, "upgrade")
@@ -63,7 +73,10 @@ pub(super) fn accept(mut req: Request<Incoming>) -> Resp {
         if let Ok(upgraded) = on_upgrade.await {
             let ws =
                 WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
-            echo(ws).await;
+            match behaviour {
+                Behaviour::Echo => echo(ws).await,
+                Behaviour::Stream { n, interval_ms } => stream(ws, n, interval_ms).await,
+            }
         }
     });
 
@@ -91,4 +104,32 @@ async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut ws: WebSocketStream<S>) {
             return;
         }
     }
+}
+
+/// Sends `n` chunks `interval_ms` apart, then closes normally.
+async fn stream<S: AsyncRead + AsyncWrite + Unpin>(
+    mut ws: WebSocketStream<S>,
+    n: u64,
+    interval_ms: u64,
+) {
+    let every = std::time::Duration::from_millis(interval_ms);
+    for i in 0..n {
+        if i > 0 {
+            tokio::time::sleep(every).await;
+        }
+        if ws
+            .send(Message::Text(format!("chunk {i}").into()))
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+    let frame = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+        code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Normal,
+        reason: "".into(),
+    };
+    let _ = ws.close(Some(frame)).await;
+    // Drain until the peer answers the close.
+    while let Some(Ok(_)) = ws.next().await {}
 }

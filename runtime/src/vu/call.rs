@@ -155,7 +155,8 @@ fn setup_data(
 fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
     let mut st = state.borrow_mut();
     let tags = Arc::new(st.tags());
-    let (sent, received) = (st.bytes_sent, st.bytes_received);
+    let (wire_sent, wire_received) = st.http.wire.take();
+    let (sent, received) = (st.bytes_sent + wire_sent, st.bytes_received + wire_received);
     st.emit(builtin::DATA_SENT, sent as f64, &tags);
     st.emit(builtin::DATA_RECEIVED, received as f64, &tags);
     st.bytes_sent = 0;
@@ -175,8 +176,15 @@ fn call_export(
             .with_message(format!("function '{name}' not found in exports"))
             .into());
     };
-    let value = callable.call(&JsValue::undefined(), args, ctx)?;
-    settle(ctx, value)
+    let value = callable.call(&JsValue::undefined(), args, ctx);
+    // Timers, socket events and promise jobs keep the call alive until none is left.
+    let value = value.and_then(|v| super::event_loop::run(ctx).map(|()| v));
+    if value.is_err() {
+        if let Ok(state) = super::state::vu_state(ctx) {
+            state.borrow_mut().event_loop.reset();
+        }
+    }
+    settle(ctx, value?)
 }
 
 /// Waits for a returned promise (async exec functions) by running the job queue.

@@ -148,7 +148,7 @@ fn read_info(exports: &JsObject, ctx: &mut Context) -> VuInfo {
     let mut info = VuInfo::default();
     if let Ok(opts) = exports.get(js_string!("options"), ctx) {
         if opts.is_object() {
-            info.options = opts.to_json(ctx).ok().flatten();
+            info.options = opts.to_json(ctx).ok().flatten().map(integral_numbers);
         }
     }
     if let Ok(keys) = exports.own_property_keys(ctx) {
@@ -179,5 +179,33 @@ mod tests {
             b"var http = require('k6/http');\nmodule.exports.default = function () {};"
         ));
         assert!(!is_esm(b"const x = 'export '; import('x')"));
+    }
+}
+
+/// JS numbers arrive as floats (`Number("2")` is `2.0`); options that take integers
+/// (`vus`, `batchPerHost`, ...) want them as integers, as k6's JSON decoding accepts them.
+fn integral_numbers(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(a) => Value::Array(a.into_iter().map(integral_numbers).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| (k, integral_numbers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod integral_tests {
+    #[test]
+    fn integral_floats_become_integers() {
+        let v = super::integral_numbers(serde_json::json!({"a": 2.0, "b": [1.5, 3.0]}));
+        assert_eq!(v, serde_json::json!({"a": 2, "b": [1.5, 3]}));
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod call;
 pub mod coro;
+pub mod event_loop;
 pub mod init;
 pub mod job;
 pub mod pool;

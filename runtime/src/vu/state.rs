@@ -48,6 +48,10 @@ pub struct VuState {
     pub exec: IterationFacts,
     /// Seeded by `randomSeed()`.
     pub rng: Option<rand::rngs::SmallRng>,
+    /// Timers and asynchronous operations of the running call.
+    pub event_loop: super::event_loop::EventLoop,
+    /// Open `k6/ws` sockets.
+    pub ws: crate::modules::ws::Sockets,
 }
 
 impl VuState {
@@ -69,6 +73,8 @@ impl VuState {
             rng: None,
             exec: IterationFacts::default(),
             setup_data: None,
+            event_loop: Default::default(),
+            ws: Default::default(),
         }
     }
 

@@ -1,0 +1,221 @@
+//! The VU event loop: what keeps an iteration alive after its function returned — timers
+//! (`setTimeout`, `setInterval`, socket timers), promise jobs, and asynchronous operations
+//! whose results arrive from the I/O runtime (WebSocket frames). Like k6, an iteration
+//! ends only when none of these is left.
+//!
+//! Results arrive on a channel as [`Completion`]s (plain `Send` data); the JS side of each
+//! operation is a listener kept here, on the VU's thread, keyed by the operation's id.
+
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use boa_engine::{Context, JsObject, JsResult, JsValue};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+use super::coro::await_op;
+use super::state::vu_state;
+
+/// A result for the VU, sent from the I/O runtime.
+pub struct Completion {
+    pub id: u64,
+    pub payload: Box<dyn Any + Send>,
+}
+
+/// Handles one completion on the VU's thread; returns true when the operation is over.
+pub type Listener = Box<dyn FnMut(&mut Context, Box<dyn Any + Send>) -> JsResult<bool>>;
+
+struct Timer {
+    callback: JsObject,
+    args: Vec<JsValue>,
+    repeat: Option<Duration>,
+}
+
+/// Timers, listeners and the completion channel of one VU.
+pub struct EventLoop {
+    timers: BTreeMap<(Instant, u64), Timer>,
+    /// Timer id -> its current key in `timers`.
+    timer_keys: HashMap<u64, (Instant, u64)>,
+    listeners: HashMap<u64, Listener>,
+    next_id: u64,
+    tx: UnboundedSender<Completion>,
+    rx: Option<UnboundedReceiver<Completion>>,
+}
+
+impl Default for EventLoop {
+    fn default() -> Self {
+        let (tx, rx) = unbounded_channel();
+        EventLoop {
+            timers: BTreeMap::new(),
+            timer_keys: HashMap::new(),
+            listeners: HashMap::new(),
+            next_id: 1,
+            tx,
+            rx: Some(rx),
+        }
+    }
+}
+
+impl EventLoop {
+    /// A fresh id for a timer or an operation.
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Where the I/O side sends completions.
+    pub fn sender(&self) -> UnboundedSender<Completion> {
+        self.tx.clone()
+    }
+
+    /// Schedules `callback(...args)` after `delay` (again every `delay` when `repeat`).
+    pub fn add_timer(
+        &mut self,
+        callback: JsObject,
+        args: Vec<JsValue>,
+        delay: Duration,
+        repeat: bool,
+    ) -> u64 {
+        let id = self.next_id();
+        let key = (Instant::now() + delay, id);
+        self.timers.insert(
+            key,
+            Timer {
+                callback,
+                args,
+                repeat: repeat.then_some(delay.max(Duration::from_millis(1))),
+            },
+        );
+        self.timer_keys.insert(id, key);
+        id
+    }
+
+    pub fn clear_timer(&mut self, id: u64) {
+        if let Some(key) = self.timer_keys.remove(&id) {
+            self.timers.remove(&key);
+        }
+    }
+
+    /// Keeps the loop alive until `listener` says its operation is over.
+    pub fn listen(&mut self, id: u64, listener: Listener) {
+        self.listeners.insert(id, listener);
+    }
+
+    pub fn has_listener(&self, id: u64) -> bool {
+        self.listeners.contains_key(&id)
+    }
+
+    fn idle(&self) -> bool {
+        self.timers.is_empty() && self.listeners.is_empty()
+    }
+
+    /// Forgets every timer and operation (the iteration ended or was interrupted).
+    pub fn reset(&mut self) {
+        *self = EventLoop::default();
+    }
+}
+
+/// Runs promise jobs, timers and completions until nothing is left.
+pub fn run(ctx: &mut Context) -> JsResult<()> {
+    run_until(ctx, |_| false)
+}
+
+/// Like [`run`], but returns as soon as `done` holds (checked after each event).
+pub fn run_until(ctx: &mut Context, done: impl Fn(&mut Context) -> bool) -> JsResult<()> {
+    loop {
+        ctx.run_jobs()?;
+        if done(ctx) {
+            return Ok(());
+        }
+        let state = vu_state(ctx)?;
+        let (deadline, rx) = {
+            let mut st = state.borrow_mut();
+            let ev = &mut st.event_loop;
+            if ev.idle() {
+                return Ok(());
+            }
+            let deadline = ev.timers.keys().next().map(|(at, _)| *at);
+            (deadline, ev.rx.take())
+        };
+        let Some(mut rx) = rx else {
+            return Ok(());
+        };
+        let waited = await_op(ctx, async move {
+            let got = match deadline {
+                Some(at) => tokio::select! {
+                    c = rx.recv() => c,
+                    _ = tokio::time::sleep_until(at.into()) => None,
+                },
+                None => rx.recv().await,
+            };
+            (rx, got)
+        });
+        let (rx, got) = match waited {
+            Ok(v) => v,
+            Err(e) => {
+                state.borrow_mut().event_loop.reset();
+                return Err(e);
+            }
+        };
+        state.borrow_mut().event_loop.rx = Some(rx);
+        match got {
+            Some(c) => deliver(ctx, c)?,
+            None => fire_due_timers(ctx)?,
+        }
+    }
+}
+
+fn deliver(ctx: &mut Context, c: Completion) -> JsResult<()> {
+    let state = vu_state(ctx)?;
+    let listener = state.borrow_mut().event_loop.listeners.remove(&c.id);
+    let Some(mut listener) = listener else {
+        return Ok(());
+    };
+    let finished = listener(ctx, c.payload)?;
+    if !finished {
+        let mut st = state.borrow_mut();
+        // The listener may have been replaced or cancelled while it ran.
+        st.event_loop.listeners.entry(c.id).or_insert(listener);
+    }
+    Ok(())
+}
+
+fn fire_due_timers(ctx: &mut Context) -> JsResult<()> {
+    let state = vu_state(ctx)?;
+    loop {
+        let due = {
+            let mut st = state.borrow_mut();
+            let ev = &mut st.event_loop;
+            let Some((&key, _)) = ev.timers.iter().next() else {
+                return Ok(());
+            };
+            if key.0 > Instant::now() {
+                return Ok(());
+            }
+            let Some(timer) = ev.timers.remove(&key) else {
+                return Ok(());
+            };
+            let id = key.1;
+            match timer.repeat {
+                Some(every) => {
+                    let next = (key.0 + every, id);
+                    ev.timers.insert(
+                        next,
+                        Timer {
+                            callback: timer.callback.clone(),
+                            args: timer.args.clone(),
+                            repeat: timer.repeat,
+                        },
+                    );
+                    ev.timer_keys.insert(id, next);
+                }
+                None => {
+                    ev.timer_keys.remove(&id);
+                }
+            }
+            timer
+        };
+        due.callback.call(&JsValue::undefined(), &due.args, ctx)?;
+        ctx.run_jobs()?;
+    }
+}
