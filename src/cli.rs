@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::options::{parse_stage, ConfigError, DurationOpt, Options};
 use crate::run::RunArgs;
+use crate::summary::SummaryMode;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,7 +34,12 @@ pub enum Command {
     /// Start a test.
     Run(Box<RunFlags>),
     /// Print the script's options as JSON.
-    Inspect { script: PathBuf },
+    Inspect {
+        script: PathBuf,
+        /// Also print the run's totalDuration and maxVUs (what k6-operator reads).
+        #[arg(long)]
+        execution_requirements: bool,
+    },
     /// Show the version.
     Version,
     /// Serve the built-in httpbin-compatible target (HTTP + WebSocket echo).
@@ -74,6 +80,32 @@ pub struct RunFlags {
     /// Don't run thresholds.
     #[arg(long)]
     pub no_thresholds: bool,
+    /// Where to send metric samples: `json=FILE`, `csv=FILE`, `influxdb=URL`,
+    /// `xk6-influxdb=URL` (repeatable).
+    #[arg(short = 'o', long = "out")]
+    pub out: Vec<String>,
+    /// The part of the test this instance runs: `from:to` (`1/3:2/3`, `50%`, `0.5`).
+    #[arg(long)]
+    pub execution_segment: Option<String>,
+    /// All instances' segment boundaries: `0,1/3,2/3,1`.
+    #[arg(long)]
+    pub execution_segment_sequence: Option<String>,
+    /// Address of the REST API (`localhost:6565`); off unless given.
+    #[arg(short = 'a', long)]
+    pub address: Option<String>,
+    /// Start the test paused, waiting for `PATCH /v1/status` to resume it.
+    #[arg(long)]
+    pub paused: bool,
+    /// JSON config file with options (lower precedence than the script's options).
+    #[arg(short = 'c', long = "config")]
+    pub config: Option<PathBuf>,
+    /// A source for `k6/secrets`: `file=PATH`, `file=name=N,filename=PATH` or
+    /// `mock=k1=v1,k2=v2` (repeatable; the first is the default).
+    #[arg(long = "secret-source")]
+    pub secret_source: Vec<String>,
+    /// The end-of-test summary: compact (default), full or legacy.
+    #[arg(long, env = "K6_SUMMARY_MODE")]
+    pub summary_mode: Option<String>,
     /// Output the end-of-test summary report to a JSON file.
     #[arg(long)]
     pub summary_export: Option<PathBuf>,
@@ -107,6 +139,12 @@ pub struct RunFlags {
     /// Skip verification of TLS certificates.
     #[arg(long)]
     pub insecure_skip_tls_verify: bool,
+    /// Log all HTTP requests and responses; bodies only with `--http-debug=full`.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "headers")]
+    pub http_debug: Option<String>,
+    /// DNS resolver settings: `ttl=5m,select=random,policy=preferIPv4`.
+    #[arg(long)]
+    pub dns: Option<String>,
     /// Add a tag to be applied to all samples, as `[name]=[value]`.
     #[arg(long = "tag")]
     pub tags: Vec<String>,
@@ -151,6 +189,12 @@ impl RunFlags {
         o.no_connection_reuse = self.no_connection_reuse.then_some(true);
         o.discard_response_bodies = self.discard_response_bodies.then_some(true);
         o.insecure_skip_tls_verify = self.insecure_skip_tls_verify.then_some(true);
+        o.http_debug = self.http_debug;
+        o.dns = self
+            .dns
+            .as_deref()
+            .map(crate::options::http::DnsOpt::parse)
+            .transpose()?;
         o.summary_time_unit = self.summary_time_unit;
         o.summary_trend_stats = self
             .summary_trend_stats
@@ -189,6 +233,24 @@ impl RunFlags {
             no_summary: self.no_summary,
             no_thresholds: self.no_thresholds,
             summary_export: self.summary_export,
+            secret_sources: self.secret_source,
+            config_file: self.config,
+            address: self.address,
+            paused: self.paused,
+            segment: crate::execution_segment::Segment::parse(
+                self.execution_segment.as_deref(),
+                self.execution_segment_sequence.as_deref(),
+            )
+            .map_err(ConfigError::Invalid)?,
+            outputs: self
+                .out
+                .iter()
+                .map(|o| crate::output::OutputSpec::parse(o))
+                .collect(),
+            summary_mode: match self.summary_mode.as_deref() {
+                None => SummaryMode::Compact,
+                Some(m) => SummaryMode::parse(m).ok_or(ConfigError::SummaryMode)?,
+            },
         })
     }
 }

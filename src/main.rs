@@ -2,13 +2,16 @@
 //! runtime and maps results to k6's exit codes. The work happens in `run`, `executor`,
 //! `metrics`, `summary` and the `rk6-runtime` crate.
 
+mod api;
 mod cli;
 mod demo;
+mod execution_segment;
 mod executor;
 mod exit;
 mod inspect;
 mod metrics;
 mod options;
+mod output;
 mod run;
 mod summary;
 mod target;
@@ -96,13 +99,19 @@ async fn dispatch(cli: Cli) -> ExitCode {
             println!("rk6 {}", version_string());
             Ok(ExitCode::Success)
         }
-        Command::Inspect { ref script } => inspect::inspect(script).await,
+        Command::Inspect {
+            ref script,
+            execution_requirements,
+        } => inspect::inspect(script, execution_requirements).await,
         Command::Target { ref listen } => target_forever(listen).await,
         Command::Demo { ref script } => demo::demo(script.clone(), quiet, no_color).await,
         Command::Run(flags) => match flags.into_args(quiet, no_color) {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);
-                return ExitCode::InvalidConfig;
+                return match e {
+                    options::ConfigError::SummaryMode => ExitCode::Other,
+                    _ => ExitCode::InvalidConfig,
+                };
             }
             Ok(args) => match run::run(args).await {
                 Ok(code) => Ok(code),

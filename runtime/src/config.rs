@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::metrics::{Registry, SampleSender};
+use crate::modules::http::connector::DnsOptions;
+use crate::modules::http::tls::TlsSettings;
 
 /// HTTP options from the test's `options` (k6 names in comments).
 #[derive(Debug, Clone)]
@@ -38,6 +40,22 @@ pub struct HttpConfig {
     pub insecure_skip_tls_verify: bool,
     /// `hosts`: name -> `ip[:port]`.
     pub hosts: BTreeMap<String, String>,
+    /// `dns`.
+    pub dns: DnsOptions,
+    /// Client configurations from `insecureSkipTLSVerify`, `tlsVersion`,
+    /// `tlsCipherSuites` and `tlsAuth`.
+    pub tls: Arc<TlsSettings>,
+    /// `httpDebug`.
+    pub debug: HttpDebug,
+}
+
+/// `--http-debug`: log requests and responses, with or without bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HttpDebug {
+    #[default]
+    Off,
+    Headers,
+    Full,
 }
 
 impl Default for HttpConfig {
@@ -56,6 +74,9 @@ impl Default for HttpConfig {
             batch_per_host: 6,
             insecure_skip_tls_verify: false,
             hosts: BTreeMap::new(),
+            dns: DnsOptions::default(),
+            tls: Arc::new(TlsSettings::default()),
+            debug: HttpDebug::Off,
         }
     }
 }
@@ -128,6 +149,32 @@ impl SourceCache {
         Ok(bytes)
     }
 
+    /// `path`'s source after `transform` (TypeScript stripping), computed once per run.
+    pub fn read_transformed(
+        &self,
+        path: &Path,
+        transform: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
+    ) -> Result<Arc<Vec<u8>>, String> {
+        let key = path.with_extension("rk6-transformed");
+        {
+            let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(done) = files.get(&key) {
+                return Ok(done.clone());
+            }
+        }
+        let raw = self.read(path).map_err(|e| e.to_string())?;
+        let out = Arc::new(transform(&raw)?);
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.insert(key, out.clone());
+        Ok(out)
+    }
+
+    /// Whether `path` is already held (read before, or put in memory).
+    pub fn contains(&self, path: &Path) -> bool {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.contains_key(path)
+    }
+
     /// Puts an in-memory source under `path` (scripts from stdin, tests).
     pub fn insert(&self, path: PathBuf, bytes: Vec<u8>) {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
@@ -136,7 +183,7 @@ impl SourceCache {
 }
 
 /// Everything the VUs of one test run share.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TestConfig {
     /// Absolute path of the entry script.
     pub script_path: PathBuf,
@@ -155,6 +202,25 @@ pub struct TestConfig {
     pub coroutine_stack: usize,
     /// Test-wide counters and controls (`k6/execution`).
     pub test: Arc<crate::execution::TestState>,
+    /// `--secret-source`s for `k6/secrets`.
+    pub secrets: Arc<crate::modules::secrets::SecretSources>,
+    /// `k6/data` shared arrays of the run (one copy for all VUs).
+    pub shared: crate::modules::data::SharedArrays,
+    /// Renders k6's legacy text summary from `handleSummary` data JSON and options JSON
+    /// (the host's renderer, for jslib's `textSummary`).
+    pub text_summary: Option<TextSummary>,
+}
+
+/// The host's legacy summary renderer: (data JSON, options JSON) -> text.
+pub type TextSummary = Arc<dyn Fn(&str, &str) -> String + Send + Sync>;
+
+impl std::fmt::Debug for TestConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestConfig")
+            .field("script_path", &self.script_path)
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TestConfig {

@@ -13,12 +13,13 @@ pub mod log;
 pub mod metrics;
 pub mod modules;
 pub mod source;
+pub mod typescript;
 pub mod vu;
 
 /// The k6 version whose behaviour rk6 reproduces (user agent, `version` output).
 pub const K6_VERSION: &str = "1.1.0";
 
-pub use config::{HttpConfig, SourceCache, SystemTags, TestConfig};
+pub use config::{HttpConfig, HttpDebug, SourceCache, SystemTags, TestConfig};
 pub use error::{InitError, ScriptError};
 pub use vu::call::SUMMARY_NOT_A_MAP;
 pub use vu::job::{IterationJob, Job, JobOutcome, JobValue, LoopJob};

@@ -89,6 +89,8 @@ pub mod builtin {
     pub const WS_PING: MetricId = 21;
     pub const WS_SESSION_DURATION: MetricId = 22;
     pub const WS_CONNECTING: MetricId = 23;
+    /// rk6's own: how late an arrival-rate iteration started after its scheduled time.
+    pub const ITERATION_START_LAG: MetricId = 24;
 }
 
 const BUILTINS: &[(&str, MetricType, ValueType)] = &[
@@ -124,6 +126,7 @@ const BUILTINS: &[(&str, MetricType, ValueType)] = &[
     ("ws_ping", MetricType::Trend, ValueType::Time),
     ("ws_session_duration", MetricType::Trend, ValueType::Time),
     ("ws_connecting", MetricType::Trend, ValueType::Time),
+    ("iteration_start_lag", MetricType::Trend, ValueType::Time),
 ];
 
 /// Why a metric could not be registered.

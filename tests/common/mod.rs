@@ -19,6 +19,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub mod diff;
+pub mod influx;
+pub mod peer;
+pub mod ws_echo;
+
 /// Path of the rk6 binary under test.
 pub fn rk6_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_rk6"))

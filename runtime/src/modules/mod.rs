@@ -8,12 +8,17 @@
 pub mod bytes;
 pub mod console;
 pub mod crypto;
+pub mod data;
 pub mod encoding;
 pub mod execution;
 pub mod globals;
+pub mod html;
 pub mod http;
 pub mod k6;
 pub mod metrics;
+pub mod secrets;
+pub mod timers;
+pub mod ws;
 
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, Source};
 
@@ -21,23 +26,23 @@ use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue,
 const BUILTINS: &[&str] = &[
     "k6",
     "k6/crypto",
+    "k6/data",
     "k6/encoding",
     "k6/execution",
+    "k6/html",
     "k6/http",
     "k6/metrics",
+    "k6/secrets",
+    "k6/timers",
+    "k6/ws",
+    "k6/experimental/websockets",
 ];
 
 /// k6 modules that exist in k6 v1.1 but that rk6 does not provide yet.
 const KNOWN_K6: &[&str] = &[
-    "k6/ws",
-    "k6/data",
-    "k6/timers",
-    "k6/html",
-    "k6/secrets",
     "k6/net/grpc",
     "k6/browser",
     "k6/crypto/x509",
-    "k6/experimental/websockets",
     "k6/experimental/csv",
     "k6/experimental/fs",
     "k6/experimental/redis",
@@ -55,9 +60,15 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6" => k6::exports(context),
         "k6/http" => http::exports(context),
         "k6/execution" => execution::exports(context),
+        "k6/html" => html::exports(context),
         "k6/encoding" => encoding::exports(context),
         "k6/crypto" => crypto::exports(context),
+        "k6/data" => data::exports(context),
         "k6/metrics" => metrics::exports(context),
+        "k6/secrets" => secrets::exports(context),
+        "k6/timers" => timers::exports(context),
+        "k6/ws" => ws::exports(context),
+        "k6/experimental/websockets" => ws::websockets::exports(context),
         s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
             .with_message(format!("module '{s}' is not supported by rk6 yet"))
             .into()),
