@@ -115,9 +115,10 @@ def run_record(res, label, tool):
             rec["rate"] = float(m.group(1))
         if n:
             rec["reqs"] = int(n.group(1))
-        p = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)", out, re.M)
-        if p:
-            rec["p99_ms"] = float(p.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[p.group(2)]
+        for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
+            p = re.search(r"^\s+" + pct + r"%\s+([\d.]+)(us|ms|s)", out, re.M)
+            if p:
+                rec[key] = float(p.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[p.group(2)]
     else:
         s = res.summary(label)
         rec["summary_ok"] = s is not None
@@ -128,6 +129,9 @@ def run_record(res, label, tool):
         rec["iters"] = metric(s, "iterations", "count")
         rec["iter_rate"] = metric(s, "iterations", "rate")
         rec["iter_avg_ms"] = metric(s, "iteration_duration", "avg")
+        rec["p50_ms"] = metric(s, "http_req_duration", "med")
+        rec["dropped"] = metric(s, "dropped_iterations", "count") or 0
+        rec["lag_p99_ms"] = metric(s, "iteration_start_lag", "p(99)")
         rec["iter_p95_ms"] = metric(s, "iteration_duration", "p(95)")
         rec["http_avg_ms"] = rec["avg_ms"]
         rec["failed_rate"] = metric(s, "http_req_failed", "value")
@@ -231,6 +235,11 @@ def main():
     single = {t: run_record(res, f"{t}_startup1000", t) for t in ("k6", "rk6")}
     out["startup"] = {"hyperfine": startup, "single": single}
 
+    # ---- open model and latency overhead
+    opened = {t: run_record(res, f"{t}_open", t) for t in ("k6", "rk6")}
+    lat = {t: run_record(res, f"{t}_latency", t) for t in ("k6", "rk6", "wrk")}
+    out["open_model"], out["latency"] = opened, lat
+
     # ---- main table
     rows = []
 
@@ -299,6 +308,17 @@ def main():
     row("startup 1000 VUs peak RSS (MiB)", fnum(k and k["maxrss_mib"], 1), fnum(r and r["maxrss_mib"], 1),
         fratio(ratio(r and r["maxrss_mib"], k and k["maxrss_mib"])))
 
+    k, r = opened["k6"], opened["rk6"]
+    row("open 2000/s: achieved it/s", fnum(k and k["iter_rate"]), fnum(r and r["iter_rate"]),
+        fratio(ratio(r and r["iter_rate"], k and k["iter_rate"])))
+    row("open 2000/s: dropped_iterations", fnum(k and k["dropped"]), fnum(r and r["dropped"]), "-")
+    row("open 2000/s: start lag p99 (ms)", "n/a", fnum(r and r["lag_p99_ms"], 3), "-")
+    row("open 2000/s: client CPU-s", fnum(k and k["cpu_s"], 2), fnum(r and r["cpu_s"], 2),
+        fratio(ratio(r and r["cpu_s"], k and k["cpu_s"])))
+    k, r, w_ = lat["k6"], lat["rk6"], lat["wrk"]
+    row("latency p50 ms at 100/s", fnum(k and k["p50_ms"], 3), fnum(r and r["p50_ms"], 3),
+        fratio(ratio(r and r["p50_ms"], k and k["p50_ms"])), fnum(w_ and w_.get("p50_ms"), 3) + " (c1)")
+
     w = [max(len(x[i]) for x in rows + [("workload", "k6", "rk6", "rk6/k6", "wrk")]) for i in range(5)]
     lines = []
     hdr = ("workload", "k6", "rk6", "rk6/k6", "wrk")
@@ -326,6 +346,7 @@ def main():
         allrecs.extend(tp[key])
     allrecs.extend(x for x in (mem[("k6", 100)], mem[("rk6", 100)], mem[("k6", 1000)], mem[("rk6", 1000)]) if x)
     allrecs.extend(x for x in (scale["rk6"], scale["k6"], single["k6"], single["rk6"]) if x)
+    allrecs.extend(x for x in (opened["k6"], opened["rk6"], lat["k6"], lat["rk6"], lat["wrk"]) if x)
     for r_ in allrecs:
         det.append((r_["label"], r_["load"][0], str(r_["exit_code"]), f"{r_['wall_s']:.2f}",
                     fnum(r_["reqs"]), fnum(r_["rate"]), fnum(r_["p95_ms"], 2),

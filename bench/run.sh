@@ -41,9 +41,9 @@ done
 case "$TARGET" in nginx|rk6) ;; *) echo "--target must be nginx or rk6" >&2; exit 2 ;; esac
 
 if [ "$QUICK" = 1 ]; then
-  TP_DUR=3; MEM_DUR=5; SCALE_DUR=5; HF_RUNS=3; : "${RUNS:=1}"; : "${QUIET_WAIT:=10}"
+  TP_DUR=3; MEM_DUR=5; SCALE_DUR=5; OPEN_DUR=3; HF_RUNS=3; : "${RUNS:=1}"; : "${QUIET_WAIT:=10}"
 else
-  TP_DUR=10; MEM_DUR=15; SCALE_DUR=15; HF_RUNS=10; : "${RUNS:=2}"; : "${QUIET_WAIT:=60}"
+  TP_DUR=10; MEM_DUR=15; SCALE_DUR=15; OPEN_DUR=10; HF_RUNS=10; : "${RUNS:=2}"; : "${QUIET_WAIT:=60}"
 fi
 # Hard caps: VU counts are fixed below (50 / 100 / 1000 / 5000); every command runs under `timeout`.
 TP_TIMEOUT=$((TP_DUR + 30))
@@ -251,6 +251,30 @@ if [ "$HAVE_HF" = 1 ]; then
     -n rk6 "$RK6 run --quiet --vus 1000 --iterations 1000 $SCRIPTS/trivial.js" \
     > "$RAW/hyperfine_startup.out" 2>&1 || echo "  hyperfine failed (see raw/hyperfine_startup.out)"
   grep -E 'Time|Range|±' "$RAW/hyperfine_startup.out" | sed 's/^/  /' || true
+fi
+
+# ---------------------------------------------------------------- 5. open model
+log "5. open model: constant-arrival-rate 2000/s for ${OPEN_DUR}s"
+measure "k6_open" "$TP_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
+  -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
+  --summary-export "$RAW/k6_open.json" "$SCRIPTS/open.js"
+measure "rk6_open" "$TP_TIMEOUT" "$RK6" run --quiet \
+  -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
+  --summary-export "$RAW/rk6_open.json" "$SCRIPTS/open.js"
+
+# ---------------------------------------------------------------- 6. latency overhead
+# A low fixed rate (100/s, 10 VUs) so nothing queues: the p50 difference between the tools
+# is their own overhead. wrk has no rate option; one connection in a closed loop is its
+# nearest equivalent.
+log "6. latency: 100 requests/s for ${OPEN_DUR}s (wrk: one connection)"
+for tool in k6 rk6; do
+  if [ "$tool" = k6 ]; then cmd=("$K6" run --address "" --no-usage-report); else cmd=("$RK6" run); fi
+  measure "${tool}_latency" "$TP_TIMEOUT" "${cmd[@]}" --quiet \
+    -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" -e BENCH_RATE=100 -e BENCH_VUS=10 \
+    --summary-export "$RAW/${tool}_latency.json" "$SCRIPTS/open.js"
+done
+if [ "$HAVE_WRK" = 1 ]; then
+  measure "wrk_latency" "$TP_TIMEOUT" wrk -t1 -c1 -d"${OPEN_DUR}s" --latency "$URL"
 fi
 
 # ---------------------------------------------------------------- report

@@ -204,3 +204,67 @@ export default function () {
         vec!["chunk 0,chunk 1,chunk 2,chunk 3 close=1000"]
     );
 }
+
+#[test]
+fn compression_deflate_is_negotiated_and_shrinks_the_wire() {
+    let echo = WsEcho::start();
+    let (out, dir) = run_ws(
+        &echo,
+        r#"
+import ws from 'k6/ws';
+import { WebSocket } from 'k6/experimental/websockets';
+import { check } from 'k6';
+export const options = { iterations: 1 };
+const big = 'abcd'.repeat(10000);
+export default function () {
+  const res = ws.connect(__ENV.WS_URL, { compression: 'deflate' }, (socket) => {
+    socket.on('open', () => socket.send(big));
+    socket.on('message', (m) => { check(m, { 'ws echo intact': (x) => x === big }); socket.close(); });
+  });
+  check(res, {
+    'ws 101': (r) => r.status === 101,
+    'ws deflate negotiated': (r) => (r.headers['Sec-Websocket-Extensions'] || '').includes('permessage-deflate'),
+  });
+  const w = new WebSocket(__ENV.WS_URL, null, { compression: 'deflate' });
+  w.onopen = () => w.send(big);
+  w.onmessage = (e) => { check(e.data, { 'class echo intact': (x) => x === big }); w.close(); };
+}
+"#,
+    );
+    out.assert_code(0);
+    let ex = Export::read(&dir.path("sum.json"));
+    assert_eq!(ex.num("checks", "passes"), 4.0, "{}", out.dump());
+    assert_eq!(ex.num("checks", "fails"), 0.0);
+    // 40 kB went each way twice; compressed, the whole conversation is a few hundred bytes.
+    assert!(ex.num("data_received", "count") < 5_000.0, "{}", out.dump());
+    assert!(ex.num("data_sent", "count") < 5_000.0, "{}", out.dump());
+}
+
+#[test]
+fn an_unknown_compression_algorithm_is_an_error_naming_it() {
+    let echo = WsEcho::start();
+    let (out, _d) = run_ws(
+        &echo,
+        r#"
+import ws from 'k6/ws';
+export const options = { iterations: 1 };
+export default function () {
+  const plain = ws.connect(__ENV.WS_URL, { compression: ' ' }, (s) => s.on('open', () => s.close()));
+  console.log(`blank=${plain.status}`);
+  try {
+    ws.connect(__ENV.WS_URL, { compression: 'gzip' }, () => {});
+  } catch (e) {
+    console.log(String(e.message || e));
+  }
+}
+"#,
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        vec![
+            "blank=101".to_string(),
+            "unsupported compression algorithm 'gzip', supported algorithm is 'deflate'".into(),
+        ]
+    );
+}

@@ -4,6 +4,7 @@
 //! ([`session`]). Emits `ws_sessions`, `ws_connecting`, `ws_session_duration`,
 //! `ws_msgs_sent`, `ws_msgs_received` and `ws_ping` with k6's tags.
 
+pub mod deflate;
 pub mod session;
 pub mod websockets;
 
@@ -71,12 +72,18 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     };
     let url = url::Url::parse(&url_text)
         .map_err(|e| JsNativeError::syntax().with_message(format!("invalid URL: {e}")))?;
-    let (mut headers, user_tags) = read_params(params.as_ref(), ctx)?;
+    let (mut headers, user_tags, compression) = read_params(params.as_ref(), true, ctx)?;
     let (connector, io, events, id, mut tags) = prepare(&state, &mut headers);
     tags.extend(user_tags);
     tags.insert("url".into(), url.to_string());
     let started = SystemTime::now();
-    let handle = io.spawn(session::open(connector, url.clone(), headers, id, events));
+    let dial = session::Dial {
+        url: url.clone(),
+        headers,
+        protocols: Vec::new(),
+        compression,
+    };
+    let handle = io.spawn(session::open(connector, dial, id, events));
     let shake: Handshake = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
     if shake.status != 0 {
         tags.insert("status".into(), shake.status.to_string());
@@ -392,19 +399,23 @@ fn set_interval(_: &JsValue, args: &[JsValue], id: &u64, ctx: &mut Context) -> J
 
 type Headers = Vec<(String, String)>;
 
-/// Reads `params.headers` and `params.tags`.
+/// Reads `params.headers`, `params.tags` and `params.compression` (whether to offer
+/// permessage-deflate; `blank_ok` as in [`deflate::parse_param`]).
 pub(crate) fn read_params(
     params: Option<&JsObject>,
+    blank_ok: bool,
     ctx: &mut Context,
-) -> JsResult<(Headers, BTreeMap<String, String>)> {
+) -> JsResult<(Headers, BTreeMap<String, String>, bool)> {
     let mut headers = Vec::new();
     let mut tags = BTreeMap::new();
     let Some(p) = params else {
-        return Ok((headers, tags));
+        return Ok((headers, tags, false));
     };
-    let compression = p.get(js_string!("compression"), ctx)?;
-    if !compression.is_undefined() && !compression.is_null() {
-        warn_no_compression();
+    let mut compression = false;
+    if p.has_own_property(js_string!("compression"), ctx)? {
+        let value = p.get(js_string!("compression"), ctx)?.to_string(ctx)?;
+        compression = deflate::parse_param(&value.to_std_string_escaped(), blank_ok)
+            .map_err(|e| JsNativeError::error().with_message(e))?;
     }
     for (field, out_is_headers) in [("headers", true), ("tags", false)] {
         let v = p.get(key(field), ctx)?;
@@ -424,19 +435,7 @@ pub(crate) fn read_params(
             }
         }
     }
-    Ok((headers, tags))
-}
-
-/// tokio-tungstenite has no permessage-deflate: the socket works uncompressed (servers
-/// must accept that anyway), and the user is told once.
-fn warn_no_compression() {
-    static WARNED: std::sync::Once = std::sync::Once::new();
-    WARNED.call_once(|| {
-        crate::log::Logger::warn(
-            "WebSocket compression (permessage-deflate) is not supported by rk6; connecting uncompressed",
-            &[],
-        );
-    });
+    Ok((headers, tags, compression))
 }
 
 /// `{url, status, headers, body, error}` as k6's `ws.connect` returns it.

@@ -1,10 +1,13 @@
 //! The I/O side of a WebSocket: the handshake over the VU's connector (so its bytes count
 //! in `data_sent`/`data_received`), then a task that writes what the VU asks for and
 //! forwards every frame it reads to the VU's event loop. Runs on the I/O runtime.
+//! Sockets are tokio-tungstenite's, or `yawc`'s when permessage-deflate is asked for
+//! ([`super::deflate`]); the session sees either as a [`Duplex`].
 
+use std::pin::Pin;
 use std::time::Instant;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -35,6 +38,38 @@ pub enum Event {
     Error(String),
 }
 
+/// What a socket reads, whichever library speaks the protocol.
+#[derive(Debug)]
+pub enum Incoming {
+    Text(String),
+    Binary(Vec<u8>),
+    Ping,
+    Pong,
+    Close(u16),
+    /// A frame the VU does not see (e.g. a raw continuation).
+    Skip,
+    /// The connection is gone: with the reason when it failed, without when it just ended.
+    Gone(Option<String>),
+}
+
+/// A socket as the session drives it: commands in, frames out.
+pub trait Socket: Stream<Item = Incoming> + Sink<Cmd, Error = String> + Send {}
+impl<T: Stream<Item = Incoming> + Sink<Cmd, Error = String> + Send> Socket for T {}
+
+/// An open socket of either library.
+pub type Duplex = Pin<Box<dyn Socket>>;
+
+/// What to connect to and how.
+#[derive(Debug, Clone)]
+pub struct Dial {
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    /// Offered as `Sec-WebSocket-Protocol`.
+    pub protocols: Vec<String>,
+    /// Offer permessage-deflate.
+    pub compression: bool,
+}
+
 /// The handshake's outcome, as `ws.connect` returns it.
 #[derive(Debug, Default)]
 pub struct Handshake {
@@ -51,7 +86,7 @@ pub struct Handshake {
 
 /// An open socket whose session task has not started yet.
 pub struct Pending {
-    socket: tokio_tungstenite::WebSocketStream<crate::modules::http::connector::Stream>,
+    socket: Duplex,
     commands: UnboundedReceiver<Cmd>,
     id: u64,
     events: UnboundedSender<Completion>,
@@ -69,30 +104,27 @@ impl Pending {
 /// under `id`.
 pub async fn open(
     connector: Connector,
-    url: Url,
-    headers: Vec<(String, String)>,
+    dial: Dial,
     id: u64,
     events: UnboundedSender<Completion>,
 ) -> Handshake {
-    let (shake, pending) = open_pending(connector, url, headers, Vec::new(), id, events).await;
+    let (shake, pending) = open_pending(connector, dial, id, events).await;
     if let Some(p) = pending {
         p.start();
     }
     shake
 }
 
-/// Like [`open`], but leaves starting the session to the caller; `protocols` are offered
-/// as `Sec-WebSocket-Protocol`.
+/// Like [`open`], but leaves starting the session to the caller.
 pub async fn open_pending(
     connector: Connector,
-    url: Url,
-    headers: Vec<(String, String)>,
-    protocols: Vec<String>,
+    mut dial: Dial,
     id: u64,
     events: UnboundedSender<Completion>,
 ) -> (Handshake, Option<Pending>) {
     let start = Instant::now();
     let mut out = Handshake::default();
+    let url = &dial.url;
     let tls = url.scheme() == "wss";
     let host = url
         .host_str()
@@ -110,19 +142,44 @@ pub async fn open_pending(
             return (out, None);
         }
     };
-    let mut request = match url.as_str().into_client_request() {
+    if !dial.protocols.is_empty() {
+        let offer = dial.protocols.join(", ");
+        dial.headers.push(("Sec-WebSocket-Protocol".into(), offer));
+    }
+    let socket = if dial.compression {
+        super::deflate::handshake(stream, &dial.url, &dial.headers, &mut out).await
+    } else {
+        plain_handshake(stream, &dial, &mut out).await
+    };
+    out.connecting_ms = ms(start);
+    let Some(socket) = socket.filter(|_| out.status == 101) else {
+        return (out, None);
+    };
+    let (tx, rx) = unbounded_channel();
+    out.commands = Some(tx);
+    let pending = Pending {
+        socket,
+        commands: rx,
+        id,
+        events,
+    };
+    (out, Some(pending))
+}
+
+/// The handshake through tokio-tungstenite (no extensions).
+async fn plain_handshake(
+    stream: crate::modules::http::connector::Stream,
+    dial: &Dial,
+    out: &mut Handshake,
+) -> Option<Duplex> {
+    let mut request = match dial.url.as_str().into_client_request() {
         Ok(r) => r,
         Err(e) => {
             out.error = e.to_string();
-            return (out, None);
+            return None;
         }
     };
-    if !protocols.is_empty() {
-        if let Ok(v) = http::header::HeaderValue::from_str(&protocols.join(", ")) {
-            request.headers_mut().insert("sec-websocket-protocol", v);
-        }
-    }
-    for (k, v) in &headers {
+    for (k, v) in &dial.headers {
         if let (Ok(name), Ok(value)) = (
             http::header::HeaderName::from_bytes(k.as_bytes()),
             http::header::HeaderValue::from_str(v),
@@ -130,9 +187,7 @@ pub async fn open_pending(
             request.headers_mut().insert(name, value);
         }
     }
-    let result = tokio_tungstenite::client_async(request, stream).await;
-    out.connecting_ms = ms(start);
-    match result {
+    match tokio_tungstenite::client_async(request, stream).await {
         Ok((socket, resp)) => {
             out.status = resp.status().as_u16();
             out.headers = header_list(resp.headers());
@@ -142,17 +197,12 @@ pub async fn open_pending(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_string();
-            let (tx, rx) = unbounded_channel();
-            out.commands = Some(tx);
-            return (
-                out,
-                Some(Pending {
-                    socket,
-                    commands: rx,
-                    id,
-                    events,
-                }),
-            );
+            Some(Box::pin(
+                socket
+                    .sink_map_err(|e| e.to_string())
+                    .with(|cmd: Cmd| futures_util::future::ready(Ok::<_, String>(message(cmd))))
+                    .map(incoming),
+            ))
         }
         Err(WsError::Http(resp)) => {
             out.status = resp.status().as_u16();
@@ -162,10 +212,38 @@ pub async fn open_pending(
                 .as_ref()
                 .map(|b| String::from_utf8_lossy(b).into_owned())
                 .unwrap_or_default();
+            None
         }
-        Err(e) => out.error = e.to_string(),
+        Err(e) => {
+            out.error = e.to_string();
+            None
+        }
     }
-    (out, None)
+}
+
+fn message(cmd: Cmd) -> Message {
+    match cmd {
+        Cmd::Text(t) => Message::Text(t.into()),
+        Cmd::Binary(b) => Message::Binary(b.into()),
+        Cmd::Ping => Message::Ping(Vec::new().into()),
+        Cmd::Close(code) => Message::Close(Some(CloseFrame {
+            code: CloseCode::from(code),
+            reason: "".into(),
+        })),
+    }
+}
+
+fn incoming(msg: Result<Message, WsError>) -> Incoming {
+    match msg {
+        Ok(Message::Text(t)) => Incoming::Text(t.to_string()),
+        Ok(Message::Binary(b)) => Incoming::Binary(b.to_vec()),
+        Ok(Message::Ping(_)) => Incoming::Ping,
+        Ok(Message::Pong(_)) => Incoming::Pong,
+        Ok(Message::Close(frame)) => Incoming::Close(frame.map_or(1005, |f| u16::from(f.code))),
+        Ok(Message::Frame(_)) => Incoming::Skip,
+        Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => Incoming::Gone(None),
+        Err(e) => Incoming::Gone(Some(e.to_string())),
+    }
 }
 
 fn ms(since: Instant) -> f64 {
@@ -183,14 +261,12 @@ fn header_list(h: &http::HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn session<S>(
-    mut socket: tokio_tungstenite::WebSocketStream<S>,
+async fn session(
+    mut socket: Duplex,
     mut commands: UnboundedReceiver<Cmd>,
     id: u64,
     events: UnboundedSender<Completion>,
-) where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-{
+) {
     let emit = |e: Event| {
         let _ = events.send(Completion {
             id,
@@ -201,43 +277,35 @@ async fn session<S>(
     loop {
         tokio::select! {
             cmd = commands.recv(), if !closing => {
-                let sent = match cmd {
-                    Some(Cmd::Text(t)) => socket.send(Message::Text(t.into())).await,
-                    Some(Cmd::Binary(b)) => socket.send(Message::Binary(b.into())).await,
-                    Some(Cmd::Ping) => socket.send(Message::Ping(Vec::new().into())).await,
-                    Some(Cmd::Close(code)) => {
-                        closing = true;
-                        let frame = CloseFrame { code: CloseCode::from(code), reason: "".into() };
-                        socket.send(Message::Close(Some(frame))).await
-                    }
+                let Some(cmd) = cmd else {
                     // The VU is gone (iteration interrupted): just drop the connection.
-                    None => return,
+                    return;
                 };
-                if let Err(e) = sent {
-                    emit(Event::Error(e.to_string()));
+                closing = matches!(cmd, Cmd::Close(_));
+                if let Err(e) = socket.send(cmd).await {
+                    emit(Event::Error(e));
                     emit(Event::Close(1006));
                     return;
                 }
             }
             msg = socket.next() => match msg {
-                Some(Ok(Message::Text(t))) => emit(Event::Text(t.to_string())),
-                Some(Ok(Message::Binary(b))) => emit(Event::Binary(b.to_vec())),
-                Some(Ok(Message::Ping(_))) => emit(Event::Ping),
-                Some(Ok(Message::Pong(_))) => emit(Event::Pong),
-                Some(Ok(Message::Close(frame))) => {
-                    let code = frame.map_or(1005, |f| u16::from(f.code));
-                    // Answer the close handshake (tungstenite queues the reply).
+                Some(Incoming::Text(t)) => emit(Event::Text(t)),
+                Some(Incoming::Binary(b)) => emit(Event::Binary(b)),
+                Some(Incoming::Ping) => emit(Event::Ping),
+                Some(Incoming::Pong) => emit(Event::Pong),
+                Some(Incoming::Close(code)) => {
+                    // Answer the close handshake (both libraries queue the reply).
                     let _ = socket.flush().await;
                     emit(Event::Close(code));
                     return;
                 }
-                Some(Ok(Message::Frame(_))) => {}
-                Some(Err(WsError::ConnectionClosed | WsError::AlreadyClosed)) | None => {
+                Some(Incoming::Skip) => {}
+                Some(Incoming::Gone(None)) | None => {
                     emit(Event::Close(1006));
                     return;
                 }
-                Some(Err(e)) => {
-                    emit(Event::Error(e.to_string()));
+                Some(Incoming::Gone(Some(e))) => {
+                    emit(Event::Error(e));
                     emit(Event::Close(1006));
                     return;
                 }

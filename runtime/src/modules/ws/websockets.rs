@@ -52,8 +52,11 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
             protocols.push(list.get(i, ctx)?.to_string(ctx)?.to_std_string_escaped());
         }
     }
-    let (mut headers, user_tags) =
-        super::read_params(args.get(2).and_then(JsValue::as_object).as_ref(), ctx)?;
+    let (mut headers, user_tags, compression) = super::read_params(
+        args.get(2).and_then(JsValue::as_object).as_ref(),
+        false,
+        ctx,
+    )?;
     let Some(callback) = args
         .get(3)
         .and_then(JsValue::as_object)
@@ -69,9 +72,14 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let started = SystemTime::now();
     let opened_at = Instant::now();
     let tx = events.clone();
+    let dial = session::Dial {
+        url,
+        headers,
+        protocols,
+        compression,
+    };
     io.spawn(async move {
-        let (shake, pending) =
-            session::open_pending(connector, url, headers, protocols, id, events).await;
+        let (shake, pending) = session::open_pending(connector, dial, id, events).await;
         let _ = tx.send(crate::vu::event_loop::Completion {
             id,
             payload: Box::new(shake),
