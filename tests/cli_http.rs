@@ -44,6 +44,33 @@ export default function () {
 }
 
 #[test]
+fn response_fields_stringify_in_k6_order_and_can_be_overwritten() {
+    let out = run_script(
+        "fields.js",
+        r#"
+import http from 'k6/http';
+export const options = { iterations: 1 };
+export default function () {
+  const r = http.get(`${__ENV.BASE_URL}/get`);
+  console.log(Object.keys(JSON.parse(JSON.stringify(r))).join(','));
+  r.status = 7;
+  r.body = 'mine';
+  console.log(`${r.status} ${r.body} ${r.timings.duration >= 0} ${r.request.method}`);
+}
+"#,
+        &["-q"],
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        vec![
+            "remote_ip,remote_port,url,status,status_text,proto,headers,cookies,body,timings,tls_version,tls_cipher_suite,ocsp,error,error_code,request".to_string(),
+            "7 mine true GET".into(),
+        ]
+    );
+}
+
+#[test]
 fn network_error_text_is_k6_short_form() {
     let out = run_script(
         "err.js",

@@ -11,6 +11,7 @@ pub mod connector;
 pub mod debug;
 pub mod errors;
 pub mod exchange;
+pub mod fields;
 pub mod jar;
 pub mod json_path;
 pub mod params;

@@ -28,6 +28,35 @@ pub struct RequestMeta {
     pub plain_body: Option<Vec<u8>>,
 }
 
+/// How many recently parsed URLs a VU thread remembers: load tests hit a handful of
+/// URLs over and over, and cloning a parsed URL is cheaper than parsing it again.
+const URL_CACHE: usize = 16;
+
+thread_local! {
+    static PARSED: std::cell::RefCell<Vec<(String, Url)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn parse_url(s: &str) -> Result<Url, url::ParseError> {
+    let hit = PARSED.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(k, _)| k == s)
+            .map(|(_, u)| u.clone())
+    });
+    if let Some(u) = hit {
+        return Ok(u);
+    }
+    let u = Url::parse(s)?;
+    PARSED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() == URL_CACHE {
+            c.remove(0);
+        }
+        c.push((s.to_string(), u.clone()));
+    });
+    Ok(u)
+}
+
 /// Reads arguments into a request; errors are thrown into JS.
 pub fn build(
     args: &[JsValue],
@@ -41,7 +70,7 @@ pub fn build(
         JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'"))
     })?;
     // k6 (Go) fails such requests like network errors rather than throwing.
-    let (url, preflight_error) = match Url::parse(&url_s) {
+    let (url, preflight_error) = match parse_url(&url_s) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => (u, None),
         parsed => {
             let scheme = parsed

@@ -3,15 +3,14 @@
 
 use std::sync::Arc;
 
-use boa_engine::{
-    js_string, Context, Finalize, JsData, JsNativeError, JsObject, JsResult, JsValue, Trace,
-};
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
 
-use super::client::{masked_url, response_cookies, Hop, ResponseType};
+use super::client::{masked_url, Hop};
+use super::fields::{define_own, ResponseData, FIELDS};
 use super::params::RequestMeta;
 use crate::log::Logger;
 use crate::metrics::builtin;
-use crate::modules::{bytes::array_buffer, key, new_object};
+use crate::modules::{key, new_object};
 use crate::vu::state::VuState;
 
 /// Emits the samples of every hop.
@@ -123,237 +122,29 @@ pub fn report_failure(
     Ok(())
 }
 
-/// What a response object's lazily built fields (`headers`, `cookies`, `timings`,
-/// `request`, `ocsp`) are made from; attached to the object as native data.
-// SAFETY (unsafe_empty_trace): the fields are plain Rust data holding no GC pointers.
-#[derive(Debug, Trace, Finalize, JsData)]
-#[boa_gc(unsafe_empty_trace)]
-struct ResponseData {
-    headers: Vec<(String, String)>,
-    timings: super::client::Timings,
-    method: String,
-    url: String,
-    request_headers: Vec<(String, String)>,
-    request_body: String,
-    request_cookies: Vec<(String, String, bool)>,
-    /// Whether the response came over TLS (k6's `ocsp.status` is then `unknown`).
-    tls: bool,
-}
-
 /// The response object of the final hop.
 ///
-/// Scalar fields are set eagerly; the object-valued ones are getters on the shared
-/// prototype that build the value on first access and cache it on the object, so a
-/// response whose headers are never read costs one object instead of thirty.
+/// Every field is a getter on the shared prototype that builds its value from the
+/// response's native data on first access and caches it on the object: a response whose
+/// fields are never read costs one object, and one read costs one property. `toJSON`
+/// builds them all, so `JSON.stringify(res)` shows every field as in k6.
 pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let proto = prototype(ctx);
-    let Some(mut hop) = hops.pop() else {
+    let Some(hop) = hops.pop() else {
         return Ok(new_object(ctx));
     };
-    // The final hop is consumed: its headers and request move into the lazy fields' data.
-    let data = ResponseData {
-        headers: std::mem::take(&mut hop.headers),
-        timings: hop.timings,
-        method: std::mem::take(&mut hop.method),
-        url: hop.url.to_string(),
-        request_headers: std::mem::take(&mut hop.request_headers),
-        request_body: hop
-            .request_body
-            .take()
-            .map(|b| meta.plain_body.clone().unwrap_or(b))
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default(),
-        request_cookies: std::mem::take(&mut hop.request_cookies),
-        tls: !hop.tls_version.is_empty(),
-    };
-    let obj = JsObject::from_proto_and_data(proto, data);
-    let set = |o: &JsObject, k: &str, v: JsValue, ctx: &mut Context| o.set(key(k), v, false, ctx);
-    let (ip, port) = hop
-        .remote
-        .map(|a| (a.ip().to_string(), a.port()))
-        .unwrap_or_default();
-    set(&obj, "remote_ip", key(&ip).into(), ctx)?;
-    set(&obj, "remote_port", port.into(), ctx)?;
-    set(&obj, "url", key(hop.url.as_str()).into(), ctx)?;
-    set(&obj, "status", hop.status.into(), ctx)?;
-    set(&obj, "status_text", key(&hop.status_text).into(), ctx)?;
-    set(&obj, "proto", key(hop.proto).into(), ctx)?;
-    // A failed request has a null body, unless part of one arrived before it broke off.
-    let body: JsValue = if hop.error.is_some() && hop.status == 0 && hop.body.is_empty() {
-        JsValue::null()
-    } else {
-        match meta.response_type {
-            ResponseType::None => JsValue::null(),
-            ResponseType::Binary => array_buffer(&hop.body, ctx)?,
-            ResponseType::Text => key(&String::from_utf8_lossy(&hop.body)).into(),
-        }
-    };
-    set(&obj, "body", body, ctx)?;
-    set(&obj, "tls_version", key(hop.tls_version).into(), ctx)?;
-    set(
-        &obj,
-        "tls_cipher_suite",
-        key(&hop.tls_cipher_suite).into(),
-        ctx,
-    )?;
-    let (error, code) = match &hop.error {
-        Some(e) => (e.tag.clone(), e.code),
-        None if hop.status >= 400 => (String::new(), 1000 + hop.status as u32),
-        None => (String::new(), 0),
-    };
-    set(&obj, "error", key(&error).into(), ctx)?;
-    set(&obj, "error_code", code.into(), ctx)?;
-    Ok(obj)
+    Ok(JsObject::from_proto_and_data(
+        proto,
+        ResponseData::new(hop, meta),
+    ))
 }
 
-type Builder = fn(&ResponseData, &mut Context) -> JsResult<JsValue>;
-
-/// Lazily built fields: (name, builder).
-const LAZY: [(&str, Builder); 5] = [
-    ("headers", build_headers),
-    ("cookies", build_cookies),
-    ("timings", build_timings),
-    ("request", build_request),
-    ("ocsp", build_ocsp),
-];
-
-fn build_headers(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
-    let headers = new_object(ctx);
-    for (k, v) in &d.headers {
-        let existing = headers.get(key(k), ctx)?;
-        let value = if existing.is_undefined() {
-            v.clone()
-        } else {
-            format!("{}, {v}", existing.to_string(ctx)?.to_std_string_escaped())
-        };
-        headers.set(key(k), key(&value), false, ctx)?;
-    }
-    Ok(headers.into())
-}
-
-fn build_cookies(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
-    let cookies = new_object(ctx);
-    for (name, list) in response_cookies(&d.headers) {
-        let arr = boa_engine::object::builtins::JsArray::new(ctx)?;
-        for c in list {
-            let co = new_object(ctx);
-            co.set(js_string!("name"), key(c.name()), false, ctx)?;
-            co.set(js_string!("value"), key(c.value()), false, ctx)?;
-            co.set(
-                js_string!("domain"),
-                key(c.domain().unwrap_or("")),
-                false,
-                ctx,
-            )?;
-            co.set(js_string!("path"), key(c.path().unwrap_or("")), false, ctx)?;
-            co.set(
-                js_string!("http_only"),
-                c.http_only().unwrap_or(false),
-                false,
-                ctx,
-            )?;
-            co.set(
-                js_string!("secure"),
-                c.secure().unwrap_or(false),
-                false,
-                ctx,
-            )?;
-            let max_age = c.max_age().map(|d| d.whole_seconds() as f64).unwrap_or(0.0);
-            co.set(js_string!("max_age"), max_age, false, ctx)?;
-            let expires = c
-                .expires_datetime()
-                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64)
-                .unwrap_or(-6_795_364_578_871.0);
-            co.set(js_string!("expires"), expires, false, ctx)?;
-            arr.push(co, ctx)?;
-        }
-        cookies.set(key(&name), arr, false, ctx)?;
-    }
-    Ok(cookies.into())
-}
-
-fn build_timings(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
-    let t = &d.timings;
-    let timings = new_object(ctx);
-    for (k, v) in [
-        ("duration", t.duration()),
-        ("blocked", t.blocked),
-        ("looking_up", 0.0),
-        ("connecting", t.connecting),
-        ("tls_handshaking", t.tls_handshaking),
-        ("sending", t.sending),
-        ("waiting", t.waiting),
-        ("receiving", t.receiving),
-    ] {
-        timings.set(key(k), v, false, ctx)?;
-    }
-    Ok(timings.into())
-}
-
-fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
-    let request = new_object(ctx);
-    request.set(js_string!("method"), key(&d.method), false, ctx)?;
-    request.set(js_string!("url"), key(&d.url), false, ctx)?;
-    let rh = new_object(ctx);
-    for (k, v) in &d.request_headers {
-        let arr = boa_engine::object::builtins::JsArray::from_iter([JsValue::from(key(v))], ctx);
-        rh.set(key(&super::client::canonical_header(k)), arr, false, ctx)?;
-    }
-    request.set(js_string!("headers"), rh, false, ctx)?;
-    request.set(js_string!("body"), key(&d.request_body), false, ctx)?;
-    let cookies = new_object(ctx);
-    for (name, value, replace) in &d.request_cookies {
-        let c = new_object(ctx);
-        c.set(js_string!("name"), key(name), false, ctx)?;
-        c.set(js_string!("value"), key(value), false, ctx)?;
-        c.set(js_string!("replace"), *replace, false, ctx)?;
-        let existing = cookies.get(key(name), ctx)?;
-        let list = match existing
-            .as_object()
-            .and_then(|o| boa_engine::object::builtins::JsArray::from_object(o.clone()).ok())
-        {
-            Some(a) => a,
-            None => boa_engine::object::builtins::JsArray::new(ctx)?,
-        };
-        list.push(c, ctx)?;
-        cookies.set(key(name), list, false, ctx)?;
-    }
-    request.set(js_string!("cookies"), cookies, false, ctx)?;
-    Ok(request.into())
-}
-
-fn build_ocsp(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
-    let ocsp = new_object(ctx);
-    for k in ["produced_at", "this_update", "next_update", "revoked_at"] {
-        ocsp.set(key(k), 0, false, ctx)?;
-    }
-    ocsp.set(js_string!("revocation_reason"), js_string!(), false, ctx)?;
-    let status = if d.tls { "unknown" } else { "" };
-    ocsp.set(js_string!("status"), key(status), false, ctx)?;
-    Ok(ocsp.into())
-}
-
-/// Defines `name` as an own data property of `obj` (caching a built field, or a script's
-/// own assignment).
-fn define_own(obj: &JsObject, name: &str, value: JsValue, ctx: &mut Context) -> JsResult<()> {
-    obj.define_property_or_throw(
-        key(name),
-        boa_engine::property::PropertyDescriptor::builder()
-            .value(value)
-            .writable(true)
-            .enumerable(true)
-            .configurable(true),
-        ctx,
-    )?;
-    Ok(())
-}
-
-/// The getter of lazy field `LAZY[i]`.
+/// The getter of field `FIELDS[i]`.
 fn lazy_get(this: &JsValue, i: usize, ctx: &mut Context) -> JsResult<JsValue> {
     let Some(obj) = this.as_object() else {
         return Ok(JsValue::undefined());
     };
-    let (name, build) = LAZY[i];
+    let (name, build) = FIELDS[i];
     let value = {
         let Some(data) = obj.downcast_ref::<ResponseData>() else {
             return Ok(JsValue::undefined());
@@ -364,12 +155,12 @@ fn lazy_get(this: &JsValue, i: usize, ctx: &mut Context) -> JsResult<JsValue> {
     Ok(value)
 }
 
-/// The setter of lazy field `LAZY[i]`: scripts may overwrite response fields.
+/// The setter of field `FIELDS[i]`: scripts may overwrite response fields.
 fn lazy_set(this: &JsValue, i: usize, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     if let Some(obj) = this.as_object() {
         define_own(
             &obj,
-            LAZY[i].0,
+            FIELDS[i].0,
             args.first().cloned().unwrap_or_default(),
             ctx,
         )?;
@@ -385,7 +176,7 @@ fn prototype(ctx: &mut Context) -> JsObject {
         return p.0.clone();
     }
     let mut accessors = Vec::new();
-    for (i, (name, _)) in LAZY.iter().enumerate() {
+    for (i, (name, _)) in FIELDS.iter().enumerate() {
         let get = boa_engine::NativeFunction::from_copy_closure(move |this, _, ctx| {
             lazy_get(this, i, ctx)
         })
@@ -406,6 +197,11 @@ fn prototype(ctx: &mut Context) -> JsObject {
         boa_engine::NativeFunction::from_fn_ptr(html),
         js_string!("html"),
         1,
+    )
+    .function(
+        boa_engine::NativeFunction::from_fn_ptr(to_json),
+        js_string!("toJSON"),
+        0,
     );
     for (name, get, set) in accessors {
         init.accessor(
@@ -419,6 +215,18 @@ fn prototype(ctx: &mut Context) -> JsObject {
     let proto = init.build();
     ctx.insert_data(ResponsePrototype(proto.clone()));
     proto
+}
+
+/// `JSON.stringify(res)`: every field, in k6's order.
+fn to_json(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let out = new_object(ctx);
+    if let Some(obj) = this.as_object() {
+        for (name, _) in FIELDS {
+            let v = obj.get(key(name), ctx)?;
+            out.set(key(name), v, false, ctx)?;
+        }
+    }
+    Ok(out.into())
 }
 
 fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {

@@ -1,0 +1,221 @@
+//! The data behind a JS response object and how each of its fields is built from it.
+//! The fields are getters on the shared prototype ([`super::response`]), so a response
+//! costs one object until a script reads it.
+
+use boa_engine::{js_string, Context, Finalize, JsData, JsObject, JsResult, JsValue, Trace};
+
+use super::client::{response_cookies, Hop, ResponseType};
+use super::params::RequestMeta;
+use crate::modules::{bytes::array_buffer, key, new_object};
+
+/// What a response object's fields are made from; attached to the object as native data.
+// SAFETY (unsafe_empty_trace): the fields are plain Rust data holding no GC pointers.
+#[derive(Debug, Trace, Finalize, JsData)]
+#[boa_gc(unsafe_empty_trace)]
+pub struct ResponseData {
+    hop: Hop,
+    response_type: ResponseType,
+    /// The request body as the script gave it (before compression), when it was compressed.
+    plain_body: Option<Vec<u8>>,
+}
+
+impl ResponseData {
+    pub fn new(hop: Hop, meta: &RequestMeta) -> ResponseData {
+        ResponseData {
+            hop,
+            response_type: meta.response_type,
+            plain_body: meta.plain_body.clone(),
+        }
+    }
+}
+
+type Builder = fn(&ResponseData, &mut Context) -> JsResult<JsValue>;
+
+/// The response fields in k6's order: (name, builder).
+pub const FIELDS: [(&str, Builder); 16] = [
+    ("remote_ip", |d, _| {
+        Ok(key(&d.hop.remote.map(|a| a.ip().to_string()).unwrap_or_default()).into())
+    }),
+    ("remote_port", |d, _| {
+        Ok(d.hop.remote.map_or(0, |a| a.port()).into())
+    }),
+    ("url", |d, _| Ok(key(d.hop.url.as_str()).into())),
+    ("status", |d, _| Ok(d.hop.status.into())),
+    ("status_text", |d, _| Ok(key(&d.hop.status_text).into())),
+    ("proto", |d, _| Ok(key(d.hop.proto).into())),
+    ("headers", build_headers),
+    ("cookies", build_cookies),
+    ("body", build_body),
+    ("timings", build_timings),
+    ("tls_version", |d, _| Ok(key(d.hop.tls_version).into())),
+    ("tls_cipher_suite", |d, _| {
+        Ok(key(&d.hop.tls_cipher_suite).into())
+    }),
+    ("ocsp", build_ocsp),
+    ("error", |d, _| {
+        Ok(key(d.hop.error.as_ref().map_or("", |e| e.tag.as_str())).into())
+    }),
+    ("error_code", |d, _| {
+        let code = match &d.hop.error {
+            Some(e) => e.code,
+            None if d.hop.status >= 400 => 1000 + d.hop.status as u32,
+            None => 0,
+        };
+        Ok(code.into())
+    }),
+    ("request", build_request),
+];
+
+/// A failed request has a null body, unless part of one arrived before it broke off.
+fn build_body(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let h = &d.hop;
+    if h.error.is_some() && h.status == 0 && h.body.is_empty() {
+        return Ok(JsValue::null());
+    }
+    Ok(match d.response_type {
+        ResponseType::None => JsValue::null(),
+        ResponseType::Binary => array_buffer(&h.body, ctx)?,
+        ResponseType::Text => key(&String::from_utf8_lossy(&h.body)).into(),
+    })
+}
+
+fn build_headers(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let headers = new_object(ctx);
+    for (k, v) in &d.hop.headers {
+        let existing = headers.get(key(k), ctx)?;
+        let value = if existing.is_undefined() {
+            v.clone()
+        } else {
+            format!("{}, {v}", existing.to_string(ctx)?.to_std_string_escaped())
+        };
+        headers.set(key(k), key(&value), false, ctx)?;
+    }
+    Ok(headers.into())
+}
+
+fn build_cookies(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let cookies = new_object(ctx);
+    for (name, list) in response_cookies(&d.hop.headers) {
+        let arr = boa_engine::object::builtins::JsArray::new(ctx)?;
+        for c in list {
+            let co = new_object(ctx);
+            co.set(js_string!("name"), key(c.name()), false, ctx)?;
+            co.set(js_string!("value"), key(c.value()), false, ctx)?;
+            co.set(
+                js_string!("domain"),
+                key(c.domain().unwrap_or("")),
+                false,
+                ctx,
+            )?;
+            co.set(js_string!("path"), key(c.path().unwrap_or("")), false, ctx)?;
+            co.set(
+                js_string!("http_only"),
+                c.http_only().unwrap_or(false),
+                false,
+                ctx,
+            )?;
+            co.set(
+                js_string!("secure"),
+                c.secure().unwrap_or(false),
+                false,
+                ctx,
+            )?;
+            let max_age = c.max_age().map(|d| d.whole_seconds() as f64).unwrap_or(0.0);
+            co.set(js_string!("max_age"), max_age, false, ctx)?;
+            let expires = c
+                .expires_datetime()
+                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as f64)
+                .unwrap_or(-6_795_364_578_871.0);
+            co.set(js_string!("expires"), expires, false, ctx)?;
+            arr.push(co, ctx)?;
+        }
+        cookies.set(key(&name), arr, false, ctx)?;
+    }
+    Ok(cookies.into())
+}
+
+fn build_timings(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let t = &d.hop.timings;
+    let timings = new_object(ctx);
+    for (k, v) in [
+        ("duration", t.duration()),
+        ("blocked", t.blocked),
+        ("looking_up", 0.0),
+        ("connecting", t.connecting),
+        ("tls_handshaking", t.tls_handshaking),
+        ("sending", t.sending),
+        ("waiting", t.waiting),
+        ("receiving", t.receiving),
+    ] {
+        timings.set(key(k), v, false, ctx)?;
+    }
+    Ok(timings.into())
+}
+
+fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let request = new_object(ctx);
+    request.set(js_string!("method"), key(&d.hop.method), false, ctx)?;
+    request.set(js_string!("url"), key(d.hop.url.as_str()), false, ctx)?;
+    let rh = new_object(ctx);
+    for (k, v) in &d.hop.request_headers {
+        let arr = boa_engine::object::builtins::JsArray::from_iter([JsValue::from(key(v))], ctx);
+        rh.set(key(&super::client::canonical_header(k)), arr, false, ctx)?;
+    }
+    request.set(js_string!("headers"), rh, false, ctx)?;
+    let body = d
+        .hop
+        .request_body
+        .as_ref()
+        .map(|b| String::from_utf8_lossy(d.plain_body.as_ref().unwrap_or(b)).into_owned())
+        .unwrap_or_default();
+    request.set(js_string!("body"), key(&body), false, ctx)?;
+    let cookies = new_object(ctx);
+    for (name, value, replace) in &d.hop.request_cookies {
+        let c = new_object(ctx);
+        c.set(js_string!("name"), key(name), false, ctx)?;
+        c.set(js_string!("value"), key(value), false, ctx)?;
+        c.set(js_string!("replace"), *replace, false, ctx)?;
+        let existing = cookies.get(key(name), ctx)?;
+        let list = match existing
+            .as_object()
+            .and_then(|o| boa_engine::object::builtins::JsArray::from_object(o.clone()).ok())
+        {
+            Some(a) => a,
+            None => boa_engine::object::builtins::JsArray::new(ctx)?,
+        };
+        list.push(c, ctx)?;
+        cookies.set(key(name), list, false, ctx)?;
+    }
+    request.set(js_string!("cookies"), cookies, false, ctx)?;
+    Ok(request.into())
+}
+
+fn build_ocsp(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
+    let ocsp = new_object(ctx);
+    for k in ["produced_at", "this_update", "next_update", "revoked_at"] {
+        ocsp.set(key(k), 0, false, ctx)?;
+    }
+    ocsp.set(js_string!("revocation_reason"), js_string!(), false, ctx)?;
+    let status = if d.hop.tls_version.is_empty() {
+        ""
+    } else {
+        "unknown"
+    };
+    ocsp.set(js_string!("status"), key(status), false, ctx)?;
+    Ok(ocsp.into())
+}
+
+/// Defines `name` as an own data property of `obj` (caching a built field, or a script's
+/// own assignment).
+pub fn define_own(obj: &JsObject, name: &str, value: JsValue, ctx: &mut Context) -> JsResult<()> {
+    obj.define_property_or_throw(
+        key(name),
+        boa_engine::property::PropertyDescriptor::builder()
+            .value(value)
+            .writable(true)
+            .enumerable(true)
+            .configurable(true),
+        ctx,
+    )?;
+    Ok(())
+}
