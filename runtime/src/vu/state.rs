@@ -52,6 +52,9 @@ pub struct VuState {
     pub event_loop: super::event_loop::EventLoop,
     /// Open `k6/ws` sockets.
     pub ws: crate::modules::ws::Sockets,
+    /// The tag set of the last request, shared by the next one when equal: a loop over
+    /// the same request then allocates no tag set, and the host frees none.
+    last_tags: Option<crate::metrics::TagSet>,
 }
 
 impl VuState {
@@ -75,6 +78,7 @@ impl VuState {
             setup_data: None,
             event_loop: Default::default(),
             ws: Default::default(),
+            last_tags: None,
         }
     }
 
@@ -98,6 +102,18 @@ impl VuState {
             value,
             tags: tags.clone(),
         });
+    }
+
+    /// `tags` as a shared tag set, reusing the previous one when equal.
+    pub fn intern_tags(&mut self, tags: BTreeMap<String, String>) -> crate::metrics::TagSet {
+        if let Some(last) = &self.last_tags {
+            if **last == tags {
+                return last.clone();
+            }
+        }
+        let set = Arc::new(tags);
+        self.last_tags = Some(set.clone());
+        set
     }
 
     /// Sends buffered samples to the host; called before every suspension and at call end.

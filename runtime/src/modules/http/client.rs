@@ -350,17 +350,19 @@ fn store_cookies(jar: &Jar, url: &Url, headers: &[(String, String)]) {
 
 /// Go's canonical MIME header key: `content-type` -> `Content-Type`.
 pub fn canonical_header(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    // Go's CanonicalMIMEHeaderKey changes ASCII letters only.
     let mut upper = true;
-    for c in name.chars() {
-        if upper {
-            out.extend(c.to_uppercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-        upper = c == '-';
-    }
-    out
+    name.chars()
+        .map(|c| {
+            let out = if upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            upper = c == '-';
+            out
+        })
+        .collect()
 }
 
 /// The `url` tag: credentials masked as `****:****`.

@@ -1,8 +1,6 @@
 //! After a request ran: one set of `http_req_*` samples per hop, the "Request Failed"
 //! warning, and the JS response object with k6's fields in k6's order.
 
-use std::sync::Arc;
-
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
 
 use super::client::{masked_url, Hop};
@@ -64,7 +62,7 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
         } else if hop.status >= 400 {
             put("error_code", (1000 + hop.status as u32).to_string());
         }
-        let tags = Arc::new(tags);
+        let tags = st.intern_tags(tags);
         let t = &hop.timings;
         let at = hop.end;
         st.emit_at(builtin::HTTP_REQS, at, 1.0, &tags);
