@@ -81,6 +81,24 @@ impl Default for HttpConfig {
     }
 }
 
+/// k6's default `systemTags`, in the order of its help text.
+pub const DEFAULT_SYSTEM_TAGS: &[&str] = &[
+    "proto",
+    "subproto",
+    "status",
+    "method",
+    "url",
+    "name",
+    "group",
+    "check",
+    "error",
+    "error_code",
+    "tls_version",
+    "scenario",
+    "service",
+    "expected_response",
+];
+
 /// Which system tags samples carry (k6's `systemTags`).
 #[derive(Debug, Clone)]
 pub struct SystemTags {
@@ -89,26 +107,7 @@ pub struct SystemTags {
 
 impl Default for SystemTags {
     fn default() -> Self {
-        SystemTags::new(
-            [
-                "proto",
-                "subproto",
-                "status",
-                "method",
-                "url",
-                "name",
-                "group",
-                "check",
-                "error",
-                "error_code",
-                "tls_version",
-                "scenario",
-                "service",
-                "expected_response",
-            ]
-            .iter()
-            .map(|s| s.to_string()),
-        )
+        SystemTags::new(DEFAULT_SYSTEM_TAGS.iter().map(|s| s.to_string()))
     }
 }
 

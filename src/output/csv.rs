@@ -63,28 +63,13 @@ pub struct CsvOutput {
 
 /// System tags that become columns; `vu` and `iter` are metadata in k6.
 fn tag_columns(ctx: &OutputContext) -> Vec<String> {
-    let mut cols: Vec<String> = [
-        "proto",
-        "subproto",
-        "status",
-        "method",
-        "url",
-        "name",
-        "group",
-        "check",
-        "error",
-        "error_code",
-        "tls_version",
-        "scenario",
-        "service",
-        "expected_response",
-        "ip",
-        "ocsp_status",
-    ]
-    .iter()
-    .filter(|t| ctx.system_tags.has(t))
-    .map(|t| t.to_string())
-    .collect();
+    // The defaults, and the two k6 adds as columns when they are enabled.
+    let mut cols: Vec<String> = rk6_runtime::config::DEFAULT_SYSTEM_TAGS
+        .iter()
+        .chain(&["ip", "ocsp_status"])
+        .filter(|t| ctx.system_tags.has(t))
+        .map(|t| t.to_string())
+        .collect();
     cols.sort();
     cols
 }

@@ -193,6 +193,19 @@ fn run_socket(
 }
 
 /// Handles one frame from the server; true once the socket is closed.
+/// A pong arrived on socket `id`: `ws_ping` is the round trip since its last `ping()`.
+pub(crate) fn record_pong(
+    st: &mut crate::vu::state::VuState,
+    id: u64,
+    tags: &crate::metrics::TagSet,
+) {
+    let sent = st.ws.open.get_mut(&id).and_then(|s| s.ping_sent.take());
+    if let Some(at) = sent {
+        let rtt = at.elapsed().as_secs_f64() * 1000.0;
+        st.emit(builtin::WS_PING, rtt, tags);
+    }
+}
+
 fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsResult<bool> {
     let state = vu_state(ctx)?;
     let tags = match state.borrow().ws.open.get(&id) {
@@ -215,16 +228,7 @@ fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
         }
         Event::Ping => dispatch(socket, "ping", &[], ctx)?,
         Event::Pong => {
-            let sent = state
-                .borrow_mut()
-                .ws
-                .open
-                .get_mut(&id)
-                .and_then(|s| s.ping_sent.take());
-            if let Some(at) = sent {
-                let rtt = at.elapsed().as_secs_f64() * 1000.0;
-                state.borrow_mut().emit(builtin::WS_PING, rtt, &tags);
-            }
+            record_pong(&mut state.borrow_mut(), id, &tags);
             dispatch(socket, "pong", &[], ctx)?;
         }
         Event::Error(msg) => {

@@ -192,16 +192,7 @@ fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> Js
             call(ctx, "ping", JsValue::undefined())?;
         }
         Event::Pong => {
-            let sent = state
-                .borrow_mut()
-                .ws
-                .open
-                .get_mut(&id)
-                .and_then(|s| s.ping_sent.take());
-            if let Some(at) = sent {
-                let rtt = at.elapsed().as_secs_f64() * 1000.0;
-                state.borrow_mut().emit(builtin::WS_PING, rtt, &tags);
-            }
+            super::record_pong(&mut state.borrow_mut(), id, &tags);
             call(ctx, "pong", JsValue::undefined())?;
         }
         Event::Error(msg) => {
