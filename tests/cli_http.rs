@@ -521,3 +521,25 @@ fn http_url_template_has_clean_url() {
         out.dump()
     );
 }
+
+#[test]
+fn discard_response_bodies_nulls_bodies_unless_a_request_asks_for_text() {
+    let out = run_script(
+        "discard.js",
+        r#"
+import http from 'k6/http';
+export const options = { iterations: 1, discardResponseBodies: true };
+export default function () {
+  const dropped = http.get(`${__ENV.BASE_URL}/get`);
+  const kept = http.get(`${__ENV.BASE_URL}/get`, { responseType: 'text' });
+  console.log(`dropped=${dropped.body} status=${dropped.status} kept=${typeof kept.body} ${kept.body.length > 0}`);
+}
+"#,
+        &["-q"],
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        vec!["dropped=null status=200 kept=string true".to_string()]
+    );
+}

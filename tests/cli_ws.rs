@@ -87,6 +87,64 @@ export default function () {
 }
 
 #[test]
+fn a_server_that_drops_the_connection_fires_error_then_close_1006() {
+    let echo = WsEcho::start();
+    let (out, _d) = run_ws(
+        &echo,
+        r#"
+import ws from 'k6/ws';
+export const options = { iterations: 1 };
+export default function () {
+  const r = ws.connect(`${__ENV.WS_URL}drop`, {}, function (s) {
+    s.on('open', () => s.send('hi'));
+    s.on('error', (e) => console.log('error: ' + e.error()));
+    s.on('close', (code) => console.log('close: ' + code));
+    s.setTimeout(() => { console.log('still open'); s.close(); }, 3000);
+  });
+  console.log('status ' + r.status);
+}
+"#,
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        vec![
+            "error: websocket: close 1006 (abnormal closure): unexpected EOF",
+            "close: 1006",
+            "status 101"
+        ]
+    );
+}
+
+#[test]
+fn a_plain_http_answer_to_the_upgrade_is_returned_as_the_response() {
+    let t = Target::start();
+    let dir = Scripts::new();
+    dir.write(
+        "w.js",
+        r#"
+import ws from 'k6/ws';
+export const options = { iterations: 1 };
+export default function () {
+  let called = false;
+  const r = ws.connect(`${__ENV.BASE_URL.replace('http', 'ws')}/status/404`, {}, () => { called = true; });
+  console.log(`status=${r.status} error=${r.error} called=${called}`);
+}
+"#,
+    );
+    let out = Run::rk6()
+        .target(&t)
+        .args(["run", "-q", "w.js"])
+        .cwd(dir.dir())
+        .output();
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        vec!["status=404 error= called=false"]
+    );
+}
+
+#[test]
 fn timers_and_async_functions_keep_the_iteration_alive() {
     let echo = WsEcho::start();
     let (out, dir) = run_ws(

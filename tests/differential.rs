@@ -82,10 +82,12 @@ fn compat_arrival_rate_iterations_follow_the_schedule_like_k6() {
         return;
     };
     let t = Target::start();
-    let (k6, rk6) = run_pair(&t, &script, &["-q"]);
+    let (k6, rk6) = run_pair_counting_scenarios(&t, &script, &["-q"]);
     let mut d = Diff::default();
     compare_structure(&mut d, &k6, &rk6);
     compare_verdicts(&mut d, &k6, &rk6, &[]);
+    // The schedule fixes each scenario's count: within 3 % (at least 3 iterations).
+    compare_scenario_iterations(&mut d, &k6, &rk6, 0.03, 3);
     d.finish(&k6, &rk6);
     // The schedule fixes the counts, not the server: within a few iterations of k6.
     let count = |side: &Side| {
@@ -161,10 +163,13 @@ fn compat_seed_minicrit_matches_k6_roughly() {
         return;
     };
     let t = Target::start();
-    let (k6, rk6) = run_pair(&t, &script, &["-q"]);
+    let (k6, rk6) = run_pair_counting_scenarios(&t, &script, &["-q"]);
     let mut d = Diff::default();
     compare_structure(&mut d, &k6, &rk6);
     compare_checks_roughly(&mut d, &k6, &rk6, 0.3);
+    compare_text_summary_unjudged(&mut d, &k6, &rk6);
+    // Closed-model VUs iterate as fast as the server answers: counts within 30 %.
+    compare_scenario_iterations(&mut d, &k6, &rk6, 0.3, 3);
     // Verdicts on measured durations could flip on a loaded machine: names only.
     compare_verdicts(
         &mut d,
@@ -556,4 +561,55 @@ fn inspect_execution_requirements_match_k6() {
     let rv: Value = serde_json::from_str(&rk6.stdout).expect("rk6 JSON");
     assert_eq!(kv["totalDuration"], rv["totalDuration"]);
     assert_eq!(kv["maxVUs"], rv["maxVUs"]);
+}
+
+#[test]
+fn http_client_semantics_match_k6() {
+    if !k6_available() {
+        return;
+    }
+    let t = Target::start();
+    let (k6, rk6) = run_pair(&t, &suite_script("http_client_semantics.js"), &["-q"]);
+    let mut d = Diff::default();
+    let (ke, re) = exports(&k6, &rk6);
+    d.check(
+        "k6 passes every check",
+        0u64,
+        ke.checks().values().map(|(_, f)| f).sum::<u64>(),
+    );
+    d.check(
+        "rk6 passes every check",
+        0u64,
+        re.checks().values().map(|(_, f)| f).sum::<u64>(),
+    );
+    d.check("k6 exit code", 0, k6.out.code);
+    compare_structure(&mut d, &k6, &rk6);
+    compare_checks_exact(&mut d, &k6, &rk6);
+    compare_verdicts(&mut d, &k6, &rk6, &[]);
+    compare_values(&mut d, &k6, &rk6, &[("http_reqs", "count")]);
+    d.finish(&k6, &rk6);
+}
+
+/// A run whose only request fails still reports every `http_req_*` metric, as k6 does.
+#[test]
+fn a_run_of_only_failed_requests_reports_the_same_metrics_as_k6() {
+    if !k6_available() {
+        return;
+    }
+    let t = Target::start();
+    let s = Scripts::new();
+    let script = s.write(
+        "refused.js",
+        "import http from 'k6/http';\nexport const options = { iterations: 2 };\nexport default function () { http.get('http://127.0.0.1:1/'); }\n",
+    );
+    let (k6, rk6) = run_pair(&t, &script, &["-q"]);
+    let mut d = Diff::default();
+    compare_structure(&mut d, &k6, &rk6);
+    compare_values(
+        &mut d,
+        &k6,
+        &rk6,
+        &[("http_reqs", "count"), ("http_req_failed", "passes")],
+    );
+    d.finish(&k6, &rk6);
 }

@@ -394,7 +394,7 @@ mod tests {
         let mut spec = ThresholdSpec::new();
         spec.insert(
             "http_req_duration{name:home}".into(),
-            vec![ThresholdExpr::parse("max<100", "http_req_duration").unwrap()],
+            vec![ThresholdExpr::parse("max<100").unwrap()],
         );
         let engine = Engine::start(
             registry,
@@ -446,7 +446,7 @@ mod tests {
         let mut spec = ThresholdSpec::new();
         spec.insert(
             "nope".into(),
-            vec![ThresholdExpr::parse("count>1", "nope").unwrap()],
+            vec![ThresholdExpr::parse("count>1").unwrap()],
         );
         let err = Engine::start(
             Registry::new(),

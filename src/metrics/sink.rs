@@ -253,6 +253,24 @@ mod tests {
     }
 
     #[test]
+    fn percentile_edges_match_k6s_interpolation() {
+        let mut one = TrendSink::default();
+        one.add(7.0);
+        for q in [0.0, 0.5, 0.99, 1.0] {
+            assert_eq!(one.percentile(q), 7.0, "p({q}) of one sample");
+        }
+        let mut t = TrendSink::default();
+        for v in [10.0, 0.0, 30.0, 20.0] {
+            t.add(v);
+        }
+        assert_eq!(t.percentile(0.0), 0.0);
+        assert_eq!(t.percentile(1.0), 30.0);
+        // k6: index p*(n-1) between sorted neighbours: 0.95*3 = 2.85 -> 20 + 0.85*10.
+        assert!((t.percentile(0.95) - 28.5).abs() < 1e-9);
+        assert!((t.percentile(0.999) - 29.97).abs() < 1e-9);
+    }
+
+    #[test]
     fn long_trends_fold_into_a_histogram_within_precision() {
         let mut t = TrendSink::default();
         for i in 0..100_000 {

@@ -3,7 +3,7 @@
 
 use rk6_runtime::metrics::{MetricDef, MetricType};
 
-use super::sink::{parse_percentile, Sink};
+use super::sink::Sink;
 
 /// A malformed or inapplicable threshold (the run exits 104).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -20,12 +20,23 @@ pub enum ThresholdError {
     },
     #[error("parsing metric name failed, metric \"{0}\" has unmatched opening/close curly brace")]
     UnmatchedBrace(String),
-    #[error("invalid threshold \"{source_text}\" on metric {metric}: {reason}")]
-    Malformed {
-        source_text: String,
-        metric: String,
-        reason: String,
-    },
+    /// No comparison operator: k6's scanner found no `method op value` shape.
+    #[error("failed parsing threshold expression {0:?}; reason: malformed threshold expression")]
+    NoOperator(String),
+    #[error(
+        "failed parsing threshold expression's {source_text:?} left hand side; reason: {reason}"
+    )]
+    LeftSide { source_text: String, reason: String },
+    // k6's own spelling ("expresion's") is kept so log parsers match.
+    #[error(
+        "failed parsing threshold expresion's {source_text:?} right hand side; reason: {reason}"
+    )]
+    RightSide { source_text: String, reason: String },
+}
+
+/// Go's `strconv.ParseFloat` error text, which k6 passes through.
+fn go_parse_float_error(s: &str) -> String {
+    format!("strconv.ParseFloat: parsing {s:?}: invalid syntax")
 }
 
 /// Comparison operators, in k6's scanning order.
@@ -66,12 +77,8 @@ pub struct ThresholdExpr {
 }
 
 impl ThresholdExpr {
-    pub fn parse(source: &str, metric: &str) -> Result<Self, ThresholdError> {
-        let malformed = |reason: &str| ThresholdError::Malformed {
-            source_text: source.to_string(),
-            metric: metric.to_string(),
-            reason: reason.to_string(),
-        };
+    /// Parses `method op value` with k6's scanner and error messages.
+    pub fn parse(source: &str) -> Result<Self, ThresholdError> {
         const OPS: [(&str, Op); 7] = [
             ("<=", Op::Le),
             ("<", Op::Lt),
@@ -88,19 +95,32 @@ impl ThresholdExpr {
                     .find(tok)
                     .map(|i| (&source[..i], *op, &source[i + tok.len()..]))
             })
-            .ok_or_else(|| malformed("no comparison operator found"))?;
+            .ok_or_else(|| ThresholdError::NoOperator(source.to_string()))?;
         let agg = agg.trim().replace(' ', "");
-        let value: f64 = rest
-            .trim()
-            .parse()
-            .map_err(|_| malformed("the threshold value is not a number"))?;
-        let known = matches!(
-            agg.as_str(),
-            "count" | "rate" | "value" | "avg" | "min" | "max" | "med"
-        ) || parse_percentile(&agg).is_some();
-        if !known {
-            return Err(malformed(&format!("unknown aggregation method {agg}")));
+        let left = |reason: String| ThresholdError::LeftSide {
+            source_text: source.to_string(),
+            reason,
+        };
+        match agg.strip_prefix("p(").and_then(|p| p.strip_suffix(')')) {
+            Some(pct) => {
+                pct.parse::<f64>().map_err(|_| {
+                    left(format!(
+                        "malformed percentile value; reason: {}",
+                        go_parse_float_error(pct)
+                    ))
+                })?;
+            }
+            None if matches!(
+                agg.as_str(),
+                "count" | "rate" | "value" | "avg" | "min" | "max" | "med"
+            ) => {}
+            None => return Err(left("failed parsing method from expression".into())),
         }
+        let rest = rest.trim();
+        let value: f64 = rest.parse().map_err(|_| ThresholdError::RightSide {
+            source_text: source.to_string(),
+            reason: go_parse_float_error(rest),
+        })?;
         Ok(ThresholdExpr {
             source: source.to_string(),
             agg,
@@ -119,7 +139,7 @@ impl ThresholdExpr {
             MetricType::Rate => (self.agg == "rate", "rate"),
             MetricType::Trend => (
                 matches!(self.agg.as_str(), "avg" | "min" | "max" | "med")
-                    || parse_percentile(&self.agg).is_some(),
+                    || self.agg.starts_with("p("),
                 "avg, min, max, med, p",
             ),
         };
@@ -199,23 +219,58 @@ mod tests {
 
     #[test]
     fn parses_every_operator_and_aggregation() {
-        let t = ThresholdExpr::parse("p(95)<500", "x").unwrap();
+        let t = ThresholdExpr::parse("p(95)<500").unwrap();
         assert_eq!((t.agg.as_str(), t.op, t.value), ("p(95)", Op::Lt, 500.0));
-        assert_eq!(
-            ThresholdExpr::parse("rate <= 0.01", "x").unwrap().op,
-            Op::Le
-        );
-        assert_eq!(ThresholdExpr::parse("count===3", "x").unwrap().op, Op::Eq);
-        assert_eq!(ThresholdExpr::parse("count==3", "x").unwrap().op, Op::Eq);
-        assert_eq!(ThresholdExpr::parse("value!=1", "x").unwrap().op, Op::Ne);
-        assert_eq!(ThresholdExpr::parse("avg>=2", "x").unwrap().op, Op::Ge);
-        assert!(ThresholdExpr::parse("p95<1", "x").is_err());
-        assert!(ThresholdExpr::parse("avg<abc", "x").is_err());
+        assert_eq!(ThresholdExpr::parse("rate <= 0.01").unwrap().op, Op::Le);
+        assert_eq!(ThresholdExpr::parse("count===3").unwrap().op, Op::Eq);
+        assert_eq!(ThresholdExpr::parse("count==3").unwrap().op, Op::Eq);
+        assert_eq!(ThresholdExpr::parse("value!=1").unwrap().op, Op::Ne);
+        assert_eq!(ThresholdExpr::parse("avg>=2").unwrap().op, Op::Ge);
+        assert_eq!(ThresholdExpr::parse(" med < 1 ").unwrap().agg, "med");
+        assert_eq!(ThresholdExpr::parse("p(99.9)<1").unwrap().agg, "p(99.9)");
+    }
+
+    /// Each malformed expression gets k6 v1.1's message (recorded with `k6 run`).
+    #[test]
+    fn malformed_expressions_get_k6s_messages() {
+        let cases = [
+            ("", "failed parsing threshold expression \"\"; reason: malformed threshold expression"),
+            ("avg", "failed parsing threshold expression \"avg\"; reason: malformed threshold expression"),
+            ("p95<1", "failed parsing threshold expression's \"p95<1\" left hand side; reason: failed parsing method from expression"),
+            ("foo<1", "failed parsing threshold expression's \"foo<1\" left hand side; reason: failed parsing method from expression"),
+            ("p()<1", "failed parsing threshold expression's \"p()<1\" left hand side; reason: malformed percentile value; reason: strconv.ParseFloat: parsing \"\": invalid syntax"),
+            ("p(abc)<1", "failed parsing threshold expression's \"p(abc)<1\" left hand side; reason: malformed percentile value; reason: strconv.ParseFloat: parsing \"abc\": invalid syntax"),
+            ("count>>1", "failed parsing threshold expresion's \"count>>1\" right hand side; reason: strconv.ParseFloat: parsing \">1\": invalid syntax"),
+            ("rate<abc", "failed parsing threshold expresion's \"rate<abc\" right hand side; reason: strconv.ParseFloat: parsing \"abc\": invalid syntax"),
+            ("avg<1<2", "failed parsing threshold expresion's \"avg<1<2\" right hand side; reason: strconv.ParseFloat: parsing \"1<2\": invalid syntax"),
+        ];
+        for (input, message) in cases {
+            assert_eq!(
+                ThresholdExpr::parse(input).unwrap_err().to_string(),
+                message,
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_input_makes_the_parser_panic() {
+        let pieces = [
+            "p(", ")", "<", "=", ">", "!", "é", "💥", " ", "9", ".", "e", "avg", "\u{0}",
+        ];
+        // Every string of up to three pieces: parse must return, never panic.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let _ = ThresholdExpr::parse(&format!("{a}{b}{c}"));
+                }
+            }
+        }
     }
 
     #[test]
     fn wrong_aggregation_for_type_gives_k6s_message() {
-        let t = ThresholdExpr::parse("rate<1", "http_req_duration").unwrap();
+        let t = ThresholdExpr::parse("rate<1").unwrap();
         let err = t
             .validate("http_req_duration", &def(MetricType::Trend))
             .unwrap_err();
@@ -227,14 +282,10 @@ mod tests {
         let mut s = Sink::new(MetricType::Rate);
         s.add(1.0);
         s.add(0.0);
-        assert!(!ThresholdExpr::parse("rate<0.5", "x")
-            .unwrap()
-            .passes(&s, 1.0));
-        assert!(ThresholdExpr::parse("rate<=0.5", "x")
-            .unwrap()
-            .passes(&s, 1.0));
+        assert!(!ThresholdExpr::parse("rate<0.5").unwrap().passes(&s, 1.0));
+        assert!(ThresholdExpr::parse("rate<=0.5").unwrap().passes(&s, 1.0));
         let empty = Sink::new(MetricType::Rate);
-        assert!(ThresholdExpr::parse("rate>0.9", "x")
+        assert!(ThresholdExpr::parse("rate>0.9")
             .unwrap()
             .passes(&empty, 1.0));
     }

@@ -260,20 +260,16 @@ impl Options {
         let mut spec = crate::metrics::ThresholdSpec::new();
         for (key, list) in self.thresholds.iter().flatten() {
             crate::metrics::threshold::validate_metric_key(key)?;
-            let (metric, _) = crate::metrics::threshold::parse_metric_key(key);
             let mut exprs = Vec::new();
             for def in list.items() {
                 let expr = match def {
-                    ThresholdDef::Expr(s) => {
-                        crate::metrics::threshold::ThresholdExpr::parse(&s, &metric)?
-                    }
+                    ThresholdDef::Expr(s) => crate::metrics::threshold::ThresholdExpr::parse(&s)?,
                     ThresholdDef::Object {
                         threshold,
                         abort_on_fail,
                         delay_abort_eval,
                     } => {
-                        let mut e =
-                            crate::metrics::threshold::ThresholdExpr::parse(&threshold, &metric)?;
+                        let mut e = crate::metrics::threshold::ThresholdExpr::parse(&threshold)?;
                         e.abort_on_fail = abort_on_fail;
                         e.delay_abort_eval = delay_abort_eval
                             .map(|d| d.get("delayAbortEval"))

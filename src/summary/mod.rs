@@ -165,7 +165,12 @@ impl Report {
                     .iter()
                     .map(|(name, n)| node(name, n))
                     .collect(),
-                d.scenarios.iter().map(|(name, n)| node(name, n)).collect(),
+                {
+                    // k6 lists `SCENARIO:` sections by name, not in the order they ran.
+                    let mut by_name: Vec<_> = d.scenarios.iter().collect();
+                    by_name.sort_by(|a, b| a.0.cmp(&b.0));
+                    by_name.into_iter().map(|(name, n)| node(name, n)).collect()
+                },
             ),
             None => (Vec::new(), Vec::new()),
         };

@@ -248,6 +248,8 @@ pub(super) struct Echo<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     args: Option<MultiMap<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub brotli: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deflated: Option<bool>,

@@ -236,12 +236,13 @@ pub(super) fn uuid() -> Resp {
     respond::json(&json!({"uuid": uuid4().hyphenated().to_string()}))
 }
 
-/// Content codings `/gzip` and `/deflate` apply.
+/// Content codings `/gzip`, `/deflate` and `/brotli` apply.
 #[derive(Clone, Copy)]
 pub(super) enum Coding {
     Gzip,
     /// zlib-wrapped, as Python's `zlib.compressobj()` produces.
     Deflate,
+    Brotli,
 }
 
 pub(super) fn compressed(req: &Req, coding: Coding) -> Result<Resp, Reject> {
@@ -258,6 +259,15 @@ pub(super) fn compressed(req: &Req, coding: Coding) -> Result<Resp, Reject> {
             let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), Compression::default());
             enc.write_all(&respond::json_bytes(&echo))?;
             ("deflate", enc.finish()?)
+        }
+        Coding::Brotli => {
+            echo.brotli = Some(true);
+            let mut out = Vec::new();
+            {
+                let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                enc.write_all(&respond::json_bytes(&echo))?;
+            }
+            ("br", out)
         }
     };
     let mut resp = respond::build(StatusCode::OK, JSON, body);

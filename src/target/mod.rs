@@ -218,6 +218,7 @@ async fn dispatch(route: Route<'_>, req: &Req) -> Result<Resp, Reject> {
         Route::CookiesDelete => cookies::delete(req)?,
         Route::Gzip => misc::compressed(req, Coding::Gzip)?,
         Route::Deflate => misc::compressed(req, Coding::Deflate)?,
+        Route::Brotli => misc::compressed(req, Coding::Brotli)?,
         Route::ResponseHeaders => misc::response_headers(req)?,
         Route::Cache => misc::cache(req)?,
         Route::CacheFor(secs) => misc::cache_for(req, secs)?,

@@ -101,6 +101,7 @@ pub(super) enum Route<'a> {
     CookiesDelete,
     Gzip,
     Deflate,
+    Brotli,
     ResponseHeaders,
     Cache,
     CacheFor(u64),
@@ -178,6 +179,7 @@ pub(super) fn resolve(path: &str) -> Option<(Route<'_>, Methods)> {
         }
         ("gzip", None) => get(Gzip),
         ("deflate", None) => get(Deflate),
+        ("brotli", None) => get(Brotli),
         ("response-headers", None) => Some((ResponseHeaders, Methods::GET_POST)),
         ("cache", None) => get(Cache),
         ("cache", _) => get(CacheFor(int(rest)?)),

@@ -14,32 +14,103 @@ use super::*;
 pub struct Side {
     pub out: Output,
     pub export: Option<Export>,
+    /// Complete iterations per `scenario` tag, read from `--out json` (only from
+    /// [`run_pair_counting_scenarios`]).
+    pub iterations_by_scenario: BTreeMap<String, u64>,
 }
 
 /// Runs `script` under k6 and rk6 at the same time against `target`, each with
 /// `--summary-export`, from the script's directory.
 pub fn run_pair(target: &Target, script: &Path, args: &[&str]) -> (Side, Side) {
+    run_pair_with(target, script, args, false)
+}
+
+/// [`run_pair`], also recording each tool's samples (`--out json`) to count the
+/// iterations of every scenario.
+pub fn run_pair_counting_scenarios(target: &Target, script: &Path, args: &[&str]) -> (Side, Side) {
+    run_pair_with(target, script, args, true)
+}
+
+fn run_pair_with(target: &Target, script: &Path, args: &[&str], record: bool) -> (Side, Side) {
     let dir = Scripts::new();
     let cwd = script.parent().expect("script dir").to_path_buf();
     let name = script.file_name().expect("script name").to_owned();
     let one = |tool: Tool| {
         let export = dir.path(&format!("{}.json", tool.name()));
-        let out = Run::new(tool)
+        let points = dir.path(&format!("{}.points.json", tool.name()));
+        let mut run = Run::new(tool)
             .target(target)
             .args(["run", "--summary-export"])
-            .arg(&export)
-            .args(args)
-            .arg(&name)
-            .cwd(&cwd)
-            .output();
+            .arg(&export);
+        if record {
+            run = run.arg("--out").arg(format!("json={}", points.display()));
+        }
+        let out = run.args(args).arg(&name).cwd(&cwd).output();
         let export = export.exists().then(|| Export::read(&export));
-        Side { out, export }
+        let iterations_by_scenario = if record {
+            count_iterations(&points)
+        } else {
+            BTreeMap::new()
+        };
+        Side {
+            out,
+            export,
+            iterations_by_scenario,
+        }
     };
     thread::scope(|s| {
         let k = s.spawn(|| one(Tool::K6));
         let r = s.spawn(|| one(Tool::Rk6));
         (k.join().expect("k6 run"), r.join().expect("rk6 run"))
     })
+}
+
+/// `iterations` points per `scenario` tag in a k6 JSON output file.
+fn count_iterations(points: &Path) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    let text = std::fs::read_to_string(points).unwrap_or_default();
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if v["type"] == "Point" && v["metric"] == "iterations" {
+            let scenario = v["data"]["tags"]["scenario"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            *counts.entry(scenario).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Per-scenario iteration counts within `tolerance` (a fraction of k6's count, at least
+/// `slack` iterations).
+pub fn compare_scenario_iterations(
+    d: &mut Diff,
+    k6: &Side,
+    rk6: &Side,
+    tolerance: f64,
+    slack: u64,
+) {
+    d.check(
+        "scenarios with iterations",
+        k6.iterations_by_scenario.keys().collect::<Vec<_>>(),
+        rk6.iterations_by_scenario.keys().collect::<Vec<_>>(),
+    );
+    for (scenario, &k) in &k6.iterations_by_scenario {
+        let r = rk6
+            .iterations_by_scenario
+            .get(scenario)
+            .copied()
+            .unwrap_or(0);
+        let allowed = ((k as f64 * tolerance).ceil() as u64).max(slack);
+        if k.abs_diff(r) > allowed {
+            d.note(format!(
+                "iterations of scenario {scenario}: k6 {k}, rk6 {r} (allowed ±{allowed})"
+            ));
+        }
+    }
 }
 
 pub fn compat_script(name: &str) -> Option<PathBuf> {
@@ -286,15 +357,34 @@ pub fn header(stdout: &str) -> Vec<String> {
 }
 
 pub fn compare_text_summary(d: &mut Diff, k6: &Side, rk6: &Side) {
+    compare_text_summary_lines(d, k6, rk6, |l| l);
+}
+
+/// [`compare_text_summary`] for runs whose timing verdicts may differ: `✓`/`✗` masked,
+/// and rk6's own `iteration_start_lag` line left out.
+pub fn compare_text_summary_unjudged(d: &mut Diff, k6: &Side, rk6: &Side) {
+    compare_text_summary_lines(d, k6, rk6, |l| l.replace(['✓', '✗'], "?"));
+}
+
+fn compare_text_summary_lines(
+    d: &mut Diff,
+    k6: &Side,
+    rk6: &Side,
+    mask: impl Fn(String) -> String,
+) {
     d.check(
         "execution header",
         header(&k6.out.stdout),
         header(&rk6.out.stdout),
     );
-    let (k, r) = (
-        summary_skeleton(&k6.out.stdout),
-        summary_skeleton(&rk6.out.stdout),
-    );
+    let skeleton = |stdout: &str| -> Vec<String> {
+        summary_skeleton(stdout)
+            .into_iter()
+            .filter(|l| !l.starts_with("iteration_start_lag"))
+            .map(&mask)
+            .collect()
+    };
+    let (k, r) = (skeleton(&k6.out.stdout), skeleton(&rk6.out.stdout));
     if k != r {
         let width = k.len().max(r.len());
         let mut rows = Vec::new();

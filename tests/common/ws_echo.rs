@@ -1,6 +1,7 @@
 //! A WebSocket echo server not written by us: Python's `websockets` (PyPI), started on a
 //! free loopback port and killed on drop. Text is echoed as text, binary as binary; pings
-//! are answered by the library.
+//! are answered by the library. On `/drop` the first message makes the server abort the
+//! TCP connection without a close frame.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -14,6 +15,9 @@ from websockets.asyncio.server import serve
 
 async def echo(ws):
     async for message in ws:
+        if ws.request.path == "/drop":
+            ws.transport.abort()
+            return
         await ws.send(message)
 
 async def main(port):

@@ -32,8 +32,9 @@ pub struct VuHttp {
     client: Option<HttpClient>,
     /// Bytes this VU's sockets moved, for `data_sent`/`data_received`.
     pub wire: Arc<Wire>,
-    /// Jar 0 is the VU's own jar; `new http.CookieJar()` adds more.
-    pub jars: Vec<Jar>,
+    /// The VU's own jar (`http.cookieJar()`); jars from `new http.CookieJar()` belong to
+    /// their JS objects.
+    pub vu_jar: Jar,
     /// Set by `http.setResponseCallback`; `None` means no `http_req_failed`.
     pub expected: Option<Expected>,
     no_cookies_reset: bool,
@@ -45,7 +46,7 @@ impl VuHttp {
         VuHttp {
             client: None,
             wire: Arc::new(Wire::default()),
-            jars: vec![Arc::new(Mutex::new(CookieStore::new()))],
+            vu_jar: Arc::new(Mutex::new(CookieStore::new())),
             expected: Some(Expected::default()),
             no_cookies_reset: config.http.no_cookies_reset,
             no_vu_connection_reuse: config.http.no_vu_connection_reuse,
@@ -76,7 +77,7 @@ impl VuHttp {
     /// fresh connections under `noVUConnectionReuse`.
     pub fn start_iteration(&mut self) {
         if !self.no_cookies_reset {
-            self.jars[0] = Arc::new(Mutex::new(CookieStore::new()));
+            self.vu_jar = Arc::new(Mutex::new(CookieStore::new()));
         }
         if self.no_vu_connection_reuse {
             self.client = None;

@@ -78,35 +78,43 @@ pub fn compress(body: &[u8], codings: &[Coding]) -> std::io::Result<(Vec<u8>, St
     Ok((data, header))
 }
 
-/// Decodes a response body by its `Content-Encoding`.
+/// Decodes a response body by its `Content-Encoding`: a stacked value such as `gzip, br`
+/// is undone in reverse order, as k6 does. A coding rk6 does not know leaves the body as
+/// it is at that point (k6 hands such bodies to the script undecoded).
 pub fn decode_body(headers: &[(String, String)], raw: &[u8]) -> Result<Vec<u8>, String> {
-    let enc = headers
+    let Some(value) = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-encoding"))
-        .map(|(_, v)| v.trim().to_ascii_lowercase());
+        .map(|(_, v)| v.to_ascii_lowercase())
+    else {
+        return Ok(raw.to_vec());
+    };
+    let mut body = raw.to_vec();
+    for coding in value.split(',').map(str::trim).rev() {
+        body = match decode_one(coding, &body) {
+            Some(decoded) => decoded.map_err(|e| e.to_string())?,
+            None => break,
+        };
+    }
+    Ok(body)
+}
+
+/// Undoes one coding; `None` when the coding is not one rk6 decodes (`identity` included).
+fn decode_one(coding: &str, raw: &[u8]) -> Option<std::io::Result<Vec<u8>>> {
     let mut out = Vec::new();
-    let res = match enc.as_deref() {
-        Some("gzip") | Some("x-gzip") => flate2::read::MultiGzDecoder::new(raw)
+    let res = match coding {
+        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(raw).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(raw)
             .read_to_end(&mut out)
-            .map(|_| ()),
-        Some("deflate") => flate2::read::ZlibDecoder::new(raw)
-            .read_to_end(&mut out)
-            .map(|_| ())
             .or_else(|_| {
                 out.clear();
-                flate2::read::DeflateDecoder::new(raw)
-                    .read_to_end(&mut out)
-                    .map(|_| ())
+                flate2::read::DeflateDecoder::new(raw).read_to_end(&mut out)
             }),
-        Some("br") => brotli::Decompressor::new(raw, 4096)
-            .read_to_end(&mut out)
-            .map(|_| ()),
-        Some("zstd") => zstd::stream::read::Decoder::new(raw)
-            .and_then(|mut d| d.read_to_end(&mut out))
-            .map(|_| ()),
-        _ => return Ok(raw.to_vec()),
+        "br" => brotli::Decompressor::new(raw, 4096).read_to_end(&mut out),
+        "zstd" => zstd::stream::read::Decoder::new(raw).and_then(|mut d| d.read_to_end(&mut out)),
+        _ => return None,
     };
-    res.map(|_| out).map_err(|e| e.to_string())
+    Some(res.map(|_| out))
 }
 
 #[cfg(test)]
@@ -122,6 +130,17 @@ mod tests {
             let headers = vec![("Content-Encoding".to_string(), header)];
             assert_eq!(decode_body(&headers, &z).unwrap(), body, "{c:?}");
         }
+    }
+
+    #[test]
+    fn stacked_codings_are_undone_in_reverse_order() {
+        let body = b"stacked body ".repeat(10);
+        let (z, header) = compress(&body, &[Coding::Gzip, Coding::Br]).unwrap();
+        assert_eq!(header, "gzip, br");
+        let headers = vec![("content-encoding".to_string(), header)];
+        assert_eq!(decode_body(&headers, &z).unwrap(), body);
+        let unknown = vec![("Content-Encoding".to_string(), "x-custom".to_string())];
+        assert_eq!(decode_body(&unknown, b"as is").unwrap(), b"as is");
     }
 
     #[test]

@@ -78,6 +78,9 @@ impl Default for DnsOptions {
     }
 }
 
+/// How long a TCP dial may take (k6's dialer `Timeout`).
+const DIAL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Why a connection could not be made; the request's error names it in k6's words.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -256,9 +259,17 @@ impl Inner {
     ) -> Result<Conn, ConnectError> {
         let dial_start = Instant::now();
         let addr = self.resolve(host, port).await?;
-        let tcp = TcpStream::connect(addr)
-            .await
-            .map_err(|source| ConnectError::Dial { addr, source })?;
+        // k6's dialer gives up after 30 s (`dial: i/o timeout`, 1211), whatever the
+        // request's own timeout.
+        let tcp = match tokio::time::timeout(DIAL_TIMEOUT, TcpStream::connect(addr)).await {
+            Ok(dialled) => dialled.map_err(|source| ConnectError::Dial { addr, source })?,
+            Err(_) => {
+                return Err(ConnectError::Dial {
+                    addr,
+                    source: io::ErrorKind::TimedOut.into(),
+                })
+            }
+        };
         let _ = tcp.set_nodelay(true);
         let local = tcp.local_addr().ok();
         let connected = Instant::now();
@@ -325,7 +336,7 @@ impl Inner {
     /// `hosts` overrides first (`ip` or `ip:port`), then the system resolver, filtered by
     /// `dns.policy` and picked by `dns.select`.
     async fn resolve(&self, host: &str, port: u16) -> Result<SocketAddr, ConnectError> {
-        if let Some(target) = self.hosts.get(host) {
+        if let Some(target) = self.hosts_entry(host, port) {
             if let Ok(addr) = target.parse::<SocketAddr>() {
                 return Ok(addr);
             }
@@ -347,6 +358,26 @@ impl Inner {
             .ok_or_else(|| ConnectError::NoSuchHost {
                 host: host.to_string(),
             })
+    }
+
+    /// k6's `hosts` lookup: `host:port` before `host`, then wildcards (`*.example.com`,
+    /// with or without a port), the most specific suffix first.
+    fn hosts_entry(&self, host: &str, port: u16) -> Option<&String> {
+        if self.hosts.is_empty() {
+            return None;
+        }
+        let exact = self
+            .hosts
+            .get(&format!("{host}:{port}"))
+            .or_else(|| self.hosts.get(host));
+        exact.or_else(|| {
+            host.match_indices('.').find_map(|(i, _)| {
+                let suffix = &host[i..];
+                self.hosts
+                    .get(&format!("*{suffix}:{port}"))
+                    .or_else(|| self.hosts.get(&format!("*{suffix}")))
+            })
+        })
     }
 
     async fn lookup(&self, host: &str, port: u16) -> Result<Vec<IpAddr>, ConnectError> {

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use boa_engine::object::builtins::JsArray;
 use boa_engine::object::ObjectInitializer;
-use boa_engine::{js_string, Context, JsNativeError, JsResult, JsValue, NativeFunction};
+use boa_engine::{
+    js_string, Context, Finalize, JsData, JsNativeError, JsResult, JsValue, NativeFunction, Trace,
+};
 use cookie_store::CookieStore;
 use url::Url;
 
@@ -14,30 +16,33 @@ use super::client::Jar;
 use crate::modules::{get_string, key, new_object};
 use crate::vu::state::vu_state;
 
-/// Hidden property holding a jar object's index in the VU's jars.
-pub const JAR_ID: &str = "__rk6_jar";
+/// What a jar object stands for; attached to the object as native data, so a jar made
+/// with `new http.CookieJar()` lives exactly as long as the script holds it.
+// SAFETY (unsafe_empty_trace): the variants hold no GC pointers.
+#[derive(Trace, Finalize, JsData)]
+#[boa_gc(unsafe_empty_trace)]
+enum JarRef {
+    /// `http.cookieJar()`: whatever jar the VU has this iteration.
+    Vu,
+    /// A jar of the script's own.
+    Own(Jar),
+}
 
 /// `http.cookieJar()`.
 pub fn vu_jar(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     vu_state(ctx)?
         .borrow()
         .require_run_phase("Making cookie jars in the init context is not supported")?;
-    jar_object(0, ctx)
+    jar_object(JarRef::Vu, ctx)
 }
 
 /// `new http.CookieJar()`.
 pub fn new_jar(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    let id = {
-        let mut st = state.borrow_mut();
-        st.http.jars.push(Arc::new(Mutex::new(CookieStore::new())));
-        st.http.jars.len() - 1
-    };
-    jar_object(id, ctx)
+    jar_object(JarRef::Own(Arc::new(Mutex::new(CookieStore::new()))), ctx)
 }
 
-fn jar_object(id: usize, ctx: &mut Context) -> JsResult<JsValue> {
-    let obj = ObjectInitializer::new(ctx)
+fn jar_object(jar: JarRef, ctx: &mut Context) -> JsResult<JsValue> {
+    let obj = ObjectInitializer::with_native_data(jar, ctx)
         .function(
             NativeFunction::from_fn_ptr(cookies_for_url),
             js_string!("cookiesForURL"),
@@ -47,35 +52,24 @@ fn jar_object(id: usize, ctx: &mut Context) -> JsResult<JsValue> {
         .function(NativeFunction::from_fn_ptr(clear), js_string!("clear"), 1)
         .function(NativeFunction::from_fn_ptr(delete), js_string!("delete"), 2)
         .build();
-    obj.define_property_or_throw(
-        key(JAR_ID),
-        boa_engine::property::PropertyDescriptor::builder()
-            .value(id as u32)
-            .writable(false)
-            .enumerable(false)
-            .configurable(false),
-        ctx,
-    )?;
     Ok(obj.into())
 }
 
-/// The jar behind a jar object (`params.jar` or `this` of a jar method).
-pub fn jar_of(v: &JsValue, ctx: &mut Context) -> JsResult<Jar> {
-    let id = match v.as_object() {
-        Some(o) => o.get(key(JAR_ID), ctx)?,
-        None => JsValue::undefined(),
-    };
-    if id.is_undefined() {
-        return Err(JsNativeError::typ().with_message("not a cookie jar").into());
-    }
-    let id = id.to_u32(ctx)? as usize;
-    let state = vu_state(ctx)?;
-    let jar = state.borrow().http.jars.get(id).cloned();
-    jar.ok_or_else(|| {
-        JsNativeError::error()
-            .with_message("unknown cookie jar")
-            .into()
+/// The jar behind a jar object (`params.jar`); `None` when `v` is not one. `vu_jar` is
+/// what `http.cookieJar()` stands for this iteration.
+pub fn resolve(v: &JsValue, vu_jar: &Jar) -> Option<Jar> {
+    let obj = v.as_object()?;
+    let jar = obj.downcast_ref::<JarRef>()?;
+    Some(match &*jar {
+        JarRef::Vu => vu_jar.clone(),
+        JarRef::Own(j) => j.clone(),
     })
+}
+
+/// The jar behind `this` of a jar method; anything else is a TypeError.
+fn jar_of(v: &JsValue, ctx: &mut Context) -> JsResult<Jar> {
+    let vu_jar = vu_state(ctx)?.borrow().http.vu_jar.clone();
+    resolve(v, &vu_jar).ok_or_else(|| JsNativeError::typ().with_message("not a cookie jar").into())
 }
 
 fn url_arg(args: &[JsValue], ctx: &mut Context) -> JsResult<Url> {
@@ -131,6 +125,29 @@ fn set(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue>
         }
         if opts.get(js_string!("http_only"), ctx)?.to_boolean() {
             c.set_http_only(true);
+        }
+        // k6 takes `expires` as an HTTP date and `max_age` in seconds; the cookie crate
+        // parses both from their Set-Cookie attribute form.
+        if let Some(expires) = get_string(&opts, "expires", ctx)? {
+            let attr = cookie::Cookie::parse(format!("x=y; Expires={expires}")).map_err(|e| {
+                JsNativeError::typ()
+                    .with_message(format!("unable to parse \"expires\" date {expires:?}: {e}"))
+            })?;
+            match attr.expires() {
+                Some(at) => c.set_expires(at),
+                None => {
+                    return Err(JsNativeError::typ()
+                        .with_message(format!("unable to parse \"expires\" date {expires:?}"))
+                        .into())
+                }
+            }
+        }
+        let max_age = opts.get(js_string!("max_age"), ctx)?;
+        if !max_age.is_undefined() && !max_age.is_null() {
+            let secs = max_age.to_number(ctx)?;
+            if secs.is_finite() {
+                c.set_max_age(cookie::time::Duration::seconds(secs as i64));
+            }
         }
     }
     if c.path().is_none() {

@@ -1,78 +1,16 @@
-//! `res.json(selector)`: the common subset of GJSON path syntax k6 scripts use — dotted keys,
-//! array indices (`items.0.id`), `#` for an array's length, `\.` to escape a dot, and the
-//! `*`/`?` wildcards in keys.
+//! `res.json(selector)`: k6 selects with GJSON path syntax (keys, indices, `#`, `#.key`,
+//! `#(query)`, wildcards, `@modifiers`, multipaths, `\.` escapes); this runs the same
+//! syntax through the `gjson` crate (the GJSON author's Rust port).
 
 use serde_json::Value;
 
-/// Looks up `path` in `root`; `None` when the path does not exist.
-pub fn select<'a>(root: &'a Value, path: &str) -> Option<std::borrow::Cow<'a, Value>> {
-    let mut cur = root;
-    let parts = split(path);
-    for (i, part) in parts.iter().enumerate() {
-        match cur {
-            Value::Array(items) => {
-                if part == "#" {
-                    if i + 1 == parts.len() {
-                        return Some(std::borrow::Cow::Owned(Value::from(items.len())));
-                    }
-                    let rest = parts[i + 1..].join(".");
-                    let collected: Vec<Value> = items
-                        .iter()
-                        .filter_map(|it| select(it, &rest).map(|c| c.into_owned()))
-                        .collect();
-                    return Some(std::borrow::Cow::Owned(Value::Array(collected)));
-                }
-                cur = items.get(part.parse::<usize>().ok()?)?;
-            }
-            Value::Object(map) => {
-                cur = if part.contains(['*', '?']) {
-                    map.iter()
-                        .find(|(k, _)| wildcard(part, k))
-                        .map(|(_, v)| v)?
-                } else {
-                    map.get(part.as_str())?
-                };
-            }
-            _ => return None,
-        }
+/// Looks up `path` in the JSON `text`; `None` when the path does not exist.
+pub fn select(text: &str, path: &str) -> Option<Value> {
+    let found = gjson::get(text, path);
+    if !found.exists() {
+        return None;
     }
-    Some(std::borrow::Cow::Borrowed(cur))
-}
-
-fn split(path: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut chars = path.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let (Some(n), Some(p)) = (chars.next(), parts.last_mut()) {
-                    p.push(n);
-                }
-            }
-            '.' => parts.push(String::new()),
-            c => {
-                if let Some(p) = parts.last_mut() {
-                    p.push(c);
-                }
-            }
-        }
-    }
-    parts
-}
-
-fn wildcard(pattern: &str, s: &str) -> bool {
-    fn go(p: &[char], s: &[char]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], s) || (!s.is_empty() && go(p, &s[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let s: Vec<char> = s.chars().collect();
-    go(&p, &s)
+    serde_json::from_str(found.json()).ok()
 }
 
 #[cfg(test)]
@@ -80,23 +18,26 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const DOC: &str = r#"{"args": {"b": "two"}, "json": {"k": [1, 2]}, "headers": {"X-Probe": "yes"}, "a.b": 1,
+        "items": [{"id": 1, "tag": "x"}, {"id": 2, "tag": "y"}, {"id": 3, "tag": "y"}]}"#;
+
     #[test]
     fn selects_keys_indices_and_lengths() {
-        let v = json!({"args": {"b": "two"}, "json": {"k": [1, 2]}, "headers": {"X-Probe": "yes"}, "a.b": 1});
-        assert_eq!(select(&v, "args.b").unwrap().as_ref(), &json!("two"));
-        assert_eq!(select(&v, "json.k.1").unwrap().as_ref(), &json!(2));
-        assert_eq!(select(&v, "json.k.#").unwrap().as_ref(), &json!(2));
-        assert_eq!(
-            select(&v, "headers.X-Probe").unwrap().as_ref(),
-            &json!("yes")
-        );
-        assert_eq!(select(&v, "a\\.b").unwrap().as_ref(), &json!(1));
-        assert!(select(&v, "missing.x").is_none());
+        assert_eq!(select(DOC, "args.b"), Some(json!("two")));
+        assert_eq!(select(DOC, "json.k.1"), Some(json!(2)));
+        assert_eq!(select(DOC, "json.k.#"), Some(json!(2)));
+        assert_eq!(select(DOC, "headers.X-Probe"), Some(json!("yes")));
+        assert_eq!(select(DOC, "a\\.b"), Some(json!(1)));
+        assert_eq!(select(DOC, "arg?.b"), Some(json!("two")));
+        assert_eq!(select(DOC, "missing.x"), None);
     }
 
     #[test]
-    fn hash_maps_over_arrays() {
-        let v = json!({"items": [{"id": 1}, {"id": 2}]});
-        assert_eq!(select(&v, "items.#.id").unwrap().as_ref(), &json!([1, 2]));
+    fn queries_modifiers_and_multipaths_work_like_gjson() {
+        assert_eq!(select(DOC, "items.#.id"), Some(json!([1, 2, 3])));
+        assert_eq!(select(DOC, "items.#(tag==\"y\").id"), Some(json!(2)));
+        assert_eq!(select(DOC, "items.#(tag==\"y\")#.id"), Some(json!([2, 3])));
+        assert_eq!(select(DOC, "json.k|@reverse"), Some(json!([2, 1])));
+        assert_eq!(select(DOC, "[args.b,json.k.0]"), Some(json!(["two", 1])));
     }
 }

@@ -73,18 +73,12 @@ pub fn build(
     let (url, preflight_error) = match parse_url(&url_s) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => (u, None),
         parsed => {
-            let scheme = parsed
-                .as_ref()
-                .map(|u| u.scheme().to_string())
-                .unwrap_or_default();
-            let err = super::client::HttpError {
-                code: 1000,
-                tag: format!("unsupported protocol scheme \"{scheme}\""),
-                message: format!(
-                    "{} \"{url_s}\": unsupported protocol scheme \"{scheme}\"",
-                    super::client::go_method(&method)
-                ),
-            };
+            let err = super::errors::unusable_url(
+                &url_s,
+                parsed.as_ref().err(),
+                parsed.as_ref().ok(),
+                &method,
+            );
             let placeholder = Url::parse("http://invalid.invalid/")
                 .map_err(|e| JsNativeError::error().with_message(e.to_string()))?;
             (placeholder, Some(err))
@@ -124,7 +118,7 @@ pub fn build(
         max_redirects: cfg.max_redirects,
         user_agent: cfg.user_agent.clone(),
         cookies: Vec::new(),
-        jar: st.http.jars[0].clone(),
+        jar: st.http.vu_jar.clone(),
         digest: None,
         keep_raw: cfg.debug == crate::config::HttpDebug::Full,
         close: cfg.no_connection_reuse,
@@ -250,15 +244,8 @@ fn apply_params(
         meta.throw = throw.to_boolean();
     }
     let jar = params.get(js_string!("jar"), ctx)?;
-    if jar.is_object() {
-        let id = jar
-            .as_object()
-            .map(|o| o.get(crate::modules::key(super::jar::JAR_ID), ctx))
-            .transpose()?
-            .unwrap_or_default();
-        if let Some(j) = id.as_number().and_then(|i| st.http.jars.get(i as usize)) {
-            spec.jar = j.clone();
-        }
+    if let Some(j) = super::jar::resolve(&jar, &st.http.vu_jar) {
+        spec.jar = j;
     }
     let cookies = params.get(js_string!("cookies"), ctx)?;
     if let Some(c) = cookies.as_object() {

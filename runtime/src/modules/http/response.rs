@@ -255,18 +255,14 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         }
     }
     let text = body_text(this, ctx)?;
-    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
     if let Some(sel) = selector {
         let path = sel.to_string(ctx)?.to_std_string_escaped();
-        return match parsed
-            .ok()
-            .as_ref()
-            .and_then(|v| super::json_path::select(v, &path))
-        {
-            Some(found) => JsValue::from_json(found.as_ref(), ctx),
+        return match super::json_path::select(&text, &path) {
+            Some(found) => JsValue::from_json(&found, ctx),
             None => Ok(JsValue::undefined()),
         };
     }
+    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
     let v = parsed.map_err(|e| {
         JsNativeError::syntax().with_message(format!(
             "cannot parse json due to an error at line {}, character {} , error: {e}",

@@ -242,7 +242,25 @@ fn incoming(msg: Result<Message, WsError>) -> Incoming {
         Ok(Message::Close(frame)) => Incoming::Close(frame.map_or(1005, |f| u16::from(f.code))),
         Ok(Message::Frame(_)) => Incoming::Skip,
         Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => Incoming::Gone(None),
-        Err(e) => Incoming::Gone(Some(e.to_string())),
+        Err(e) => Incoming::Gone(Some(go_error_text(&e))),
+    }
+}
+
+/// The words k6 (gorilla/websocket) uses for a connection that broke off.
+fn go_error_text(e: &WsError) -> String {
+    use tokio_tungstenite::tungstenite::error::ProtocolError;
+    const ABNORMAL: &str = "websocket: close 1006 (abnormal closure): unexpected EOF";
+    match e {
+        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => ABNORMAL.into(),
+        WsError::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+            ) =>
+        {
+            ABNORMAL.into()
+        }
+        other => other.to_string(),
     }
 }
 
