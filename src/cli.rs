@@ -229,7 +229,10 @@ impl RunFlags {
             env,
             include_system_env: self.include_system_env_vars,
             quiet,
-            no_color: no_color || std::env::var_os("NO_COLOR").is_some(),
+            // k6: `NO_COLOR` when present at all, `K6_NO_COLOR` when non-empty.
+            no_color: no_color
+                || std::env::var_os("NO_COLOR").is_some()
+                || std::env::var_os("K6_NO_COLOR").is_some_and(|v| !v.is_empty()),
             no_summary: self.no_summary,
             no_thresholds: self.no_thresholds,
             summary_export: self.summary_export,

@@ -111,7 +111,7 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
                     &[("executor", executor), ("scenario", &ctx.job.scenario)],
                 );
             }
-            emit_dropped(ctx);
+            ctx.emit_dropped(1);
             continue;
         };
         let lag = emit_lag(ctx, at);
@@ -151,16 +151,6 @@ fn emit_lag(ctx: &RunCtx, scheduled: Instant) -> Duration {
     };
     let _ = ctx.samples.send(vec![sample]);
     lag
-}
-
-fn emit_dropped(ctx: &RunCtx) {
-    let sample = Sample {
-        metric: builtin::DROPPED_ITERATIONS,
-        time: SystemTime::now(),
-        value: 1.0,
-        tags: ctx.job.tags.clone(),
-    };
-    let _ = ctx.samples.send(vec![sample]);
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use rk6_runtime::duration::format as fmt_dur;
 use rk6_runtime::execution::TestState;
+use rk6_runtime::metrics::{builtin, Sample};
 use rk6_runtime::{IterationJob, Job, JobOutcome, LoopJob, VuHandle};
 use tokio::sync::watch;
 
@@ -172,7 +173,11 @@ impl Scenario {
     /// Longest this scenario can take from test start, graceful stop included.
     pub fn max_duration(&self) -> Duration {
         let extra = match &self.executor {
-            Executor::RampingVus(r) => r.graceful_ramp_down.max(self.graceful_stop),
+            // A last stage down to 0 ramps every VU down: they get gracefulRampDown, cut
+            // short by gracefulStop. Otherwise VUs still planned at the end get gracefulStop.
+            Executor::RampingVus(r) if r.stages.last().is_some_and(|s| s.1 == 0) => {
+                r.graceful_ramp_down.min(self.graceful_stop)
+            }
             // k6 adds no graceful stop to an externally controlled scenario.
             Executor::ExternallyControlled(_) => Duration::ZERO,
             _ => self.graceful_stop,
@@ -305,6 +310,22 @@ pub struct MoreVus {
 }
 
 impl RunCtx {
+    /// Counts `n` iterations that were never started in `dropped_iterations` (k6 sends one
+    /// sample per drop from arrival-rate executors, one for the rest when an
+    /// iteration-based executor's `maxDuration` runs out).
+    pub fn emit_dropped(&self, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let sample = Sample {
+            metric: builtin::DROPPED_ITERATIONS,
+            time: std::time::SystemTime::now(),
+            value: n as f64,
+            tags: self.job.tags.clone(),
+        };
+        let _ = self.samples.send(vec![sample]);
+    }
+
     /// Counts a VU as running iterations (or not anymore).
     pub fn vu_active(&self, active: bool) {
         count_active(&self.progress, &self.test, active);
@@ -322,15 +343,27 @@ impl RunCtx {
         vu: &VuHandle,
         keep_going: impl Fn() -> bool + Send + Sync + 'static,
     ) -> JobOutcome {
-        let (stop, interrupt) = (self.stop.clone(), self.interrupt.clone());
+        self.iterate_while_interruptible(vu, keep_going, self.interrupt.clone())
+            .await
+    }
+
+    /// [`Self::iterate_while`] with an interrupt signal of the caller's (which must also
+    /// follow the scenario's own): `ramping-vus` interrupts one ramped-down VU at a time.
+    pub async fn iterate_while_interruptible(
+        &self,
+        vu: &VuHandle,
+        keep_going: impl Fn() -> bool + Send + Sync + 'static,
+        interrupt: watch::Receiver<bool>,
+    ) -> JobOutcome {
+        let (stop, stopping) = (self.stop.clone(), interrupt.clone());
         let progress = self.progress.clone();
         let test = self.test.clone();
         let job = LoopJob {
             iteration: self.job.clone(),
-            keep_going: Arc::new(move || !*stop.borrow() && !*interrupt.borrow() && keep_going()),
+            keep_going: Arc::new(move || !*stop.borrow() && !*stopping.borrow() && keep_going()),
             on_done: Arc::new(move |out| count_iteration(&progress, &test, out)),
         };
-        vu.run(Job::Loop(job), self.interrupt.clone()).await
+        vu.run(Job::Loop(job), interrupt).await
     }
 }
 

@@ -1,6 +1,7 @@
 //! `per-vu-iterations`: each VU runs the same number of iterations.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{for_each_vu, RunCtx};
@@ -30,11 +31,14 @@ impl PerVuIterations {
         let deadline = Instant::now() + self.max_duration;
         let per_vu = self.iterations;
         for_each_vu(ctx, self.vus as usize, |_, vu| async move {
-            let done = AtomicU64::new(0);
+            let started = Arc::new(AtomicU64::new(0));
+            let counter = started.clone();
             ctx.iterate_while(vu, move || {
-                Instant::now() < deadline && done.fetch_add(1, Ordering::Relaxed) < per_vu
+                Instant::now() < deadline && counter.fetch_add(1, Ordering::Relaxed) < per_vu
             })
             .await;
+            // This VU's iterations that `maxDuration` cut off before they started.
+            ctx.emit_dropped(per_vu.saturating_sub(started.load(Ordering::Relaxed)));
         })
         .await;
     }

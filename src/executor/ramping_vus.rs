@@ -1,7 +1,8 @@
 //! `ramping-vus`: the number of looping VUs follows linear stages from `startVUs`.
 //!
-//! VU `i` loops while the planned VU count is above `i`; when the count drops it finishes
-//! its current iteration and idles (gracefulRampDown), and resumes if the count rises again.
+//! VU `i` loops while the planned VU count is above `i`; when the count drops it may finish
+//! its current iteration within `gracefulRampDown` (else it is interrupted) and idles, and
+//! resumes if the count rises again.
 
 use std::time::{Duration, Instant};
 
@@ -68,7 +69,9 @@ impl RampingVus {
                 let _ = planned_tx.send(self.vus_at(start.elapsed()));
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            let _ = planned_tx.send(0);
+            // The last stage's target: a ramp down to 0 at the end is a ramp-down like any
+            // other (gracefulRampDown), VUs still planned then are left to gracefulStop.
+            let _ = planned_tx.send(self.vus_at(self.total_duration()));
         };
         let loops = ctx
             .vus
@@ -91,15 +94,62 @@ impl RampingVus {
                         }
                         ctx.vu_active(true);
                         let still_planned = planned.clone();
-                        ctx.iterate_while(vu, move || {
-                            Instant::now() < end && *still_planned.borrow() > i as u64
-                        })
-                        .await;
+                        let (interrupt_tx, interrupt_rx) = tokio::sync::watch::channel(false);
+                        let iterations = ctx.iterate_while_interruptible(
+                            vu,
+                            move || Instant::now() < end && *still_planned.borrow() > i as u64,
+                            interrupt_rx,
+                        );
+                        let guard =
+                            self.ramp_down_guard(ctx, planned.clone(), i as u64, &interrupt_tx);
+                        tokio::pin!(iterations);
+                        tokio::select! {
+                            _ = &mut iterations => {}
+                            _ = guard => { iterations.await; }
+                        }
                         ctx.vu_active(false);
                     }
                 }
             });
         tokio::join!(controller, futures_util::future::join_all(loops));
+    }
+}
+
+impl RampingVus {
+    /// Interrupts VU `i`'s iteration (through `interrupt`) when the scenario is interrupted,
+    /// or when a stage ramps the VU count down to `i` or below and the iteration is still
+    /// running `gracefulRampDown` later. Ends once it has sent the interrupt.
+    async fn ramp_down_guard(
+        &self,
+        ctx: &RunCtx,
+        mut planned: tokio::sync::watch::Receiver<u64>,
+        i: u64,
+        interrupt: &tokio::sync::watch::Sender<bool>,
+    ) {
+        let mut scenario_interrupt = ctx.interrupt.clone();
+        loop {
+            let ramped = tokio::select! {
+                _ = scenario_interrupt.wait_for(|x| *x) => None,
+                r = planned.wait_for(|n| *n <= i) => Some(r.is_ok()),
+            };
+            match ramped {
+                None => break,
+                Some(false) => {
+                    // The controller is gone: only the scenario's interrupt is left.
+                    let _ = scenario_interrupt.wait_for(|x| *x).await;
+                    break;
+                }
+                Some(true) => {}
+            }
+            let give_up = tokio::select! {
+                _ = scenario_interrupt.wait_for(|x| *x) => true,
+                _ = tokio::time::sleep(self.graceful_ramp_down) => *planned.borrow() <= i,
+            };
+            if give_up {
+                break;
+            }
+        }
+        let _ = interrupt.send(true);
     }
 }
 

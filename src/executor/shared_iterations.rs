@@ -44,5 +44,7 @@ impl SharedIterations {
             }
         })
         .await;
+        // Iterations no VU started before `maxDuration` ran out are dropped.
+        ctx.emit_dropped(total.saturating_sub(taken.load(Ordering::Relaxed)));
     }
 }

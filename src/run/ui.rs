@@ -44,90 +44,112 @@ pub fn header(script: &str, outputs: &str, scenarios: &[Scenario], percent: f64)
     out
 }
 
-/// `MMmSS.Ss` (or `SS.Ss` for tests shorter than a minute), as k6's progress shows time.
-fn clock(d: Duration, long: bool) -> String {
-    let secs = d.as_secs_f64();
-    if long {
-        let m = (secs / 60.0).floor();
-        format!("{:02}m{:04.1}s", m as u64, secs - m * 60.0)
+/// Elapsed time in a fixed width set by `max` (k6's fixed-length durations): `1.0s` under
+/// 10 s, `01.0s` under a minute, `0m01.0s` / `00m01.0s` by the minutes' digits, `1h00m01.0s`.
+fn clock(d: Duration, max: Duration) -> String {
+    let tenths = |d: Duration| (d.as_millis() as u64 + 50) / 100;
+    let (t, mt) = (tenths(d), tenths(max));
+    let (h, m, s) = (t / 36_000, (t / 600) % 60, t % 600);
+    let (mh, mm, ms) = (mt / 36_000, (mt / 600) % 60, mt % 600);
+    let digits = |n: u64| n.to_string().len();
+    let secs = |w: usize| format!("{:0w$}.{}s", s / 10, s % 10);
+    if mh > 0 {
+        format!("{h:0w$}h{m:02}m{}", secs(2), w = digits(mh))
+    } else if mm > 0 {
+        format!("{m:0w$}m{}", secs(2), w = digits(mm))
     } else {
-        format!("{secs:04.1}s")
+        secs(digits(ms / 10))
     }
 }
 
-/// A scenario's percentage, VU column and right-hand text, `since` its start.
-fn scenario_progress(
-    s: &Scenario,
-    p: &Progress,
-    since: Duration,
-    done: bool,
-    long: bool,
-) -> (u64, String, String) {
+/// A scenario's progress: fraction done, VU column, time column and what follows it.
+struct ScenarioProgress {
+    frac: f64,
+    vus: String,
+    time: String,
+    extra: String,
+}
+
+/// A scenario's progress `since` its start.
+fn scenario_progress(s: &Scenario, p: &Progress, since: Duration, done: bool) -> ScenarioProgress {
     let finished = p.complete.load(Ordering::Relaxed) + p.interrupted.load(Ordering::Relaxed);
     let frac_of = |d: Duration| since.as_secs_f64() / d.as_secs_f64().max(0.001);
-    let (frac, vus, right) = match &s.executor {
-        Executor::SharedIterations(e) => (
+    // Running: `elapsed/total` in the scenario's own fixed width; done: the total.
+    let time = |total: Duration, shown: String| {
+        if done {
+            fmt_dur(total)
+        } else {
+            format!("{}/{shown}", clock(since, total))
+        }
+    };
+    let progress = |frac: f64, vus: String, time: String, extra: String| ScenarioProgress {
+        frac,
+        vus,
+        time,
+        extra,
+    };
+    match &s.executor {
+        Executor::SharedIterations(e) => progress(
             finished as f64 / e.iterations.max(1) as f64,
             format!("{} VUs", e.vus),
             format!(
-                "{}/{}  {finished}/{} shared iters",
-                clock(since, long),
-                fmt_dur(e.max_duration),
-                e.iterations
+                "{}/{}",
+                clock(since, e.max_duration),
+                fmt_dur(e.max_duration)
             ),
+            format!("{finished}/{} shared iters", e.iterations),
         ),
-        Executor::PerVuIterations(e) => (
+        Executor::PerVuIterations(e) => progress(
             finished as f64 / (e.iterations * e.vus).max(1) as f64,
             format!("{} VUs", e.vus),
             format!(
-                "{}/{}  {finished}/{} iters, {} per VU",
-                clock(since, long),
-                fmt_dur(e.max_duration),
+                "{}/{}",
+                clock(since, e.max_duration),
+                fmt_dur(e.max_duration)
+            ),
+            format!(
+                "{finished}/{} iters, {} per VU",
                 e.iterations * e.vus,
                 e.iterations
             ),
         ),
-        Executor::ConstantVus(e) => (
+        Executor::ConstantVus(e) => progress(
             frac_of(e.duration),
             format!("{} VUs", e.vus),
-            if done {
-                fmt_dur(e.duration)
-            } else {
-                format!("{:.1}s/{}", since.as_secs_f64(), fmt_dur(e.duration))
-            },
+            time(e.duration, fmt_dur(e.duration)),
+            String::new(),
         ),
-        Executor::RampingVus(e) => (
-            frac_of(e.total_duration()),
-            busy_vus(p, e.max_vus()),
-            if done {
-                fmt_dur(e.total_duration())
-            } else {
-                format!("{}/{}", clock(since, long), fmt_dur(e.total_duration()))
-            },
-        ),
-        Executor::ConstantArrivalRate(e) => {
-            arrival_progress(p, since, e.duration, e.max_vus, e.per_second(), done, long)
+        Executor::RampingVus(e) => {
+            let total = e.total_duration();
+            progress(
+                frac_of(total),
+                busy_vus(p, e.max_vus()),
+                time(total, clock(total, total)),
+                String::new(),
+            )
         }
-        Executor::ExternallyControlled(e) => (
+        Executor::ConstantArrivalRate(e) => progress(
             frac_of(e.duration),
             busy_vus(p, e.max_vus),
-            if done {
-                fmt_dur(e.duration)
-            } else {
-                format!("{}/{}", clock(since, long), fmt_dur(e.duration))
-            },
+            time(e.duration, fmt_dur(e.duration)),
+            format!("{:.2} iters/s", e.per_second()),
+        ),
+        Executor::ExternallyControlled(e) => progress(
+            frac_of(e.duration),
+            busy_vus(p, e.max_vus),
+            time(e.duration, fmt_dur(e.duration)),
+            String::new(),
         ),
         Executor::RampingArrivalRate(e) => {
-            let rate = e.per_second_at(since.as_secs_f64());
-            arrival_progress(p, since, e.total_duration(), e.max_vus, rate, done, long)
+            let total = e.total_duration();
+            progress(
+                frac_of(total),
+                busy_vus(p, e.max_vus),
+                time(total, fmt_dur(total)),
+                format!("{:.2} iters/s", e.per_second_at(since.as_secs_f64())),
+            )
         }
-    };
-    let pct = if done {
-        100
-    } else {
-        ((frac * 100.0) as u64).min(100)
-    };
-    (pct, vus, right)
+    }
 }
 
 /// On a terminal, a progress block that overwrites the previous one (`previous` lines tall),
@@ -153,28 +175,6 @@ fn busy_vus(p: &Progress, max: u64) -> String {
     format!("{active:0digits$}/{max} VUs")
 }
 
-/// Arrival-rate executors: `X.XX iters/s` with the VUs in use.
-fn arrival_progress(
-    p: &Progress,
-    since: Duration,
-    duration: Duration,
-    max_vus: u64,
-    rate: f64,
-    done: bool,
-    long: bool,
-) -> (f64, String, String) {
-    let time = if done {
-        fmt_dur(duration)
-    } else {
-        format!("{}/{}", clock(since, long), fmt_dur(duration))
-    };
-    (
-        since.as_secs_f64() / duration.as_secs_f64().max(0.001),
-        busy_vus(p, max_vus),
-        format!("{time}  {rate:.2} iters/s"),
-    )
-}
-
 /// One progress block: the `running (...)` line and a line per scenario.
 pub fn progress_block(
     elapsed: Duration,
@@ -182,12 +182,11 @@ pub fn progress_block(
     progress: &[Arc<Progress>],
     max_vus: u64,
 ) -> String {
-    let long = scenarios
+    let max_duration = scenarios
         .iter()
         .map(Scenario::max_duration)
         .max()
-        .unwrap_or_default()
-        >= Duration::from_secs(60);
+        .unwrap_or_default();
     let active: u64 = progress
         .iter()
         .map(|p| p.active.load(Ordering::Relaxed))
@@ -202,7 +201,7 @@ pub fn progress_block(
         .sum();
     let mut out = format!(
         "\nrunning ({}), {active}/{max_vus} VUs, {complete} complete and {interrupted} interrupted iterations\n",
-        clock(elapsed, long)
+        clock(elapsed, max_duration)
     );
     // k6 pads names to at least 4 characters (the width of its hidden `init` bar).
     let width = scenarios
@@ -211,7 +210,7 @@ pub fn progress_block(
         .max()
         .unwrap_or(0)
         .max(4);
-    let rows: Vec<(&str, u64, bool, String, String)> = scenarios
+    let rows: Vec<(&str, u64, bool, ScenarioProgress)> = scenarios
         .iter()
         .zip(progress)
         .map(|(s, p)| {
@@ -222,13 +221,31 @@ pub fn progress_block(
                 elapsed
             };
             let since = at.saturating_sub(s.start_time);
-            let (pct, vus, right) = scenario_progress(s, p, since, done, long);
-            (s.name.as_str(), pct, done, vus, right)
+            let sp = scenario_progress(s, p, since, done);
+            let pct = if done {
+                100
+            } else {
+                ((sp.frac * 100.0) as u64).min(100)
+            };
+            (s.name.as_str(), pct, done, sp)
         })
         .collect();
-    let vus_width = rows.iter().map(|r| r.3.chars().count()).max().unwrap_or(0);
-    for (name, pct, done, vus, right) in rows {
-        let mark = if done { '✓' } else { ' ' };
+    let column = |f: fn(&ScenarioProgress) -> &String| {
+        rows.iter()
+            .map(|r| f(&r.3).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (vus_width, time_width) = (column(|p| &p.vus), column(|p| &p.time));
+    for (name, pct, done, sp) in &rows {
+        let mark = if *done { '✓' } else { ' ' };
+        let (vus, time) = (&sp.vus, &sp.time);
+        // k6 lines the time column up across scenarios when anything follows it.
+        let right = if sp.extra.is_empty() {
+            time.clone()
+        } else {
+            format!("{time:<time_width$}  {}", sp.extra)
+        };
         out.push_str(&format!(
             "{name:<width$} {mark} [{pct:>4}% ] {vus:<vus_width$}  {right}\n"
         ));
@@ -259,6 +276,17 @@ mod tests {
         assert_eq!(first, "\x1b[0K\nrunning\x1b[0K\ndefault\x1b[0K\n");
         let (second, _) = redraw("\nrunning\ndefault\n", n);
         assert!(second.starts_with("\x1b[3A"));
+    }
+
+    #[test]
+    fn clocks_take_the_width_of_the_longest_duration_like_k6() {
+        let s = Duration::from_secs;
+        assert_eq!(clock(s(1), s(2)), "1.0s");
+        assert_eq!(clock(s(1), s(32)), "01.0s");
+        assert_eq!(clock(s(1), s(101)), "0m01.0s");
+        assert_eq!(clock(s(61), s(630)), "01m01.0s");
+        assert_eq!(clock(s(3661), s(7200)), "1h01m01.0s");
+        assert_eq!(clock(Duration::from_millis(1949), s(5)), "1.9s");
     }
 
     #[test]

@@ -78,16 +78,52 @@ fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     set(&obj, "idInTest", id as f64, ctx)?;
     set(&obj, "iterationInInstance", iter as f64, ctx)?;
     set(&obj, "iterationInScenario", in_scenario as f64, ctx)?;
-    let tag_obj = new_object(ctx);
-    for (k, v) in &tags {
-        set(&tag_obj, k, key(v), ctx)?;
-    }
+    let tag_obj = vu_tags_object(&tags, ctx)?;
     set(&obj, "tags", tag_obj.clone(), ctx)?;
     let metrics = new_object(ctx);
     set(&metrics, "tags", tag_obj, ctx)?;
     set(&metrics, "metadata", new_object(ctx), ctx)?;
     set(&obj, "metrics", metrics, ctx)?;
     Ok(obj.into())
+}
+
+/// `exec.vu.tags`: a copy of the VU's tags behind a Proxy whose `set` also tags the VU's
+/// later samples (k6 accepts strings, numbers and booleans, stored as strings).
+fn vu_tags_object(
+    tags: &std::collections::BTreeMap<String, String>,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
+    let target = new_object(ctx);
+    for (k, v) in tags {
+        set(&target, k, key(v), ctx)?;
+    }
+    let proxy = boa_engine::object::builtins::JsProxy::builder(target)
+        .set(set_vu_tag)
+        .build(ctx)?;
+    Ok(proxy.into())
+}
+
+/// The Proxy `set` trap of `exec.vu.tags`: `(target, key, value, receiver)`.
+fn set_vu_tag(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let (Some(target), Some(name), Some(value)) = (
+        args.first().and_then(JsValue::as_object),
+        args.get(1),
+        args.get(2),
+    ) else {
+        return Ok(false.into());
+    };
+    let name = name.to_string(ctx)?.to_std_string_escaped();
+    if !(value.is_string() || value.is_number() || value.is_boolean()) {
+        return Err(JsNativeError::typ()
+            .with_message(format!(
+                "invalid value for metric tag '{name}': only String, Boolean and Number types are accepted as a metric tag values"
+            ))
+            .into());
+    }
+    let text = value.to_string(ctx)?.to_std_string_escaped();
+    target.set(key(&name), key(&text), false, ctx)?;
+    vu_state(ctx)?.borrow_mut().script_tags.insert(name, text);
+    Ok(true.into())
 }
 
 fn scenario(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

@@ -32,6 +32,9 @@ pub struct VuState {
     pub group: String,
     /// Tags every sample of the current call carries (run tags + scenario tags).
     pub base_tags: Arc<BTreeMap<String, String>>,
+    /// Tags the script set through `exec.vu.tags`: they stay on the VU for the rest of
+    /// the test (as in k6) and win over run and scenario tags.
+    pub script_tags: BTreeMap<String, String>,
     /// `scenario` name of the current call.
     pub scenario: Arc<str>,
     buffer: Vec<Sample>,
@@ -63,6 +66,7 @@ impl VuState {
         VuState {
             id,
             base_tags: Arc::new(config.run_tags.clone()),
+            script_tags: BTreeMap::new(),
             config,
             phase: Phase::Init,
             iteration: 0,
@@ -85,6 +89,7 @@ impl VuState {
     /// Base tags plus `group` (when enabled) — the tag set of most samples.
     pub fn tags(&self) -> BTreeMap<String, String> {
         let mut tags = (*self.base_tags).clone();
+        tags.extend(self.script_tags.iter().map(|(k, v)| (k.clone(), v.clone())));
         if self.config.system_tags.has("group") {
             tags.insert("group".to_string(), self.group.clone());
         }
