@@ -189,6 +189,52 @@ export default function () {
 }
 
 #[test]
+fn delay_abort_eval_holds_off_abort_on_fail() {
+    let out = run_script(
+        "delayed.js",
+        r#"
+import { Counter } from 'k6/metrics';
+import { sleep } from 'k6';
+const oops = new Counter('oops');
+export const options = {
+  vus: 1,
+  duration: '20s',
+  thresholds: { oops: [{ threshold: 'count<1', abortOnFail: true, delayAbortEval: '3s' }] },
+};
+export default function () { oops.add(1); sleep(0.1); }
+"#,
+        &["-q"],
+    );
+    out.assert_code(99);
+    // Crossed from the first iteration, but not judged for abort before 3 s.
+    assert!(
+        out.elapsed >= Duration::from_secs(3) && out.elapsed < Duration::from_secs(12),
+        "delayAbortEval 3s aborted after {:?}\n{}",
+        out.elapsed,
+        out.dump()
+    );
+}
+
+#[test]
+fn malformed_threshold_expression_exits_104_with_k6s_message() {
+    let out = run_script(
+        "malformed.js",
+        r#"
+export const options = { iterations: 1, thresholds: { http_reqs: ['p95<1'] } };
+export default function () {}
+"#,
+        &["-q"],
+    );
+    out.assert_code(104);
+    let msgs: Vec<String> = out.log_lines().into_iter().map(|l| l.msg).collect();
+    assert!(
+        msgs.iter().any(|m| m == "failed parsing threshold expression's \"p95<1\" left hand side; reason: failed parsing method from expression"),
+        "{}",
+        out.dump()
+    );
+}
+
+#[test]
 fn threshold_with_aggregation_wrong_for_metric_type_exits_104() {
     let out = run_script(
         "bad.js",

@@ -70,6 +70,7 @@ fn interrupted_run(signal: i32) -> (Option<i32>, String, String) {
 import http from 'k6/http';
 import { sleep } from 'k6';
 export default function () { http.get(`${__ENV.BASE_URL}/get`); sleep(0.2); }
+export function teardown() { console.log('teardown ran'); }
 "#,
     );
     let child = std::process::Command::new(rk6_bin())
@@ -105,6 +106,42 @@ fn ctrl_c_stops_the_test_prints_the_summary_and_exits_105() {
     assert!(stdout.contains("http_reqs"), "{stdout}");
     assert!(
         stderr.contains("aborted because rk6 received a 'interrupt' signal"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("msg=\"teardown ran\""), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_during_setup_skips_teardown_prints_the_summary_and_exits_105() {
+    let (dir, _) = script(
+        "slow_setup.js",
+        r#"
+import { sleep } from 'k6';
+export function setup() { sleep(20); }
+export default function () { console.log('iteration ran'); }
+export function teardown() { console.log('teardown ran'); }
+"#,
+    );
+    let child = std::process::Command::new(rk6_bin())
+        .args(["run", "slow_setup.js"])
+        .env("NO_COLOR", "1")
+        .current_dir(dir.dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start rk6");
+    std::thread::sleep(Duration::from_millis(2000));
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().expect("rk6 output");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(105), "{stdout}\n{stderr}");
+    assert!(stdout.contains("█ TOTAL RESULTS"), "{stdout}");
+    assert!(
+        !stderr.contains("iteration ran") && !stderr.contains("teardown ran"),
         "{stderr}"
     );
 }

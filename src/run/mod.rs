@@ -348,7 +348,19 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     let setup_data = if opts.no_setup.unwrap_or(false) {
         None
     } else {
-        match lifecycle.setup().await {
+        // Ctrl-C during setup ends the test as it does later (k6: no teardown, the
+        // summary, exit 105).
+        let setup = tokio::select! {
+            done = lifecycle.setup() => done,
+            _ = interrupt_signal() => {
+                Logger::error(
+                    "test run was aborted because rk6 received a 'interrupt' signal",
+                    &[],
+                );
+                Err(ExitCode::ExternalAbort)
+            }
+        };
+        match setup {
             Ok(d) => d,
             Err(code) => {
                 exit = if config.test.aborted().is_some() {
