@@ -338,3 +338,76 @@ fn csv_time_format_and_file_name_come_from_the_environment() {
         "{row}"
     );
 }
+
+#[test]
+fn vu_iter_and_script_metadata_reach_json_and_csv_as_metadata_not_tags() {
+    let t = Target::start();
+    let dir = Scripts::new();
+    dir.write(
+        "s.js",
+        r#"
+import http from 'k6/http';
+import exec from 'k6/execution';
+export const options = { vus: 1, iterations: 2 };
+export default function () {
+  if (exec.vu.iterationInInstance === 1) { exec.vu.metrics.metadata.trace_id = 'abc'; }
+  http.get(`${__ENV.BASE_URL}/get`);
+  delete exec.vu.metrics.metadata.trace_id;
+}
+"#,
+    );
+    let out = run_with(
+        &t,
+        &dir,
+        &[
+            "-q",
+            "--system-tags=vu,iter,method,status",
+            "--out",
+            "json=o.json",
+            "--out",
+            "csv=o.csv",
+        ],
+        &[],
+    );
+    out.assert_code(0);
+    let metadata: Vec<BTreeMap<String, String>> = json_lines(&dir.path("o.json"))
+        .iter()
+        .filter(|l| l["type"] == "Point" && l["metric"] == "http_reqs")
+        .map(|l| {
+            assert!(l["data"]["tags"].get("vu").is_none(), "vu is no tag: {l}");
+            serde_json::from_value(l["data"]["metadata"].clone()).expect("metadata object")
+        })
+        .collect();
+    let expected = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        metadata,
+        vec![
+            expected(&[("vu", "1"), ("iter", "0")]),
+            expected(&[("vu", "1"), ("iter", "1"), ("trace_id", "abc")]),
+        ]
+    );
+    let csv = std::fs::read_to_string(dir.path("o.csv")).expect("csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("metric_name,timestamp,metric_value,method,status,extra_tags,metadata")
+    );
+    let http_reqs: Vec<&str> = lines.filter(|l| l.starts_with("http_reqs,")).collect();
+    assert_eq!(http_reqs.len(), 2, "{csv}");
+    assert!(http_reqs[0].ends_with(",GET,200,,vu=1&iter=0"), "{csv}");
+    let last: std::collections::BTreeSet<&str> = http_reqs[1]
+        .rsplit(',')
+        .next()
+        .unwrap_or("")
+        .split('&')
+        .collect();
+    assert_eq!(
+        last,
+        ["iter=1", "trace_id=abc", "vu=1"].into_iter().collect()
+    );
+}

@@ -242,6 +242,10 @@ pub fn valid_metric_name(name: &str) -> bool {
 /// The tags of a sample, sorted by key; shared by all samples of one request or check.
 pub type TagSet = Arc<BTreeMap<String, String>>;
 
+/// A sample's metadata (`vu`/`iter` system tags, `exec.vu.metrics.metadata`): written by
+/// the JSON and CSV outputs, never aggregated, so a value per iteration costs no series.
+pub type Metadata = Arc<Vec<(String, String)>>;
+
 /// One measurement, flowing from a VU to the host's metrics engine.
 #[derive(Debug, Clone)]
 pub struct Sample {
@@ -249,6 +253,7 @@ pub struct Sample {
     pub time: SystemTime,
     pub value: f64,
     pub tags: TagSet,
+    pub metadata: Option<Metadata>,
 }
 
 /// Where VUs send their samples; the host owns the receiving end.

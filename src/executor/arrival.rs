@@ -148,6 +148,7 @@ fn emit_lag(ctx: &RunCtx, scheduled: Instant) -> Duration {
         time: SystemTime::now(),
         value: lag.as_secs_f64() * 1000.0,
         tags: ctx.job.tags.clone(),
+        metadata: None,
     };
     let _ = ctx.samples.send(vec![sample]);
     lag

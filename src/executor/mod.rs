@@ -322,6 +322,7 @@ impl RunCtx {
             time: std::time::SystemTime::now(),
             value: n as f64,
             tags: self.job.tags.clone(),
+            metadata: None,
         };
         let _ = self.samples.send(vec![sample]);
     }

@@ -105,6 +105,7 @@ mod tests {
             metric,
             value,
             tags: Arc::new(tags),
+            metadata: None,
             time: std::time::SystemTime::now(),
         }
     }

@@ -383,6 +383,7 @@ mod tests {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
             ),
+            metadata: None,
         }
     }
 

@@ -142,7 +142,13 @@ impl CsvOutput {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         cells.push(field(&extra.join("&")));
-        cells.push(String::new());
+        let metadata: Vec<String> = s
+            .metadata
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        cells.push(field(&metadata.join("&")));
         let mut line = cells.join(",");
         line.push('\n');
         line

@@ -170,7 +170,7 @@ impl Sink for JsonOutput {
             let Some(name) = self.defs.get(s.metric as usize).map(|d| d.name.clone()) else {
                 continue;
             };
-            let point = json!({
+            let mut point = json!({
                 "metric": name,
                 "type": "Point",
                 "data": {
@@ -179,6 +179,14 @@ impl Sink for JsonOutput {
                     "tags": &*s.tags,
                 },
             });
+            // k6 writes `metadata` (in the order it was set) only when there is some.
+            if let Some(meta) = s.metadata.as_deref().filter(|m| !m.is_empty()) {
+                let meta: Map<String, Value> = meta
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                point["data"]["metadata"] = Value::Object(meta);
+            }
             self.write_line(&point);
         }
     }

@@ -166,6 +166,7 @@ mod tests {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
             ),
+            metadata: None,
         };
         let fields = parse_fields("vu,iter,url").unwrap();
         assert_eq!(

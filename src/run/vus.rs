@@ -70,12 +70,14 @@ pub(super) fn emit_gauges(config: &TestConfig, progress: &[Arc<Progress>]) {
             time: now,
             value: active as f64,
             tags: tags.clone(),
+            metadata: None,
         },
         Sample {
             metric: builtin::VUS_MAX,
             time: now,
             value: initialized as f64,
             tags,
+            metadata: None,
         },
     ]);
 }

@@ -82,7 +82,16 @@ fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     set(&obj, "tags", tag_obj.clone(), ctx)?;
     let metrics = new_object(ctx);
     set(&metrics, "tags", tag_obj, ctx)?;
-    set(&metrics, "metadata", new_object(ctx), ctx)?;
+    let metadata = {
+        let st = state.borrow();
+        st.script_metadata().to_vec()
+    };
+    set(
+        &metrics,
+        "metadata",
+        vu_metadata_object(&metadata, ctx)?,
+        ctx,
+    )?;
     set(&obj, "metrics", metrics, ctx)?;
     Ok(obj.into())
 }
@@ -101,6 +110,55 @@ fn vu_tags_object(
         .set(set_vu_tag)
         .build(ctx)?;
     Ok(proxy.into())
+}
+
+/// `exec.vu.metrics.metadata`: like `exec.vu.tags`, but what is set becomes sample
+/// metadata (JSON `metadata`, CSV `metadata` column), never a tag.
+fn vu_metadata_object(metadata: &[(String, String)], ctx: &mut Context) -> JsResult<JsObject> {
+    let target = new_object(ctx);
+    for (k, v) in metadata {
+        set(&target, k, key(v), ctx)?;
+    }
+    let proxy = boa_engine::object::builtins::JsProxy::builder(target)
+        .set(set_vu_metadata)
+        .delete_property(delete_vu_metadata)
+        .build(ctx)?;
+    Ok(proxy.into())
+}
+
+fn set_vu_metadata(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let (Some(target), Some(name), Some(value)) = (
+        args.first().and_then(JsValue::as_object),
+        args.get(1),
+        args.get(2),
+    ) else {
+        return Ok(false.into());
+    };
+    let name = name.to_string(ctx)?.to_std_string_escaped();
+    if !(value.is_string() || value.is_number() || value.is_boolean()) {
+        return Err(JsNativeError::typ()
+            .with_message(format!(
+                "invalid value for metric metadata '{name}': only String, Boolean and Number types are accepted as a metric metadata value"
+            ))
+            .into());
+    }
+    let text = value.to_string(ctx)?.to_std_string_escaped();
+    target.set(key(&name), key(&text), false, ctx)?;
+    vu_state(ctx)?
+        .borrow_mut()
+        .set_script_metadata(&name, Some(text));
+    Ok(true.into())
+}
+
+fn delete_vu_metadata(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let (Some(target), Some(name)) = (args.first().and_then(JsValue::as_object), args.get(1))
+    else {
+        return Ok(false.into());
+    };
+    let name = name.to_string(ctx)?.to_std_string_escaped();
+    target.delete_property_or_throw(key(&name), ctx)?;
+    vu_state(ctx)?.borrow_mut().set_script_metadata(&name, None);
+    Ok(true.into())
 }
 
 /// The Proxy `set` trap of `exec.vu.tags`: `(target, key, value, receiver)`.

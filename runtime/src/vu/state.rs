@@ -35,6 +35,10 @@ pub struct VuState {
     /// Tags the script set through `exec.vu.tags`: they stay on the VU for the rest of
     /// the test (as in k6) and win over run and scenario tags.
     pub script_tags: BTreeMap<String, String>,
+    /// What the script set in `exec.vu.metrics.metadata` (kept for the VU, like tags).
+    script_metadata: Vec<(String, String)>,
+    /// The metadata built for the iteration it names.
+    metadata_cache: Option<(i64, crate::metrics::Metadata)>,
     /// `scenario` name of the current call.
     pub scenario: Arc<str>,
     buffer: Vec<Sample>,
@@ -67,6 +71,8 @@ impl VuState {
             id,
             base_tags: Arc::new(config.run_tags.clone()),
             script_tags: BTreeMap::new(),
+            script_metadata: Vec::new(),
+            metadata_cache: None,
             config,
             phase: Phase::Init,
             iteration: 0,
@@ -101,12 +107,57 @@ impl VuState {
     }
 
     pub fn emit_at(&mut self, metric: MetricId, time: SystemTime, value: f64, tags: &TagSet) {
+        let metadata = self.metadata();
         self.buffer.push(Sample {
             metric,
             time,
             value,
             tags: tags.clone(),
+            metadata,
         });
+    }
+
+    /// The metadata of this VU's samples: `vu` and `iter` when those system tags are
+    /// enabled, then what the script set in `exec.vu.metrics.metadata`. Built once per
+    /// iteration.
+    fn metadata(&mut self) -> Option<crate::metrics::Metadata> {
+        let (vu, iter) = (
+            self.config.system_tags.has("vu"),
+            self.config.system_tags.has("iter"),
+        );
+        if !vu && !iter && self.script_metadata.is_empty() {
+            return None;
+        }
+        if let Some((at, m)) = &self.metadata_cache {
+            if *at == self.iteration {
+                return Some(m.clone());
+            }
+        }
+        let mut m = Vec::with_capacity(2 + self.script_metadata.len());
+        if vu {
+            m.push(("vu".to_string(), self.id.to_string()));
+        }
+        if iter && self.phase == Phase::Run {
+            m.push(("iter".to_string(), self.iteration.to_string()));
+        }
+        m.extend(self.script_metadata.iter().cloned());
+        let m = Arc::new(m);
+        self.metadata_cache = Some((self.iteration, m.clone()));
+        Some(m)
+    }
+
+    /// What the script set in `exec.vu.metrics.metadata`.
+    pub fn script_metadata(&self) -> &[(String, String)] {
+        &self.script_metadata
+    }
+
+    /// Sets (`Some`) or removes (`None`) a key of `exec.vu.metrics.metadata`.
+    pub fn set_script_metadata(&mut self, key: &str, value: Option<String>) {
+        self.script_metadata.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            self.script_metadata.push((key.to_string(), v));
+        }
+        self.metadata_cache = None;
     }
 
     /// `tags` as a shared tag set, reusing the previous one when equal.
