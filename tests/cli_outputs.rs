@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use common::influx::{Influx1, Victoria};
+use common::peer::TlsPeer;
 use common::*;
 use serde_json::Value;
 
@@ -306,11 +307,21 @@ fn k6_out_environment_variable_selects_an_output() {
     let t = Target::start();
     let dir = Scripts::new();
     dir.write("s.js", SCRIPT);
-    let out = run_with(&t, &dir, &[], &[("K6_OUT", "json=env.json".to_string())]);
+    let out = run_with(
+        &t,
+        &dir,
+        &[],
+        &[("K6_OUT", "json=env.json,csv=env.csv".to_string())],
+    );
     out.assert_code(0)
-        .assert_stdout_has("output: json (env.json)");
+        .assert_stdout_has("output: json (env.json), csv (env.csv)");
     let counts = point_counts(&json_lines(&dir.path("env.json")));
     assert_eq!(counts["http_reqs"], 20);
+    let csv = std::fs::read_to_string(dir.path("env.csv")).expect("csv output");
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("http_reqs,")).count(),
+        20
+    );
 }
 
 #[test]
@@ -410,4 +421,43 @@ export default function () {
         last,
         ["iter=1", "trace_id=abc", "vu=1"].into_iter().collect()
     );
+}
+
+/// `insecure` (`K6_INFLUXDB_INSECURE`) skips certificate checks for an `https://` InfluxDB.
+/// The peer is nginx with a certificate from a CA nobody trusts, proxying to the built-in
+/// target (which has no `/write`): without `insecure` the writes fail on the certificate,
+/// with it they reach the server and fail on its 404.
+#[test]
+fn influxdb_insecure_skips_certificate_verification() {
+    if !rk6_only() {
+        return;
+    }
+    let t = Target::start();
+    let peer = TlsPeer::start(&t);
+    let dir = Scripts::new();
+    dir.write(
+        "s.js",
+        "export const options = { iterations: 1 };\nexport default function () {}\n",
+    );
+    let url = format!("influxdb={}/db", TlsPeer::url(peer.tls12));
+    let strict = run_with(&t, &dir, &["-q", "--out", &url], &[]);
+    strict
+        .assert_code(0)
+        .assert_stderr_has("Couldn't write stats");
+    assert!(strict.stderr.contains("certificate"), "{}", strict.dump());
+    let insecure = run_with(
+        &t,
+        &dir,
+        &["-q", "--out", &url],
+        &[("K6_INFLUXDB_INSECURE", "true".to_string())],
+    );
+    insecure
+        .assert_code(0)
+        .assert_stderr_has("Couldn't write stats");
+    assert!(
+        !insecure.stderr.contains("certificate"),
+        "{}",
+        insecure.dump()
+    );
+    assert!(insecure.stderr.contains("404"), "{}", insecure.dump());
 }

@@ -61,14 +61,8 @@ impl V1Config {
             tags_as_fields: line_protocol::parse_fields("vu,iter,url").map_err(bad)?,
         };
         // Credentials in an address move to username/password: they must never be printed.
-        if let Ok(mut u) = url::Url::parse(&c.addr) {
-            if !u.username().is_empty() {
-                c.username = crate::output::percent_decode(u.username());
-                c.password = crate::output::percent_decode(u.password().unwrap_or(""));
-                let _ = u.set_username("");
-                let _ = u.set_password(None);
-                c.addr = u.as_str().trim_end_matches('/').to_string();
-            }
+        if let (addr, Some((user, password))) = super::split_credentials(&c.addr) {
+            (c.addr, c.username, c.password) = (addr, user, password);
         }
         if let Some(v) = get("K6_INFLUXDB_INSECURE") {
             c.insecure = parse_bool("K6_INFLUXDB_INSECURE", &v)?;
@@ -156,18 +150,19 @@ pub struct InfluxV1 {
 
 /// A reqwest client for an output (rustls, optionally without certificate checks).
 pub fn http_client(insecure: bool) -> Result<reqwest::Client, OutputError> {
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| bad(e.to_string()))?;
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let tls = tls.with_root_certificates(roots).with_no_client_auth();
+    // The same TLS stack as k6/http: system roots (SSL_CERT_FILE), and with `insecure`
+    // a verifier that accepts any certificate (reqwest's own switch does not reach a
+    // preconfigured rustls config).
+    use rk6_runtime::modules::http::tls::{TlsOptions, TlsSettings};
+    let settings = TlsSettings::new(&TlsOptions {
+        insecure_skip_verify: insecure,
+        ..TlsOptions::default()
+    })
+    .map_err(|e| bad(format!("InfluxDB TLS settings: {e}")))?;
+    let mut tls = (*settings.for_host("")).clone();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     reqwest::Client::builder()
         .use_preconfigured_tls(tls)
-        .danger_accept_invalid_certs(insecure)
         .timeout(Duration::from_secs(10))
         .user_agent("k6")
         .no_proxy()

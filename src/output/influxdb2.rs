@@ -33,6 +33,9 @@ impl InfluxV2 {
         } else {
             arg.trim_end_matches('/').to_string()
         };
+        // v2 authenticates with the token; credentials in the address are dropped so they
+        // are never printed.
+        let (addr, _) = super::split_credentials(&addr);
         let org = get("K6_INFLUXDB_ORGANIZATION").unwrap_or_default();
         let bucket = get("K6_INFLUXDB_BUCKET").unwrap_or_else(|| "k6".into());
         let token = get("K6_INFLUXDB_TOKEN").unwrap_or_default();

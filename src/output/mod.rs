@@ -187,10 +187,28 @@ fn run_worker(mut sink: Box<dyn Sink>, rx: Receiver<Batch>) -> Option<String> {
     sink.finish()
 }
 
-/// `K6_OUT`: one output (k6 reads a single value), or several separated by commas when
-/// each names a known type.
+/// `K6_OUT`: k6 splits the value on every comma (Go's envconfig list), so
+/// `json=a.json,csv=b.csv` is two outputs (and a comma inside one output's options makes
+/// an unknown output type, as in k6).
 pub fn specs_from_env(value: &str) -> Vec<OutputSpec> {
-    vec![OutputSpec::parse(value)]
+    value.split(',').map(OutputSpec::parse).collect()
+}
+
+/// An address without its `user:password@` part, and the (decoded) credentials when it
+/// had some: they must never reach a log line.
+pub fn split_credentials(addr: &str) -> (String, Option<(String, String)>) {
+    match url::Url::parse(addr) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let creds = (
+                percent_decode(u.username()),
+                percent_decode(u.password().unwrap_or("")),
+            );
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            (u.as_str().trim_end_matches('/').to_string(), Some(creds))
+        }
+        _ => (addr.to_string(), None),
+    }
 }
 
 /// Percent-decodes a URL's user or password.
