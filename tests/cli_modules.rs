@@ -162,3 +162,23 @@ fn typescript_syntax_errors_name_file_line_and_column() {
     out.assert_code(107)
         .assert_stderr_has(&format!("{}:1:19", file_url(&dir.path("bad.ts"))));
 }
+
+#[test]
+fn absolute_paths_and_file_urls_import_like_relative_ones() {
+    let s = Scripts::new();
+    let lib = s.write("a dir/lib.js", "export const name = 'lib';\n");
+    let abs = lib.display().to_string();
+    let file_url = format!("file://{}", abs.replace(' ', "%20"));
+    s.write(
+        "main.js",
+        &format!(
+            "import {{ name as a }} from '{abs}';\nimport {{ name as b }} from '{file_url}';\nexport default function () {{ console.log(`${{a}} ${{b}}`); }}\n"
+        ),
+    );
+    let out = Run::rk6()
+        .args(["run", "-q", "--no-summary", "-i", "1", "main.js"])
+        .cwd(s.dir())
+        .output();
+    out.assert_code(0);
+    assert_eq!(out.console_messages(), vec!["lib lib".to_string()]);
+}

@@ -37,7 +37,13 @@ impl K6Loader {
 
     /// Resolves `specifier` relative to the importing file (or the main script's directory).
     pub fn resolve(&self, specifier: &str, referrer: Option<&Path>) -> JsResult<PathBuf> {
-        let spec = specifier.strip_prefix("file://").unwrap_or(specifier);
+        // `file:///a%20b/x.js` names the file `/a b/x.js`.
+        let from_file_url = specifier
+            .starts_with("file://")
+            .then(|| url::Url::parse(specifier).ok()?.to_file_path().ok())
+            .flatten()
+            .map(|p| p.to_string_lossy().into_owned());
+        let spec = from_file_url.as_deref().unwrap_or(specifier);
         if spec.starts_with("http://") || spec.starts_with("https://") {
             if let Some((path, src)) = jslib(spec) {
                 self.sources.insert(path.clone(), src.as_bytes().to_vec());
