@@ -183,7 +183,11 @@ fn hasher_object(hasher: Hasher, ctx: &mut Context) -> JsResult<JsValue> {
             1,
         )
         .build();
-    Ok(JsObject::from_proto_and_data(proto, hasher).into())
+    Ok(
+        boa_engine::object::ObjectInitializer::with_native_data_and_proto(hasher, proto, ctx)
+            .build()
+            .into(),
+    )
 }
 
 fn create_hash(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

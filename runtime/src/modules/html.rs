@@ -83,7 +83,14 @@ const METHODS: [(&str, Method); 27] = [
 
 fn selection(doc: Rc<Html>, nodes: Vec<NodeId>, ctx: &mut Context) -> JsResult<JsObject> {
     let proto = prototype(ctx)?;
-    Ok(JsObject::from_proto_and_data(proto, Sel { doc, nodes }))
+    Ok(
+        boa_engine::object::ObjectInitializer::with_native_data_and_proto(
+            Sel { doc, nodes },
+            proto,
+            ctx,
+        )
+        .build(),
+    )
 }
 
 /// The shared prototype of Selections, built once per context.

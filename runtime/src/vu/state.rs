@@ -37,6 +37,8 @@ pub struct VuState {
     pub script_tags: BTreeMap<String, String>,
     /// What the script set in `exec.vu.metrics.metadata` (kept for the VU, like tags).
     script_metadata: Vec<(String, String)>,
+    /// Whether the `vu` and `iter` system tags are on (looked up once: samples are hot).
+    vu_iter_metadata: (bool, bool),
     /// The metadata built for the iteration it names.
     metadata_cache: Option<(i64, crate::metrics::Metadata)>,
     /// `scenario` name of the current call.
@@ -72,6 +74,7 @@ impl VuState {
             base_tags: Arc::new(config.run_tags.clone()),
             script_tags: BTreeMap::new(),
             script_metadata: Vec::new(),
+            vu_iter_metadata: (config.system_tags.has("vu"), config.system_tags.has("iter")),
             metadata_cache: None,
             config,
             phase: Phase::Init,
@@ -121,10 +124,7 @@ impl VuState {
     /// enabled, then what the script set in `exec.vu.metrics.metadata`. Built once per
     /// iteration.
     fn metadata(&mut self) -> Option<crate::metrics::Metadata> {
-        let (vu, iter) = (
-            self.config.system_tags.has("vu"),
-            self.config.system_tags.has("iter"),
-        );
+        let (vu, iter) = self.vu_iter_metadata;
         if !vu && !iter && self.script_metadata.is_empty() {
             return None;
         }

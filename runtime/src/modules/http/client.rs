@@ -1,7 +1,7 @@
 //! The HTTP engine behind `k6/http`: hyper's pooled client over rk6's own connector, one
 //! per VU (connections are reused per VU, like k6's per-VU transport); redirects and
 //! digest challenges followed here so every hop is measured; the cookie jar.
-//! Requests run on the I/O runtime.
+//! Requests run on the VU thread's tokio runtime.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -35,6 +35,8 @@ pub struct VuHttp {
     /// The VU's own jar (`http.cookieJar()`); jars from `new http.CookieJar()` belong to
     /// their JS objects.
     pub vu_jar: Jar,
+    /// The last hop's tag inputs and tag set, reused while a VU repeats a request.
+    pub last_hop_tags: Option<(super::response::OwnedHopTagKey, crate::metrics::TagSet)>,
     /// Set by `http.setResponseCallback`; `None` means no `http_req_failed`.
     pub expected: Option<Expected>,
     no_cookies_reset: bool,
@@ -47,6 +49,7 @@ impl VuHttp {
             client: None,
             wire: Arc::new(Wire::default()),
             vu_jar: Arc::new(Mutex::new(CookieStore::new())),
+            last_hop_tags: None,
             expected: Some(Expected::default()),
             no_cookies_reset: config.http.no_cookies_reset,
             no_vu_connection_reuse: config.http.no_vu_connection_reuse,
@@ -135,7 +138,7 @@ pub enum ResponseType {
     None,
 }
 
-/// A fully described request, ready to run on the I/O runtime.
+/// A fully described request, ready to run.
 #[derive(Debug, Clone)]
 pub struct RequestSpec {
     pub method: http::Method,
