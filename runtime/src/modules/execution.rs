@@ -180,7 +180,7 @@ fn set_vu_tag(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     }
     let text = value.to_string(ctx)?.to_std_string_escaped();
     target.set(key(&name), key(&text), false, ctx)?;
-    vu_state(ctx)?.borrow_mut().script_tags.insert(name, text);
+    vu_state(ctx)?.borrow_mut().set_script_tag(name, text);
     Ok(true.into())
 }
 

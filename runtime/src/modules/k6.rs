@@ -120,7 +120,7 @@ fn group(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let result = f.call(&JsValue::undefined(), &[], ctx);
     let elapsed = start.elapsed();
     let mut st = state.borrow_mut();
-    let tags = Arc::new(st.tags());
+    let tags = st.tag_set();
     st.emit(
         builtin::GROUP_DURATION,
         elapsed.as_secs_f64() * 1000.0,

@@ -121,7 +121,7 @@ fn run_iteration(
         );
     }
     if outcome != JobOutcome::Interrupted {
-        let tags = Arc::new(st.tags());
+        let tags = st.tag_set();
         st.emit(
             builtin::ITERATION_DURATION,
             elapsed.as_secs_f64() * 1000.0,
@@ -154,7 +154,7 @@ fn setup_data(
 
 fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
     let mut st = state.borrow_mut();
-    let tags = Arc::new(st.tags());
+    let tags = st.tag_set();
     let (wire_sent, wire_received) = st.http.wire.take();
     let (sent, received) = (st.bytes_sent + wire_sent, st.bytes_received + wire_received);
     st.emit(builtin::DATA_SENT, sent as f64, &tags);

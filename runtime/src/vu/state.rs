@@ -34,7 +34,19 @@ pub struct VuState {
     pub base_tags: Arc<BTreeMap<String, String>>,
     /// Tags the script set through `exec.vu.tags`: they stay on the VU for the rest of
     /// the test (as in k6) and win over run and scenario tags.
-    pub script_tags: BTreeMap<String, String>,
+    script_tags: BTreeMap<String, String>,
+    /// Bumped whenever `script_tags` changes (for `tag_set`'s cache).
+    script_tags_generation: u64,
+    /// What [`Self::tag_set`] last built, and from what.
+    #[allow(clippy::type_complexity)]
+    tag_set_cache: std::cell::RefCell<
+        Option<(
+            Arc<BTreeMap<String, String>>,
+            String,
+            u64,
+            crate::metrics::TagSet,
+        )>,
+    >,
     /// What the script set in `exec.vu.metrics.metadata` (kept for the VU, like tags).
     script_metadata: Vec<(String, String)>,
     /// Whether the `vu` and `iter` system tags are on (looked up once: samples are hot).
@@ -73,6 +85,8 @@ impl VuState {
             id,
             base_tags: Arc::new(config.run_tags.clone()),
             script_tags: BTreeMap::new(),
+            script_tags_generation: 0,
+            tag_set_cache: std::cell::RefCell::new(None),
             script_metadata: Vec::new(),
             vu_iter_metadata: (config.system_tags.has("vu"), config.system_tags.has("iter")),
             metadata_cache: None,
@@ -93,6 +107,33 @@ impl VuState {
             ws: Default::default(),
             last_tags: None,
         }
+    }
+
+    /// [`Self::tags`] as a shared tag set, rebuilt only when the base tags, the group or
+    /// the script's tags changed since the last call (samples of a loop share one set).
+    pub fn tag_set(&self) -> crate::metrics::TagSet {
+        if let Some((base, group, generation, set)) = &*self.tag_set_cache.borrow() {
+            if Arc::ptr_eq(base, &self.base_tags)
+                && *group == self.group
+                && *generation == self.script_tags_generation
+            {
+                return set.clone();
+            }
+        }
+        let set = Arc::new(self.tags());
+        *self.tag_set_cache.borrow_mut() = Some((
+            self.base_tags.clone(),
+            self.group.clone(),
+            self.script_tags_generation,
+            set.clone(),
+        ));
+        set
+    }
+
+    /// Tags the script sets through `exec.vu.tags`.
+    pub fn set_script_tag(&mut self, name: String, value: String) {
+        self.script_tags.insert(name, value);
+        self.script_tags_generation += 1;
     }
 
     /// Base tags plus `group` (when enabled) — the tag set of most samples.

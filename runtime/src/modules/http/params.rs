@@ -1,7 +1,6 @@
 //! Turning `http.request(method, url, body, params)` arguments into a [`RequestSpec`] plus
 //! the per-request settings that stay on the VU side (tags, expected statuses, body type).
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
@@ -14,7 +13,7 @@ use crate::vu::state::VuState;
 /// What the VU needs after the request ran.
 #[derive(Debug, Clone)]
 pub struct RequestMeta {
-    pub tags: BTreeMap<String, String>,
+    pub tags: crate::metrics::TagSet,
     pub expected: Option<Expected>,
     pub response_type: ResponseType,
     pub throw: bool,
@@ -96,7 +95,7 @@ pub fn build(
         body = None;
     }
     let mut meta = RequestMeta {
-        tags: st.tags(),
+        tags: st.tag_set(),
         expected: st.http.expected.clone(),
         response_type: if cfg.discard_response_bodies {
             ResponseType::None
@@ -125,7 +124,7 @@ pub fn build(
         preflight_error,
     };
     if let Some(name) = template_name {
-        meta.tags.insert("name".into(), name);
+        std::sync::Arc::make_mut(&mut meta.tags).insert("name".into(), name);
     }
     let mut auth = None;
     if let Some(params) = args.get(3).and_then(JsValue::as_object) {
@@ -206,9 +205,11 @@ fn apply_params(
         }
     }
     let tags = params.get(js_string!("tags"), ctx)?;
-    merge_tags(&mut meta.tags, &tags, ctx).map_err(|e| {
-        JsNativeError::typ().with_message(format!("invalid HTTP request metric tags: {e}"))
-    })?;
+    if tags.is_object() {
+        merge_tags(std::sync::Arc::make_mut(&mut meta.tags), &tags, ctx).map_err(|e| {
+            JsNativeError::typ().with_message(format!("invalid HTTP request metric tags: {e}"))
+        })?;
+    }
     let timeout = params.get(js_string!("timeout"), ctx)?;
     if !timeout.is_undefined() && !timeout.is_null() {
         spec.timeout = if let Some(n) = timeout.as_number() {
