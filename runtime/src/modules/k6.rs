@@ -36,10 +36,15 @@ fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let Some(sets) = args.get(1).and_then(JsValue::as_object) else {
         return Ok(true.into());
     };
-    let mut base = state.borrow().tags();
-    if let Some(extra) = args.get(2) {
-        super::merge_tags(&mut base, extra, ctx)?;
-    }
+    let extra = args.get(2).filter(|v| v.is_object());
+    let base = match extra {
+        Some(extra) => {
+            let mut base = state.borrow().tags();
+            super::merge_tags(&mut base, extra, ctx)?;
+            Some(base)
+        }
+        None => None,
+    };
     let with_check = state.borrow().config.system_tags.has("check");
     let mut all_ok = true;
     for key in sets.own_property_keys(ctx)? {
@@ -67,13 +72,19 @@ fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
             },
             None => (entry.to_boolean(), None),
         };
-        let mut tags = base.clone();
-        if with_check {
-            tags.insert("check".to_string(), name);
-        }
+        let tags = match &base {
+            Some(base) => {
+                let mut tags = base.clone();
+                if with_check {
+                    tags.insert("check".to_string(), name);
+                }
+                Arc::new(tags)
+            }
+            None => state.borrow().check_tag_set(&name, with_check),
+        };
         state
             .borrow_mut()
-            .emit(builtin::CHECKS, if ok { 1.0 } else { 0.0 }, &Arc::new(tags));
+            .emit(builtin::CHECKS, if ok { 1.0 } else { 0.0 }, &tags);
         if let Some(e) = thrown {
             return Err(e);
         }

@@ -37,6 +37,9 @@ pub struct VuState {
     script_tags: BTreeMap<String, String>,
     /// Bumped whenever `script_tags` changes (for `tag_set`'s cache).
     script_tags_generation: u64,
+    /// [`Self::check_tag_set`]'s sets: (base set, check name, set).
+    #[allow(clippy::type_complexity)]
+    check_tags: std::cell::RefCell<Vec<(crate::metrics::TagSet, String, crate::metrics::TagSet)>>,
     /// What [`Self::tag_set`] last built, and from what.
     #[allow(clippy::type_complexity)]
     tag_set_cache: std::cell::RefCell<
@@ -87,6 +90,7 @@ impl VuState {
             script_tags: BTreeMap::new(),
             script_tags_generation: 0,
             tag_set_cache: std::cell::RefCell::new(None),
+            check_tags: std::cell::RefCell::new(Vec::new()),
             script_metadata: Vec::new(),
             vu_iter_metadata: (config.system_tags.has("vu"), config.system_tags.has("iter")),
             metadata_cache: None,
@@ -127,6 +131,29 @@ impl VuState {
             self.script_tags_generation,
             set.clone(),
         ));
+        set
+    }
+
+    /// The tag set of check `name` (the VU's tags plus `check`), kept while the VU's tags
+    /// stay the same: a loop's checks then allocate nothing.
+    pub fn check_tag_set(&self, name: &str, with_check: bool) -> crate::metrics::TagSet {
+        let base = self.tag_set();
+        let mut cache = self.check_tags.borrow_mut();
+        if let Some((_, _, set)) = cache
+            .iter()
+            .find(|(b, n, _)| Arc::ptr_eq(b, &base) && n == name)
+        {
+            return set.clone();
+        }
+        let mut tags = (*base).clone();
+        if with_check {
+            tags.insert("check".to_string(), name.to_string());
+        }
+        let set = Arc::new(tags);
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.push((base, name.to_string(), set.clone()));
         set
     }
 

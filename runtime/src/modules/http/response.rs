@@ -231,7 +231,12 @@ fn lazy_get(this: &JsValue, i: usize, ctx: &mut Context) -> JsResult<JsValue> {
         };
         build(&data, ctx)?
     };
-    define_own(&obj, name, value.clone(), ctx)?;
+    // Objects (and the body, costly to decode) are cached on the response so repeated
+    // reads see the same value; numbers and short strings are cheaper to build again
+    // than to define as own properties.
+    if value.is_object() || name == "body" {
+        define_own(&obj, name, value.clone(), ctx)?;
+    }
     Ok(value)
 }
 
