@@ -461,3 +461,45 @@ fn influxdb_insecure_skips_certificate_verification() {
     );
     assert!(insecure.stderr.contains("404"), "{}", insecure.dump());
 }
+
+/// An InfluxDB that refuses every connection: the run and the JSON file are unaffected,
+/// each batch is retried a bounded number of times, and the final warning counts exactly
+/// the points that never arrived (all of them).
+#[test]
+fn a_refusing_store_costs_a_counted_warning_and_nothing_else() {
+    if !rk6_only() {
+        return;
+    }
+    let t = Target::start();
+    let dir = Scripts::new();
+    dir.write("s.js", SCRIPT);
+    let out = run_with(
+        &t,
+        &dir,
+        &[
+            "-q",
+            "--out",
+            "influxdb=http://127.0.0.1:1/db",
+            "--out",
+            "json=o.json",
+        ],
+        &[("K6_INFLUXDB_PUSH_INTERVAL", "200ms".to_string())],
+    );
+    out.assert_code(0)
+        .assert_stderr_has("level=error msg=\"Couldn't write stats\"");
+    let points: u64 = point_counts(&json_lines(&dir.path("o.json")))
+        .values()
+        .sum();
+    let warning = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("could not deliver"))
+        .unwrap_or_else(|| panic!("no undelivered warning\n{}", out.dump()));
+    let undelivered: u64 = warning
+        .split("could not deliver ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {warning}"));
+    assert_eq!(undelivered, points, "{warning}");
+}

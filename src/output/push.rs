@@ -21,10 +21,20 @@ pub type Send = Arc<
 
 /// Most lines kept waiting (new and failed) before the oldest are given up.
 const BACKLOG_LINES: usize = 200_000;
+/// Sends of one batch before it is given up (and counted as undelivered).
+const MAX_ATTEMPTS: u32 = 5;
+
+/// Lines sent together, and how many sends of them have failed.
+struct Batch {
+    lines: Vec<String>,
+    failures: u32,
+}
 
 struct Shared {
-    backlog: Mutex<VecDeque<Vec<String>>>,
+    backlog: Mutex<VecDeque<Batch>>,
     in_flight: AtomicUsize,
+    /// Lines of the batches being sent right now.
+    in_flight_lines: AtomicU64,
     dropped: AtomicU64,
     delivered: AtomicU64,
 }
@@ -39,6 +49,22 @@ pub struct Pusher {
     last_push: Instant,
     /// `output=` field of the log lines (`InfluxDBv1`).
     name: &'static str,
+}
+
+impl Shared {
+    /// Gives up whole batches (taken by `take`: the oldest or the newest) until the
+    /// backlog fits in [`BACKLOG_LINES`], counting their lines as undelivered.
+    fn trim(&self, backlog: &mut VecDeque<Batch>, take: fn(&mut VecDeque<Batch>) -> Option<Batch>) {
+        let mut total: usize = backlog.iter().map(|b| b.lines.len()).sum();
+        while total > BACKLOG_LINES {
+            let Some(old) = take(backlog) else {
+                break;
+            };
+            total -= old.lines.len();
+            self.dropped
+                .fetch_add(old.lines.len() as u64, Ordering::Relaxed);
+        }
+    }
 }
 
 impl Pusher {
@@ -59,6 +85,7 @@ impl Pusher {
             shared: Arc::new(Shared {
                 backlog: Mutex::new(VecDeque::new()),
                 in_flight: AtomicUsize::new(0),
+                in_flight_lines: AtomicU64::new(0),
                 dropped: AtomicU64::new(0),
                 delivered: AtomicU64::new(0),
             }),
@@ -94,23 +121,14 @@ impl Pusher {
         if self.current.is_empty() {
             return;
         }
-        let batch = std::mem::take(&mut self.current);
+        let lines = std::mem::take(&mut self.current);
         let mut backlog = self
             .shared
             .backlog
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        backlog.push_back(batch);
-        let mut total: usize = backlog.iter().map(Vec::len).sum();
-        while total > BACKLOG_LINES {
-            let Some(old) = backlog.pop_front() else {
-                break;
-            };
-            total -= old.len();
-            self.shared
-                .dropped
-                .fetch_add(old.len() as u64, Ordering::Relaxed);
-        }
+        backlog.push_back(Batch { lines, failures: 0 });
+        self.shared.trim(&mut backlog, VecDeque::pop_front);
     }
 
     fn pump(&self) {
@@ -130,30 +148,35 @@ impl Pusher {
                 }
             };
             self.shared.in_flight.fetch_add(1, Ordering::AcqRel);
+            let lines = batch.lines.len() as u64;
+            self.shared
+                .in_flight_lines
+                .fetch_add(lines, Ordering::AcqRel);
             let (send, shared, name) = (self.send.clone(), self.shared.clone(), self.name);
             self.rt.spawn(async move {
-                let body = batch.join("\n");
+                let body = batch.lines.join("\n");
                 match send(body).await {
                     Ok(()) => {
-                        shared
-                            .delivered
-                            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                        shared.delivered.fetch_add(lines, Ordering::Relaxed);
                     }
                     Err(e) => {
                         Logger::error("Couldn't write stats", &[("error", &e), ("output", name)]);
-                        // Retried at the next push, behind newer batches' size limit.
-                        let mut backlog = shared.backlog.lock().unwrap_or_else(|p| p.into_inner());
-                        backlog.push_front(batch);
-                        let mut total: usize = backlog.iter().map(Vec::len).sum();
-                        while total > BACKLOG_LINES {
-                            let Some(old) = backlog.pop_back() else { break };
-                            total -= old.len();
-                            shared
-                                .dropped
-                                .fetch_add(old.len() as u64, Ordering::Relaxed);
+                        let failures = batch.failures + 1;
+                        if failures >= MAX_ATTEMPTS {
+                            shared.dropped.fetch_add(lines, Ordering::Relaxed);
+                        } else {
+                            // Retried at the next push, within the backlog's size limit.
+                            let mut backlog =
+                                shared.backlog.lock().unwrap_or_else(|p| p.into_inner());
+                            backlog.push_front(Batch {
+                                lines: batch.lines,
+                                failures,
+                            });
+                            shared.trim(&mut backlog, VecDeque::pop_back);
                         }
                     }
                 }
+                shared.in_flight_lines.fetch_sub(lines, Ordering::AcqRel);
                 shared.in_flight.fetch_sub(1, Ordering::AcqRel);
             });
         }
@@ -172,16 +195,18 @@ impl Pusher {
                     .backlog
                     .lock()
                     .unwrap_or_else(|p| p.into_inner());
-                backlog.iter().map(Vec::len).sum::<usize>()
+                backlog.iter().map(|b| b.lines.len()).sum::<usize>()
             };
             let busy = self.shared.in_flight.load(Ordering::Acquire);
             if pending == 0 && busy == 0 {
                 break;
             }
             if Instant::now() >= deadline || (busy == 0 && attempts >= 3) {
+                // Sends still under way when time is up are lost with the runtime.
+                let in_flight = self.shared.in_flight_lines.load(Ordering::Acquire);
                 self.shared
                     .dropped
-                    .fetch_add(pending as u64, Ordering::Relaxed);
+                    .fetch_add(pending as u64 + in_flight, Ordering::Relaxed);
                 self.shared
                     .backlog
                     .lock()

@@ -1,0 +1,51 @@
+//! Differential tests for the modules beyond k6/http: each script under `tests/scripts/`
+//! computes known answers (hashes, selections, shared data, TypeScript) and
+//! checks them; k6 v1.1 and rk6 must pass every check, with the same check counts and
+//! exit codes. Skipped (passing) without `k6` on PATH. (The jslib script is not among them:
+//! k6 would fetch jslib.k6.io, and there is no network.)
+
+mod common;
+
+use common::diff::*;
+use common::*;
+
+fn every_check_passes_under_both(script: &str) {
+    if !k6_available() {
+        return;
+    }
+    let t = Target::start();
+    let (k6, rk6) = run_pair(&t, &suite_script(script), &["-q"]);
+    let mut d = Diff::default();
+    let (ke, re) = exports(&k6, &rk6);
+    let failed = |e: &Export| e.checks().values().map(|(_, f)| f).sum::<u64>();
+    d.check("k6 checks failed", 0, failed(ke));
+    d.check("rk6 checks failed", 0, failed(re));
+    d.check(
+        "some checks ran",
+        true,
+        ke.checks().values().map(|(p, _)| p).sum::<u64>() > 0,
+    );
+    compare_structure(&mut d, &k6, &rk6);
+    compare_checks_exact(&mut d, &k6, &rk6);
+    d.finish(&k6, &rk6);
+}
+
+#[test]
+fn shared_array_matches_k6() {
+    every_check_passes_under_both("shared_array.js");
+}
+
+#[test]
+fn webcrypto_matches_k6() {
+    every_check_passes_under_both("webcrypto.js");
+}
+
+#[test]
+fn html_selection_matches_k6() {
+    every_check_passes_under_both("html_selection.js");
+}
+
+#[test]
+fn typescript_matches_k6() {
+    every_check_passes_under_both("typescript.ts");
+}
