@@ -171,7 +171,7 @@ fn absolute_paths_and_file_urls_import_like_relative_ones() {
     let file_url = format!("file://{}", abs.replace(' ', "%20"));
     s.write(
         "main.js",
-        &format!(
+        format!(
             "import {{ name as a }} from '{abs}';\nimport {{ name as b }} from '{file_url}';\nexport default function () {{ console.log(`${{a}} ${{b}}`); }}\n"
         ),
     );
