@@ -398,3 +398,43 @@ fn summary_formats_durations_numbers_and_rates_like_k6() {
         .collect();
     assert_eq!(dots.len(), 1, "{}", out.stdout);
 }
+
+/// On a terminal the summary is coloured (k6's green check marks); `K6_NO_COLOR` turns that
+/// off. The terminal is a pseudo-terminal from util-linux's `script`.
+#[test]
+fn the_summary_is_coloured_on_a_terminal_unless_k6_no_color() {
+    let (dir, _) = script(
+        "tty.js",
+        "import { check } from 'k6';\nexport const options = { iterations: 1 };\nexport default function () { check(1, { 'fine': () => true }); }\n",
+    );
+    let on_tty = |no_color: &str| -> String {
+        let command = format!(
+            "K6_NO_COLOR={no_color} {} run -q tty.js",
+            rk6_bin().display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .current_dir(dir.dir())
+            .output()
+            .expect("script(1) from util-linux");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_tty("");
+    assert!(coloured.contains("TOTAL RESULTS"), "{coloured}");
+    assert!(
+        coloured.contains("\u{1b}[32m✓"),
+        "no green check mark:\n{coloured}"
+    );
+    let plain = on_tty("1");
+    assert!(plain.contains("TOTAL RESULTS"), "{plain}");
+    assert!(
+        !plain.contains("\u{1b}[32m"),
+        "coloured despite K6_NO_COLOR:\n{plain}"
+    );
+}

@@ -73,16 +73,35 @@ export default function () { http.get(`${__ENV.BASE_URL}/get`); sleep(0.2); }
 export function teardown() { console.log('teardown ran'); }
 "#,
     );
-    let child = std::process::Command::new(rk6_bin())
-        .args(["run", "-q", "--vus", "3", "--duration", "30s", "long.js"])
-        .env("BASE_URL", t.base_url())
+    signalled_run(
+        &dir,
+        &["run", "-q", "--vus", "3", "--duration", "30s", "long.js"],
+        &[("BASE_URL", t.base_url())],
+        Duration::from_millis(2500),
+        signal,
+    )
+}
+
+/// Runs rk6 with `args` in `dir`, sends `signal` after `delay` and returns (exit code,
+/// stdout, stderr); the run must end within 15 s of the signal.
+fn signalled_run(
+    dir: &Scripts,
+    args: &[&str],
+    env: &[(&str, String)],
+    delay: Duration,
+    signal: i32,
+) -> (Option<i32>, String, String) {
+    let mut cmd = std::process::Command::new(rk6_bin());
+    cmd.args(args)
         .env("NO_COLOR", "1")
         .current_dir(dir.dir())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start rk6");
-    std::thread::sleep(Duration::from_millis(2500));
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().expect("start rk6");
+    std::thread::sleep(delay);
     // SAFETY: sending a signal to our own child process.
     unsafe { libc::kill(child.id() as i32, signal) };
     let started = std::time::Instant::now();
@@ -122,23 +141,14 @@ export default function () { console.log('iteration ran'); }
 export function teardown() { console.log('teardown ran'); }
 "#,
     );
-    let child = std::process::Command::new(rk6_bin())
-        .args(["run", "slow_setup.js"])
-        .env("NO_COLOR", "1")
-        .current_dir(dir.dir())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start rk6");
-    std::thread::sleep(Duration::from_millis(2000));
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let out = child.wait_with_output().expect("rk6 output");
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
+    let (code, stdout, stderr) = signalled_run(
+        &dir,
+        &["run", "slow_setup.js"],
+        &[],
+        Duration::from_millis(2000),
+        libc::SIGINT,
     );
-    assert_eq!(out.status.code(), Some(105), "{stdout}\n{stderr}");
+    assert_eq!(code, Some(105), "{stdout}\n{stderr}");
     assert!(stdout.contains("█ TOTAL RESULTS"), "{stdout}");
     assert!(
         !stderr.contains("iteration ran") && !stderr.contains("teardown ran"),

@@ -78,7 +78,7 @@ fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     set(&obj, "idInTest", id as f64, ctx)?;
     set(&obj, "iterationInInstance", iter as f64, ctx)?;
     set(&obj, "iterationInScenario", in_scenario as f64, ctx)?;
-    let tag_obj = vu_tags_object(&tags, ctx)?;
+    let tag_obj = proxied_pairs(tags.iter(), set_vu_tag, None, ctx)?;
     set(&obj, "tags", tag_obj.clone(), ctx)?;
     let metrics = new_object(ctx);
     set(&metrics, "tags", tag_obj, ctx)?;
@@ -86,68 +86,44 @@ fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         let st = state.borrow();
         st.script_metadata().to_vec()
     };
-    set(
-        &metrics,
-        "metadata",
-        vu_metadata_object(&metadata, ctx)?,
+    let metadata = proxied_pairs(
+        metadata.iter().map(|(k, v)| (k, v)),
+        set_vu_metadata,
+        Some(delete_vu_metadata),
         ctx,
     )?;
+    set(&metrics, "metadata", metadata, ctx)?;
     set(&obj, "metrics", metrics, ctx)?;
     Ok(obj.into())
 }
 
-/// `exec.vu.tags`: a copy of the VU's tags behind a Proxy whose `set` also tags the VU's
-/// later samples (k6 accepts strings, numbers and booleans, stored as strings).
-fn vu_tags_object(
-    tags: &std::collections::BTreeMap<String, String>,
+/// `exec.vu.tags` (a Proxy whose `set` also tags the VU's later samples) and
+/// `exec.vu.metrics.metadata` (whose `set` and `delete` change the metadata of its samples,
+/// never a tag): a copy of the pairs behind the given traps.
+fn proxied_pairs<'a>(
+    pairs: impl Iterator<Item = (&'a String, &'a String)>,
+    set_trap: boa_engine::native_function::NativeFunctionPointer,
+    delete_trap: Option<boa_engine::native_function::NativeFunctionPointer>,
     ctx: &mut Context,
 ) -> JsResult<JsObject> {
     let target = new_object(ctx);
-    for (k, v) in tags {
+    for (k, v) in pairs {
         set(&target, k, key(v), ctx)?;
     }
-    let proxy = boa_engine::object::builtins::JsProxy::builder(target)
-        .set(set_vu_tag)
-        .build(ctx)?;
-    Ok(proxy.into())
-}
-
-/// `exec.vu.metrics.metadata`: like `exec.vu.tags`, but what is set becomes sample
-/// metadata (JSON `metadata`, CSV `metadata` column), never a tag.
-fn vu_metadata_object(metadata: &[(String, String)], ctx: &mut Context) -> JsResult<JsObject> {
-    let target = new_object(ctx);
-    for (k, v) in metadata {
-        set(&target, k, key(v), ctx)?;
+    let mut proxy = boa_engine::object::builtins::JsProxy::builder(target).set(set_trap);
+    if let Some(delete) = delete_trap {
+        proxy = proxy.delete_property(delete);
     }
-    let proxy = boa_engine::object::builtins::JsProxy::builder(target)
-        .set(set_vu_metadata)
-        .delete_property(delete_vu_metadata)
-        .build(ctx)?;
-    Ok(proxy.into())
+    Ok(proxy.build(ctx)?.into())
 }
 
 fn set_vu_metadata(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let (Some(target), Some(name), Some(value)) = (
-        args.first().and_then(JsValue::as_object),
-        args.get(1),
-        args.get(2),
-    ) else {
-        return Ok(false.into());
-    };
-    let name = name.to_string(ctx)?.to_std_string_escaped();
-    if !(value.is_string() || value.is_number() || value.is_boolean()) {
-        return Err(JsNativeError::typ()
-            .with_message(format!(
-                "invalid value for metric metadata '{name}': only String, Boolean and Number types are accepted as a metric metadata value"
-            ))
-            .into());
-    }
-    let text = value.to_string(ctx)?.to_std_string_escaped();
-    target.set(key(&name), key(&text), false, ctx)?;
-    vu_state(ctx)?
-        .borrow_mut()
-        .set_script_metadata(&name, Some(text));
-    Ok(true.into())
+    set_trap(
+        args,
+        "invalid value for metric metadata '{}': only String, Boolean and Number types are accepted as a metric metadata value",
+        |st, name, text| st.set_script_metadata(&name, Some(text)),
+        ctx,
+    )
 }
 
 fn delete_vu_metadata(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
@@ -161,8 +137,26 @@ fn delete_vu_metadata(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRes
     Ok(true.into())
 }
 
-/// The Proxy `set` trap of `exec.vu.tags`: `(target, key, value, receiver)`.
+/// The Proxy `set` trap of `exec.vu.tags`.
 fn set_vu_tag(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    set_trap(
+        args,
+        "invalid value for metric tag '{}': only String, Boolean and Number types are accepted as a metric tag values",
+        |st, name, text| st.set_script_tag(name, text),
+        ctx,
+    )
+}
+
+/// A Proxy `set` trap `(target, key, value, receiver)` for `exec.vu.tags` and
+/// `exec.vu.metrics.metadata`: k6 takes strings, numbers and booleans (kept as strings,
+/// on the target and through `store` on the VU) and throws a TypeError (`invalid`, with
+/// `{}` for the key) for anything else.
+fn set_trap(
+    args: &[JsValue],
+    invalid: &str,
+    store: fn(&mut crate::vu::state::VuState, String, String),
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let (Some(target), Some(name), Some(value)) = (
         args.first().and_then(JsValue::as_object),
         args.get(1),
@@ -173,14 +167,12 @@ fn set_vu_tag(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     let name = name.to_string(ctx)?.to_std_string_escaped();
     if !(value.is_string() || value.is_number() || value.is_boolean()) {
         return Err(JsNativeError::typ()
-            .with_message(format!(
-                "invalid value for metric tag '{name}': only String, Boolean and Number types are accepted as a metric tag values"
-            ))
+            .with_message(invalid.replacen("{}", &name, 1))
             .into());
     }
     let text = value.to_string(ctx)?.to_std_string_escaped();
     target.set(key(&name), key(&text), false, ctx)?;
-    vu_state(ctx)?.borrow_mut().set_script_tag(name, text);
+    store(&mut vu_state(ctx)?.borrow_mut(), name, text);
     Ok(true.into())
 }
 
