@@ -32,6 +32,26 @@ fn jslib_imports_run_offline() {
 }
 
 #[test]
+fn jslib_url_module_runs_offline_with_whatwg_semantics() {
+    if !rk6_only() {
+        return;
+    }
+    let dir = Scripts::new();
+    let src = std::fs::read_to_string(suite_script("jslib_url.js")).expect("script");
+    dir.write("u.js", src);
+    let out = Run::rk6()
+        .args(["run", "-q", "--summary-export", "sum.json", "u.js"])
+        .cwd(dir.dir())
+        .output();
+    out.assert_code(0);
+    let checks = Export::read(&dir.path("sum.json")).checks();
+    assert_eq!(checks.len(), 11, "{}", out.dump());
+    for (name, (passes, fails)) in checks {
+        assert_eq!((passes, fails), (1, 0), "check {name}\n{}", out.dump());
+    }
+}
+
+#[test]
 fn unknown_remote_imports_fail_naming_the_url() {
     if !rk6_only() {
         return;

@@ -51,7 +51,7 @@ impl K6Loader {
             }
             return Err(JsNativeError::typ()
                 .with_message(format!(
-                    "remote module '{specifier}' can't be loaded: there is no network access for imports; rk6 ships jslib.k6.io's k6-utils, k6-summary and papaparse, anything else must be downloaded next to the script and imported by relative path"
+                    "remote module '{specifier}' can't be loaded: there is no network access for imports; rk6 ships jslib.k6.io's k6-utils, k6-summary, papaparse and url, anything else must be downloaded next to the script and imported by relative path"
                 ))
                 .into());
         }
@@ -115,7 +115,7 @@ impl K6Loader {
 }
 
 /// The jslib.k6.io modules rk6 ships (its own implementations), by library name.
-const JSLIB: [(&str, &str); 3] = [
+const JSLIB: [(&str, &str); 4] = [
     (
         "k6-utils",
         include_str!("../../js-modules/jslib/k6-utils.js"),
@@ -128,6 +128,7 @@ const JSLIB: [(&str, &str); 3] = [
         "papaparse",
         include_str!("../../js-modules/jslib/papaparse.js"),
     ),
+    ("url", include_str!("../../js-modules/jslib/url.js")),
 ];
 
 /// `https://jslib.k6.io/<lib>/<version>/<file>` -> (a virtual path, the embedded source).

@@ -105,6 +105,11 @@ fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
         if obj.is_callable() {
             continue;
         }
+        // JSON.stringify serialises what `toJSON` returns, not the object's own properties
+        // (which may even be cyclic, as a URL and its searchParams are).
+        if obj.get(js_string!("toJSON"), ctx)?.is_callable() {
+            continue;
+        }
         for key in obj.own_property_keys(ctx)? {
             if let Some(child) = obj.get(key, ctx)?.as_object() {
                 stack.push((child, depth + 1));

@@ -14,6 +14,7 @@ pub mod execution;
 pub mod globals;
 pub mod html;
 pub mod http;
+pub mod jslib_url;
 pub mod k6;
 pub mod metrics;
 pub mod secrets;
@@ -69,6 +70,7 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6/timers" => timers::exports(context),
         "k6/ws" => ws::exports(context),
         "k6/experimental/websockets" => ws::websockets::exports(context),
+        jslib_url::SPECIFIER => jslib_url::exports(context),
         s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
             .with_message(format!("module '{s}' is not supported by rk6 yet"))
             .into()),
