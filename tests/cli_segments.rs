@@ -78,3 +78,19 @@ fn arrival_rate_iterations_are_striped_across_segments() {
         "{counts:?}"
     );
 }
+
+#[test]
+fn vu_ids_in_test_are_unique_across_segments() {
+    // Every VU of every instance runs one iteration and logs its idInTest: together the
+    // three instances number the test's 7 VUs 1..=7, each once (k6's striping).
+    let runs = iterations_per_segment(
+        "import exec from 'k6/execution';\nexport const options = { scenarios: { p: { executor: 'per-vu-iterations', vus: 7, iterations: 1 } } };\nexport default function () { console.log(String(exec.vu.idInTest)); }\n",
+    );
+    let mut ids: Vec<u64> = runs
+        .iter()
+        .flat_map(|(out, _)| out.console_messages())
+        .map(|m| m.parse().expect("a VU id"))
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=7).collect::<Vec<_>>());
+}

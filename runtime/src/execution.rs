@@ -62,6 +62,9 @@ pub struct TestState {
     pub failed: Mutex<Option<String>>,
     /// The consolidated options, for `exec.test.options`.
     pub options: serde_json::Value,
+    /// This instance's stripe of the execution segment sequence, `(lcd, offsets)`: which
+    /// of every `lcd` VU numbers of the whole test are this instance's. `(1, [0])` unsegmented.
+    pub vu_stripe: (u64, Vec<u64>),
 }
 
 impl TestState {
@@ -75,7 +78,21 @@ impl TestState {
             abort: tokio::sync::watch::channel(None).0,
             failed: Mutex::new(None),
             options,
+            vu_stripe: (1, vec![0]),
         }
+    }
+
+    /// `exec.vu.idInTest` of this instance's VU `id_in_instance` (both 1-based): unique
+    /// across all instances of a segmented test, as k6 numbers them — the n-th VU of an
+    /// instance is the n-th number of its stripe.
+    pub fn vu_id_in_test(&self, id_in_instance: u64) -> u64 {
+        let (lcd, offsets) = &self.vu_stripe;
+        if id_in_instance == 0 || offsets.is_empty() {
+            return id_in_instance;
+        }
+        let n = id_in_instance - 1;
+        let per_cycle = offsets.len() as u64;
+        n / per_cycle * lcd + offsets[(n % per_cycle) as usize] + 1
     }
 
     /// Marks the start of the test run (after VU initialisation).

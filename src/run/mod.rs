@@ -262,7 +262,12 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     }
     config.system_tags = opts.system_tags();
     config.run_tags = opts.tags.clone().unwrap_or_default();
-    config.test = Arc::new(rk6_runtime::execution::TestState::new(test_options(&opts)));
+    let mut test_state = rk6_runtime::execution::TestState::new(test_options(&opts));
+    if let Some(seg) = &args.segment {
+        let stripe = seg.stripe();
+        test_state.vu_stripe = (stripe.lcd, stripe.offsets);
+    }
+    config.test = Arc::new(test_state);
     let config = Arc::new(config);
 
     let mut out_specs = args.outputs.clone();

@@ -75,7 +75,8 @@ fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     };
     let obj = new_object(ctx);
     set(&obj, "idInInstance", id as f64, ctx)?;
-    set(&obj, "idInTest", id as f64, ctx)?;
+    let id_in_test = state.borrow().config.test.vu_id_in_test(id);
+    set(&obj, "idInTest", id_in_test as f64, ctx)?;
     set(&obj, "iterationInInstance", iter as f64, ctx)?;
     set(&obj, "iterationInScenario", in_scenario as f64, ctx)?;
     let tag_obj = proxied_pairs(tags.iter(), set_vu_tag, None, ctx)?;
