@@ -94,3 +94,18 @@ fn vu_ids_in_test_are_unique_across_segments() {
     ids.sort_unstable();
     assert_eq!(ids, (1..=7).collect::<Vec<_>>());
 }
+
+#[test]
+fn iteration_numbers_in_test_are_unique_across_segments() {
+    // 3 VUs share 9 iterations; the instances' iterationInTest values are 0..9, each once.
+    let runs = iterations_per_segment(
+        "import exec from 'k6/execution';\nexport const options = { vus: 3, iterations: 9 };\nexport default function () { console.log(String(exec.scenario.iterationInTest)); }\n",
+    );
+    let mut numbers: Vec<u64> = runs
+        .iter()
+        .flat_map(|(out, _)| out.console_messages())
+        .map(|m| m.parse().expect("an iteration number"))
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (0..9).collect::<Vec<_>>());
+}

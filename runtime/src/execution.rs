@@ -63,7 +63,8 @@ pub struct TestState {
     /// The consolidated options, for `exec.test.options`.
     pub options: serde_json::Value,
     /// This instance's stripe of the execution segment sequence, `(lcd, offsets)`: which
-    /// of every `lcd` VU numbers of the whole test are this instance's. `(1, [0])` unsegmented.
+    /// of every `lcd` VU and iteration numbers of the whole test are this instance's.
+    /// `(1, [0])` unsegmented.
     pub vu_stripe: (u64, Vec<u64>),
 }
 
@@ -86,13 +87,21 @@ impl TestState {
     /// across all instances of a segmented test, as k6 numbers them — the n-th VU of an
     /// instance is the n-th number of its stripe.
     pub fn vu_id_in_test(&self, id_in_instance: u64) -> u64 {
-        let (lcd, offsets) = &self.vu_stripe;
-        if id_in_instance == 0 || offsets.is_empty() {
-            return id_in_instance;
+        if id_in_instance == 0 {
+            return 0;
         }
-        let n = id_in_instance - 1;
+        self.index_in_test(id_in_instance - 1) + 1
+    }
+
+    /// The test-wide number of this instance's `n`-th unit (0-based): k6 numbers
+    /// `exec.scenario.iterationInTest` and VU ids by the segment's stripe.
+    pub fn index_in_test(&self, n: u64) -> u64 {
+        let (lcd, offsets) = &self.vu_stripe;
+        if offsets.is_empty() {
+            return n;
+        }
         let per_cycle = offsets.len() as u64;
-        n / per_cycle * lcd + offsets[(n % per_cycle) as usize] + 1
+        n / per_cycle * lcd + offsets[(n % per_cycle) as usize]
     }
 
     /// Marks the start of the test run (after VU initialisation).

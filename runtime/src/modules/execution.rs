@@ -202,7 +202,7 @@ fn scenario(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     set(
         &obj,
         "iterationInInstance",
-        facts.iteration_in_test as f64,
+        facts.iteration_in_instance as f64,
         ctx,
     )?;
     set(&obj, "iterationInTest", facts.iteration_in_test as f64, ctx)?;

@@ -84,10 +84,12 @@ fn run_iteration(
         let iteration_in_scenario = *in_scenario;
         *in_scenario += 1;
         st.exec.iteration_in_scenario = iteration_in_scenario;
-        st.exec.iteration_in_test = it
+        let in_instance = it
             .state
             .iterations_started
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        st.exec.iteration_in_instance = in_instance;
+        st.exec.iteration_in_test = st.config.test.index_in_test(in_instance);
         st.exec.executor = it.executor.clone();
         st.exec.scenario = Some(it.state.clone());
         st.iteration

@@ -266,7 +266,9 @@ impl VuState {
 pub struct IterationFacts {
     pub executor: Arc<str>,
     pub scenario: Option<Arc<crate::execution::ScenarioState>>,
-    /// This iteration's number among all of its scenario's iterations.
+    /// This iteration's number among its scenario's iterations in this instance.
+    pub iteration_in_instance: u64,
+    /// ... and in the whole test (across segmented instances).
     pub iteration_in_test: u64,
     /// This VU's iteration number within the scenario.
     pub iteration_in_scenario: u64,
