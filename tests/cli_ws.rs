@@ -101,7 +101,7 @@ export default function () {
     s.on('close', (code) => console.log('close: ' + code));
     s.setTimeout(() => { console.log('still open'); s.close(); }, 3000);
   });
-  console.log('status ' + r.status);
+  console.log('status ' + r.status + (r.error ? ' ' + r.error : ''));
 }
 "#,
     );

@@ -3,9 +3,9 @@
 //! are answered by the library. On `/drop` the first message makes the server abort the
 //! TCP connection without a close frame.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use super::Scripts;
 
@@ -22,6 +22,7 @@ async def echo(ws):
 
 async def main(port):
     async with serve(echo, "127.0.0.1", port, max_size=16 * 1024 * 1024):
+        print("ready", flush=True)
         await asyncio.get_running_loop().create_future()
 
 asyncio.run(main(int(sys.argv[1])))
@@ -35,6 +36,17 @@ pub struct WsEcho {
 
 impl WsEcho {
     pub fn start() -> WsEcho {
+        // The free port is probed, then released for Python to bind: another test may take
+        // it in between, so a server that exits at once is started again on a new port.
+        for _ in 0..5 {
+            if let Some(echo) = Self::try_start() {
+                return echo;
+            }
+        }
+        panic!("websockets echo server never started (pip install websockets)");
+    }
+
+    fn try_start() -> Option<WsEcho> {
         let dir = Scripts::new();
         dir.write("echo.py", SERVER);
         let addr = {
@@ -45,23 +57,25 @@ impl WsEcho {
             .arg(dir.path("echo.py"))
             .arg(addr.port().to_string())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn python3 (pip install websockets)");
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("websockets echo server exited with {status} (pip install websockets)");
-            }
-            assert!(Instant::now() < deadline, "echo server never listened");
-            std::thread::sleep(Duration::from_millis(30));
+        // "ready" once it listens; end of output if it could not bind (port taken).
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = BufReader::new(out).read_line(&mut line);
         }
-        WsEcho {
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        Some(WsEcho {
             child,
             _dir: dir,
             addr,
-        }
+        })
     }
 
     pub fn url(&self) -> String {
