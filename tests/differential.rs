@@ -518,27 +518,6 @@ fn inspect_prints_the_same_option_keys_as_k6() {
 }
 
 #[test]
-fn failing_requests_auth_and_compression_match_k6() {
-    if !k6_available() {
-        return;
-    }
-    let t = Target::start();
-    let (k6, rk6) = run_pair(&t, &suite_script("http_failures_auth.js"), &["-q"]);
-    let mut d = Diff::default();
-    let (ke, _) = exports(&k6, &rk6);
-    d.check(
-        "k6 passes every check",
-        0u64,
-        ke.checks().values().map(|(_, f)| f).sum::<u64>(),
-    );
-    d.check("k6 exit code", 0, k6.out.code);
-    compare_structure(&mut d, &k6, &rk6);
-    compare_checks_exact(&mut d, &k6, &rk6);
-    compare_verdicts(&mut d, &k6, &rk6, &[]);
-    d.finish(&k6, &rk6);
-}
-
-#[test]
 fn inspect_execution_requirements_match_k6() {
     if !k6_available() {
         return;
@@ -561,55 +540,4 @@ fn inspect_execution_requirements_match_k6() {
     let rv: Value = serde_json::from_str(&rk6.stdout).expect("rk6 JSON");
     assert_eq!(kv["totalDuration"], rv["totalDuration"]);
     assert_eq!(kv["maxVUs"], rv["maxVUs"]);
-}
-
-#[test]
-fn http_client_semantics_match_k6() {
-    if !k6_available() {
-        return;
-    }
-    let t = Target::start();
-    let (k6, rk6) = run_pair(&t, &suite_script("http_client_semantics.js"), &["-q"]);
-    let mut d = Diff::default();
-    let (ke, re) = exports(&k6, &rk6);
-    d.check(
-        "k6 passes every check",
-        0u64,
-        ke.checks().values().map(|(_, f)| f).sum::<u64>(),
-    );
-    d.check(
-        "rk6 passes every check",
-        0u64,
-        re.checks().values().map(|(_, f)| f).sum::<u64>(),
-    );
-    d.check("k6 exit code", 0, k6.out.code);
-    compare_structure(&mut d, &k6, &rk6);
-    compare_checks_exact(&mut d, &k6, &rk6);
-    compare_verdicts(&mut d, &k6, &rk6, &[]);
-    compare_values(&mut d, &k6, &rk6, &[("http_reqs", "count")]);
-    d.finish(&k6, &rk6);
-}
-
-/// A run whose only request fails still reports every `http_req_*` metric, as k6 does.
-#[test]
-fn a_run_of_only_failed_requests_reports_the_same_metrics_as_k6() {
-    if !k6_available() {
-        return;
-    }
-    let t = Target::start();
-    let s = Scripts::new();
-    let script = s.write(
-        "refused.js",
-        "import http from 'k6/http';\nexport const options = { iterations: 2 };\nexport default function () { http.get('http://127.0.0.1:1/'); }\n",
-    );
-    let (k6, rk6) = run_pair(&t, &script, &["-q"]);
-    let mut d = Diff::default();
-    compare_structure(&mut d, &k6, &rk6);
-    compare_values(
-        &mut d,
-        &k6,
-        &rk6,
-        &[("http_reqs", "count"), ("http_req_failed", "passes")],
-    );
-    d.finish(&k6, &rk6);
 }

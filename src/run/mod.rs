@@ -103,73 +103,6 @@ pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, R
     std::fs::canonicalize(script).map_err(missing)
 }
 
-/// `exec.test.options`: the consolidated options, where (as in k6) the shortcuts
-/// `vus`/`iterations`/`duration`/`stages` have been folded into scenarios.
-fn test_options(opts: &Options) -> serde_json::Value {
-    let mut v = serde_json::to_value(opts).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        let mut shortcut = serde_json::Map::new();
-        for k in ["vus", "iterations", "duration", "stages"] {
-            if let Some(x) = o.remove(k) {
-                shortcut.insert(k.to_string(), x);
-            }
-        }
-        if o.get("scenarios").is_none_or(serde_json::Value::is_null) {
-            o.insert("scenarios".into(), shortcut_scenarios(&shortcut));
-        }
-    }
-    v
-}
-
-/// The `default` scenario k6 shows in `exec.test.options` for the shortcut options, fields
-/// the script did not set as `null`, exactly as k6 v1.1 lays it out.
-fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
-    use serde_json::{json, Value};
-    let get = |k: &str| shortcut.get(k).cloned().unwrap_or(Value::Null);
-    let (executor, fields): (&str, Vec<(&str, Value)>) = if !get("stages").is_null() {
-        (
-            "ramping-vus",
-            vec![
-                ("startVUs", get("vus")),
-                ("stages", get("stages")),
-                ("gracefulRampDown", Value::Null),
-            ],
-        )
-    } else if !get("iterations").is_null() {
-        (
-            "shared-iterations",
-            vec![
-                ("vus", get("vus")),
-                ("iterations", get("iterations")),
-                ("maxDuration", get("duration")),
-            ],
-        )
-    } else if !get("duration").is_null() {
-        (
-            "constant-vus",
-            vec![("vus", get("vus")), ("duration", get("duration"))],
-        )
-    } else {
-        (
-            "per-vu-iterations",
-            vec![
-                ("vus", Value::Null),
-                ("iterations", Value::Null),
-                ("maxDuration", Value::Null),
-            ],
-        )
-    };
-    let mut scenario = serde_json::Map::new();
-    scenario.insert("executor".into(), json!(executor));
-    for k in ["startTime", "gracefulStop", "env", "exec", "tags"] {
-        scenario.insert(k.into(), Value::Null);
-    }
-    for (k, x) in fields {
-        scenario.insert(k.into(), x);
-    }
-    json!({ "default": scenario })
-}
-
 fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     if args.include_system_env {
@@ -262,7 +195,8 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     }
     config.system_tags = opts.system_tags();
     config.run_tags = opts.tags.clone().unwrap_or_default();
-    let mut test_state = rk6_runtime::execution::TestState::new(test_options(&opts));
+    let mut test_state =
+        rk6_runtime::execution::TestState::new(crate::options::scenarios::test_options(&opts));
     if let Some(seg) = &args.segment {
         let stripe = seg.stripe();
         test_state.vu_stripe = (stripe.lcd, stripe.offsets);
