@@ -79,6 +79,17 @@ fn arrival_rate_iterations_are_striped_across_segments() {
     );
 }
 
+/// The numbers all instances logged (one per console line), sorted.
+fn logged_numbers(runs: &[(Output, u64)]) -> Vec<u64> {
+    let mut numbers: Vec<u64> = runs
+        .iter()
+        .flat_map(|(out, _)| out.console_messages())
+        .map(|m| m.parse().expect("a logged number"))
+        .collect();
+    numbers.sort_unstable();
+    numbers
+}
+
 #[test]
 fn vu_ids_in_test_are_unique_across_segments() {
     // Every VU of every instance runs one iteration and logs its idInTest: together the
@@ -86,13 +97,7 @@ fn vu_ids_in_test_are_unique_across_segments() {
     let runs = iterations_per_segment(
         "import exec from 'k6/execution';\nexport const options = { scenarios: { p: { executor: 'per-vu-iterations', vus: 7, iterations: 1 } } };\nexport default function () { console.log(String(exec.vu.idInTest)); }\n",
     );
-    let mut ids: Vec<u64> = runs
-        .iter()
-        .flat_map(|(out, _)| out.console_messages())
-        .map(|m| m.parse().expect("a VU id"))
-        .collect();
-    ids.sort_unstable();
-    assert_eq!(ids, (1..=7).collect::<Vec<_>>());
+    assert_eq!(logged_numbers(&runs), (1..=7).collect::<Vec<_>>());
 }
 
 #[test]
@@ -101,11 +106,5 @@ fn iteration_numbers_in_test_are_unique_across_segments() {
     let runs = iterations_per_segment(
         "import exec from 'k6/execution';\nexport const options = { vus: 3, iterations: 9 };\nexport default function () { console.log(String(exec.scenario.iterationInTest)); }\n",
     );
-    let mut numbers: Vec<u64> = runs
-        .iter()
-        .flat_map(|(out, _)| out.console_messages())
-        .map(|m| m.parse().expect("an iteration number"))
-        .collect();
-    numbers.sort_unstable();
-    assert_eq!(numbers, (0..9).collect::<Vec<_>>());
+    assert_eq!(logged_numbers(&runs), (0..9).collect::<Vec<_>>());
 }

@@ -203,6 +203,13 @@ pub fn compare_structure(d: &mut Diff, k6: &Side, rk6: &Side) {
     d.check("threshold sources", sources(ke), sources(re));
 }
 
+/// How many checks failed in a side's run (0 when it wrote no export).
+pub fn failed_checks(side: &Side) -> u64 {
+    side.export
+        .as_ref()
+        .map_or(0, |e| e.checks().values().map(|(_, f)| f).sum())
+}
+
 /// Check pass/fail counts, exactly.
 pub fn compare_checks_exact(d: &mut Diff, k6: &Side, rk6: &Side) {
     let (ke, re) = exports(k6, rk6);

@@ -86,10 +86,14 @@ fn add(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         Logger::warn(&msg, &[]);
         return Ok(false.into());
     };
-    let mut tags = state.borrow().tags();
-    if let Some(extra) = args.get(2) {
-        super::merge_tags(&mut tags, extra, ctx)?;
-    }
-    state.borrow_mut().emit(id, value, &Arc::new(tags));
+    let tags = match args.get(2).filter(|v| v.is_object()) {
+        Some(extra) => {
+            let mut tags = state.borrow().tags();
+            super::merge_tags(&mut tags, extra, ctx)?;
+            Arc::new(tags)
+        }
+        None => state.borrow().tag_set(),
+    };
+    state.borrow_mut().emit(id, value, &tags);
     Ok(true.into())
 }

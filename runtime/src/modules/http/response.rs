@@ -125,7 +125,7 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
 
 /// What a hop's tags are made of.
 struct HopTagKey<'a> {
-    base: &'a std::collections::BTreeMap<String, String>,
+    base: &'a crate::metrics::TagSet,
     method: &'a str,
     url: &'a url::Url,
     status: u16,
@@ -138,7 +138,7 @@ struct HopTagKey<'a> {
 /// [`HopTagKey`] kept for the next request's comparison.
 #[derive(Debug)]
 pub struct OwnedHopTagKey {
-    base: std::collections::BTreeMap<String, String>,
+    base: crate::metrics::TagSet,
     method: String,
     url: url::Url,
     status: u16,
@@ -170,7 +170,8 @@ impl OwnedHopTagKey {
             && self.method == k.method
             && self.url == *k.url
             && self.error.as_ref().map(|(c, t)| (*c, t.as_str())) == k.error
-            && self.base == *k.base
+            // Usually the VU's shared tag set itself: no map comparison.
+            && (std::sync::Arc::ptr_eq(&self.base, k.base) || self.base == *k.base)
     }
 }
 
@@ -179,7 +180,7 @@ fn hop_tags(
     k: &HopTagKey,
     sys: &crate::config::SystemTags,
 ) -> std::collections::BTreeMap<String, String> {
-    let mut tags = k.base.clone();
+    let mut tags = (**k.base).clone();
     let user_name = k.base.get("name").cloned();
     let url_tag = masked_url(k.url);
     let name = user_name.clone().unwrap_or_else(|| url_tag.clone());
