@@ -172,10 +172,10 @@ fn influxdb_v1_receives_every_point() {
     ));
     let ex = Export::read(&dir.path("sum.json"));
     assert_eq!(
-        influx.count("rk6db", "http_reqs"),
+        influx.count_reaching("rk6db", "http_reqs", ex.num("http_reqs", "count") as u64),
         ex.num("http_reqs", "count") as u64
     );
-    assert_eq!(influx.count("rk6db", "checks"), 20);
+    assert_eq!(influx.count_reaching("rk6db", "checks", 20), 20);
     // k6's shape: url is a field (tagsAsFields default), status and testid are tags.
     let keys = influx.query("rk6db", "SHOW TAG KEYS FROM \"http_reqs\"");
     let keys = keys.to_string();
@@ -292,7 +292,7 @@ fn xk6_influxdb_lines_pass_influxdbs_strict_parser() {
         "{}",
         out.dump()
     );
-    assert_eq!(influx.count("strict", "http_reqs"), 20);
+    assert_eq!(influx.count_reaching("strict", "http_reqs", 20), 20);
     let tags = influx
         .query(
             "strict",

@@ -114,6 +114,20 @@ impl Influx1 {
             .unwrap_or(0)
     }
 
+    /// [`Self::count`], asked again for up to 3 s until it reaches `expected`: a write
+    /// acknowledged with 204 can be a moment from showing in queries. It never counts
+    /// more than arrived, so a lost point still fails the caller's assertion.
+    pub fn count_reaching(&self, db: &str, measurement: &str, expected: u64) -> u64 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        loop {
+            let n = self.count(db, measurement);
+            if n >= expected || std::time::Instant::now() >= deadline {
+                return n;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
