@@ -5,26 +5,12 @@
 use std::collections::BTreeMap;
 
 use boa_engine::property::Attribute;
-use boa_engine::{
-    js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, Source,
-};
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
 use super::bytes::array_buffer;
 use crate::config::TestConfig;
 use crate::vu::init::LoaderData;
 use crate::vu::state::{vu_state, Phase};
-
-const JSON_SHIM: &str = "(function (nativeParse, checkDepth) {
-  const originalParse = JSON.parse, originalStringify = JSON.stringify;
-  Object.defineProperty(JSON, 'parse', { writable: true, configurable: true, value: function parse(text, reviver) {
-    if (typeof reviver === 'function') return originalParse(text, reviver);
-    return nativeParse(String(text));
-  }});
-  Object.defineProperty(JSON, 'stringify', { writable: true, configurable: true, value: function stringify(v, r, s) {
-    checkDepth(v);
-    return originalStringify(v, r, s);
-  }});
-})";
 
 pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<()> {
     super::console::install(context)?;
@@ -56,13 +42,61 @@ pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<
         1,
         NativeFunction::from_fn_ptr(require),
     )?;
-    let shim = context.eval(Source::from_bytes(JSON_SHIM))?;
-    if let Some(f) = shim.as_callable() {
-        let parse = NativeFunction::from_fn_ptr(json_parse).to_js_function(context.realm());
-        let depth = NativeFunction::from_fn_ptr(check_depth).to_js_function(context.realm());
-        f.call(
-            &JsValue::undefined(),
-            &[parse.into(), depth.into()],
+    wrap_json(context)?;
+    Ok(())
+}
+
+/// Replaces `JSON.parse` (without a reviver) by the native parser and guards
+/// `JSON.stringify` against nesting deeper than Boa's serialiser can recurse. Built from
+/// native closures over the originals: evaluating a JS shim per VU cost a parse, a compile
+/// and ~16 KiB per context.
+fn wrap_json(context: &mut Context) -> JsResult<()> {
+    use boa_engine::object::FunctionObjectBuilder;
+    use boa_engine::property::PropertyDescriptor;
+    let json = context
+        .global_object()
+        .get(js_string!("JSON"), context)?
+        .as_object()
+        .ok_or_else(|| JsNativeError::typ().with_message("JSON is not an object"))?;
+    let original = |name, ctx: &mut Context| -> JsResult<JsObject> {
+        json.get(name, ctx)?.as_object().ok_or_else(|| {
+            JsNativeError::typ()
+                .with_message("JSON method missing")
+                .into()
+        })
+    };
+    let parse = NativeFunction::from_copy_closure_with_captures(
+        |_, args, original: &JsObject, ctx| {
+            let reviver = args.get(1).is_some_and(JsValue::is_callable);
+            if reviver {
+                return original.call(&JsValue::undefined(), args, ctx);
+            }
+            json_parse(&JsValue::undefined(), args, ctx)
+        },
+        original(js_string!("parse"), context)?,
+    );
+    let stringify = NativeFunction::from_copy_closure_with_captures(
+        |_, args, original: &JsObject, ctx| {
+            check_depth(&JsValue::undefined(), args, ctx)?;
+            original.call(&JsValue::undefined(), args, ctx)
+        },
+        original(js_string!("stringify"), context)?,
+    );
+    for (name, f, length) in [
+        (js_string!("parse"), parse, 2),
+        (js_string!("stringify"), stringify, 3),
+    ] {
+        let f = FunctionObjectBuilder::new(context.realm(), f)
+            .name(name.clone())
+            .length(length)
+            .build();
+        json.define_property_or_throw(
+            name,
+            PropertyDescriptor::builder()
+                .value(f)
+                .writable(true)
+                .configurable(true)
+                .enumerable(false),
             context,
         )?;
     }

@@ -32,7 +32,8 @@ pub use self::pool::VuPool;
 
 /// A job plus how to stop it and where to answer.
 struct Request {
-    job: Job,
+    /// Boxed: the channel preallocates a block of requests per VU, idle VUs included.
+    job: Box<Job>,
     stop: watch::Receiver<bool>,
     reply: oneshot::Sender<JobOutcome>,
 }
@@ -49,6 +50,7 @@ impl VuHandle {
     /// Runs `job` on the VU; setting `stop` to true interrupts it at its next wait.
     pub async fn run(&self, job: Job, stop: watch::Receiver<bool>) -> JobOutcome {
         let (reply, rx) = oneshot::channel();
+        let job = Box::new(job);
         if self.tx.send(Request { job, stop, reply }).is_err() {
             return JobOutcome::Interrupted;
         }
@@ -82,7 +84,7 @@ async fn serve(
             body(yielder, first, context, exports, state)
         });
     while let Some(req) = rx.recv().await {
-        let outcome = match req.job {
+        let outcome = match *req.job {
             Job::Loop(l) => run_loop(&mut coroutine, l, req.stop).await,
             job => drive(&mut coroutine, job, req.stop).await,
         };

@@ -99,7 +99,7 @@ impl VuState {
             iteration: 0,
             group: String::new(),
             scenario: Arc::from("default"),
-            buffer: Vec::with_capacity(64),
+            buffer: Vec::new(),
             bytes_sent: 0,
             bytes_received: 0,
             http,
@@ -245,7 +245,9 @@ impl VuState {
         if self.buffer.is_empty() {
             return;
         }
-        let batch = std::mem::replace(&mut self.buffer, Vec::with_capacity(64));
+        // The next batch is likely the size of this one; an idle VU keeps no buffer.
+        let next = Vec::with_capacity(self.buffer.len());
+        let batch = std::mem::replace(&mut self.buffer, next);
         // The receiver only goes away at shutdown, when nobody needs samples anymore.
         let _ = self.config.samples.send(batch);
     }
