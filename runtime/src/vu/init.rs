@@ -38,6 +38,7 @@ pub(crate) struct LoaderData(pub Rc<K6Loader>);
 
 /// Creates the context of VU `id` and runs the script's init code in it.
 pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu, InitError> {
+    let _gc = super::gc::InitPause::begin();
     let loader = Rc::new(K6Loader::new(
         config.sources.clone(),
         config.script_dir().to_path_buf(),

@@ -10,6 +10,7 @@
 pub mod call;
 pub mod coro;
 pub mod event_loop;
+mod gc;
 pub mod init;
 pub mod job;
 pub mod pool;
