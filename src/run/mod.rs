@@ -433,6 +433,8 @@ async fn execute(
 ) -> (ExitCode, String) {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut api_stop = control.stopped.subscribe();
+    // The process exits after the run: VUs need no teardown (k6 too keeps them to the end).
+    rk6_runtime::vu::keep_contexts_until_exit();
     let mut progress = Vec::new();
     let mut runs = Vec::new();
     for (s, mine) in scenarios.iter().zip(vus) {
