@@ -2,6 +2,7 @@
 """Summarise one bench/run.sh results directory.
 
     report.py RESULTS_DIR        # prints the tables, writes RESULTS_DIR/summary.json
+    report.py --rate-met SUMMARY.json RATE SECONDS   # exit 0 if that open-model run met RATE
 
 Inputs (all under RESULTS_DIR/raw/): LABEL.meta.json (measure.py), LABEL.json
 (--summary-export of k6/rk6), LABEL.out (wrk's stdout), hyperfine_startup.json.
@@ -43,6 +44,11 @@ class Results:
 
     def summary(self, label):
         return load_json(os.path.join(self.raw, label + ".json"))
+
+    def maxrate_seconds(self):
+        """MAXRATE_DUR of the run (env.txt), 5 s if not recorded."""
+        m = re.search(r"maxrate (\d+)s", read(os.path.join(self.root, "env.txt")))
+        return float(m.group(1)) if m else 5.0
 
     def labels(self, prefix):
         """Labels like PREFIX_r1, PREFIX_r2 ... in run order."""
@@ -183,7 +189,31 @@ def fratio(v):
     return "-" if v is None else f"{v:.2f}x"
 
 
+def rate_met(summary, rate, seconds):
+    """An open-model run met its rate: nothing dropped, >= 98 % of the planned iterations, and
+    they ran on time: iterations/s over the whole test >= 98 % of the rate (a scheduler that
+    falls behind drops nothing but stretches the test)."""
+    if not summary:
+        return False
+    dropped = metric(summary, "dropped_iterations", "count") or 0
+    iters = metric(summary, "iterations", "count") or 0
+    achieved = metric(summary, "iterations", "rate") or 0
+    return dropped == 0 and iters >= 0.98 * rate * seconds and achieved >= 0.98 * rate
+
+
+def highest_rate(res, tool):
+    """The highest rate of the 5b ladder this tool met (steps stop at the first miss)."""
+    best = None
+    for p in glob.glob(os.path.join(res.raw, f"{tool}_maxrate*.meta.json")):
+        rate = int(re.search(r"maxrate(\d+)", p).group(1))
+        if rate_met(res.summary(f"{tool}_maxrate{rate}"), rate, res.maxrate_seconds()) and (best is None or rate > best):
+            best = rate
+    return best
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--rate-met":
+        sys.exit(0 if rate_met(load_json(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])) else 1)
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     res = Results(sys.argv[1])
@@ -213,6 +243,14 @@ def main():
             slope[tool] = None
     out["memory"] = {f"{t}_{v}": r for (t, v), r in mem.items()}
     out["memory"]["slope_kib_per_vu"] = slope
+    real = {(t, v): run_record(res, f"{t}_real{v}", t) for t in ("k6", "rk6") for v in (100, 1000)}
+    real_slope = {}
+    for tool in ("k6", "rk6"):
+        a, b = real[(tool, 100)], real[(tool, 1000)]
+        ok = a and b and a["maxrss_kib"] and b["maxrss_kib"]
+        real_slope[tool] = (b["maxrss_kib"] - a["maxrss_kib"]) / 900.0 if ok else None
+    out["memory_realistic"] = {f"{t}_{v}": r for (t, v), r in real.items()}
+    out["memory_realistic"]["slope_kib_per_vu"] = real_slope
 
     # ---- scale
     scale = {t: run_record(res, f"{t}_scale5000", t) for t in ("k6", "rk6")}
@@ -239,6 +277,8 @@ def main():
     opened = {t: run_record(res, f"{t}_open", t) for t in ("k6", "rk6")}
     lat = {t: run_record(res, f"{t}_latency", t) for t in ("k6", "rk6", "wrk")}
     out["open_model"], out["latency"] = opened, lat
+    maxrate = {t: highest_rate(res, t) for t in ("k6", "rk6")}
+    out["max_arrival_rate"] = maxrate
 
     # ---- main table
     rows = []
@@ -283,6 +323,12 @@ def main():
         fratio(ratio(r and r["maxrss_mib"], k and k["maxrss_mib"])))
     ks, rs = slope["k6"], slope["rk6"]
     row("MiB per VU (slope 100->1000)", fnum(ks and ks / 1024, 3), fnum(rs and rs / 1024, 3), fratio(ratio(rs, ks)))
+    for v in (100, 1000):
+        k, r = real[("k6", v)], real[("rk6", v)]
+        row(f"realistic.js peak RSS {v} VUs", fnum(k and k["maxrss_mib"], 1), fnum(r and r["maxrss_mib"], 1),
+            fratio(ratio(r and r["maxrss_mib"], k and k["maxrss_mib"])))
+    ks, rs = real_slope["k6"], real_slope["rk6"]
+    row("realistic.js MiB per VU (slope)", fnum(ks and ks / 1024, 3), fnum(rs and rs / 1024, 3), fratio(ratio(rs, ks)))
     k, r = scale["k6"], scale["rk6"]
 
     def yn(x):
@@ -315,6 +361,8 @@ def main():
     row("open 2000/s: start lag p99 (ms)", "n/a", fnum(r and r["lag_p99_ms"], 3), "-")
     row("open 2000/s: client CPU-s", fnum(k and k["cpu_s"], 2), fnum(r and r["cpu_s"], 2),
         fratio(ratio(r and r["cpu_s"], k and k["cpu_s"])))
+    row("highest arrival rate met (it/s)", fnum(maxrate["k6"]), fnum(maxrate["rk6"]),
+        fratio(ratio(maxrate["rk6"], maxrate["k6"])))
     k, r, w_ = lat["k6"], lat["rk6"], lat["wrk"]
     row("latency p50 ms at 100/s", fnum(k and k["p50_ms"], 3), fnum(r and r["p50_ms"], 3),
         fratio(ratio(r and r["p50_ms"], k and k["p50_ms"])), fnum(w_ and w_.get("p50_ms"), 3) + " (c1)")
@@ -345,8 +393,13 @@ def main():
     for key in (("k6", "basic"), ("rk6", "basic"), ("k6", "check"), ("rk6", "check")):
         allrecs.extend(tp[key])
     allrecs.extend(x for x in (mem[("k6", 100)], mem[("rk6", 100)], mem[("k6", 1000)], mem[("rk6", 1000)]) if x)
+    allrecs.extend(x for x in (real[("k6", 100)], real[("rk6", 100)], real[("k6", 1000)], real[("rk6", 1000)]) if x)
     allrecs.extend(x for x in (scale["rk6"], scale["k6"], single["k6"], single["rk6"]) if x)
     allrecs.extend(x for x in (opened["k6"], opened["rk6"], lat["k6"], lat["rk6"], lat["wrk"]) if x)
+    for t in ("k6", "rk6"):
+        steps = sorted(glob.glob(os.path.join(res.raw, f"{t}_maxrate*.meta.json")),
+                       key=lambda p: int(re.search(r"maxrate(\d+)", p).group(1)))
+        allrecs.extend(x for x in (run_record(res, os.path.basename(p)[: -len(".meta.json")], t) for p in steps) if x)
     for r_ in allrecs:
         det.append((r_["label"], r_["load"][0], str(r_["exit_code"]), f"{r_['wall_s']:.2f}",
                     fnum(r_["reqs"]), fnum(r_["rate"]), fnum(r_["p95_ms"], 2),

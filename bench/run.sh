@@ -42,8 +42,10 @@ case "$TARGET" in nginx|rk6) ;; *) echo "--target must be nginx or rk6" >&2; exi
 
 if [ "$QUICK" = 1 ]; then
   TP_DUR=3; MEM_DUR=5; SCALE_DUR=5; OPEN_DUR=3; HF_RUNS=3; : "${RUNS:=1}"; : "${QUIET_WAIT:=10}"
+  MAXRATE_DUR=3; MAXRATES="5000 10000 20000 40000"
 else
   TP_DUR=10; MEM_DUR=15; SCALE_DUR=15; OPEN_DUR=10; HF_RUNS=10; : "${RUNS:=2}"; : "${QUIET_WAIT:=60}"
+  MAXRATE_DUR=5; MAXRATES="5000 7500 10000 12500 15000 20000 25000 30000 35000 40000 50000"
 fi
 # Hard caps: VU counts are fixed below (50 / 100 / 1000 / 5000); every command runs under `timeout`.
 TP_TIMEOUT=$((TP_DUR + 30))
@@ -104,7 +106,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   echo "host: $(uname -srm), $(nproc) CPU, $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "cpu: $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
   echo "quick: $QUICK  runs: $RUNS  target: $TARGET  quiet_wait: ${QUIET_WAIT}s  ulimit_n: $(ulimit -n)"
-  echo "durations: throughput ${TP_DUR}s, memory ${MEM_DUR}s, scale ${SCALE_DUR}s, hyperfine runs $HF_RUNS"
+  echo "durations: throughput ${TP_DUR}s, memory ${MEM_DUR}s, scale ${SCALE_DUR}s, maxrate ${MAXRATE_DUR}s, hyperfine runs $HF_RUNS"
   echo "k6: $K6 ($("$K6" version 2>&1 | head -1))"
   echo "rk6: $RK6_SRC ($("$RK6_SRC" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')$([ "$BUILD" = 1 ] || echo ', --no-build: binary may predate HEAD')"
   [ "$HAVE_WRK" = 1 ] && echo "wrk: $(wrk -v 2>&1 | head -1)"
@@ -159,6 +161,7 @@ http {
         root $WORK/html;
         location = / { default_type text/plain; return 200 'ok'; }
         location = /1k.txt { }
+        location /api/ { default_type application/json; return 200 '{"ok":true,"id":42,"items":[1,2,3]}'; }
     }
 }
 EOF
@@ -166,6 +169,7 @@ EOF
   "$NGINX" -c "$WORK/nginx.conf" -p "$WORK/" -e "$WORK/logs/error.log" > "$RAW/nginx.stdout" 2>&1 &
   SERVER_MASTER=$!
   URL="http://127.0.0.1:$PORT/"
+  API_URL="http://127.0.0.1:$PORT/api/generate"
   for _ in $(seq 50); do
     SERVER_PID="$(cat "/proc/$SERVER_MASTER/task/$SERVER_MASTER/children" 2>/dev/null | awk '{print $1}')"
     [ -n "$SERVER_PID" ] && curl -fs -o /dev/null "$URL" && break
@@ -179,6 +183,7 @@ else
   STOP_SIG=TERM
   # "/" on the built-in target is an HTML index page; /status/200 is an empty 200.
   URL="http://127.0.0.1:$PORT/status/200"
+  API_URL="http://127.0.0.1:$PORT/anything/generate"
   for _ in $(seq 50); do curl -fs -o /dev/null "$URL" && break; sleep 0.1; done
   [ "$(id -u)" = 0 ] && renice -n -10 -p "$SERVER_PID" >/dev/null
 fi
@@ -187,6 +192,9 @@ echo "target: $TARGET at $URL (server pid $SERVER_PID)" | tee -a "$RESULTS/env.t
 curl -si "$URL" > "$RAW/target-response.txt" || true
 
 SCRIPTS="$BENCH_DIR/scripts"
+K6CMD=("$K6" run --address "" --no-usage-report)
+RK6CMD=("$RK6" run)
+tool_cmd() { if [ "$1" = k6 ]; then CMD=("${K6CMD[@]}"); else CMD=("${RK6CMD[@]}"); fi; }
 measure() {  # measure LABEL TIMEOUT cmd...
   local label="$1" to="$2"; shift 2
   python3 "$BENCH_DIR/measure.py" --raw "$RAW" --label "$label" --timeout "$to" \
@@ -222,6 +230,17 @@ for v in 100 1000; do
         --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
         --summary-export "$RAW/rk6_mem$v.json" "$SCRIPTS/sleep1.js"
     fi
+  done
+done
+
+# ---------------------------------------------------------------- 2b. memory, realistic script
+log "2b. memory on a realistic script (realistic.js): 100 and 1000 VUs, ${MEM_DUR}s"
+for v in 100 1000; do
+  for tool in k6 rk6; do
+    tool_cmd "$tool"
+    measure "${tool}_real$v" "$MEM_TIMEOUT" "${CMD[@]}" --quiet \
+      --vus "$v" --duration "${MEM_DUR}s" -e BENCH_API_URL="$API_URL" \
+      --summary-export "$RAW/${tool}_real$v.json" "$SCRIPTS/realistic.js"
   done
 done
 
@@ -261,6 +280,25 @@ measure "k6_open" "$TP_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet
 measure "rk6_open" "$TP_TIMEOUT" "$RK6" run --quiet \
   -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
   --summary-export "$RAW/rk6_open.json" "$SCRIPTS/open.js"
+
+# ---------------------------------------------------------------- 5b. highest arrival rate
+# The open.js scenario at rising rates for MAXRATE_DUR s each; a rate is met when no
+# iteration was dropped and >= 98 % of rate x duration ran. Each tool stops at its first miss.
+log "5b. highest arrival rate met without drops (${MAXRATE_DUR}s per step: $MAXRATES)"
+for tool in k6 rk6; do
+  tool_cmd "$tool"
+  for rate in $MAXRATES; do
+    label="${tool}_maxrate$rate"
+    measure "$label" "$TP_TIMEOUT" "${CMD[@]}" --quiet \
+      -e BENCH_URL="$URL" -e BENCH_DUR="${MAXRATE_DUR}s" -e BENCH_RATE="$rate" -e BENCH_VUS=200 \
+      --summary-export "$RAW/$label.json" "$SCRIPTS/open.js"
+    if python3 "$BENCH_DIR/report.py" --rate-met "$RAW/$label.json" "$rate" "$MAXRATE_DUR"; then
+      echo "  $tool met $rate/s"
+    else
+      echo "  $tool missed $rate/s"; break
+    fi
+  done
+done
 
 # ---------------------------------------------------------------- 6. latency overhead
 # A low fixed rate (100/s, 10 VUs) so nothing queues: the p50 difference between the tools
