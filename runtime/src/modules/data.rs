@@ -1,19 +1,31 @@
 //! `k6/data` (`SharedArray`): the data is built once per test run and held here as JSON
 //! text per element, shared by every VU of the process — one copy in memory, not one per
-//! VU. The JS side (`js-modules/k6/data.js`) is a read-only proxy parsing elements on
-//! access, as k6 does.
+//! VU. Each VU sees a read-only proxy over an empty array whose traps (native closures
+//! over the shared elements) parse an element when it is accessed, as k6 does. Native
+//! rather than a JS part evaluated per VU (a parse, a compile and ~30 KiB per VU).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use boa_engine::object::ObjectInitializer;
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
+use boa_engine::builtins::iterable::create_iter_result_object;
+use boa_engine::builtins::object::OrdinaryObject;
+use boa_engine::gc::{Finalize, Gc, GcRefCell, Trace};
+use boa_engine::object::builtins::JsArray;
+use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
+use boa_engine::property::{Attribute, PropertyDescriptor, PropertyKey};
+use boa_engine::{
+    js_string, Context, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
+};
 
 use crate::vu::state::{vu_state, Phase};
 
-const JS: &str = include_str!("../../../js-modules/k6/data.js");
-
 type Elements = Arc<Vec<Box<str>>>;
+
+/// What a proxy's traps close over: the shared elements.
+// SAFETY (unsafe_empty_trace): plain Rust data, no GC pointers.
+#[derive(Clone, Trace, Finalize)]
+#[boa_gc(unsafe_empty_trace)]
+struct Shared(Elements);
 /// One array's data, filled by the first VU that constructs it.
 type Slot = Arc<Mutex<Option<Elements>>>;
 
@@ -28,48 +40,174 @@ impl SharedArrays {
         let mut all = self.arrays.lock().unwrap_or_else(|p| p.into_inner());
         all.entry(name.to_string()).or_default().clone()
     }
-
-    fn get(&self, name: &str) -> Option<Elements> {
-        let all = self.arrays.lock().unwrap_or_else(|p| p.into_inner());
-        let slot = all.get(name)?.clone();
-        drop(all);
-        let data = slot.lock().unwrap_or_else(|p| p.into_inner());
-        data.clone()
-    }
 }
 
 pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
-    let native = ObjectInitializer::new(ctx)
-        .function(NativeFunction::from_fn_ptr(create), js_string!("create"), 2)
-        .function(NativeFunction::from_fn_ptr(get), js_string!("get"), 2)
+    let ctor = FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(construct))
+        .name(js_string!("SharedArray"))
+        .length(2)
+        .constructor(true)
         .build();
-    super::eval_js_part("k6/data.js", JS, native, ctx)
+    Ok(ObjectInitializer::new(ctx)
+        .property(js_string!("SharedArray"), ctor, Attribute::all())
+        .build())
 }
 
-/// `create(name, fn)`: builds the array unless another VU already did; returns its length.
-fn create(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase != Phase::Init {
+/// `new SharedArray(name, fn)`; like k6, also callable without `new`, and its errors in
+/// k6's order and words.
+fn construct(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    if vu_state(ctx)?.borrow().phase != Phase::Init {
         return Err(JsNativeError::error()
             .with_message("new SharedArray must be called in the init context")
             .into());
     }
+    let Some(f) = args.get(1).and_then(JsValue::as_callable) else {
+        return Err(JsNativeError::error()
+            .with_message(
+                "a function is expected as the second argument of SharedArray's constructor",
+            )
+            .into());
+    };
     let name = super::arg_string(args, 0, ctx)?;
+    let elements = create(&name, &f, ctx)?;
+    proxy(Shared(elements), ctx)
+}
+
+/// The read-only array-like view of `shared` a VU gets.
+fn proxy(shared: Shared, ctx: &mut Context) -> JsResult<JsValue> {
+    let target = JsArray::new(ctx)?;
+    let read_only = NativeFunction::from_fn_ptr(|_, _, _| {
+        Err(JsNativeError::typ()
+            .with_message("SharedArray is immutable")
+            .into())
+    });
+    let get = NativeFunction::from_copy_closure_with_captures(trap_get, shared.clone());
+    let has = NativeFunction::from_copy_closure_with_captures(trap_has, shared);
+    let mut handler = ObjectInitializer::new(ctx);
+    handler
+        .function(get, js_string!("get"), 3)
+        .function(has, js_string!("has"), 2);
+    for name in [
+        js_string!("set"),
+        js_string!("deleteProperty"),
+        js_string!("defineProperty"),
+    ] {
+        handler.function(read_only.clone(), name, 0);
+    }
+    let handler = handler.build();
+    let proxy = ctx.intrinsics().constructors().proxy().constructor();
+    Ok(proxy
+        .construct(&[target.into(), handler.into()], None, ctx)?
+        .into())
+}
+
+/// The element index `prop` names, if it is a canonical index below `len`.
+fn index(prop: &JsValue, len: usize) -> Option<usize> {
+    let s = prop.as_string()?.to_std_string().ok()?;
+    let canonical = s == "0" || (!s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()));
+    let i: usize = s.parse().ok().filter(|_| canonical)?;
+    (i < len).then_some(i)
+}
+
+fn is_length(prop: &JsValue) -> bool {
+    prop.as_string().is_some_and(|s| s == js_string!("length"))
+}
+
+/// `get(target, prop, receiver)`: length, parsed elements, a lazy iterator, else the array's.
+fn trap_get(
+    _: &JsValue,
+    args: &[JsValue],
+    shared: &Shared,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
+    let prop = args.get(1).cloned().unwrap_or_default();
+    let elements = &shared.0;
+    if is_length(&prop) {
+        return Ok(JsValue::from(elements.len() as f64));
+    }
+    if let Some(i) = index(&prop, elements.len()) {
+        return super::globals::parse_json_text(&elements[i], ctx);
+    }
+    if prop.as_symbol().is_some_and(|s| s == JsSymbol::iterator()) {
+        let iter = NativeFunction::from_copy_closure_with_captures(
+            |_, _, shared: &Shared, ctx| iterator(shared.clone(), ctx),
+            shared.clone(),
+        );
+        return Ok(FunctionObjectBuilder::new(ctx.realm(), iter)
+            .name(js_string!("[Symbol.iterator]"))
+            .build()
+            .into());
+    }
+    let target = args.first().and_then(JsValue::as_object);
+    match (target, prop.to_property_key(ctx)) {
+        (Some(t), Ok(key)) => t.get(key, ctx),
+        (_, Err(e)) => Err(e),
+        (None, Ok(_)) => Ok(JsValue::undefined()),
+    }
+}
+
+/// `has(target, prop)`.
+fn trap_has(
+    _: &JsValue,
+    args: &[JsValue],
+    shared: &Shared,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
+    let prop = args.get(1).cloned().unwrap_or_default();
+    if is_length(&prop) || index(&prop, shared.0.len()).is_some() {
+        return Ok(true.into());
+    }
+    let key: PropertyKey = prop.to_property_key(ctx)?;
+    match args.first().and_then(JsValue::as_object) {
+        Some(t) => Ok(t.has_property(key, ctx)?.into()),
+        None => Ok(false.into()),
+    }
+}
+
+/// An iterator parsing one element per `next()`, like the generator k6 uses.
+fn iterator(shared: Shared, ctx: &mut Context) -> JsResult<JsValue> {
+    let next = NativeFunction::from_copy_closure_with_captures(
+        |_, _, (shared, at): &(Shared, Gc<GcRefCell<usize>>), ctx| {
+            let i = *at.borrow();
+            let Some(text) = shared.0.get(i) else {
+                return Ok(create_iter_result_object(JsValue::undefined(), true, ctx));
+            };
+            *at.borrow_mut() = i + 1;
+            let value = super::globals::parse_json_text(text, ctx)?;
+            Ok(create_iter_result_object(value, false, ctx))
+        },
+        (shared, Gc::new(GcRefCell::new(0usize))),
+    );
+    let proto = ctx.intrinsics().constructors().iterator().prototype();
+    let it = JsObject::from_proto_and_data(proto, OrdinaryObject);
+    let next = FunctionObjectBuilder::new(ctx.realm(), next)
+        .name(js_string!("next"))
+        .build();
+    it.define_property_or_throw(
+        js_string!("next"),
+        PropertyDescriptor::builder()
+            .value(next)
+            .writable(true)
+            .enumerable(false)
+            .configurable(true),
+        ctx,
+    )?;
+    Ok(it.into())
+}
+
+/// Builds the array unless another VU already did; returns its elements.
+fn create(name: &str, f: &JsObject, ctx: &mut Context) -> JsResult<Elements> {
+    let state = vu_state(ctx)?;
     let shared = state.borrow().config.shared.clone();
-    let slot = shared.slot(&name);
+    let slot = shared.slot(name);
     // Held while the first VU runs the function: the others wait and then reuse its data.
     let mut data = slot.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(d) = data.as_ref() {
-        return Ok(JsValue::from(d.len() as f64));
+        return Ok(d.clone());
     }
-    let Some(f) = args.get(1).and_then(JsValue::as_callable) else {
-        return Err(JsNativeError::typ()
-            .with_message("a function is expected as the second argument of SharedArray")
-            .into());
-    };
     let value = f.call(&JsValue::undefined(), &[], ctx)?;
     let Some(array) = value.as_object().filter(|o| o.is_array()) else {
-        return Err(JsNativeError::typ()
+        return Err(JsNativeError::error()
             .with_message("only arrays can be made into SharedArray")
             .into());
     };
@@ -80,25 +218,12 @@ fn create(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue>
         let json = v.to_json(ctx)?.unwrap_or(serde_json::Value::Null);
         elements.push(json.to_string().into_boxed_str());
     }
-    *data = Some(Arc::new(elements));
+    let elements = Arc::new(elements);
+    *data = Some(elements.clone());
     drop(data);
     // The parsed source of a large data file is garbage now; collect it before the other
     // VUs initialise rather than at some later pause, so peak memory holds one copy.
     drop((value, array));
     boa_gc::force_collect();
-    Ok(JsValue::from(len as f64))
-}
-
-/// `get(name, i)`: element `i`, parsed.
-fn get(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let name = super::arg_string(args, 0, ctx)?;
-    let i = args.get(1).cloned().unwrap_or_default().to_number(ctx)? as usize;
-    let shared = vu_state(ctx)?.borrow().config.shared.clone();
-    let Some(data) = shared.get(&name) else {
-        return Ok(JsValue::undefined());
-    };
-    let Some(text) = data.get(i) else {
-        return Ok(JsValue::undefined());
-    };
-    super::globals::parse_json_text(text, ctx)
+    Ok(elements)
 }

@@ -26,7 +26,8 @@ const KINDS: [(&str, MetricType); 4] = [
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     let mut ctors = Vec::with_capacity(KINDS.len());
     for (i, (kind, _)) in KINDS.iter().enumerate() {
-        let f = NativeFunction::from_copy_closure(move |this, args, ctx| construct(i, this, args, ctx));
+        let f =
+            NativeFunction::from_copy_closure(move |this, args, ctx| construct(i, this, args, ctx));
         let ctor = FunctionObjectBuilder::new(context.realm(), f)
             .name(js_string!(*kind))
             .length(2)
@@ -53,7 +54,12 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
 
 /// `new Counter(name, isTime)` and its siblings; `kind` indexes [`KINDS`]. Called without
 /// `new`, `this` is not the constructor (Boa passes `new.target` as `this` to natives).
-fn construct(kind: usize, this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn construct(
+    kind: usize,
+    this: &JsValue,
+    args: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let (label, metric_type) = KINDS[kind];
     if !this.as_object().is_some_and(|o| o.is_constructor()) {
         return Err(JsNativeError::typ()
@@ -71,7 +77,9 @@ fn construct(kind: usize, this: &JsValue, args: &[JsValue], ctx: &mut Context) -
     let metric = JsObject::with_object_proto(ctx.intrinsics());
     metric.define_property_or_throw(
         js_string!("name"),
-        PropertyDescriptor::builder().value(JsString::from(name.as_str())).enumerable(true),
+        PropertyDescriptor::builder()
+            .value(JsString::from(name.as_str()))
+            .enumerable(true),
         ctx,
     )?;
     metric.define_property_or_throw(
