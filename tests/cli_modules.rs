@@ -75,7 +75,7 @@ fn shared_array_is_built_once_and_reads_like_k6() {
         .cwd(dir.dir())
         .output();
     out.assert_code(0)
-        .assert_stdout_has("checks_succeeded...................: 100.00% 36 out of 36");
+        .assert_stdout_has("checks_succeeded...................: 100.00% 72 out of 72");
     assert_eq!(out.console_messages(), vec!["building".to_string()]);
 }
 
