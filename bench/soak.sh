@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Memory over time: rk6 and k6 (one after the other) at a fixed arrival rate against a
-# local nginx, RSS sampled every 5 s.
+# Memory over time: rk6 and k6 (one after the other) at a fixed arrival rate, or with --vus N
+# as a closed loop of N VUs at full speed, against a local nginx, RSS sampled every 5 s.
 #
-#   bash bench/soak.sh [--duration 10m] [--rate 2000] [--results DIR] [--no-build]
+#   bash bench/soak.sh [--duration 10m] [--rate 2000 | --vus 50] [--results DIR] [--no-build]
 #
 # Writes <results>/soak-<tool>.csv (seconds,rss_kib) and soak.md (start/peak/end RSS and
 # the growth from the 1-minute mark to the end). Only 127.0.0.1 is used.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
-DURATION=10m; RATE=2000; BUILD=1; RESULTS=""
+DURATION=10m; RATE=2000; VUS=""; BUILD=1; RESULTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift ;;
     --rate) RATE="$2"; shift ;;
+    --vus) VUS="$2"; shift ;;
     --results) RESULTS="$2"; shift ;;
     --no-build) BUILD=0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -47,11 +48,15 @@ NGX
 trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 sleep 0.5
 
+# --vus: the CLI's --vus/--duration replace the script's arrival-rate scenario (in both tools).
+LOOP=(); MODE="$RATE iterations/s"
+if [ -n "$VUS" ]; then LOOP=(--vus "$VUS" --duration "$DURATION"); MODE="$VUS VUs at full speed"; fi
+
 soak() { # tool-name binary extra-args...
   local name="$1" bin="$2"; shift 2
   local csv="$RESULTS/soak-$name.csv"
   echo "seconds,rss_kib" > "$csv"
-  timeout -s INT -k 30 $((DUR_S + 120)) "$bin" run -q "$@" --summary-export "$RESULTS/soak-$name.json" \
+  timeout -s INT -k 30 $((DUR_S + 120)) "$bin" run -q "$@" ${LOOP[@]+"${LOOP[@]}"} --summary-export "$RESULTS/soak-$name.json" \
     -e URL="http://127.0.0.1:$PORT/" -e RATE="$RATE" -e DURATION="$DURATION" \
     "$BENCH_DIR/scripts/soak.js" > "$RESULTS/soak-$name.out" 2>&1 &
   local pid=$! t=0
@@ -64,13 +69,13 @@ soak() { # tool-name binary extra-args...
   done
   wait "$pid" || true
 }
-echo "soak: $DURATION at $RATE it/s against nginx on 127.0.0.1:$PORT -> $RESULTS"
+echo "soak: $DURATION, $MODE, against nginx on 127.0.0.1:$PORT -> $RESULTS"
 soak rk6 "$WORK/rk6"
 soak k6 "$K6" --address ""
-python3 - "$RESULTS" "$RATE" "$DURATION" <<'PY'
+python3 - "$RESULTS" "$MODE" "$DURATION" <<'PY'
 import csv, json, sys, os
-res, rate, dur = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = [f"# Soak: {dur} at {rate} iterations/s (http.get + check), RSS every 5 s", "",
+res, mode, dur = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [f"# Soak: {dur}, {mode} (http.get + check), RSS every 5 s", "",
         "| tool | requests | RSS at 60 s | peak RSS | RSS at end | growth 60 s → end |", "|---|---|---|---|---|---|"]
 for tool in ("rk6", "k6"):
     pts = [(int(s), int(r)) for s, r in csv.reader(open(f"{res}/soak-{tool}.csv")) if s != "seconds"]
