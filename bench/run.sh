@@ -208,12 +208,12 @@ for r in $(seq "$RUNS"); do
     measure "wrk_r$r" "$TP_TIMEOUT" wrk -t1 -c50 -d"${TP_DUR}s" --latency "$URL"
   fi
   for s in basic check; do
-    measure "k6_${s}_r$r" "$TP_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
-      --vus 50 --duration "${TP_DUR}s" -e BENCH_URL="$URL" \
-      --summary-export "$RAW/k6_${s}_r$r.json" "$SCRIPTS/$s.js"
-    measure "rk6_${s}_r$r" "$TP_TIMEOUT" "$RK6" run --quiet \
-      --vus 50 --duration "${TP_DUR}s" -e BENCH_URL="$URL" \
-      --summary-export "$RAW/rk6_${s}_r$r.json" "$SCRIPTS/$s.js"
+    for tool in k6 rk6; do
+      tool_cmd "$tool"
+      measure "${tool}_${s}_r$r" "$TP_TIMEOUT" "${CMD[@]}" --quiet \
+        --vus 50 --duration "${TP_DUR}s" -e BENCH_URL="$URL" \
+        --summary-export "$RAW/${tool}_${s}_r$r.json" "$SCRIPTS/$s.js"
+    done
   done
 done
 
@@ -221,15 +221,10 @@ done
 log "2. memory: http.get + sleep(1), ${MEM_DUR}s, 100 and 1000 VUs"
 for v in 100 1000; do
   for tool in k6 rk6; do
-    if [ "$tool" = k6 ]; then
-      measure "k6_mem$v" "$MEM_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
-        --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
-        --summary-export "$RAW/k6_mem$v.json" "$SCRIPTS/sleep1.js"
-    else
-      measure "rk6_mem$v" "$MEM_TIMEOUT" "$RK6" run --quiet \
-        --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
-        --summary-export "$RAW/rk6_mem$v.json" "$SCRIPTS/sleep1.js"
-    fi
+    tool_cmd "$tool"
+    measure "${tool}_mem$v" "$MEM_TIMEOUT" "${CMD[@]}" --quiet \
+      --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
+      --summary-export "$RAW/${tool}_mem$v.json" "$SCRIPTS/sleep1.js"
   done
 done
 
@@ -274,12 +269,12 @@ fi
 
 # ---------------------------------------------------------------- 5. open model
 log "5. open model: constant-arrival-rate 2000/s for ${OPEN_DUR}s"
-measure "k6_open" "$TP_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
-  -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
-  --summary-export "$RAW/k6_open.json" "$SCRIPTS/open.js"
-measure "rk6_open" "$TP_TIMEOUT" "$RK6" run --quiet \
-  -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
-  --summary-export "$RAW/rk6_open.json" "$SCRIPTS/open.js"
+for tool in k6 rk6; do
+  tool_cmd "$tool"
+  measure "${tool}_open" "$TP_TIMEOUT" "${CMD[@]}" --quiet \
+    -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
+    --summary-export "$RAW/${tool}_open.json" "$SCRIPTS/open.js"
+done
 
 # ---------------------------------------------------------------- 5b. highest arrival rate
 # The open.js scenario at rising rates for MAXRATE_DUR s each; a rate is met when no
@@ -306,8 +301,8 @@ done
 # nearest equivalent.
 log "6. latency: 100 requests/s for ${OPEN_DUR}s (wrk: one connection)"
 for tool in k6 rk6; do
-  if [ "$tool" = k6 ]; then cmd=("$K6" run --address "" --no-usage-report); else cmd=("$RK6" run); fi
-  measure "${tool}_latency" "$TP_TIMEOUT" "${cmd[@]}" --quiet \
+  tool_cmd "$tool"
+  measure "${tool}_latency" "$TP_TIMEOUT" "${CMD[@]}" --quiet \
     -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" -e BENCH_RATE=100 -e BENCH_VUS=10 \
     --summary-export "$RAW/${tool}_latency.json" "$SCRIPTS/open.js"
 done

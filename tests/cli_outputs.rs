@@ -50,6 +50,15 @@ fn point_counts(lines: &[Value]) -> BTreeMap<String, u64> {
     out
 }
 
+/// Runs [`SCRIPT`] against a fresh target with `args` and `env`; returns its directory.
+fn run_suite(args: &[&str], env: &[(&str, String)]) -> (Scripts, Output) {
+    let t = Target::start();
+    let dir = Scripts::new();
+    dir.write("s.js", SCRIPT);
+    let out = run_with(&t, &dir, args, env);
+    (dir, out)
+}
+
 fn run_with(t: &Target, dir: &Scripts, args: &[&str], env: &[(&str, String)]) -> Output {
     let mut run = Run::rk6()
         .target(t)
@@ -65,12 +74,7 @@ fn run_with(t: &Target, dir: &Scripts, args: &[&str], env: &[(&str, String)]) ->
 
 #[test]
 fn json_and_csv_files_hold_every_sample() {
-    let t = Target::start();
-    let dir = Scripts::new();
-    dir.write("s.js", SCRIPT);
-    let out = run_with(
-        &t,
-        &dir,
+    let (dir, out) = run_suite(
         &[
             "--out",
             "json=o.json",
@@ -151,13 +155,8 @@ fn influxdb_v1_receives_every_point() {
     if !rk6_only() {
         return;
     }
-    let t = Target::start();
     let influx = Influx1::start();
-    let dir = Scripts::new();
-    dir.write("s.js", SCRIPT);
-    let out = run_with(
-        &t,
-        &dir,
+    let (dir, out) = run_suite(
         &[
             "--out",
             &format!("influxdb={}/rk6db", influx.url()),
@@ -226,13 +225,8 @@ fn xk6_influxdb_writes_through_the_v2_api() {
     if !rk6_only() {
         return;
     }
-    let t = Target::start();
     let vm = Victoria::start();
-    let dir = Scripts::new();
-    dir.write("s.js", SCRIPT);
-    let out = run_with(
-        &t,
-        &dir,
+    let (dir, out) = run_suite(
         &["--out", &format!("xk6-influxdb={}", vm.url())],
         &[
             ("K6_INFLUXDB_ORGANIZATION", "org".to_string()),
@@ -304,15 +298,7 @@ fn xk6_influxdb_lines_pass_influxdbs_strict_parser() {
 
 #[test]
 fn k6_out_environment_variable_selects_an_output() {
-    let t = Target::start();
-    let dir = Scripts::new();
-    dir.write("s.js", SCRIPT);
-    let out = run_with(
-        &t,
-        &dir,
-        &[],
-        &[("K6_OUT", "json=env.json,csv=env.csv".to_string())],
-    );
+    let (dir, out) = run_suite(&[], &[("K6_OUT", "json=env.json,csv=env.csv".to_string())]);
     out.assert_code(0)
         .assert_stdout_has("output: json (env.json), csv (env.csv)");
     let counts = point_counts(&json_lines(&dir.path("env.json")));
@@ -326,12 +312,7 @@ fn k6_out_environment_variable_selects_an_output() {
 
 #[test]
 fn csv_time_format_and_file_name_come_from_the_environment() {
-    let t = Target::start();
-    let dir = Scripts::new();
-    dir.write("s.js", SCRIPT);
-    let out = run_with(
-        &t,
-        &dir,
+    let (dir, out) = run_suite(
         &["--out", "csv"],
         &[
             ("K6_CSV_FILENAME", "env.csv".to_string()),
@@ -470,12 +451,7 @@ fn a_refusing_store_costs_a_counted_warning_and_nothing_else() {
     if !rk6_only() {
         return;
     }
-    let t = Target::start();
-    let dir = Scripts::new();
-    dir.write("s.js", SCRIPT);
-    let out = run_with(
-        &t,
-        &dir,
+    let (dir, out) = run_suite(
         &[
             "-q",
             "--out",

@@ -25,6 +25,24 @@ pub fn run_pair(target: &Target, script: &Path, args: &[&str]) -> (Side, Side) {
     run_pair_with(target, script, args, false)
 }
 
+/// [`run_pair`] of the suite script `name` against a fresh target; `None` (the test
+/// passes, skipped) when `k6` is not on PATH.
+pub fn run_suite_pair(name: &str, args: &[&str]) -> Option<(Side, Side)> {
+    if !k6_available() {
+        return None;
+    }
+    let target = Target::start();
+    Some(run_pair(&target, &suite_script(name), args))
+}
+
+/// Every check passes under both tools, with the same metric set and the same check counts.
+pub fn compare_all_checks_pass(d: &mut Diff, k6: &Side, rk6: &Side) {
+    d.check("k6 passes every check", 0, failed_checks(k6));
+    d.check("rk6 passes every check", 0, failed_checks(rk6));
+    compare_structure(d, k6, rk6);
+    compare_checks_exact(d, k6, rk6);
+}
+
 /// [`run_pair`], also recording each tool's samples (`--out json`) to count the
 /// iterations of every scenario.
 pub fn run_pair_counting_scenarios(target: &Target, script: &Path, args: &[&str]) -> (Side, Side) {

@@ -12,7 +12,7 @@ use boa_engine::builtins::object::OrdinaryObject;
 use boa_engine::gc::{Finalize, Gc, GcRefCell, Trace};
 use boa_engine::object::builtins::JsArray;
 use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
-use boa_engine::property::{Attribute, PropertyDescriptor, PropertyKey};
+use boa_engine::property::{Attribute, PropertyDescriptor};
 use boa_engine::{
     js_string, Context, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
 };
@@ -81,8 +81,20 @@ fn proxy(shared: Shared, ctx: &mut Context) -> JsResult<JsValue> {
             .with_message("SharedArray is immutable")
             .into())
     });
-    let get = NativeFunction::from_copy_closure_with_captures(trap_get, shared.clone());
-    let has = NativeFunction::from_copy_closure_with_captures(trap_has, shared);
+    let get = NativeFunction::from_copy_closure_with_captures(
+        |_, args, shared: &Shared, ctx| {
+            let (target, prop) = trap_args(args);
+            trap_get(target, &prop, shared, ctx)
+        },
+        shared.clone(),
+    );
+    let has = NativeFunction::from_copy_closure_with_captures(
+        |_, args, shared: &Shared, ctx| {
+            let (target, prop) = trap_args(args);
+            trap_has(target, &prop, shared, ctx)
+        },
+        shared,
+    );
     let mut handler = ObjectInitializer::new(ctx);
     handler
         .function(get, js_string!("get"), 3)
@@ -113,19 +125,26 @@ fn is_length(prop: &JsValue) -> bool {
     prop.as_string().is_some_and(|s| s == js_string!("length"))
 }
 
-/// `get(target, prop, receiver)`: length, parsed elements, a lazy iterator, else the array's.
+/// A trap's `target` and `property` arguments.
+fn trap_args(args: &[JsValue]) -> (Option<JsObject>, JsValue) {
+    let target = args.first().and_then(JsValue::as_object);
+    (target, args.get(1).cloned().unwrap_or_default())
+}
+
+type TrapResult = JsResult<JsValue>;
+
+/// `get`: length, parsed elements, a lazy iterator, else the (empty) array's property.
 fn trap_get(
-    _: &JsValue,
-    args: &[JsValue],
+    target: Option<JsObject>,
+    prop: &JsValue,
     shared: &Shared,
     ctx: &mut Context,
-) -> JsResult<JsValue> {
-    let prop = args.get(1).cloned().unwrap_or_default();
+) -> TrapResult {
     let elements = &shared.0;
-    if is_length(&prop) {
+    if is_length(prop) {
         return Ok(JsValue::from(elements.len() as f64));
     }
-    if let Some(i) = index(&prop, elements.len()) {
+    if let Some(i) = index(prop, elements.len()) {
         return super::globals::parse_json_text(&elements[i], ctx);
     }
     if prop.as_symbol().is_some_and(|s| s == JsSymbol::iterator()) {
@@ -138,30 +157,24 @@ fn trap_get(
             .build()
             .into());
     }
-    let target = args.first().and_then(JsValue::as_object);
-    match (target, prop.to_property_key(ctx)) {
-        (Some(t), Ok(key)) => t.get(key, ctx),
-        (_, Err(e)) => Err(e),
-        (None, Ok(_)) => Ok(JsValue::undefined()),
-    }
+    let key = prop.to_property_key(ctx)?;
+    target.map_or(Ok(JsValue::undefined()), |t| t.get(key, ctx))
 }
 
-/// `has(target, prop)`.
+/// `has`: length and element indexes, else the (empty) array's.
 fn trap_has(
-    _: &JsValue,
-    args: &[JsValue],
+    target: Option<JsObject>,
+    prop: &JsValue,
     shared: &Shared,
     ctx: &mut Context,
-) -> JsResult<JsValue> {
-    let prop = args.get(1).cloned().unwrap_or_default();
-    if is_length(&prop) || index(&prop, shared.0.len()).is_some() {
+) -> TrapResult {
+    if is_length(prop) || index(prop, shared.0.len()).is_some() {
         return Ok(true.into());
     }
-    let key: PropertyKey = prop.to_property_key(ctx)?;
-    match args.first().and_then(JsValue::as_object) {
-        Some(t) => Ok(t.has_property(key, ctx)?.into()),
-        None => Ok(false.into()),
-    }
+    let key = prop.to_property_key(ctx)?;
+    Ok(target
+        .map_or(Ok(false), |t| t.has_property(key, ctx))?
+        .into())
 }
 
 /// An iterator parsing one element per `next()`, like the generator k6 uses.
