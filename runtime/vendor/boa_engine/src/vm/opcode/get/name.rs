@@ -86,6 +86,9 @@ impl GetNameGlobal {
             let key: PropertyKey = ic.name.clone().into();
 
             let context = &mut InternalMethodPropertyContext::new(context);
+            // rk6 patch: the lookup may run a getter that changes the object's shape (a global
+            // accessor that replaces itself with a data property); its slot belongs to the old shape.
+            let shape_before = object.borrow().shape().to_addr_usize();
             let Some(result) = object.__try_get__(&key, object.clone().into(), context)? else {
                 let name = binding_locator.name().to_std_string_escaped();
                 return Err(JsNativeError::reference()
@@ -99,7 +102,9 @@ impl GetNameGlobal {
                 let ic = &context.vm.frame().code_block.ic[usize::from(ic_index)];
                 let object_borrowed = object.borrow();
                 let shape = object_borrowed.shape();
-                ic.set(shape, slot);
+                if shape.to_addr_usize() == shape_before {
+                    ic.set(shape, slot);
+                }
             }
 
             context.vm.set_register(dst.into(), result);

@@ -65,6 +65,9 @@ fn get_by_name<const LENGTH: bool>(
     let key: PropertyKey = ic.name.clone().into();
 
     let context = &mut InternalMethodPropertyContext::new(context);
+    // rk6 patch: the lookup may run a getter that changes the object's shape (a global
+    // accessor that replaces itself with a data property); its slot belongs to the old shape.
+    let shape_before = object.borrow().shape().to_addr_usize();
     let result = object.__get__(&key, receiver.clone(), context)?;
 
     // Cache the property.
@@ -73,7 +76,9 @@ fn get_by_name<const LENGTH: bool>(
         let ic = &context.vm.frame().code_block.ic[usize::from(index)];
         let object_borrowed = object.borrow();
         let shape = object_borrowed.shape();
-        ic.set(shape, slot);
+        if shape.to_addr_usize() == shape_before {
+            ic.set(shape, slot);
+        }
     }
 
     context.vm.set_register(dst.into(), result);

@@ -63,6 +63,9 @@ fn set_by_name(
     let name: PropertyKey = ic.name.clone().into();
 
     let context = &mut InternalMethodPropertyContext::new(context);
+    // rk6 patch: the lookup may run a getter that changes the object's shape (a global
+    // accessor that replaces itself with a data property); its slot belongs to the old shape.
+    let shape_before = object.borrow().shape().to_addr_usize();
     let succeeded = object.__set__(name.clone(), value.clone(), receiver.clone(), context)?;
     if !succeeded && context.vm.frame().code_block.strict() {
         return Err(JsNativeError::typ()
@@ -76,7 +79,9 @@ fn set_by_name(
         let ic = &context.vm.frame().code_block.ic[usize::from(index)];
         let object_borrowed = object.borrow();
         let shape = object_borrowed.shape();
-        ic.set(shape, slot);
+        if shape.to_addr_usize() == shape_before {
+            ic.set(shape, slot);
+        }
     }
 
     Ok(())
