@@ -42,3 +42,8 @@ fn html_selection_matches_k6() {
 fn typescript_matches_k6() {
     every_check_passes_under_both("typescript.ts");
 }
+
+#[test]
+fn builtins_created_on_first_use_match_k6() {
+    every_check_passes_under_both("builtins.js");
+}

@@ -72,6 +72,9 @@ struct Inner {
     host_classes: GcRefCell<FxHashMap<TypeId, StandardConstructor>>,
 
     host_defined: GcRefCell<HostDefined>,
+
+    /// rk6 patch: builtins not initialised yet (see `builtins/lazy.rs`).
+    lazy_builtins: GcRefCell<Vec<crate::builtins::lazy::LazyBuiltin>>,
 }
 
 impl Realm {
@@ -100,12 +103,18 @@ impl Realm {
                 loaded_modules: GcRefCell::default(),
                 host_classes: GcRefCell::default(),
                 host_defined: GcRefCell::default(),
+                lazy_builtins: GcRefCell::default(),
             }),
         };
 
         realm.initialize();
 
         Ok(realm)
+    }
+
+    /// rk6 patch: the builtins of this realm not initialised yet.
+    pub(crate) fn lazy_builtins(&self) -> &GcRefCell<Vec<crate::builtins::lazy::LazyBuiltin>> {
+        &self.inner.lazy_builtins
     }
 
     /// Gets the intrinsics of this `Realm`.

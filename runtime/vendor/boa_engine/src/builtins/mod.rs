@@ -38,6 +38,7 @@ pub mod weak_map;
 pub mod weak_set;
 
 mod builder;
+pub(crate) mod lazy;
 
 use builder::BuiltInBuilder;
 use error::Error;
@@ -239,7 +240,22 @@ pub(crate) fn canonicalize_keyed_collection_key(value: JsValue) -> JsValue {
 }
 
 impl Realm {
+    /// rk6 patch: `B` is initialised when its constructor or prototype is first used.
+    fn defer_constructor<B: BuiltInConstructor>(&self) {
+        let c = B::STANDARD_CONSTRUCTOR(self.intrinsics().constructors());
+        self.defer::<B>(vec![c.constructor(), c.prototype()]);
+    }
+
+    /// rk6 patch: `B` is initialised when its object is first used.
+    fn defer_object<B: IntrinsicObject>(&self) {
+        self.defer::<B>(vec![B::get(self.intrinsics())]);
+    }
+
     /// Abstract operation [`CreateIntrinsics ( realmRec )`][spec]
+    ///
+    /// rk6 patch: builtins a test script rarely uses are deferred (see `lazy.rs`); the ones
+    /// the engine itself relies on (functions, objects, arrays, strings, errors, promises,
+    /// iterators, generators) are built here as before.
     ///
     /// [spec]: https://tc39.es/ecma262/#sec-createintrinsics
     pub(crate) fn initialize(&self) {
@@ -249,48 +265,48 @@ impl Realm {
         AsyncIterator::init(self);
         AsyncFromSyncIterator::init(self);
         IteratorConstructor::init(self);
-        WrapForValidIterator::init(self);
-        IteratorHelper::init(self);
-        Math::init(self);
+        self.defer_object::<WrapForValidIterator>();
+        self.defer_object::<IteratorHelper>();
+        self.defer_object::<Math>();
         Json::init(self);
         Array::init(self);
         ArrayIterator::init(self);
-        Proxy::init(self);
-        ArrayBuffer::init(self);
-        SharedArrayBuffer::init(self);
-        BigInt::init(self);
+        self.defer::<Proxy>(vec![Proxy::get(self.intrinsics())]);
+        self.defer_constructor::<ArrayBuffer>();
+        self.defer_constructor::<SharedArrayBuffer>();
+        self.defer_constructor::<BigInt>();
         Boolean::init(self);
-        Date::init(self);
-        DataView::init(self);
-        Map::init(self);
-        MapIterator::init(self);
+        self.defer_constructor::<Date>();
+        self.defer_constructor::<DataView>();
+        self.defer_constructor::<Map>();
+        self.defer_object::<MapIterator>();
         IsFinite::init(self);
         IsNaN::init(self);
         ParseInt::init(self);
         ParseFloat::init(self);
-        Number::init(self);
+        self.defer_constructor::<Number>();
         Eval::init(self);
-        Set::init(self);
-        SetIterator::init(self);
+        self.defer_constructor::<Set>();
+        self.defer_object::<SetIterator>();
         String::init(self);
         StringIterator::init(self);
-        RegExp::init(self);
-        RegExpStringIterator::init(self);
-        BuiltinTypedArray::init(self);
-        Int8Array::init(self);
-        Uint8Array::init(self);
-        Uint8ClampedArray::init(self);
-        Int16Array::init(self);
-        Uint16Array::init(self);
-        Int32Array::init(self);
-        Uint32Array::init(self);
-        BigInt64Array::init(self);
-        BigUint64Array::init(self);
+        self.defer_constructor::<RegExp>();
+        self.defer_object::<RegExpStringIterator>();
+        self.defer_constructor::<BuiltinTypedArray>();
+        self.defer_constructor::<Int8Array>();
+        self.defer_constructor::<Uint8Array>();
+        self.defer_constructor::<Uint8ClampedArray>();
+        self.defer_constructor::<Int16Array>();
+        self.defer_constructor::<Uint16Array>();
+        self.defer_constructor::<Int32Array>();
+        self.defer_constructor::<Uint32Array>();
+        self.defer_constructor::<BigInt64Array>();
+        self.defer_constructor::<BigUint64Array>();
         #[cfg(feature = "float16")]
-        typed_array::Float16Array::init(self);
-        Float32Array::init(self);
-        Float64Array::init(self);
-        Symbol::init(self);
+        self.defer_constructor::<typed_array::Float16Array>();
+        self.defer_constructor::<Float32Array>();
+        self.defer_constructor::<Float64Array>();
+        self.defer_constructor::<Symbol>();
         Error::init(self);
         RangeError::init(self);
         ReferenceError::init(self);
@@ -300,7 +316,7 @@ impl Realm {
         EvalError::init(self);
         UriError::init(self);
         AggregateError::init(self);
-        Reflect::init(self);
+        self.defer_object::<Reflect>();
         Generator::init(self);
         GeneratorFunction::init(self);
         Promise::init(self);
@@ -311,11 +327,11 @@ impl Realm {
         EncodeUriComponent::init(self);
         DecodeUri::init(self);
         DecodeUriComponent::init(self);
-        WeakRef::init(self);
-        WeakMap::init(self);
-        WeakSet::init(self);
-        Atomics::init(self);
-        FinalizationRegistry::init(self);
+        self.defer_constructor::<WeakRef>();
+        self.defer_constructor::<WeakMap>();
+        self.defer_constructor::<WeakSet>();
+        self.defer_object::<Atomics>();
+        self.defer_constructor::<FinalizationRegistry>();
 
         #[cfg(feature = "annex-b")]
         {
