@@ -58,6 +58,16 @@ export default function () {
       .every((n) => Object.getOwnPropertyDescriptor(globalThis, n).writable && !Object.getOwnPropertyDescriptor(globalThis, n).enumerable),
     'global accessor replaced by data, same call site twice': () => readSelfReplacing() === 1 && readSelfReplacing() === 1,
     'crypto: same call site twice': () => randomLength() === 4 && randomLength() === 4,
+    'TypeError: thrown by the engine first': () => {
+      try { null.x; } catch (e) { return e instanceof TypeError && e.name === 'TypeError' && e.message.length > 0; }
+      return false;
+    },
+    'RangeError: constructed first': () => String(new RangeError('r')) === 'RangeError: r',
+    'SyntaxError: prototype chain': () => Object.getPrototypeOf(SyntaxError.prototype) === Error.prototype,
+    'Promise: made by an async function': () => { const p = (async () => 1)(); return p instanceof Promise && typeof p.then === 'function'; },
+    'generator: next first': () => { function* g() { yield 1; } return g().next().value === 1; },
+    'String iterator: spread': () => [...'ab'].join('|') === 'a|b',
+    'Boolean: primitive method first': () => true.toString() === 'true',
     'prototype chain: instanceof': () => new Date() instanceof Date && !(new Map() instanceof Set) && [] instanceof Object,
   });
 }

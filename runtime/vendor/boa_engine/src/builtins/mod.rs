@@ -253,9 +253,9 @@ impl Realm {
 
     /// Abstract operation [`CreateIntrinsics ( realmRec )`][spec]
     ///
-    /// rk6 patch: builtins a test script rarely uses are deferred (see `lazy.rs`); the ones
-    /// the engine itself relies on (functions, objects, arrays, strings, errors, promises,
-    /// iterators, generators) are built here as before.
+    /// rk6 patch: most builtins are deferred (see `lazy.rs`); `Object`, `Function`, `Array`,
+    /// `String`, `JSON`, the iterator prototypes arrays and `for-of` use, `%ThrowTypeError%`
+    /// and the global functions are built here as before.
     ///
     /// [spec]: https://tc39.es/ecma262/#sec-createintrinsics
     pub(crate) fn initialize(&self) {
@@ -263,7 +263,7 @@ impl Realm {
         OrdinaryObject::init(self);
         Iterator::init(self);
         AsyncIterator::init(self);
-        AsyncFromSyncIterator::init(self);
+        self.defer_object::<AsyncFromSyncIterator>();
         IteratorConstructor::init(self);
         self.defer_object::<WrapForValidIterator>();
         self.defer_object::<IteratorHelper>();
@@ -275,7 +275,7 @@ impl Realm {
         self.defer_constructor::<ArrayBuffer>();
         self.defer_constructor::<SharedArrayBuffer>();
         self.defer_constructor::<BigInt>();
-        Boolean::init(self);
+        self.defer_constructor::<Boolean>();
         self.defer_constructor::<Date>();
         self.defer_constructor::<DataView>();
         self.defer_constructor::<Map>();
@@ -289,7 +289,7 @@ impl Realm {
         self.defer_constructor::<Set>();
         self.defer_object::<SetIterator>();
         String::init(self);
-        StringIterator::init(self);
+        self.defer_object::<StringIterator>();
         self.defer_constructor::<RegExp>();
         self.defer_object::<RegExpStringIterator>();
         self.defer_constructor::<BuiltinTypedArray>();
@@ -307,22 +307,22 @@ impl Realm {
         self.defer_constructor::<Float32Array>();
         self.defer_constructor::<Float64Array>();
         self.defer_constructor::<Symbol>();
-        Error::init(self);
-        RangeError::init(self);
-        ReferenceError::init(self);
-        TypeError::init(self);
+        self.defer_constructor::<Error>();
+        self.defer_constructor::<RangeError>();
+        self.defer_constructor::<ReferenceError>();
+        self.defer_constructor::<TypeError>();
         ThrowTypeError::init(self);
-        SyntaxError::init(self);
-        EvalError::init(self);
-        UriError::init(self);
-        AggregateError::init(self);
+        self.defer_constructor::<SyntaxError>();
+        self.defer_constructor::<EvalError>();
+        self.defer_constructor::<UriError>();
+        self.defer_constructor::<AggregateError>();
         self.defer_object::<Reflect>();
-        Generator::init(self);
-        GeneratorFunction::init(self);
-        Promise::init(self);
-        AsyncFunction::init(self);
-        AsyncGenerator::init(self);
-        AsyncGeneratorFunction::init(self);
+        self.defer_object::<Generator>();
+        self.defer_constructor::<GeneratorFunction>();
+        self.defer_constructor::<Promise>();
+        self.defer_constructor::<AsyncFunction>();
+        self.defer_object::<AsyncGenerator>();
+        self.defer_constructor::<AsyncGeneratorFunction>();
         EncodeUri::init(self);
         EncodeUriComponent::init(self);
         DecodeUri::init(self);
