@@ -8,7 +8,15 @@ struct Inner {
 }
 impl Inner {
     fn new(source_text: boa_ast::SourceText) -> Self {
-        Self { source_text }
+        // rk6 patch: the lexer collects the text into a buffer of at least 4,096 code units
+        // that grows by doubling; it is kept for the life of the script or module (every
+        // VU parses its own), so keep an exact-size copy instead.
+        let all = source_text.get_code_points_from_pos(boa_ast::LinearPosition::new(0));
+        let mut exact = boa_ast::SourceText::with_capacity(all.len());
+        for &unit in all {
+            exact.collect_code_point(u32::from(unit));
+        }
+        Self { source_text: exact }
     }
 }
 
