@@ -68,6 +68,7 @@ impl VuPool {
 }
 
 fn worker(mut rx: mpsc::UnboundedReceiver<CreateVu>) {
+    super::gc::configure_thread();
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

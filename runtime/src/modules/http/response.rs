@@ -113,14 +113,9 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
     };
     // A shared shape: `JsObject::from_proto_and_data` builds a unique shape per object,
     // which cost ~5 % of the CPU of an `http.get` loop.
-    Ok(
-        boa_engine::object::ObjectInitializer::with_native_data_and_proto(
-            ResponseData::new(hop, meta),
-            proto,
-            ctx,
-        )
-        .build(),
-    )
+    let data = ResponseData::new(hop, meta);
+    boa_gc::add_external_bytes(data.heap_bytes());
+    Ok(boa_engine::object::ObjectInitializer::with_native_data_and_proto(data, proto, ctx).build())
 }
 
 /// What a hop's tags are made of.

@@ -56,6 +56,9 @@ struct GcConfig {
     threshold: usize,
     /// The percentage of used space at which the garbage collector will trigger a collection.
     used_space_percentage: usize,
+    /// rk6 patch: `(minimum bytes, percent of live bytes)` of growth allowed after a
+    /// collection; `None` keeps Boa's rule.
+    headroom: Option<(usize, usize)>,
 }
 
 // Setting the defaults to an arbitrary value currently.
@@ -67,6 +70,7 @@ impl Default for GcConfig {
             // Start at 1MB, the nursary size for V8 is ~1-8MB and SM can be up to 16MB
             threshold: 1_048_576,
             used_space_percentage: 70,
+            headroom: None,
         }
     }
 }
@@ -75,6 +79,9 @@ impl Default for GcConfig {
 struct GcRuntimeData {
     collections: usize,
     bytes_allocated: usize,
+    /// rk6 patch: bytes outside the GC heap owned by objects allocated since the last
+    /// collection (see [`add_external_bytes`]).
+    external_bytes: usize,
 }
 
 #[derive(Debug)]
@@ -185,9 +192,26 @@ impl Allocator {
         })
     }
 
+    /// rk6 patch: sets the threshold by the headroom policy, if one is set.
+    fn apply_headroom_policy(gc: &mut BoaGc) -> bool {
+        let Some((min, percent)) = gc.config.headroom else {
+            return false;
+        };
+        let live = gc.runtime.bytes_allocated;
+        gc.config.threshold = live + min.max(live / 100 * percent);
+        true
+    }
+
     fn manage_state(gc: &mut BoaGc) {
-        if gc.runtime.bytes_allocated > gc.config.threshold {
+        if gc.runtime.bytes_allocated + gc.runtime.external_bytes > gc.config.threshold {
             Collector::collect(gc);
+            gc.runtime.external_bytes = 0;
+
+            // rk6 patch: with a headroom policy set, the next collection comes after a fixed
+            // share of growth over what survived, up or down.
+            if Self::apply_headroom_policy(gc) {
+                return;
+            }
 
             // Post collection check
             // If the allocated bytes are still above the threshold, increase the threshold.
@@ -537,6 +561,8 @@ pub fn force_collect() {
 
         if gc.runtime.bytes_allocated > 0 {
             Collector::collect(&mut gc);
+            gc.runtime.external_bytes = 0;
+            Allocator::apply_headroom_policy(&mut gc);
         }
     });
 }
@@ -558,6 +584,24 @@ pub fn collection_threshold() -> usize {
 /// collector raises it again by its own rule (live bytes / used space percentage).
 pub fn set_collection_threshold(bytes: usize) {
     BOA_GC.with(|current| current.borrow_mut().config.threshold = bytes);
+}
+
+/// rk6 patch: tells this thread's collector that a GC object just allocated owns `bytes`
+/// of ordinary heap memory (a response's body and headers, say). They count towards the
+/// next collection as if they were GC bytes, until that collection runs: without this, a
+/// thread whose garbage is mostly such memory collects far too rarely for its real size.
+pub fn add_external_bytes(bytes: usize) {
+    BOA_GC.with(|current| {
+        let mut gc = current.borrow_mut();
+        gc.runtime.external_bytes = gc.runtime.external_bytes.saturating_add(bytes);
+    });
+}
+
+/// rk6 patch: after each collection on this thread, set the threshold to the surviving
+/// bytes plus `max(min_bytes, surviving * percent / 100)` instead of Boa's rule (which only
+/// ever raises it, to surviving / 70 %).
+pub fn set_headroom_policy(min_bytes: usize, percent: usize) {
+    BOA_GC.with(|current| current.borrow_mut().config.headroom = Some((min_bytes, percent)));
 }
 
 /// rk6 patch: the used space percentage of the collector's own rule.
