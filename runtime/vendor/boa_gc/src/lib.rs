@@ -604,12 +604,6 @@ pub fn set_headroom_policy(min_bytes: usize, percent: usize) {
     BOA_GC.with(|current| current.borrow_mut().config.headroom = Some((min_bytes, percent)));
 }
 
-/// rk6 patch: the used space percentage of the collector's own rule.
-#[must_use]
-pub fn used_space_percentage() -> usize {
-    BOA_GC.with(|current| current.borrow().config.used_space_percentage)
-}
-
 #[cfg(test)]
 mod test;
 

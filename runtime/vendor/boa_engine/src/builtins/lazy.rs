@@ -30,9 +30,10 @@ use crate::{
 /// A builtin whose `init` has not run yet, and the objects that run it when touched.
 #[derive(Trace, Finalize)]
 pub(crate) struct LazyBuiltin {
-    /// The objects and their real internal methods.
+    objects: Vec<JsObject>,
+    /// The real internal methods of `objects`, in the same order.
     #[unsafe_ignore_trace]
-    objects: Vec<(JsObject, &'static InternalObjectMethods)>,
+    real: Vec<&'static InternalObjectMethods>,
     #[unsafe_ignore_trace]
     init: fn(&Realm),
 }
@@ -71,20 +72,17 @@ impl Realm {
             B::init(self);
             return;
         }
-        let objects = objects
-            .into_iter()
-            .map(|o| {
-                let real = o.vtable();
-                o.set_vtable(if o.is_callable() {
-                    &LAZY_CONSTRUCTOR
-                } else {
-                    &LAZY_OBJECT
-                });
-                (o, real)
-            })
-            .collect();
+        let real = objects.iter().map(JsObject::vtable).collect();
+        for o in &objects {
+            o.set_vtable(if o.is_callable() {
+                &LAZY_CONSTRUCTOR
+            } else {
+                &LAZY_OBJECT
+            });
+        }
         self.lazy_builtins().borrow_mut().push(LazyBuiltin {
             objects,
+            real,
             init: B::init,
         });
     }
@@ -94,12 +92,12 @@ impl Realm {
         let entry = {
             let mut list = self.lazy_builtins().borrow_mut();
             list.iter()
-                .position(|e| e.objects.iter().any(|(o, _)| o == object))
+                .position(|e| e.objects.contains(object))
                 .map(|i| list.swap_remove(i))
         };
         match entry {
             Some(entry) => {
-                for (o, real) in &entry.objects {
+                for (o, real) in entry.objects.iter().zip(&entry.real) {
                     o.set_vtable(real);
                 }
                 (entry.init)(self);
