@@ -33,6 +33,20 @@ fn http_client_semantics_match_k6() {
     d.finish(&k6, &rk6);
 }
 
+/// The response object: its fields and methods are own properties (created on first
+/// observation in rk6), observed first by every route a script has.
+#[test]
+fn response_objects_have_k6s_own_properties() {
+    let Some((k6, rk6)) = run_suite_pair("response_object.js", &["-q"]) else {
+        return;
+    };
+    let mut d = Diff::default();
+    d.check("k6 exit code", 0, k6.out.code);
+    compare_all_checks_pass(&mut d, &k6, &rk6);
+    compare_values(&mut d, &k6, &rk6, &[("http_reqs", "count")]);
+    d.finish(&k6, &rk6);
+}
+
 /// A run whose only request fails still reports every `http_req_*` metric, as k6 does.
 #[test]
 fn a_run_of_only_failed_requests_reports_the_same_metrics_as_k6() {

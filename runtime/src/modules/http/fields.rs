@@ -1,24 +1,33 @@
 //! The data behind a JS response object and how each of its fields is built from it.
-//! The fields are getters on the shared prototype ([`super::response`]), so a response
-//! costs one object until a script reads it.
+//! The fields are own properties created when first observed ([`super::response`]), so a
+//! response costs one object until a script reads it.
 
-use boa_engine::{js_string, Context, Finalize, JsData, JsObject, JsResult, JsValue, Trace};
+use std::cell::Cell;
+
+use boa_engine::{js_string, Context, Finalize, JsData, JsResult, JsValue, Trace};
+use boa_gc::GcRefCell;
 
 use super::client::{response_cookies, Hop, ResponseType};
 use super::params::RequestMeta;
 use crate::modules::{bytes::array_buffer, key, new_object};
 
 /// What a response object's fields are made from; attached to the object as native data.
-// SAFETY (unsafe_empty_trace): the fields are plain Rust data holding no GC pointers.
 #[derive(Debug, Trace, Finalize, JsData)]
-#[boa_gc(unsafe_empty_trace)]
 pub struct ResponseData {
     /// Boxed: Boa's GC counts an object's inline size towards its next collection, and a
     /// `Hop` is ~0.5 KB — inline it made a VU loop collect several times as often.
+    #[unsafe_ignore_trace]
     hop: Box<Hop>,
+    #[unsafe_ignore_trace]
     response_type: ResponseType,
     /// The request body as the script gave it (before compression), when it was compressed.
+    #[unsafe_ignore_trace]
     plain_body: Option<Vec<u8>>,
+    /// Which own properties exist already (bit i: the i-th in k6's order).
+    #[unsafe_ignore_trace]
+    created: Cell<u32>,
+    /// `res.json()`'s value, parsed once.
+    pub json: GcRefCell<Option<JsValue>>,
 }
 
 impl ResponseData {
@@ -27,7 +36,22 @@ impl ResponseData {
             hop: Box::new(hop),
             response_type: meta.response_type,
             plain_body: meta.plain_body.clone(),
+            created: Cell::new(0),
+            json: GcRefCell::new(None),
         }
+    }
+
+    /// Records that property `i` of `count` is being created: `None` if it existed already,
+    /// else whether it is the last one.
+    pub fn mark_created(&self, i: usize, count: usize) -> Option<bool> {
+        let bit = 1u32 << i;
+        let before = self.created.get();
+        if before & bit != 0 {
+            return None;
+        }
+        let now = before | bit;
+        self.created.set(now);
+        Some(now.count_ones() as usize == count)
     }
 
     /// Roughly the ordinary heap this response holds (its GC object is only a pointer):
@@ -226,19 +250,4 @@ fn build_ocsp(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     };
     ocsp.set(js_string!("status"), key(status), false, ctx)?;
     Ok(ocsp.into())
-}
-
-/// Defines `name` as an own data property of `obj` (caching a built field, or a script's
-/// own assignment).
-pub fn define_own(obj: &JsObject, name: &str, value: JsValue, ctx: &mut Context) -> JsResult<()> {
-    obj.define_property_or_throw(
-        key(name),
-        boa_engine::property::PropertyDescriptor::builder()
-            .value(value)
-            .writable(true)
-            .enumerable(true)
-            .configurable(true),
-        ctx,
-    )?;
-    Ok(())
 }

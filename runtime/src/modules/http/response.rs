@@ -1,10 +1,11 @@
 //! After a request ran: one set of `http_req_*` samples per hop, the "Request Failed"
 //! warning, and the JS response object with k6's fields in k6's order.
 
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
+use boa_engine::property::PropertyKey;
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue};
 
 use super::client::{masked_url, Hop};
-use super::fields::{define_own, ResponseData, FIELDS};
+use super::fields::{ResponseData, FIELDS};
 use super::params::RequestMeta;
 use crate::log::Logger;
 use crate::metrics::builtin;
@@ -102,20 +103,115 @@ pub fn report_failure(
 
 /// The response object of the final hop.
 ///
-/// Every field is a getter on the shared prototype that builds its value from the
-/// response's native data on first access and caches it on the object: a response whose
-/// fields are never read costs one object, and one read costs one property. `toJSON`
-/// builds them all, so `JSON.stringify(res)` shows every field as in k6.
+/// As in k6, every field (and the `html`/`json` methods) is an own, enumerable, writable,
+/// non-configurable property of the response, and its prototype is `Object.prototype`. The
+/// properties are created on first observation (Boa's `defer_own_properties`, an rk6 patch):
+/// a response whose fields are never read costs one object, one read costs one property, and
+/// listing its keys (`Object.keys`, spread, `JSON.stringify`) creates them all in k6's order.
 pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
-    let proto = prototype(ctx);
     let Some(hop) = hops.pop() else {
         return Ok(new_object(ctx));
     };
-    // A shared shape: `JsObject::from_proto_and_data` builds a unique shape per object,
-    // which cost ~5 % of the CPU of an `http.get` loop.
     let data = ResponseData::new(hop, meta);
     boa_gc::add_external_bytes(data.heap_bytes());
-    Ok(boa_engine::object::ObjectInitializer::with_native_data_and_proto(data, proto, ctx).build())
+    // A shared shape: `JsObject::from_proto_and_data` builds a unique shape per object,
+    // which cost ~5 % of the CPU of an `http.get` loop.
+    let proto = ctx.intrinsics().constructors().object().prototype();
+    let obj =
+        boa_engine::object::ObjectInitializer::with_native_data_and_proto(data, proto, ctx).build();
+    obj.defer_own_properties::<ResponseFields>();
+    Ok(obj)
+}
+
+/// The response's own properties in k6's order: the fields, then the methods.
+const METHODS: [&str; 2] = ["html", "json"];
+const KEY_COUNT: usize = FIELDS.len() + METHODS.len();
+
+fn key_name(i: usize) -> &'static str {
+    match i.checked_sub(FIELDS.len()) {
+        None => FIELDS[i].0,
+        Some(m) => METHODS[m],
+    }
+}
+
+/// Host data: what every response of a context shares — its property keys (compared on each
+/// lookup) and its method functions.
+struct ResponseShared {
+    keys: Vec<JsString>,
+    html: JsObject,
+    json: JsObject,
+}
+
+fn shared(ctx: &mut Context) -> &ResponseShared {
+    if ctx.get_data::<ResponseShared>().is_none() {
+        type Method = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
+        let function = |f: Method, ctx: &mut Context| -> JsObject {
+            boa_engine::NativeFunction::from_fn_ptr(f)
+                .to_js_function(ctx.realm())
+                .into()
+        };
+        let shared = ResponseShared {
+            keys: (0..KEY_COUNT).map(|i| key(key_name(i))).collect(),
+            html: function(html, ctx),
+            json: function(json, ctx),
+        };
+        ctx.insert_data(shared);
+    }
+    match ctx.get_data::<ResponseShared>() {
+        Some(s) => s,
+        None => unreachable!("inserted above"),
+    }
+}
+
+/// Creates a response's properties when they are first observed.
+struct ResponseFields;
+
+impl boa_engine::object::LazyOwnProperties for ResponseFields {
+    fn materialise(obj: &JsObject, key: &PropertyKey, ctx: &mut Context) -> JsResult<()> {
+        let PropertyKey::String(name) = key else {
+            return Ok(());
+        };
+        match shared(ctx).keys.iter().position(|k| k == name) {
+            Some(i) => create(obj, i, ctx),
+            None => Ok(()),
+        }
+    }
+
+    fn materialise_all(obj: &JsObject, ctx: &mut Context) -> JsResult<()> {
+        (0..KEY_COUNT).try_for_each(|i| create(obj, i, ctx))
+    }
+}
+
+/// Creates property `i` of a response unless it exists already.
+fn create(obj: &JsObject, i: usize, ctx: &mut Context) -> JsResult<()> {
+    let value = {
+        let Some(data) = obj.downcast_ref::<ResponseData>() else {
+            return Ok(());
+        };
+        let Some(all) = data.mark_created(i, KEY_COUNT) else {
+            return Ok(());
+        };
+        if all {
+            obj.end_deferred_own_properties();
+        }
+        match i.checked_sub(FIELDS.len()) {
+            None => (FIELDS[i].1)(&data, ctx)?,
+            Some(0) => shared(ctx).html.clone().into(),
+            Some(_) => shared(ctx).json.clone().into(),
+        }
+    };
+    let name = PropertyKey::String(shared(ctx).keys[i].clone());
+    let desc = boa_engine::property::PropertyDescriptor::builder()
+        .value(value)
+        .writable(true)
+        .enumerable(true)
+        .configurable(false);
+    if !obj.define_deferred_own_property(&name, desc.build(), ctx)? {
+        return Err(JsNativeError::typ()
+            .with_message(format!("cannot define the response's {name}"))
+            .into());
+    }
+    Ok(())
 }
 
 /// What a hop's tags are made of.
@@ -215,101 +311,6 @@ fn hop_tags(
     tags
 }
 
-/// The getter of field `FIELDS[i]`.
-fn lazy_get(this: &JsValue, i: usize, ctx: &mut Context) -> JsResult<JsValue> {
-    let Some(obj) = this.as_object() else {
-        return Ok(JsValue::undefined());
-    };
-    let (name, build) = FIELDS[i];
-    let value = {
-        let Some(data) = obj.downcast_ref::<ResponseData>() else {
-            return Ok(JsValue::undefined());
-        };
-        build(&data, ctx)?
-    };
-    // Objects (and the body, costly to decode) are cached on the response so repeated
-    // reads see the same value; numbers and short strings are cheaper to build again
-    // than to define as own properties.
-    if value.is_object() || name == "body" {
-        define_own(&obj, name, value.clone(), ctx)?;
-    }
-    Ok(value)
-}
-
-/// The setter of field `FIELDS[i]`: scripts may overwrite response fields.
-fn lazy_set(this: &JsValue, i: usize, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    if let Some(obj) = this.as_object() {
-        define_own(
-            &obj,
-            FIELDS[i].0,
-            args.first().cloned().unwrap_or_default(),
-            ctx,
-        )?;
-    }
-    Ok(JsValue::undefined())
-}
-
-/// Host data: the prototype every response object of a context shares.
-struct ResponsePrototype(JsObject);
-
-fn prototype(ctx: &mut Context) -> JsObject {
-    if let Some(p) = ctx.get_data::<ResponsePrototype>() {
-        return p.0.clone();
-    }
-    let mut accessors = Vec::new();
-    for (i, (name, _)) in FIELDS.iter().enumerate() {
-        let get = boa_engine::NativeFunction::from_copy_closure(move |this, _, ctx| {
-            lazy_get(this, i, ctx)
-        })
-        .to_js_function(ctx.realm());
-        let set = boa_engine::NativeFunction::from_copy_closure(move |this, a, ctx| {
-            lazy_set(this, i, a, ctx)
-        })
-        .to_js_function(ctx.realm());
-        accessors.push((*name, get, set));
-    }
-    let mut init = boa_engine::object::ObjectInitializer::new(ctx);
-    init.function(
-        boa_engine::NativeFunction::from_fn_ptr(json),
-        js_string!("json"),
-        1,
-    )
-    .function(
-        boa_engine::NativeFunction::from_fn_ptr(html),
-        js_string!("html"),
-        1,
-    )
-    .function(
-        boa_engine::NativeFunction::from_fn_ptr(to_json),
-        js_string!("toJSON"),
-        0,
-    );
-    for (name, get, set) in accessors {
-        init.accessor(
-            key(name),
-            Some(get),
-            Some(set),
-            boa_engine::property::Attribute::CONFIGURABLE
-                | boa_engine::property::Attribute::ENUMERABLE,
-        );
-    }
-    let proto = init.build();
-    ctx.insert_data(ResponsePrototype(proto.clone()));
-    proto
-}
-
-/// `JSON.stringify(res)`: every field, in k6's order.
-fn to_json(this: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let out = new_object(ctx);
-    if let Some(obj) = this.as_object() {
-        for (name, _) in FIELDS {
-            let v = obj.get(key(name), ctx)?;
-            out.set(key(name), v, false, ctx)?;
-        }
-    }
-    Ok(out.into())
-}
-
 fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
     let body = match this.as_object() {
         Some(o) => o.get(js_string!("body"), ctx)?,
@@ -324,17 +325,12 @@ fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-const JSON_CACHE: &str = "__rk6_json";
-
 /// `res.json([selector])`: parsed natively (Boa's JSON.parse is slow); cached per response.
 fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let selector = args.first().filter(|v| !v.is_undefined());
     if selector.is_none() {
-        if let Some(o) = this.as_object() {
-            let cached = o.get(key(JSON_CACHE), ctx)?;
-            if !cached.is_undefined() {
-                return Ok(cached);
-            }
+        if let Some(cached) = cached_json(this) {
+            return Ok(cached);
         }
     }
     let text = body_text(this, ctx)?;
@@ -354,18 +350,19 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         ))
     })?;
     let value = JsValue::from_json(&v, ctx)?;
-    if let Some(o) = this.as_object() {
-        o.define_property_or_throw(
-            key(JSON_CACHE),
-            boa_engine::property::PropertyDescriptor::builder()
-                .value(value.clone())
-                .writable(true)
-                .enumerable(false)
-                .configurable(true),
-            ctx,
-        )?;
+    if let Some(obj) = this.as_object() {
+        if let Some(data) = obj.downcast_ref::<ResponseData>() {
+            *data.json.borrow_mut() = Some(value.clone());
+        }
     }
     Ok(value)
+}
+
+fn cached_json(this: &JsValue) -> Option<JsValue> {
+    let obj = this.as_object()?;
+    let data = obj.downcast_ref::<ResponseData>()?;
+    let v = data.json.borrow().clone();
+    v
 }
 
 /// `res.html([selector])`: the body parsed by `k6/html`, optionally narrowed by `find`.

@@ -34,6 +34,8 @@ pub(crate) mod internal_methods;
 pub mod builtins;
 mod datatypes;
 mod jsobject;
+// rk6 patch: own properties created on first observation.
+mod lazy_own;
 mod operations;
 mod property_map;
 
@@ -43,6 +45,7 @@ pub(crate) use builtins::*;
 
 pub use datatypes::JsData;
 pub use jsobject::*;
+pub use lazy_own::LazyOwnProperties;
 
 /// Const `constructor`, usually set on prototypes as a key to point to their respective constructor object.
 pub const CONSTRUCTOR: JsString = js_string!("constructor");
