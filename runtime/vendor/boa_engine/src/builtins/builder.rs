@@ -149,9 +149,12 @@ impl<'ctx> BuiltInBuilder<'ctx, OrdinaryObject> {
     pub(crate) fn with_intrinsic<I: IntrinsicObject>(
         realm: &'ctx Realm,
     ) -> BuiltInBuilder<'ctx, OrdinaryObject> {
+        let object = I::get(realm.intrinsics());
+        // rk6 patch: filled through a unique shape (see `object/uninit_shape.rs`).
+        object.ensure_unique_shape();
         BuiltInBuilder {
             realm,
-            object: I::get(realm.intrinsics()),
+            object,
             kind: OrdinaryObject,
             prototype: realm.intrinsics().constructors().object().prototype(),
         }
@@ -412,6 +415,9 @@ impl BuiltInConstructorWithPrototype<'_> {
             self.name.display_escaped(),
         );
 
+        // rk6 patch: the objects may still share the root shape (see `object/uninit_shape.rs`).
+        self.prototype.ensure_unique_shape();
+        self.constructor.ensure_unique_shape();
         {
             let mut prototype = self.prototype.borrow_mut();
             prototype
@@ -471,6 +477,8 @@ impl BuiltInConstructorWithPrototype<'_> {
             function.realm = Some(self.realm.clone());
         }
 
+        // rk6 patch: the object may still share the root shape.
+        self.constructor.ensure_unique_shape();
         let mut object = self.constructor.borrow_mut();
         object
             .properties_mut()
@@ -545,9 +553,12 @@ impl<'ctx> BuiltInBuilder<'ctx, OrdinaryObject> {
         realm: &'ctx Realm,
         function: NativeFunctionPointer,
     ) -> BuiltInBuilder<'ctx, Callable<OrdinaryFunction>> {
+        let object = I::get(realm.intrinsics());
+        // rk6 patch: filled through a unique shape (see `object/uninit_shape.rs`).
+        object.ensure_unique_shape();
         BuiltInBuilder {
             realm,
-            object: I::get(realm.intrinsics()),
+            object,
             kind: Callable {
                 function,
                 name: js_string!(),
@@ -564,6 +575,8 @@ impl<'ctx> BuiltInBuilder<'ctx, OrdinaryObject> {
         object: JsObject,
         function: NativeFunctionPointer,
     ) -> BuiltInBuilder<'ctx, Callable<OrdinaryFunction>> {
+        // rk6 patch: filled through a unique shape (see `object/uninit_shape.rs`).
+        object.ensure_unique_shape();
         BuiltInBuilder {
             realm,
             object,

@@ -40,6 +40,8 @@ impl Intrinsics {
     ///
     /// [`Realm::initialize`]: crate::realm::Realm::initialize
     pub(crate) fn uninit(root_shape: &RootShape) -> Option<Self> {
+        // rk6 patch: the empty objects share the root shape (see `object/uninit_shape.rs`).
+        let _scope = crate::object::UninitShapeScope::enter(root_shape);
         let constructors = StandardConstructors::default();
         let templates = ObjectTemplates::new(root_shape, &constructors);
 
@@ -80,7 +82,7 @@ impl Default for StandardConstructor {
     fn default() -> Self {
         Self {
             constructor: JsFunction::empty_intrinsic_function(true),
-            prototype: JsObject::with_null_proto(),
+            prototype: JsObject::uninit_intrinsic(OrdinaryObject),
         }
     }
 }
@@ -1166,16 +1168,16 @@ impl IntrinsicObjects {
     #[allow(clippy::unnecessary_wraps)]
     pub(crate) fn uninit() -> Option<Self> {
         Some(Self {
-            reflect: JsObject::with_null_proto(),
-            math: JsObject::with_null_proto(),
-            json: JsObject::with_null_proto(),
+            reflect: JsObject::uninit_intrinsic(OrdinaryObject),
+            math: JsObject::uninit_intrinsic(OrdinaryObject),
+            json: JsObject::uninit_intrinsic(OrdinaryObject),
             throw_type_error: JsFunction::empty_intrinsic_function(false),
             array_prototype_values: JsFunction::empty_intrinsic_function(false),
             array_prototype_to_string: JsFunction::empty_intrinsic_function(false),
             iterator_prototypes: IteratorPrototypes::default(),
-            generator: JsObject::with_null_proto(),
-            async_generator: JsObject::with_null_proto(),
-            atomics: JsObject::with_null_proto(),
+            generator: JsObject::uninit_intrinsic(OrdinaryObject),
+            async_generator: JsObject::uninit_intrinsic(OrdinaryObject),
+            atomics: JsObject::uninit_intrinsic(OrdinaryObject),
             eval: JsFunction::empty_intrinsic_function(false),
             uri_functions: UriFunctions::default(),
             is_finite: JsFunction::empty_intrinsic_function(false),
@@ -1189,11 +1191,11 @@ impl IntrinsicObjects {
             #[cfg(feature = "intl")]
             intl: JsObject::new_unique(None, Intl::new()?),
             #[cfg(feature = "intl")]
-            segments_prototype: JsObject::with_null_proto(),
+            segments_prototype: JsObject::uninit_intrinsic(OrdinaryObject),
             #[cfg(feature = "temporal")]
-            temporal: JsObject::with_null_proto(),
+            temporal: JsObject::uninit_intrinsic(OrdinaryObject),
             #[cfg(feature = "temporal")]
-            now: JsObject::with_null_proto(),
+            now: JsObject::uninit_intrinsic(OrdinaryObject),
         })
     }
 

@@ -36,6 +36,9 @@ mod datatypes;
 mod jsobject;
 // rk6 patch: own properties created on first observation.
 mod lazy_own;
+// rk6 patch: intrinsics share the root shape until filled in.
+mod uninit_shape;
+pub(crate) use uninit_shape::UninitShapeScope;
 mod operations;
 mod property_map;
 

@@ -92,18 +92,18 @@ pub struct IteratorPrototypes {
 impl Default for IteratorPrototypes {
     fn default() -> Self {
         Self {
-            iterator: JsObject::with_null_proto(),
-            async_iterator: JsObject::with_null_proto(),
-            async_from_sync_iterator: JsObject::with_null_proto(),
-            array: JsObject::with_null_proto(),
-            set: JsObject::with_null_proto(),
-            string: JsObject::with_null_proto(),
-            regexp_string: JsObject::with_null_proto(),
-            map: JsObject::with_null_proto(),
+            iterator: JsObject::uninit_intrinsic(OrdinaryObject),
+            async_iterator: JsObject::uninit_intrinsic(OrdinaryObject),
+            async_from_sync_iterator: JsObject::uninit_intrinsic(OrdinaryObject),
+            array: JsObject::uninit_intrinsic(OrdinaryObject),
+            set: JsObject::uninit_intrinsic(OrdinaryObject),
+            string: JsObject::uninit_intrinsic(OrdinaryObject),
+            regexp_string: JsObject::uninit_intrinsic(OrdinaryObject),
+            map: JsObject::uninit_intrinsic(OrdinaryObject),
             #[cfg(feature = "intl")]
-            segment: JsObject::with_null_proto(),
-            iterator_helper: JsObject::with_null_proto(),
-            wrap_for_valid_iterator: JsObject::with_null_proto(),
+            segment: JsObject::uninit_intrinsic(OrdinaryObject),
+            iterator_helper: JsObject::uninit_intrinsic(OrdinaryObject),
+            wrap_for_valid_iterator: JsObject::uninit_intrinsic(OrdinaryObject),
         }
     }
 }
@@ -406,7 +406,7 @@ impl IteratorRecord {
             next_method,
             done: false,
             last_result: IteratorResult {
-                object: JsObject::with_null_proto(),
+                object: JsObject::uninit_intrinsic(OrdinaryObject),
             },
         }
     }

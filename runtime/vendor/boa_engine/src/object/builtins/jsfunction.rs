@@ -129,8 +129,8 @@ impl JsFunction {
     /// [`Context`]: crate::Context
     pub(crate) fn empty_intrinsic_function(constructor: bool) -> Self {
         Self {
-            inner: JsObject::from_proto_and_data(
-                None,
+            // rk6 patch: shares the realm's root shape while intrinsics are allocated.
+            inner: JsObject::uninit_intrinsic(
                 NativeFunctionObject {
                     f: NativeFunction::from_fn_ptr(|_, _, _| Ok(JsValue::undefined())),
                     name: js_string!(),

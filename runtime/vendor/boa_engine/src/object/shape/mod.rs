@@ -96,6 +96,14 @@ impl Shape {
         matches!(self.inner, Inner::Unique(_))
     }
 
+    /// rk6 patch: the shared shape, if it is one (see `object/uninit_shape.rs`).
+    pub(crate) const fn as_shared(&self) -> Option<&SharedShape> {
+        if let Inner::Shared(shape) = &self.inner {
+            return Some(shape);
+        }
+        None
+    }
+
     pub(crate) const fn as_unique(&self) -> Option<&UniqueShape> {
         if let Inner::Unique(shape) = &self.inner {
             return Some(shape);
