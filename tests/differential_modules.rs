@@ -23,6 +23,31 @@ fn every_check_passes_under_both(script: &str) {
     d.finish(&k6, &rk6);
 }
 
+/// `__ENV`, whose entries rk6 creates on first observation.
+#[test]
+fn env_object_matches_k6() {
+    let args = [
+        "-q",
+        "--include-system-env-vars=false",
+        "-e",
+        "RK6_A=one",
+        "-e",
+        "RK6_B=two",
+        "-e",
+        "RK6_C=three",
+        "-e",
+        "RK6_D=four",
+        "-e",
+        "RK6_E=five",
+    ];
+    let Some((k6, rk6)) = run_suite_pair("env_object.js", &args) else {
+        return;
+    };
+    let mut d = Diff::default();
+    compare_all_checks_pass(&mut d, &k6, &rk6);
+    d.finish(&k6, &rk6);
+}
+
 #[test]
 fn shared_array_matches_k6() {
     every_check_passes_under_both("shared_array.js");

@@ -3,6 +3,7 @@
 //! the full JS parser: slow and hungry for native stack).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
@@ -12,7 +13,7 @@ use crate::config::TestConfig;
 use crate::vu::init::LoaderData;
 use crate::vu::state::{vu_state, Phase};
 
-pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<()> {
+pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsResult<()> {
     super::console::install(context)?;
     super::timers::install(context)?;
     super::crypto::install_webcrypto(context)?;
@@ -27,8 +28,7 @@ pub fn install(context: &mut Context, config: &TestConfig, id: u64) -> JsResult<
         };
         context.register_global_callable(js_string!("__rk6_text_summary"), 2, f)?;
     }
-    let env = serde_json::to_value(&config.env).unwrap_or_default();
-    let env = JsValue::from_json(&env, context)?;
+    let env = super::env::object(config, context);
     context.register_global_property(js_string!("__ENV"), env, Attribute::all())?;
     context.register_global_property(js_string!("__VU"), id as f64, Attribute::all())?;
     context.register_global_property(

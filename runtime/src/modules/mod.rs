@@ -10,6 +10,7 @@ pub mod console;
 pub mod crypto;
 pub mod data;
 pub mod encoding;
+pub mod env;
 pub mod execution;
 pub mod globals;
 pub mod html;
