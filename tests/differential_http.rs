@@ -8,21 +8,10 @@ mod common;
 use common::diff::*;
 use common::*;
 
-#[test]
-fn failing_requests_auth_and_compression_match_k6() {
-    let Some((k6, rk6)) = run_suite_pair("http_failures_auth.js", &["-q"]) else {
-        return;
-    };
-    let mut d = Diff::default();
-    d.check("k6 exit code", 0, k6.out.code);
-    compare_all_checks_pass(&mut d, &k6, &rk6);
-    compare_verdicts(&mut d, &k6, &rk6, &[]);
-    d.finish(&k6, &rk6);
-}
-
-#[test]
-fn http_client_semantics_match_k6() {
-    let Some((k6, rk6)) = run_suite_pair("http_client_semantics.js", &["-q"]) else {
+/// Runs `script` under both tools: k6 exits 0, every check passes under both with the same
+/// counts, and so do the threshold verdicts and the request count.
+fn script_matches_k6(script: &str) {
+    let Some((k6, rk6)) = run_suite_pair(script, &["-q"]) else {
         return;
     };
     let mut d = Diff::default();
@@ -31,20 +20,23 @@ fn http_client_semantics_match_k6() {
     compare_verdicts(&mut d, &k6, &rk6, &[]);
     compare_values(&mut d, &k6, &rk6, &[("http_reqs", "count")]);
     d.finish(&k6, &rk6);
+}
+
+#[test]
+fn failing_requests_auth_and_compression_match_k6() {
+    script_matches_k6("http_failures_auth.js");
+}
+
+#[test]
+fn http_client_semantics_match_k6() {
+    script_matches_k6("http_client_semantics.js");
 }
 
 /// The response object: its fields and methods are own properties (created on first
 /// observation in rk6), observed first by every route a script has.
 #[test]
 fn response_objects_have_k6s_own_properties() {
-    let Some((k6, rk6)) = run_suite_pair("response_object.js", &["-q"]) else {
-        return;
-    };
-    let mut d = Diff::default();
-    d.check("k6 exit code", 0, k6.out.code);
-    compare_all_checks_pass(&mut d, &k6, &rk6);
-    compare_values(&mut d, &k6, &rk6, &[("http_reqs", "count")]);
-    d.finish(&k6, &rk6);
+    script_matches_k6("response_object.js");
 }
 
 /// A run whose only request fails still reports every `http_req_*` metric, as k6 does.
