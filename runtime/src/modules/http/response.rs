@@ -107,7 +107,8 @@ pub fn report_failure(
 /// non-configurable property of the response, and its prototype is `Object.prototype`. The
 /// properties are created on first observation (Boa's `defer_own_properties`, an rk6 patch):
 /// a response whose fields are never read costs one object, one read costs one property, and
-/// listing its keys (`Object.keys`, spread, `JSON.stringify`) creates them all in k6's order.
+/// listing its keys (`Object.keys`, spread, `JSON.stringify`) creates the rest in k6's order
+/// (after any read before, which k6's fixed order does not show).
 pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let Some(hop) = hops.pop() else {
         return Ok(new_object(ctx));
@@ -126,6 +127,8 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
 /// The response's own properties in k6's order: the fields, then the methods.
 const METHODS: [&str; 2] = ["html", "json"];
 const KEY_COUNT: usize = FIELDS.len() + METHODS.len();
+// `ResponseData::mark_created` keeps one bit per property in a `u32`.
+const _: () = assert!(KEY_COUNT <= 32);
 
 fn key_name(i: usize) -> &'static str {
     match i.checked_sub(FIELDS.len()) {
