@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use boa_engine::object::{LazyOwnProperties, ObjectInitializer};
-use boa_engine::property::{PropertyDescriptor, PropertyKey};
-use boa_engine::{Context, Finalize, JsData, JsNativeError, JsObject, JsResult, Trace};
+use boa_engine::property::PropertyKey;
+use boa_engine::{Context, Finalize, JsData, JsObject, JsResult, Trace};
 
 use crate::config::TestConfig;
 
@@ -80,21 +80,5 @@ fn create(obj: &JsObject, i: usize, ctx: &mut Context) -> JsResult<()> {
             None => return Ok(()),
         }
     };
-    if all {
-        obj.end_deferred_own_properties();
-    }
-    let desc = PropertyDescriptor::builder()
-        .value(value)
-        .writable(true)
-        .enumerable(true)
-        .configurable(true);
-    if !obj.define_deferred_own_property(&PropertyKey::String(name.clone()), desc.build(), ctx)? {
-        return Err(JsNativeError::typ()
-            .with_message(format!(
-                "cannot define __ENV.{}",
-                name.to_std_string_escaped()
-            ))
-            .into());
-    }
-    Ok(())
+    super::define_created(obj, name, value.into(), true, all, ctx)
 }

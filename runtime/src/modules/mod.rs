@@ -84,6 +84,34 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
     }
 }
 
+/// Defines the own property `name` of `obj` that a `LazyOwnProperties` impl creates on first
+/// observation (writable and enumerable); when it was the last one left, `obj` goes back to
+/// ordinary internal methods.
+pub(crate) fn define_created(
+    obj: &JsObject,
+    name: boa_engine::JsString,
+    value: JsValue,
+    configurable: bool,
+    last: bool,
+    context: &mut Context,
+) -> JsResult<()> {
+    if last {
+        obj.end_deferred_own_properties();
+    }
+    let desc = boa_engine::property::PropertyDescriptor::builder()
+        .value(value)
+        .writable(true)
+        .enumerable(true)
+        .configurable(configurable);
+    let key = boa_engine::property::PropertyKey::String(name);
+    if !obj.define_deferred_own_property(&key, desc.build(), context)? {
+        return Err(JsNativeError::typ()
+            .with_message(format!("cannot define property {key}"))
+            .into());
+    }
+    Ok(())
+}
+
 /// Evaluates an embedded JS module part: a function expression called with `native`.
 pub(crate) fn eval_js_part(
     name: &str,

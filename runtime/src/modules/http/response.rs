@@ -187,34 +187,24 @@ impl boa_engine::object::LazyOwnProperties for ResponseFields {
 
 /// Creates property `i` of a response unless it exists already.
 fn create(obj: &JsObject, i: usize, ctx: &mut Context) -> JsResult<()> {
-    let value = {
+    let (value, last) = {
         let Some(data) = obj.downcast_ref::<ResponseData>() else {
             return Ok(());
         };
-        let Some(all) = data.mark_created(i, KEY_COUNT) else {
+        let Some(last) = data.mark_created(i, KEY_COUNT) else {
             return Ok(());
         };
-        if all {
-            obj.end_deferred_own_properties();
-        }
         match i.checked_sub(FIELDS.len()) {
-            None => (FIELDS[i].1)(&data, ctx)?,
-            Some(0) => shared(ctx).html.clone().into(),
-            Some(_) => shared(ctx).json.clone().into(),
+            None => ((FIELDS[i].1)(&data, ctx)?, last),
+            Some(m) => {
+                let s = shared(ctx);
+                let method = if m == 0 { &s.html } else { &s.json };
+                (method.clone().into(), last)
+            }
         }
     };
-    let name = PropertyKey::String(shared(ctx).keys[i].clone());
-    let desc = boa_engine::property::PropertyDescriptor::builder()
-        .value(value)
-        .writable(true)
-        .enumerable(true)
-        .configurable(false);
-    if !obj.define_deferred_own_property(&name, desc.build(), ctx)? {
-        return Err(JsNativeError::typ()
-            .with_message(format!("cannot define the response's {name}"))
-            .into());
-    }
-    Ok(())
+    let name = shared(ctx).keys[i].clone();
+    crate::modules::define_created(obj, name, value, false, last, ctx)
 }
 
 /// What a hop's tags are made of.

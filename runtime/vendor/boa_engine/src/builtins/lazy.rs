@@ -112,13 +112,7 @@ impl Realm {
 /// Whether `object` is an ordinary object or a native function (no exotic internal methods
 /// that a placeholder would hide).
 fn is_plain(object: &JsObject) -> bool {
-    let m = object.vtable();
-    let ordinary = &ORDINARY_INTERNAL_METHODS;
-    std::ptr::fn_addr_eq(m.__get_own_property__, ordinary.__get_own_property__)
-        && std::ptr::fn_addr_eq(m.__define_own_property__, ordinary.__define_own_property__)
-        && std::ptr::fn_addr_eq(m.__get__, ordinary.__get__)
-        && std::ptr::fn_addr_eq(m.__set__, ordinary.__set__)
-        && std::ptr::fn_addr_eq(m.__get_prototype_of__, ordinary.__get_prototype_of__)
+    crate::object::has_ordinary_property_methods(object.vtable())
 }
 
 /// The internal methods of an object's kind.

@@ -78,9 +78,15 @@ impl JsObject {
     }
 }
 
-/// Whether `m` has the ordinary methods (compared by function: a const has no single
-/// address).
+/// Whether `m` has the ordinary methods: the ordinary property methods and no call.
 fn is_ordinary(m: &InternalObjectMethods) -> bool {
+    has_ordinary_property_methods(m)
+        && std::ptr::fn_addr_eq(m.__call__, ORDINARY_INTERNAL_METHODS.__call__)
+}
+
+/// Whether `m`'s property methods are the ordinary ones (compared by function: a const has
+/// no single address). Native functions have them too; exotic objects do not.
+pub(crate) fn has_ordinary_property_methods(m: &InternalObjectMethods) -> bool {
     let o = &ORDINARY_INTERNAL_METHODS;
     std::ptr::fn_addr_eq(m.__get_own_property__, o.__get_own_property__)
         && std::ptr::fn_addr_eq(m.__define_own_property__, o.__define_own_property__)
@@ -88,7 +94,7 @@ fn is_ordinary(m: &InternalObjectMethods) -> bool {
         && std::ptr::fn_addr_eq(m.__set__, o.__set__)
         && std::ptr::fn_addr_eq(m.__delete__, o.__delete__)
         && std::ptr::fn_addr_eq(m.__own_property_keys__, o.__own_property_keys__)
-        && std::ptr::fn_addr_eq(m.__call__, o.__call__)
+        && std::ptr::fn_addr_eq(m.__get_prototype_of__, o.__get_prototype_of__)
 }
 
 const O: InternalObjectMethods = ORDINARY_INTERNAL_METHODS;

@@ -49,6 +49,7 @@ pub(crate) use builtins::*;
 pub use datatypes::JsData;
 pub use jsobject::*;
 pub use lazy_own::LazyOwnProperties;
+pub(crate) use lazy_own::has_ordinary_property_methods;
 
 /// Const `constructor`, usually set on prototypes as a key to point to their respective constructor object.
 pub const CONSTRUCTOR: JsString = js_string!("constructor");

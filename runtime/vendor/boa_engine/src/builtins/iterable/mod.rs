@@ -406,7 +406,7 @@ impl IteratorRecord {
             next_method,
             done: false,
             last_result: IteratorResult {
-                object: JsObject::uninit_intrinsic(OrdinaryObject),
+                object: JsObject::with_null_proto(),
             },
         }
     }
