@@ -9,7 +9,7 @@ use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue,
 use rand::{Rng, SeedableRng};
 
 use crate::metrics::builtin;
-use crate::vu::coro::await_op;
+use crate::vu::coro::{await_long, await_op};
 use crate::vu::state::vu_state;
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
@@ -155,6 +155,10 @@ fn is_async_function(f: &JsObject, ctx: &mut Context) -> bool {
         .unwrap_or(false)
 }
 
+/// From this long on, a sleeping VU hands its idle stack pages back (a page fault or two
+/// when it wakes, against ~16 KiB per VU kept resident while it sleeps).
+const LONG_SLEEP: Duration = Duration::from_millis(100);
+
 /// `sleep(seconds)`: suspends only this VU.
 fn sleep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let secs = args.first().cloned().unwrap_or_default().to_number(ctx)?;
@@ -163,7 +167,11 @@ fn sleep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     } else {
         Duration::ZERO
     };
-    await_op(ctx, tokio::time::sleep(dur))?;
+    if dur >= LONG_SLEEP {
+        await_long(ctx, tokio::time::sleep(dur))?;
+    } else {
+        await_op(ctx, tokio::time::sleep(dur))?;
+    }
     Ok(JsValue::undefined())
 }
 

@@ -20,8 +20,9 @@ pub(crate) type OpFuture = Pin<Box<dyn Future<Output = OpOutput>>>;
 
 /// What the coroutine hands to its driver.
 pub(crate) enum CoYield {
-    /// Await this, then resume with its output.
-    Op(OpFuture),
+    /// Await `fut`, then resume with its output. `long` when the wait is known to be long
+    /// (a `sleep`): the host then releases the stack pages the VU is not using.
+    Op { fut: OpFuture, long: bool },
     /// The job finished.
     Done(JobOutcome),
 }
@@ -46,6 +47,29 @@ pub fn await_op<T: 'static>(
     context: &mut Context,
     fut: impl Future<Output = T> + 'static,
 ) -> JsResult<T> {
+    suspend_for(context, fut, false)
+}
+
+/// [`await_op`] for a wait known to be long (`sleep(1)`): the VU's idle stack pages are
+/// handed back to the kernel while it waits.
+pub fn await_long<T: 'static>(
+    context: &mut Context,
+    fut: impl Future<Output = T> + 'static,
+) -> JsResult<T> {
+    suspend_for(context, fut, true)
+}
+
+/// Suspends the running coroutine with `what`, noting how deep it is for the host.
+pub(crate) fn suspend(yielder: &Yielder, what: CoYield) -> CoInput {
+    super::stack::note_floor();
+    yielder.suspend(what)
+}
+
+fn suspend_for<T: 'static>(
+    context: &mut Context,
+    fut: impl Future<Output = T> + 'static,
+    long: bool,
+) -> JsResult<T> {
     let Some(data) = context.get_data::<VuData>() else {
         return Err(not_in_vu());
     };
@@ -63,8 +87,8 @@ pub fn await_op<T: 'static>(
     // SAFETY: the pointer is set by the coroutine body for the whole time it runs JS and
     // cleared after; native functions only run inside that window, on the coroutine's stack.
     let yielder = unsafe { &*yielder };
-    let op: OpFuture = Box::pin(async move { Box::new(fut.await) as OpOutput });
-    match yielder.suspend(CoYield::Op(op)) {
+    let fut: OpFuture = Box::pin(async move { Box::new(fut.await) as OpOutput });
+    match suspend(yielder, CoYield::Op { fut, long }) {
         CoInput::Resume(Some(out)) => out.downcast::<T>().map(|b| *b).map_err(|_| {
             JsNativeError::error()
                 .with_message("internal: op type")

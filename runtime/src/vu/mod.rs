@@ -14,18 +14,19 @@ mod gc;
 pub mod init;
 pub mod job;
 pub mod pool;
+mod stack;
 pub mod state;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{Context, JsObject};
-use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use self::coro::{CoInput, CoYield};
 use self::job::{Job, JobOutcome};
+use self::stack::VuStack;
 use self::state::{VuData, VuState};
 
 pub use self::init::VuInfo;
@@ -69,7 +70,7 @@ pub fn keep_contexts_until_exit() {
     KEEP_UNTIL_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
-type VuCoroutine = Coroutine<CoInput, CoYield, (), DefaultStack>;
+type VuCoroutine = Coroutine<CoInput, CoYield, (), corosensei::stack::DefaultStack>;
 
 /// Moves an initialised context into a coroutine and serves jobs until the handle is dropped.
 async fn serve(
@@ -77,7 +78,7 @@ async fn serve(
     stack_size: usize,
     mut rx: mpsc::UnboundedReceiver<Request>,
 ) {
-    let stack = match DefaultStack::new(stack_size) {
+    let (stack, mut vu_stack) = match VuStack::new(stack_size) {
         Ok(s) => s,
         Err(e) => {
             crate::log::Logger::error(&format!("could not allocate a VU stack: {e}"), &[]);
@@ -94,10 +95,14 @@ async fn serve(
         Coroutine::with_stack(stack, move |yielder, first: CoInput| {
             body(yielder, first, context, exports, state)
         });
-    while let Some(req) = rx.recv().await {
+    while let Some(req) = next_request(&mut rx, &vu_stack).await {
+        let mut vu = Running {
+            co: &mut coroutine,
+            stack: &mut vu_stack,
+        };
         let outcome = match *req.job {
-            Job::Loop(l) => run_loop(&mut coroutine, l, req.stop).await,
-            job => drive(&mut coroutine, job, req.stop).await,
+            Job::Loop(l) => run_loop(&mut vu, l, req.stop).await,
+            job => drive(&mut vu, job, req.stop).await,
         };
         let _ = req.reply.send(outcome);
     }
@@ -128,21 +133,54 @@ fn body(
             CoInput::Job(job) => job,
             CoInput::Shutdown => break,
             CoInput::Resume(_) => {
-                input = yielder.suspend(CoYield::Done(JobOutcome::Interrupted));
+                input = coro::suspend(yielder, CoYield::Done(JobOutcome::Interrupted));
                 continue;
             }
         };
         let outcome = call::run_job(&mut context, &exports, &state, job);
-        input = yielder.suspend(CoYield::Done(outcome));
+        input = coro::suspend(yielder, CoYield::Done(outcome));
     }
     if let Some(d) = context.get_data::<VuData>() {
         d.yielder.set(std::ptr::null());
     }
 }
 
+/// How long a VU waits for its next job before its idle stack pages are released: short
+/// gaps (an arrival-rate VU at a high rate) keep them, to spare the page faults.
+const IDLE_RELEASE_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The next job for the VU; `None` once its handle is gone. A VU left idle gives its unused
+/// stack pages back while it waits.
+async fn next_request(
+    rx: &mut mpsc::UnboundedReceiver<Request>,
+    stack: &VuStack,
+) -> Option<Request> {
+    match tokio::time::timeout(IDLE_RELEASE_AFTER, rx.recv()).await {
+        Ok(req) => req,
+        Err(_) => {
+            stack.release();
+            rx.recv().await
+        }
+    }
+}
+
+/// A VU's coroutine and the host's view of its stack, while it runs a job.
+struct Running<'a> {
+    co: &'a mut VuCoroutine,
+    stack: &'a mut VuStack,
+}
+
+impl Running<'_> {
+    fn resume(&mut self, input: CoInput) -> CoroutineResult<CoYield, ()> {
+        let step = self.co.resume(input);
+        self.stack.suspended();
+        step
+    }
+}
+
 /// Runs iterations while the loop's predicate allows; ends early when interrupted.
 async fn run_loop(
-    co: &mut VuCoroutine,
+    co: &mut Running<'_>,
     l: job::LoopJob,
     stop: watch::Receiver<bool>,
 ) -> JobOutcome {
@@ -159,13 +197,16 @@ async fn run_loop(
 }
 
 /// Resumes the coroutine with `job` and awaits every op it yields until the job is done.
-async fn drive(co: &mut VuCoroutine, job: Job, mut stop: watch::Receiver<bool>) -> JobOutcome {
+async fn drive(co: &mut Running<'_>, job: Job, mut stop: watch::Receiver<bool>) -> JobOutcome {
     let mut step = co.resume(CoInput::Job(job));
     loop {
         match step {
             CoroutineResult::Yield(CoYield::Done(outcome)) => return outcome,
             CoroutineResult::Return(()) => return JobOutcome::Interrupted,
-            CoroutineResult::Yield(CoYield::Op(op)) => {
+            CoroutineResult::Yield(CoYield::Op { fut: op, long }) => {
+                if long {
+                    co.stack.release();
+                }
                 let out = if *stop.borrow() {
                     None
                 } else {

@@ -192,7 +192,9 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Hop> {
                 .or_else(|| basic_auth(&spec, &url)),
             keep_raw: spec.keep_raw,
         };
-        let hop = super::exchange::one_hop(&client, req, deadline).await;
+        // Boxed: the exchange's state is kilobytes, and this future is created on the VU's
+        // coroutine stack, which should stay shallow (see `vu/stack.rs`).
+        let hop = Box::pin(super::exchange::one_hop(&client, req, deadline)).await;
         store_cookies(&spec.jar, &url, &hop.headers);
         if let Some(answer) = digest_answer(&spec, &hop, &method, body.as_deref()) {
             if hops.is_empty() {
