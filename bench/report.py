@@ -276,7 +276,9 @@ def main():
     # ---- open model and latency overhead
     opened = {t: run_record(res, f"{t}_open", t) for t in ("k6", "rk6")}
     lat = {t: run_record(res, f"{t}_latency", t) for t in ("k6", "rk6", "wrk")}
-    out["open_model"], out["latency"] = opened, lat
+    lat["wrk_c1"] = run_record(res, "wrk_latency_c1", "wrk")
+    lat_cpu0 = {t: run_record(res, f"{t}_latency_cpu0", t) for t in ("k6", "rk6", "wrk")}
+    out["open_model"], out["latency"], out["latency_cpu0"] = opened, lat, lat_cpu0
     maxrate = {t: highest_rate(res, t) for t in ("k6", "rk6")}
     out["max_arrival_rate"] = maxrate
 
@@ -363,9 +365,15 @@ def main():
         fratio(ratio(r and r["cpu_s"], k and k["cpu_s"])))
     row("highest arrival rate met (it/s)", fnum(maxrate["k6"]), fnum(maxrate["rk6"]),
         fratio(ratio(maxrate["rk6"], maxrate["k6"])))
-    k, r, w_ = lat["k6"], lat["rk6"], lat["wrk"]
-    row("latency p50 ms at 100/s", fnum(k and k["p50_ms"], 3), fnum(r and r["p50_ms"], 3),
-        fratio(ratio(r and r["p50_ms"], k and k["p50_ms"])), fnum(w_ and w_.get("p50_ms"), 3) + " (c1)")
+    for name, lt in (("latency p50 ms at 100/s", lat), ("latency p50 ms, one CPU", lat_cpu0)):
+        k, r, w_ = lt["k6"], lt["rk6"], lt["wrk"]
+        if k is None and r is None:
+            continue
+        row(name, fnum(k and k["p50_ms"], 3), fnum(r and r["p50_ms"], 3),
+            fratio(ratio(r and r["p50_ms"], k and k["p50_ms"])), fnum(w_ and w_.get("p50_ms"), 3))
+    c1 = lat["wrk_c1"]
+    if c1 is not None:
+        row("latency p50 ms, wrk closed loop", "-", "-", "-", fnum(c1.get("p50_ms"), 3))
 
     w = [max(len(x[i]) for x in rows + [("workload", "k6", "rk6", "rk6/k6", "wrk")]) for i in range(5)]
     lines = []
@@ -395,7 +403,8 @@ def main():
     allrecs.extend(x for x in (mem[("k6", 100)], mem[("rk6", 100)], mem[("k6", 1000)], mem[("rk6", 1000)]) if x)
     allrecs.extend(x for x in (real[("k6", 100)], real[("rk6", 100)], real[("k6", 1000)], real[("rk6", 1000)]) if x)
     allrecs.extend(x for x in (scale["rk6"], scale["k6"], single["k6"], single["rk6"]) if x)
-    allrecs.extend(x for x in (opened["k6"], opened["rk6"], lat["k6"], lat["rk6"], lat["wrk"]) if x)
+    allrecs.extend(x for x in (opened["k6"], opened["rk6"], lat["k6"], lat["rk6"], lat["wrk"],
+                               lat["wrk_c1"], *lat_cpu0.values()) if x)
     for t in ("k6", "rk6"):
         steps = sorted(glob.glob(os.path.join(res.raw, f"{t}_maxrate*.meta.json")),
                        key=lambda p: int(re.search(r"maxrate(\d+)", p).group(1)))
