@@ -12,7 +12,7 @@ use hmac::{Mac, SimpleHmac};
 use sha2::Digest;
 
 use super::bytes::{array_buffer, bytes_or_string};
-use super::{arg_string, key};
+use super::{arg_string, key, static_key};
 
 const ALGORITHMS: [&str; 9] = [
     "md4",
@@ -30,7 +30,7 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     let mut init = ObjectInitializer::new(context);
     for (i, name) in ALGORITHMS.iter().enumerate() {
         let f = NativeFunction::from_copy_closure(move |_, args, ctx| one_shot(i, args, ctx));
-        init.function(f, key(name), 2);
+        init.function(f, static_key(name), 2);
     }
     init.function(NativeFunction::from_fn_ptr(hmac_fn), js_string!("hmac"), 4)
         .function(

@@ -7,7 +7,7 @@ use boa_engine::object::ObjectInitializer;
 use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
-use super::{key, new_object};
+use super::{key, new_object, static_key};
 use crate::vu::state::{vu_state, Phase};
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
@@ -27,7 +27,7 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     let mut init = ObjectInitializer::new(context);
     for (name, get) in accessors {
         init.accessor(
-            key(name),
+            static_key(name),
             Some(get),
             None,
             Attribute::ENUMERABLE | Attribute::CONFIGURABLE,

@@ -16,7 +16,7 @@ use boa_engine::{
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 
-use super::key;
+use super::{key, static_key};
 
 /// A Selection: nodes of one parsed document, in document order.
 // SAFETY (unsafe_empty_trace): a parsed document and node ids, no GC values.
@@ -102,7 +102,7 @@ fn prototype(ctx: &mut Context) -> JsResult<JsObject> {
     }
     let mut init = ObjectInitializer::new(ctx);
     for (name, f) in METHODS {
-        init.function(NativeFunction::from_fn_ptr(f), key(name), 1);
+        init.function(NativeFunction::from_fn_ptr(f), static_key(name), 1);
     }
     let proto = init.build();
     global.set(js_string!("__rk6_html_proto"), proto.clone(), false, ctx)?;

@@ -205,6 +205,25 @@ pub(crate) fn merge_tags(
     Ok(())
 }
 
+thread_local! {
+    /// JS strings for names fixed in rk6's code (module exports and constants, response
+    /// fields, timing keys), made once per worker thread and shared by its VUs instead of
+    /// allocated per VU or per response. Keyed by address: the set is bounded by the code.
+    static NAMES: std::cell::RefCell<std::collections::HashMap<(usize, usize), boa_engine::JsString>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`key`] for a name fixed in rk6's code: one shared string per worker thread.
+pub(crate) fn static_key(s: &'static str) -> boa_engine::JsString {
+    NAMES.with(|names| {
+        names
+            .borrow_mut()
+            .entry((s.as_ptr() as usize, s.len()))
+            .or_insert_with(|| key(s))
+            .clone()
+    })
+}
+
 /// `js_string!` for dynamic keys.
 pub(crate) fn key(s: &str) -> boa_engine::JsString {
     if s.is_empty() {

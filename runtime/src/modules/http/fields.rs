@@ -9,7 +9,7 @@ use boa_gc::GcRefCell;
 
 use super::client::{response_cookies, Hop, ResponseType};
 use super::params::RequestMeta;
-use crate::modules::{bytes::array_buffer, key, new_object};
+use crate::modules::{bytes::array_buffer, key, new_object, static_key};
 
 /// What a response object's fields are made from; attached to the object as native data.
 #[derive(Debug, Trace, Finalize, JsData)]
@@ -89,12 +89,14 @@ pub const FIELDS: [(&str, Builder); 16] = [
     ("url", |d, _| Ok(key(d.hop.url.as_str()).into())),
     ("status", |d, _| Ok(d.hop.status.into())),
     ("status_text", |d, _| Ok(key(&d.hop.status_text).into())),
-    ("proto", |d, _| Ok(key(d.hop.proto).into())),
+    ("proto", |d, _| Ok(static_key(d.hop.proto).into())),
     ("headers", build_headers),
     ("cookies", build_cookies),
     ("body", build_body),
     ("timings", build_timings),
-    ("tls_version", |d, _| Ok(key(d.hop.tls_version).into())),
+    ("tls_version", |d, _| {
+        Ok(static_key(d.hop.tls_version).into())
+    }),
     ("tls_cipher_suite", |d, _| {
         Ok(key(&d.hop.tls_cipher_suite).into())
     }),
@@ -194,7 +196,7 @@ fn build_timings(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
         ("waiting", t.waiting),
         ("receiving", t.receiving),
     ] {
-        timings.set(key(k), v, false, ctx)?;
+        timings.set(static_key(k), v, false, ctx)?;
     }
     Ok(timings.into())
 }
@@ -240,7 +242,7 @@ fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
 fn build_ocsp(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let ocsp = new_object(ctx);
     for k in ["produced_at", "this_update", "next_update", "revoked_at"] {
-        ocsp.set(key(k), 0, false, ctx)?;
+        ocsp.set(static_key(k), 0, false, ctx)?;
     }
     ocsp.set(js_string!("revocation_reason"), js_string!(), false, ctx)?;
     let status = if d.hop.tls_version.is_empty() {
@@ -248,6 +250,6 @@ fn build_ocsp(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     } else {
         "unknown"
     };
-    ocsp.set(js_string!("status"), key(status), false, ctx)?;
+    ocsp.set(js_string!("status"), static_key(status), false, ctx)?;
     Ok(ocsp.into())
 }

@@ -26,7 +26,7 @@ use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
 use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
-use crate::modules::key;
+use crate::modules::static_key;
 use crate::vu::coro::await_op;
 use crate::vu::state::{vu_state, Phase, VuState};
 
@@ -89,10 +89,10 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     let mut init = ObjectInitializer::new(context);
     for (name, method, has_body) in VERBS {
         let f = NativeFunction::from_copy_closure(move |_, a, ctx| verb(method, has_body, a, ctx));
-        init.function(f, key(name), if has_body { 3 } else { 2 });
+        init.function(f, static_key(name), if has_body { 3 } else { 2 });
     }
     for (name, f, len) in fns {
-        init.function(NativeFunction::from_fn_ptr(f), key(name), len);
+        init.function(NativeFunction::from_fn_ptr(f), static_key(name), len);
     }
     init.function(
         NativeFunction::from_fn_ptr(jar::vu_jar),
@@ -102,8 +102,8 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     init.property(js_string!("CookieJar"), cookie_jar_ctor, Attribute::all());
     for (name, value) in CONSTANTS {
         init.property(
-            key(name),
-            key(value),
+            static_key(name),
+            static_key(value),
             Attribute::READONLY | Attribute::ENUMERABLE,
         );
     }
@@ -124,7 +124,7 @@ fn verb(
     };
     request(
         &JsValue::undefined(),
-        &[key(method).into(), at(0), body, params],
+        &[static_key(method).into(), at(0), body, params],
         ctx,
     )
 }

@@ -9,7 +9,7 @@ use super::fields::{ResponseData, FIELDS};
 use super::params::RequestMeta;
 use crate::log::Logger;
 use crate::metrics::builtin;
-use crate::modules::{key, new_object};
+use crate::modules::{new_object, static_key};
 use crate::vu::state::VuState;
 
 /// Emits the samples of every hop.
@@ -154,7 +154,7 @@ fn shared(ctx: &mut Context) -> &ResponseShared {
                 .into()
         };
         let shared = ResponseShared {
-            keys: (0..KEY_COUNT).map(|i| key(key_name(i))).collect(),
+            keys: (0..KEY_COUNT).map(|i| static_key(key_name(i))).collect(),
             html: function(html, ctx),
             json: function(json, ctx),
         };

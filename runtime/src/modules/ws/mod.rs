@@ -19,7 +19,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use self::session::{Cmd, Event, Handshake};
 use crate::metrics::builtin;
-use crate::modules::{bytes, key, new_object};
+use crate::modules::{bytes, key, new_object, static_key};
 use crate::vu::coro::await_op;
 use crate::vu::event_loop;
 use crate::vu::state::{vu_state, Phase};
@@ -314,7 +314,7 @@ fn socket_object(id: u64, ctx: &mut Context) -> JsResult<JsObject> {
     for (name, f) in methods {
         let func =
             NativeFunction::from_copy_closure_with_captures(f, id).to_js_function(ctx.realm());
-        socket.set(key(name), func, false, ctx)?;
+        socket.set(static_key(name), func, false, ctx)?;
     }
     let handlers = new_object(ctx);
     socket.set(js_string!("__handlers"), handlers, false, ctx)?;
@@ -422,7 +422,7 @@ pub(crate) fn read_params(
             .map_err(|e| JsNativeError::error().with_message(e))?;
     }
     for (field, out_is_headers) in [("headers", true), ("tags", false)] {
-        let v = p.get(key(field), ctx)?;
+        let v = p.get(static_key(field), ctx)?;
         let Some(o) = v.as_object() else { continue };
         for k in o.own_property_keys(ctx)? {
             if let boa_engine::property::PropertyKey::String(name) = &k {
