@@ -412,3 +412,38 @@ export default function () {
         ]
     );
 }
+
+/// A sleep of 100 ms or more hands the VU's unused stack pages back to the kernel; the
+/// native frames above the sleep (here builtins calling back into JS, 30 levels deep) must
+/// come back intact, in every VU, iteration after iteration.
+#[test]
+fn long_sleeps_deep_inside_native_callbacks_resume_with_every_frame_intact() {
+    let out = run_script(
+        "deep_sleep.js",
+        r#"
+import { sleep } from 'k6';
+export const options = { vus: 3, iterations: 6 };
+function deep(n) {
+  if (n === 0) { sleep(0.12); return 0; }
+  const mine = { n: n, s: 'level ' + n };
+  const below = [n - 1].map((m) => deep(m))[0];
+  if (mine.s !== 'level ' + n || mine.n !== n) throw new Error('frame lost at ' + n);
+  return below + n;
+}
+export default function () {
+  const a = deep(30);
+  sleep(0.11);
+  const b = [1, 2, 3].reduce((acc, x) => acc + deep(x), 0);
+  console.log('sums ' + a + ' ' + b);
+}
+"#,
+        &["-q", "--no-summary"],
+    );
+    out.assert_code(0);
+    let sums: Vec<String> = out
+        .console_messages()
+        .into_iter()
+        .filter(|m| m.starts_with("sums "))
+        .collect();
+    assert_eq!(sums, vec!["sums 465 10".to_string(); 6], "{}", out.dump());
+}

@@ -233,3 +233,36 @@ export default function () {
     out.assert_code(0)
         .assert_stdout_has("checks_succeeded...................: 100.00% 6 out of 6");
 }
+
+/// rk6 fills a built-in module's named exports only for the names its importers list (see
+/// module_exports.js for what k6 also does). A namespace import reaches every export, and
+/// so does a dynamic `import()` (which k6 v1.1 does not support) made after the module was
+/// evaluated for named imports only; `require` gets the default object.
+#[test]
+fn builtin_modules_give_every_export_to_namespace_dynamic_and_require_importers() {
+    if !rk6_only() {
+        return;
+    }
+    let out = run_script(
+        "ns.js",
+        r#"import { check } from 'k6';
+import http, { get } from 'k6/http';
+import * as ns from 'k6/encoding';
+const cjs = require('k6/crypto');
+export default async function () {
+  const late = await import('k6/http');
+  const again = await import('k6/http');
+  check(null, {
+    'namespace import': () => typeof ns.b64encode === 'function' && ns.b64encode('a') === 'YQ==',
+    'dynamic import after a partial fill': () =>
+      late.head === http.head && late.get === get && late.default === http && late.TLS_1_3 === 'tls1.3',
+    'a second dynamic import': () => again.patch === http.patch,
+    'require gets the default object': () => typeof cjs.sha256 === 'function',
+  });
+}
+"#,
+        &["-q"],
+    );
+    out.assert_code(0)
+        .assert_stdout_has("checks_succeeded...................: 100.00% 4 out of 4");
+}

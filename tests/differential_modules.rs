@@ -53,6 +53,12 @@ fn shared_array_matches_k6() {
     every_check_passes_under_both("shared_array.js");
 }
 
+/// k6/http's exports object and named exports, which rk6 makes on first use.
+#[test]
+fn module_exports_match_k6() {
+    every_check_passes_under_both("module_exports.js");
+}
+
 #[test]
 fn webcrypto_matches_k6() {
     every_check_passes_under_both("webcrypto.js");

@@ -3,12 +3,14 @@
 //!
 //! Not for remote modules: there is no network access for scripts' imports.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
-use boa_engine::module::{ModuleLoader, ModuleRequest, Referrer, SyntheticModuleInitializer};
+use boa_engine::module::{
+    ImportedNames, ModuleLoader, ModuleRequest, Referrer, SyntheticModuleInitializer,
+};
 use boa_engine::{
     js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, Module,
     Source,
@@ -22,7 +24,19 @@ pub struct K6Loader {
     sources: SourceCache,
     main_dir: PathBuf,
     files: RefCell<HashMap<PathBuf, Module>>,
-    builtins: RefCell<HashMap<String, Module>>,
+    builtins: RefCell<HashMap<String, Builtin>>,
+    /// Some loaded source may call `import()`: its namespace of a built-in module (the record
+    /// of its static imports, when it has any) must then have every export filled.
+    dynamic_imports: Cell<bool>,
+}
+
+/// A built-in module of this context: its synthetic record, its exports object, and which
+/// named exports the record fills when it is evaluated.
+struct Builtin {
+    module: Module,
+    exports: JsObject,
+    wanted: ImportedNames,
+    evaluated: bool,
 }
 
 impl K6Loader {
@@ -32,6 +46,7 @@ impl K6Loader {
             main_dir,
             files: RefCell::new(HashMap::new()),
             builtins: RefCell::new(HashMap::new()),
+            dynamic_imports: Cell::new(false),
         }
     }
 
@@ -91,6 +106,9 @@ impl K6Loader {
             src
         };
         crate::source::check_nesting(path, &src)?;
+        if may_call_import(&src) {
+            self.dynamic_imports.set(true);
+        }
         let module = Module::parse(Source::from_bytes(&src[..]).with_path(path), None, context)
             .map_err(|e| syntax_error(path, e, context))?;
         self.files
@@ -99,18 +117,101 @@ impl K6Loader {
         Ok(module)
     }
 
-    /// A built-in module by specifier, as a synthetic module exporting `default` and every
-    /// named export of the module's exports object.
-    pub fn load_builtin(&self, specifier: &str, context: &mut Context) -> JsResult<Module> {
-        if let Some(m) = self.builtins.borrow().get(specifier) {
-            return Ok(m.clone());
+    /// A built-in module by specifier, as a synthetic module exporting `default` and the
+    /// module's named exports. Its record fills only the named exports some importer named
+    /// (`wanted`, gathered until it is evaluated): the members of a lazy exports object
+    /// (`modules/lazy_exports.rs`) are then made only when used. An importer that comes
+    /// after the evaluation and wants more gets a new record filling everything, over the
+    /// same exports object.
+    pub fn load_builtin(
+        &self,
+        specifier: &str,
+        wanted: ImportedNames,
+        context: &mut Context,
+    ) -> JsResult<Module> {
+        if let Some(b) = self.builtins.borrow_mut().get_mut(specifier) {
+            if !b.evaluated {
+                merge(&mut b.wanted, wanted);
+                return Ok(b.module.clone());
+            }
+            if covers(&b.wanted, &wanted) {
+                return Ok(b.module.clone());
+            }
+            b.module = synthetic_from_exports(specifier, b.exports.clone(), context)?;
+            b.wanted = ImportedNames::All;
+            b.evaluated = false;
+            return Ok(b.module.clone());
         }
         let exports = modules::exports(specifier, context)?;
-        let module = synthetic_from_exports(exports, context)?;
-        self.builtins
-            .borrow_mut()
-            .insert(specifier.to_string(), module.clone());
+        let module = synthetic_from_exports(specifier, exports.clone(), context)?;
+        self.builtins.borrow_mut().insert(
+            specifier.to_string(),
+            Builtin {
+                module: module.clone(),
+                exports,
+                wanted,
+                evaluated: false,
+            },
+        );
         Ok(module)
+    }
+
+    /// Called as built-in `specifier`'s record is evaluated: which named exports to fill.
+    fn evaluating(&self, specifier: &str) -> ImportedNames {
+        match self.builtins.borrow_mut().get_mut(specifier) {
+            Some(b) => {
+                b.evaluated = true;
+                if self.dynamic_imports.get() {
+                    b.wanted = ImportedNames::All;
+                }
+                b.wanted.clone()
+            }
+            None => ImportedNames::All,
+        }
+    }
+}
+
+/// Whether `src` may contain a dynamic `import(...)`: the word `import` followed by `(`
+/// after optional whitespace. Comments and strings can give a false yes, which only costs
+/// memory (every export of the built-in modules is filled).
+fn may_call_import(src: &[u8]) -> bool {
+    src.windows(6).enumerate().any(|(i, w)| {
+        w == b"import"
+            && (i == 0 || !is_ident_byte(src[i - 1]))
+            && src[i + 6..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| *b == b'(')
+    })
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+/// Adds `more` to `wanted`.
+fn merge(wanted: &mut ImportedNames, more: ImportedNames) {
+    match (wanted, more) {
+        (ImportedNames::All, _) => {}
+        (w, ImportedNames::All) => *w = ImportedNames::All,
+        (ImportedNames::Names(have), ImportedNames::Names(new)) => {
+            for n in new {
+                if !have.contains(&n) {
+                    have.push(n);
+                }
+            }
+        }
+    }
+}
+
+/// Whether `have` includes every name in `want`.
+fn covers(have: &ImportedNames, want: &ImportedNames) -> bool {
+    match (have, want) {
+        (ImportedNames::All, _) => true,
+        (ImportedNames::Names(_), ImportedNames::All) => false,
+        (ImportedNames::Names(have), ImportedNames::Names(want)) => {
+            want.iter().all(|n| have.contains(n))
+        }
     }
 }
 
@@ -147,17 +248,34 @@ fn syntax_error(path: &Path, err: JsError, context: &mut Context) -> JsError {
     JsNativeError::syntax().with_message(message).into()
 }
 
-fn synthetic_from_exports(exports: JsObject, context: &mut Context) -> JsResult<Module> {
-    let mut names: Vec<JsString> = vec![js_string!("default")];
-    for key in exports.own_property_keys(context)? {
-        if let boa_engine::property::PropertyKey::String(s) = key {
-            if s != js_string!("default") {
-                names.push(s);
-            }
-        }
-    }
+fn synthetic_from_exports(
+    specifier: &str,
+    exports: JsObject,
+    context: &mut Context,
+) -> JsResult<Module> {
+    let default = js_string!("default");
+    let mut names: Vec<JsString> = vec![default.clone()];
+    let members = match modules::lazy_exports::names(&exports) {
+        Some(lazy) => lazy,
+        None => exports
+            .own_property_keys(context)?
+            .into_iter()
+            .filter_map(|key| match key {
+                boa_engine::property::PropertyKey::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+    };
+    names.extend(members.into_iter().filter(|n| *n != default));
+    let specifier = JsString::from(specifier);
     let init = SyntheticModuleInitializer::from_copy_closure_with_captures(
-        |m, (obj, names), ctx| {
+        |m, (obj, names, specifier), ctx| {
+            let wanted = ctx
+                .get_data::<crate::vu::init::LoaderData>()
+                .map(|l| l.0.clone())
+                .map_or(ImportedNames::All, |l| {
+                    l.evaluating(&specifier.to_std_string_escaped())
+                });
             for name in names.iter() {
                 let value = if *name == js_string!("default") {
                     let d = obj.get(js_string!("default"), ctx)?;
@@ -166,16 +284,31 @@ fn synthetic_from_exports(exports: JsObject, context: &mut Context) -> JsResult<
                     } else {
                         d
                     }
-                } else {
+                } else if covers(&wanted, &ImportedNames::Names(vec![name.clone()])) {
                     obj.get(name.clone(), ctx)?
+                } else {
+                    // No importer names it: left unfilled, so a lazy member is not made.
+                    continue;
                 };
                 m.set_export(name, value)?;
             }
             Ok(())
         },
-        (exports, names.clone()),
+        (exports, names.clone(), specifier),
     );
     Ok(Module::synthetic(&names, init, None, None, context))
+}
+
+/// What `referrer` takes from built-in `request`: the names its import declarations list, or
+/// everything when it may reach the whole module (a namespace import, `export *`, a dynamic
+/// `import()`, or a referrer that is not a module).
+fn wanted_by(referrer: &Referrer, request: &ModuleRequest, context: &Context) -> ImportedNames {
+    match referrer {
+        Referrer::Module(m) => m
+            .imported_names(request.specifier(), context)
+            .unwrap_or(ImportedNames::All),
+        _ => ImportedNames::All,
+    }
 }
 
 impl ModuleLoader for K6Loader {
@@ -188,7 +321,8 @@ impl ModuleLoader for K6Loader {
         let spec = request.specifier().to_std_string_escaped();
         let ctx: &mut Context = &mut context.borrow_mut();
         if modules::is_builtin(&spec) {
-            return self.load_builtin(&spec, ctx);
+            let wanted = wanted_by(&referrer, &request, ctx);
+            return self.load_builtin(&spec, wanted, ctx);
         }
         let path = self.resolve(&spec, referrer.path())?;
         if !path.exists() && !self.sources.contains(&path) {
@@ -220,6 +354,19 @@ pub fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_dynamic_imports_but_not_import_declarations() {
+        assert!(may_call_import(b"const m = await import('k6/http');"));
+        assert!(may_call_import(b"import ('./x.js').then(f)"));
+        assert!(may_call_import(b"import(\n'x')"));
+        assert!(!may_call_import(
+            b"import http from 'k6/http';\nimport { a } from './a.js';"
+        ));
+        assert!(!may_call_import(
+            b"const reimport = 1; myimport(2); import.meta.url"
+        ));
+    }
 
     #[test]
     fn normalizes_dot_segments() {

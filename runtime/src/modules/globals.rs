@@ -209,7 +209,10 @@ fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
             .into());
     };
     if super::is_builtin(&spec) {
-        let module = loader.load_builtin(&spec, ctx)?;
+        // `require` hands out the default export only.
+        let wanted =
+            boa_engine::module::ImportedNames::Names(vec![boa_engine::js_string!("default")]);
+        let module = loader.load_builtin(&spec, wanted, ctx)?;
         return Ok(namespace_or_default(module, ctx)?.into());
     }
     let path = loader.resolve(&spec, None)?;

@@ -17,6 +17,7 @@ pub mod html;
 pub mod http;
 pub mod jslib_url;
 pub mod k6;
+pub(crate) mod lazy_exports;
 pub mod metrics;
 pub mod secrets;
 pub mod timers;
@@ -95,16 +96,28 @@ pub(crate) fn define_created(
     last: bool,
     context: &mut Context,
 ) -> JsResult<()> {
-    if last {
-        obj.end_deferred_own_properties();
-    }
     let desc = boa_engine::property::PropertyDescriptor::builder()
         .value(value)
         .writable(true)
         .enumerable(true)
-        .configurable(configurable);
+        .configurable(configurable)
+        .build();
+    define_created_with(obj, name, desc, last, context)
+}
+
+/// [`define_created`] with the property's full descriptor.
+pub(crate) fn define_created_with(
+    obj: &JsObject,
+    name: boa_engine::JsString,
+    desc: boa_engine::property::PropertyDescriptor,
+    last: bool,
+    context: &mut Context,
+) -> JsResult<()> {
+    if last {
+        obj.end_deferred_own_properties();
+    }
     let key = boa_engine::property::PropertyKey::String(name);
-    if !obj.define_deferred_own_property(&key, desc.build(), context)? {
+    if !obj.define_deferred_own_property(&key, desc, context)? {
         return Err(JsNativeError::typ()
             .with_message(format!("cannot define property {key}"))
             .into());

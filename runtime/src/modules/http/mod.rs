@@ -22,92 +22,79 @@ pub mod tls;
 use std::sync::Arc;
 
 use boa_engine::object::builtins::JsArray;
-use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
+use boa_engine::object::FunctionObjectBuilder;
 use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
+use crate::modules::lazy_exports::{self, Export};
 use crate::modules::static_key;
 use crate::vu::coro::await_op;
 use crate::vu::state::{vu_state, Phase, VuState};
 
-/// Verbs: (export name, HTTP method, whether the second argument is a body).
-const VERBS: [(&str, &str, bool); 7] = [
-    ("get", "GET", false),
-    ("head", "HEAD", false),
-    ("post", "POST", true),
-    ("put", "PUT", true),
-    ("patch", "PATCH", true),
-    ("del", "DELETE", true),
-    ("options", "OPTIONS", true),
-];
+/// `http.get(url, [params])` and the other verbs: `request` with the method filled in.
+macro_rules! verbs {
+    ($($name:ident $method:literal $has_body:literal),* $(,)?) => {
+        $(fn $name(_: &JsValue, a: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+            verb($method, $has_body, a, ctx)
+        })*
+    };
+}
 
-const CONSTANTS: [(&str, &str); 20] = [
-    ("TLS_1_0", "tls1.0"),
-    ("TLS_1_1", "tls1.1"),
-    ("TLS_1_2", "tls1.2"),
-    ("TLS_1_3", "tls1.3"),
-    ("OCSP_STATUS_GOOD", "good"),
-    ("OCSP_STATUS_REVOKED", "revoked"),
-    ("OCSP_STATUS_SERVER_FAILED", "server_failed"),
-    ("OCSP_STATUS_UNKNOWN", "unknown"),
-    ("OCSP_REASON_UNSPECIFIED", "unspecified"),
-    ("OCSP_REASON_KEY_COMPROMISE", "key_compromise"),
-    ("OCSP_REASON_CA_COMPROMISE", "ca_compromise"),
-    ("OCSP_REASON_AFFILIATION_CHANGED", "affiliation_changed"),
-    ("OCSP_REASON_SUPERSEDED", "superseded"),
-    (
+verbs!(get "GET" false, head "HEAD" false, post "POST" true, put "PUT" true,
+    patch "PATCH" true, del "DELETE" true, options "OPTIONS" true);
+
+fn cookie_jar_constructor(ctx: &mut Context) -> JsValue {
+    FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(jar::new_jar))
+        .name(js_string!("CookieJar"))
+        .constructor(true)
+        .build()
+        .into()
+}
+
+/// Everything `k6/http` exports, in k6's order and with its arities (checked against k6
+/// v1.1), made per VU on first use (`lazy_exports.rs`).
+static EXPORTS: [Export; 34] = [
+    Export::constant("TLS_1_0", "tls1.0"),
+    Export::constant("TLS_1_1", "tls1.1"),
+    Export::constant("TLS_1_2", "tls1.2"),
+    Export::constant("TLS_1_3", "tls1.3"),
+    Export::constant("OCSP_STATUS_GOOD", "good"),
+    Export::constant("OCSP_STATUS_REVOKED", "revoked"),
+    Export::constant("OCSP_STATUS_SERVER_FAILED", "server_failed"),
+    Export::constant("OCSP_STATUS_UNKNOWN", "unknown"),
+    Export::constant("OCSP_REASON_UNSPECIFIED", "unspecified"),
+    Export::constant("OCSP_REASON_KEY_COMPROMISE", "key_compromise"),
+    Export::constant("OCSP_REASON_CA_COMPROMISE", "ca_compromise"),
+    Export::constant("OCSP_REASON_AFFILIATION_CHANGED", "affiliation_changed"),
+    Export::constant("OCSP_REASON_SUPERSEDED", "superseded"),
+    Export::constant(
         "OCSP_REASON_CESSATION_OF_OPERATION",
         "cessation_of_operation",
     ),
-    ("OCSP_REASON_CERTIFICATE_HOLD", "certificate_hold"),
-    ("OCSP_REASON_REMOVE_FROM_CRL", "remove_from_crl"),
-    ("OCSP_REASON_PRIVILEGE_WITHDRAWN", "privilege_withdrawn"),
-    ("OCSP_REASON_AA_COMPROMISE", "aa_compromise"),
-    ("OCSP_REASON_UNKNOWN", "unknown"),
-    ("OCSP_REASON_EXPIRED", "expired"),
+    Export::constant("OCSP_REASON_CERTIFICATE_HOLD", "certificate_hold"),
+    Export::constant("OCSP_REASON_REMOVE_FROM_CRL", "remove_from_crl"),
+    Export::constant("OCSP_REASON_PRIVILEGE_WITHDRAWN", "privilege_withdrawn"),
+    Export::constant("OCSP_REASON_AA_COMPROMISE", "aa_compromise"),
+    Export::function("url", args::url_template, 2),
+    Export::value("CookieJar", cookie_jar_constructor, Attribute::all()),
+    Export::function("cookieJar", jar::vu_jar, 0),
+    Export::function("file", args::file, 2),
+    Export::function("get", get, 2),
+    Export::function("head", head, 2),
+    Export::function("post", post, 2),
+    Export::function("put", put, 2),
+    Export::function("patch", patch, 2),
+    Export::function("del", del, 2),
+    Export::function("options", options, 2),
+    Export::function("request", request, 3),
+    Export::function("asyncRequest", async_request, 3),
+    Export::function("batch", batch, 1),
+    Export::function("setResponseCallback", set_response_callback, 1),
+    Export::function("expectedStatuses", expected_statuses, 1),
 ];
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    let fns: [(
-        &str,
-        boa_engine::native_function::NativeFunctionPointer,
-        usize,
-    ); 7] = [
-        ("request", request, 4),
-        ("asyncRequest", async_request, 4),
-        ("batch", batch, 1),
-        ("file", args::file, 3),
-        ("url", args::url_template, 1),
-        ("expectedStatuses", expected_statuses, 1),
-        ("setResponseCallback", set_response_callback, 1),
-    ];
-    let cookie_jar_ctor =
-        FunctionObjectBuilder::new(context.realm(), NativeFunction::from_fn_ptr(jar::new_jar))
-            .name(js_string!("CookieJar"))
-            .constructor(true)
-            .build();
-    let mut init = ObjectInitializer::new(context);
-    for (name, method, has_body) in VERBS {
-        let f = NativeFunction::from_copy_closure(move |_, a, ctx| verb(method, has_body, a, ctx));
-        init.function(f, static_key(name), if has_body { 3 } else { 2 });
-    }
-    for (name, f, len) in fns {
-        init.function(NativeFunction::from_fn_ptr(f), static_key(name), len);
-    }
-    init.function(
-        NativeFunction::from_fn_ptr(jar::vu_jar),
-        js_string!("cookieJar"),
-        0,
-    );
-    init.property(js_string!("CookieJar"), cookie_jar_ctor, Attribute::all());
-    for (name, value) in CONSTANTS {
-        init.property(
-            static_key(name),
-            static_key(value),
-            Attribute::READONLY | Attribute::ENUMERABLE,
-        );
-    }
-    Ok(init.build())
+    Ok(lazy_exports::object(&EXPORTS, context))
 }
 
 fn verb(

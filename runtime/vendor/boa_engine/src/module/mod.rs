@@ -211,6 +211,15 @@ impl ModuleKind {
     }
 }
 
+/// rk6 patch: what [`Module::imported_names`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportedNames {
+    /// Every export may be reached.
+    All,
+    /// Only these exports are named (`"default"` for a default import).
+    Names(Vec<JsString>),
+}
+
 /// Return value of the [`Module::resolve_export`] operation.
 ///
 /// Indicates how to access a specific export in a module.
@@ -374,6 +383,20 @@ impl Module {
     #[must_use]
     pub fn host_defined(&self) -> &HostDefined {
         &self.inner.host_defined
+    }
+
+    /// rk6 patch: which bindings this module takes from the module it requests as
+    /// `specifier` (its imports, and its re-exports `export { x } from`): `None` if it takes
+    /// none, [`ImportedNames::All`] if it may reach every export (`import * as`, `export *
+    /// from`, `export * as ns from`). Always `None` for synthetic modules.
+    ///
+    /// An embedder whose synthetic modules are costly to fill can fill only the exports the
+    /// module graph names.
+    #[must_use]
+    pub fn imported_names(&self, specifier: &JsString, context: &Context) -> Option<ImportedNames> {
+        self.kind()
+            .as_source_text()
+            .and_then(|src| src.imported_names(specifier, context.interner()))
     }
 
     /// Gets the kind of this `Module`.

@@ -331,6 +331,37 @@ impl<'ast> boa_ast::visitor::Visitor<'ast> for ModuleRequestsVisitor<'_> {
 }
 
 impl SourceTextModule {
+    /// rk6 patch: see [`Module::imported_names`].
+    pub(super) fn imported_names(
+        &self,
+        specifier: &JsString,
+        interner: &Interner,
+    ) -> Option<super::ImportedNames> {
+        use super::ImportedNames;
+        let from = |sym: boa_interner::Sym| sym.to_js_string(interner) == *specifier;
+        if self.code.star_export_entries.iter().any(|r| r.specifier() == specifier) {
+            return Some(ImportedNames::All);
+        }
+        let mut names = Vec::new();
+        for entry in &self.code.import_entries {
+            if from(entry.module_request()) {
+                match entry.import_name() {
+                    ImportName::Namespace => return Some(ImportedNames::All),
+                    ImportName::Name(n) => names.push(n.to_js_string(interner)),
+                }
+            }
+        }
+        for entry in &self.code.indirect_export_entries {
+            if from(entry.module_request()) {
+                match entry.import_name() {
+                    ReExportImportName::Star => return Some(ImportedNames::All),
+                    ReExportImportName::Name(n) => names.push(n.to_js_string(interner)),
+                }
+            }
+        }
+        (!names.is_empty()).then_some(ImportedNames::Names(names))
+    }
+
     /// Creates a new `SourceTextModule` from a parsed `ModuleSource`.
     ///
     /// Contains part of the abstract operation [`ParseModule`][parse].
