@@ -4,7 +4,10 @@
 // different route first (a named import, a second module's import, key listing, a
 // descriptor, `in`, delete). Namespace and dynamic imports: tests/cli_modules.rs.
 import http, { get, TLS_1_2 } from 'k6/http';
-import { check } from 'k6';
+import k6, { check } from 'k6';
+import crypto from 'k6/crypto';
+import metrics, { Trend } from 'k6/metrics';
+import encoding from 'k6/encoding';
 import { fromHelper } from './module_exports_helper.js';
 
 export const options = { iterations: 1 };
@@ -22,6 +25,13 @@ const K6_ORDER = [
 
 // Read in the init context, before anything else touches the object.
 const initKeys = Object.keys(http);
+const trend = new Trend('module_exports_trend');
+
+// `name:arity:flags` of every member, sorted by name (k6 lists k6/crypto in Go map order).
+const shape = (m) => Object.keys(m).sort().map((k) => {
+  const d = Object.getOwnPropertyDescriptor(m, k);
+  return `${k}:${m[k].length}:${d.writable ? 'w' : ''}${d.enumerable ? 'e' : ''}${d.configurable ? 'c' : ''}`;
+}).join(' ');
 
 export default function () {
   const helper = fromHelper();
@@ -46,6 +56,16 @@ export default function () {
     'arities as k6': () => JSON.stringify(lengths) === JSON.stringify([2, 2, 3, 2, 2, 1]),
     'in sees members not read yet': () => 'expectedStatuses' in http && !('nope' in http),
     'JSON lists the constants': () => JSON.parse(JSON.stringify(http)).OCSP_STATUS_GOOD === 'good',
+    'k6 members as k6': () =>
+      shape(k6) === 'check:3:wec fail:1:wec group:2:wec randomSeed:1:wec sleep:1:wec',
+    'k6/metrics members as k6': () =>
+      shape(metrics) === 'Counter:0:wec Gauge:0:wec Rate:0:wec Trend:0:wec' &&
+      trend.name === 'module_exports_trend',
+    'k6/encoding members as k6': () => shape(encoding) === 'b64decode:3:wec b64encode:2:wec',
+    'k6/crypto members as k6': () =>
+      shape(crypto) === 'createHMAC:2:wec createHash:1:wec hexEncode:1:wec hmac:4:wec md4:2:wec ' +
+        'md5:2:wec randomBytes:1:wec ripemd160:2:wec sha1:2:wec sha256:2:wec sha384:2:wec ' +
+        'sha512:2:wec sha512_224:2:wec sha512_256:2:wec',
     'a deleted member stays deleted': () =>
       delete http.options && !('options' in http) && http.options === undefined,
   });

@@ -12,7 +12,8 @@ use hmac::{Mac, SimpleHmac};
 use sha2::Digest;
 
 use super::bytes::{array_buffer, bytes_or_string};
-use super::{arg_string, key, static_key};
+use super::lazy_exports::Export;
+use super::{arg_string, key};
 
 const ALGORITHMS: [&str; 9] = [
     "md4",
@@ -26,34 +27,39 @@ const ALGORITHMS: [&str; 9] = [
     "ripemd160",
 ];
 
+/// `md5(input, encoding)` and its siblings: a one-shot digest; the index is into
+/// [`ALGORITHMS`].
+macro_rules! one_shots {
+    ($($name:ident $i:literal),* $(,)?) => {
+        $(fn $name(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+            one_shot($i, args, ctx)
+        })*
+    };
+}
+
+one_shots!(md4 0, md5 1, sha1 2, sha256 3, sha384 4, sha512 5, sha512_224 6, sha512_256 7,
+    ripemd160 8);
+
+/// `k6/crypto`'s exports with k6's arities (k6 lists them in Go map order, which varies).
+static EXPORTS: [Export; 14] = [
+    Export::function("md4", md4, 2),
+    Export::function("md5", md5, 2),
+    Export::function("sha1", sha1, 2),
+    Export::function("sha256", sha256, 2),
+    Export::function("sha384", sha384, 2),
+    Export::function("sha512", sha512, 2),
+    Export::function("sha512_224", sha512_224, 2),
+    Export::function("sha512_256", sha512_256, 2),
+    Export::function("ripemd160", ripemd160, 2),
+    Export::function("hmac", hmac_fn, 4),
+    Export::function("createHash", create_hash, 1),
+    Export::function("createHMAC", create_hmac, 2),
+    Export::function("randomBytes", random_bytes, 1),
+    Export::function("hexEncode", hex_encode, 1),
+];
+
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    let mut init = ObjectInitializer::new(context);
-    for (i, name) in ALGORITHMS.iter().enumerate() {
-        let f = NativeFunction::from_copy_closure(move |_, args, ctx| one_shot(i, args, ctx));
-        init.function(f, static_key(name), 2);
-    }
-    init.function(NativeFunction::from_fn_ptr(hmac_fn), js_string!("hmac"), 4)
-        .function(
-            NativeFunction::from_fn_ptr(create_hash),
-            js_string!("createHash"),
-            1,
-        )
-        .function(
-            NativeFunction::from_fn_ptr(create_hmac),
-            js_string!("createHMAC"),
-            2,
-        )
-        .function(
-            NativeFunction::from_fn_ptr(random_bytes),
-            js_string!("randomBytes"),
-            1,
-        )
-        .function(
-            NativeFunction::from_fn_ptr(hex_encode),
-            js_string!("hexEncode"),
-            1,
-        );
-    Ok(init.build())
+    Ok(super::lazy_exports::object(&EXPORTS, context))
 }
 
 fn algorithm(name: &str) -> JsResult<usize> {

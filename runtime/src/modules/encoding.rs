@@ -3,25 +3,19 @@
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
-use boa_engine::object::ObjectInitializer;
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
+use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsValue};
 
 use super::bytes::{array_buffer, bytes_or_string};
+use super::lazy_exports::Export;
 use super::{arg_string, key};
 
+static EXPORTS: [Export; 2] = [
+    Export::function("b64encode", b64encode, 2),
+    Export::function("b64decode", b64decode, 3),
+];
+
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    Ok(ObjectInitializer::new(context)
-        .function(
-            NativeFunction::from_fn_ptr(b64encode),
-            js_string!("b64encode"),
-            2,
-        )
-        .function(
-            NativeFunction::from_fn_ptr(b64decode),
-            js_string!("b64decode"),
-            3,
-        )
-        .build())
+    Ok(super::lazy_exports::object(&EXPORTS, context))
 }
 
 fn engine(name: &str) -> JsResult<&'static base64::engine::GeneralPurpose> {

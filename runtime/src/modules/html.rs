@@ -16,6 +16,7 @@ use boa_engine::{
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 
+use super::lazy_exports::Export;
 use super::{key, static_key};
 
 /// A Selection: nodes of one parsed document, in document order.
@@ -27,14 +28,10 @@ struct Sel {
     nodes: Vec<NodeId>,
 }
 
+static EXPORTS: [Export; 1] = [Export::function("parseHTML", parse_html, 1)];
+
 pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
-    Ok(ObjectInitializer::new(ctx)
-        .function(
-            NativeFunction::from_fn_ptr(parse_html),
-            js_string!("parseHTML"),
-            1,
-        )
-        .build())
+    Ok(super::lazy_exports::object(&EXPORTS, ctx))
 }
 
 fn parse_html(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

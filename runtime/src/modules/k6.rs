@@ -3,27 +3,26 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use boa_engine::object::ObjectInitializer;
 use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 use rand::{Rng, SeedableRng};
 
+use super::lazy_exports::Export;
 use crate::metrics::builtin;
 use crate::vu::coro::{await_long, await_op};
 use crate::vu::state::vu_state;
 
+/// `k6`'s exports, in k6's order and with its arities (checked against k6 v1.1).
+static EXPORTS: [Export; 5] = [
+    Export::function("check", check, 3),
+    Export::function("fail", fail, 1),
+    Export::function("group", group, 2),
+    Export::function("randomSeed", random_seed, 1),
+    Export::function("sleep", sleep, 1),
+];
+
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    Ok(ObjectInitializer::new(context)
-        .function(NativeFunction::from_fn_ptr(check), js_string!("check"), 2)
-        .function(NativeFunction::from_fn_ptr(group), js_string!("group"), 2)
-        .function(NativeFunction::from_fn_ptr(sleep), js_string!("sleep"), 1)
-        .function(NativeFunction::from_fn_ptr(fail), js_string!("fail"), 1)
-        .function(
-            NativeFunction::from_fn_ptr(random_seed),
-            js_string!("randomSeed"),
-            1,
-        )
-        .build())
+    Ok(super::lazy_exports::object(&EXPORTS, context))
 }
 
 /// `check(val, sets, [tags])`: one `checks` sample per entry, in object order.

@@ -6,12 +6,13 @@
 
 use std::sync::Arc;
 
-use boa_engine::object::{FunctionObjectBuilder, ObjectInitializer};
+use boa_engine::object::FunctionObjectBuilder;
 use boa_engine::property::{Attribute, PropertyDescriptor};
 use boa_engine::{
     js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
 };
 
+use super::lazy_exports::Export;
 use crate::log::Logger;
 use crate::metrics::{MetricId, MetricType, ValueType};
 use crate::vu::state::{vu_state, Phase};
@@ -23,33 +24,39 @@ const KINDS: [(&str, MetricType); 4] = [
     ("Trend", MetricType::Trend),
 ];
 
+/// `k6/metrics`' constructors, in k6's order and with its arity (0).
+static EXPORTS: [Export; 4] = [
+    Export::value("Counter", |ctx| constructor(0, ctx), Attribute::all()),
+    Export::value("Gauge", |ctx| constructor(1, ctx), Attribute::all()),
+    Export::value("Trend", |ctx| constructor(3, ctx), Attribute::all()),
+    Export::value("Rate", |ctx| constructor(2, ctx), Attribute::all()),
+];
+
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
-    let mut ctors = Vec::with_capacity(KINDS.len());
-    for (i, (kind, _)) in KINDS.iter().enumerate() {
-        let f =
-            NativeFunction::from_copy_closure(move |this, args, ctx| construct(i, this, args, ctx));
-        let ctor = FunctionObjectBuilder::new(context.realm(), f)
-            .name(js_string!(*kind))
-            .length(2)
-            .constructor(true)
-            .build();
-        let proto = JsObject::with_object_proto(context.intrinsics());
-        ctor.define_property_or_throw(
-            js_string!("prototype"),
-            PropertyDescriptor::builder()
-                .value(proto)
-                .writable(true)
-                .enumerable(false)
-                .configurable(false),
-            context,
-        )?;
-        ctors.push((js_string!(*kind), ctor));
-    }
-    let mut exports = ObjectInitializer::new(context);
-    for (name, ctor) in ctors {
-        exports.property(name, ctor, Attribute::all());
-    }
-    Ok(exports.build())
+    Ok(super::lazy_exports::object(&EXPORTS, context))
+}
+
+/// The constructor of metric kind `kind` (an index into [`KINDS`]), with its prototype.
+fn constructor(kind: usize, context: &mut Context) -> JsValue {
+    let f =
+        NativeFunction::from_copy_closure(move |this, args, ctx| construct(kind, this, args, ctx));
+    let ctor = FunctionObjectBuilder::new(context.realm(), f)
+        .name(super::static_key(KINDS[kind].0))
+        .length(0)
+        .constructor(true)
+        .build();
+    let proto = JsObject::with_object_proto(context.intrinsics());
+    // A fresh function's `prototype` can always be defined.
+    let _ = ctor.define_property_or_throw(
+        js_string!("prototype"),
+        PropertyDescriptor::builder()
+            .value(proto)
+            .writable(true)
+            .enumerable(false)
+            .configurable(false),
+        context,
+    );
+    ctor.into()
 }
 
 /// `new Counter(name, isTime)` and its siblings; `kind` indexes [`KINDS`]. Called without
