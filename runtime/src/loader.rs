@@ -206,12 +206,17 @@ fn merge(wanted: &mut ImportedNames, more: ImportedNames) {
 
 /// Whether `have` includes every name in `want`.
 fn covers(have: &ImportedNames, want: &ImportedNames) -> bool {
-    match (have, want) {
-        (ImportedNames::All, _) => true,
-        (ImportedNames::Names(_), ImportedNames::All) => false,
-        (ImportedNames::Names(have), ImportedNames::Names(want)) => {
-            want.iter().all(|n| have.contains(n))
-        }
+    match want {
+        ImportedNames::All => matches!(have, ImportedNames::All),
+        ImportedNames::Names(want) => want.iter().all(|n| wants(have, n)),
+    }
+}
+
+/// Whether `wanted` includes `name`.
+fn wants(wanted: &ImportedNames, name: &JsString) -> bool {
+    match wanted {
+        ImportedNames::All => true,
+        ImportedNames::Names(names) => names.contains(name),
     }
 }
 
@@ -284,7 +289,7 @@ fn synthetic_from_exports(
                     } else {
                         d
                     }
-                } else if covers(&wanted, &ImportedNames::Names(vec![name.clone()])) {
+                } else if wants(&wanted, name) {
                     obj.get(name.clone(), ctx)?
                 } else {
                     // No importer names it: left unfilled, so a lazy member is not made.

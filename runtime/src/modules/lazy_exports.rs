@@ -9,8 +9,6 @@
 //! (`loader.rs`). A member is made once per VU, so `http.get` and an imported `get` are the
 //! same function.
 
-use std::cell::Cell;
-
 use boa_engine::native_function::NativeFunctionPointer;
 use boa_engine::object::{FunctionObjectBuilder, LazyOwnProperties, ObjectInitializer};
 use boa_engine::property::{Attribute, PropertyDescriptor, PropertyKey};
@@ -99,7 +97,7 @@ struct ExportsData {
     #[unsafe_ignore_trace]
     table: &'static [Export],
     #[unsafe_ignore_trace]
-    created: Cell<u64>,
+    created: super::CreatedBits,
 }
 
 /// A new exports object for `table` (at most 64 members).
@@ -107,7 +105,7 @@ pub(crate) fn object(table: &'static [Export], context: &mut Context) -> JsObjec
     debug_assert!(table.len() <= 64);
     let data = ExportsData {
         table,
-        created: Cell::new(0),
+        created: super::CreatedBits::default(),
     };
     let obj = ObjectInitializer::with_native_data(data, context).build();
     obj.defer_own_properties::<Members>();
@@ -158,19 +156,11 @@ fn create(obj: &JsObject, i: usize, ctx: &mut Context) -> JsResult<()> {
         let Some(data) = obj.downcast_ref::<ExportsData>() else {
             return Ok(());
         };
-        let bit = 1u64 << i;
-        let created = data.created.get();
-        if created & bit != 0 {
+        let Some(last) = data.created.mark(i, data.table.len()) else {
             return Ok(());
-        }
-        data.created.set(created | bit);
-        let all = if data.table.len() == 64 {
-            u64::MAX
-        } else {
-            (1u64 << data.table.len()) - 1
         };
         let table: &'static [Export] = data.table;
-        (&table[i], created | bit == all)
+        (&table[i], last)
     };
     let desc = export.make(ctx);
     super::define_created_with(obj, super::static_key(export.name), desc, last, ctx)

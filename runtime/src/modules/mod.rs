@@ -85,6 +85,25 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
     }
 }
 
+/// Which of an object's deferred own properties (at most 64, by index) exist already.
+#[derive(Debug, Default)]
+pub(crate) struct CreatedBits(std::cell::Cell<u64>);
+
+impl CreatedBits {
+    /// Records that property `i` of `count` is being created: `None` if it existed already,
+    /// else whether it is the last one.
+    pub fn mark(&self, i: usize, count: usize) -> Option<bool> {
+        let bit = 1u64 << i;
+        let before = self.0.get();
+        if before & bit != 0 {
+            return None;
+        }
+        let now = before | bit;
+        self.0.set(now);
+        Some(now.count_ones() as usize == count)
+    }
+}
+
 /// Defines the own property `name` of `obj` that a `LazyOwnProperties` impl creates on first
 /// observation (writable and enumerable); when it was the last one left, `obj` goes back to
 /// ordinary internal methods.

@@ -2,8 +2,6 @@
 //! The fields are own properties created when first observed ([`super::response`]), so a
 //! response costs one object until a script reads it.
 
-use std::cell::Cell;
-
 use boa_engine::{js_string, Context, Finalize, JsData, JsResult, JsValue, Trace};
 use boa_gc::GcRefCell;
 
@@ -25,7 +23,7 @@ pub struct ResponseData {
     plain_body: Option<Vec<u8>>,
     /// Which own properties exist already (bit i: the i-th in k6's order).
     #[unsafe_ignore_trace]
-    created: Cell<u32>,
+    created: crate::modules::CreatedBits,
     /// `res.json()`'s value, parsed once.
     pub json: GcRefCell<Option<JsValue>>,
 }
@@ -36,7 +34,7 @@ impl ResponseData {
             hop: Box::new(hop),
             response_type: meta.response_type,
             plain_body: meta.plain_body.clone(),
-            created: Cell::new(0),
+            created: crate::modules::CreatedBits::default(),
             json: GcRefCell::new(None),
         }
     }
@@ -44,14 +42,7 @@ impl ResponseData {
     /// Records that property `i` of `count` is being created: `None` if it existed already,
     /// else whether it is the last one.
     pub fn mark_created(&self, i: usize, count: usize) -> Option<bool> {
-        let bit = 1u32 << i;
-        let before = self.created.get();
-        if before & bit != 0 {
-            return None;
-        }
-        let now = before | bit;
-        self.created.set(now);
-        Some(now.count_ones() as usize == count)
+        self.created.mark(i, count)
     }
 
     /// Roughly the ordinary heap this response holds (its GC object is only a pointer):

@@ -24,10 +24,11 @@ use std::sync::Arc;
 use boa_engine::object::builtins::JsArray;
 use boa_engine::object::FunctionObjectBuilder;
 use boa_engine::property::Attribute;
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
+use boa_engine::{
+    js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
+};
 
 use crate::modules::lazy_exports::{self, Export};
-use crate::modules::static_key;
 use crate::vu::coro::await_op;
 use crate::vu::state::{vu_state, Phase, VuState};
 
@@ -35,7 +36,7 @@ use crate::vu::state::{vu_state, Phase, VuState};
 macro_rules! verbs {
     ($($name:ident $method:literal $has_body:literal),* $(,)?) => {
         $(fn $name(_: &JsValue, a: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-            verb($method, $has_body, a, ctx)
+            verb(js_string!($method), $has_body, a, ctx)
         })*
     };
 }
@@ -97,12 +98,7 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     Ok(lazy_exports::object(&EXPORTS, context))
 }
 
-fn verb(
-    method: &'static str,
-    has_body: bool,
-    a: &[JsValue],
-    ctx: &mut Context,
-) -> JsResult<JsValue> {
+fn verb(method: JsString, has_body: bool, a: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let at = |i: usize| a.get(i).cloned().unwrap_or_default();
     let (body, params) = if has_body {
         (at(1), at(2))
@@ -111,7 +107,7 @@ fn verb(
     };
     request(
         &JsValue::undefined(),
-        &[static_key(method).into(), at(0), body, params],
+        &[method.into(), at(0), body, params],
         ctx,
     )
 }

@@ -127,8 +127,8 @@ pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsRes
 /// The response's own properties in k6's order: the fields, then the methods.
 const METHODS: [&str; 2] = ["html", "json"];
 const KEY_COUNT: usize = FIELDS.len() + METHODS.len();
-// `ResponseData::mark_created` keeps one bit per property in a `u32`.
-const _: () = assert!(KEY_COUNT <= 32);
+// `ResponseData::mark_created` keeps one bit per property in a `u64`.
+const _: () = assert!(KEY_COUNT <= 64);
 
 fn key_name(i: usize) -> &'static str {
     match i.checked_sub(FIELDS.len()) {
