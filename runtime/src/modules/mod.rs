@@ -173,7 +173,7 @@ pub(crate) fn arg_string(args: &[JsValue], i: usize, context: &mut Context) -> J
         .cloned()
         .unwrap_or_default()
         .to_string(context)?
-        .to_std_string_escaped())
+        .text())
 }
 
 /// An `Error` whose name is `GoError`, as k6 throws from Go code (`fail()`, `throw`).
@@ -197,7 +197,7 @@ pub(crate) fn get_string(
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    Ok(Some(v.to_string(context)?.to_std_string_escaped()))
+    Ok(Some(v.to_string(context)?.text()))
 }
 
 /// A fresh plain object.
@@ -208,7 +208,7 @@ pub(crate) fn new_object(context: &mut Context) -> JsObject {
 /// Converts a tag value the way k6 does: strings, numbers and booleans only.
 pub(crate) fn tag_value(key: &str, v: &JsValue, context: &mut Context) -> JsResult<String> {
     if v.is_string() || v.is_number() || v.is_boolean() {
-        return Ok(v.to_string(context)?.to_std_string_escaped());
+        return Ok(v.to_string(context)?.text());
     }
     Err(JsNativeError::typ()
         .with_message(format!(
@@ -229,7 +229,7 @@ pub(crate) fn merge_tags(
     for key in obj.own_property_keys(context)? {
         if let boa_engine::property::PropertyKey::String(k) = &key {
             let v = obj.get(key.clone(), context)?;
-            let k = k.to_std_string_escaped();
+            let k = k.text();
             let value = tag_value(&k, &v, context)?;
             tags.insert(k, value);
         }
@@ -254,6 +254,32 @@ pub(crate) fn static_key(s: &'static str) -> boa_engine::JsString {
             .or_insert_with(|| key(s))
             .clone()
     })
+}
+
+/// A JS string as Rust text, as `to_std_string_escaped` gives it (lone surrogates
+/// escaped), but in one allocation: Boa's version formats code point by code point and
+/// regrows the string as it goes, which showed in the profile of every request's URL.
+pub(crate) trait StdText {
+    fn text(&self) -> String;
+}
+
+impl StdText for boa_engine::JsString {
+    fn text(&self) -> String {
+        std_string(self)
+    }
+}
+
+fn std_string(s: &boa_engine::JsString) -> String {
+    if let boa_engine::string::JsStrVariant::Latin1(bytes) = s.as_str().variant() {
+        // Latin-1 above 0x7f is not the same bytes in UTF-8; ASCII is.
+        if bytes.is_ascii() {
+            if let Ok(ascii) = std::str::from_utf8(bytes) {
+                return ascii.to_owned();
+            }
+        }
+    }
+    s.to_std_string()
+        .unwrap_or_else(|_| s.to_std_string_escaped())
 }
 
 /// `js_string!` for dynamic keys.

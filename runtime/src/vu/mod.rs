@@ -127,6 +127,7 @@ fn body(
     if let Some(d) = context.get_data::<VuData>() {
         d.yielder.set(yielder as *const _);
     }
+    let mut exports = call::Exports::new(exports);
     let mut input = first;
     loop {
         let job = match input {
@@ -137,7 +138,7 @@ fn body(
                 continue;
             }
         };
-        let outcome = call::run_job(&mut context, &exports, &state, job);
+        let outcome = call::run_job(&mut context, &mut exports, &state, job);
         input = coro::suspend(yielder, CoYield::Done(outcome));
     }
     if let Some(d) = context.get_data::<VuData>() {

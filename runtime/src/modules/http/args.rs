@@ -2,6 +2,7 @@
 //! values, form objects, and the array/object forms of `http.batch`. Native, because each
 //! line of JS per VU costs memory in every VU's context.
 
+use crate::modules::StdText;
 use boa_engine::object::builtins::JsArray;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
 
@@ -34,12 +35,12 @@ pub fn url_template(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     let len = strings.get(js_string!("length"), ctx)?.to_u32(ctx)?;
     let (mut url, mut name) = (String::new(), String::new());
     for i in 0..len {
-        let s = strings.get(i, ctx)?.to_string(ctx)?.to_std_string_escaped();
+        let s = strings.get(i, ctx)?.to_string(ctx)?.text();
         url.push_str(&s);
         name.push_str(&s);
         if i + 1 < len {
             if let Some(v) = args.get(i as usize + 1) {
-                url.push_str(&v.to_string(ctx)?.to_std_string_escaped());
+                url.push_str(&v.to_string(ctx)?.text());
                 name.push_str("${}");
             }
         }
@@ -69,7 +70,7 @@ pub fn file(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
         ctx,
     )?;
     let filename = match args.get(1) {
-        Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
+        Some(v) if !v.is_undefined() => v.to_string(ctx)?.text(),
         _ => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos().to_string())
@@ -77,7 +78,7 @@ pub fn file(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
     };
     obj.set(js_string!("filename"), key(&filename), false, ctx)?;
     let ct = match args.get(2) {
-        Some(v) if !v.is_undefined() && !v.is_null() => v.to_string(ctx)?.to_std_string_escaped(),
+        Some(v) if !v.is_undefined() && !v.is_null() => v.to_string(ctx)?.text(),
         _ => "application/octet-stream".to_string(),
     };
     obj.set(js_string!("content_type"), key(&ct), false, ctx)?;
@@ -97,18 +98,12 @@ pub fn has_mark(v: &JsValue, mark: &str, ctx: &mut Context) -> JsResult<bool> {
 pub fn url_arg(v: &JsValue, ctx: &mut Context) -> JsResult<(String, Option<String>)> {
     if has_mark(v, URL_MARK, ctx)? {
         if let Some(o) = v.as_object() {
-            let url = o
-                .get(js_string!("url"), ctx)?
-                .to_string(ctx)?
-                .to_std_string_escaped();
-            let name = o
-                .get(js_string!("name"), ctx)?
-                .to_string(ctx)?
-                .to_std_string_escaped();
+            let url = o.get(js_string!("url"), ctx)?.to_string(ctx)?.text();
+            let name = o.get(js_string!("name"), ctx)?.to_string(ctx)?.text();
             return Ok((url, Some(name)));
         }
     }
-    Ok((v.to_string(ctx)?.to_std_string_escaped(), None))
+    Ok((v.to_string(ctx)?.text(), None))
 }
 
 /// One form field: name, value bytes, and (filename, content type) for file parts.
@@ -131,7 +126,7 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
         let boa_engine::property::PropertyKey::String(name) = &k else {
             continue;
         };
-        let name = name.to_std_string_escaped();
+        let name = name.text();
         let v = obj.get(k.clone(), ctx)?;
         let values: Vec<JsValue> = match v
             .as_object()
@@ -149,17 +144,14 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
                 let Some(f) = x.as_object() else { continue };
                 let data = f.get(js_string!("data"), ctx)?;
                 let bytes = crate::modules::bytes::bytes_or_string(&data, ctx)?;
-                let fname = f
-                    .get(js_string!("filename"), ctx)?
-                    .to_string(ctx)?
-                    .to_std_string_escaped();
+                let fname = f.get(js_string!("filename"), ctx)?.to_string(ctx)?.text();
                 let ct = f
                     .get(js_string!("content_type"), ctx)?
                     .to_string(ctx)?
-                    .to_std_string_escaped();
+                    .text();
                 fields.push((name.clone(), bytes, Some((fname, ct))));
             } else {
-                let s = x.to_string(ctx)?.to_std_string_escaped();
+                let s = x.to_string(ctx)?.text();
                 fields.push((name.clone(), s.into_bytes(), None));
             }
         }
@@ -189,7 +181,7 @@ pub fn batch_item(item: &JsValue, ctx: &mut Context) -> JsResult<[JsValue; 4]> {
     }
     let method = match obj.get(js_string!("method"), ctx)? {
         v if v.is_undefined() || v.is_null() => "GET".to_string(),
-        v => v.to_string(ctx)?.to_std_string_escaped().to_uppercase(),
+        v => v.to_string(ctx)?.text().to_uppercase(),
     };
     let body = if method == "GET" || method == "HEAD" {
         JsValue::null()

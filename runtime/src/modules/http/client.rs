@@ -357,18 +357,17 @@ fn store_cookies(jar: &Jar, url: &Url, headers: &[(String, String)]) {
 /// Go's canonical MIME header key: `content-type` -> `Content-Type`.
 pub fn canonical_header(name: &str) -> String {
     // Go's CanonicalMIMEHeaderKey changes ASCII letters only.
+    let mut out = String::with_capacity(name.len());
     let mut upper = true;
-    name.chars()
-        .map(|c| {
-            let out = if upper {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            };
-            upper = c == '-';
-            out
-        })
-        .collect()
+    for c in name.chars() {
+        out.push(if upper {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        });
+        upper = c == '-';
+    }
+    out
 }
 
 /// The `url` tag: credentials masked as `****:****`.

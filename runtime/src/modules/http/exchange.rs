@@ -130,13 +130,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     let headers_at = Instant::now();
     let info = resp.extensions().get::<ConnInfo>().cloned();
     hop.status = resp.status().as_u16();
-    hop.status_text = format!(
-        "{} {}",
-        hop.status,
-        resp.status().canonical_reason().unwrap_or("")
-    )
-    .trim_end()
-    .to_string();
+    hop.status_text = status_text(resp.status());
     hop.proto = match resp.version() {
         http::Version::HTTP_2 => "HTTP/2.0",
         http::Version::HTTP_10 => "HTTP/1.0",
@@ -176,6 +170,18 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     }
     hop.end = SystemTime::now();
     hop
+}
+
+/// k6's `status_text`: "200 OK", or just the code when the status has no reason phrase.
+fn status_text(status: http::StatusCode) -> String {
+    let reason = status.canonical_reason().unwrap_or("");
+    let mut text = String::with_capacity(4 + reason.len());
+    text.push_str(status.as_str());
+    if !reason.is_empty() {
+        text.push(' ');
+        text.push_str(reason);
+    }
+    text
 }
 
 /// Reads the body to its end or `deadline`; on failure, what arrived and k6's error.
@@ -233,14 +239,14 @@ fn build_request(
 
 /// Response headers with Go's canonical names.
 fn response_headers(h: &http::HeaderMap) -> Vec<(String, String)> {
-    h.iter()
-        .map(|(k, v)| {
-            (
-                canonical_header(k.as_str()),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
+    let mut out = Vec::with_capacity(h.len());
+    for (k, v) in h {
+        out.push((
+            canonical_header(k.as_str()),
+            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        ));
+    }
+    out
 }
 
 /// k6's phases: `blocked` is getting a connection (dial+TLS when new), `connecting` the

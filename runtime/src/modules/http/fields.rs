@@ -2,6 +2,7 @@
 //! The fields are own properties created when first observed ([`super::response`]), so a
 //! response costs one object until a script reads it.
 
+use crate::modules::StdText;
 use boa_engine::{js_string, Context, Finalize, JsData, JsResult, JsValue, Trace};
 use boa_gc::GcRefCell;
 
@@ -126,7 +127,7 @@ fn build_headers(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
         let value = if existing.is_undefined() {
             v.clone()
         } else {
-            format!("{}, {v}", existing.to_string(ctx)?.to_std_string_escaped())
+            format!("{}, {v}", existing.to_string(ctx)?.text())
         };
         headers.set(key(k), key(&value), false, ctx)?;
     }

@@ -1,6 +1,7 @@
 //! Turning `http.request(method, url, body, params)` arguments into a [`RequestSpec`] plus
 //! the per-request settings that stay on the VU side (tags, expected statuses, body type).
 
+use crate::modules::StdText;
 use std::time::Duration;
 
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
@@ -198,9 +199,9 @@ fn apply_params(
         for key in h.own_property_keys(ctx)? {
             if let boa_engine::property::PropertyKey::String(k) = &key {
                 let v = h.get(key.clone(), ctx)?;
-                let name = k.to_std_string_escaped();
+                let name = k.text();
                 headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-                headers.push((name, v.to_string(ctx)?.to_std_string_escaped()));
+                headers.push((name, v.to_string(ctx)?.text()));
             }
         }
     }
@@ -215,7 +216,7 @@ fn apply_params(
         spec.timeout = if let Some(n) = timeout.as_number() {
             Duration::from_secs_f64((n / 1000.0).max(0.0))
         } else {
-            let s = timeout.to_string(ctx)?.to_std_string_escaped();
+            let s = timeout.to_string(ctx)?.text();
             crate::duration::parse(&s).map_err(|e| JsNativeError::typ().with_message(e))?
         };
     }
@@ -258,10 +259,9 @@ fn apply_params(
                         get_string(&o, "value", ctx)?.unwrap_or_default(),
                         o.get(js_string!("replace"), ctx)?.to_boolean(),
                     ),
-                    _ => (v.to_string(ctx)?.to_std_string_escaped(), false),
+                    _ => (v.to_string(ctx)?.text(), false),
                 };
-                spec.cookies
-                    .push((k.to_std_string_escaped(), value, replace));
+                spec.cookies.push((k.text(), value, replace));
             }
         }
     }
@@ -311,9 +311,7 @@ fn encode_body(
     if let Some((fields, multipart)) = super::args::form_fields(body, ctx)? {
         return Ok(Some(form_body(fields, multipart, headers)));
     }
-    Ok(Some(
-        body.to_string(ctx)?.to_std_string_escaped().into_bytes(),
-    ))
+    Ok(Some(body.to_string(ctx)?.text().into_bytes()))
 }
 
 fn form_body(

@@ -1,6 +1,7 @@
 //! After a request ran: one set of `http_req_*` samples per hop, the "Request Failed"
 //! warning, and the JS response object with k6's fields in k6's order.
 
+use crate::modules::StdText;
 use boa_engine::property::PropertyKey;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue};
 
@@ -328,7 +329,7 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     }
     let text = body_text(this, ctx)?;
     if let Some(sel) = selector {
-        let path = sel.to_string(ctx)?.to_std_string_escaped();
+        let path = sel.to_string(ctx)?.text();
         return match super::json_path::select(&text, &path) {
             Some(found) => JsValue::from_json(&found, ctx),
             None => Ok(JsValue::undefined()),
@@ -365,7 +366,7 @@ fn html(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     };
     let body = obj.get(js_string!("body"), ctx)?;
     let text = if body.is_string() {
-        body.to_string(ctx)?.to_std_string_escaped()
+        body.to_string(ctx)?.text()
     } else {
         String::from_utf8_lossy(&crate::modules::bytes::bytes_or_string(&body, ctx)?).into_owned()
     };
