@@ -138,7 +138,8 @@ export default function () {
 
 /// A raw peer that misbehaves after reading the request: `short` sends a head promising
 /// 100 bytes and 5 of them then closes, `reset` does the same and resets the connection,
-/// `close` closes without answering, `bighdr` sends a 2 MB header.
+/// `close` closes without answering, `bighdr` sends a 2 MB header, `once` answers in full
+/// (keep-alive, as far as the head says) and closes.
 fn misbehaving_peer(mode: &'static str) -> u16 {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -157,6 +158,9 @@ fn misbehaving_peer(mode: &'static str) -> u16 {
                     let _ = c.write_all(head);
                     let _ = socket2::SockRef::from(&c).set_linger(Some(std::time::Duration::ZERO));
                 }
+                "once" => {
+                    let _ = c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                }
                 "bighdr" => {
                     let mut r = b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec();
                     r.extend(std::iter::repeat_n(b'a', 2 << 20));
@@ -168,6 +172,41 @@ fn misbehaving_peer(mode: &'static str) -> u16 {
         }
     });
     port
+}
+
+#[test]
+fn a_kept_alive_connection_the_server_dropped_is_replaced_not_failed() {
+    let port = misbehaving_peer("once");
+    let out = run_script(
+        "dropped.js",
+        r#"
+import http from 'k6/http';
+import { sleep } from 'k6';
+export const options = { iterations: 1 };
+export default function () {
+  for (let i = 0; i < 3; i++) {
+    const r = http.get(`http://127.0.0.1:${__ENV.PORT}/`);
+    console.log(`status=${r.status} error=${r.error} new=${r.timings.connecting > 0}`);
+    sleep(0.2);
+  }
+  // Without the pause the next request often finds the connection closing under it:
+  // Go sends a GET again on a new connection then.
+  let failed = 0;
+  for (let i = 0; i < 200; i++) {
+    if (http.get(`http://127.0.0.1:${__ENV.PORT}/`).status !== 200) failed++;
+  }
+  console.log(`failed=${failed}`);
+}
+"#,
+        &["-q", "--no-summary", "-e", &format!("PORT={port}")],
+    );
+    out.assert_code(0);
+    assert_eq!(
+        out.console_messages(),
+        [vec!["status=200 error= new=true"; 3], vec!["failed=0"]].concat(),
+        "{}",
+        out.dump()
+    );
 }
 
 #[test]

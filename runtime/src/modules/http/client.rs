@@ -7,11 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use cookie_store::CookieStore;
-use http_body_util::Full;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use url::Url;
 
 use crate::config::{HttpConfig, TestConfig};
@@ -24,7 +20,7 @@ pub use super::exchange::{Hop, Timings};
 pub type Jar = Arc<Mutex<CookieStore>>;
 
 /// The pooled client of one VU.
-pub type HttpClient = Client<Connector, Full<Bytes>>;
+pub type HttpClient = super::pool::Pool;
 
 /// HTTP state of one VU.
 pub struct VuHttp {
@@ -95,17 +91,7 @@ fn build_client(config: &HttpConfig, wire: Arc<Wire>) -> HttpClient {
         config.dns.clone(),
         wire,
     );
-    let mut b = Client::builder(TokioExecutor::new());
-    b.pool_timer(TokioTimer::new())
-        .timer(TokioTimer::new())
-        .pool_idle_timeout(Duration::from_secs(90))
-        .http1_title_case_headers(true)
-        // Go accepts response heads up to 10 MB; hyper's default stops near 400 KB.
-        .http1_max_buf_size(10 << 20);
-    if config.no_connection_reuse {
-        b.pool_max_idle_per_host(0);
-    }
-    b.build(connector)
+    super::pool::Pool::new(connector, !config.no_connection_reuse)
 }
 
 /// Which statuses count as expected (`http.expectedStatuses`); default 200–399.

@@ -4,7 +4,6 @@
 //! with TLS and last written to (for the request timings).
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -15,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper::Uri;
-use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
@@ -104,7 +102,7 @@ fn go_io_text(e: &io::Error) -> String {
     }
 }
 
-/// What a response learns about the connection it came on (a `Connected` extra).
+/// What a response learns about the connection it came on.
 #[derive(Debug, Clone)]
 pub struct ConnInfo(Arc<ConnMeta>);
 
@@ -215,20 +213,11 @@ impl Connector {
     }
 }
 
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-
-impl tower::Service<Uri> for Connector {
-    type Response = Conn;
-    type Error = ConnectError;
-    type Future = BoxFuture<Result<Conn, ConnectError>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectError>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, uri: Uri) -> Self::Future {
-        let inner = self.inner.clone();
-        Box::pin(async move { inner.connect(uri).await })
+impl Connector {
+    /// A connection for `uri`'s scheme, host and port: dialled, and for `https`
+    /// encrypted with ALPN offering HTTP/2.
+    pub async fn connect(&self, uri: Uri) -> Result<Conn, ConnectError> {
+        self.inner.connect(uri).await
     }
 }
 
@@ -562,14 +551,15 @@ pub struct Conn {
     h2: bool,
 }
 
-impl Connection for Conn {
-    fn connected(&self) -> Connected {
-        let c = Connected::new().extra(self.info.clone());
-        if self.h2 {
-            c.negotiated_h2()
-        } else {
-            c
-        }
+impl Conn {
+    /// What responses on this connection report about it.
+    pub fn info(&self) -> ConnInfo {
+        self.info.clone()
+    }
+
+    /// Whether TLS negotiated HTTP/2.
+    pub fn is_h2(&self) -> bool {
+        self.h2
     }
 }
 

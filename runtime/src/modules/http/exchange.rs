@@ -122,13 +122,22 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     hop.request_cookies = cookies;
     let start = Instant::now();
     let timeout = deadline.saturating_duration_since(start);
-    let resp = match tokio::time::timeout(timeout, client.request(req)).await {
+    // Go's transport sends an idempotent request again when a reused connection closed
+    // before answering it.
+    let sent_headers = &hop.request_headers;
+    let replay = || {
+        replayable(method, sent_headers)
+            .then(|| build_request(method, url, sent_headers, authorization.as_deref(), body).ok())
+            .flatten()
+    };
+    let sent = tokio::time::timeout(timeout, client.send(req, replay)).await;
+    let (resp, lease) = match sent {
         Err(_) => return fail(hop, timeout_error(method, url), start),
         Ok(Err(e)) => return fail(hop, classify(&e, method, url), start),
         Ok(Ok(r)) => r,
     };
     let headers_at = Instant::now();
-    let info = resp.extensions().get::<ConnInfo>().cloned();
+    let info = Some(lease.info().clone());
     hop.status = resp.status().as_u16();
     hop.status_text = status_text(resp.status());
     hop.proto = match resp.version() {
@@ -147,6 +156,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         return fail(hop, err, start);
     }
     let end = Instant::now();
+    lease.release();
     match super::codec::decode_body(&hop.headers, &raw) {
         Ok(b) => hop.body = b,
         Err(e) => {
@@ -182,6 +192,15 @@ fn status_text(status: http::StatusCode) -> String {
         text.push_str(reason);
     }
     text
+}
+
+/// Go's `isReplayable`: safe methods, or a request marked with an idempotency key.
+fn replayable(method: &http::Method, headers: &[(String, String)]) -> bool {
+    use http::Method as M;
+    matches!(*method, M::GET | M::HEAD | M::OPTIONS | M::TRACE)
+        || headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("idempotency-key") || k.eq_ignore_ascii_case("x-idempotency-key")
+        })
 }
 
 /// Reads the body to its end or `deadline`; on failure, what arrived and k6's error.

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod jar;
 pub mod json_path;
 pub mod params;
+pub mod pool;
 pub mod response;
 pub mod tls;
 
