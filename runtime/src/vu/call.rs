@@ -47,7 +47,11 @@ pub(crate) fn run_job(
                 ))
             });
             emit_data_counters(state);
-            state.borrow_mut().group.clear();
+            {
+                let mut st = state.borrow_mut();
+                st.flush();
+                st.group.clear();
+            }
             outcome
         }
         Job::HandleSummary { data } => {
@@ -158,6 +162,7 @@ fn setup_data(
     Ok(Some(value))
 }
 
+/// Buffers the job's `data_sent`/`data_received`; the caller flushes with its other samples.
 fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
     let mut st = state.borrow_mut();
     let tags = st.tag_set();
@@ -167,7 +172,6 @@ fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
     st.emit(builtin::DATA_RECEIVED, received as f64, &tags);
     st.bytes_sent = 0;
     st.bytes_received = 0;
-    st.flush();
 }
 
 /// The script's exports and the functions jobs call, resolved once per VU, as k6 resolves a

@@ -342,18 +342,19 @@ fn store_cookies(jar: &Jar, url: &Url, headers: &[(String, String)]) {
 
 /// Go's canonical MIME header key: `content-type` -> `Content-Type`.
 pub fn canonical_header(name: &str) -> String {
-    // Go's CanonicalMIMEHeaderKey changes ASCII letters only.
-    let mut out = String::with_capacity(name.len());
+    // Go's CanonicalMIMEHeaderKey changes ASCII letters only, so bytes will do (and are
+    // several times faster per response than pushing chars).
+    let mut out = name.as_bytes().to_vec();
     let mut upper = true;
-    for c in name.chars() {
-        out.push(if upper {
-            c.to_ascii_uppercase()
+    for b in &mut out {
+        if upper {
+            b.make_ascii_uppercase();
         } else {
-            c.to_ascii_lowercase()
-        });
-        upper = c == '-';
+            b.make_ascii_lowercase();
+        }
+        upper = *b == b'-';
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The `url` tag: credentials masked as `****:****`.

@@ -121,7 +121,10 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     let mut hop = Hop::new(method, url, headers, body);
     hop.request_cookies = cookies;
     let start = Instant::now();
-    let timeout = deadline.saturating_duration_since(start);
+    // One timer for the whole exchange: a timer per step (send, each body frame) showed
+    // in the profile of every request.
+    let expiry = tokio::time::sleep_until(deadline.into());
+    tokio::pin!(expiry);
     // Go's transport sends an idempotent request again when a reused connection closed
     // before answering it.
     let sent_headers = &hop.request_headers;
@@ -130,11 +133,11 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
             .then(|| build_request(method, url, sent_headers, authorization.as_deref(), body).ok())
             .flatten()
     };
-    let sent = tokio::time::timeout(timeout, client.send(req, replay)).await;
+    let sent = before(expiry.as_mut(), client.send(req, replay)).await;
     let (resp, lease) = match sent {
-        Err(_) => return fail(hop, timeout_error(method, url), start),
-        Ok(Err(e)) => return fail(hop, classify(&e, method, url), start),
-        Ok(Ok(r)) => r,
+        None => return fail(hop, timeout_error(method, url), start),
+        Some(Err(e)) => return fail(hop, classify(&e, method, url), start),
+        Some(Ok(r)) => r,
     };
     let headers_at = Instant::now();
     let info = Some(lease.info().clone());
@@ -146,7 +149,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         _ => "HTTP/1.1",
     };
     hop.headers = response_headers(resp.headers());
-    let (raw, failed) = read_body(resp.into_body(), deadline, info.as_ref(), method, url).await;
+    let (raw, failed) = read_body(resp.into_body(), expiry, info.as_ref(), method, url).await;
     if let Some(err) = failed {
         // k6 reports a response that broke off as failed (status 0), keeping what arrived.
         hop.body = raw.to_vec();
@@ -203,26 +206,38 @@ fn replayable(method: &http::Method, headers: &[(String, String)]) -> bool {
         })
 }
 
-/// Reads the body to its end or `deadline`; on failure, what arrived and k6's error.
+/// `f`'s output, or `None` if `expiry` comes first.
+async fn before<F: std::future::Future>(
+    expiry: std::pin::Pin<&mut tokio::time::Sleep>,
+    f: F,
+) -> Option<F::Output> {
+    tokio::select! {
+        biased;
+        out = f => Some(out),
+        () = expiry => None,
+    }
+}
+
+/// Reads the body to its end or `expiry`; on failure, what arrived and k6's error.
 async fn read_body(
     mut body: hyper::body::Incoming,
-    deadline: Instant,
+    mut expiry: std::pin::Pin<&mut tokio::time::Sleep>,
     info: Option<&ConnInfo>,
     method: &http::Method,
     url: &Url,
 ) -> (Bytes, Option<HttpError>) {
     let mut buf = bytes::BytesMut::new();
     loop {
-        let frame = tokio::time::timeout_at(deadline.into(), body.frame()).await;
+        let frame = before(expiry.as_mut(), body.frame()).await;
         match frame {
-            Err(_) => return (buf.freeze(), Some(timeout_error(method, url))),
-            Ok(None) => return (buf.freeze(), None),
-            Ok(Some(Ok(f))) => {
+            None => return (buf.freeze(), Some(timeout_error(method, url))),
+            Some(None) => return (buf.freeze(), None),
+            Some(Some(Ok(f))) => {
                 if let Ok(data) = f.into_data() {
                     buf.extend_from_slice(&data);
                 }
             }
-            Ok(Some(Err(e))) => return (buf.freeze(), Some(body_error(&e, info))),
+            Some(Some(Err(e))) => return (buf.freeze(), Some(body_error(&e, info))),
         }
     }
 }
@@ -260,10 +275,11 @@ fn build_request(
 fn response_headers(h: &http::HeaderMap) -> Vec<(String, String)> {
     let mut out = Vec::with_capacity(h.len());
     for (k, v) in h {
-        out.push((
-            canonical_header(k.as_str()),
-            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-        ));
+        let value = match v.to_str() {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        };
+        out.push((canonical_header(k.as_str()), value));
     }
     out
 }
