@@ -4,7 +4,7 @@
 //! iteration).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use boa_engine::builtins::promise::PromiseState;
 use boa_engine::object::builtins::JsPromise;
@@ -46,7 +46,7 @@ pub(crate) fn run_job(
                     v.to_json(ctx)?.unwrap_or(serde_json::Value::Null),
                 ))
             });
-            emit_data_counters(state);
+            emit_data_counters(state, SystemTime::now());
             {
                 let mut st = state.borrow_mut();
                 st.flush();
@@ -116,7 +116,9 @@ fn run_iteration(
     let result = call_export(ctx, exports, &it.exec, &args);
     let outcome = finish(ctx, state, result, |_, _| Ok(JobValue::None));
     let elapsed = start.elapsed();
-    emit_data_counters(state);
+    // One clock read for the samples that end the iteration.
+    let now = SystemTime::now();
+    emit_data_counters(state, now);
     let mut st = state.borrow_mut();
     st.iteration += 1;
     if let JobOutcome::Error(err) = &outcome {
@@ -132,12 +134,13 @@ fn run_iteration(
     }
     if outcome != JobOutcome::Interrupted {
         let tags = st.tag_set();
-        st.emit(
+        st.emit_at(
             builtin::ITERATION_DURATION,
+            now,
             elapsed.as_secs_f64() * 1000.0,
             &tags,
         );
-        st.emit(builtin::ITERATIONS, 1.0, &tags);
+        st.emit_at(builtin::ITERATIONS, now, 1.0, &tags);
     }
     st.flush();
     outcome
@@ -163,13 +166,13 @@ fn setup_data(
 }
 
 /// Buffers the job's `data_sent`/`data_received`; the caller flushes with its other samples.
-fn emit_data_counters(state: &std::cell::RefCell<VuState>) {
+fn emit_data_counters(state: &std::cell::RefCell<VuState>, at: SystemTime) {
     let mut st = state.borrow_mut();
     let tags = st.tag_set();
     let (wire_sent, wire_received) = st.http.wire.take();
     let (sent, received) = (st.bytes_sent + wire_sent, st.bytes_received + wire_received);
-    st.emit(builtin::DATA_SENT, sent as f64, &tags);
-    st.emit(builtin::DATA_RECEIVED, received as f64, &tags);
+    st.emit_at(builtin::DATA_SENT, at, sent as f64, &tags);
+    st.emit_at(builtin::DATA_RECEIVED, at, received as f64, &tags);
     st.bytes_sent = 0;
     st.bytes_received = 0;
 }

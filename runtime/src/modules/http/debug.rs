@@ -81,7 +81,7 @@ fn request_dump(hop: &Hop, full: bool) -> String {
 
 /// Go's `DumpResponse`: status line, Content-Length (or chunked) first, the rest sorted.
 fn response_dump(hop: &Hop, full: bool) -> String {
-    let mut out = format!("{} {}\n", hop.proto, hop.status_text);
+    let mut out = format!("{} {}\n", hop.proto, hop.status_text());
     let mut headers: Vec<&(String, String)> = hop.headers.iter().collect();
     headers.sort_by(|a, b| a.0.cmp(&b.0));
     let length = headers
@@ -144,7 +144,6 @@ mod tests {
             Some(b"hello=world"),
         );
         h.status = 200;
-        h.status_text = "200 OK".into();
         h.proto = "HTTP/1.1";
         h.headers = vec![
             ("Server".into(), "nginx".into()),

@@ -33,10 +33,9 @@ impl Timings {
 /// One measured round trip (each redirect hop is one).
 #[derive(Debug, Clone)]
 pub struct Hop {
-    pub method: String,
+    pub method: http::Method,
     pub url: Url,
     pub status: u16,
-    pub status_text: String,
     pub proto: &'static str,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -65,10 +64,9 @@ impl Hop {
         body: Option<&[u8]>,
     ) -> Self {
         Hop {
-            method: method.to_string(),
+            method: method.clone(),
             url: url.clone(),
             status: 0,
-            status_text: String::new(),
             proto: "",
             headers: Vec::new(),
             body: Vec::new(),
@@ -83,6 +81,24 @@ impl Hop {
             request_cookies: Vec::new(),
             error: None,
         }
+    }
+}
+
+impl Hop {
+    /// k6's `status_text`: "200 OK", just the code when the status has no reason phrase,
+    /// and empty without a response. Built on demand: most scripts never read it.
+    pub fn status_text(&self) -> String {
+        let Ok(status) = http::StatusCode::from_u16(self.status) else {
+            return String::new();
+        };
+        let reason = status.canonical_reason().unwrap_or("");
+        let mut text = String::with_capacity(4 + reason.len());
+        text.push_str(status.as_str());
+        if !reason.is_empty() {
+            text.push(' ');
+            text.push_str(reason);
+        }
+        text
     }
 }
 
@@ -142,7 +158,6 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     let headers_at = Instant::now();
     let info = Some(lease.info().clone());
     hop.status = resp.status().as_u16();
-    hop.status_text = status_text(resp.status());
     hop.proto = match resp.version() {
         http::Version::HTTP_2 => "HTTP/2.0",
         http::Version::HTTP_10 => "HTTP/1.0",
@@ -154,7 +169,6 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         // k6 reports a response that broke off as failed (status 0), keeping what arrived.
         hop.body = raw.to_vec();
         hop.status = 0;
-        hop.status_text.clear();
         hop.proto = "";
         return fail(hop, err, start);
     }
@@ -183,18 +197,6 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     }
     hop.end = SystemTime::now();
     hop
-}
-
-/// k6's `status_text`: "200 OK", or just the code when the status has no reason phrase.
-fn status_text(status: http::StatusCode) -> String {
-    let reason = status.canonical_reason().unwrap_or("");
-    let mut text = String::with_capacity(4 + reason.len());
-    text.push_str(status.as_str());
-    if !reason.is_empty() {
-        text.push(' ');
-        text.push_str(reason);
-    }
-    text
 }
 
 /// Go's `isReplayable`: safe methods, or a request marked with an idempotency key.

@@ -62,8 +62,6 @@ impl ResponseData {
             + pairs(&h.request_headers)
             + h.request_body.as_ref().map_or(0, Vec::capacity)
             + h.url.as_str().len()
-            + h.method.capacity()
-            + h.status_text.capacity()
             + self.plain_body.as_ref().map_or(0, Vec::capacity)
     }
 }
@@ -80,7 +78,7 @@ pub const FIELDS: [(&str, Builder); 16] = [
     }),
     ("url", |d, _| Ok(key(d.hop.url.as_str()).into())),
     ("status", |d, _| Ok(d.hop.status.into())),
-    ("status_text", |d, _| Ok(key(&d.hop.status_text).into())),
+    ("status_text", |d, _| Ok(key(&d.hop.status_text()).into())),
     ("proto", |d, _| Ok(static_key(d.hop.proto).into())),
     ("headers", build_headers),
     ("cookies", build_cookies),
@@ -195,7 +193,7 @@ fn build_timings(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
 
 fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let request = new_object(ctx);
-    request.set(js_string!("method"), key(&d.hop.method), false, ctx)?;
+    request.set(js_string!("method"), key(d.hop.method.as_str()), false, ctx)?;
     request.set(js_string!("url"), key(d.hop.url.as_str()), false, ctx)?;
     let rh = new_object(ctx);
     for (k, v) in &d.hop.request_headers {

@@ -27,7 +27,7 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
         });
         let key = HopTagKey {
             base: &meta.tags,
-            method: &hop.method,
+            method: hop.method.as_str(),
             url: &hop.url,
             status: hop.status,
             proto: hop.proto,
