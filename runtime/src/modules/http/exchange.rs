@@ -82,9 +82,7 @@ impl Hop {
             error: None,
         }
     }
-}
 
-impl Hop {
     /// k6's `status_text`: "200 OK", just the code when the status has no reason phrase,
     /// and empty without a response. Built on demand: most scripts never read it.
     pub fn status_text(&self) -> String {

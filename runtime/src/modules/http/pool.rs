@@ -338,26 +338,24 @@ mod tests {
 
     #[test]
     fn http1_requests_carry_host_and_origin_form_targets() {
-        let host = |h: &str| Some(h.to_owned());
-        assert_eq!(
-            form(Method::GET, "http://a.test/x?y=1"),
-            ("/x?y=1".into(), host("a.test"))
-        );
-        assert_eq!(
-            form(Method::GET, "http://a.test:80/"),
-            ("/".into(), host("a.test"))
-        );
-        assert_eq!(
-            form(Method::GET, "https://a.test:8443"),
-            ("/".into(), host("a.test:8443"))
-        );
-        assert_eq!(
-            form(Method::GET, "http://[::1]:8080/p"),
-            ("/p".into(), host("[::1]:8080"))
-        );
-        assert_eq!(
-            form(Method::CONNECT, "http://a.test:443"),
-            ("a.test:443".into(), host("a.test:443"))
-        );
+        let cases = [
+            (Method::GET, "http://a.test/x?y=1", "/x?y=1", "a.test"),
+            (Method::GET, "http://a.test:80/", "/", "a.test"),
+            (Method::GET, "https://a.test:8443", "/", "a.test:8443"),
+            (Method::GET, "http://[::1]:8080/p", "/p", "[::1]:8080"),
+            (
+                Method::CONNECT,
+                "http://a.test:443",
+                "a.test:443",
+                "a.test:443",
+            ),
+        ];
+        for (method, uri, target, host) in cases {
+            assert_eq!(
+                form(method, uri),
+                (target.to_owned(), Some(host.to_owned())),
+                "{uri}"
+            );
+        }
     }
 }
