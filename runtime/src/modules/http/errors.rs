@@ -48,6 +48,14 @@ fn cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> (Cause<'a>, String) {
     (found, text)
 }
 
+/// The kind of the I/O error underneath `e`, if any.
+pub(super) fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    match cause(e).0 {
+        Cause::Io(kind) => Some(kind),
+        _ => None,
+    }
+}
+
 /// Maps a client error to k6's error code table.
 pub(super) fn classify(
     e: &(dyn std::error::Error + 'static),

@@ -154,7 +154,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         Some(Ok(r)) => r,
     };
     let headers_at = Instant::now();
-    let info = Some(lease.info().clone());
+    let info = lease.info().clone();
     hop.status = resp.status().as_u16();
     hop.proto = match resp.version() {
         http::Version::HTTP_2 => "HTTP/2.0",
@@ -162,7 +162,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         _ => "HTTP/1.1",
     };
     hop.headers = response_headers(resp.headers());
-    let (raw, failed) = read_body(resp.into_body(), expiry, info.as_ref(), method, url).await;
+    let (raw, failed) = read_body(resp.into_body(), expiry, Some(&info), method, url).await;
     if let Some(err) = failed {
         // k6 reports a response that broke off as failed (status 0), keeping what arrived.
         hop.body = raw.to_vec();
@@ -185,13 +185,11 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     if keep_raw {
         hop.raw_body = Some(raw);
     }
-    hop.timings = timings(info.as_ref(), start, headers_at, end);
-    if let Some(info) = &info {
-        hop.remote = Some(info.remote());
-        if let Some((v, c)) = info.tls() {
-            hop.tls_version = v;
-            hop.tls_cipher_suite = c.to_string();
-        }
+    hop.timings = timings(Some(&info), start, headers_at, end);
+    hop.remote = Some(info.remote());
+    if let Some((v, c)) = info.tls() {
+        hop.tls_version = v;
+        hop.tls_cipher_suite = c.to_string();
     }
     hop.end = SystemTime::now();
     hop

@@ -276,20 +276,13 @@ impl Pool {
 
 /// The connection ended before a response began: closed, reset, or broken under the write.
 fn closed_unanswered(e: &hyper::Error) -> bool {
-    if e.is_incomplete_message() || e.is_canceled() {
-        return true;
-    }
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return matches!(
-                io.kind(),
-                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
-            );
-        }
-        source = s.source();
-    }
-    false
+    use std::io::ErrorKind::{BrokenPipe, ConnectionReset};
+    e.is_incomplete_message()
+        || e.is_canceled()
+        || matches!(
+            super::errors::io_kind(e),
+            Some(ConnectionReset | BrokenPipe)
+        )
 }
 
 /// HTTP/1.1 sends a `Host` header and the target in origin form (`CONNECT`: authority form).
