@@ -78,3 +78,10 @@ fn typescript_matches_k6() {
 fn builtins_created_on_first_use_match_k6() {
     every_check_passes_under_both("builtins.js");
 }
+
+/// `__ITER`: absent in init and setup, then the iteration number (rk6 reads it through an
+/// accessor), also after the script assigned to it.
+#[test]
+fn iter_global_matches_k6() {
+    every_check_passes_under_both("iter_global.js");
+}

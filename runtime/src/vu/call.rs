@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use boa_engine::builtins::promise::PromiseState;
 use boa_engine::object::builtins::JsPromise;
-use boa_engine::{js_string, Context, JsError, JsObject, JsResult, JsString, JsValue};
+use boa_engine::{Context, JsError, JsObject, JsResult, JsString, JsValue};
 
 use super::coro::INTERRUPTED;
 use super::job::{IterationJob, Job, JobOutcome, JobValue};
@@ -102,8 +102,7 @@ fn run_iteration(
         st.exec.scenario = Some(it.state.clone());
         st.iteration
     };
-    let global = ctx.global_object();
-    let _ = global.set(js_string!("__ITER"), JsValue::from(iter as f64), false, ctx);
+    let _ = crate::modules::globals::set_iter(ctx, state, iter);
     if let Some(env) = &it.env {
         let _ = crate::modules::globals::set_env_overrides(ctx, env);
     }

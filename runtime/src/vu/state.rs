@@ -20,6 +20,15 @@ pub enum Phase {
     Run,
 }
 
+/// The global `__ITER`: absent before the first iteration (as in k6), then an accessor over
+/// [`VuState::iteration`], or a plain data property once the script assigned to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IterGlobal {
+    Unset,
+    Accessor,
+    Data,
+}
+
 /// State of one VU.
 pub struct VuState {
     /// `__VU` (0 for the options/setup/teardown/summary VUs).
@@ -28,6 +37,8 @@ pub struct VuState {
     pub phase: Phase,
     /// `__ITER` of the running iteration.
     pub iteration: i64,
+    /// What the global `__ITER` is (see `modules::globals::set_iter`).
+    pub iter_global: IterGlobal,
     /// Current group path: `""` at the root, `::a::b` when nested.
     pub group: String,
     /// Tags every sample of the current call carries (run tags + scenario tags).
@@ -97,6 +108,7 @@ impl VuState {
             config,
             phase: Phase::Init,
             iteration: 0,
+            iter_global: IterGlobal::Unset,
             group: String::new(),
             scenario: Arc::from("default"),
             buffer: Vec::new(),

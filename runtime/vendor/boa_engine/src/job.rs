@@ -943,6 +943,14 @@ impl JobExecutor for SimpleJobExecutor {
     }
 
     fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
+        // rk6 patch: with nothing queued, the async loop below would only build and drop
+        // its future groups (~1,300 instructions); rk6 runs the jobs after every call.
+        if !self.stop.load(Ordering::Relaxed)
+            && self.is_empty()
+            && self.finalization_registry_jobs.borrow().is_empty()
+        {
+            return Ok(());
+        }
         future::block_on(self.run_jobs_async(&RefCell::new(context)))
     }
 
