@@ -15,6 +15,7 @@ use crate::config::{HttpConfig, TestConfig};
 use super::connector::{Connector, Wire};
 pub use super::errors::{go_method, HttpError};
 pub use super::exchange::{Hop, Timings};
+use super::headers::Headers;
 
 /// A VU's cookie jar, shared with requests in flight.
 pub type Jar = Arc<Mutex<CookieStore>>;
@@ -270,13 +271,9 @@ fn digest_answer(
     }
     let challenge = hop
         .headers
-        .iter()
-        .find(|(k, v)| {
-            k.eq_ignore_ascii_case("www-authenticate")
-                && v.trim_start().to_ascii_lowercase().starts_with("digest")
-        })?
-        .1
-        .clone();
+        .all("www-authenticate")
+        .find(|v| v.trim_start().to_ascii_lowercase().starts_with("digest"))?
+        .to_string();
     let uri = &hop.url[url::Position::BeforePath..url::Position::AfterQuery];
     let ctx = digest_auth::AuthContext::new_with_method(
         user.as_str(),
@@ -293,11 +290,8 @@ fn redirect_target(hop: &Hop) -> Option<Url> {
     if hop.error.is_some() || !matches!(hop.status, 301 | 302 | 303 | 307 | 308) {
         return None;
     }
-    let loc = hop
-        .headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("location"))?;
-    hop.url.join(&loc.1).ok()
+    let loc = hop.headers.get("location")?;
+    hop.url.join(loc).ok()
 }
 
 /// The cookies a request sends (jar cookies for the URL, then the request's own), as
@@ -326,11 +320,10 @@ fn request_cookies(spec: &RequestSpec, url: &Url) -> (Vec<(String, String, bool)
     (pairs, header)
 }
 
-fn store_cookies(jar: &Jar, url: &Url, headers: &[(String, String)]) {
+fn store_cookies(jar: &Jar, url: &Url, headers: &Headers) {
     let cookies: Vec<cookie::Cookie<'static>> = headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .filter_map(|(_, v)| cookie::Cookie::parse(v.clone()).ok())
+        .all("set-cookie")
+        .filter_map(|v| cookie::Cookie::parse(v.to_string()).ok())
         .collect();
     if cookies.is_empty() {
         return;
@@ -338,23 +331,6 @@ fn store_cookies(jar: &Jar, url: &Url, headers: &[(String, String)]) {
     if let Ok(mut jar) = jar.lock() {
         jar.store_response_cookies(cookies.into_iter(), url);
     }
-}
-
-/// Go's canonical MIME header key: `content-type` -> `Content-Type`.
-pub fn canonical_header(name: &str) -> String {
-    // Go's CanonicalMIMEHeaderKey changes ASCII letters only, so bytes will do (and are
-    // several times faster per response than pushing chars).
-    let mut out = name.as_bytes().to_vec();
-    let mut upper = true;
-    for b in &mut out {
-        if upper {
-            b.make_ascii_uppercase();
-        } else {
-            b.make_ascii_lowercase();
-        }
-        upper = *b == b'-';
-    }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The `url` tag: credentials masked as `****:****`.
@@ -369,15 +345,10 @@ pub fn masked_url(url: &Url) -> String {
 }
 
 /// `res.cookies`: Set-Cookie headers of the final response, by name.
-pub fn response_cookies(
-    headers: &[(String, String)],
-) -> BTreeMap<String, Vec<cookie::Cookie<'static>>> {
+pub fn response_cookies(headers: &Headers) -> BTreeMap<String, Vec<cookie::Cookie<'static>>> {
     let mut out: BTreeMap<String, Vec<cookie::Cookie<'static>>> = BTreeMap::new();
-    for (_, v) in headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-    {
-        if let Ok(c) = cookie::Cookie::parse(v.clone()) {
+    for v in headers.all("set-cookie") {
+        if let Ok(c) = cookie::Cookie::parse(v.to_string()) {
             out.entry(c.name().to_string()).or_default().push(c);
         }
     }
@@ -387,13 +358,6 @@ pub fn response_cookies(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_names_are_canonicalised_like_go() {
-        assert_eq!(canonical_header("content-type"), "Content-Type");
-        assert_eq!(canonical_header("x-probe"), "X-Probe");
-        assert_eq!(canonical_header("WWW-AUTHENTICATE"), "Www-Authenticate");
-    }
 
     #[test]
     fn credentials_are_masked_in_url_tag() {

@@ -3,6 +3,8 @@
 
 use std::io::{Read, Write};
 
+use super::headers::Headers;
+
 /// A `compression` coding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coding {
@@ -81,12 +83,8 @@ pub fn compress(body: &[u8], codings: &[Coding]) -> std::io::Result<(Vec<u8>, St
 /// Decodes a response body by its `Content-Encoding`: a stacked value such as `gzip, br`
 /// is undone in reverse order, as k6 does. A coding rk6 does not know leaves the body as
 /// it is at that point (k6 hands such bodies to the script undecoded).
-pub fn decode_body(headers: &[(String, String)], raw: &[u8]) -> Result<Vec<u8>, String> {
-    let Some(value) = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-encoding"))
-        .map(|(_, v)| v.to_ascii_lowercase())
-    else {
+pub fn decode_body(headers: &Headers, raw: &[u8]) -> Result<Vec<u8>, String> {
+    let Some(value) = headers.get("content-encoding").map(str::to_ascii_lowercase) else {
         return Ok(raw.to_vec());
     };
     let mut body = raw.to_vec();
@@ -127,7 +125,9 @@ mod tests {
         for c in [Coding::Gzip, Coding::Deflate, Coding::Br, Coding::Zstd] {
             let (z, header) = compress(&body, &[c]).unwrap();
             assert_eq!(header, c.name());
-            let headers = vec![("Content-Encoding".to_string(), header)];
+            let headers: Headers = [("Content-Encoding", header.as_str())]
+                .into_iter()
+                .collect();
             assert_eq!(decode_body(&headers, &z).unwrap(), body, "{c:?}");
         }
     }
@@ -137,9 +137,11 @@ mod tests {
         let body = b"stacked body ".repeat(10);
         let (z, header) = compress(&body, &[Coding::Gzip, Coding::Br]).unwrap();
         assert_eq!(header, "gzip, br");
-        let headers = vec![("content-encoding".to_string(), header)];
+        let headers: Headers = [("content-encoding", header.as_str())]
+            .into_iter()
+            .collect();
         assert_eq!(decode_body(&headers, &z).unwrap(), body);
-        let unknown = vec![("Content-Encoding".to_string(), "x-custom".to_string())];
+        let unknown: Headers = [("Content-Encoding", "x-custom")].into_iter().collect();
         assert_eq!(decode_body(&unknown, b"as is").unwrap(), b"as is");
     }
 

@@ -66,7 +66,7 @@ fn request_dump(hop: &Hop, full: bool) -> String {
         .filter(|(k, _)| {
             !["host", "user-agent", "content-length"].contains(&k.to_ascii_lowercase().as_str())
         })
-        .map(|(k, v)| (super::client::canonical_header(k), v.as_str()))
+        .map(|(k, v)| (super::headers::canonical_header(k), v.as_str()))
         .collect();
     rest.sort_by(|a, b| a.0.cmp(&b.0));
     for (k, v) in rest {
@@ -82,15 +82,15 @@ fn request_dump(hop: &Hop, full: bool) -> String {
 /// Go's `DumpResponse`: status line, Content-Length (or chunked) first, the rest sorted.
 fn response_dump(hop: &Hop, full: bool) -> String {
     let mut out = format!("{} {}\n", hop.proto, hop.status_text());
-    let mut headers: Vec<&(String, String)> = hop.headers.iter().collect();
-    headers.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut headers: Vec<(&str, &str)> = hop.headers.iter().collect();
+    headers.sort_by(|a, b| a.0.cmp(b.0));
     let length = headers
         .iter()
-        .find(|(k, _)| k == "Content-Length")
-        .map(|(_, v)| v.clone());
+        .find(|(k, _)| *k == "Content-Length")
+        .map(|(_, v)| v.to_string());
     let chunked = headers
         .iter()
-        .any(|(k, v)| k == "Transfer-Encoding" && v.eq_ignore_ascii_case("chunked"));
+        .any(|(k, v)| *k == "Transfer-Encoding" && v.eq_ignore_ascii_case("chunked"));
     let empty = length.as_deref() == Some("0");
     match (&length, chunked) {
         (Some(l), _) if !empty => out.push_str(&format!("Content-Length: {l}\n")),
@@ -99,7 +99,7 @@ fn response_dump(hop: &Hop, full: bool) -> String {
     }
     for (k, v) in headers
         .iter()
-        .filter(|(k, _)| k != "Content-Length" && k != "Transfer-Encoding")
+        .filter(|(k, _)| *k != "Content-Length" && *k != "Transfer-Encoding")
     {
         out.push_str(&format!("{k}: {v}\n"));
     }
@@ -145,11 +145,13 @@ mod tests {
         );
         h.status = 200;
         h.proto = "HTTP/1.1";
-        h.headers = vec![
-            ("Server".into(), "nginx".into()),
-            ("Content-Type".into(), "text/plain".into()),
-            ("Content-Length".into(), "4".into()),
-        ];
+        h.headers = [
+            ("Server", "nginx"),
+            ("Content-Type", "text/plain"),
+            ("Content-Length", "4"),
+        ]
+        .into_iter()
+        .collect();
         h.body = b"echo".to_vec();
         h
     }

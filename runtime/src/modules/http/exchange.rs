@@ -8,9 +8,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use url::Url;
 
-use super::client::{canonical_header, HttpClient};
+use super::client::HttpClient;
 use super::connector::ConnInfo;
 use super::errors::{body_error, classify, timeout_error, HttpError};
+use super::headers::Headers;
 
 /// Timings of one hop, in milliseconds, as k6 reports them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,7 +38,7 @@ pub struct Hop {
     pub url: Url,
     pub status: u16,
     pub proto: &'static str,
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     pub body: Vec<u8>,
     /// The body as received (before decoding), kept only for `--http-debug=full`.
     pub raw_body: Option<Bytes>,
@@ -68,7 +69,7 @@ impl Hop {
             url: url.clone(),
             status: 0,
             proto: "",
-            headers: Vec::new(),
+            headers: Headers::default(),
             body: Vec::new(),
             raw_body: None,
             timings: Timings::default(),
@@ -252,32 +253,49 @@ fn build_request(
         tag: "invalid URL".into(),
         message: format!("{} \"{url}\": {detail}", super::errors::go_method(method)),
     };
-    let mut target = url.clone();
-    let _ = target.set_username("");
-    let _ = target.set_password(None);
-    target.set_fragment(None);
-    let mut b = http::Request::builder()
-        .method(method.clone())
-        .uri(target.as_str());
-    for (k, v) in headers {
-        b = b.header(k.as_str(), v.as_str());
-    }
-    if let Some(a) = authorization {
-        b = b.header("Authorization", a);
-    }
+    // Credentials and the fragment are not sent; most URLs have neither and skip the copy.
+    let uri = if url.username().is_empty() && url.password().is_none() && url.fragment().is_none() {
+        url.as_str().parse::<http::Uri>()
+    } else {
+        let mut target = url.clone();
+        let _ = target.set_username("");
+        let _ = target.set_password(None);
+        target.set_fragment(None);
+        target.as_str().parse::<http::Uri>()
+    };
+    let uri = uri.map_err(|e| invalid(http::Error::from(e).to_string()))?;
+    // Built in place: `http::request::Builder` moves its whole state through a closure per
+    // header (a copy of ~200 bytes each).
     let body = body.map_or_else(Bytes::new, Bytes::copy_from_slice);
-    b.body(Full::new(body)).map_err(|e| invalid(e.to_string()))
+    let mut req = http::Request::new(Full::new(body));
+    *req.method_mut() = method.clone();
+    *req.uri_mut() = uri;
+    let map = req.headers_mut();
+    map.reserve(headers.len() + usize::from(authorization.is_some()));
+    let auth = authorization.map(|a| ("Authorization", a));
+    for (k, v) in headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(auth)
+    {
+        let name = http::header::HeaderName::from_bytes(k.as_bytes())
+            .map_err(|e| invalid(http::Error::from(e).to_string()))?;
+        let value = http::HeaderValue::from_str(v)
+            .map_err(|e| invalid(http::Error::from(e).to_string()))?;
+        map.append(name, value);
+    }
+    Ok(req)
 }
 
 /// Response headers with Go's canonical names.
-fn response_headers(h: &http::HeaderMap) -> Vec<(String, String)> {
-    let mut out = Vec::with_capacity(h.len());
+fn response_headers(h: &http::HeaderMap) -> Headers {
+    let bytes = h.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    let mut out = Headers::with_capacity(h.len(), bytes);
     for (k, v) in h {
-        let value = match v.to_str() {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-        };
-        out.push((canonical_header(k.as_str()), value));
+        match v.to_str() {
+            Ok(text) => out.push_canonical(k.as_str(), text),
+            Err(_) => out.push_canonical(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
+        }
     }
     out
 }

@@ -58,7 +58,7 @@ impl ResponseData {
         std::mem::size_of::<Hop>()
             + h.body.capacity()
             + h.raw_body.as_ref().map_or(0, |b| b.len())
-            + pairs(&h.headers)
+            + h.headers.heap_bytes()
             + pairs(&h.request_headers)
             + h.request_body.as_ref().map_or(0, Vec::capacity)
             + h.url.as_str().len()
@@ -120,10 +120,10 @@ fn build_body(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
 
 fn build_headers(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let headers = new_object(ctx);
-    for (k, v) in &d.hop.headers {
+    for (k, v) in d.hop.headers.iter() {
         let existing = headers.get(key(k), ctx)?;
         let value = if existing.is_undefined() {
-            v.clone()
+            v.to_string()
         } else {
             format!("{}, {v}", existing.to_string(ctx)?.text())
         };
@@ -198,7 +198,7 @@ fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let rh = new_object(ctx);
     for (k, v) in &d.hop.request_headers {
         let arr = boa_engine::object::builtins::JsArray::from_iter([JsValue::from(key(v))], ctx);
-        rh.set(key(&super::client::canonical_header(k)), arr, false, ctx)?;
+        rh.set(key(&super::headers::canonical_header(k)), arr, false, ctx)?;
     }
     request.set(js_string!("headers"), rh, false, ctx)?;
     let body = d

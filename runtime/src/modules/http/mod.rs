@@ -13,6 +13,7 @@ pub mod debug;
 pub mod errors;
 pub mod exchange;
 pub mod fields;
+pub mod headers;
 pub mod jar;
 pub mod json_path;
 pub mod params;

@@ -118,7 +118,7 @@ fn fill_from_head(head: &[u8], out: &mut Handshake) {
             out.subprotocol = value.clone();
         }
         out.headers.push((
-            crate::modules::http::client::canonical_header(h.name),
+            crate::modules::http::headers::canonical_header(h.name),
             value,
         ));
     }

@@ -280,7 +280,7 @@ fn header_list(h: &http::HeaderMap) -> Vec<(String, String)> {
     h.iter()
         .map(|(k, v)| {
             (
-                crate::modules::http::client::canonical_header(k.as_str()),
+                crate::modules::http::headers::canonical_header(k.as_str()),
                 String::from_utf8_lossy(v.as_bytes()).into_owned(),
             )
         })
