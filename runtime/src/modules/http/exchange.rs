@@ -289,13 +289,9 @@ fn build_request(
 
 /// Response headers with Go's canonical names.
 fn response_headers(h: &http::HeaderMap) -> Headers {
-    let bytes = h.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
-    let mut out = Headers::with_capacity(h.len(), bytes);
+    let mut out = Headers::with_capacity(h.len(), 32 * h.len());
     for (k, v) in h {
-        match v.to_str() {
-            Ok(text) => out.push_canonical(k.as_str(), text),
-            Err(_) => out.push_canonical(k.as_str(), &String::from_utf8_lossy(v.as_bytes())),
-        }
+        out.push_received(k.as_str(), v.as_bytes());
     }
     out
 }
