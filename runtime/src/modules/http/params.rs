@@ -57,18 +57,41 @@ fn parse_url(s: &str) -> Result<Url, url::ParseError> {
     Ok(u)
 }
 
+/// The request's method. The verbs (`http.get`, ...) pass an upper-case standard name,
+/// matched without making a Rust string; other spellings are upper-cased first.
+fn method_arg(args: &[JsValue], ctx: &mut Context) -> JsResult<http::Method> {
+    use http::Method as M;
+    if let Some(s) = args.first().and_then(JsValue::as_string) {
+        let standard = [
+            M::GET,
+            M::POST,
+            M::PUT,
+            M::PATCH,
+            M::DELETE,
+            M::HEAD,
+            M::OPTIONS,
+        ];
+        if let Some(m) = standard.into_iter().find(|m| s == m.as_str()) {
+            return Ok(m);
+        }
+    }
+    let method = crate::modules::arg_string(args, 0, ctx)?.to_uppercase();
+    http::Method::from_bytes(method.as_bytes()).map_err(|_| {
+        JsNativeError::typ()
+            .with_message(format!("invalid HTTP method '{method}'"))
+            .into()
+    })
+}
+
 /// Reads arguments into a request; errors are thrown into JS.
 pub fn build(
     args: &[JsValue],
     st: &VuState,
     ctx: &mut Context,
 ) -> JsResult<(RequestSpec, RequestMeta)> {
-    let method = crate::modules::arg_string(args, 0, ctx)?.to_uppercase();
+    let method = method_arg(args, ctx)?;
     let (url_s, template_name) =
         super::args::url_arg(&args.get(1).cloned().unwrap_or_default(), ctx)?;
-    let method = http::Method::from_bytes(method.as_bytes()).map_err(|_| {
-        JsNativeError::typ().with_message(format!("invalid HTTP method '{method}'"))
-    })?;
     // k6 (Go) fails such requests like network errors rather than throwing.
     let (url, preflight_error) = match parse_url(&url_s) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => (u, None),
