@@ -130,14 +130,14 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
             );
         }
         let vu = vus[i].clone();
-        let (job, interrupt, idle) = (ctx.job.clone(), ctx.interrupt.clone(), idle_tx.clone());
+        let (job, interrupt, done) = (ctx.job.clone(), ctx.interrupt.clone(), idle_tx.clone());
         let (progress, test) = (ctx.progress.clone(), ctx.test.clone());
         running.spawn(async move {
             count_active(&progress, &test, true);
             let out = vu.run(rk6_runtime::Job::Iteration(job), interrupt).await;
             count_iteration(&progress, &test, &out);
             count_active(&progress, &test, false);
-            let _ = idle.send(i);
+            let _ = done.send(i);
         });
     }
     while running.join_next().await.is_some() {}

@@ -39,6 +39,24 @@ impl Default for TrendSink {
     }
 }
 
+/// k6's interpolated percentile of `values` (not empty). Selects the two neighbours
+/// instead of sorting: the summary asks for several percentiles of every Trend, and a full
+/// sort per question was most of a short run's end-of-test CPU.
+fn exact_percentile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    let last = v.len() - 1;
+    let i = p * last as f64;
+    let lo = (i.floor() as usize).min(last);
+    let frac = i - lo as f64;
+    let (_, &mut low, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    if frac == 0.0 {
+        return low;
+    }
+    // The next value in order is the smallest of those above the `lo`-th.
+    let high = above.iter().copied().min_by(f64::total_cmp).unwrap_or(low);
+    low + (high - low) * frac
+}
+
 fn new_histogram() -> Histogram<u64> {
     // 3 significant digits, auto-resizing: bounded by value range, not by sample count.
     #[allow(clippy::expect_used)]
@@ -107,16 +125,7 @@ impl TrendSink {
             return 0.0;
         }
         if let Some(exact) = &self.exact {
-            let mut sorted = exact.clone();
-            sorted.sort_by(|a, b| a.total_cmp(b));
-            if sorted.len() == 1 {
-                return sorted[0];
-            }
-            let i = p * (sorted.len() - 1) as f64;
-            let lo = i.floor() as usize;
-            let hi = i.ceil() as usize;
-            let frac = i - lo as f64;
-            return sorted[lo] + (sorted[hi.min(sorted.len() - 1)] - sorted[lo]) * frac;
+            return exact_percentile(exact, p);
         }
         let neg = self.negative.as_ref().map_or(0, |h| h.len());
         let rank = (p * (self.count - 1) as f64).round() as u64;
@@ -250,6 +259,28 @@ mod tests {
         assert_eq!(t.percentile(0.5), 2.5);
         assert!((t.percentile(0.9) - 3.7).abs() < 1e-9);
         assert_eq!(t.avg(), 2.5);
+    }
+
+    #[test]
+    fn selected_percentiles_equal_sorted_interpolation() {
+        // Deterministic pseudo-random values with repeats and negatives.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let values: Vec<f64> = (0..997)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % 2_000) as f64 / 7.0 - 100.0
+            })
+            .collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        for p in [0.0, 0.001, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            let i = p * (sorted.len() - 1) as f64;
+            let (lo, hi) = (i.floor() as usize, i.ceil() as usize);
+            let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo as f64);
+            assert_eq!(exact_percentile(&values, p), want, "p({p})");
+        }
     }
 
     #[test]
