@@ -112,11 +112,11 @@ fn wrap_json(context: &mut Context) -> JsResult<()> {
 pub fn set_iter(context: &mut Context, state: &RefCell<VuState>, iter: i64) -> JsResult<()> {
     use boa_engine::object::FunctionObjectBuilder;
     use boa_engine::property::PropertyDescriptor;
-    let global = context.global_object();
     let mode = state.borrow().iter_global;
     match mode {
         IterGlobal::Accessor => Ok(()),
-        IterGlobal::Data => global
+        IterGlobal::Data => context
+            .global_object()
             .set(
                 js_string!("__ITER"),
                 JsValue::from(iter as f64),
@@ -150,7 +150,7 @@ pub fn set_iter(context: &mut Context, state: &RefCell<VuState>, iter: i64) -> J
                 .name(js_string!("set __ITER"))
                 .length(1)
                 .build();
-            global.define_property_or_throw(
+            context.global_object().define_property_or_throw(
                 js_string!("__ITER"),
                 PropertyDescriptor::builder()
                     .get(get)

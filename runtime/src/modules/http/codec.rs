@@ -3,6 +3,8 @@
 
 use std::io::{Read, Write};
 
+use bytes::Bytes;
+
 use super::headers::Headers;
 
 /// A `compression` coding.
@@ -83,11 +85,12 @@ pub fn compress(body: &[u8], codings: &[Coding]) -> std::io::Result<(Vec<u8>, St
 /// Decodes a response body by its `Content-Encoding`: a stacked value such as `gzip, br`
 /// is undone in reverse order, as k6 does. A coding rk6 does not know leaves the body as
 /// it is at that point (k6 hands such bodies to the script undecoded).
-pub fn decode_body(headers: &Headers, raw: &[u8]) -> Result<Vec<u8>, String> {
+pub fn decode_body(headers: &Headers, raw: Bytes) -> Result<Vec<u8>, String> {
+    // Without a copy when `raw` is the only handle on its buffer (a body just read).
+    let mut body = Vec::from(raw);
     let Some(value) = headers.get("content-encoding").map(str::to_ascii_lowercase) else {
-        return Ok(raw.to_vec());
+        return Ok(body);
     };
-    let mut body = raw.to_vec();
     for coding in value.split(',').map(str::trim).rev() {
         body = match decode_one(coding, &body) {
             Some(decoded) => decoded.map_err(|e| e.to_string())?,
@@ -128,7 +131,11 @@ mod tests {
             let headers: Headers = [("Content-Encoding", header.as_str())]
                 .into_iter()
                 .collect();
-            assert_eq!(decode_body(&headers, &z).unwrap(), body, "{c:?}");
+            assert_eq!(
+                decode_body(&headers, Bytes::from(z.clone())).unwrap(),
+                body,
+                "{c:?}"
+            );
         }
     }
 
@@ -140,9 +147,12 @@ mod tests {
         let headers: Headers = [("content-encoding", header.as_str())]
             .into_iter()
             .collect();
-        assert_eq!(decode_body(&headers, &z).unwrap(), body);
+        assert_eq!(decode_body(&headers, Bytes::from(z.clone())).unwrap(), body);
         let unknown: Headers = [("Content-Encoding", "x-custom")].into_iter().collect();
-        assert_eq!(decode_body(&unknown, b"as is").unwrap(), b"as is");
+        assert_eq!(
+            decode_body(&unknown, Bytes::from_static(b"as is")).unwrap(),
+            b"as is"
+        );
     }
 
     #[test]

@@ -173,13 +173,8 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     }
     let end = Instant::now();
     lease.release();
-    let encoded = hop.headers.get("content-encoding").is_some();
-    if !encoded && !keep_raw {
-        // The body as read, without a copy (the buffer is this response's alone).
-        hop.body = Vec::from(raw);
-        return finish_hop(hop, &info, start, headers_at, end);
-    }
-    match super::codec::decode_body(&hop.headers, &raw) {
+    let kept_raw = keep_raw.then(|| raw.clone());
+    match super::codec::decode_body(&hop.headers, raw) {
         Ok(b) => hop.body = b,
         Err(e) => {
             hop.error = Some(HttpError {
@@ -189,15 +184,8 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
             })
         }
     }
-    if keep_raw {
-        hop.raw_body = Some(raw);
-    }
-    finish_hop(hop, &info, start, headers_at, end)
-}
-
-/// A hop that got its response: timings and what the connection tells.
-fn finish_hop(mut hop: Hop, info: &ConnInfo, start: Instant, at: Instant, end: Instant) -> Hop {
-    hop.timings = timings(Some(info), start, at, end);
+    hop.raw_body = kept_raw;
+    hop.timings = timings(Some(&info), start, headers_at, end);
     hop.remote = Some(info.remote());
     if let Some((v, c)) = info.tls() {
         hop.tls_version = v;
