@@ -56,9 +56,8 @@ struct GcConfig {
     threshold: usize,
     /// The percentage of used space at which the garbage collector will trigger a collection.
     used_space_percentage: usize,
-    /// rk6 patch: `(minimum bytes, percent of live bytes)` of growth allowed after a
-    /// collection; `None` keeps Boa's rule.
-    headroom: Option<(usize, usize)>,
+    /// rk6 patch: growth allowed after a collection; `None` keeps Boa's rule.
+    headroom: Option<HeadroomPolicy>,
 }
 
 // Setting the defaults to an arbitrary value currently.
@@ -82,6 +81,10 @@ struct GcRuntimeData {
     /// rk6 patch: bytes outside the GC heap owned by objects allocated since the last
     /// collection (see [`add_external_bytes`]).
     external_bytes: usize,
+    /// rk6 patch: the headroom policy's current minimum (between its `min_bytes` and
+    /// `max_bytes`), and when the last paced collection ended.
+    paced_min: usize,
+    last_collection: Option<std::time::Instant>,
 }
 
 #[derive(Debug)]
@@ -192,13 +195,28 @@ impl Allocator {
         })
     }
 
-    /// rk6 patch: sets the threshold by the headroom policy, if one is set.
-    fn apply_headroom_policy(gc: &mut BoaGc) -> bool {
-        let Some((min, percent)) = gc.config.headroom else {
+    /// rk6 patch: sets the threshold by the headroom policy, if one is set. `paced` is set
+    /// for collections the allocator triggered: their spacing moves the policy's minimum.
+    fn apply_headroom_policy(gc: &mut BoaGc, paced: bool) -> bool {
+        let Some(policy) = gc.config.headroom else {
             return false;
         };
-        let live = gc.runtime.bytes_allocated;
-        gc.config.threshold = live + min.max(live / 100 * percent);
+        let rt = &mut gc.runtime;
+        rt.paced_min = rt.paced_min.clamp(policy.min_bytes, policy.max_bytes.max(policy.min_bytes));
+        if paced {
+            let now = std::time::Instant::now();
+            if let Some(last) = rt.last_collection {
+                let since = now.saturating_duration_since(last);
+                if since < policy.busy_interval {
+                    rt.paced_min = rt.paced_min.saturating_mul(2).min(policy.max_bytes);
+                } else if since > policy.busy_interval.saturating_mul(4) {
+                    rt.paced_min = (rt.paced_min / 2).max(policy.min_bytes);
+                }
+            }
+            rt.last_collection = Some(now);
+        }
+        let live = rt.bytes_allocated;
+        gc.config.threshold = live + rt.paced_min.max(live / 100 * policy.percent);
         true
     }
 
@@ -209,7 +227,7 @@ impl Allocator {
 
             // rk6 patch: with a headroom policy set, the next collection comes after a fixed
             // share of growth over what survived, up or down.
-            if Self::apply_headroom_policy(gc) {
+            if Self::apply_headroom_policy(gc, true) {
                 return;
             }
 
@@ -562,7 +580,7 @@ pub fn force_collect() {
         if gc.runtime.bytes_allocated > 0 {
             Collector::collect(&mut gc);
             gc.runtime.external_bytes = 0;
-            Allocator::apply_headroom_policy(&mut gc);
+            Allocator::apply_headroom_policy(&mut gc, false);
         }
     });
 }
@@ -597,11 +615,41 @@ pub fn add_external_bytes(bytes: usize) {
     });
 }
 
-/// rk6 patch: after each collection on this thread, set the threshold to the surviving
-/// bytes plus `max(min_bytes, surviving * percent / 100)` instead of Boa's rule (which only
-/// ever raises it, to surviving / 70 %).
-pub fn set_headroom_policy(min_bytes: usize, percent: usize) {
-    BOA_GC.with(|current| current.borrow_mut().config.headroom = Some((min_bytes, percent)));
+/// rk6 patch: how much growth a thread's collector allows after a collection.
+///
+/// The threshold becomes `surviving + max(minimum, surviving * percent / 100)`, where the
+/// minimum starts at `min_bytes` and is paced by how often the allocator triggers
+/// collections: it doubles (up to `max_bytes`) after a collection that came sooner than
+/// `busy_interval` after the previous one, and halves (down to `min_bytes`) after one that
+/// came more than four times that later. A thread allocating fast then collects a few
+/// times a second instead of dozens (each collection traces every context on the thread),
+/// while a quiet one keeps the small minimum.
+#[derive(Debug, Clone, Copy)]
+pub struct HeadroomPolicy {
+    /// The smallest growth allowed, and where the paced minimum starts.
+    pub min_bytes: usize,
+    /// The largest the paced minimum grows to.
+    pub max_bytes: usize,
+    /// Growth allowed as a share of the surviving bytes, when that is more.
+    pub percent: usize,
+    /// Collections closer together than this count as a busy thread.
+    pub busy_interval: std::time::Duration,
+}
+
+/// rk6 patch: puts this thread's collector on `policy` (instead of Boa's rule, which only
+/// ever raises the threshold, to surviving / 70 %).
+pub fn set_headroom_policy(policy: HeadroomPolicy) {
+    BOA_GC.with(|current| {
+        let mut gc = current.borrow_mut();
+        gc.config.headroom = Some(policy);
+        gc.runtime.paced_min = policy.min_bytes;
+    });
+}
+
+/// rk6 patch: the headroom policy's current minimum on this thread (see [`HeadroomPolicy`]).
+#[must_use]
+pub fn paced_headroom() -> usize {
+    BOA_GC.with(|current| current.borrow().runtime.paced_min)
 }
 
 #[cfg(test)]
