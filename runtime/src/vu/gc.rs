@@ -33,10 +33,11 @@ const BUSY_INTERVAL: Duration = Duration::from_millis(100);
 ///
 /// The 1 MiB is paced: a thread of 25 VUs in a `http.get` loop met it ~30 times a second,
 /// and each collection traces all 25 contexts (7 % of the instructions of a 50-VU loop,
-/// per callgrind). Doubling the minimum while collections are closer than 100 ms apart
-/// settles such a thread at 4 MiB and ~8 collections a second; 1,000 VUs of the realistic
-/// script collect about once a second per thread and keep the 1 MiB (a fixed 2 MiB cost
-/// them 8 % more peak RSS, since most of their garbage is strings the GC does not count).
+/// per callgrind). The minimum doubles while collections are closer than 100 ms apart (at
+/// that rate, by arithmetic, it settles at 4 MiB and ~8 collections a second). Sleeping
+/// VUs kept their peak RSS in alternating runs (100 and 1,000 VUs, and 1,000 of the
+/// realistic script), where a fixed 2 MiB minimum cost the realistic script 8 % more: most
+/// of its garbage is strings, which the collector does not count.
 pub(crate) fn configure_thread() {
     boa_gc::set_headroom_policy(boa_gc::HeadroomPolicy {
         min_bytes: MIN_HEADROOM,

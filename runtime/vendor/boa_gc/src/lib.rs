@@ -202,7 +202,8 @@ impl Allocator {
             return false;
         };
         let rt = &mut gc.runtime;
-        rt.paced_min = rt.paced_min.clamp(policy.min_bytes, policy.max_bytes.max(policy.min_bytes));
+        let ceiling = policy.max_bytes.max(policy.min_bytes);
+        rt.paced_min = rt.paced_min.clamp(policy.min_bytes, ceiling);
         if paced {
             let now = std::time::Instant::now();
             if let Some(last) = rt.last_collection {
