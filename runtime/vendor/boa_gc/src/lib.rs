@@ -202,8 +202,6 @@ impl Allocator {
             return false;
         };
         let rt = &mut gc.runtime;
-        let ceiling = policy.max_bytes.max(policy.min_bytes);
-        rt.paced_min = rt.paced_min.clamp(policy.min_bytes, ceiling);
         if paced {
             let now = std::time::Instant::now();
             if let Some(last) = rt.last_collection {
@@ -642,7 +640,8 @@ pub struct HeadroomPolicy {
 pub fn set_headroom_policy(policy: HeadroomPolicy) {
     BOA_GC.with(|current| {
         let mut gc = current.borrow_mut();
-        gc.config.headroom = Some(policy);
+        let max_bytes = policy.max_bytes.max(policy.min_bytes);
+        gc.config.headroom = Some(HeadroomPolicy { max_bytes, ..policy });
         gc.runtime.paced_min = policy.min_bytes;
     });
 }
