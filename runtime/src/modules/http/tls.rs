@@ -94,14 +94,10 @@ impl TlsSettings {
             let verifier: Arc<dyn ServerCertVerifier> = if opts.insecure_skip_verify {
                 Arc::new(AcceptAnyCert(provider.clone()))
             } else {
-                Arc::new(NameFirst(
-                    rustls::client::WebPkiServerVerifier::builder_with_provider(
-                        roots(),
-                        provider.clone(),
-                    )
-                    .build()
-                    .map_err(|e| TlsError::Rustls(rustls::Error::General(e.to_string())))?,
-                ))
+                Arc::new(NameFirst {
+                    provider: provider.clone(),
+                    webpki: OnceLock::new(),
+                })
             };
             Ok(b.dangerous().with_custom_certificate_verifier(verifier))
         };
@@ -279,8 +275,31 @@ pub fn cipher_name(s: CipherSuite) -> String {
 /// The usual verification, but the server name is checked before the chain, as Go does
 /// (so a certificate for another name reports the name mismatch, k6's 1311, even when
 /// its issuer is unknown too).
+///
+/// The chain verifier, and with it the system's roots, is built at the first handshake:
+/// reading and parsing the roots cost ~17 M instructions (~5 ms) of every start, and most
+/// tests speak plain HTTP.
 #[derive(Debug)]
-struct NameFirst(Arc<rustls::client::WebPkiServerVerifier>);
+struct NameFirst {
+    provider: Arc<CryptoProvider>,
+    webpki: OnceLock<Result<Arc<rustls::client::WebPkiServerVerifier>, String>>,
+}
+
+impl NameFirst {
+    fn webpki(&self) -> Result<&rustls::client::WebPkiServerVerifier, rustls::Error> {
+        self.webpki
+            .get_or_init(|| {
+                rustls::client::WebPkiServerVerifier::builder_with_provider(
+                    roots(),
+                    self.provider.clone(),
+                )
+                .build()
+                .map_err(|e| e.to_string())
+            })
+            .as_deref()
+            .map_err(|e| rustls::Error::General(e.clone()))
+    }
+}
 
 impl ServerCertVerifier for NameFirst {
     fn verify_server_cert(
@@ -293,7 +312,7 @@ impl ServerCertVerifier for NameFirst {
     ) -> Result<ServerCertVerified, rustls::Error> {
         let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
         rustls::client::verify_server_name(&parsed, server_name)?;
-        self.0
+        self.webpki()?
             .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
     }
 
@@ -303,7 +322,12 @@ impl ServerCertVerifier for NameFirst {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -312,11 +336,18 @@ impl ServerCertVerifier for NameFirst {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
