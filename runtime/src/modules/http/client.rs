@@ -150,7 +150,7 @@ pub struct RequestSpec {
 }
 
 /// Runs a request, following redirects and a digest challenge; returns every hop.
-pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Hop> {
+pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Box<Hop>> {
     if let Some(err) = &spec.preflight_error {
         let mut hop = Hop::new(&spec.method, &spec.url, Vec::new(), None);
         hop.error = Some(err.clone());
@@ -158,8 +158,10 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Hop> {
     }
     let mut hops = Vec::new();
     let mut method = spec.method.clone();
-    let mut url = spec.url.clone();
-    let mut body = spec.body.clone();
+    // Borrowed from the spec until a redirect changes them: most requests have no redirect,
+    // and copying the URL and body cost two allocations and their bytes per request.
+    let mut url = std::borrow::Cow::Borrowed(&spec.url);
+    let mut body = spec.body.as_deref();
     let mut digest_answer_header = None;
     let deadline = Instant::now() + spec.timeout;
     loop {
@@ -172,7 +174,7 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Hop> {
             method: &method,
             url: &url,
             headers,
-            body: body.as_deref(),
+            body,
             cookies: sent_cookies,
             authorization: digest_answer_header
                 .take()
@@ -181,7 +183,7 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Hop> {
         };
         let hop = boxed_hop(&client, req, deadline).await;
         store_cookies(&spec.jar, &url, &hop.headers);
-        if let Some(answer) = digest_answer(&spec, &hop, &method, body.as_deref()) {
+        if let Some(answer) = digest_answer(&spec, &hop, &method, body) {
             if hops.is_empty() {
                 hops.push(hop);
                 digest_answer_header = Some(answer);
@@ -199,7 +201,7 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Hop> {
             method = http::Method::GET;
             body = None;
         }
-        url = next;
+        url = std::borrow::Cow::Owned(next);
     }
     hops
 }
@@ -212,7 +214,7 @@ fn boxed_hop<'a>(
     client: &'a HttpClient,
     req: super::exchange::Outgoing<'a>,
     deadline: Instant,
-) -> std::pin::Pin<Box<impl std::future::Future<Output = Hop> + 'a>> {
+) -> std::pin::Pin<Box<impl std::future::Future<Output = Box<Hop>> + 'a>> {
     Box::pin(super::exchange::one_hop(client, req, deadline))
 }
 

@@ -7,7 +7,7 @@ use crate::log::Logger;
 use crate::vu::state::VuState;
 
 /// Logs every hop of a finished request.
-pub fn log_hops(st: &VuState, hops: &[Hop], mode: HttpDebug) {
+pub fn log_hops(st: &VuState, hops: &[Box<Hop>], mode: HttpDebug) {
     if mode == HttpDebug::Off {
         return;
     }
@@ -132,7 +132,7 @@ fn uuid_v4() -> String {
 mod tests {
     use super::*;
 
-    fn hop() -> Hop {
+    fn hop() -> Box<Hop> {
         let url = url::Url::parse("http://127.0.0.1:8080/echo?x=1").unwrap();
         let mut h = Hop::new(
             &http::Method::POST,

@@ -30,9 +30,9 @@ pub struct ResponseData {
 }
 
 impl ResponseData {
-    pub fn new(hop: Hop, meta: &RequestMeta) -> ResponseData {
+    pub fn new(hop: Box<Hop>, meta: &RequestMeta) -> ResponseData {
         ResponseData {
-            hop: Box::new(hop),
+            hop,
             response_type: meta.response_type,
             plain_body: meta.plain_body.clone(),
             created: crate::modules::CreatedBits::default(),

@@ -14,7 +14,7 @@ use crate::modules::{new_object, static_key};
 use crate::vu::state::VuState;
 
 /// Emits the samples of every hop.
-pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
+pub fn emit_metrics(st: &mut VuState, hops: &[Box<Hop>], meta: &RequestMeta) {
     if meta.not_sent {
         return;
     }
@@ -73,7 +73,7 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Hop], meta: &RequestMeta) {
 
 /// Logs or throws for a failed final hop, as k6 does; warns when redirects ran out.
 pub fn report_failure(
-    hops: &[Hop],
+    hops: &[Box<Hop>],
     meta: &RequestMeta,
     max_redirects: u32,
     ctx: &mut Context,
@@ -110,7 +110,7 @@ pub fn report_failure(
 /// a response whose fields are never read costs one object, one read costs one property, and
 /// listing its keys (`Object.keys`, spread, `JSON.stringify`) creates the rest in k6's order
 /// (after any read before, which k6's fixed order does not show).
-pub fn to_js(mut hops: Vec<Hop>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
+pub fn to_js(mut hops: Vec<Box<Hop>>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let Some(hop) = hops.pop() else {
         return Ok(new_object(ctx));
     };
