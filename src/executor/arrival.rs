@@ -5,6 +5,8 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use futures_util::stream::{FuturesUnordered, StreamExt as _};
+
 use rk6_runtime::log::Logger;
 use rk6_runtime::metrics::{builtin, Sample};
 
@@ -55,7 +57,6 @@ impl<F: Fn(f64) -> f64> Iterator for Schedule<F> {
 
 /// Runs the schedule on a pool of `pool` VUs of `ctx`.
 pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, executor: &str) {
-    let (idle_tx, mut idle_rx) = tokio::sync::mpsc::unbounded_channel::<usize>();
     let mut vus: Vec<rk6_runtime::VuHandle> = ctx.vus.iter().take(pool).cloned().collect();
     // Idle VUs as a stack: the one that finished last starts the next iteration. Below
     // full load that keeps reusing the same few VUs, whose thread, stack and heap are still
@@ -64,7 +65,10 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
     let mut spare_ids = ctx.more.as_ref().map(|m| m.ids.clone()).unwrap_or_default();
     spare_ids.reverse();
     let begin = Instant::now();
-    let mut running = tokio::task::JoinSet::new();
+    // Running iterations are futures of this task, not spawned tasks: a spawned task per
+    // iteration woke another thread of the runtime for every start (and its completion),
+    // on top of the VU's thread.
+    let mut running = FuturesUnordered::new();
     let mut warned = false;
     let mut behind_warned = false;
     // With --execution-segment, this instance runs its stripe of the global schedule.
@@ -72,20 +76,20 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
         .enumerate()
         .filter(|(i, _)| ctx.stripe.takes(*i as u64))
         .map(|(_, t)| t);
-    for offset in starts {
-        let at = begin + Duration::from_secs_f64(offset);
-        let mut stop = ctx.stop.clone();
-        tokio::select! {
-            _ = tokio::time::sleep_until(at.into()) => {}
-            _ = stop.wait_for(|s| *s) => break,
+    let mut stop = ctx.stop.clone();
+    'schedule: for offset in starts {
+        let at = tokio::time::Instant::from_std(begin + Duration::from_secs_f64(offset));
+        // Until the next start: collect the VUs whose iteration ended.
+        loop {
+            tokio::select! {
+                biased;
+                Some(i) = running.next(), if !running.is_empty() => idle.push(i),
+                _ = tokio::time::sleep_until(at) => break,
+                _ = stop.wait_for(|s| *s) => break 'schedule,
+            }
         }
         if *ctx.interrupt.borrow() {
             break;
-        }
-        // Reap finished iterations: a JoinSet keeps every completed task until joined.
-        while running.try_join_next().is_some() {}
-        while let Ok(i) = idle_rx.try_recv() {
-            idle.push(i);
         }
         let mut free = idle.pop();
         if free.is_none() && vus.len() < pool {
@@ -118,7 +122,7 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
             ctx.emit_dropped(1);
             continue;
         };
-        let lag = emit_lag(ctx, at);
+        let lag = emit_lag(ctx, at.into_std());
         if lag > Duration::from_secs(1) && !behind_warned {
             behind_warned = true;
             Logger::warn(
@@ -130,17 +134,17 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
             );
         }
         let vu = vus[i].clone();
-        let (job, interrupt, done) = (ctx.job.clone(), ctx.interrupt.clone(), idle_tx.clone());
-        let (progress, test) = (ctx.progress.clone(), ctx.test.clone());
-        running.spawn(async move {
-            count_active(&progress, &test, true);
+        let (job, interrupt) = (ctx.job.clone(), ctx.interrupt.clone());
+        let (progress, test) = (&ctx.progress, &ctx.test);
+        count_active(progress, test, true);
+        running.push(async move {
             let out = vu.run(rk6_runtime::Job::Iteration(job), interrupt).await;
-            count_iteration(&progress, &test, &out);
-            count_active(&progress, &test, false);
-            let _ = done.send(i);
+            count_iteration(progress, test, &out);
+            count_active(progress, test, false);
+            i
         });
     }
-    while running.join_next().await.is_some() {}
+    while running.next().await.is_some() {}
 }
 
 /// `iteration_start_lag` (beyond k6): how late the iteration starts after its scheduled
