@@ -14,7 +14,7 @@ use crate::config::{HttpConfig, TestConfig};
 
 use super::connector::{Connector, Wire};
 pub use super::errors::{go_method, HttpError};
-pub use super::exchange::{Hop, Timings};
+pub use super::exchange::{Hop, Hops, Timings};
 use super::headers::Headers;
 
 /// A VU's cookie jar, shared with requests in flight.
@@ -150,7 +150,7 @@ pub struct RequestSpec {
 }
 
 /// Runs a request, following redirects and a digest challenge; returns every hop.
-pub async fn execute(client: HttpClient, spec: RequestSpec) -> Vec<Box<Hop>> {
+pub async fn execute(client: HttpClient, spec: RequestSpec) -> Hops {
     if let Some(err) = &spec.preflight_error {
         let mut hop = Hop::new(&spec.method, &spec.url, Vec::new(), None);
         hop.error = Some(err.clone());

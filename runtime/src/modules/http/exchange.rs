@@ -56,6 +56,10 @@ pub struct Hop {
     pub error: Option<HttpError>,
 }
 
+/// The hops of one request (redirects, a digest challenge), each boxed as [`Hop::new`] makes it.
+#[allow(clippy::vec_box)] // boxed on purpose: a hop is ~0.5 KB, and moves are pointer copies
+pub type Hops = Vec<Box<Hop>>;
+
 impl Hop {
     /// A hop that has not received anything yet; boxed from the start: a hop is ~0.5 KB,
     /// and an unboxed one was copied ~20 times on its way through the exchange's futures

@@ -140,7 +140,7 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
 /// A request's future, boxed, and what its response needs.
 type Started = (
     std::rc::Rc<std::cell::RefCell<VuState>>,
-    std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Box<client::Hop>>>>>,
+    std::pin::Pin<Box<dyn std::future::Future<Output = client::Hops>>>,
     params::RequestMeta,
     u32,
 );
@@ -167,7 +167,7 @@ fn start_request(args: &[JsValue], ctx: &mut Context) -> JsResult<Started> {
 #[inline(never)]
 fn finish_request(
     state: &std::rc::Rc<std::cell::RefCell<VuState>>,
-    hops: Vec<Box<client::Hop>>,
+    hops: client::Hops,
     meta: &params::RequestMeta,
     max_redirects: u32,
     ctx: &mut Context,
@@ -218,7 +218,7 @@ fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
             let Some((meta, resolvers)) = pending.take() else {
                 return Ok(true);
             };
-            let Ok(hops) = payload.downcast::<Vec<Box<client::Hop>>>() else {
+            let Ok(hops) = payload.downcast::<client::Hops>() else {
                 return Ok(true);
             };
             let state = crate::vu::state::vu_state(ctx)?;
@@ -312,7 +312,7 @@ async fn run_batch(
     specs: Vec<client::RequestSpec>,
     limit: usize,
     per_host: usize,
-) -> Vec<Vec<Box<client::Hop>>> {
+) -> Vec<client::Hops> {
     use std::collections::HashMap;
     use tokio::sync::Semaphore;
     let permits = |n: usize| {

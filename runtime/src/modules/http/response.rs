@@ -5,7 +5,7 @@ use crate::modules::StdText;
 use boa_engine::property::PropertyKey;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue};
 
-use super::client::{masked_url, Hop};
+use super::client::{masked_url, Hop, Hops};
 use super::fields::{ResponseData, FIELDS};
 use super::params::RequestMeta;
 use crate::log::Logger;
@@ -110,7 +110,7 @@ pub fn report_failure(
 /// a response whose fields are never read costs one object, one read costs one property, and
 /// listing its keys (`Object.keys`, spread, `JSON.stringify`) creates the rest in k6's order
 /// (after any read before, which k6's fixed order does not show).
-pub fn to_js(mut hops: Vec<Box<Hop>>, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
+pub fn to_js(mut hops: Hops, meta: &RequestMeta, ctx: &mut Context) -> JsResult<JsObject> {
     let Some(hop) = hops.pop() else {
         return Ok(new_object(ctx));
     };
