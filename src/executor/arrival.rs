@@ -79,12 +79,14 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
     let mut stop = ctx.stop.clone();
     'schedule: for offset in starts {
         let at = tokio::time::Instant::from_std(begin + Duration::from_secs_f64(offset));
+        let next_start = tokio::time::sleep_until(at);
+        tokio::pin!(next_start);
         // Until the next start: collect the VUs whose iteration ended.
         loop {
             tokio::select! {
                 biased;
                 Some(i) = running.next(), if !running.is_empty() => idle.push(i),
-                _ = tokio::time::sleep_until(at) => break,
+                () = &mut next_start => break,
                 _ = stop.wait_for(|s| *s) => break 'schedule,
             }
         }

@@ -63,7 +63,7 @@ pub type Hops = Vec<Box<Hop>>;
 impl Hop {
     /// A hop that has not received anything yet; boxed from the start: a hop is ~0.5 KB,
     /// and an unboxed one was copied ~20 times on its way through the exchange's futures
-    /// (~1,000 instructions of every request in `memcpy`).
+    /// (with the URL and body borrowed until a redirect: ~900 instructions per request).
     pub fn new(
         method: &http::Method,
         url: &Url,
