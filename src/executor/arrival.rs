@@ -78,8 +78,8 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
         .map(|(_, t)| t);
     let mut stop = ctx.stop.clone();
     'schedule: for offset in starts {
-        let at = tokio::time::Instant::from_std(begin + Duration::from_secs_f64(offset));
-        let next_start = tokio::time::sleep_until(at);
+        let at = begin + Duration::from_secs_f64(offset);
+        let next_start = tokio::time::sleep_until(at.into());
         tokio::pin!(next_start);
         // Until the next start: collect the VUs whose iteration ended.
         loop {
@@ -124,7 +124,7 @@ pub async fn run(ctx: &RunCtx, pool: usize, starts: impl Iterator<Item = f64>, e
             ctx.emit_dropped(1);
             continue;
         };
-        let lag = emit_lag(ctx, at.into_std());
+        let lag = emit_lag(ctx, at);
         if lag > Duration::from_secs(1) && !behind_warned {
             behind_warned = true;
             Logger::warn(
