@@ -8,6 +8,7 @@ mod demo;
 mod execution_segment;
 mod executor;
 mod exit;
+mod fault;
 mod inspect;
 mod metrics;
 mod options;
@@ -74,6 +75,7 @@ fn main() {
             std::process::exit(code);
         }
     };
+    fault::install();
     Logger::set_verbose(cli.verbose);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

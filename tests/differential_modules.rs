@@ -85,3 +85,11 @@ fn builtins_created_on_first_use_match_k6() {
 fn iter_global_matches_k6() {
     every_check_passes_under_both("iter_global.js");
 }
+
+/// Script code running inside a module call (getters on headers, tags, params and form
+/// bodies, `valueOf`, check callbacks in a group, timers, async params) calls back into
+/// modules that change the VU; nothing may find the VU's state taken.
+#[test]
+fn reentry_from_script_callbacks_matches_k6() {
+    every_check_passes_under_both("reentry.js");
+}

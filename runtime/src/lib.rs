@@ -24,3 +24,12 @@ pub use error::{InitError, ScriptError};
 pub use vu::call::SUMMARY_NOT_A_MAP;
 pub use vu::job::{IterationJob, Job, JobOutcome, JobValue, LoopJob};
 pub use vu::{VuHandle, VuInfo, VuPool};
+
+/// Whether a debug build was told to panic in `part` (`vu`, `metrics` or `output`) through
+/// `RK6_TEST_PANIC`, for the tests that prove a panic ends the run loudly. Always false in
+/// release builds.
+pub fn injected_panic(part: &str) -> bool {
+    static WANTED: std::sync::LazyLock<Option<String>> =
+        std::sync::LazyLock::new(|| std::env::var("RK6_TEST_PANIC").ok());
+    cfg!(debug_assertions) && WANTED.as_deref() == Some(part)
+}

@@ -345,6 +345,9 @@ fn run(
         loop {
             match rx.try_recv() {
                 Ok(batch) => {
+                    if rk6_runtime::injected_panic("metrics") {
+                        panic!("injected panic in the metrics engine (RK6_TEST_PANIC=metrics)");
+                    }
                     for s in &batch {
                         st.apply(s, &registry);
                     }

@@ -34,6 +34,8 @@ pub enum OutputError {
     UnknownType(String),
     #[error("{0}")]
     Config(String),
+    #[error("could not start an output thread: {0}")]
+    Start(String),
     #[error("could not create {path}: {source}")]
     File {
         path: String,
@@ -137,8 +139,12 @@ impl Outputs {
         for (description, sink) in sinks {
             let (tx, rx) = std::sync::mpsc::channel();
             out.dispatch.senders.push(tx);
-            out.workers
-                .push(std::thread::spawn(move || run_worker(sink, rx)));
+            out.workers.push(
+                std::thread::Builder::new()
+                    .name(format!("rk6-output-{description}"))
+                    .spawn(move || run_worker(sink, rx))
+                    .map_err(|e| OutputError::Start(e.to_string()))?,
+            );
             out.descriptions.push(description);
         }
         Ok(out)
@@ -175,7 +181,12 @@ fn run_worker(mut sink: Box<dyn Sink>, rx: Receiver<Batch>) -> Option<String> {
     loop {
         let wait = next.saturating_duration_since(std::time::Instant::now());
         match rx.recv_timeout(wait) {
-            Ok(batch) => sink.write(&batch),
+            Ok(batch) => {
+                if rk6_runtime::injected_panic("output") {
+                    panic!("injected panic in an output (RK6_TEST_PANIC=output)");
+                }
+                sink.write(&batch)
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }

@@ -391,6 +391,14 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         Logger::error("test run was marked as failed", &[]);
         exit = ExitCode::MarkedAsFailed;
     }
+    if let Some(panic) = crate::fault::first() {
+        // Whatever else happened, results from a run with a panic cannot be trusted.
+        Logger::error(
+            &format!("{panic}; the test was stopped and its results are incomplete"),
+            &[],
+        );
+        return Ok(ExitCode::Other);
+    }
     let mut failed = report.failed_thresholds();
     failed.sort();
     if !failed.is_empty() {
@@ -531,6 +539,12 @@ async fn execute(
                     exit = ExitCode::ThresholdsFailed;
                     let _ = stop_tx.send(true);
                 }
+            }
+            _ = crate::fault::raised(), if !stopping => {
+                stopping = true;
+                Logger::error("stopping the test: a part of rk6 panicked (details at the end)", &[]);
+                exit = ExitCode::Other;
+                let _ = stop_tx.send(true);
             }
             _ = &mut interrupted, if !stopping => {
                 stopping = true;

@@ -17,7 +17,7 @@ use boa_engine::{
     js_string, Context, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
 };
 
-use crate::vu::state::{vu_state, Phase};
+use crate::vu::state::{vu_config, vu_phase, Phase};
 
 type Elements = Arc<Vec<Box<str>>>;
 
@@ -56,7 +56,7 @@ pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
 /// `new SharedArray(name, fn)`; like k6, also callable without `new`, and its errors in
 /// k6's order and words.
 fn construct(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    if vu_state(ctx)?.borrow().phase != Phase::Init {
+    if vu_phase(ctx)? != Phase::Init {
         return Err(JsNativeError::error()
             .with_message("new SharedArray must be called in the init context")
             .into());
@@ -210,8 +210,7 @@ fn iterator(shared: Shared, ctx: &mut Context) -> JsResult<JsValue> {
 
 /// Builds the array unless another VU already did; returns its elements.
 fn create(name: &str, f: &JsObject, ctx: &mut Context) -> JsResult<Elements> {
-    let state = vu_state(ctx)?;
-    let shared = state.borrow().config.shared.clone();
+    let shared = vu_config(ctx)?.shared.clone();
     let slot = shared.slot(name);
     // Held while the first VU runs the function: the others wait and then reuse its data.
     let mut data = slot.lock().unwrap_or_else(|p| p.into_inner());

@@ -8,7 +8,7 @@ use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
 use super::{key, new_object, static_key};
-use crate::vu::state::{vu_state, Phase};
+use crate::vu::state::{vu_config, vu_phase, with_vu, Phase};
 
 pub fn exports(context: &mut Context) -> JsResult<JsObject> {
     let getters: [(&str, boa_engine::native_function::NativeFunctionPointer); 4] = [
@@ -47,9 +47,9 @@ fn set(obj: &JsObject, k: &str, v: impl Into<JsValue>, ctx: &mut Context) -> JsR
 }
 
 fn in_iteration(ctx: &Context, message: &str) -> JsResult<()> {
-    let state = vu_state(ctx)?;
-    let st = state.borrow();
-    if st.phase == Phase::Init || st.exec.scenario.is_none() {
+    if with_vu(ctx, |st| {
+        st.phase == Phase::Init || st.exec.scenario.is_none()
+    })? {
         return Err(JsNativeError::error()
             .with_message(message.to_string())
             .into());
@@ -58,24 +58,22 @@ fn in_iteration(ctx: &Context, message: &str) -> JsResult<()> {
 }
 
 fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase == Phase::Init {
+    if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
             .with_message("getting VU information in the init context is not supported")
             .into());
     }
-    let (id, iter, in_scenario, tags) = {
-        let st = state.borrow();
+    let (id, iter, in_scenario, tags) = with_vu(ctx, |st| {
         (
             st.id,
             st.iteration,
             st.exec.iteration_in_scenario,
             st.tags(),
         )
-    };
+    })?;
     let obj = new_object(ctx);
     set(&obj, "idInInstance", id as f64, ctx)?;
-    let id_in_test = state.borrow().config.test.vu_id_in_test(id);
+    let id_in_test = vu_config(ctx)?.test.vu_id_in_test(id);
     set(&obj, "idInTest", id_in_test as f64, ctx)?;
     set(&obj, "iterationInInstance", iter as f64, ctx)?;
     set(&obj, "iterationInScenario", in_scenario as f64, ctx)?;
@@ -83,10 +81,7 @@ fn vu(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     set(&obj, "tags", tag_obj.clone(), ctx)?;
     let metrics = new_object(ctx);
     set(&metrics, "tags", tag_obj, ctx)?;
-    let metadata = {
-        let st = state.borrow();
-        st.script_metadata().to_vec()
-    };
+    let metadata = with_vu(ctx, |st| st.script_metadata().to_vec())?;
     let metadata = proxied_pairs(
         metadata.iter().map(|(k, v)| (k, v)),
         set_vu_metadata,
@@ -134,7 +129,7 @@ fn delete_vu_metadata(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRes
     };
     let name = name.to_string(ctx)?.to_std_string_escaped();
     target.delete_property_or_throw(key(&name), ctx)?;
-    vu_state(ctx)?.borrow_mut().set_script_metadata(&name, None);
+    with_vu(ctx, |st| st.set_script_metadata(&name, None))?;
     Ok(true.into())
 }
 
@@ -173,7 +168,7 @@ fn set_trap(
     }
     let text = value.to_string(ctx)?.to_std_string_escaped();
     target.set(key(&name), key(&text), false, ctx)?;
-    store(&mut vu_state(ctx)?.borrow_mut(), name, text);
+    with_vu(ctx, |st| store(st, name, text))?;
     Ok(true.into())
 }
 
@@ -182,11 +177,7 @@ fn scenario(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         ctx,
         "getting scenario information outside of the VU context is not supported",
     )?;
-    let state = vu_state(ctx)?;
-    let (name, facts) = {
-        let st = state.borrow();
-        (st.scenario.clone(), st.exec.clone())
-    };
+    let (name, facts) = with_vu(ctx, |st| (st.scenario.clone(), st.exec.clone()))?;
     let obj = new_object(ctx);
     set(&obj, "name", key(&name), ctx)?;
     set(&obj, "executor", key(&facts.executor), ctx)?;
@@ -210,13 +201,12 @@ fn scenario(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
 }
 
 fn instance(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase == Phase::Init {
+    if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
             .with_message("getting instance information in the init context is not supported")
             .into());
     }
-    let test = state.borrow().config.test.clone();
+    let test = vu_config(ctx)?.test.clone();
     let obj = new_object(ctx);
     let ms = test.elapsed().as_secs_f64() * 1000.0;
     set(&obj, "currentTestRunDuration", ms, ctx)?;
@@ -239,7 +229,7 @@ fn instance(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
 }
 
 fn test(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let options = vu_state(ctx)?.borrow().config.test.options.clone();
+    let options = vu_config(ctx)?.test.options.clone();
     let options = JsValue::from_json(&options, ctx)?;
     let obj = ObjectInitializer::new(ctx)
         .function(NativeFunction::from_fn_ptr(abort), js_string!("abort"), 1)
@@ -255,11 +245,10 @@ fn abort(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
         _ => String::new(),
     };
-    let state = vu_state(ctx)?;
-    let test = state.borrow().config.test.clone();
+    let test = vu_config(ctx)?.test.clone();
     test.abort.send_replace(Some(reason.clone()));
     // The host reports the abort once; the iteration ends as interrupted, not as an error.
-    state.borrow_mut().interrupted = true;
+    with_vu(ctx, |st| st.interrupted = true)?;
     Err(JsNativeError::error()
         .with_message(format!("test aborted: {reason}"))
         .into())
@@ -272,8 +261,7 @@ fn fail(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         _ => String::new(),
     };
     crate::log::Logger::error(&format!("test marked as failed: {reason}"), &[]);
-    let state = vu_state(ctx)?;
-    let test = state.borrow().config.test.clone();
+    let test = vu_config(ctx)?.test.clone();
     *test.failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
     Ok(JsValue::undefined())
 }

@@ -12,7 +12,7 @@ use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue,
 use super::bytes::array_buffer;
 use crate::config::TestConfig;
 use crate::vu::init::LoaderData;
-use crate::vu::state::{vu_state, IterGlobal, Phase, VuState};
+use crate::vu::state::{vu_config, vu_phase, with_vu, IterGlobal, Phase, VuState};
 
 pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsResult<()> {
     super::console::install(context)?;
@@ -126,7 +126,7 @@ pub fn set_iter(context: &mut Context, state: &RefCell<VuState>, iter: i64) -> J
             .map(drop),
         IterGlobal::Unset => {
             let get = NativeFunction::from_fn_ptr(|_, _, ctx| {
-                Ok(JsValue::from(vu_state(ctx)?.borrow().iteration as f64))
+                Ok(JsValue::from(with_vu(ctx, |st| st.iteration)? as f64))
             });
             let set = NativeFunction::from_fn_ptr(|_, args, ctx| {
                 let value = args.first().cloned().unwrap_or_default();
@@ -139,7 +139,7 @@ pub fn set_iter(context: &mut Context, state: &RefCell<VuState>, iter: i64) -> J
                         .configurable(true),
                     ctx,
                 )?;
-                vu_state(ctx)?.borrow_mut().iter_global = IterGlobal::Data;
+                with_vu(ctx, |st| st.iter_global = IterGlobal::Data)?;
                 Ok(JsValue::undefined())
             });
             let realm = context.realm().clone();
@@ -228,8 +228,7 @@ pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase != Phase::Init {
+    if vu_phase(ctx)? != Phase::Init {
         return Err(JsNativeError::error()
             .with_message("the \"open\" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/ for more information")
             .into());
@@ -244,7 +243,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         Some(m) if !m.is_undefined() => m.to_string(ctx)?.to_std_string_escaped() == "b",
         _ => false,
     };
-    let config = state.borrow().config.clone();
+    let config = vu_config(ctx)?;
     let rel = name.strip_prefix("file://").unwrap_or(&name);
     let path = crate::loader::normalize(&config.script_dir().join(rel));
     let bytes = config.sources.read(&path).map_err(|e| {
@@ -259,8 +258,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 
 fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let spec = crate::modules::arg_string(args, 0, ctx)?;
-    let state = vu_state(ctx)?;
-    if state.borrow().phase != Phase::Init {
+    if vu_phase(ctx)? != Phase::Init {
         return Err(JsNativeError::error()
             .with_message("the \"require\" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/ for more information")
             .into());
@@ -278,7 +276,7 @@ fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         return Ok(namespace_or_default(module, ctx)?.into());
     }
     let path = loader.resolve(&spec, None)?;
-    let config = state.borrow().config.clone();
+    let config = vu_config(ctx)?;
     let src = config.sources.read(&path).map_err(|e| {
         JsNativeError::error().with_message(format!(
             "The moduleSpecifier \"{spec}\" couldn't be found on local disk: {e}"

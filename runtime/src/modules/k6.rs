@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use super::lazy_exports::Export;
 use crate::metrics::builtin;
 use crate::vu::coro::{await_long, await_op};
-use crate::vu::state::vu_state;
+use crate::vu::state::with_vu;
 
 /// `k6`'s exports, in k6's order and with its arities (checked against k6 v1.1).
 static EXPORTS: [Export; 5] = [
@@ -27,10 +27,9 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
 
 /// `check(val, sets, [tags])`: one `checks` sample per entry, in object order.
 fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    state
-        .borrow()
-        .require_run_phase("Using check() in the init context is not supported")?;
+    with_vu(ctx, |st| {
+        st.require_run_phase("Using check() in the init context is not supported")
+    })??;
     let value = args.first().cloned().unwrap_or_default();
     let Some(sets) = args.get(1).and_then(JsValue::as_object) else {
         return Ok(true.into());
@@ -38,13 +37,13 @@ fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let extra = args.get(2).filter(|v| v.is_object());
     let base = match extra {
         Some(extra) => {
-            let mut base = state.borrow().tags();
+            let mut base = with_vu(ctx, |st| st.tags())?;
             super::merge_tags(&mut base, extra, ctx)?;
             Some(base)
         }
         None => None,
     };
-    let with_check = state.borrow().config.system_tags.has("check");
+    let with_check = with_vu(ctx, |st| st.config.system_tags.has("check"))?;
     let mut all_ok = true;
     for key in sets.own_property_keys(ctx)? {
         let boa_engine::property::PropertyKey::String(name) = &key else {
@@ -71,19 +70,19 @@ fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
             },
             None => (entry.to_boolean(), None),
         };
-        let tags = match &base {
-            Some(base) => {
-                let mut tags = base.clone();
-                if with_check {
-                    tags.insert("check".to_string(), name);
+        with_vu(ctx, |st| {
+            let tags = match &base {
+                Some(base) => {
+                    let mut tags = base.clone();
+                    if with_check {
+                        tags.insert("check".to_string(), name);
+                    }
+                    Arc::new(tags)
                 }
-                Arc::new(tags)
-            }
-            None => state.borrow().check_tag_set(&name, with_check),
-        };
-        state
-            .borrow_mut()
-            .emit(builtin::CHECKS, if ok { 1.0 } else { 0.0 }, &tags);
+                None => st.check_tag_set(&name, with_check),
+            };
+            st.emit(builtin::CHECKS, if ok { 1.0 } else { 0.0 }, &tags);
+        })?;
         if let Some(e) = thrown {
             return Err(e);
         }
@@ -100,10 +99,9 @@ fn is_promise(v: &JsValue) -> bool {
 
 /// `group(name, fn)`: runs `fn` with the `group` tag extended by `::name`.
 fn group(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    state
-        .borrow()
-        .require_run_phase("Using group() in the init context is not supported")?;
+    with_vu(ctx, |st| {
+        st.require_run_phase("Using group() in the init context is not supported")
+    })??;
     let name = crate::modules::arg_string(args, 0, ctx)?;
     if name.contains("::") {
         return Err(JsNativeError::error()
@@ -120,23 +118,23 @@ fn group(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
             .with_message("group() does not support async functions as arguments, please see https://grafana.com/docs/k6/latest/javascript-api/k6/group/#working-with-async-functions")
             .into());
     }
-    let parent = {
-        let mut st = state.borrow_mut();
+    let parent = with_vu(ctx, |st| {
         let parent = st.group.clone();
         st.group = format!("{parent}::{name}");
         parent
-    };
+    })?;
     let start = Instant::now();
     let result = f.call(&JsValue::undefined(), &[], ctx);
     let elapsed = start.elapsed();
-    let mut st = state.borrow_mut();
-    let tags = st.tag_set();
-    st.emit(
-        builtin::GROUP_DURATION,
-        elapsed.as_secs_f64() * 1000.0,
-        &tags,
-    );
-    st.group = parent;
+    with_vu(ctx, |st| {
+        let tags = st.tag_set();
+        st.emit(
+            builtin::GROUP_DURATION,
+            elapsed.as_secs_f64() * 1000.0,
+            &tags,
+        );
+        st.group = parent;
+    })?;
     result
 }
 
@@ -186,8 +184,9 @@ fn fail(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 /// `randomSeed(n)`: makes this VU's `Math.random` deterministic.
 fn random_seed(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let seed = args.first().cloned().unwrap_or_default().to_number(ctx)? as i64 as u64;
-    let state = vu_state(ctx)?;
-    state.borrow_mut().rng = Some(rand::rngs::SmallRng::seed_from_u64(seed));
+    with_vu(ctx, |st| {
+        st.rng = Some(rand::rngs::SmallRng::seed_from_u64(seed));
+    })?;
     let math = ctx.global_object().get(js_string!("Math"), ctx)?;
     if let Some(math) = math.as_object() {
         let f = NativeFunction::from_fn_ptr(seeded_random).to_js_function(ctx.realm());
@@ -206,11 +205,9 @@ fn random_seed(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
 }
 
 fn seeded_random(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    let mut st = state.borrow_mut();
-    let v: f64 = match st.rng.as_mut() {
+    let v: f64 = with_vu(ctx, |st| match st.rng.as_mut() {
         Some(rng) => rng.random(),
         None => rand::random(),
-    };
+    })?;
     Ok(v.into())
 }

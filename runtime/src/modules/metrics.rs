@@ -15,7 +15,7 @@ use boa_engine::{
 use super::lazy_exports::Export;
 use crate::log::Logger;
 use crate::metrics::{MetricId, MetricType, ValueType};
-use crate::vu::state::{vu_state, Phase};
+use crate::vu::state::{vu_config, vu_phase, with_vu, Phase};
 
 const KINDS: [(&str, MetricType); 4] = [
     ("Counter", MetricType::Counter),
@@ -98,8 +98,7 @@ fn construct(
 }
 
 fn register(name: &str, kind: MetricType, is_time: bool, ctx: &mut Context) -> JsResult<MetricId> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase != Phase::Init {
+    if vu_phase(ctx)? != Phase::Init {
         return Err(JsNativeError::error()
             .with_message("metrics must be declared in the init context")
             .into());
@@ -109,7 +108,7 @@ fn register(name: &str, kind: MetricType, is_time: bool, ctx: &mut Context) -> J
     } else {
         ValueType::Default
     };
-    let registry = state.borrow().config.registry.clone();
+    let registry = vu_config(ctx)?.registry.clone();
     let id = registry
         .register(name, kind, contains)
         .map_err(|e| JsNativeError::error().with_message(e.to_string()))?;
@@ -118,8 +117,7 @@ fn register(name: &str, kind: MetricType, is_time: bool, ctx: &mut Context) -> J
 
 /// A metric's `add(value, tags)`.
 fn add(id: MetricId, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase == Phase::Init {
+    if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
             .with_message("Adding to metrics in the init context is not supported")
             .into());
@@ -134,9 +132,7 @@ fn add(id: MetricId, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     };
     let Some(value) = value else {
         let shown = super::console::render(&raw, ctx)?;
-        let name = state
-            .borrow()
-            .config
+        let name = vu_config(ctx)?
             .registry
             .snapshot()
             .get(id as usize)
@@ -145,7 +141,7 @@ fn add(id: MetricId, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         let msg = format!(
             "'{shown}' is an invalid value for metric '{name}', a number or a boolean value is expected"
         );
-        if state.borrow().config.http.throw {
+        if vu_config(ctx)?.http.throw {
             return Err(JsNativeError::typ().with_message(msg).into());
         }
         Logger::warn(&msg, &[]);
@@ -153,12 +149,12 @@ fn add(id: MetricId, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     };
     let tags = match args.get(1).filter(|v| v.is_object()) {
         Some(extra) => {
-            let mut tags = state.borrow().tags();
+            let mut tags = with_vu(ctx, |st| st.tags())?;
             super::merge_tags(&mut tags, extra, ctx)?;
             Arc::new(tags)
         }
-        None => state.borrow().tag_set(),
+        None => with_vu(ctx, |st| st.tag_set())?,
     };
-    state.borrow_mut().emit(id, value, &tags);
+    with_vu(ctx, |st| st.emit(id, value, &tags))?;
     Ok(true.into())
 }

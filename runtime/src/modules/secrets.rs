@@ -12,7 +12,7 @@ use boa_engine::object::ObjectInitializer;
 use boa_engine::{js_string, Context, JsObject, JsResult, JsValue, NativeFunction};
 
 use crate::log::Logger;
-use crate::vu::state::vu_state;
+use crate::vu::state::vu_config;
 
 /// The configured sources: name -> (key -> value), and which one `secrets.get` reads.
 #[derive(Debug, Clone, Default)]
@@ -114,8 +114,7 @@ pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
 
 /// The value, or k6's rejection text (k6 rejects with a plain string, not an Error).
 fn lookup(source: Option<&str>, name: &str, ctx: &mut Context) -> JsResult<Result<String, String>> {
-    let state = vu_state(ctx)?;
-    let secrets = state.borrow().config.secrets.clone();
+    let secrets = vu_config(ctx)?.secrets.clone();
     let source = source
         .map(str::to_string)
         .or_else(|| secrets.default.clone())

@@ -7,7 +7,7 @@ use std::time::Duration;
 use boa_engine::object::ObjectInitializer;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
-use crate::vu::state::vu_state;
+use crate::vu::state::with_vu;
 
 type Native = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
 
@@ -59,11 +59,9 @@ fn schedule(args: &[JsValue], ctx: &mut Context, repeat: bool) -> JsResult<JsVal
     };
     let d = delay(args, ctx)?;
     let extra = args.get(2..).map(<[JsValue]>::to_vec).unwrap_or_default();
-    let state = vu_state(ctx)?;
-    let id = state
-        .borrow_mut()
-        .event_loop
-        .add_timer(callback.clone(), extra, d, repeat);
+    let id = with_vu(ctx, |st| {
+        st.event_loop.add_timer(callback.clone(), extra, d, repeat)
+    })?;
     Ok(JsValue::from(id as f64))
 }
 
@@ -77,10 +75,7 @@ fn set_interval(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<Js
 
 fn clear(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     if let Some(id) = args.first().and_then(JsValue::as_number) {
-        vu_state(ctx)?
-            .borrow_mut()
-            .event_loop
-            .clear_timer(id as u64);
+        with_vu(ctx, |st| st.event_loop.clear_timer(id as u64))?;
     }
     Ok(JsValue::undefined())
 }

@@ -106,6 +106,9 @@ fn run_iteration(
     if let Some(env) = &it.env {
         let _ = crate::modules::globals::set_env_overrides(ctx, env);
     }
+    if crate::injected_panic("vu") {
+        panic!("injected panic in a VU (RK6_TEST_PANIC=vu)");
+    }
     let args = match setup_data(state, &it, ctx) {
         Ok(Some(v)) => vec![v],
         Ok(None) => vec![],
@@ -218,9 +221,7 @@ fn call_export(
     // Timers, socket events and promise jobs keep the call alive until none is left.
     let value = value.and_then(|v| super::event_loop::run(ctx).map(|()| v));
     if value.is_err() {
-        if let Ok(state) = super::state::vu_state(ctx) {
-            state.borrow_mut().event_loop.reset();
-        }
+        let _ = super::state::with_vu(ctx, |st| st.event_loop.reset());
     }
     settle(ctx, value?)
 }

@@ -73,7 +73,7 @@ fn suspend_for<T: 'static>(
     let Some(data) = context.get_data::<VuData>() else {
         return Err(not_in_vu());
     };
-    let (yielder, state) = (data.yielder.get(), data.state.clone());
+    let (yielder, state) = (data.yielder.get(), data.shared());
     if yielder.is_null() {
         return Err(not_in_vu());
     }

@@ -14,7 +14,7 @@ use boa_engine::{Context, JsObject, JsResult, JsValue};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::coro::await_op;
-use super::state::vu_state;
+use super::state::with_vu;
 
 /// A result for the VU, sent from the I/O runtime.
 pub struct Completion {
@@ -127,17 +127,15 @@ pub fn run_until(ctx: &mut Context, done: impl Fn(&mut Context) -> bool) -> JsRe
         if done(ctx) {
             return Ok(());
         }
-        let state = vu_state(ctx)?;
-        let (deadline, rx) = {
-            let mut st = state.borrow_mut();
+        let next = with_vu(ctx, |st| {
             let ev = &mut st.event_loop;
             if ev.idle() {
-                return Ok(());
+                return None;
             }
             let deadline = ev.timers.keys().next().map(|(at, _)| *at);
-            (deadline, ev.rx.take())
-        };
-        let Some(mut rx) = rx else {
+            Some((deadline, ev.rx.take()))
+        })?;
+        let Some((deadline, Some(mut rx))) = next else {
             return Ok(());
         };
         let waited = await_op(ctx, async move {
@@ -153,11 +151,11 @@ pub fn run_until(ctx: &mut Context, done: impl Fn(&mut Context) -> bool) -> JsRe
         let (rx, got) = match waited {
             Ok(v) => v,
             Err(e) => {
-                state.borrow_mut().event_loop.reset();
+                with_vu(ctx, |st| st.event_loop.reset())?;
                 return Err(e);
             }
         };
-        state.borrow_mut().event_loop.rx = Some(rx);
+        with_vu(ctx, |st| st.event_loop.rx = Some(rx))?;
         match got {
             Some(c) => deliver(ctx, c)?,
             None => fire_due_timers(ctx)?,
@@ -166,35 +164,29 @@ pub fn run_until(ctx: &mut Context, done: impl Fn(&mut Context) -> bool) -> JsRe
 }
 
 fn deliver(ctx: &mut Context, c: Completion) -> JsResult<()> {
-    let state = vu_state(ctx)?;
-    let listener = state.borrow_mut().event_loop.listeners.remove(&c.id);
+    let listener = with_vu(ctx, |st| st.event_loop.listeners.remove(&c.id))?;
     let Some(mut listener) = listener else {
         return Ok(());
     };
     let finished = listener(ctx, c.payload)?;
     if !finished {
-        let mut st = state.borrow_mut();
         // The listener may have been replaced or cancelled while it ran.
-        st.event_loop.listeners.entry(c.id).or_insert(listener);
+        with_vu(ctx, |st| {
+            st.event_loop.listeners.entry(c.id).or_insert(listener);
+        })?;
     }
     Ok(())
 }
 
 fn fire_due_timers(ctx: &mut Context) -> JsResult<()> {
-    let state = vu_state(ctx)?;
     loop {
-        let due = {
-            let mut st = state.borrow_mut();
+        let due = with_vu(ctx, |st| {
             let ev = &mut st.event_loop;
-            let Some((&key, _)) = ev.timers.iter().next() else {
-                return Ok(());
-            };
+            let (&key, _) = ev.timers.iter().next()?;
             if key.0 > Instant::now() {
-                return Ok(());
+                return None;
             }
-            let Some(timer) = ev.timers.remove(&key) else {
-                return Ok(());
-            };
+            let timer = ev.timers.remove(&key)?;
             let id = key.1;
             match timer.repeat {
                 Some(every) => {
@@ -213,7 +205,10 @@ fn fire_due_timers(ctx: &mut Context) -> JsResult<()> {
                     ev.timer_keys.remove(&id);
                 }
             }
-            timer
+            Some(timer)
+        })?;
+        let Some(due) = due else {
+            return Ok(());
         };
         due.callback.call(&JsValue::undefined(), &due.args, ctx)?;
         ctx.run_jobs()?;

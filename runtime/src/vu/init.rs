@@ -2,7 +2,7 @@
 //! init code run. Runs on the worker thread's own (large) stack, never inside a coroutine,
 //! because parsing is hungry for native stack.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -49,10 +49,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         .build()
         .map_err(|e| InitError::Thread(e.to_string()))?;
     let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
-    context.insert_data(VuData {
-        state: state.clone(),
-        yielder: Cell::new(std::ptr::null()),
-    });
+    context.insert_data(VuData::new(state.clone()));
     context.insert_data(LoaderData(loader.clone()));
     globals::install(&mut context, &config, id)
         .map_err(|e| InitError::Script(ScriptError::from_js(e, &mut context)))?;

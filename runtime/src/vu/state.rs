@@ -291,19 +291,61 @@ pub struct IterationFacts {
 }
 
 /// Host data of a VU's context: its state and, while a call runs, the coroutine yielder.
+///
+/// The state is only reachable through [`with_vu`] (and the VU core in `vu/`), never as a
+/// handle a native function could keep while it calls back into JS.
 pub struct VuData {
-    pub state: Rc<RefCell<VuState>>,
+    state: Rc<RefCell<VuState>>,
     pub(crate) yielder: Cell<*const crate::vu::coro::Yielder>,
 }
 
-/// The VU state of `context`; every native module function starts here.
-pub fn vu_state(context: &Context) -> JsResult<Rc<RefCell<VuState>>> {
-    context
-        .get_data::<VuData>()
-        .map(|d| d.state.clone())
-        .ok_or_else(|| {
-            JsNativeError::error()
-                .with_message("k6 modules are only available inside a VU")
-                .into()
-        })
+impl VuData {
+    pub(crate) fn new(state: Rc<RefCell<VuState>>) -> Self {
+        VuData {
+            state,
+            yielder: Cell::new(std::ptr::null()),
+        }
+    }
+
+    /// The shared handle, for the VU core that drives calls (not for modules).
+    pub(in crate::vu) fn shared(&self) -> Rc<RefCell<VuState>> {
+        self.state.clone()
+    }
+}
+
+/// Runs `f` on the VU state of `context`, the one way modules reach it.
+///
+/// `f` gets the state and not the context, and `context` stays borrowed while `f` runs, so
+/// the borrow checker rules out calling JS (which needs `&mut Context`) with the state
+/// borrowed: a script's `toString`, getter or callback can never find the state taken.
+/// Read what a JS call needs first, call JS, then come back for what the result changes.
+pub fn with_vu<R>(context: &Context, f: impl FnOnce(&mut VuState) -> R) -> JsResult<R> {
+    let data = context.get_data::<VuData>().ok_or_else(not_in_vu)?;
+    // Nested `with_vu` calls are plain Rust, visible at the call site; refuse one loudly
+    // rather than panic the VU.
+    let mut state = data.state.try_borrow_mut().map_err(|_| {
+        JsNativeError::error().with_message("internal: the VU state is already in use")
+    })?;
+    Ok(f(&mut state))
+}
+
+fn not_in_vu() -> boa_engine::JsError {
+    JsNativeError::error()
+        .with_message("k6 modules are only available inside a VU")
+        .into()
+}
+
+/// The test configuration this VU runs under.
+pub fn vu_config(context: &Context) -> JsResult<Arc<TestConfig>> {
+    with_vu(context, |st| st.config.clone())
+}
+
+/// Where this VU is in its lifecycle.
+pub fn vu_phase(context: &Context) -> JsResult<Phase> {
+    with_vu(context, |st| st.phase)
+}
+
+/// Fails with k6's `message` when called from the init context.
+pub fn require_run_phase(context: &Context, message: &str) -> JsResult<()> {
+    with_vu(context, |st| st.require_run_phase(message))?
 }

@@ -14,7 +14,7 @@ use url::Url;
 
 use super::client::Jar;
 use crate::modules::{get_string, key, new_object};
-use crate::vu::state::vu_state;
+use crate::vu::state::{require_run_phase, with_vu};
 
 /// What a jar object stands for; attached to the object as native data, so a jar made
 /// with `new http.CookieJar()` lives exactly as long as the script holds it.
@@ -30,9 +30,10 @@ enum JarRef {
 
 /// `http.cookieJar()`.
 pub fn vu_jar(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    vu_state(ctx)?
-        .borrow()
-        .require_run_phase("Making cookie jars in the init context is not supported")?;
+    require_run_phase(
+        ctx,
+        "Making cookie jars in the init context is not supported",
+    )?;
     jar_object(JarRef::Vu, ctx)
 }
 
@@ -68,7 +69,7 @@ pub fn resolve(v: &JsValue, vu_jar: &Jar) -> Option<Jar> {
 
 /// The jar behind `this` of a jar method; anything else is a TypeError.
 fn jar_of(v: &JsValue, ctx: &mut Context) -> JsResult<Jar> {
-    let vu_jar = vu_state(ctx)?.borrow().http.vu_jar.clone();
+    let vu_jar = with_vu(ctx, |st| st.http.vu_jar.clone())?;
     resolve(v, &vu_jar).ok_or_else(|| JsNativeError::typ().with_message("not a cookie jar").into())
 }
 

@@ -32,7 +32,7 @@ use boa_engine::{
 
 use crate::modules::lazy_exports::{self, Export};
 use crate::vu::coro::await_op;
-use crate::vu::state::{vu_state, Phase, VuState};
+use crate::vu::state::{vu_phase, with_vu, Phase, VuState};
 
 /// `http.get(url, [params])` and the other verbs: `request` with the method filled in.
 macro_rules! verbs {
@@ -114,14 +114,40 @@ fn verb(method: JsString, has_body: bool, a: &[JsValue], ctx: &mut Context) -> J
     )
 }
 
-fn not_in_init(ctx: &Context) -> JsResult<std::rc::Rc<std::cell::RefCell<VuState>>> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase == Phase::Init {
+/// What a request takes from its VU, read before any of the script's code (a URL's
+/// `toString`, a getter in the params) runs for it.
+fn request_defaults(ctx: &Context) -> JsResult<params::VuDefaults> {
+    if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
             .with_message("Making http requests in the init context is not supported")
             .into());
     }
-    Ok(state)
+    with_vu(ctx, |st| params::VuDefaults {
+        config: st.config.clone(),
+        tags: st.tag_set(),
+        expected: st.http.expected.clone(),
+        vu_jar: st.http.vu_jar.clone(),
+    })
+}
+
+/// The VU's HTTP client (made on its first request).
+fn vu_client(ctx: &Context) -> JsResult<client::HttpClient> {
+    with_vu(ctx, |st| {
+        let config = st.config.clone();
+        st.http.client(&config.http)
+    })
+}
+
+/// Logs and records a finished request's hops on its VU.
+fn record_hops(
+    ctx: &Context,
+    hops: &[Box<client::Hop>],
+    meta: &params::RequestMeta,
+) -> JsResult<()> {
+    with_vu(ctx, |st| {
+        debug::log_hops(st, hops, debug_mode(st));
+        response::emit_metrics(st, hops, meta);
+    })
 }
 
 fn debug_mode(st: &VuState) -> crate::config::HttpDebug {
@@ -130,16 +156,15 @@ fn debug_mode(st: &VuState) -> crate::config::HttpDebug {
 
 /// `http.request(method, url, [body], [params])`.
 fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let (state, pending, meta, max_redirects) = start_request(args, ctx)?;
+    let (pending, meta, max_redirects) = start_request(args, ctx)?;
     // The request runs on the VU's own thread (its connections live there too): measured
     // 16 % more requests per CPU-second than handing it to the I/O runtime and back.
     let hops = await_op(ctx, pending)?;
-    finish_request(&state, hops, &meta, max_redirects, ctx)
+    finish_request(hops, &meta, max_redirects, ctx)
 }
 
 /// A request's future, boxed, and what its response needs.
 type Started = (
-    std::rc::Rc<std::cell::RefCell<VuState>>,
     std::pin::Pin<Box<dyn std::future::Future<Output = client::Hops>>>,
     params::RequestMeta,
     u32,
@@ -149,31 +174,22 @@ type Started = (
 /// VU's coroutine stack then holds only `request`'s small frame while it waits.
 #[inline(never)]
 fn start_request(args: &[JsValue], ctx: &mut Context) -> JsResult<Started> {
-    let state = not_in_init(ctx)?;
-    let (spec, meta) = {
-        let st = state.borrow();
-        params::build(args, &st, ctx)?
-    };
+    let defaults = request_defaults(ctx)?;
+    let (spec, meta) = params::build(args, &defaults, ctx)?;
     let max_redirects = spec.max_redirects;
-    let client = {
-        let mut st = state.borrow_mut();
-        let config = st.config.clone();
-        st.http.client(&config.http)
-    };
+    let client = vu_client(ctx)?;
     let pending = Box::pin(client::execute(client, spec));
-    Ok((state, pending, meta, max_redirects))
+    Ok((pending, meta, max_redirects))
 }
 
 #[inline(never)]
 fn finish_request(
-    state: &std::rc::Rc<std::cell::RefCell<VuState>>,
     hops: client::Hops,
     meta: &params::RequestMeta,
     max_redirects: u32,
     ctx: &mut Context,
 ) -> JsResult<JsValue> {
-    debug::log_hops(&state.borrow(), &hops, debug_mode(&state.borrow()));
-    response::emit_metrics(&mut state.borrow_mut(), &hops, meta);
+    record_hops(ctx, &hops, meta)?;
     response::report_failure(&hops, meta, max_redirects, ctx)?;
     Ok(response::to_js(hops, meta, ctx)?.into())
 }
@@ -183,11 +199,9 @@ fn finish_request(
 /// several requests awaited together (`Promise.all`) run concurrently, as in k6.
 fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     use boa_engine::object::builtins::JsPromise;
-    let state = not_in_init(ctx)?;
-    let built = {
-        let st = state.borrow();
-        params::build(args, &st, ctx)
-    };
+
+    let defaults = request_defaults(ctx)?;
+    let built = params::build(args, &defaults, ctx);
     let (spec, meta) = match built {
         Ok(v) => v,
         Err(e) => {
@@ -196,12 +210,11 @@ fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
         }
     };
     let max_redirects = spec.max_redirects;
-    let (client, events, id) = {
-        let mut st = state.borrow_mut();
+    let (client, events, id) = with_vu(ctx, |st| {
         let config = st.config.clone();
         let id = st.event_loop.next_id();
         (st.http.client(&config.http), st.event_loop.sender(), id)
-    };
+    })?;
     let (promise, resolvers) = JsPromise::new_pending(ctx);
     // On the VU thread's runtime, like every request of the VU.
     tokio::spawn(async move {
@@ -212,41 +225,37 @@ fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
         });
     });
     let mut pending = Some((meta, resolvers));
-    state.borrow_mut().event_loop.listen(
-        id,
-        Box::new(move |ctx, payload| {
-            let Some((meta, resolvers)) = pending.take() else {
-                return Ok(true);
-            };
-            let Ok(hops) = payload.downcast::<client::Hops>() else {
-                return Ok(true);
-            };
-            let state = crate::vu::state::vu_state(ctx)?;
-            debug::log_hops(&state.borrow(), &hops, debug_mode(&state.borrow()));
-            response::emit_metrics(&mut state.borrow_mut(), &hops, &meta);
-            match response::report_failure(&hops, &meta, max_redirects, ctx) {
-                Err(e) => {
-                    let reason = e.into_opaque(ctx)?;
-                    resolvers
-                        .reject
-                        .call(&JsValue::undefined(), &[reason], ctx)?;
-                }
-                Ok(()) => {
-                    let res = response::to_js(*hops, &meta, ctx)?;
-                    resolvers
-                        .resolve
-                        .call(&JsValue::undefined(), &[res.into()], ctx)?;
-                }
+    let listener: crate::vu::event_loop::Listener = Box::new(move |ctx, payload| {
+        let Some((meta, resolvers)) = pending.take() else {
+            return Ok(true);
+        };
+        let Ok(hops) = payload.downcast::<client::Hops>() else {
+            return Ok(true);
+        };
+        record_hops(ctx, &hops, &meta)?;
+        match response::report_failure(&hops, &meta, max_redirects, ctx) {
+            Err(e) => {
+                let reason = e.into_opaque(ctx)?;
+                resolvers
+                    .reject
+                    .call(&JsValue::undefined(), &[reason], ctx)?;
             }
-            Ok(true)
-        }),
-    );
+            Ok(()) => {
+                let res = response::to_js(*hops, &meta, ctx)?;
+                resolvers
+                    .resolve
+                    .call(&JsValue::undefined(), &[res.into()], ctx)?;
+            }
+        }
+        Ok(true)
+    });
+    with_vu(ctx, |st| st.event_loop.listen(id, listener))?;
     Ok(promise.into())
 }
 
 /// `http.batch(requests)`: array or object of requests, run concurrently (option `batch`).
 fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = not_in_init(ctx)?;
+    let defaults = request_defaults(ctx)?;
     let Some(list) = args.first().and_then(JsValue::as_object) else {
         return Err(JsNativeError::typ()
             .with_message("batch() expects an array or an object")
@@ -269,25 +278,19 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let mut prepared = Vec::new();
     for item in &items {
         let a = args::batch_item(item, ctx)?;
-        let st = state.borrow();
-        prepared.push(params::build(&a, &st, ctx)?);
+        prepared.push(params::build(&a, &defaults, ctx)?);
     }
-    let (client, limit, per_host) = {
-        let mut st = state.borrow_mut();
-        let config = st.config.clone();
-        (
-            st.http.client(&config.http),
-            config.http.batch,
-            config.http.batch_per_host,
-        )
-    };
+    let client = vu_client(ctx)?;
+    let (limit, per_host) = (
+        defaults.config.http.batch,
+        defaults.config.http.batch_per_host,
+    );
     let (specs, metas): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
     let max_redirects: Vec<u32> = specs.iter().map(|s| s.max_redirects).collect();
     let results = await_op(ctx, run_batch(client, specs, limit, per_host))?;
     let mut responses = Vec::new();
     for ((meta, max), hops) in metas.iter().zip(max_redirects).zip(results) {
-        debug::log_hops(&state.borrow(), &hops, debug_mode(&state.borrow()));
-        response::emit_metrics(&mut state.borrow_mut(), &hops, meta);
+        record_hops(ctx, &hops, meta)?;
         response::report_failure(&hops, meta, max, ctx)?;
         responses.push(response::to_js(hops, meta, ctx)?);
     }
@@ -381,6 +384,6 @@ fn expected_statuses(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
 
 fn set_response_callback(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let expected = params::expected_from(&args.first().cloned().unwrap_or_default(), ctx)?;
-    vu_state(ctx)?.borrow_mut().http.expected = expected;
+    with_vu(ctx, |st| st.http.expected = expected)?;
     Ok(JsValue::undefined())
 }

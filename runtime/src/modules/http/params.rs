@@ -9,7 +9,14 @@ use url::Url;
 
 use super::client::{Expected, RequestSpec, ResponseType};
 use crate::modules::{bytes::to_bytes, get_string, merge_tags};
-use crate::vu::state::VuState;
+/// What a request takes from its VU, copied out before any of the script's code runs for
+/// it: a URL's `toString` or a getter may call back into modules that change the VU.
+pub struct VuDefaults {
+    pub config: std::sync::Arc<crate::config::TestConfig>,
+    pub tags: crate::metrics::TagSet,
+    pub expected: Option<Expected>,
+    pub vu_jar: super::client::Jar,
+}
 
 /// What the VU needs after the request ran.
 #[derive(Debug, Clone)]
@@ -86,7 +93,7 @@ fn method_arg(args: &[JsValue], ctx: &mut Context) -> JsResult<http::Method> {
 /// Reads arguments into a request; errors are thrown into JS.
 pub fn build(
     args: &[JsValue],
-    st: &VuState,
+    st: &VuDefaults,
     ctx: &mut Context,
 ) -> JsResult<(RequestSpec, RequestMeta)> {
     let method = method_arg(args, ctx)?;
@@ -119,8 +126,8 @@ pub fn build(
         body = None;
     }
     let mut meta = RequestMeta {
-        tags: st.tag_set(),
-        expected: st.http.expected.clone(),
+        tags: st.tags.clone(),
+        expected: st.expected.clone(),
         response_type: if cfg.discard_response_bodies {
             ResponseType::None
         } else {
@@ -141,7 +148,7 @@ pub fn build(
         max_redirects: cfg.max_redirects,
         user_agent: cfg.user_agent.clone(),
         cookies: Vec::new(),
-        jar: st.http.vu_jar.clone(),
+        jar: st.vu_jar.clone(),
         digest: None,
         keep_raw: cfg.debug == crate::config::HttpDebug::Full,
         close: cfg.no_connection_reuse,
@@ -214,7 +221,7 @@ fn apply_params(
     spec: &mut RequestSpec,
     meta: &mut RequestMeta,
     headers: &mut Vec<(String, String)>,
-    st: &VuState,
+    st: &VuDefaults,
     ctx: &mut Context,
 ) -> JsResult<()> {
     let h = params.get(js_string!("headers"), ctx)?;
@@ -269,7 +276,7 @@ fn apply_params(
         meta.throw = throw.to_boolean();
     }
     let jar = params.get(js_string!("jar"), ctx)?;
-    if let Some(j) = super::jar::resolve(&jar, &st.http.vu_jar) {
+    if let Some(j) = super::jar::resolve(&jar, &st.vu_jar) {
         spec.jar = j;
     }
     let cookies = params.get(js_string!("cookies"), ctx)?;

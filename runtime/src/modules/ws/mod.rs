@@ -22,7 +22,7 @@ use crate::metrics::builtin;
 use crate::modules::{bytes, key, new_object, static_key};
 use crate::vu::coro::await_op;
 use crate::vu::event_loop;
-use crate::vu::state::{vu_state, Phase};
+use crate::vu::state::{vu_phase, with_vu, Phase};
 
 /// Open sockets of a VU (Rust-side state; handlers live on the JS socket object).
 #[derive(Default)]
@@ -53,8 +53,7 @@ pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
 }
 
 fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase == Phase::Init {
+    if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
             .with_message("using websockets in the init context is not supported")
             .into());
@@ -73,7 +72,7 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let url = url::Url::parse(&url_text)
         .map_err(|e| JsNativeError::syntax().with_message(format!("invalid URL: {e}")))?;
     let (mut headers, user_tags, compression) = read_params(params.as_ref(), true, ctx)?;
-    let (connector, io, events, id, mut tags) = prepare(&state, &mut headers);
+    let (connector, io, events, id, mut tags) = with_vu(ctx, |st| prepare(st, &mut headers))?;
     tags.extend(user_tags);
     tags.insert("url".into(), url.to_string());
     let started = SystemTime::now();
@@ -90,36 +89,35 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         tags.insert("subproto".into(), shake.subprotocol.clone());
     }
     let tags = Arc::new(tags);
-    {
-        let mut st = state.borrow_mut();
+    with_vu(ctx, |st| {
         st.emit_at(builtin::WS_SESSIONS, started, 1.0, &tags);
         st.emit_at(builtin::WS_CONNECTING, started, shake.connecting_ms, &tags);
-    }
+    })?;
     let session_start = Instant::now();
     let opened = shake.status == 101;
     let response = response_object(&shake, opened.then_some(url.as_str()), ctx)?;
     if let (true, Some(commands)) = (opened, shake.commands.clone()) {
         let result = run_socket(ctx, id, commands, tags.clone(), &callback, started);
-        let mut st = state.borrow_mut();
-        if let Some(s) = st.ws.open.remove(&id) {
-            for t in s.timers {
-                st.event_loop.clear_timer(t);
+        with_vu(ctx, |st| {
+            if let Some(s) = st.ws.open.remove(&id) {
+                for t in s.timers {
+                    st.event_loop.clear_timer(t);
+                }
             }
-        }
-        drop(st);
+        })?;
         result?;
     }
     let elapsed = session_start.elapsed().as_secs_f64() * 1000.0;
-    state
-        .borrow_mut()
-        .emit_at(builtin::WS_SESSION_DURATION, started, elapsed, &tags);
+    with_vu(ctx, |st| {
+        st.emit_at(builtin::WS_SESSION_DURATION, started, elapsed, &tags)
+    })?;
     Ok(response.into())
 }
 
 /// What opening a socket needs from the VU: its connector, the I/O runtime, the event
 /// loop's sender and a fresh id, and its tags; adds k6's User-Agent unless set.
 pub(crate) fn prepare(
-    state: &std::rc::Rc<std::cell::RefCell<crate::vu::state::VuState>>,
+    st: &mut crate::vu::state::VuState,
     headers: &mut Headers,
 ) -> (
     crate::modules::http::connector::Connector,
@@ -128,7 +126,6 @@ pub(crate) fn prepare(
     u64,
     BTreeMap<String, String>,
 ) {
-    let mut st = state.borrow_mut();
     let config = st.config.clone();
     if let Some(ua) = &config.http.user_agent {
         if !headers
@@ -158,36 +155,37 @@ fn run_socket(
     callback: &JsObject,
     started: SystemTime,
 ) -> JsResult<()> {
-    let state = vu_state(ctx)?;
-    state.borrow_mut().ws.open.insert(
-        id,
-        SocketState {
-            commands,
-            tags,
-            ping_sent: None,
-            timers: Vec::new(),
-            closed: false,
-            started,
-            opened_at: Instant::now(),
-        },
-    );
+    with_vu(ctx, |st| {
+        st.ws.open.insert(
+            id,
+            SocketState {
+                commands,
+                tags,
+                ping_sent: None,
+                timers: Vec::new(),
+                closed: false,
+                started,
+                opened_at: Instant::now(),
+            },
+        )
+    })?;
     let socket = socket_object(id, ctx)?;
     callback.call(&JsValue::undefined(), &[socket.clone().into()], ctx)?;
     dispatch(&socket, "open", &[], ctx)?;
     let listener_socket = socket.clone();
-    state.borrow_mut().event_loop.listen(
-        id,
-        Box::new(move |ctx, payload| {
-            let Ok(event) = payload.downcast::<Event>() else {
-                return Ok(false);
-            };
-            on_event(&listener_socket, id, *event, ctx)
-        }),
-    );
+    with_vu(ctx, |st| {
+        st.event_loop.listen(
+            id,
+            Box::new(move |ctx, payload| {
+                let Ok(event) = payload.downcast::<Event>() else {
+                    return Ok(false);
+                };
+                on_event(&listener_socket, id, *event, ctx)
+            }),
+        )
+    })?;
     let is_closed = move |ctx: &mut Context| {
-        vu_state(ctx)
-            .map(|s| s.borrow().ws.open.get(&id).is_none_or(|s| s.closed))
-            .unwrap_or(true)
+        with_vu(ctx, |st| st.ws.open.get(&id).is_none_or(|s| s.closed)).unwrap_or(true)
     };
     event_loop::run_until(ctx, is_closed)
 }
@@ -207,28 +205,22 @@ pub(crate) fn record_pong(
 }
 
 fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsResult<bool> {
-    let state = vu_state(ctx)?;
-    let tags = match state.borrow().ws.open.get(&id) {
-        Some(s) => s.tags.clone(),
-        None => return Ok(true),
+    let Some(tags) = with_vu(ctx, |st| st.ws.open.get(&id).map(|s| s.tags.clone()))? else {
+        return Ok(true);
     };
     match event {
         Event::Text(t) => {
-            state
-                .borrow_mut()
-                .emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags);
+            with_vu(ctx, |st| st.emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags))?;
             dispatch(socket, "message", &[key(&t).into()], ctx)?;
         }
         Event::Binary(b) => {
-            state
-                .borrow_mut()
-                .emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags);
+            with_vu(ctx, |st| st.emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags))?;
             let buf = bytes::array_buffer(&b, ctx)?;
             dispatch(socket, "binaryMessage", &[buf], ctx)?;
         }
         Event::Ping => dispatch(socket, "ping", &[], ctx)?,
         Event::Pong => {
-            record_pong(&mut state.borrow_mut(), id, &tags);
+            with_vu(ctx, |st| record_pong(st, id, &tags))?;
             dispatch(socket, "pong", &[], ctx)?;
         }
         Event::Error(msg) => {
@@ -244,9 +236,11 @@ fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
             dispatch(socket, "error", &[err.into()], ctx)?;
         }
         Event::Close(code) => {
-            if let Some(s) = state.borrow_mut().ws.open.get_mut(&id) {
-                s.closed = true;
-            }
+            with_vu(ctx, |st| {
+                if let Some(s) = st.ws.open.get_mut(&id) {
+                    s.closed = true;
+                }
+            })?;
             dispatch(socket, "close", &[JsValue::from(code)], ctx)?;
             return Ok(true);
         }
@@ -278,15 +272,17 @@ fn dispatch(socket: &JsObject, event: &str, args: &[JsValue], ctx: &mut Context)
 
 /// Sends `cmd` on socket `id` (ignored once it is closed).
 pub(crate) fn command(ctx: &mut Context, id: u64, cmd: Cmd) -> JsResult<()> {
-    let state = vu_state(ctx)?;
-    let mut st = state.borrow_mut();
+    with_vu(ctx, |st| send_command(st, id, cmd))
+}
+
+fn send_command(st: &mut crate::vu::state::VuState, id: u64, cmd: Cmd) {
     let sent_message = matches!(cmd, Cmd::Text(_) | Cmd::Binary(_));
     let is_ping = matches!(cmd, Cmd::Ping);
     let Some(s) = st.ws.open.get_mut(&id) else {
-        return Ok(());
+        return;
     };
     if s.closed {
-        return Ok(());
+        return;
     }
     let _ = s.commands.send(cmd);
     if is_ping {
@@ -296,7 +292,6 @@ pub(crate) fn command(ctx: &mut Context, id: u64, cmd: Cmd) -> JsResult<()> {
     if sent_message {
         st.emit(builtin::WS_MSGS_SENT, 1.0, &tags);
     }
-    Ok(())
 }
 
 fn socket_object(id: u64, ctx: &mut Context) -> JsResult<JsObject> {
@@ -382,14 +377,14 @@ fn socket_timer(args: &[JsValue], id: u64, ctx: &mut Context, repeat: bool) -> J
     };
     let ms = args.get(1).cloned().unwrap_or_default().to_number(ctx)?;
     let delay = Duration::from_secs_f64((ms.max(0.0) / 1000.0).min(1e9));
-    let state = vu_state(ctx)?;
-    let mut st = state.borrow_mut();
-    let timer = st
-        .event_loop
-        .add_timer(f.clone(), Vec::new(), delay, repeat);
-    if let Some(s) = st.ws.open.get_mut(&id) {
-        s.timers.push(timer);
-    }
+    with_vu(ctx, |st| {
+        let timer = st
+            .event_loop
+            .add_timer(f.clone(), Vec::new(), delay, repeat);
+        if let Some(s) = st.ws.open.get_mut(&id) {
+            s.timers.push(timer);
+        }
+    })?;
     Ok(JsValue::undefined())
 }
 

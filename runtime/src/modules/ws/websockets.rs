@@ -13,7 +13,7 @@ use super::session::{self, Cmd, Event, Handshake};
 use super::SocketState;
 use crate::metrics::builtin;
 use crate::modules::{bytes, key};
-use crate::vu::state::{vu_state, Phase};
+use crate::vu::state::{vu_phase, with_vu, Phase};
 
 const JS: &str = include_str!("../../../../js-modules/k6/experimental/websockets.js");
 
@@ -35,8 +35,7 @@ pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let state = vu_state(ctx)?;
-    if state.borrow().phase == Phase::Init {
+    if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
             .with_message("using websockets in the init context is not supported")
             .into());
@@ -66,7 +65,8 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
             .with_message("internal: no event callback")
             .into());
     };
-    let (connector, io, events, id, mut tags) = super::prepare(&state, &mut headers);
+    let (connector, io, events, id, mut tags) =
+        with_vu(ctx, |st| super::prepare(st, &mut headers))?;
     tags.extend(user_tags);
     tags.insert("url".into(), url.to_string());
     let started = SystemTime::now();
@@ -89,22 +89,20 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         }
     });
     let mut tags = Some(tags);
-    state.borrow_mut().event_loop.listen(
-        id,
-        Box::new(move |ctx, payload| {
-            let payload = match payload.downcast::<Handshake>() {
-                Ok(shake) => {
-                    let tags = tags.take().unwrap_or_default();
-                    return opened(ctx, id, *shake, tags, started, opened_at, &callback);
-                }
-                Err(p) => p,
-            };
-            match payload.downcast::<Event>() {
-                Ok(event) => on_event(ctx, id, *event, &callback),
-                Err(_) => Ok(false),
+    let listener: crate::vu::event_loop::Listener = Box::new(move |ctx, payload| {
+        let payload = match payload.downcast::<Handshake>() {
+            Ok(shake) => {
+                let tags = tags.take().unwrap_or_default();
+                return opened(ctx, id, *shake, tags, started, opened_at, &callback);
             }
-        }),
-    );
+            Err(p) => p,
+        };
+        match payload.downcast::<Event>() {
+            Ok(event) => on_event(ctx, id, *event, &callback),
+            Err(_) => Ok(false),
+        }
+    });
+    with_vu(ctx, |st| st.event_loop.listen(id, listener))?;
     Ok(JsValue::from(id as f64))
 }
 
@@ -123,29 +121,25 @@ fn opened(
         tags.insert("subproto".into(), shake.subprotocol.clone());
     }
     let tags = Arc::new(tags);
-    let state = vu_state(ctx)?;
-    {
-        let mut st = state.borrow_mut();
+    with_vu(ctx, |st| {
         st.emit_at(builtin::WS_SESSIONS, started, 1.0, &tags);
         st.emit_at(builtin::WS_CONNECTING, started, shake.connecting_ms, &tags);
-    }
+    })?;
     let call = |ctx: &mut Context, kind: &str, data: JsValue| {
         callback.call(&JsValue::undefined(), &[key(kind).into(), data], ctx)
     };
     match (shake.status, shake.commands) {
         (101, Some(commands)) => {
-            state.borrow_mut().ws.open.insert(
-                id,
-                SocketState {
-                    commands,
-                    tags,
-                    ping_sent: None,
-                    timers: Vec::new(),
-                    closed: false,
-                    started,
-                    opened_at,
-                },
-            );
+            let socket = SocketState {
+                commands,
+                tags,
+                ping_sent: None,
+                timers: Vec::new(),
+                closed: false,
+                started,
+                opened_at,
+            };
+            with_vu(ctx, |st| st.ws.open.insert(id, socket))?;
             call(ctx, "open", key(&shake.subprotocol).into())?;
             Ok(false)
         }
@@ -156,9 +150,9 @@ fn opened(
                 shake.error
             };
             let elapsed = opened_at.elapsed().as_secs_f64() * 1000.0;
-            state
-                .borrow_mut()
-                .emit_at(builtin::WS_SESSION_DURATION, started, elapsed, &tags);
+            with_vu(ctx, |st| {
+                st.emit_at(builtin::WS_SESSION_DURATION, started, elapsed, &tags)
+            })?;
             call(ctx, "error", key(&msg).into())?;
             call(ctx, "close", JsValue::from(1006))?;
             Ok(true)
@@ -167,8 +161,7 @@ fn opened(
 }
 
 fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> JsResult<bool> {
-    let state = vu_state(ctx)?;
-    let Some(tags) = state.borrow().ws.open.get(&id).map(|s| s.tags.clone()) else {
+    let Some(tags) = with_vu(ctx, |st| st.ws.open.get(&id).map(|s| s.tags.clone()))? else {
         return Ok(true);
     };
     let call = |ctx: &mut Context, kind: &str, data: JsValue| {
@@ -176,15 +169,11 @@ fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> Js
     };
     match event {
         Event::Text(t) => {
-            state
-                .borrow_mut()
-                .emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags);
+            with_vu(ctx, |st| st.emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags))?;
             call(ctx, "message", key(&t).into())?;
         }
         Event::Binary(b) => {
-            state
-                .borrow_mut()
-                .emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags);
+            with_vu(ctx, |st| st.emit(builtin::WS_MSGS_RECEIVED, 1.0, &tags))?;
             let buf = bytes::array_buffer(&b, ctx)?;
             call(ctx, "message", buf)?;
         }
@@ -192,23 +181,19 @@ fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> Js
             call(ctx, "ping", JsValue::undefined())?;
         }
         Event::Pong => {
-            super::record_pong(&mut state.borrow_mut(), id, &tags);
+            with_vu(ctx, |st| super::record_pong(st, id, &tags))?;
             call(ctx, "pong", JsValue::undefined())?;
         }
         Event::Error(msg) => {
             call(ctx, "error", key(&msg).into())?;
         }
         Event::Close(code) => {
-            let s = state.borrow_mut().ws.open.remove(&id);
-            if let Some(s) = s {
-                let elapsed = s.opened_at.elapsed().as_secs_f64() * 1000.0;
-                state.borrow_mut().emit_at(
-                    builtin::WS_SESSION_DURATION,
-                    s.started,
-                    elapsed,
-                    &s.tags,
-                );
-            }
+            with_vu(ctx, |st| {
+                if let Some(s) = st.ws.open.remove(&id) {
+                    let elapsed = s.opened_at.elapsed().as_secs_f64() * 1000.0;
+                    st.emit_at(builtin::WS_SESSION_DURATION, s.started, elapsed, &s.tags);
+                }
+            })?;
             call(ctx, "close", JsValue::from(code))?;
             return Ok(true);
         }
@@ -234,12 +219,11 @@ fn send(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 
 /// This module (unlike `k6/ws`) counts pings and close frames in `ws_msgs_sent`, as k6 does.
 fn count_control_frame(ctx: &mut Context, id: u64) -> JsResult<()> {
-    let state = vu_state(ctx)?;
-    let mut st = state.borrow_mut();
-    if let Some(tags) = st.ws.open.get(&id).map(|s| s.tags.clone()) {
-        st.emit(builtin::WS_MSGS_SENT, 1.0, &tags);
-    }
-    Ok(())
+    with_vu(ctx, |st| {
+        if let Some(tags) = st.ws.open.get(&id).map(|s| s.tags.clone()) {
+            st.emit(builtin::WS_MSGS_SENT, 1.0, &tags);
+        }
+    })
 }
 
 fn ping(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
