@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::options::{parse_stage, ConfigError, DurationOpt, Options};
 use crate::run::RunArgs;
 use crate::summary::SummaryMode;
+use rk6_runtime::log::Logger;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,6 +26,15 @@ pub struct Cli {
     /// Enable verbose logging (shows console.debug).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Log output format: text (default), json or raw.
+    #[arg(long, global = true, env = "K6_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// Where logs go: stderr (default), stdout, none or file=PATH[,level=LEVEL].
+    #[arg(long, global = true, env = "K6_LOG_OUTPUT")]
+    pub log_output: Option<String>,
+    /// Accepted for k6 compatibility; rk6 serves no pprof endpoints.
+    #[arg(long, global = true, env = "K6_PROFILING_ENABLED", value_parser = clap::builder::FalseyValueParser::new())]
+    pub profiling_enabled: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -72,14 +82,56 @@ pub struct RunFlags {
     #[arg(short = 'e', long = "env")]
     pub env: Vec<String>,
     /// Pass the real system environment variables to the runtime.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", env = "K6_INCLUDE_SYSTEM_ENV_VARS", value_parser = clap::builder::FalseyValueParser::new())]
     pub include_system_env_vars: bool,
     /// Don't show the summary at the end of the test.
-    #[arg(long)]
+    #[arg(long, env = "K6_NO_SUMMARY", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_summary: bool,
     /// Don't run thresholds.
-    #[arg(long)]
+    #[arg(long, env = "K6_NO_THRESHOLDS", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_thresholds: bool,
+    /// Limit requests per second (all VUs together).
+    #[arg(long, allow_negative_numbers = true)]
+    pub rps: Option<i64>,
+    /// Max parallel batch requests.
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Max parallel batch requests per host.
+    #[arg(long)]
+    pub batch_per_host: Option<usize>,
+    /// Minimum amount of time an iteration takes.
+    #[arg(long)]
+    pub min_iteration_duration: Option<String>,
+    /// Don't reuse connections between iterations.
+    #[arg(long)]
+    pub no_vu_connection_reuse: bool,
+    /// Blacklist an IP range (CIDR) from being called (repeatable or comma separated).
+    #[arg(long = "blacklist-ip", value_delimiter = ',')]
+    pub blacklist_ip: Vec<String>,
+    /// Block a case-insensitive hostname pattern, with optional leading wildcard.
+    #[arg(long, value_delimiter = ',')]
+    pub block_hostnames: Vec<String>,
+    /// Source IPs, ranges and CIDRs the VUs make requests from (round-robin per VU).
+    #[arg(long)]
+    pub local_ips: Option<String>,
+    /// Write console.* lines to this file (appended) instead of the log.
+    #[arg(long, env = "K6_CONSOLE_OUTPUT")]
+    pub console_output: Option<String>,
+    /// JavaScript compatibility mode: extended (default) or base (no `global` alias).
+    #[arg(long, env = "K6_COMPATIBILITY_MODE")]
+    pub compatibility_mode: Option<String>,
+    /// Test type: js (rk6 runs no archives).
+    #[arg(short = 't', long = "type", env = "K6_TYPE")]
+    pub test_type: Option<String>,
+    /// Traces output: none (rk6 exports no traces).
+    #[arg(long, env = "K6_TRACES_OUTPUT")]
+    pub traces_output: Option<String>,
+    /// Keep rk6 (and its REST API) alive past the test end until Ctrl-C, then summarise.
+    #[arg(short = 'l', long, env = "K6_LINGER", value_parser = clap::builder::FalseyValueParser::new())]
+    pub linger: bool,
+    /// Accepted for k6 compatibility: rk6 never sends usage reports.
+    #[arg(long, env = "K6_NO_USAGE_REPORT", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_usage_report: bool,
     /// Where to send metric samples: `json=FILE`, `csv=FILE`, `influxdb=URL`,
     /// `xk6-influxdb=URL` (repeatable).
     #[arg(short = 'o', long = "out")]
@@ -94,10 +146,10 @@ pub struct RunFlags {
     #[arg(short = 'a', long)]
     pub address: Option<String>,
     /// Start the test paused, waiting for `PATCH /v1/status` to resume it.
-    #[arg(long)]
+    #[arg(short = 'p', long)]
     pub paused: bool,
     /// JSON config file with options (lower precedence than the script's options).
-    #[arg(short = 'c', long = "config")]
+    #[arg(short = 'c', long = "config", env = "K6_CONFIG")]
     pub config: Option<PathBuf>,
     /// A source for `k6/secrets`: `file=PATH`, `file=name=N,filename=PATH` or
     /// `mock=k1=v1,k2=v2` (repeatable; the first is the default).
@@ -107,7 +159,7 @@ pub struct RunFlags {
     #[arg(long, env = "K6_SUMMARY_MODE")]
     pub summary_mode: Option<String>,
     /// Output the end-of-test summary report to a JSON file.
-    #[arg(long)]
+    #[arg(long, env = "K6_SUMMARY_EXPORT")]
     pub summary_export: Option<PathBuf>,
     /// Define stats for trend metrics, e.g. 'avg,p(95)'.
     #[arg(long)]
@@ -164,9 +216,52 @@ fn key_value(s: &str, what: &str) -> Result<(String, String), ConfigError> {
     }
 }
 
+/// `--compatibility-mode`: whether the script gets the `global` alias (`extended`).
+fn compatibility_global(mode: Option<&str>) -> Result<bool, ConfigError> {
+    match mode.unwrap_or("extended") {
+        "extended" | "" => Ok(true),
+        "base" => Ok(false),
+        "experimental_enhanced" => {
+            Logger::warn("ComaptibilityMode \"experimental_enhanced\" is deprecated. Types are stripped by default for `.ts` files. Please move to using \"base\" instead as \"experimental_enhanced\" will be removed in the future", &[]);
+            Ok(false)
+        }
+        other => Err(ConfigError::Flag(format!(
+            "invalid compatibility mode \"{other}\". Use: \"extended\", \"base\", \"experimental_enhanced\""
+        ))),
+    }
+}
+
+/// `--type`, `--traces-output`: what rk6 can honour, or k6's error, or a loud refusal.
+fn check_runtime_flags(test_type: Option<&str>, traces: Option<&str>) -> Result<(), ConfigError> {
+    match test_type {
+        None | Some("js") | Some("") => {}
+        Some("archive") => {
+            return Err(ConfigError::Flag(
+                "rk6 does not run k6 archives (--type archive): run the script itself".into(),
+            ))
+        }
+        Some(other) => {
+            return Err(ConfigError::Flag(format!(
+                "unknown or unspecified test type '{other}'"
+            )))
+        }
+    }
+    match traces {
+        None | Some("none") => Ok(()),
+        Some(t) if t == "otel" || t.starts_with("otel=") => Err(ConfigError::Flag(format!(
+            "rk6 does not export traces (--traces-output {t}); use --traces-output none"
+        ))),
+        Some(other) => Err(ConfigError::Flag(format!(
+            "invalid traces output \"{other}\""
+        ))),
+    }
+}
+
 impl RunFlags {
     /// The CLI tier of options plus the run settings.
     pub fn into_args(self, quiet: bool, no_color: bool) -> Result<RunArgs, ConfigError> {
+        check_runtime_flags(self.test_type.as_deref(), self.traces_output.as_deref())?;
+        let global_alias = compatibility_global(self.compatibility_mode.as_deref())?;
         let mut o = Options {
             vus: self.vus,
             duration: self.duration.map(DurationOpt::Text),
@@ -182,6 +277,26 @@ impl RunFlags {
             );
         }
         o.no_setup = self.no_setup.then_some(true);
+        o.rps = self.rps;
+        o.batch = self.batch;
+        o.batch_per_host = self.batch_per_host;
+        o.min_iteration_duration = self.min_iteration_duration.map(DurationOpt::Text);
+        o.no_vu_connection_reuse = self.no_vu_connection_reuse.then_some(true);
+        o.blacklist_ips = (!self.blacklist_ip.is_empty()).then_some(self.blacklist_ip);
+        o.block_hostnames = (!self.block_hostnames.is_empty()).then_some(self.block_hostnames);
+        o.local_ips = self.local_ips;
+        o.paused = self.paused.then_some(true);
+        // k6 refuses a bad flag value before consolidating (exit 255); the same value from
+        // the script, a config file or the environment exits 104.
+        for c in o.blacklist_ips.iter().flatten() {
+            rk6_runtime::modules::http::dial_policy::parse_cidr(c).map_err(|_| {
+                ConfigError::Flag(format!(
+                    "error parsing blacklist-ip '{c}': invalid CIDR address: {c}"
+                ))
+            })?;
+        }
+        o.dial_policy()
+            .map_err(|e| ConfigError::Flag(e.to_string()))?;
         o.no_teardown = self.no_teardown.then_some(true);
         o.max_redirects = self.max_redirects;
         o.user_agent = self.user_agent;
@@ -240,6 +355,8 @@ impl RunFlags {
             config_file: self.config,
             address: self.address,
             paused: self.paused,
+            linger: self.linger,
+            global_alias,
             segment: crate::execution_segment::Segment::parse(
                 self.execution_segment.as_deref(),
                 self.execution_segment_sequence.as_deref(),

@@ -28,6 +28,8 @@ pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCo
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
         shared: Default::default(),
         secrets: Default::default(),
+        min_iteration_duration: None,
+        global_alias: true,
     };
     let pool = rk6_runtime::VuPool::new(1)?;
     let (_vu, info) = match pool.create_vu(Arc::new(config), 0).await {

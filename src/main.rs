@@ -77,6 +77,10 @@ fn main() {
     };
     fault::install();
     Logger::set_verbose(cli.verbose);
+    if let Err(e) = configure_logs(&cli) {
+        Logger::error(&e, &[]);
+        std::process::exit(ExitCode::Other.code());
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("rk6-io")
@@ -92,6 +96,35 @@ fn main() {
     let code = rt.block_on(dispatch(cli));
     // VU threads may still hold contexts; exiting directly skips tearing down thousands of them.
     std::process::exit(code.code());
+}
+
+/// `--log-format`, `--log-output` and `--console-output`, before anything is logged; a
+/// value k6 refuses exits 255 with k6's message.
+fn configure_logs(cli: &Cli) -> Result<(), String> {
+    use rk6_runtime::log::{open_append, LogFormat, LogTarget, OpenError, Sinks};
+    let target = LogTarget::parse(cli.log_output.as_deref().unwrap_or("stderr"))
+        .map_err(|e| e.to_string())?;
+    let console = match &cli.command {
+        Command::Run(f) => f.console_output.as_deref().filter(|p| !p.is_empty()),
+        _ => None,
+    };
+    let console = match console.map(open_append) {
+        None => None,
+        Some(Ok(file)) => Some(std::sync::Mutex::new(file)),
+        Some(Err(OpenError::Io(m))) => return Err(m),
+        Some(Err(OpenError::NoDirectory(_))) => {
+            return Err(format!(
+                "open {}: no such file or directory",
+                console.unwrap_or_default()
+            ))
+        }
+    };
+    Logger::configure(Sinks {
+        format: LogFormat::parse(cli.log_format.as_deref().unwrap_or("")),
+        target,
+        console,
+    });
+    Ok(())
 }
 
 async fn dispatch(cli: Cli) -> ExitCode {
@@ -111,7 +144,9 @@ async fn dispatch(cli: Cli) -> ExitCode {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);
                 return match e {
-                    options::ConfigError::SummaryMode => ExitCode::Other,
+                    options::ConfigError::SummaryMode | options::ConfigError::Flag(_) => {
+                        ExitCode::Other
+                    }
                     _ => ExitCode::InvalidConfig,
                 };
             }

@@ -47,6 +47,10 @@ pub struct HttpConfig {
     pub tls: Arc<TlsSettings>,
     /// `httpDebug`.
     pub debug: HttpDebug,
+    /// `blockHostnames`, `blacklistIPs` and `localIPs`.
+    pub dial: Arc<crate::modules::http::dial_policy::DialPolicy>,
+    /// `rps`: shared by every VU.
+    pub rps: Option<crate::modules::http::dial_policy::RequestRate>,
 }
 
 /// `--http-debug`: log requests and responses, with or without bodies.
@@ -77,6 +81,8 @@ impl Default for HttpConfig {
             dns: DnsOptions::default(),
             tls: Arc::new(TlsSettings::default()),
             debug: HttpDebug::Off,
+            dial: Default::default(),
+            rps: None,
         }
     }
 }
@@ -205,6 +211,11 @@ pub struct TestConfig {
     pub secrets: Arc<crate::modules::secrets::SecretSources>,
     /// `k6/data` shared arrays of the run (one copy for all VUs).
     pub shared: crate::modules::data::SharedArrays,
+    /// `minIterationDuration`: a shorter iteration is padded with an (interruptible) wait
+    /// after its metrics are out.
+    pub min_iteration_duration: Option<Duration>,
+    /// `--compatibility-mode extended` (k6's default): `global` aliases `globalThis`.
+    pub global_alias: bool,
     /// Renders k6's legacy text summary from `handleSummary` data JSON and options JSON
     /// (the host's renderer, for jslib's `textSummary`).
     pub text_summary: Option<TextSummary>,

@@ -18,6 +18,9 @@ pub enum InitError {
     Script(#[from] ScriptError),
     #[error("The moduleSpecifier \"{path}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/local/path) with the script(s) to the container. Otherwise, if using k6 cloud run, make sure that the script(s) are in the same directory as the main script: {reason}")]
     MissingFile { path: String, reason: String },
+    /// The `options` export holds what JSON cannot (k6 exits 255 too).
+    #[error("{0}")]
+    Options(String),
     #[error("could not start the VU thread: {0}")]
     Thread(String),
 }

@@ -1,14 +1,151 @@
-//! k6's log lines on stderr, in logrus' text format.
+//! k6's log lines, in logrus' formats, and where they go.
 //!
-//! Owns the formatting of `time="…" level=… msg=… key=value` lines (the only log format
-//! scripts and CI parsers see from k6) and the process-wide verbosity switch. Everything that
-//! logs (console, request failures, threshold verdicts) goes through [`Logger`].
+//! Owns the formatting of lines (`--log-format`: logrus text `time="…" level=… msg=…
+//! key=value`, JSON with sorted keys, or the bare message), their destination
+//! (`--log-output`: stderr, stdout, none or an appended file with a minimum level), the
+//! `--console-output` file that takes `console.*` lines, and the process-wide verbosity
+//! switch. Everything that logs (console, request failures, threshold verdicts) goes through
+//! [`Logger`].
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+/// Set once at start from the CLI; stderr and logrus text until then.
+static SINKS: std::sync::OnceLock<Sinks> = std::sync::OnceLock::new();
+
+/// `--log-format`: k6 ignores names it does not know (text stays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+    Raw,
+}
+
+impl LogFormat {
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "json" => LogFormat::Json,
+            "raw" => LogFormat::Raw,
+            _ => LogFormat::Text,
+        }
+    }
+}
+
+/// `--log-output`.
+#[derive(Debug)]
+pub enum LogTarget {
+    Stderr,
+    Stdout,
+    Discard,
+    /// Appended, keeping lines at `min` or above.
+    File {
+        file: std::sync::Mutex<std::fs::File>,
+        min: Level,
+    },
+}
+
+/// A `--log-output` value k6 refuses (exit 255), in k6's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogOutputError {
+    #[error("error while parsing logfile configuration key `file` with no value")]
+    FileWithoutPath,
+    #[error("unknown logfile config key {0}")]
+    UnknownKey(String),
+    #[error("unknown log level {0}")]
+    UnknownLevel(String),
+    #[error("provided directory '{0}' does not exist")]
+    NoDirectory(String),
+    #[error("{0}")]
+    Open(String),
+    #[error("unsupported log output '{0}'")]
+    Unsupported(String),
+    #[error("rk6 does not send logs to Loki ('{0}'); use --log-output=file=PATH or stderr")]
+    Loki(String),
+}
+
+impl LogTarget {
+    /// Parses `stderr`, `stdout`, `none` and `file=PATH[,level=L]`.
+    pub fn parse(value: &str) -> Result<Self, LogOutputError> {
+        match value {
+            "stderr" | "" => return Ok(LogTarget::Stderr),
+            "stdout" => return Ok(LogTarget::Stdout),
+            "none" => return Ok(LogTarget::Discard),
+            "file" => return Err(LogOutputError::FileWithoutPath),
+            _ => {}
+        }
+        if value == "loki" || value.starts_with("loki=") {
+            return Err(LogOutputError::Loki(value.to_string()));
+        }
+        let Some(spec) = value.strip_prefix("file=") else {
+            return Err(LogOutputError::Unsupported(value.to_string()));
+        };
+        let mut parts = spec.split(',');
+        let path = parts.next().unwrap_or_default();
+        let mut min = Level::Debug;
+        for kv in parts {
+            match kv.split_once('=') {
+                Some(("level", l)) => {
+                    min = Level::parse(l).ok_or_else(|| LogOutputError::UnknownLevel(l.into()))?
+                }
+                _ => {
+                    let key = kv.split_once('=').map_or(kv, |(k, _)| k);
+                    return Err(LogOutputError::UnknownKey(key.to_string()));
+                }
+            }
+        }
+        let file = open_append(path).map_err(|e| match e {
+            OpenError::NoDirectory(d) => LogOutputError::NoDirectory(d),
+            OpenError::Io(m) => LogOutputError::Open(m),
+        })?;
+        Ok(LogTarget::File {
+            file: std::sync::Mutex::new(file),
+            min,
+        })
+    }
+}
+
+/// Why a log file could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    NoDirectory(String),
+    /// Go's wording: `open PATH: no such file or directory`.
+    Io(String),
+}
+
+/// Opens `path` for appending (k6 never truncates its log files).
+pub fn open_append(path: &str) -> Result<std::fs::File, OpenError> {
+    let dir = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty());
+    if let Some(d) = dir.filter(|d| !d.exists()) {
+        return Err(OpenError::NoDirectory(d.display().to_string()));
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => e.to_string(),
+            };
+            OpenError::Io(format!("open {path}: {reason}"))
+        })
+}
+
+/// Where lines go and how they look.
+#[derive(Debug)]
+pub struct Sinks {
+    pub format: LogFormat,
+    pub target: LogTarget,
+    /// `--console-output`: `console.*` lines, without `source=console`.
+    pub console: Option<std::sync::Mutex<std::fs::File>>,
+}
 
 /// Secret values (`k6/secrets`) that must never appear in a log line.
 static SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
@@ -26,6 +163,17 @@ pub enum Level {
 }
 
 impl Level {
+    /// logrus' level names (and `warn`).
+    pub fn parse(name: &str) -> Option<Level> {
+        match name {
+            "debug" | "trace" => Some(Level::Debug),
+            "info" => Some(Level::Info),
+            "warning" | "warn" => Some(Level::Warning),
+            "error" | "fatal" | "panic" => Some(Level::Error),
+            _ => None,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Level::Debug => "debug",
@@ -59,22 +207,52 @@ impl Logger {
         VERBOSE.store(on, Ordering::Relaxed);
     }
 
+    /// Sets the format and destinations, once, before anything is logged.
+    pub fn configure(sinks: Sinks) {
+        let _ = SINKS.set(sinks);
+    }
+
     /// Logs `msg` with extra `key=value` fields after it.
     pub fn log(level: Level, msg: &str, fields: &[(&str, &str)]) {
         if level == Level::Debug && !VERBOSE.load(Ordering::Relaxed) {
             return;
         }
-        let mut line = format_line(SystemTime::now(), level, msg, fields);
-        let secrets = SECRETS.read().unwrap_or_else(|p| p.into_inner());
-        for secret in secrets.iter() {
-            if line.contains(secret.as_str()) {
-                line = line.replace(secret.as_str(), REDACTED);
+        let (format, target) = match SINKS.get() {
+            Some(s) => (s.format, &s.target),
+            None => (LogFormat::Text, &LogTarget::Stderr),
+        };
+        let line = redact(render(format, SystemTime::now(), level, msg, fields));
+        match target {
+            LogTarget::Stderr => {
+                let _ = std::io::stderr().lock().write_all(line.as_bytes());
             }
+            LogTarget::Stdout => {
+                let _ = std::io::stdout().lock().write_all(line.as_bytes());
+            }
+            LogTarget::Discard => {}
+            LogTarget::File { file, min } if level >= *min => {
+                let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
+                let _ = f.write_all(line.as_bytes());
+            }
+            LogTarget::File { .. } => {}
         }
-        drop(secrets);
-        let stderr = std::io::stderr();
-        let mut lock = stderr.lock();
-        let _ = lock.write_all(line.as_bytes());
+    }
+
+    /// A `console.*` line: to the `--console-output` file when there is one (without the
+    /// `source` field, as k6 writes it), else logged like any line.
+    pub fn console(level: Level, msg: &str) {
+        let console = SINKS
+            .get()
+            .and_then(|s| Some((s.format, s.console.as_ref()?)));
+        let Some((format, file)) = console else {
+            return Self::log(level, msg, &[("source", "console")]);
+        };
+        if level == Level::Debug && !VERBOSE.load(Ordering::Relaxed) {
+            return;
+        }
+        let line = redact(render(format, SystemTime::now(), level, msg, &[]));
+        let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = f.write_all(line.as_bytes());
     }
 
     pub fn warn(msg: &str, fields: &[(&str, &str)]) {
@@ -87,6 +265,42 @@ impl Logger {
 
     pub fn info(msg: &str, fields: &[(&str, &str)]) {
         Self::log(Level::Info, msg, fields);
+    }
+}
+
+/// Replaces every known secret in `line`.
+fn redact(mut line: String) -> String {
+    let secrets = SECRETS.read().unwrap_or_else(|p| p.into_inner());
+    for secret in secrets.iter() {
+        if line.contains(secret.as_str()) {
+            line = line.replace(secret.as_str(), REDACTED);
+        }
+    }
+    line
+}
+
+/// One line in `format`, newline included.
+pub fn render(
+    format: LogFormat,
+    time: SystemTime,
+    level: Level,
+    msg: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    match format {
+        LogFormat::Text => format_line(time, level, msg, fields),
+        LogFormat::Raw => format!("{msg}\n"),
+        LogFormat::Json => {
+            // logrus' JSONFormatter: one object, keys sorted.
+            let mut obj: std::collections::BTreeMap<&str, &str> = fields.iter().copied().collect();
+            let time = humantime::format_rfc3339_seconds(time).to_string();
+            obj.insert("level", level.as_str());
+            obj.insert("msg", msg);
+            obj.insert("time", &time);
+            let mut line = serde_json::to_string(&obj).unwrap_or_default();
+            line.push('\n');
+            line
+        }
     }
 }
 

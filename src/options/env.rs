@@ -40,6 +40,22 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
         .map(|s| super::http::DnsOpt::parse(&s))
         .transpose()?;
     o.summary_time_unit = get("K6_SUMMARY_TIME_UNIT");
+    o.rps = get("K6_RPS")
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                ConfigError::Invalid(format!("envconfig.Process: assigning K6_RPS to RPS: converting '{v}' to type null.Int. details: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+            })
+        })
+        .transpose()?;
+    o.metric_samples_buffer_size = num("K6_METRIC_SAMPLES_BUFFER_SIZE")?.map(|v| v as i64);
+    o.min_iteration_duration = get("K6_MIN_ITERATION_DURATION").map(DurationOpt::Text);
+    o.setup_timeout = get("K6_SETUP_TIMEOUT").map(DurationOpt::Text);
+    o.teardown_timeout = get("K6_TEARDOWN_TIMEOUT").map(DurationOpt::Text);
+    o.paused = flag("K6_PAUSED");
+    let list = |k: &str| get(k).map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>());
+    o.blacklist_ips = list("K6_BLACKLIST_IPS");
+    o.block_hostnames = list("K6_BLOCK_HOSTNAMES");
+    o.local_ips = get("K6_LOCAL_IPS");
     o.summary_trend_stats =
         get("K6_SUMMARY_TREND_STATS").map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
     o.system_tags =
@@ -54,6 +70,8 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
         }
         o.tags = Some(map);
     }
+    o.dial_policy()
+        .map_err(|e| ConfigError::Invalid(format!("envconfig.Process: {e}")))?;
     Ok(o)
 }
 

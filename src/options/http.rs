@@ -5,6 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rk6_runtime::modules::http::connector::{DnsOptions, DnsPolicy, DnsSelect};
+use rk6_runtime::modules::http::dial_policy::{
+    parse_cidr, parse_local_ips, DialPolicy, HostnamePattern, PolicyError,
+};
 use rk6_runtime::modules::http::tls::{TlsAuth, TlsOptions, TlsSettings};
 use rk6_runtime::HttpDebug;
 use serde::{Deserialize, Serialize};
@@ -181,7 +184,36 @@ impl Options {
                 .map_err(|e| ConfigError::Invalid(e.to_string()))?,
         );
         h.debug = http_debug(self.http_debug.as_deref());
+        h.dial = Arc::new(self.dial_policy()?);
+        h.rps = self
+            .rps
+            .and_then(rk6_runtime::modules::http::dial_policy::RequestRate::per_second);
         Ok(h)
+    }
+
+    /// `blockHostnames`, `blacklistIPs` and `localIPs`, parsed (errors exit 104).
+    pub fn dial_policy(&self) -> Result<DialPolicy, ConfigError> {
+        let invalid = |e: PolicyError| ConfigError::Invalid(e.to_string());
+        Ok(DialPolicy {
+            blocked_hostnames: self
+                .block_hostnames
+                .iter()
+                .flatten()
+                .map(|p| HostnamePattern::parse(p))
+                .collect::<Result<_, _>>()
+                .map_err(invalid)?,
+            blacklist: self
+                .blacklist_ips
+                .iter()
+                .flatten()
+                .map(|c| parse_cidr(c))
+                .collect::<Result<_, _>>()
+                .map_err(invalid)?,
+            local_ips: match self.local_ips.as_deref().filter(|s| !s.is_empty()) {
+                Some(s) => parse_local_ips(s).map_err(invalid)?,
+                None => Vec::new(),
+            },
+        })
     }
 }
 

@@ -29,6 +29,9 @@ pub enum ConfigError {
     /// k6 exits 255 for this one, not 104.
     #[error("invalid summary mode")]
     SummaryMode,
+    /// A flag's value k6 refuses before any configuration is consolidated (exit 255).
+    #[error("{0}")]
+    Flag(String),
 }
 
 /// A duration given as a string (`"30s"`) or a number of milliseconds.
@@ -131,6 +134,18 @@ pub struct Options {
     pub tls_auth: Option<Vec<http::TlsAuthOpt>>,
     pub dns: Option<http::DnsOpt>,
     pub http_debug: Option<String>,
+    pub rps: Option<i64>,
+    #[serde(rename = "blacklistIPs")]
+    pub blacklist_ips: Option<Vec<String>>,
+    pub block_hostnames: Option<Vec<String>>,
+    pub paused: Option<bool>,
+    pub metric_samples_buffer_size: Option<i64>,
+    /// `--local-ips` / `K6_LOCAL_IPS` only: in a script it is an unknown option, as in k6.
+    #[serde(skip)]
+    pub local_ips: Option<String>,
+    /// `--console-output` / `K6_CONSOLE_OUTPUT` only.
+    #[serde(skip)]
+    pub console_output: Option<String>,
     #[serde(flatten)]
     pub other: serde_json::Map<String, Value>,
 }
@@ -216,12 +231,34 @@ impl Options {
             tls_cipher_suites,
             tls_auth,
             dns,
-            http_debug
+            http_debug,
+            rps,
+            blacklist_ips,
+            block_hostnames,
+            paused,
+            metric_samples_buffer_size,
+            local_ips,
+            console_output
         );
         for (k, v) in &higher.other {
             self.other.insert(k.clone(), v.clone());
         }
         self
+    }
+
+    /// The first (in sorted order) top-level key that k6 does not know, which k6 names in
+    /// its "unknown fields" warning.
+    pub fn first_unknown_key(&self) -> Option<&str> {
+        self.other
+            .keys()
+            .filter(|k| {
+                !matches!(
+                    k.as_str(),
+                    "ext" | "cloud" | "executionSegment" | "executionSegmentSequence"
+                )
+            })
+            .min()
+            .map(String::as_str)
     }
 
     /// `summaryTrendStats` with k6's default.

@@ -48,6 +48,10 @@ pub struct RunArgs {
     pub address: Option<String>,
     /// `--paused`: wait for `PATCH /v1/status {"paused": false}` before running.
     pub paused: bool,
+    /// `--linger`: after the test, wait for Ctrl-C before the summary.
+    pub linger: bool,
+    /// `--compatibility-mode extended`: `global` is an alias of `globalThis`.
+    pub global_alias: bool,
 }
 
 /// A failure that ends the run with a specific exit code.
@@ -103,6 +107,32 @@ pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, R
     std::fs::canonicalize(script).map_err(missing)
 }
 
+/// The options of the run: k6's tiers merged (config file < script < `K6_*` < CLI) and
+/// validated, warning about an unknown script option the way k6 does (naming the first).
+fn resolve_options(
+    args: &RunArgs,
+    script: Option<&serde_json::Value>,
+    sys_env: &BTreeMap<String, String>,
+) -> Result<Options, RunError> {
+    let file_tier = match &args.config_file {
+        Some(path) => Options::from_config_file(path)?,
+        None => Options::default(),
+    };
+    let script_tier = Options::from_script(script)?;
+    if let Some(key) = script_tier.first_unknown_key() {
+        Logger::warn(
+            "There were unknown fields in the options exported in the script",
+            &[("error", &format!("json: unknown field \"{key}\""))],
+        );
+    }
+    let opts = file_tier
+        .apply(&script_tier)
+        .apply(&from_env(sys_env)?)
+        .apply(&args.cli);
+    opts.validate_summary()?;
+    Ok(opts)
+}
+
 fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     if args.include_system_env {
@@ -136,6 +166,8 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         shared: Default::default(),
         secrets: rk6_runtime::modules::secrets::SecretSources::parse(&args.secret_sources)
             .map_err(|e| crate::options::ConfigError::Invalid(e.to_string()))?,
+        min_iteration_duration: None,
+        global_alias: args.global_alias,
     };
     let lifecycle_pool = VuPool::new(1)?;
     let (_options_vu, info) = lifecycle_pool
@@ -143,22 +175,15 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         .await?;
 
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let file_tier = match &args.config_file {
-        Some(path) => Options::from_config_file(path)?,
-        None => Options::default(),
-    };
-    let opts = file_tier
-        .apply(&Options::from_script(info.options.as_ref())?)
-        .apply(&from_env(&sys_env)?)
-        .apply(&args.cli);
-    opts.validate_summary()?;
+    let opts = resolve_options(&args, info.options.as_ref(), &sys_env)?;
+    let paused = args.paused || opts.paused.unwrap_or(false);
     let mut scenarios = crate::options::scenarios::derive(&opts)?;
     if let Some(seg) = &args.segment {
         for s in &mut scenarios {
             s.executor.segment(seg);
         }
     }
-    let control = crate::api::Control::new(args.paused);
+    let control = crate::api::Control::new(paused);
     for s in &mut scenarios {
         if let crate::executor::Executor::ExternallyControlled(e) = &mut s.executor {
             e.target = control.vus.clone();
@@ -190,6 +215,12 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         opts.threshold_spec()?
     };
     config.http = opts.http_config()?;
+    config.min_iteration_duration = opts
+        .min_iteration_duration
+        .as_ref()
+        .map(|d| d.get("minIterationDuration"))
+        .transpose()?
+        .filter(|d| !d.is_zero());
     if opts.tls_auth_has_domains() {
         rk6_runtime::log::Logger::warn("tlsAuth.domains option could be removed in the next releases, it's recommended to leave it empty and let k6 automatically detect from the provided certificate. It follows the Go's NameToCertificate deprecation - https://pkg.go.dev/crypto/tls@go1.17#Config.", &[]);
     }
@@ -257,7 +288,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     .map_err(crate::options::ConfigError::from)?;
     let started = Instant::now();
 
-    if args.paused {
+    if paused {
         // Resumed (or stopped) through the REST API.
         let mut paused = control.paused.subscribe();
         let mut stopped = control.stopped.subscribe();
@@ -340,6 +371,9 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     }
 
     let elapsed = started.elapsed().as_secs_f64();
+    if args.linger && exit != ExitCode::ExternalAbort {
+        linger(args.quiet).await;
+    }
     control.status.store(
         crate::api::status::ENDED,
         std::sync::atomic::Ordering::Relaxed,
@@ -416,6 +450,15 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         }
     }
     Ok(exit)
+}
+
+/// `--linger`: the test is over, the REST API stays up, and the summary waits for Ctrl-C
+/// (which then exits 0: the test already finished).
+async fn linger(quiet: bool) {
+    if !quiet {
+        print_out("The test is done, but --linger was enabled, so k6 is waiting for Ctrl+C to continue...\n");
+    }
+    interrupt_signal().await;
 }
 
 fn print_out(s: &str) {

@@ -40,7 +40,7 @@ fn emit(level: Level, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     for a in args {
         parts.push(render(a, ctx)?);
     }
-    Logger::log(level, &parts.join(" "), &[("source", "console")]);
+    Logger::console(level, &parts.join(" "));
     Ok(JsValue::undefined())
 }
 

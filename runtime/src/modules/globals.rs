@@ -32,11 +32,13 @@ pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsRe
     let env = super::env::object(config, context);
     context.register_global_property(js_string!("__ENV"), env, Attribute::all())?;
     context.register_global_property(js_string!("__VU"), id as f64, Attribute::all())?;
-    context.register_global_property(
-        js_string!("global"),
-        context.global_object(),
-        Attribute::all(),
-    )?;
+    if config.global_alias {
+        context.register_global_property(
+            js_string!("global"),
+            context.global_object(),
+            Attribute::all(),
+        )?;
+    }
     context.register_global_callable(js_string!("open"), 2, NativeFunction::from_fn_ptr(open))?;
     context.register_global_callable(
         js_string!("require"),

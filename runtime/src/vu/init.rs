@@ -67,7 +67,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
     } else {
         load_cjs(&path, &src, &mut context)?
     };
-    let info = read_info(&exports, &mut context);
+    let info = read_info(&exports, &mut context)?;
     state.borrow_mut().flush();
     Ok(InitializedVu {
         context,
@@ -142,11 +142,22 @@ pub fn is_esm(src: &[u8]) -> bool {
     })
 }
 
-fn read_info(exports: &JsObject, ctx: &mut Context) -> VuInfo {
+fn read_info(exports: &JsObject, ctx: &mut Context) -> Result<VuInfo, InitError> {
+    use super::options_json::{to_json, OptionsJsonError};
     let mut info = VuInfo::default();
     if let Ok(opts) = exports.get(js_string!("options"), ctx) {
-        if opts.is_object() {
-            info.options = opts.to_json(ctx).ok().flatten().map(integral_numbers);
+        if !opts.is_undefined() {
+            info.options = match to_json(&opts, ctx) {
+                Ok(v) => v,
+                Err(OptionsJsonError::Unsupported(m)) => {
+                    return Err(InitError::Options(format!(
+                        "error parsing script options: {m}"
+                    )))
+                }
+                Err(OptionsJsonError::Thrown(e)) => {
+                    return Err(InitError::Script(ScriptError::from_js(e, ctx)))
+                }
+            };
         }
     }
     if let Ok(keys) = exports.own_property_keys(ctx) {
@@ -162,7 +173,7 @@ fn read_info(exports: &JsObject, ctx: &mut Context) -> VuInfo {
             }
         }
     }
-    info
+    Ok(info)
 }
 
 #[cfg(test)]
@@ -177,33 +188,5 @@ mod tests {
             b"var http = require('k6/http');\nmodule.exports.default = function () {};"
         ));
         assert!(!is_esm(b"const x = 'export '; import('x')"));
-    }
-}
-
-/// JS numbers arrive as floats (`Number("2")` is `2.0`); options that take integers
-/// (`vus`, `batchPerHost`, ...) want them as integers, as k6's JSON decoding accepts them.
-fn integral_numbers(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(a) => Value::Array(a.into_iter().map(integral_numbers).collect()),
-        Value::Object(o) => Value::Object(
-            o.into_iter()
-                .map(|(k, v)| (k, integral_numbers(v)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-#[cfg(test)]
-mod integral_tests {
-    #[test]
-    fn integral_floats_become_integers() {
-        let v = super::integral_numbers(serde_json::json!({"a": 2.0, "b": [1.5, 3.0]}));
-        assert_eq!(v, serde_json::json!({"a": 2, "b": [1.5, 3]}));
     }
 }

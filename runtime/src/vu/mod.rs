@@ -13,6 +13,7 @@ pub mod event_loop;
 mod gc;
 pub mod init;
 pub mod job;
+mod options_json;
 pub mod pool;
 mod stack;
 pub mod state;
@@ -91,6 +92,7 @@ async fn serve(
         state,
         ..
     } = vu;
+    let min_iteration = state.borrow().config.min_iteration_duration;
     let mut coroutine: VuCoroutine =
         Coroutine::with_stack(stack, move |yielder, first: CoInput| {
             body(yielder, first, context, exports, state)
@@ -101,7 +103,13 @@ async fn serve(
             stack: &mut vu_stack,
         };
         let outcome = match *req.job {
-            Job::Loop(l) => run_loop(&mut vu, l, req.stop).await,
+            Job::Loop(l) => run_loop(&mut vu, l, req.stop, min_iteration).await,
+            job @ Job::Iteration(_) => {
+                let started = std::time::Instant::now();
+                let out = drive(&mut vu, job, req.stop.clone()).await;
+                pad_iteration(started, &out, min_iteration, req.stop).await;
+                out
+            }
             job => drive(&mut vu, job, req.stop).await,
         };
         let _ = req.reply.send(outcome);
@@ -184,17 +192,41 @@ async fn run_loop(
     co: &mut Running<'_>,
     l: job::LoopJob,
     stop: watch::Receiver<bool>,
+    min_iteration: Option<std::time::Duration>,
 ) -> JobOutcome {
     while !*stop.borrow() && (l.keep_going)() {
+        let started = std::time::Instant::now();
         let out = drive(co, Job::Iteration(l.iteration.clone()), stop.clone()).await;
         (l.on_done)(&out);
         if out == JobOutcome::Interrupted {
             return out;
         }
+        pad_iteration(started, &out, min_iteration, stop.clone()).await;
         // An iteration that never waits would otherwise starve the thread's other VUs.
         tokio::task::yield_now().await;
     }
     JobOutcome::Ok(job::JobValue::None)
+}
+
+/// `minIterationDuration`: after a full iteration (its metrics already out, so the wait
+/// is not in `iteration_duration`), waits out the rest of the minimum. Like k6, the wait
+/// outlives the scenario's duration and only a hard stop (gracefulStop, abort) cuts it.
+async fn pad_iteration(
+    started: std::time::Instant,
+    outcome: &JobOutcome,
+    min: Option<std::time::Duration>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let Some(rest) = min.map(|m| m.saturating_sub(started.elapsed())) else {
+        return;
+    };
+    if rest.is_zero() || *outcome == JobOutcome::Interrupted || *stop.borrow() {
+        return;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(rest) => {}
+        _ = stop.wait_for(|s| *s) => {}
+    }
 }
 
 /// Resumes the coroutine with `job` and awaits every op it yields until the job is done.

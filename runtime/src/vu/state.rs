@@ -94,7 +94,7 @@ pub struct VuState {
 
 impl VuState {
     pub fn new(id: u64, config: Arc<TestConfig>) -> Self {
-        let http = VuHttp::new(&config);
+        let http = VuHttp::new(&config, id);
         VuState {
             id,
             base_tags: Arc::new(config.run_tags.clone()),

@@ -25,6 +25,7 @@ pub type HttpClient = super::pool::Pool;
 
 /// HTTP state of one VU.
 pub struct VuHttp {
+    vu: u64,
     /// Built on the VU's first request: VUs that never send one cost nothing here.
     client: Option<HttpClient>,
     /// Bytes this VU's sockets moved, for `data_sent`/`data_received`.
@@ -41,8 +42,10 @@ pub struct VuHttp {
 }
 
 impl VuHttp {
-    pub fn new(config: &TestConfig) -> Self {
+    /// The HTTP state of VU `vu` (its number picks its `localIPs` address).
+    pub fn new(config: &TestConfig, vu: u64) -> Self {
         VuHttp {
+            vu,
             client: None,
             wire: Arc::new(Wire::default()),
             vu_jar: Arc::new(Mutex::new(CookieStore::new())),
@@ -55,12 +58,7 @@ impl VuHttp {
 
     /// The VU's connector (for WebSockets), counting into the same wire as its requests.
     pub fn connector(&self, config: &HttpConfig) -> Connector {
-        Connector::new(
-            config.tls.clone(),
-            config.hosts.clone(),
-            config.dns.clone(),
-            self.wire.clone(),
-        )
+        Connector::new(config, self.vu, self.wire.clone())
     }
 
     /// The VU's client (its connection pool), created on first use.
@@ -68,7 +66,7 @@ impl VuHttp {
         if let Some(c) = &self.client {
             return c.clone();
         }
-        let c = build_client(config, self.wire.clone());
+        let c = build_client(config, self.vu, self.wire.clone());
         self.client = Some(c.clone());
         c
     }
@@ -85,13 +83,8 @@ impl VuHttp {
     }
 }
 
-fn build_client(config: &HttpConfig, wire: Arc<Wire>) -> HttpClient {
-    let connector = Connector::new(
-        config.tls.clone(),
-        config.hosts.clone(),
-        config.dns.clone(),
-        wire,
-    );
+fn build_client(config: &HttpConfig, vu: u64, wire: Arc<Wire>) -> HttpClient {
+    let connector = Connector::new(config, vu, wire);
     super::pool::Pool::new(connector, !config.no_connection_reuse)
 }
 
@@ -147,6 +140,8 @@ pub struct RequestSpec {
     /// Set when the request cannot be sent at all (e.g. a URL without scheme): it fails
     /// like a network error, as in k6, instead of throwing.
     pub preflight_error: Option<HttpError>,
+    /// `rps`: the test's limiter, waited on once per request (not per redirect hop).
+    pub rate: Option<super::dial_policy::RequestRate>,
 }
 
 /// Runs a request, following redirects and a digest challenge; returns every hop.
@@ -155,6 +150,9 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Hops {
         let mut hop = Hop::new(&spec.method, &spec.url, Vec::new(), None);
         hop.error = Some(err.clone());
         return vec![hop];
+    }
+    if let Some(rate) = &spec.rate {
+        rate.wait().await;
     }
     let mut hops = Vec::new();
     let mut method = spec.method.clone();

@@ -18,6 +18,7 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use super::dial_policy::{DialPolicy, Refusal};
 use super::tls::{cipher_name, version_name, TlsSettings};
 
 /// Bytes a VU moved on its sockets since the last [`Wire::take`].
@@ -90,6 +91,21 @@ pub enum ConnectError {
     Dial { addr: SocketAddr, source: io::Error },
     #[error("{source}")]
     Tls { addr: SocketAddr, source: io::Error },
+    #[error("hostname ({host}) is in a blocked pattern ({pattern})")]
+    BlockedHostname { host: String, pattern: String },
+    #[error("IP ({ip}) is in a blacklisted range ({range})")]
+    BlacklistedIp { ip: IpAddr, range: ipnet::IpNet },
+}
+
+impl From<Refusal> for ConnectError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::BlockedHostname { host, pattern } => {
+                ConnectError::BlockedHostname { host, pattern }
+            }
+            Refusal::BlacklistedIp { ip, range } => ConnectError::BlacklistedIp { ip, range },
+        }
+    }
 }
 
 /// Go's words for a failed dial (`connect: connection refused`).
@@ -186,6 +202,9 @@ pub struct Connector {
 
 struct Inner {
     tls: Arc<TlsSettings>,
+    policy: Arc<DialPolicy>,
+    /// This VU's `localIPs` source address.
+    local_ip: Option<IpAddr>,
     hosts: BTreeMap<String, String>,
     dns: DnsOptions,
     wire: Arc<Wire>,
@@ -194,17 +213,15 @@ struct Inner {
 }
 
 impl Connector {
-    pub fn new(
-        tls: Arc<TlsSettings>,
-        hosts: BTreeMap<String, String>,
-        dns: DnsOptions,
-        wire: Arc<Wire>,
-    ) -> Self {
+    /// The connector of VU `vu` under `config`, counting bytes into `wire`.
+    pub fn new(config: &crate::config::HttpConfig, vu: u64, wire: Arc<Wire>) -> Self {
         Connector {
             inner: Arc::new(Inner {
-                tls,
-                hosts,
-                dns,
+                tls: config.tls.clone(),
+                policy: config.dial.clone(),
+                local_ip: config.dial.local_ip(vu),
+                hosts: config.hosts.clone(),
+                dns: config.dns.clone(),
                 wire,
                 cache: Mutex::new(HashMap::new()),
                 round_robin: AtomicUsize::new(0),
@@ -247,10 +264,12 @@ impl Inner {
         http1_only: bool,
     ) -> Result<Conn, ConnectError> {
         let dial_start = Instant::now();
+        self.policy.check_name(host)?;
         let addr = self.resolve(host, port).await?;
+        self.policy.check_ip(addr.ip())?;
         // k6's dialer gives up after 30 s (`dial: i/o timeout`, 1211), whatever the
         // request's own timeout.
-        let tcp = match tokio::time::timeout(DIAL_TIMEOUT, TcpStream::connect(addr)).await {
+        let tcp = match tokio::time::timeout(DIAL_TIMEOUT, self.tcp(addr)).await {
             Ok(dialled) => dialled.map_err(|source| ConnectError::Dial { addr, source })?,
             Err(_) => {
                 return Err(ConnectError::Dial {
@@ -320,6 +339,19 @@ impl Inner {
             info: ConnInfo(Arc::new(meta(Some(names), Some(tls_done)))),
             h2,
         })
+    }
+
+    /// A TCP connection to `addr`, from this VU's `localIPs` address when it has one.
+    async fn tcp(&self, addr: SocketAddr) -> io::Result<TcpStream> {
+        let Some(local) = self.local_ip else {
+            return TcpStream::connect(addr).await;
+        };
+        let socket = match local {
+            IpAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            IpAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        socket.bind(SocketAddr::new(local, 0))?;
+        socket.connect(addr).await
     }
 
     /// `hosts` overrides first (`ip` or `ip:port`), then the system resolver, filtered by

@@ -92,6 +92,12 @@ pub(super) fn classify(
             ),
         },
         Cause::Connect(ConnectError::Tls { source, .. }) => tls_error(source, url),
+        Cause::Connect(e @ ConnectError::BlockedHostname { .. }) => {
+            (1111, "hostname is blocked".into(), e.to_string())
+        }
+        Cause::Connect(e @ ConnectError::BlacklistedIp { .. }) => {
+            (1110, "ip is blacklisted".into(), e.to_string())
+        }
         Cause::Connect(ConnectError::NoHost) => (
             1020,
             "invalid URL".into(),

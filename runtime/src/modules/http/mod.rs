@@ -10,6 +10,7 @@ pub mod client;
 pub mod codec;
 pub mod connector;
 pub mod debug;
+pub mod dial_policy;
 pub mod errors;
 pub mod exchange;
 pub mod fields;

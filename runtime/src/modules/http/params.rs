@@ -153,6 +153,7 @@ pub fn build(
         keep_raw: cfg.debug == crate::config::HttpDebug::Full,
         close: cfg.no_connection_reuse,
         preflight_error,
+        rate: cfg.rps.clone(),
     };
     if let Some(name) = template_name {
         std::sync::Arc::make_mut(&mut meta.tags).insert("name".into(), name);
