@@ -1,0 +1,333 @@
+//! Differential tests for k6 options that change what a test does rather than what it
+//! reports: `rps`, `minIterationDuration`, `blockHostnames`/`blacklistIPs`/`localIPs`, the
+//! logging flags, unknown and odd option values, and flags that k6 refuses. Each runs the
+//! same script or flags under k6 v1.1 and rk6; nothing k6 honours may be silently ignored.
+//! Skipped (passing) without `k6` on PATH.
+
+mod common;
+
+use common::diff::*;
+use common::*;
+
+const RPS: &str = r#"
+import http from 'k6/http';
+export const options = { vus: 10, duration: '3s', OPTS };
+export default function () { http.get(`${__ENV.BASE_URL}/get`); }
+"#;
+
+/// `rps` caps all VUs together, from every source k6 reads it from.
+#[test]
+fn rps_caps_requests_from_every_source_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let t = Target::start();
+    let sources: [(&str, &str, &[&str]); 4] = [
+        ("options", "rps: 5", &[]),
+        ("env", "tags: {}", &["-e", "UNUSED=1"]),
+        ("flag", "tags: {}", &["--rps", "5"]),
+        ("config", "tags: {}", &["-c", "rps.json"]),
+    ];
+    for (source, opts, args) in sources {
+        let (dir, path) = script("rps.js", &RPS.replace("OPTS", opts));
+        dir.write("rps.json", r#"{"rps": 5}"#);
+        let run = |tool: Tool| {
+            let mut r = Run::new(tool)
+                .target(&t)
+                .args(["run", "-q"])
+                .args(args.iter());
+            if source == "env" {
+                r = r.env("K6_RPS", "5");
+            }
+            r.arg(&path).cwd(dir.dir()).output()
+        };
+        let (k6, rk6) = std::thread::scope(|s| {
+            let k = s.spawn(|| run(Tool::K6));
+            let r = run(Tool::Rk6);
+            (k.join().expect("k6 run"), r)
+        });
+        let count = |o: &Output| -> f64 {
+            o.summary_value("http_reqs")
+                .and_then(|v| v.split_whitespace().next().map(str::to_string))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no http_reqs\n{}", o.dump()))
+        };
+        let (k, r) = (count(&k6), count(&rk6));
+        assert!(k < 40.0, "{source}: k6 is not capped: {k}\n{}", k6.dump());
+        assert!(
+            (r - k).abs() <= (k * 0.05).max(1.0),
+            "{source}: rk6 sent {r} requests where k6 sent {k}\n{}",
+            rk6.dump()
+        );
+    }
+}
+
+/// `minIterationDuration` pads iterations without counting the wait in
+/// `iteration_duration`.
+#[test]
+fn min_iteration_duration_pads_iterations_like_k6() {
+    let (_dir, path) = script(
+        "min.js",
+        "export const options = { vus: 1, duration: '3s', minIterationDuration: '700ms' };\nexport default function () {}\n",
+    );
+    let Some((k6, rk6)) = run_pair_if_k6(&path, &["-q"]) else {
+        return;
+    };
+    let mut d = Diff::default();
+    let (ke, re) = exports(&k6, &rk6);
+    d.check(
+        "iterations",
+        ke.num("iterations", "count"),
+        re.num("iterations", "count"),
+    );
+    d.check(
+        "iteration_duration leaves the padding out",
+        ke.num("iteration_duration", "avg") < 100.0,
+        re.num("iteration_duration", "avg") < 100.0,
+    );
+    d.finish(&k6, &rk6);
+}
+
+fn run_pair_if_k6(path: &std::path::Path, args: &[&str]) -> Option<(Side, Side)> {
+    if !k6_available() {
+        return None;
+    }
+    let t = Target::start();
+    Some(run_pair(&t, path, args))
+}
+
+/// Blocked names (1111) and blacklisted addresses (1110) on requests, redirect hops,
+/// batch items and WebSockets; `localIPs` source addresses per VU.
+#[test]
+fn dial_policy_matches_k6() {
+    let Some((k6, rk6)) = run_suite_pair(
+        "dial_policy.js",
+        &["-q", "--local-ips", "127.0.0.2-127.0.0.3"],
+    ) else {
+        return;
+    };
+    let mut d = Diff::default();
+    compare_all_checks_pass(&mut d, &k6, &rk6);
+    let warnings = |o: &Output| -> Vec<String> {
+        let mut w: Vec<String> = o
+            .log_lines()
+            .into_iter()
+            .filter(|l| l.level == "warning")
+            // rk6 lower-cases a URL's host as WHATWG URLs do; k6 keeps it as written.
+            .map(|l| {
+                l.raw
+                    .split_once(" level=")
+                    .map(|(_, r)| r.to_ascii_lowercase())
+                    .unwrap_or_default()
+            })
+            .collect();
+        w.sort();
+        w
+    };
+    d.check(
+        "Request Failed warnings",
+        warnings(&k6.out),
+        warnings(&rk6.out),
+    );
+    d.finish(&k6, &rk6);
+}
+
+/// Replaces log timestamps (`time="…"`, `"time":"…"`) so two runs compare equal.
+fn mask_times(text: &str) -> String {
+    let mut out = text.to_string();
+    for open in ["time=\"", "\"time\":\""] {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(open) {
+            let start = from + at + open.len();
+            let Some(len) = out[start..].find('"') else {
+                break;
+            };
+            out.replace_range(start..start + len, "T");
+            from = start + 1;
+        }
+    }
+    out
+}
+
+const LOGS: &str = r#"
+import http from 'k6/http';
+export const options = { iterations: 1 };
+export default function () {
+  console.log('hello world');
+  console.log({ a: 1, b: 'x' });
+  console.warn('a warning');
+  console.error('an error');
+  http.get('http://127.0.0.1:1/nope');
+}
+"#;
+
+/// `--log-format`, `--log-output` and `--console-output`: the same lines, fields and files.
+#[test]
+fn log_formats_and_destinations_match_k6() {
+    if !k6_available() {
+        return;
+    }
+    let cases: [&[&str]; 7] = [
+        &["--log-format", "json"],
+        &["--log-format", "raw"],
+        &["--log-format", "xml"],
+        &["--log-output", "none"],
+        &["--log-output", "file=out.log,level=warning"],
+        &["--log-format", "json", "--log-output", "file=out.log"],
+        &["--console-output", "console.log"],
+    ];
+    for args in cases {
+        let run = |tool: Tool| {
+            let (dir, path) = script("logs.js", LOGS);
+            dir.write("out.log", "kept\n");
+            let out = Run::new(tool)
+                .args(["run", "-q", "--no-summary"])
+                .args(args.iter())
+                .arg(&path)
+                .cwd(dir.dir())
+                .output();
+            let file = |name: &str| std::fs::read_to_string(dir.path(name)).unwrap_or_default();
+            (
+                out.code,
+                mask_times(&out.stderr),
+                mask_times(&file("out.log")),
+                mask_times(&file("console.log")),
+            )
+        };
+        let (k6, rk6) = std::thread::scope(|s| {
+            let k = s.spawn(|| run(Tool::K6));
+            (k.join().expect("k6 run"), run(Tool::Rk6))
+        });
+        assert_eq!(
+            rk6, k6,
+            "rk6 (left) vs k6 (right) for {args:?}: exit, stderr, log file, console file"
+        );
+    }
+}
+
+const PLAIN: &str = "export const options = { iterations: 1 };\nexport default function () {}\n";
+
+/// Flag values k6 refuses: the same exit code and message.
+#[test]
+fn refused_flag_values_match_k6() {
+    if !k6_available() {
+        return;
+    }
+    let cases: [&[&str]; 12] = [
+        &["--local-ips", "bogus"],
+        &["--local-ips", "127.0.0.3-127.0.0.2"],
+        &["--blacklist-ip", "127.0.0.1"],
+        &["--block-hostnames", "a.*.com"],
+        &["--traces-output", "bogus"],
+        &["--compatibility-mode", "bogus"],
+        &["--log-output", "bogus"],
+        &["--log-output", "file"],
+        &["--log-output", "file=x.log,foo=1"],
+        &["--console-output", "/nonexistent/dir/c.log"],
+        &["-t", "bogus"],
+        &["--rps", "abc"],
+    ];
+    for args in cases {
+        let run = |tool: Tool| {
+            let (dir, path) = script("plain.js", PLAIN);
+            let out = Run::new(tool)
+                .args(["run", "-q", "--no-summary"])
+                .args(args.iter())
+                .arg(&path)
+                .cwd(dir.dir())
+                .output();
+            let errors: Vec<String> = out
+                .log_lines()
+                .into_iter()
+                .filter(|l| l.level == "error")
+                .map(|l| l.msg)
+                .collect();
+            (out.code, errors)
+        };
+        let (k6, rk6) = (run(Tool::K6), run(Tool::Rk6));
+        assert_eq!(rk6.0, k6.0, "exit code for {args:?}: rk6 {rk6:?} k6 {k6:?}");
+        if args[0] != "--rps" && args[0] != "-t" {
+            assert_eq!(rk6.1, k6.1, "error lines for {args:?}");
+        }
+    }
+}
+
+/// Accepted flags whose effect is invisible or refused loudly are still accepted (exit 0).
+#[test]
+fn accepted_ci_flags_match_k6() {
+    if !k6_available() {
+        return;
+    }
+    let cases: [&[&str]; 8] = [
+        &["--no-usage-report"],
+        &["--compatibility-mode", "base"],
+        &["--traces-output", "none"],
+        &["-t", "js"],
+        &["--profiling-enabled"],
+        &["--batch", "5", "--batch-per-host", "2"],
+        &["--no-vu-connection-reuse"],
+        &["-p", "--address", ""],
+    ];
+    for args in cases {
+        if args[0] == "-p" {
+            continue; // paused without an API never resumes, under both tools
+        }
+        let (dir, path) = script("plain.js", PLAIN);
+        let run = |tool: Tool| {
+            Run::new(tool)
+                .args(["run", "-q", "--no-summary"])
+                .args(args.iter())
+                .arg(&path)
+                .cwd(dir.dir())
+                .output()
+                .code
+        };
+        assert_eq!(run(Tool::Rk6), run(Tool::K6), "exit code for {args:?}");
+    }
+}
+
+/// Unknown options warn with k6's text, naming the first sorted unknown key; a BigInt is a
+/// number; `base` mode has no `global`.
+#[test]
+fn unknown_options_and_odd_values_match_k6() {
+    let src = r#"
+export const options = { vus: 2n, zeta: 1, alpha: 2, iterations: 4 };
+export default function () { console.log(`typeof global: ${typeof global}`); }
+"#;
+    let (_dir, path) = script("odd.js", src);
+    let Some((k6, rk6)) = run_pair_if_k6(&path, &["-q", "--compatibility-mode", "base"]) else {
+        return;
+    };
+    let mut d = Diff::default();
+    let lines = |s: &Side| -> Vec<String> {
+        let mut l: Vec<String> = s
+            .out
+            .log_lines()
+            .into_iter()
+            .map(|l| mask_times(&l.raw))
+            .collect();
+        l.sort();
+        l
+    };
+    d.check("log lines", lines(&k6), lines(&rk6));
+    d.check("exit", k6.out.code, rk6.out.code);
+    d.finish(&k6, &rk6);
+}
+
+/// A function in options is an error under both (k6 exits 255).
+#[test]
+fn a_function_in_options_is_refused_like_k6() {
+    let src = "export const options = { iterations: 1, foo: function () {} };\nexport default function () {}\n";
+    let (_dir, path) = script("fn.js", src);
+    let Some((k6, rk6)) = run_pair_if_k6(&path, &["-q"]) else {
+        return;
+    };
+    assert_eq!(
+        rk6.out.code,
+        k6.out.code,
+        "{}\n{}",
+        rk6.out.dump(),
+        k6.out.dump()
+    );
+    rk6.out.assert_stderr_has("json: unsupported type");
+}
