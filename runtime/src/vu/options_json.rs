@@ -84,11 +84,11 @@ fn convert(
     // `Object.keys`: own enumerable string keys, in order (what sobek's export walks).
     let keys = boa_engine::builtins::object::OrdinaryObject::keys(
         &JsValue::undefined(),
-        &[v.clone()],
+        std::slice::from_ref(v),
         ctx,
     )
     .map_err(OptionsJsonError::Thrown)?;
-    let keys = keys.as_object().map(|k| k.clone());
+    let keys = keys.as_object();
     let len = match &keys {
         Some(k) => k
             .get(boa_engine::js_string!("length"), ctx)
