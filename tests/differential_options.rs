@@ -149,6 +149,22 @@ fn mask_times(text: &str) -> String {
     out
 }
 
+/// `tool run -q --no-summary ARGS script.js` from a fresh directory holding `src` and
+/// `files`; the directory is returned so the caller can read what the run wrote there.
+fn run_quiet(tool: Tool, src: &str, args: &[&str], files: &[(&str, &str)]) -> (Scripts, Output) {
+    let (dir, path) = script("script.js", src);
+    for (name, text) in files {
+        dir.write(name, text);
+    }
+    let out = Run::new(tool)
+        .args(["run", "-q", "--no-summary"])
+        .args(args.iter())
+        .arg(&path)
+        .cwd(dir.dir())
+        .output();
+    (dir, out)
+}
+
 const LOGS: &str = r#"
 import http from 'k6/http';
 export const options = { iterations: 1 };
@@ -178,14 +194,7 @@ fn log_formats_and_destinations_match_k6() {
     ];
     for args in cases {
         let run = |tool: Tool| {
-            let (dir, path) = script("logs.js", LOGS);
-            dir.write("out.log", "kept\n");
-            let out = Run::new(tool)
-                .args(["run", "-q", "--no-summary"])
-                .args(args.iter())
-                .arg(&path)
-                .cwd(dir.dir())
-                .output();
+            let (dir, out) = run_quiet(tool, LOGS, args, &[("out.log", "kept\n")]);
             let file = |name: &str| std::fs::read_to_string(dir.path(name)).unwrap_or_default();
             (
                 out.code,
@@ -229,13 +238,7 @@ fn refused_flag_values_match_k6() {
     ];
     for args in cases {
         let run = |tool: Tool| {
-            let (dir, path) = script("plain.js", PLAIN);
-            let out = Run::new(tool)
-                .args(["run", "-q", "--no-summary"])
-                .args(args.iter())
-                .arg(&path)
-                .cwd(dir.dir())
-                .output();
+            let (_dir, out) = run_quiet(tool, PLAIN, args, &[]);
             let errors: Vec<String> = out
                 .log_lines()
                 .into_iter()
@@ -272,16 +275,7 @@ fn accepted_ci_flags_match_k6() {
         if args[0] == "-p" {
             continue; // paused without an API never resumes, under both tools
         }
-        let (dir, path) = script("plain.js", PLAIN);
-        let run = |tool: Tool| {
-            Run::new(tool)
-                .args(["run", "-q", "--no-summary"])
-                .args(args.iter())
-                .arg(&path)
-                .cwd(dir.dir())
-                .output()
-                .code
-        };
+        let run = |tool: Tool| run_quiet(tool, PLAIN, args, &[]).1.code;
         assert_eq!(run(Tool::Rk6), run(Tool::K6), "exit code for {args:?}");
     }
 }

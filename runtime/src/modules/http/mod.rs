@@ -33,7 +33,7 @@ use boa_engine::{
 
 use crate::modules::lazy_exports::{self, Export};
 use crate::vu::coro::await_op;
-use crate::vu::state::{vu_phase, with_vu, Phase, VuState};
+use crate::vu::state::{with_vu, VuState};
 
 /// `http.get(url, [params])` and the other verbs: `request` with the method filled in.
 macro_rules! verbs {
@@ -118,25 +118,16 @@ fn verb(method: JsString, has_body: bool, a: &[JsValue], ctx: &mut Context) -> J
 /// What a request takes from its VU, read before any of the script's code (a URL's
 /// `toString`, a getter in the params) runs for it.
 fn request_defaults(ctx: &Context) -> JsResult<params::VuDefaults> {
-    if vu_phase(ctx)? == Phase::Init {
-        return Err(JsNativeError::error()
-            .with_message("Making http requests in the init context is not supported")
-            .into());
-    }
-    with_vu(ctx, |st| params::VuDefaults {
-        config: st.config.clone(),
-        tags: st.tag_set(),
-        expected: st.http.expected.clone(),
-        vu_jar: st.http.vu_jar.clone(),
-    })
-}
-
-/// The VU's HTTP client (made on its first request).
-fn vu_client(ctx: &Context) -> JsResult<client::HttpClient> {
     with_vu(ctx, |st| {
-        let config = st.config.clone();
-        st.http.client(&config.http)
-    })
+        st.require_run_phase("Making http requests in the init context is not supported")?;
+        Ok(params::VuDefaults {
+            config: st.config.clone(),
+            tags: st.tag_set(),
+            expected: st.http.expected.clone(),
+            vu_jar: st.http.vu_jar.clone(),
+            client: st.http.client(&st.config.clone().http),
+        })
+    })?
 }
 
 /// Logs and records a finished request's hops on its VU.
@@ -178,7 +169,7 @@ fn start_request(args: &[JsValue], ctx: &mut Context) -> JsResult<Started> {
     let defaults = request_defaults(ctx)?;
     let (spec, meta) = params::build(args, &defaults, ctx)?;
     let max_redirects = spec.max_redirects;
-    let client = vu_client(ctx)?;
+    let client = defaults.client.clone();
     let pending = Box::pin(client::execute(client, spec));
     Ok((pending, meta, max_redirects))
 }
@@ -211,11 +202,8 @@ fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
         }
     };
     let max_redirects = spec.max_redirects;
-    let (client, events, id) = with_vu(ctx, |st| {
-        let config = st.config.clone();
-        let id = st.event_loop.next_id();
-        (st.http.client(&config.http), st.event_loop.sender(), id)
-    })?;
+    let client = defaults.client.clone();
+    let (events, id) = with_vu(ctx, |st| (st.event_loop.sender(), st.event_loop.next_id()))?;
     let (promise, resolvers) = JsPromise::new_pending(ctx);
     // On the VU thread's runtime, like every request of the VU.
     tokio::spawn(async move {
@@ -281,7 +269,7 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         let a = args::batch_item(item, ctx)?;
         prepared.push(params::build(&a, &defaults, ctx)?);
     }
-    let client = vu_client(ctx)?;
+    let client = defaults.client.clone();
     let (limit, per_host) = (
         defaults.config.http.batch,
         defaults.config.http.batch_per_host,

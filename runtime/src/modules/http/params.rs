@@ -16,6 +16,8 @@ pub struct VuDefaults {
     pub tags: crate::metrics::TagSet,
     pub expected: Option<Expected>,
     pub vu_jar: super::client::Jar,
+    /// The VU's connection pool (made on its first request).
+    pub client: super::client::HttpClient,
 }
 
 /// What the VU needs after the request ran.

@@ -41,6 +41,46 @@ struct SocketState {
     opened_at: Instant,
 }
 
+impl SocketState {
+    /// An open socket of a session that started at `started` (wall clock) / `opened_at`.
+    fn new(
+        commands: UnboundedSender<Cmd>,
+        tags: Arc<BTreeMap<String, String>>,
+        started: SystemTime,
+        opened_at: Instant,
+    ) -> Self {
+        SocketState {
+            commands,
+            tags,
+            ping_sent: None,
+            timers: Vec::new(),
+            closed: false,
+            started,
+            opened_at,
+        }
+    }
+}
+
+/// A finished handshake, in both WebSocket modules: the session's tags gain `status` and
+/// `subproto` once the server answered, and `ws_sessions`/`ws_connecting` are recorded.
+pub(crate) fn record_handshake(
+    ctx: &Context,
+    shake: &Handshake,
+    mut tags: BTreeMap<String, String>,
+    started: SystemTime,
+) -> JsResult<Arc<BTreeMap<String, String>>> {
+    if shake.status != 0 {
+        tags.insert("status".into(), shake.status.to_string());
+        tags.insert("subproto".into(), shake.subprotocol.clone());
+    }
+    let tags = Arc::new(tags);
+    with_vu(ctx, |st| {
+        st.emit_at(builtin::WS_SESSIONS, started, 1.0, &tags);
+        st.emit_at(builtin::WS_CONNECTING, started, shake.connecting_ms, &tags);
+    })?;
+    Ok(tags)
+}
+
 /// The `k6/ws` exports.
 pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
     Ok(ObjectInitializer::new(ctx)
@@ -84,15 +124,7 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     };
     let handle = io.spawn(session::open(connector, dial, id, events));
     let shake: Handshake = await_op(ctx, async move { handle.await.unwrap_or_default() })?;
-    if shake.status != 0 {
-        tags.insert("status".into(), shake.status.to_string());
-        tags.insert("subproto".into(), shake.subprotocol.clone());
-    }
-    let tags = Arc::new(tags);
-    with_vu(ctx, |st| {
-        st.emit_at(builtin::WS_SESSIONS, started, 1.0, &tags);
-        st.emit_at(builtin::WS_CONNECTING, started, shake.connecting_ms, &tags);
-    })?;
+    let tags = record_handshake(ctx, &shake, tags, started)?;
     let session_start = Instant::now();
     let opened = shake.status == 101;
     let response = response_object(&shake, opened.then_some(url.as_str()), ctx)?;
@@ -155,20 +187,8 @@ fn run_socket(
     callback: &JsObject,
     started: SystemTime,
 ) -> JsResult<()> {
-    with_vu(ctx, |st| {
-        st.ws.open.insert(
-            id,
-            SocketState {
-                commands,
-                tags,
-                ping_sent: None,
-                timers: Vec::new(),
-                closed: false,
-                started,
-                opened_at: Instant::now(),
-            },
-        )
-    })?;
+    let socket = SocketState::new(commands, tags, started, Instant::now());
+    with_vu(ctx, |st| st.ws.open.insert(id, socket))?;
     let socket = socket_object(id, ctx)?;
     callback.call(&JsValue::undefined(), &[socket.clone().into()], ctx)?;
     dispatch(&socket, "open", &[], ctx)?;

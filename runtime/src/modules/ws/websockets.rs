@@ -3,7 +3,6 @@
 //! delivering its events to the JS object through the VU's event loop, which keeps the
 //! iteration alive until the socket closes. Metrics are `k6/ws`'s.
 
-use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use boa_engine::object::ObjectInitializer;
@@ -111,34 +110,18 @@ fn opened(
     ctx: &mut Context,
     id: u64,
     shake: Handshake,
-    mut tags: std::collections::BTreeMap<String, String>,
+    tags: std::collections::BTreeMap<String, String>,
     started: SystemTime,
     opened_at: Instant,
     callback: &JsObject,
 ) -> JsResult<bool> {
-    if shake.status != 0 {
-        tags.insert("status".into(), shake.status.to_string());
-        tags.insert("subproto".into(), shake.subprotocol.clone());
-    }
-    let tags = Arc::new(tags);
-    with_vu(ctx, |st| {
-        st.emit_at(builtin::WS_SESSIONS, started, 1.0, &tags);
-        st.emit_at(builtin::WS_CONNECTING, started, shake.connecting_ms, &tags);
-    })?;
+    let tags = super::record_handshake(ctx, &shake, tags, started)?;
     let call = |ctx: &mut Context, kind: &str, data: JsValue| {
         callback.call(&JsValue::undefined(), &[key(kind).into(), data], ctx)
     };
     match (shake.status, shake.commands) {
         (101, Some(commands)) => {
-            let socket = SocketState {
-                commands,
-                tags,
-                ping_sent: None,
-                timers: Vec::new(),
-                closed: false,
-                started,
-                opened_at,
-            };
+            let socket = SocketState::new(commands, tags, started, opened_at);
             with_vu(ctx, |st| st.ws.open.insert(id, socket))?;
             call(ctx, "open", key(&shake.subprotocol).into())?;
             Ok(false)
