@@ -81,6 +81,12 @@ fn main() {
         Logger::error(&e, &[]);
         std::process::exit(ExitCode::Other.code());
     }
+    if cli.profiling_enabled {
+        Logger::warn(
+            "rk6 serves no profiling (pprof) endpoints; --profiling-enabled has no effect",
+            &[],
+        );
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("rk6-io")

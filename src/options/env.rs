@@ -17,6 +17,17 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
             .transpose()
     };
     let flag = |k: &str| get(k).map(|v| matches!(v.as_str(), "true" | "1" | "yes"));
+    // k6 acts on these; rk6 cannot yet, so it says so instead of running without them.
+    if flag("K6_WEB_DASHBOARD") == Some(true) {
+        return Err(ConfigError::Invalid(
+            "K6_WEB_DASHBOARD: rk6 has no built-in web dashboard yet; unset it (--out json=FILE keeps every sample)".into(),
+        ));
+    }
+    if get("K6_TLS_CIPHER_SUITES").is_some() {
+        return Err(ConfigError::Invalid(
+            "K6_TLS_CIPHER_SUITES is not supported by rk6; set tlsCipherSuites in the script's options".into(),
+        ));
+    }
     o.vus = num("K6_VUS")?;
     o.iterations = num("K6_ITERATIONS")?;
     o.duration = get("K6_DURATION").map(DurationOpt::Text);
@@ -93,5 +104,16 @@ mod tests {
         assert_eq!(o.vus, Some(3));
         assert_eq!(o.stages.as_ref().map(Vec::len), Some(2));
         assert_eq!(o.tags.unwrap()["team"], "qa");
+    }
+
+    #[test]
+    fn variables_rk6_cannot_honour_are_refused() {
+        for (k, v) in [
+            ("K6_WEB_DASHBOARD", "true"),
+            ("K6_TLS_CIPHER_SUITES", "49199"),
+        ] {
+            let env: BTreeMap<String, String> = [(k.to_string(), v.to_string())].into();
+            assert!(from_env(&env).is_err(), "{k} must be refused");
+        }
     }
 }
