@@ -80,9 +80,17 @@ impl Control {
 }
 
 /// Binds `addr` and serves the API until the process ends.
-pub async fn serve(addr: &str, control: Arc<Control>) -> std::io::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
+pub async fn serve(
+    addr: &str,
+    control: Arc<Control>,
+) -> Result<SocketAddr, crate::target::ListenError> {
+    let listener = crate::target::listen(addr).await?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| crate::target::ListenError {
+            addr: addr.to_string(),
+            source,
+        })?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let control = control.clone();

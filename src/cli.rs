@@ -151,8 +151,8 @@ pub struct RunFlags {
     /// JSON config file with options (lower precedence than the script's options).
     #[arg(short = 'c', long = "config", env = "K6_CONFIG")]
     pub config: Option<PathBuf>,
-    /// A source for `k6/secrets`: `file=PATH`, `file=name=N,filename=PATH` or
-    /// `mock=k1=v1,k2=v2` (repeatable; the first is the default).
+    /// A source for `k6/secrets`: `file=PATH` or `mock=k1=v1,k2=v2`, optionally with
+    /// `name=N` and `default` (repeatable; a single source is the default).
     #[arg(long = "secret-source")]
     pub secret_source: Vec<String>,
     /// The end-of-test summary: compact (default), full or legacy.

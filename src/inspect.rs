@@ -61,7 +61,7 @@ pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCo
         }
     }
     let json = serde_json::to_string_pretty(&shape)?;
-    println!("{json}");
+    rk6_runtime::term::out(&format!("{json}\n"));
     Ok(ExitCode::Success)
 }
 

@@ -76,6 +76,7 @@ fn main() {
         }
     };
     fault::install();
+    rk6_runtime::term::init(cli.no_color);
     Logger::set_verbose(cli.verbose);
     if let Err(e) = configure_logs(&cli) {
         Logger::error(&e, &[]);
@@ -137,7 +138,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
     let (quiet, no_color) = (cli.quiet, cli.no_color);
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Version => {
-            println!("rk6 {}", version_string());
+            rk6_runtime::term::out(&format!("rk6 {}\n", version_string()));
             Ok(ExitCode::Success)
         }
         Command::Inspect {
@@ -158,6 +159,10 @@ async fn dispatch(cli: Cli) -> ExitCode {
             }
             Ok(args) => match run::run(args).await {
                 Ok(code) => Ok(code),
+                Err(run::RunError::Api(e)) => {
+                    Logger::error("Error from API server", &[("error", &e.to_string())]);
+                    return ExitCode::CannotStartRestApi;
+                }
                 Err(e) => {
                     let hint: &[(&str, &str)] = match e.exit_code() {
                         ExitCode::ScriptException => &[("hint", "script exception")],
@@ -177,7 +182,9 @@ async fn dispatch(cli: Cli) -> ExitCode {
 
 async fn target_forever(listen: &str) -> anyhow::Result<ExitCode> {
     let addr = target::spawn(listen).await?;
-    eprintln!("rk6 target listening on http://{addr} (WebSocket echo at ws://{addr}/ws/echo); Ctrl-C to stop");
+    rk6_runtime::term::err(&format!(
+        "rk6 target listening on http://{addr} (WebSocket echo at ws://{addr}/ws/echo); Ctrl-C to stop\n"
+    ));
     tokio::signal::ctrl_c().await?;
     Ok(ExitCode::Success)
 }

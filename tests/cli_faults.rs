@@ -80,3 +80,46 @@ export default function () {
     assert!(!out.stderr.contains("panicked"), "{}", out.dump());
     out.assert_stdout_has("✓ ok");
 }
+
+/// `rk6 inspect | head` and `rk6 version | head`: a reader that went away is not a panic.
+#[test]
+fn a_closed_stdout_pipe_is_not_a_panic() {
+    let (_dir, script) = script("plain.js", "export default function () {}\n");
+    for args in [
+        vec!["inspect".to_string(), arg(&script)],
+        vec!["version".into()],
+    ] {
+        let mut child = std::process::Command::new(rk6_bin())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn rk6");
+        // Close the reading end before rk6 writes.
+        drop(child.stdout.take());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while child.try_wait().expect("wait").is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("{args:?}: rk6 did not end within 30 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().expect("rk6 ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// A port already taken is named in Go's words, as k6 names it.
+#[test]
+fn a_target_port_in_use_names_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let out = Run::new(Tool::Rk6)
+        .args(["target", "--listen", &addr])
+        .output();
+    assert_ne!(out.code, 0, "{}", out.dump());
+    out.assert_stderr_has(&format!("listen tcp {addr}: bind: address already in use"));
+}

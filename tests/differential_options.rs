@@ -325,3 +325,88 @@ fn a_function_in_options_is_refused_like_k6() {
     );
     rk6.out.assert_stderr_has("json: unsupported type");
 }
+
+const SECRETS: &str = r#"
+import secrets from 'k6/secrets';
+export const options = { iterations: 1 };
+const show = async (what, p) => {
+  try { console.log(`${what}: ${(await p).length} chars`); } catch (e) { console.log(`${what}: ${e}`); }
+};
+export default async function () {
+  await show('default', secrets.get('k'));
+  await show('missing', secrets.get('nope'));
+  for (const name of ['a', 'b', 'file', 'mock', 'default']) {
+    await show(`source ${name}`, secrets.source(name).get('k'));
+  }
+}
+"#;
+
+/// Every `--secret-source` form k6 accepts: which source is the default, which names
+/// exist, the rejection texts, and k6's startup errors (exit 255).
+#[test]
+fn secret_source_forms_match_k6() {
+    if !k6_available() {
+        return;
+    }
+    let cases: [&[&str]; 11] = [
+        &[],
+        &["--secret-source", "file=s.txt"],
+        &["--secret-source", "file=name=a,filename=s.txt"],
+        &["--secret-source", "mock=k=mockvalue,k2=x"],
+        &[
+            "--secret-source",
+            "mock=name=b,k=mockb",
+            "--secret-source",
+            "file=name=a,s.txt",
+        ],
+        &[
+            "--secret-source",
+            "mock=name=b,default,k=mockb",
+            "--secret-source",
+            "file=name=a,s.txt",
+        ],
+        &["--secret-source", "file=missing.txt"],
+        &["--secret-source", "bogus=x"],
+        &["--secret-source", "file"],
+        &["--secret-source", "file=s.txt,foo=1"],
+        &["--secret-source", "mock=k"],
+    ];
+    for args in cases {
+        let run = |tool: Tool| {
+            let files = [("s.txt", "k=fromfile\nother=1\n")];
+            let (_dir, out) = run_quiet(tool, SECRETS, args, &files);
+            let lines: Vec<String> = out
+                .log_lines()
+                .into_iter()
+                .map(|l| format!("{} {}", l.level, l.msg))
+                .collect();
+            (out.code, lines)
+        };
+        let (k6, rk6) = std::thread::scope(|s| {
+            let k = s.spawn(|| run(Tool::K6));
+            (k.join().expect("k6 run"), run(Tool::Rk6))
+        });
+        assert_eq!(rk6, k6, "rk6 (left) vs k6 (right) for {args:?}");
+    }
+}
+
+/// `--address` on a port already taken: "Error from API server" naming the address, exit
+/// 106, as k6.
+#[test]
+fn a_rest_api_port_in_use_fails_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let run = |tool: Tool| {
+        let (_dir, out) = run_quiet(tool, PLAIN, &["--address", &addr], &[]);
+        let lines: Vec<String> = out
+            .log_lines()
+            .into_iter()
+            .map(|l| mask_times(&l.raw))
+            .collect();
+        (out.code, lines)
+    };
+    assert_eq!(run(Tool::Rk6), run(Tool::K6), "rk6 (left) vs k6 (right)");
+}

@@ -128,14 +128,17 @@ pub fn open_append(path: &str) -> Result<std::fs::File, OpenError> {
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|e| {
-            let reason = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                _ => e.to_string(),
-            };
-            OpenError::Io(format!("open {path}: {reason}"))
-        })
+        .map_err(|e| OpenError::Io(format!("open {path}: {}", go_io_reason(&e))))
+}
+
+/// An I/O error in Go's words, as k6 prints it after `open PATH: `.
+pub fn go_io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 /// Where lines go and how they look.
@@ -221,14 +224,19 @@ impl Logger {
             Some(s) => (s.format, &s.target),
             None => (LogFormat::Text, &LogTarget::Stderr),
         };
-        let line = redact(render(format, SystemTime::now(), level, msg, fields));
+        let on_terminal = match target {
+            LogTarget::Stderr => crate::term::stderr_color(),
+            LogTarget::Stdout => crate::term::stdout_color(),
+            _ => false,
+        };
+        let line = if on_terminal && format == LogFormat::Text {
+            redact(render_terminal(level, msg, fields))
+        } else {
+            redact(render(format, SystemTime::now(), level, msg, fields))
+        };
         match target {
-            LogTarget::Stderr => {
-                let _ = std::io::stderr().lock().write_all(line.as_bytes());
-            }
-            LogTarget::Stdout => {
-                let _ = std::io::stdout().lock().write_all(line.as_bytes());
-            }
+            LogTarget::Stderr => crate::term::err(&line),
+            LogTarget::Stdout => crate::term::out(&line),
             LogTarget::Discard => {}
             LogTarget::File { file, min } if level >= *min => {
                 let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
@@ -302,6 +310,25 @@ pub fn render(
             line
         }
     }
+}
+
+/// logrus' coloured terminal line: `INFO[0003] message (padded to 44) key=value`, the
+/// level and keys in the level's colour, the seconds counted from the process start.
+pub fn render_terminal(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
+    let (name, color) = match level {
+        Level::Debug => ("DEBU", 37),
+        Level::Info => ("INFO", 36),
+        Level::Warning => ("WARN", 33),
+        Level::Error => ("ERRO", 31),
+    };
+    let secs = crate::term::seconds_since_start();
+    let mut line = format!("\x1b[{color}m{name}\x1b[0m[{secs:04}] {msg:<44} ");
+    for (k, v) in fields {
+        line.push_str(&format!(" \x1b[{color}m{k}\x1b[0m="));
+        push_value(&mut line, v);
+    }
+    line.push('\n');
+    line
 }
 
 /// One logrus text line, newline included.

@@ -128,7 +128,7 @@ impl<'a> Lifecycle<'a> {
                 SummaryMode::Full => crate::summary::full::render_full(report, p),
                 SummaryMode::Legacy => crate::summary::legacy::render_legacy(report, p),
             };
-            write_stdout(&format!("\n{text}\n\n"));
+            rk6_runtime::term::out(&format!("\n{text}\n\n"));
         };
         if !self.has("handleSummary") {
             if let Err(e) = self.pool.create_vu(self.config.clone(), 0).await {
@@ -181,22 +181,18 @@ fn log_timeout(func: &str, option: &str, timeout: Duration) {
     );
 }
 
-fn write_stdout(s: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(s.as_bytes());
-    let _ = out.flush();
-}
-
 fn write_destination(dest: &str, bytes: &[u8], base: &std::path::Path) {
     match dest {
-        "stdout" => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(bytes);
-            let _ = out.flush();
-        }
-        "stderr" => {
-            let _ = std::io::stderr().write_all(bytes);
-        }
+        "stdout" | "stderr" => match std::str::from_utf8(bytes) {
+            Ok(text) if dest == "stdout" => rk6_runtime::term::out(text),
+            Ok(text) => rk6_runtime::term::err(text),
+            Err(_) if dest == "stdout" => {
+                let _ = std::io::stdout().lock().write_all(bytes);
+            }
+            Err(_) => {
+                let _ = std::io::stderr().lock().write_all(bytes);
+            }
+        },
         path => {
             let p = std::path::Path::new(path);
             let p = if p.is_absolute() {

@@ -3,11 +3,11 @@
 //! (VUs), the executors, the metrics engine and the summary outputs.
 
 mod lifecycle;
+mod progress;
 pub mod ui;
 mod vus;
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -63,13 +63,17 @@ pub enum RunError {
     Init(#[from] InitError),
     #[error("{0}")]
     Output(#[from] crate::output::OutputError),
+    /// k6 logs this one as `Error from API server` with the reason in `error`.
     #[error("{0}")]
-    Api(String),
+    Api(crate::target::ListenError),
 }
 
 impl RunError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            RunError::Config(
+                crate::options::ConfigError::Flag(_) | crate::options::ConfigError::SummaryMode,
+            ) => ExitCode::Other,
             RunError::Config(_) => ExitCode::InvalidConfig,
             RunError::Init(InitError::Script(_)) => ExitCode::ScriptException,
             RunError::Init(_) => ExitCode::Other,
@@ -165,7 +169,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
         shared: Default::default(),
         secrets: rk6_runtime::modules::secrets::SecretSources::parse(&args.secret_sources)
-            .map_err(|e| crate::options::ConfigError::Invalid(e.to_string()))?,
+            .map_err(|e| crate::options::ConfigError::Flag(e.to_string()))?,
         min_iteration_duration: None,
         global_alias: args.global_alias,
     };
@@ -198,7 +202,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     if let Some(addr) = args.address.as_deref().filter(|a| !a.is_empty()) {
         crate::api::serve(addr, control.clone())
             .await
-            .map_err(|e| RunError::Api(format!("failed to start the REST API on {addr}: {e}")))?;
+            .map_err(RunError::Api)?;
     }
     for s in &scenarios {
         if !info.functions.iter().any(|f| f == &s.exec) {
@@ -253,13 +257,14 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         },
     )?;
 
-    let stdout_tty = std::io::stdout().is_terminal();
+    let stdout_tty = rk6_runtime::term::stdout_is_tty();
     if !args.quiet {
-        print_out(&ui::header(
+        rk6_runtime::term::out(&ui::header(
             &args.script.display().to_string(),
             &outputs.description(),
             &scenarios,
             args.segment.as_ref().map_or(100.0, |g| g.percent()),
+            rk6_runtime::term::stdout_color(),
         ));
     }
 
@@ -357,7 +362,6 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
             abort_rx,
             started,
             total_vus,
-            stdout_tty,
             &control,
         )
         .await;
@@ -397,7 +401,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
             setup_data.as_ref(),
             no_color,
             stdout_tty,
-            std::io::stderr().is_terminal(),
+            rk6_runtime::term::stderr_is_tty(),
         );
         lifecycle
             .summary(&report, &data, no_color, args.summary_mode)
@@ -412,9 +416,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
             }
         }
     }
-    if !args.quiet {
-        print_out(&last_progress);
-    }
+    rk6_runtime::term::out(&last_progress);
     if let Some(reason) = config.test.aborted() {
         if exit == ExitCode::Success || exit == ExitCode::ScriptException {
             Logger::error(&format!("test aborted: {reason}"), &[]);
@@ -456,15 +458,9 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
 /// (which then exits 0: the test already finished).
 async fn linger(quiet: bool) {
     if !quiet {
-        print_out("The test is done, but --linger was enabled, so k6 is waiting for Ctrl+C to continue...\n");
+        rk6_runtime::term::out("The test is done, but --linger was enabled, so k6 is waiting for Ctrl+C to continue...\n");
     }
     interrupt_signal().await;
-}
-
-fn print_out(s: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(s.as_bytes());
-    let _ = out.flush();
 }
 
 /// Runs all scenarios with progress output, the `vus` gauges, abortOnFail and Ctrl-C.
@@ -479,7 +475,6 @@ async fn execute(
     mut abort_rx: watch::Receiver<Option<Vec<String>>>,
     started: Instant,
     total_vus: u64,
-    stdout_tty: bool,
     control: &Arc<crate::api::Control>,
 ) -> (ExitCode, String) {
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -534,17 +529,19 @@ async fn execute(
     }
     let all = futures_util::future::join_all(runs);
     tokio::pin!(all);
-    let mut tick = tokio::time::interval_at(
-        tokio::time::Instant::now() + Duration::from_secs(1),
-        Duration::from_secs(1),
-    );
+    let display = progress::Display::new(args.quiet);
+    let every = |d: Duration| tokio::time::interval_at(tokio::time::Instant::now() + d, d);
+    let (mut tick, mut gauge_tick) = (every(display.interval()), every(Duration::from_secs(1)));
+    let mut stopped_at = None;
     let mut exit = ExitCode::Success;
     let interrupted = interrupt_signal();
     tokio::pin!(interrupted);
     let mut stopping = false;
-    let mut drawn_lines = 0;
     let mut script_abort = config.test.abort.subscribe();
     loop {
+        if stopping && stopped_at.is_none() {
+            stopped_at = Some(started.elapsed());
+        }
         tokio::select! {
             _ = &mut all => break,
             _ = script_abort.changed(), if !stopping => {
@@ -555,18 +552,9 @@ async fn execute(
                     let _ = stop_tx.send(true);
                 }
             }
+            _ = gauge_tick.tick() => vus::emit_gauges(config, &progress),
             _ = tick.tick() => {
-                vus::emit_gauges(config, &progress);
-                if !args.quiet {
-                    let block = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
-                    if stdout_tty {
-                        let (text, lines) = ui::redraw(&block, drawn_lines);
-                        drawn_lines = lines;
-                        print_out(&text);
-                    } else {
-                        print_out(&block);
-                    }
-                }
+                display.show(&progress::frame(started.elapsed(), scenarios, &progress, total_vus, stopped_at));
             }
             _ = api_stop.changed(), if !stopping => {
                 if *api_stop.borrow() {
@@ -608,9 +596,19 @@ async fn execute(
             &[],
         );
     }
+    display.stop();
+    if stopping && stopped_at.is_none() {
+        stopped_at = Some(started.elapsed());
+    }
     // k6 prints the final progress block after the summary.
-    let last = ui::progress_block(started.elapsed(), scenarios, &progress, total_vus);
-    (exit, last)
+    let last = progress::frame(
+        started.elapsed(),
+        scenarios,
+        &progress,
+        total_vus,
+        stopped_at,
+    );
+    (exit, display.last(&last))
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM, which k6 both treat as an external abort.

@@ -20,7 +20,7 @@ pub fn render_full(report: &Report, p: Painter) -> String {
 
 fn section(out: &mut String, title: &str, g: &GroupReport, report: &Report, p: Painter) {
     out.push('\n');
-    out.push_str(&format!("  {}\n\n", p.title(&format!("█ {title} "))));
+    out.push_str(&format!("  █ {} \n\n", p.title(title)));
     content(out, g, 0, report, p);
 }
 
@@ -45,10 +45,8 @@ fn content(out: &mut String, g: &GroupReport, depth: usize, report: &Report, p: 
     out.push_str(&metric_sections(&shown, &report.time_unit, p, &indent));
     for child in &g.groups {
         let title_indent = " ".repeat(2 * (depth + 2));
-        out.push_str(&format!(
-            "{title_indent}{}\n\n",
-            p.title(&format!("↳ GROUP: {} ", child.name))
-        ));
+        let title = p.title(&format!("GROUP: {}", child.name));
+        out.push_str(&format!("{title_indent}↳ {title} \n\n"));
         content(out, child, depth + 1, report, p);
     }
 }

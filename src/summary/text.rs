@@ -140,7 +140,7 @@ fn thresholds_section(report: &Report, p: Painter) -> String {
         .filter(|m| !m.thresholds.is_empty())
         .collect();
     metrics.sort_by(|a, b| by_parent_then_tags(a, b));
-    let mut out = format!("  {}\n\n", p.title("█ THRESHOLDS "));
+    let mut out = format!("  █ {} \n\n", p.title("THRESHOLDS"));
     for m in &metrics {
         let parent_has = m.suffix.is_some()
             && metrics
@@ -169,11 +169,12 @@ fn threshold_line(
     let mark = if t.ok { p.ok("✓") } else { p.bad("✗") };
     let shown = value_text(m, &t.agg, t.measured.unwrap_or(0.0), unit);
     let src = p.paint("37", &format!("'{}'", t.source));
-    format!("{indent}{mark} {src} {}={shown}\n", t.agg)
+    let agg = p.paint("37", &t.agg);
+    format!("{indent}{mark} {src} {agg}={}\n", p.value(&shown))
 }
 
 fn total_section(report: &Report, p: Painter, compact: bool) -> String {
-    let mut out = format!("  {}\n\n", p.title("█ TOTAL RESULTS "));
+    let mut out = format!("  █ {} \n\n", p.title("TOTAL RESULTS"));
     out.push_str(&checks_block(report, p));
     let shown: Vec<&ReportMetric> = report
         .metrics
@@ -209,7 +210,7 @@ pub(super) fn metric_sections(
             continue;
         }
         in_section.sort_by(|a, b| by_parent_then_tags(a, b));
-        out.push_str(&format!("{indent}{section}\n"));
+        out.push_str(&format!("{indent}{}\n", p.title(section)));
         for m in in_section {
             out.push_str(indent);
             out.push_str(&lines.render(m, p));
@@ -288,7 +289,7 @@ pub(super) fn checks_lines(
         out.push_str(&format!(
             "{indent}{name}{} {} {}\n",
             p.faint(&format!("{dots}:")),
-            p.value(&pad(val, max_val)),
+            p.value(val) + &pad_fill(val, max_val),
             p.extra(extra)
         ));
     }
@@ -401,29 +402,41 @@ impl MetricLines {
         let dots =
             ".".repeat((self.max_name + 3).saturating_sub(name.chars().count() + indent.len()));
         let cells = self.cells(m);
+        // k6 colours the values only: a trend's `avg=` label and the alignment padding
+        // stay outside the colour.
         let body = if m.kind == MetricType::Trend {
             cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| p.value(&pad(c, self.trend_widths.get(i).copied().unwrap_or(0))))
+                .map(|(i, c)| {
+                    let (label, value) = c.split_once('=').unwrap_or(("", c));
+                    let fill = pad_fill(c, self.trend_widths.get(i).copied().unwrap_or(0));
+                    format!("{label}={}{fill}", p.value(value))
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         } else {
-            let mut parts = vec![p.value(&pad(&cells[0], self.main_width))];
+            let fill = pad_fill(&cells[0], self.main_width);
+            let mut parts = vec![format!("{}{fill}", p.value(&cells[0]))];
             // k6 pads the extras of multi-extra lines (gauges' min/max), not a lone extra.
             let padded = cells.len() > 2;
             for (i, c) in cells.iter().enumerate().skip(1) {
-                let cell = if padded {
-                    pad(c, self.extra_widths.get(i - 1).copied().unwrap_or(0))
+                let fill = if padded {
+                    pad_fill(c, self.extra_widths.get(i - 1).copied().unwrap_or(0))
                 } else {
-                    c.clone()
+                    String::new()
                 };
-                parts.push(p.extra(&cell));
+                parts.push(format!("{}{fill}", p.extra(c)));
             }
             parts.join(" ")
         };
         format!("{indent}{name}{} {body}\n", p.faint(&format!("{dots}:")))
     }
+}
+
+/// The spaces that pad `s` to `width` characters.
+fn pad_fill(s: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(s.chars().count()))
 }
 
 fn grow(widths: &mut Vec<usize>, i: usize, w: usize) {

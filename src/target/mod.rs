@@ -86,13 +86,42 @@ pub async fn serve(
     }
 }
 
+/// A listening socket that could not be opened, in Go's words as k6 prints them
+/// (`listen tcp 127.0.0.1:6565: bind: address already in use`).
+#[derive(Debug, thiserror::Error)]
+#[error("listen tcp {addr}: {}", go_bind_reason(.source))]
+pub struct ListenError {
+    pub addr: String,
+    pub source: io::Error,
+}
+
+fn go_bind_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::AddrInUse => "bind: address already in use".into(),
+        io::ErrorKind::PermissionDenied => "bind: permission denied".into(),
+        io::ErrorKind::AddrNotAvailable => "bind: cannot assign requested address".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Binds `addr` like `TcpListener::bind`, naming the address when it cannot.
+pub async fn listen(addr: &str) -> Result<TcpListener, ListenError> {
+    TcpListener::bind(addr).await.map_err(|source| ListenError {
+        addr: addr.to_string(),
+        source,
+    })
+}
+
 /// Binds `addr` (e.g. "127.0.0.1:0"), spawns `serve` on the current tokio runtime, and returns the bound address.
-pub async fn spawn(addr: &str) -> io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
+pub async fn spawn(addr: &str) -> Result<SocketAddr, ListenError> {
+    let listener = listen(addr).await?;
+    let bound = listener.local_addr().map_err(|source| ListenError {
+        addr: addr.to_string(),
+        source,
+    })?;
     tokio::spawn(async move {
         if let Err(err) = serve(listener, std::future::pending()).await {
-            eprintln!("rk6 target server on {bound} stopped: {err}");
+            rk6_runtime::term::err(&format!("rk6 target server on {bound} stopped: {err}\n"));
         }
     });
     Ok(bound)

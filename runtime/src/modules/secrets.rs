@@ -1,8 +1,9 @@
 //! `k6/secrets`: `secrets.get(name)` and `secrets.source(name).get(key)`, each a Promise
-//! of the value, from the sources given with `--secret-source` (`file=PATH` or
-//! `file=NAME,PATH` or `file=name=N,filename=PATH`: `key=value` lines;
-//! `mock=name=N,k1=v1,...`); `secrets.get` reads the source named `default`. Every value is redacted from log output as k6 does
-//! (`***SECRET_REDACTED***`).
+//! of the value, from the sources given with `--secret-source`, parsed by k6's rules:
+//! `TYPE=CONFIG` where TYPE is `file` (`PATH` or `filename=PATH`: `key=value` lines) or
+//! `mock` (`k1=v1,k2=v2`), and CONFIG may also hold `name=N` and the bare word `default`.
+//! A single source is the default one; otherwise the one marked `default`. Every value is
+//! redacted from log output as k6 does (`***SECRET_REDACTED***`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,23 +15,81 @@ use boa_engine::{js_string, Context, JsObject, JsResult, JsValue, NativeFunction
 use crate::log::Logger;
 use crate::vu::state::vu_config;
 
-/// The configured sources: name -> (key -> value), and which one `secrets.get` reads.
+/// One source's values, key -> value.
+type Values = BTreeMap<String, String>;
+
+/// The configured sources by name, and which one `secrets.get` reads.
 #[derive(Debug, Clone, Default)]
 pub struct SecretSources {
-    pub sources: BTreeMap<String, BTreeMap<String, String>>,
-    pub default: Option<String>,
+    pub sources: BTreeMap<String, Arc<Values>>,
+    pub default: Option<Arc<Values>>,
 }
 
-/// Why a `--secret-source` could not be used.
+/// Why a `--secret-source` could not be used (k6's texts; k6 exits 255 for each).
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
-    #[error("invalid secret source '{0}': expected file=PATH, file=name=N,filename=PATH or mock=k=v,...")]
+    #[error("couldn't parse secret source configuration {0:?}")]
     Syntax(String),
-    #[error("secret source file {path}: {source}")]
-    File {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("no secret source for type {kind:?} for configuration {spec:?}")]
+    UnknownType { kind: String, spec: String },
+    #[error("unknown configuration key for file secret source {0:?}")]
+    FileKey(String),
+    #[error("parsing {0:?}, needs =")]
+    NeedsEquals(String),
+    #[error("open {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("secret source for name {kind:?} already registered before configuration {spec:?}")]
+    Duplicate { kind: String, spec: String },
+    #[error("can't have two secret sources that are default ones, second one was {0:?}")]
+    TwoDefaults(String),
+}
+
+/// Splits `name=N` and `default` out of a source's configuration, as k6 does.
+fn name_and_default(config: &str) -> (String, bool, String) {
+    let (mut name, mut is_default, mut rest) = (String::new(), false, Vec::new());
+    for kv in config.split(',') {
+        match kv.split_once('=') {
+            _ if kv == "default" => is_default = true,
+            Some(("name", v)) => name = v.to_string(),
+            _ => rest.push(kv),
+        }
+    }
+    (name, is_default, rest.join(","))
+}
+
+/// A file source: the last bare word or `filename=` is the path; lines are `key=value`.
+fn file_source(config: &str) -> Result<Values, SecretError> {
+    let mut path = String::new();
+    for kv in config.split(',') {
+        match kv.split_once('=') {
+            None => path = kv.to_string(),
+            Some(("filename", v)) => path = v.to_string(),
+            Some((k, _)) => return Err(SecretError::FileKey(k.to_string())),
+        }
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| SecretError::File {
+        reason: crate::log::go_io_reason(&e),
+        path,
+    })?;
+    text.lines()
+        .map(|line| {
+            line.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| SecretError::NeedsEquals(line.to_string()))
+        })
+        .collect()
+}
+
+/// A mock source: `k=v` pairs.
+fn mock_source(config: &str) -> Result<Values, SecretError> {
+    config
+        .split(',')
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| SecretError::NeedsEquals(kv.to_string()))
+        })
+        .collect()
 }
 
 impl SecretSources {
@@ -38,64 +97,43 @@ impl SecretSources {
     pub fn parse(specs: &[String]) -> Result<Arc<SecretSources>, SecretError> {
         let mut out = SecretSources::default();
         for spec in specs {
-            let (kind, rest) = spec
+            let (kind, config) = spec
                 .split_once('=')
                 .ok_or_else(|| SecretError::Syntax(spec.clone()))?;
-            let mut name = kind.to_string();
-            let mut values = BTreeMap::new();
-            match kind {
-                "file" => {
-                    let mut path = rest.to_string();
-                    if rest.contains(',')
-                        || rest.starts_with("name=")
-                        || rest.starts_with("filename=")
-                    {
-                        for (i, kv) in rest.split(',').enumerate() {
-                            match kv.split_once('=') {
-                                Some(("name", v)) => name = v.to_string(),
-                                Some(("filename", v)) => path = v.to_string(),
-                                // `file=NAME,PATH`
-                                None if i == 0 => name = kv.to_string(),
-                                None if i == 1 => path = kv.to_string(),
-                                _ => return Err(SecretError::Syntax(spec.clone())),
-                            }
-                        }
-                    }
-                    let text =
-                        std::fs::read_to_string(&path).map_err(|source| SecretError::File {
-                            path: path.clone(),
-                            source,
-                        })?;
-                    for line in text
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    {
-                        if let Some((k, v)) = line.split_once('=') {
-                            values.insert(k.trim().to_string(), v.to_string());
-                        }
-                    }
+            let (name, is_default, config) = name_and_default(config);
+            let values = match kind {
+                "file" => file_source(&config)?,
+                "mock" => mock_source(&config)?,
+                _ => {
+                    return Err(SecretError::UnknownType {
+                        kind: kind.to_string(),
+                        spec: spec.clone(),
+                    })
                 }
-                "mock" => {
-                    for kv in rest.split(',').filter(|s| !s.is_empty()) {
-                        match kv.split_once('=') {
-                            Some(("name", v)) => name = v.to_string(),
-                            Some((k, v)) => {
-                                values.insert(k.to_string(), v.to_string());
-                            }
-                            None => return Err(SecretError::Syntax(spec.clone())),
-                        }
-                    }
-                }
-                _ => return Err(SecretError::Syntax(spec.clone())),
-            }
+            };
             for v in values.values() {
                 Logger::add_secret(v);
             }
-            out.sources.insert(name, values);
+            let values = Arc::new(values);
+            if out.sources.insert(name, values.clone()).is_some() {
+                return Err(SecretError::Duplicate {
+                    kind: kind.to_string(),
+                    spec: spec.clone(),
+                });
+            }
+            if is_default {
+                if out.default.is_some() {
+                    return Err(SecretError::TwoDefaults(config));
+                }
+                out.default = Some(values);
+            }
         }
-        // As in k6, `secrets.get` reads the source named `default`.
-        out.default = Some("default".to_string());
+        if out.sources.len() == 1 {
+            out.default = out.sources.values().next().cloned();
+        }
+        if out.default.is_none() {
+            out.default = out.sources.get("default").cloned();
+        }
         Ok(Arc::new(out))
     }
 }
@@ -115,11 +153,16 @@ pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
 /// The value, or k6's rejection text (k6 rejects with a plain string, not an Error).
 fn lookup(source: Option<&str>, name: &str, ctx: &mut Context) -> JsResult<Result<String, String>> {
     let secrets = vu_config(ctx)?.secrets.clone();
-    let source = source
-        .map(str::to_string)
-        .or_else(|| secrets.default.clone())
-        .unwrap_or_else(|| "default".to_string());
-    let Some(values) = secrets.sources.get(&source) else {
+    if secrets.sources.is_empty() {
+        return Ok(Err("no secret sources are configured".to_string()));
+    }
+    let values = match source {
+        // k6 registers the default source under the name `default` too.
+        None | Some("default") => secrets.default.as_ref(),
+        Some(s) => secrets.sources.get(s),
+    };
+    let Some(values) = values else {
+        let source = source.unwrap_or("default");
         return Ok(Err(format!(
             "no secret source with name \"{source}\" is configured"
         )));
