@@ -100,6 +100,13 @@ impl SpannedSourceText {
         span_is_empty || self.source_text.is_empty()
     }
 
+    /// rk6 patch: the whole source's code points (for naming a callee in an error).
+    pub(crate) fn full_code_points(&self) -> Option<&[u16]> {
+        self.source_text
+            .inner()
+            .map(|t| t.get_code_points_from_pos(boa_ast::LinearPosition::new(0)))
+    }
+
     /// Gets inner code points.
     #[must_use]
     pub fn to_code_points(&self) -> Option<&[u16]> {

@@ -2623,6 +2623,12 @@ impl<'ctx> ByteCompiler<'ctx> {
             Callable::New(new) => (new.call(), CallKind::New),
         };
 
+        // rk6 patch: a callee that is a plain name is looked up at the call's position, so
+        // an error there (`nofn()` on an undefined name) has a source position, as in k6.
+        let named_callee = matches!(call.function().flatten(), Expression::Identifier(_));
+        if named_callee {
+            self.push_source_position(call.span().start());
+        }
         match call.function().flatten() {
             Expression::PropertyAccess(access) if kind == CallKind::Call => {
                 let this = self.register_allocator.alloc();
@@ -2681,6 +2687,9 @@ impl<'ctx> ByteCompiler<'ctx> {
             }
         }
 
+        if named_callee {
+            self.pop_source_position();
+        }
         let mut compiler = self.position_guard(call);
 
         let contains_spread = call

@@ -998,7 +998,8 @@ impl JsValue {
     pub fn to_object(&self, context: &mut Context) -> JsResult<JsObject> {
         match self.variant() {
             JsVariant::Undefined | JsVariant::Null => Err(JsNativeError::typ()
-                .with_message("cannot convert 'null' or 'undefined' to object")
+                // rk6 patch: k6's (sobek's) wording.
+                .with_message("Cannot convert undefined or null to object")
                 .into()),
             JsVariant::Boolean(boolean) => Ok(context
                 .intrinsics()
@@ -1041,7 +1042,8 @@ impl JsValue {
         let constructors = context.intrinsics().constructors();
         match self.variant() {
             JsVariant::Undefined | JsVariant::Null => Err(JsNativeError::typ()
-                .with_message("cannot convert 'null' or 'undefined' to object")
+                // rk6 patch: k6's (sobek's) wording.
+                .with_message("Cannot convert undefined or null to object")
                 .into()),
             JsVariant::Boolean(_) => Ok(constructors.boolean().prototype()),
             JsVariant::Integer32(_) | JsVariant::Float64(_) => {

@@ -1200,8 +1200,9 @@ fn non_existent_call(
     _argument_count: usize,
     context: &mut InternalMethodCallContext<'_>,
 ) -> JsResult<CallValue> {
+    // rk6 patch: k6's (sobek's) wording.
     Err(JsNativeError::typ()
-        .with_message("not a callable function")
+        .with_message("Not a function: [object Object]")
         .with_realm(context.realm().clone())
         .into())
 }

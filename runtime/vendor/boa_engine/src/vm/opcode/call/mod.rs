@@ -14,6 +14,65 @@ use crate::{
     vm::opcode::Operation,
 };
 
+/// rk6 patch: k6's (sobek's) errors for calling what is not a function: `Object has no
+/// member 'x'` when a member call finds nothing, else `Value is not an object: <value>`.
+#[cold]
+#[inline(never)]
+fn not_callable(func: &JsValue, context: &Context) -> JsError {
+    let message = match callee_member(context) {
+        Some(name) if func.is_undefined() => format!("Object has no member '{name}'"),
+        _ => match func.as_string() {
+            Some(s) => format!("Value is not an object: {}", s.to_std_string_escaped()),
+            None => format!("Value is not an object: {}", func.display()),
+        },
+    };
+    JsNativeError::typ().with_message(message).into()
+}
+
+/// rk6 patch: the member name a call at the current position was made on (`o.name(` or
+/// `o['name'](`), read back from the source text before the call's `(`.
+fn callee_member(context: &Context) -> Option<String> {
+    let frame = context.vm.frame();
+    let info = &frame.code_block().source_info;
+    let position = info.map().find(frame.pc)?;
+    let text = info.text_spanned().full_code_points()?;
+    let mut line = 1;
+    let mut start = 0;
+    for (i, &unit) in text.iter().enumerate() {
+        if line == position.line_number() {
+            break;
+        }
+        if unit == u16::from(b'\n') {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    let paren = start + position.column_number() as usize - 1;
+    if text.get(paren) != Some(&u16::from(b'(')) {
+        return None;
+    }
+    let before: Vec<char> = char::decode_utf16(text[start..paren].iter().copied())
+        .map(|c| c.unwrap_or('?'))
+        .collect();
+    let before: String = before.into_iter().collect();
+    let before = before.trim_end();
+    if let Some(rest) = before.strip_suffix(']') {
+        let rest = rest.trim_end();
+        let quote = rest.chars().last().filter(|q| *q == '\'' || *q == '"')?;
+        let inner = &rest[..rest.len() - 1];
+        let open = inner.rfind(quote)?;
+        return inner[..open].trim_end().ends_with('[').then(|| inner[open + 1..].to_string());
+    }
+    let name_len = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let (head, name) = before.split_at(before.len() - name_len);
+    (!name.is_empty() && head.trim_end().ends_with('.')).then(|| name.to_string())
+}
+
 /// `CallEval` implements the Opcode Operation for `Opcode::CallEval`
 ///
 /// Operation:
@@ -33,9 +92,7 @@ impl CallEval {
             .calling_convention_get_function(argument_count.into());
 
         let Some(object) = func.as_object() else {
-            return Err(JsNativeError::typ()
-                .with_message("not a callable function")
-                .into());
+            return Err(not_callable(&func, context));
         };
 
         // Taken from `13.3.6.1 Runtime Semantics: Evaluation`
@@ -117,9 +174,7 @@ impl CallEvalSpread {
         let func = context.vm.stack.calling_convention_get_function(0);
 
         let Some(object) = func.as_object() else {
-            return Err(JsNativeError::typ()
-                .with_message("not a callable function")
-                .into());
+            return Err(not_callable(&func, context));
         };
         // Taken from `13.3.6.1 Runtime Semantics: Evaluation`
         //            `CallExpression : CoverCallExpressionAndAsyncArrowHead`
@@ -190,7 +245,7 @@ impl Call {
             .calling_convention_get_function(argument_count.into());
 
         let Some(object) = func.as_object() else {
-            return Err(Self::handle_not_callable());
+            return Err(not_callable(&func, context));
         };
 
         object.__call__(argument_count.into()).resolve(context)?;
@@ -198,13 +253,6 @@ impl Call {
         Ok(())
     }
 
-    #[cold]
-    #[inline(never)]
-    fn handle_not_callable() -> JsError {
-        JsNativeError::typ()
-            .with_message("not a callable function")
-            .into()
-    }
 }
 
 impl Operation for Call {
@@ -242,9 +290,7 @@ impl CallSpread {
             .calling_convention_get_function(argument_count);
 
         let Some(object) = func.as_object() else {
-            return Err(JsNativeError::typ()
-                .with_message("not a callable function")
-                .into());
+            return Err(not_callable(&func, context));
         };
 
         object.__call__(argument_count).resolve(context)?;

@@ -7,6 +7,15 @@ use crate::{
     vm::opcode::{IndexOperand, Operation, RegisterOperand},
 };
 
+/// rk6 patch: k6's (sobek's) error for reading a property of undefined or null.
+#[cold]
+#[inline(never)]
+fn read_of_nullish(name: &str) -> crate::JsError {
+    crate::JsNativeError::typ()
+        .with_message(format!("Cannot read property '{name}' of undefined"))
+        .into()
+}
+
 fn get_by_name<const LENGTH: bool>(
     (dst, object, receiver, index): (RegisterOperand, &JsValue, &JsValue, IndexOperand),
     context: &mut Context,
@@ -35,6 +44,13 @@ fn get_by_name<const LENGTH: bool>(
     //
     //    To prevent the creation of a temporary JsObject, we directly retrieve the prototype that
     //    `to_object()` would produce, such as `Number.prototype`, `String.prototype`, etc.
+    // rk6 patch: name the property read on undefined or null, as k6 (sobek) does.
+    if object.is_null_or_undefined() {
+        let name = context.vm.frame().code_block().ic[usize::from(index)]
+            .name
+            .to_std_string_escaped();
+        return Err(read_of_nullish(&name));
+    }
     let object = object.base_class(context)?;
 
     let ic = &context.vm.frame().code_block().ic[usize::from(index)];
@@ -96,6 +112,14 @@ fn get_by_value<const PUSH_KEY: bool>(
 ) -> JsResult<()> {
     let key_value = context.vm.get_register(key.into()).clone();
     let base = context.vm.get_register(object.into()).clone();
+    // rk6 patch: name the property read on undefined or null, as k6 (sobek) does.
+    if base.is_null_or_undefined() {
+        let name = match key_value.as_string() {
+            Some(s) => s.to_std_string_escaped(),
+            None => key_value.display().to_string(),
+        };
+        return Err(read_of_nullish(&name));
+    }
     let object = base.base_class(context)?;
     let key_value = key_value.to_property_key(context)?;
 
