@@ -16,6 +16,7 @@ mod output;
 mod run;
 mod summary;
 mod target;
+mod verbose;
 
 use clap::Parser;
 
@@ -82,6 +83,14 @@ fn main() {
         Logger::error(&e, &[]);
         std::process::exit(ExitCode::Other.code());
     }
+    verbose::startup(
+        match cli.log_format.as_deref() {
+            Some("json") => "JSON",
+            Some("raw") => "RAW",
+            _ => "TEXT",
+        },
+        &version_string(),
+    );
     if cli.profiling_enabled {
         Logger::warn(
             "rk6 serves no profiling (pprof) endpoints; --profiling-enabled has no effect",

@@ -271,6 +271,16 @@ impl Logger {
         Self::log(Level::Error, msg, fields);
     }
 
+    /// A debug line (`-v`); a no-op otherwise.
+    pub fn debug(msg: &str, fields: &[(&str, &str)]) {
+        Self::log(Level::Debug, msg, fields);
+    }
+
+    /// Whether debug lines are shown (to skip building costly ones).
+    pub fn verbose() -> bool {
+        VERBOSE.load(Ordering::Relaxed)
+    }
+
     pub fn info(msg: &str, fields: &[(&str, &str)]) {
         Self::log(Level::Info, msg, fields);
     }

@@ -393,11 +393,15 @@ pub(crate) fn count_active(progress: &Progress, test: &TestState, active: bool) 
 /// still running `gracefulStop` after the executor's planned end.
 pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch::Sender<bool>) {
     let mut stop = ctx.stop.clone();
+    if !scenario.start_time.is_zero() {
+        crate::verbose::executor_waiting(scenario);
+    }
     tokio::select! {
         _ = tokio::time::sleep(scenario.start_time) => {}
         _ = stop.wait_for(|s| *s) => { ctx.progress.done.store(true, Ordering::Relaxed); return; }
     }
     ctx.job.state.start();
+    crate::verbose::executor_started(scenario);
     let hard_deadline = Instant::now() + scenario.executor.duration() + scenario.graceful_stop;
     let timer = {
         let tx = interrupt_tx.clone();
@@ -412,6 +416,7 @@ pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch:
     };
     scenario.executor.run(&ctx).await;
     timer.abort();
+    crate::verbose::executor_finished(scenario);
     let finished = ctx.started.elapsed().as_millis() as u64;
     ctx.progress.finished_ms.store(finished, Ordering::Relaxed);
     ctx.progress.done.store(true, Ordering::Relaxed);

@@ -93,6 +93,7 @@ impl RampingVus {
                             return;
                         }
                         ctx.vu_active(true);
+                        crate::verbose::vu_handle("Start", &ctx.job.scenario, "ramping-vus", i);
                         let still_planned = planned.clone();
                         let (interrupt_tx, interrupt_rx) = tokio::sync::watch::channel(false);
                         let iterations = ctx.iterate_while_interruptible(
@@ -108,6 +109,12 @@ impl RampingVus {
                             _ = guard => { iterations.await; }
                         }
                         ctx.vu_active(false);
+                        crate::verbose::vu_handle(
+                            "Graceful stop",
+                            &ctx.job.scenario,
+                            "ramping-vus",
+                            i,
+                        );
                     }
                 }
             });

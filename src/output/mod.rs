@@ -115,6 +115,8 @@ pub struct Outputs {
     dispatch: Dispatch,
     workers: Vec<JoinHandle<Option<String>>>,
     descriptions: Vec<String>,
+    /// Each output's name and file, as `-v` lines name them.
+    names: Vec<(String, Option<String>)>,
 }
 
 impl Outputs {
@@ -135,6 +137,10 @@ impl Outputs {
             dispatch: Dispatch::default(),
             workers: Vec::new(),
             descriptions: Vec::new(),
+            names: specs
+                .iter()
+                .map(|s| (s.kind.clone(), (s.kind == "json").then(|| s.arg.clone())))
+                .collect(),
         };
         for (description, sink) in sinks {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -147,6 +153,7 @@ impl Outputs {
             );
             out.descriptions.push(description);
         }
+        crate::verbose::outputs_started(&out.names);
         Ok(out)
     }
 
@@ -168,9 +175,16 @@ impl Outputs {
     /// The engine's own dispatch clone must be dropped first (it is, when the engine ends).
     pub fn finish(self) -> Vec<String> {
         drop(self.dispatch);
+        crate::verbose::outputs_stopping(self.workers.len());
         self.workers
             .into_iter()
-            .filter_map(|w| w.join().ok().flatten())
+            .zip(&self.names)
+            .filter_map(|(w, (name, file))| {
+                crate::verbose::output_stopping(name, file.as_deref());
+                let warning = w.join().ok().flatten();
+                crate::verbose::output_stopped(name, file.as_deref());
+                warning
+            })
             .collect()
     }
 }

@@ -33,7 +33,7 @@ impl<'a> Lifecycle<'a> {
         }
     }
 
-    fn has(&self, name: &str) -> bool {
+    pub(super) fn has(&self, name: &str) -> bool {
         self.functions.iter().any(|f| f == name)
     }
 

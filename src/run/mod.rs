@@ -150,6 +150,11 @@ fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
 pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     let sources = SourceCache::default();
     let script_path = resolve_script(&args.script, &sources)?;
+    crate::verbose::script_loaded(
+        &args.script.display().to_string(),
+        &format!("file://{}", script_path.display()),
+        std::fs::metadata(&script_path).map_or(0, |m| m.len() as usize),
+    );
     let env = build_env(&args);
     let registry = Registry::new();
     let (tx, rx) = std::sync::mpsc::channel::<Vec<Sample>>();
@@ -178,6 +183,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         .create_vu(Arc::new(config.clone()), 0)
         .await?;
 
+    crate::verbose::runner_ready();
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
     let opts = resolve_options(&args, info.options.as_ref(), &sys_env)?;
     let paused = args.paused || opts.paused.unwrap_or(false);
@@ -271,7 +277,10 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     let total_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
     let threads = total_vus.div_ceil(vus_per_thread()).clamp(2, 512) as usize;
     let pool = Arc::new(VuPool::new(threads)?);
+    let needed: u64 = scenarios.iter().map(|s| s.executor.initial_vus()).sum();
+    crate::verbose::scheduler_init(&scenarios, needed);
     let (vus, initialized) = vus::create(&pool, &config, &scenarios).await?;
+    crate::verbose::scheduler_ready(&scenarios, initialized);
 
     config
         .test
@@ -325,6 +334,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     } else {
         // Ctrl-C during setup ends the test as it does later (k6: no teardown, the
         // summary, exit 105).
+        crate::verbose::lifecycle("setup", lifecycle.has("setup"));
         let setup = tokio::select! {
             done = lifecycle.setup() => done,
             _ = interrupt_signal() => {
@@ -352,6 +362,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         .map(|v| Arc::from(v.to_string().as_str()));
 
     if exit == ExitCode::Success {
+        crate::verbose::executors_starting();
         (exit, last_progress) = execute(
             &args,
             &config,
@@ -366,6 +377,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         )
         .await;
         if !opts.no_teardown.unwrap_or(false) {
+            crate::verbose::lifecycle("teardown", lifecycle.has("teardown"));
             if let Err(code) = lifecycle.teardown(setup_json.clone()).await {
                 if exit == ExitCode::Success {
                     exit = code;
@@ -385,6 +397,8 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
     control
         .running
         .store(false, std::sync::atomic::Ordering::Relaxed);
+    crate::verbose::test_finished(exit == ExitCode::Success);
+    crate::verbose::engine_stopping(thresholds.len());
     let state = engine.finish();
     for warning in outputs.finish() {
         Logger::warn(&warning, &[]);
@@ -395,6 +409,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
         opts.summary_time_unit.clone().unwrap_or_default(),
         elapsed,
     );
+    crate::verbose::outputs_stopped();
     if !args.no_summary {
         let no_color = args.no_color || !stdout_tty;
         let data = report.data_json(
@@ -451,6 +466,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
             }
         }
     }
+    crate::verbose::exiting();
     Ok(exit)
 }
 
