@@ -2,6 +2,7 @@
 //! scenarios, teardown, summary — and the exit code. Owns the wiring between the runtime
 //! (VUs), the executors, the metrics engine and the summary outputs.
 
+mod execute;
 mod lifecycle;
 mod progress;
 pub mod ui;
@@ -10,13 +11,12 @@ mod vus;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rk6_runtime::metrics::{Registry, Sample};
-use rk6_runtime::{log::Logger, InitError, IterationJob, SourceCache, TestConfig, VuPool};
+use rk6_runtime::{log::Logger, InitError, SourceCache, TestConfig, VuPool};
 use tokio::sync::watch;
 
-use crate::executor::{run_scenario, Progress, RunCtx, Scenario};
 use crate::exit::ExitCode;
 use crate::metrics::Engine;
 use crate::options::{from_env, Options};
@@ -363,7 +363,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
 
     if exit == ExitCode::Success {
         crate::verbose::executors_starting();
-        (exit, last_progress) = execute(
+        (exit, last_progress) = execute::execute(
             &args,
             &config,
             &scenarios,
@@ -479,156 +479,8 @@ async fn linger(quiet: bool) {
     interrupt_signal().await;
 }
 
-/// Runs all scenarios with progress output, the `vus` gauges, abortOnFail and Ctrl-C.
-#[allow(clippy::too_many_arguments)]
-async fn execute(
-    args: &RunArgs,
-    config: &Arc<TestConfig>,
-    scenarios: &[Scenario],
-    vus: Vec<vus::ScenarioVus>,
-    pool: &Arc<VuPool>,
-    setup_data: Option<Arc<str>>,
-    mut abort_rx: watch::Receiver<Option<Vec<String>>>,
-    started: Instant,
-    total_vus: u64,
-    control: &Arc<crate::api::Control>,
-) -> (ExitCode, String) {
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let mut api_stop = control.stopped.subscribe();
-    // The process exits after the run: VUs need no teardown (k6 too keeps them to the end).
-    rk6_runtime::vu::keep_contexts_until_exit();
-    let mut progress = Vec::new();
-    let mut runs = Vec::new();
-    for (s, mine) in scenarios.iter().zip(vus) {
-        let p = Arc::new(Progress::default());
-        progress.push(p.clone());
-        let mut tags = config.run_tags.clone();
-        tags.extend(s.tags.clone());
-        if config.system_tags.has("scenario") {
-            tags.insert("scenario".into(), s.name.clone());
-        }
-        let planned = s.executor.duration().as_millis() as u64;
-        let job = IterationJob {
-            state: Arc::new(rk6_runtime::execution::ScenarioState::new(planned)),
-            exec: Arc::from(s.exec.as_str()),
-            scenario: Arc::from(s.name.as_str()),
-            executor: Arc::from(s.executor.kind()),
-            data: setup_data.clone(),
-            tags: Arc::new(tags),
-            env: (!s.env.is_empty()).then(|| Arc::new(s.env.clone())),
-        };
-        let (int_tx, int_rx) = watch::channel(false);
-        let more = (!mine.spare.is_empty()).then(|| crate::executor::MoreVus {
-            pool: pool.clone(),
-            config: config.clone(),
-            ids: mine.spare.clone(),
-        });
-        let ctx = RunCtx {
-            vus: mine.ready,
-            more,
-            job,
-            progress: p,
-            stop: stop_rx.clone(),
-            interrupt: int_rx,
-            started,
-            test: config.test.clone(),
-            samples: config.samples.clone(),
-            stripe: args
-                .segment
-                .as_ref()
-                .map_or_else(crate::execution_segment::Stripe::whole, |g| g.stripe()),
-        };
-        let scenario = s.clone();
-        runs.push(tokio::spawn(async move {
-            run_scenario(&scenario, ctx, int_tx).await
-        }));
-    }
-    let all = futures_util::future::join_all(runs);
-    tokio::pin!(all);
-    let display = progress::Display::new(args.quiet);
-    let every = |d: Duration| tokio::time::interval_at(tokio::time::Instant::now() + d, d);
-    let (mut tick, mut gauge_tick) = (every(display.interval()), every(Duration::from_secs(1)));
-    let mut stopped_at = None;
-    let mut exit = ExitCode::Success;
-    let interrupted = interrupt_signal();
-    tokio::pin!(interrupted);
-    let mut stopping = false;
-    let mut script_abort = config.test.abort.subscribe();
-    loop {
-        if stopping && stopped_at.is_none() {
-            stopped_at = Some(started.elapsed());
-        }
-        tokio::select! {
-            _ = &mut all => break,
-            _ = script_abort.changed(), if !stopping => {
-                if let Some(reason) = script_abort.borrow().clone() {
-                    stopping = true;
-                    Logger::error(&format!("test aborted: {reason}"), &[]);
-                    exit = ExitCode::ScriptAborted;
-                    let _ = stop_tx.send(true);
-                }
-            }
-            _ = gauge_tick.tick() => vus::emit_gauges(config, &progress),
-            _ = tick.tick() => {
-                display.show(&progress::frame(started.elapsed(), scenarios, &progress, total_vus, stopped_at));
-            }
-            _ = api_stop.changed(), if !stopping => {
-                if *api_stop.borrow() {
-                    stopping = true;
-                    Logger::error("test run stopped from REST API", &[]);
-                    exit = ExitCode::GenericEngine;
-                    let _ = stop_tx.send(true);
-                }
-            }
-            _ = abort_rx.changed(), if !stopping => {
-                if abort_rx.borrow().is_some() {
-                    stopping = true;
-                    exit = ExitCode::ThresholdsFailed;
-                    let _ = stop_tx.send(true);
-                }
-            }
-            _ = crate::fault::raised(), if !stopping => {
-                stopping = true;
-                Logger::error("stopping the test: a part of rk6 panicked (details at the end)", &[]);
-                exit = ExitCode::Other;
-                let _ = stop_tx.send(true);
-            }
-            _ = &mut interrupted, if !stopping => {
-                stopping = true;
-                Logger::warn("Stopping the test (interrupt received), finishing the summary; interrupt again to stop at once", &[]);
-                exit = ExitCode::ExternalAbort;
-                let _ = stop_tx.send(true);
-                tokio::spawn(async {
-                    interrupt_signal().await;
-                    Logger::error("second interrupt: stopping at once", &[]);
-                    std::process::exit(ExitCode::ExternalAbort.code());
-                });
-            }
-        }
-    }
-    if exit == ExitCode::ExternalAbort {
-        Logger::error(
-            "test run was aborted because rk6 received a 'interrupt' signal",
-            &[],
-        );
-    }
-    display.stop();
-    if stopping && stopped_at.is_none() {
-        stopped_at = Some(started.elapsed());
-    }
-    // k6 prints the final progress block after the summary.
-    let last = progress::frame(
-        started.elapsed(),
-        scenarios,
-        &progress,
-        total_vus,
-        stopped_at,
-    );
-    (exit, display.last(&last))
-}
-
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM, which k6 both treat as an external abort.
-async fn interrupt_signal() {
+pub(super) async fn interrupt_signal() {
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {
