@@ -10,8 +10,8 @@ const hosts = { 'ten.test': '10.1.2.3' };
 for (const n of names) hosts[n.toLowerCase()] = '127.0.0.1';
 
 export const options = {
-  vus: 3,
-  iterations: 3,
+  // One iteration per VU (with shared iterations a fast VU may take VU 1's turn).
+  scenarios: { dial: { executor: 'per-vu-iterations', vus: 3, iterations: 1 } },
   hosts,
   blockHostnames: ['*.k6.local', 'Blocked.test'],
   blacklistIPs: ['10.0.0.0/8'],
