@@ -142,8 +142,9 @@ pub struct RunFlags {
     /// All instances' segment boundaries: `0,1/3,2/3,1`.
     #[arg(long)]
     pub execution_segment_sequence: Option<String>,
-    /// Address of the REST API (`localhost:6565`); off unless given.
-    #[arg(short = 'a', long)]
+    /// Address of the REST API (default `localhost:6565`; empty turns it off). The last
+    /// one given wins, as in k6.
+    #[arg(short = 'a', long, overrides_with = "address")]
     pub address: Option<String>,
     /// Start the test paused, waiting for `PATCH /v1/status` to resume it.
     #[arg(short = 'p', long)]
@@ -257,6 +258,16 @@ fn check_runtime_flags(test_type: Option<&str>, traces: Option<&str>) -> Result<
     }
 }
 
+/// k6's default config file, `$XDG_CONFIG_HOME/k6/config.json` (else
+/// `~/.config/k6/config.json`), read when it exists and no `-c` is given.
+fn default_config_file() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("k6").join("config.json")).filter(|p| p.is_file())
+}
+
 impl RunFlags {
     /// The CLI tier of options plus the run settings.
     pub fn into_args(self, quiet: bool, no_color: bool) -> Result<RunArgs, ConfigError> {
@@ -352,7 +363,7 @@ impl RunFlags {
             no_thresholds: self.no_thresholds,
             summary_export: self.summary_export,
             secret_sources: self.secret_source,
-            config_file: self.config,
+            config_file: self.config.or_else(default_config_file),
             address: self.address,
             paused: self.paused,
             linger: self.linger,

@@ -122,3 +122,55 @@ fn paused_runs_resume_and_stopped_runs_exit_103() {
         "{stderr}"
     );
 }
+
+/// Without `--address` the API listens on localhost:6565, as k6's does, so a `--paused`
+/// run can be resumed.
+#[test]
+fn without_address_the_api_listens_on_localhost_6565() {
+    if std::net::TcpListener::bind("127.0.0.1:6565").is_err() {
+        eprintln!("skipped: localhost:6565 is taken");
+        return;
+    }
+    let dir = Scripts::new();
+    dir.write(
+        "s.js",
+        "export const options = { iterations: 1 };\nexport default function () {}\n",
+    );
+    let bin = match under_test() {
+        Tool::Rk6 => rk6_bin(),
+        Tool::K6 => k6_bin().expect("k6"),
+    };
+    let mut child = Command::new(bin)
+        .args(["run", "-q", "--paused", "s.js"])
+        .current_dir(dir.dir())
+        .env("K6_NO_USAGE_REPORT", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let addr = "localhost:6565";
+    let mut s = serde_json::Value::Null;
+    for _ in 0..100 {
+        s = status(addr);
+        if s["data"]["type"] == "status" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let resumed =
+        s["data"]["attributes"]["paused"] == true && patch(addr, r#"{"paused":false}"#).0 == 200;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("wait");
+    assert!(resumed, "no paused status on {addr}: {s}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

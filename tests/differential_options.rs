@@ -410,3 +410,76 @@ fn a_rest_api_port_in_use_fails_like_k6() {
     };
     assert_eq!(run(Tool::Rk6), run(Tool::K6), "rk6 (left) vs k6 (right)");
 }
+
+/// Settings k6 takes from outside the script's `options`: its default config file
+/// (`~/.config/k6/config.json`), a config file's `out`, and `executionSegment` in the
+/// script. Same iteration counts and output files under both.
+#[test]
+fn config_file_settings_and_script_segments_match_k6() {
+    if !k6_available() {
+        return;
+    }
+    let plain = "export default function () {}\n";
+    let segmented = "export const options = { vus: 2, iterations: 10, executionSegment: '0:1/2', executionSegmentSequence: '0,1/2,1' };\nexport default function () {}\n";
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
+    let cases: [Case; 3] = [
+        ("default config file", plain, &[]),
+        ("config out", plain, &["-c", "out.json"]),
+        ("script segment", segmented, &[]),
+    ];
+    for (name, src, args) in cases {
+        let run = |tool: Tool| {
+            let (dir, path) = script("s.js", src);
+            dir.write("home/.config/k6/config.json", r#"{"iterations": 3}"#);
+            dir.write(
+                "out.json",
+                r#"{"out": ["json=points.json"], "iterations": 2}"#,
+            );
+            let out = Run::new(tool)
+                .args(["run", "--no-usage-report"])
+                .args(args.iter())
+                .arg(&path)
+                .env("HOME", dir.path("home"))
+                .env("XDG_CONFIG_HOME", dir.path("home/.config"))
+                .cwd(dir.dir())
+                .output();
+            let points = std::fs::read_to_string(dir.path("points.json"))
+                .map(|t| {
+                    t.lines()
+                        .filter(|l| l.contains("\"metric\":\"iterations\""))
+                        .count()
+                })
+                .ok();
+            (
+                out.code,
+                out.summary_value("iterations")
+                    .map(|v| v.split_whitespace().next().unwrap_or("").to_string()),
+                points,
+            )
+        };
+        assert_eq!(
+            run(Tool::Rk6),
+            run(Tool::K6),
+            "{name}: rk6 (left) vs k6 (right)"
+        );
+    }
+}
+
+/// A config file's `webDashboard` and `collectors`, which rk6 cannot honour, are refused.
+#[test]
+fn config_file_settings_rk6_cannot_honour_are_refused() {
+    for cfg in [
+        r#"{"webDashboard": true}"#,
+        r#"{"collectors": {"csv": {"file_name": "x.csv"}}}"#,
+    ] {
+        let (dir, path) = script("s.js", PLAIN);
+        dir.write("cfg.json", cfg);
+        let out = Run::new(Tool::Rk6)
+            .args(["run", "-q", "-c", "cfg.json"])
+            .arg(&path)
+            .cwd(dir.dir())
+            .output();
+        out.assert_code(104);
+        out.assert_stderr_has("is not supported by rk6");
+    }
+}

@@ -87,15 +87,19 @@ fn masked(screen: &str) -> Vec<String> {
             let mut chars = l.chars();
             while let Some(c) = chars.next() {
                 if c == '\x1b' {
-                    // Escape sequences (colours) are kept verbatim, digits included.
-                    out.push(c);
+                    // Colours are kept verbatim, digits included; resets are dropped, as
+                    // tmux re-emits them around line ends that depend on value widths.
+                    let mut seq = String::from(c);
                     for e in chars.by_ref() {
-                        out.push(e);
+                        seq.push(e);
                         if e.is_ascii_alphabetic() {
                             break;
                         }
                     }
-                    last = 'm';
+                    if !["\x1b[0m", "\x1b[39m", "\x1b[49m", "\x1b[22m"].contains(&seq.as_str()) {
+                        out.push_str(&seq);
+                        last = 'm';
+                    }
                     continue;
                 }
                 let c = match c {
@@ -112,7 +116,8 @@ fn masked(screen: &str) -> Vec<String> {
                 last = c;
             }
             // `1.2ms` and `999µs` both read `Ns` once masked.
-            out.replace("N.N", "N")
+            out.trim()
+                .replace("N.N", "N")
                 .replace("Nms", "Ns")
                 .replace("Ns", "N")
         })
@@ -138,7 +143,8 @@ fn screens(extra: &str) -> [(String, String, i32); 2] {
     let (dir, _) = script("tty.js", SCRIPT);
     let k6 = k6_bin().expect("k6");
     let base = t.base_url();
-    let cmd = |bin: &str| format!("{bin} run {extra} -e BASE_URL={base} tty.js");
+    // `--address=`: two runs at once would compete for the default REST API port.
+    let cmd = |bin: &str| format!("{bin} run --address= {extra} -e BASE_URL={base} tty.js");
     let panes = [
         Pane::start("k6", dir.dir(), &cmd(&k6.display().to_string())),
         Pane::start("rk6", dir.dir(), &cmd(&rk6_bin().display().to_string())),

@@ -61,9 +61,19 @@ fn every_k6_run_flag_is_in_the_table() {
         .filter(|l| l.trim_start().starts_with('-'))
         .flat_map(|l| long_flags(l.split("  ").find(|p| p.contains("--")).unwrap_or("")))
         .collect();
-    assert!(k6_flags.len() > 40, "parsed {} flags from:\n{help}", k6_flags.len());
-    let missing: Vec<&String> = k6_flags.iter().filter(|f| !documented.contains(f)).collect();
-    assert!(missing.is_empty(), "k6 flags missing from docs/options.md: {missing:?}");
+    assert!(
+        k6_flags.len() > 40,
+        "parsed {} flags from:\n{help}",
+        k6_flags.len()
+    );
+    let missing: Vec<&String> = k6_flags
+        .iter()
+        .filter(|f| !documented.contains(f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "k6 flags missing from docs/options.md: {missing:?}"
+    );
 }
 
 #[test]

@@ -113,8 +113,10 @@ pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, R
 
 /// The options of the run: k6's tiers merged (config file < script < `K6_*` < CLI) and
 /// validated, warning about an unknown script option the way k6 does (naming the first).
+/// Settings that live outside `options` in k6 (the config file's `out` and `linger`, and
+/// `executionSegment` in the script or file) are folded into `args`.
 fn resolve_options(
-    args: &RunArgs,
+    args: &mut RunArgs,
     script: Option<&serde_json::Value>,
     sys_env: &BTreeMap<String, String>,
 ) -> Result<Options, RunError> {
@@ -129,12 +131,89 @@ fn resolve_options(
             &[("error", &format!("json: unknown field \"{key}\""))],
         );
     }
+    apply_file_settings(args, &file_tier, sys_env)?;
+    if args.segment.is_none() {
+        let text = |key: &str| {
+            [&script_tier, &file_tier].iter().find_map(|t| {
+                t.other
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            })
+        };
+        args.segment = crate::execution_segment::Segment::parse(
+            text("executionSegment").as_deref(),
+            text("executionSegmentSequence").as_deref(),
+        )
+        .map_err(crate::options::ConfigError::Invalid)?;
+    }
     let opts = file_tier
         .apply(&script_tier)
         .apply(&from_env(sys_env)?)
         .apply(&args.cli);
     opts.validate_summary()?;
     Ok(opts)
+}
+
+/// The config file's run settings: `out` (when neither `--out` nor `K6_OUT` is given) and
+/// `linger`; `webDashboard` and `collectors`, which rk6 cannot honour, are refused.
+fn apply_file_settings(
+    args: &mut RunArgs,
+    file: &Options,
+    sys_env: &BTreeMap<String, String>,
+) -> Result<(), RunError> {
+    let refuse = |what: &str| {
+        Err(RunError::Config(crate::options::ConfigError::Invalid(
+            format!("the configuration file's {what} is not supported by rk6; remove it"),
+        )))
+    };
+    if file.other.get("webDashboard").and_then(|v| v.as_bool()) == Some(true) {
+        return refuse("webDashboard (rk6 has no built-in web dashboard yet)");
+    }
+    if file.other.get("collectors").is_some_and(|v| !v.is_null()) {
+        return refuse("collectors (set outputs with --out and K6_* variables)");
+    }
+    let no_env_out = sys_env.get("K6_OUT").is_none_or(|v| v.is_empty());
+    if args.outputs.is_empty() && no_env_out {
+        let specs: Vec<String> = match file.other.get("out") {
+            Some(serde_json::Value::String(s)) => vec![s.clone()],
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        args.outputs = specs
+            .iter()
+            .map(|s| crate::output::OutputSpec::parse(s))
+            .collect();
+    }
+    if file.other.get("linger").and_then(|v| v.as_bool()) == Some(true) {
+        args.linger = true;
+    }
+    Ok(())
+}
+
+/// The REST API: on `localhost:6565` unless `--address` says otherwise (empty: none). As in
+/// k6, a busy default port is a warning, a busy chosen one an error (exit 106).
+async fn start_api(
+    address: Option<&str>,
+    control: &Arc<crate::api::Control>,
+) -> Result<(), RunError> {
+    let addr = match address {
+        Some("") => return Ok(()),
+        Some(a) => a,
+        None => "localhost:6565",
+    };
+    Logger::debug(&format!("Starting the REST API server on {addr}"), &[]);
+    match crate::api::serve(addr, control.clone()).await {
+        Ok(_) => Ok(()),
+        Err(e) if address.is_none() => {
+            Logger::warn("Error from API server", &[("error", &e.to_string())]);
+            Ok(())
+        }
+        Err(e) => Err(RunError::Api(e)),
+    }
 }
 
 fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
@@ -147,7 +226,7 @@ fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
 }
 
 /// Runs a test and returns its exit code.
-pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
+pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     let sources = SourceCache::default();
     let script_path = resolve_script(&args.script, &sources)?;
     crate::verbose::script_loaded(
@@ -185,7 +264,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
 
     crate::verbose::runner_ready();
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let opts = resolve_options(&args, info.options.as_ref(), &sys_env)?;
+    let opts = resolve_options(&mut args, info.options.as_ref(), &sys_env)?;
     let paused = args.paused || opts.paused.unwrap_or(false);
     let mut scenarios = crate::options::scenarios::derive(&opts)?;
     if let Some(seg) = &args.segment {
@@ -205,11 +284,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode, RunError> {
                 .store(e.max_vus, std::sync::atomic::Ordering::Relaxed);
         }
     }
-    if let Some(addr) = args.address.as_deref().filter(|a| !a.is_empty()) {
-        crate::api::serve(addr, control.clone())
-            .await
-            .map_err(RunError::Api)?;
-    }
+    start_api(args.address.as_deref(), &control).await?;
     for s in &scenarios {
         if !info.functions.iter().any(|f| f == &s.exec) {
             return Err(crate::options::ConfigError::Invalid(format!(

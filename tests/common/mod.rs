@@ -437,8 +437,9 @@ impl Run {
         };
         let mut cmd = Command::new(&program);
         let mut args = self.args.clone();
-        if self.tool == Tool::K6 && args.first().map(|a| a == "run").unwrap_or(false) {
-            // No REST API: parallel k6 runs would fight over localhost:6565.
+        if args.first().map(|a| a == "run").unwrap_or(false) {
+            // No REST API: parallel runs would fight over localhost:6565 (a test that
+            // wants one passes its own `--address`, which comes later and wins).
             args.insert(1, OsString::from("--address="));
         }
         cmd.args(&args);
