@@ -258,3 +258,33 @@ export default function () {
     let ex = Export::read(&dir.path("sum.json"));
     assert_eq!(ex.num("ws_msgs_received", "count"), 1.0);
 }
+
+/// `SSLKEYLOGFILE`: k6's warning, and the session keys in NSS key log format (what
+/// Wireshark reads to decrypt a capture).
+#[test]
+fn sslkeylogfile_receives_the_session_keys() {
+    let t = Target::start();
+    let peer = TlsPeer::start(&t);
+    let dir = Scripts::new();
+    dir.write(
+        "t.js",
+        "import http from 'k6/http';\nexport const options = { iterations: 1 };\nexport default function () { http.get(`${__ENV.H2}/ok`); }\n",
+    );
+    let out = Run::rk6()
+        .env("H2", TlsPeer::url(peer.h2))
+        .env("SSL_CERT_FILE", peer.ca())
+        .env("SSLKEYLOGFILE", "keys.log")
+        .args(["run", "-q", "t.js"])
+        .cwd(dir.dir())
+        .output();
+    out.assert_code(0);
+    out.assert_stderr_has(
+        "SSLKEYLOGFILE was specified, logging TLS connection keys to 'keys.log'...",
+    );
+    let keys = std::fs::read_to_string(dir.path("keys.log")).unwrap_or_default();
+    assert!(
+        keys.lines()
+            .any(|l| l.starts_with("CLIENT_HANDSHAKE_TRAFFIC_SECRET ")),
+        "{keys}"
+    );
+}

@@ -263,6 +263,15 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         .await?;
 
     crate::verbose::runner_ready();
+    if let Some(path) = std::env::var_os("SSLKEYLOGFILE") {
+        Logger::warn(
+            &format!(
+                "SSLKEYLOGFILE was specified, logging TLS connection keys to '{}'...",
+                path.to_string_lossy()
+            ),
+            &[],
+        );
+    }
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
     let opts = resolve_options(&mut args, info.options.as_ref(), &sys_env)?;
     let paused = args.paused || opts.paused.unwrap_or(false);

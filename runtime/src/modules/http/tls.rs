@@ -103,6 +103,9 @@ impl TlsSettings {
         };
         let finish = |mut c: rustls::ClientConfig| {
             c.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+            if let Some(log) = key_log() {
+                c.key_log = log;
+            }
             Arc::new(c)
         };
         let default = finish(base()?.with_no_client_auth());
@@ -399,6 +402,17 @@ impl ServerCertVerifier for AcceptAnyCert {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
     }
+}
+
+/// `SSLKEYLOGFILE`: TLS session keys appended there (NSS key log format, as k6 writes them),
+/// one file shared by every VU.
+fn key_log() -> Option<Arc<dyn rustls::KeyLog>> {
+    static LOG: std::sync::OnceLock<Option<Arc<dyn rustls::KeyLog>>> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        std::env::var_os("SSLKEYLOGFILE")
+            .map(|_| Arc::new(rustls::KeyLogFile::new()) as Arc<dyn rustls::KeyLog>)
+    })
+    .clone()
 }
 
 #[cfg(test)]
