@@ -7,8 +7,12 @@ mod common;
 
 use common::*;
 
-/// The table's rows: (flag cell, status cell).
+/// The table's rows: (flag cell, status cell, test cell).
 fn rows() -> Vec<(String, String)> {
+    cells().into_iter().map(|c| (c.0, c.1)).collect()
+}
+
+fn cells() -> Vec<(String, String, String)> {
     let text = std::fs::read_to_string(repo_root().join("docs").join("options.md"))
         .expect("docs/options.md exists");
     text.lines()
@@ -18,6 +22,7 @@ fn rows() -> Vec<(String, String)> {
             (
                 cells.get(1).copied().unwrap_or_default().to_string(),
                 cells.get(4).copied().unwrap_or_default().to_string(),
+                cells.get(5).copied().unwrap_or_default().to_string(),
             )
         })
         .collect()
@@ -85,6 +90,22 @@ fn every_documented_flag_is_accepted_by_rk6() {
             assert!(
                 out.stdout.contains(&f),
                 "{f} is in docs/options.md but `rk6 run --help` does not list it"
+            );
+        }
+    }
+}
+
+/// Every `file.rs::function` the table names exists.
+#[test]
+fn every_named_test_exists() {
+    for (flag, _, tests) in cells() {
+        for name in tests.split('`').filter(|t| t.contains(".rs::")) {
+            let (file, func) = name.split_once("::").expect("file::function");
+            let src = std::fs::read_to_string(repo_root().join("tests").join(file))
+                .unwrap_or_else(|_| panic!("row {flag}: no tests/{file}"));
+            assert!(
+                src.contains(&format!("fn {func}(")),
+                "row {flag}: tests/{file} has no fn {func}"
             );
         }
     }
