@@ -35,8 +35,41 @@ pub struct Cli {
     /// Accepted for k6 compatibility; rk6 serves no pprof endpoints.
     #[arg(long, global = true, env = "K6_PROFILING_ENABLED", value_parser = clap::builder::FalseyValueParser::new())]
     pub profiling_enabled: bool,
+    /// Address of the REST API (default `localhost:6565`; empty turns it off). The last
+    /// one given wins, as in k6.
+    #[arg(short = 'a', long, global = true, overrides_with = "address")]
+    pub address: Option<String>,
+    /// JSON config file with options (lower precedence than the script's options).
+    #[arg(short = 'c', long = "config", global = true, env = "K6_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// A source for `k6/secrets`: `file=PATH` or `mock=k1=v1,k2=v2`, optionally with
+    /// `name=N` and `default` (repeatable; a single source is the default).
+    #[arg(long = "secret-source", global = true)]
+    pub secret_source: Vec<String>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The flags k6 accepts before or after the command name that `run` uses.
+#[derive(Debug, Clone, Default)]
+pub struct Globals {
+    pub quiet: bool,
+    pub no_color: bool,
+    pub address: Option<String>,
+    pub config: Option<PathBuf>,
+    pub secret_source: Vec<String>,
+}
+
+impl Cli {
+    pub fn globals(&self) -> Globals {
+        Globals {
+            quiet: self.quiet,
+            no_color: self.no_color,
+            address: self.address.clone(),
+            config: self.config.clone(),
+            secret_source: self.secret_source.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,13 +115,13 @@ pub struct RunFlags {
     #[arg(short = 'e', long = "env")]
     pub env: Vec<String>,
     /// Pass the real system environment variables to the runtime.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", env = "K6_INCLUDE_SYSTEM_ENV_VARS", value_parser = clap::builder::FalseyValueParser::new())]
-    pub include_system_env_vars: bool,
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::FalseyValueParser::new())]
+    pub include_system_env_vars: Option<bool>,
     /// Don't show the summary at the end of the test.
-    #[arg(long, env = "K6_NO_SUMMARY", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long)]
     pub no_summary: bool,
     /// Don't run thresholds.
-    #[arg(long, env = "K6_NO_THRESHOLDS", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long)]
     pub no_thresholds: bool,
     /// Limit requests per second (all VUs together).
     #[arg(long, allow_negative_numbers = true)]
@@ -127,10 +160,10 @@ pub struct RunFlags {
     #[arg(long, env = "K6_TRACES_OUTPUT")]
     pub traces_output: Option<String>,
     /// Keep rk6 (and its REST API) alive past the test end until Ctrl-C, then summarise.
-    #[arg(short = 'l', long, env = "K6_LINGER", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(short = 'l', long)]
     pub linger: bool,
     /// Accepted for k6 compatibility: rk6 never sends usage reports.
-    #[arg(long, env = "K6_NO_USAGE_REPORT", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long)]
     pub no_usage_report: bool,
     /// Where to send metric samples: `json=FILE`, `csv=FILE`, `influxdb=URL`,
     /// `xk6-influxdb=URL` (repeatable).
@@ -142,20 +175,9 @@ pub struct RunFlags {
     /// All instances' segment boundaries: `0,1/3,2/3,1`.
     #[arg(long)]
     pub execution_segment_sequence: Option<String>,
-    /// Address of the REST API (default `localhost:6565`; empty turns it off). The last
-    /// one given wins, as in k6.
-    #[arg(short = 'a', long, overrides_with = "address")]
-    pub address: Option<String>,
     /// Start the test paused, waiting for `PATCH /v1/status` to resume it.
     #[arg(short = 'p', long)]
     pub paused: bool,
-    /// JSON config file with options (lower precedence than the script's options).
-    #[arg(short = 'c', long = "config", env = "K6_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// A source for `k6/secrets`: `file=PATH` or `mock=k1=v1,k2=v2`, optionally with
-    /// `name=N` and `default` (repeatable; a single source is the default).
-    #[arg(long = "secret-source")]
-    pub secret_source: Vec<String>,
     /// The end-of-test summary: compact (default), full or legacy.
     #[arg(long, env = "K6_SUMMARY_MODE")]
     pub summary_mode: Option<String>,
@@ -258,6 +280,16 @@ fn check_runtime_flags(test_type: Option<&str>, traces: Option<&str>) -> Result<
     }
 }
 
+/// A boolean `K6_*` variable k6 parses with Go's `ParseBool`.
+fn env_bool_go(k: &str) -> Result<Option<bool>, ConfigError> {
+    crate::options::env::go_bool(k, std::env::var(k).ok().as_deref())
+}
+
+/// A boolean `K6_*` variable k6 reads with envconfig (only `true`/`false`).
+fn env_null_bool(k: &str, field: &str) -> Result<Option<bool>, ConfigError> {
+    crate::options::env::null_bool(k, field, std::env::var(k).ok().as_deref())
+}
+
 /// k6's default config file, `$XDG_CONFIG_HOME/k6/config.json` (else
 /// `~/.config/k6/config.json`), read when it exists and no `-c` is given.
 fn default_config_file() -> Option<PathBuf> {
@@ -270,7 +302,10 @@ fn default_config_file() -> Option<PathBuf> {
 
 impl RunFlags {
     /// The CLI tier of options plus the run settings.
-    pub fn into_args(self, quiet: bool, no_color: bool) -> Result<RunArgs, ConfigError> {
+    pub fn into_args(self, g: Globals) -> Result<RunArgs, ConfigError> {
+        let (quiet, no_color) = (g.quiet, g.no_color);
+        // Read (rk6 sends no report) but validated as k6 does.
+        env_null_bool("K6_NO_USAGE_REPORT", "NoUsageReport")?;
         check_runtime_flags(self.test_type.as_deref(), self.traces_output.as_deref())?;
         let global_alias = compatibility_global(self.compatibility_mode.as_deref())?;
         let mut o = Options {
@@ -353,20 +388,23 @@ impl RunFlags {
             script: self.script,
             cli: o,
             env,
-            include_system_env: self.include_system_env_vars,
+            include_system_env: match self.include_system_env_vars {
+                Some(v) => v,
+                None => env_bool_go("K6_INCLUDE_SYSTEM_ENV_VARS")?.unwrap_or(true),
+            },
             quiet,
             // k6: `NO_COLOR` when present at all, `K6_NO_COLOR` when non-empty.
             no_color: no_color
                 || std::env::var_os("NO_COLOR").is_some()
                 || std::env::var_os("K6_NO_COLOR").is_some_and(|v| !v.is_empty()),
-            no_summary: self.no_summary,
-            no_thresholds: self.no_thresholds,
+            no_summary: self.no_summary || env_bool_go("K6_NO_SUMMARY")?.unwrap_or(false),
+            no_thresholds: self.no_thresholds || env_bool_go("K6_NO_THRESHOLDS")?.unwrap_or(false),
             summary_export: self.summary_export,
-            secret_sources: self.secret_source,
-            config_file: self.config.or_else(default_config_file),
-            address: self.address,
+            secret_sources: g.secret_source,
+            config_file: g.config.or_else(default_config_file),
+            address: g.address,
             paused: self.paused,
-            linger: self.linger,
+            linger: self.linger || env_null_bool("K6_LINGER", "Linger")?.unwrap_or(false),
             global_alias,
             segment: crate::execution_segment::Segment::parse(
                 self.execution_segment.as_deref(),

@@ -145,6 +145,7 @@ fn configure_logs(cli: &Cli) -> Result<(), String> {
 
 async fn dispatch(cli: Cli) -> ExitCode {
     let (quiet, no_color) = (cli.quiet, cli.no_color);
+    let globals = cli.globals();
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Version => {
             rk6_runtime::term::out(&format!("rk6 {}\n", version_string()));
@@ -156,7 +157,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
         } => inspect::inspect(script, execution_requirements).await,
         Command::Target { ref listen } => target_forever(listen).await,
         Command::Demo { ref script } => demo::demo(script.clone(), quiet, no_color).await,
-        Command::Run(flags) => match flags.into_args(quiet, no_color) {
+        Command::Run(flags) => match flags.into_args(globals) {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);
                 return match e {

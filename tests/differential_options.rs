@@ -483,3 +483,78 @@ fn config_file_settings_rk6_cannot_honour_are_refused() {
         out.assert_stderr_has("is not supported by rk6");
     }
 }
+
+/// Boolean `K6_*` variables are read as strictly as k6 reads them: envconfig's `null.Bool`
+/// takes only `true`/`false` (exit 104), Go's `ParseBool` its own words (exit 255).
+#[test]
+fn boolean_variables_are_as_strict_as_k6() {
+    if !k6_available() {
+        return;
+    }
+    let cases = [
+        ("K6_NO_SETUP", "True"),
+        ("K6_NO_SETUP", "1"),
+        ("K6_PAUSED", "yes"),
+        ("K6_LINGER", "1"),
+        ("K6_NO_SUMMARY", "bogus"),
+        ("K6_NO_SUMMARY", "T"),
+        ("K6_NO_THRESHOLDS", "0"),
+        ("K6_INCLUDE_SYSTEM_ENV_VARS", "maybe"),
+    ];
+    for (k, v) in cases {
+        let run = |tool: Tool| {
+            let (dir, path) = script("s.js", PLAIN);
+            let out = Run::new(tool)
+                .args(["run", "-q", "--no-usage-report"])
+                .arg(&path)
+                .env(k, v)
+                .cwd(dir.dir())
+                .output();
+            let errors: Vec<String> = out
+                .log_lines()
+                .into_iter()
+                .filter(|l| l.level == "error")
+                .map(|l| l.msg)
+                .collect();
+            (out.code, errors)
+        };
+        assert_eq!(
+            run(Tool::Rk6),
+            run(Tool::K6),
+            "{k}={v}: rk6 (left) vs k6 (right)"
+        );
+    }
+}
+
+/// k6's global flags (`-c`, `-a`, `--secret-source`, `-q`...) also work before `run`.
+#[test]
+fn global_flags_before_the_command_work_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let src = "import secrets from 'k6/secrets';\nexport default async function () { console.log(await secrets.get('k')); }\n";
+    let run = |tool: Tool| {
+        let (dir, path) = script("s.js", src);
+        dir.write("cfg.json", r#"{"iterations": 2}"#);
+        let out = Run::new(tool)
+            .args([
+                "--address=",
+                "-c",
+                "cfg.json",
+                "--secret-source",
+                "mock=k=v",
+                "-q",
+                "run",
+            ])
+            .arg(&path)
+            .cwd(dir.dir())
+            .output();
+        (
+            out.code,
+            out.summary_value("iterations")
+                .is_some_and(|v| v.starts_with("2 ")),
+            out.console_messages(),
+        )
+    };
+    assert_eq!(run(Tool::Rk6), run(Tool::K6), "rk6 (left) vs k6 (right)");
+}

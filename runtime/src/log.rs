@@ -229,10 +229,21 @@ impl Logger {
             LogTarget::Stdout => crate::term::stdout_color(),
             _ => false,
         };
+        // Like k6's hook, redaction covers the message and the fields, not the level or
+        // time the formatter adds.
+        let msg = redact(msg.to_string());
+        let owned: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (redact(k.to_string()), redact(v.to_string())))
+            .collect();
+        let fields: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let line = if on_terminal && format == LogFormat::Text {
-            redact(render_terminal(level, msg, fields))
+            render_terminal(level, &msg, &fields)
         } else {
-            redact(render(format, SystemTime::now(), level, msg, fields))
+            render(format, SystemTime::now(), level, &msg, &fields)
         };
         match target {
             LogTarget::Stderr => crate::term::err(&line),
@@ -258,7 +269,13 @@ impl Logger {
         if level == Level::Debug && !VERBOSE.load(Ordering::Relaxed) {
             return;
         }
-        let line = redact(render(format, SystemTime::now(), level, msg, &[]));
+        let line = render(
+            format,
+            SystemTime::now(),
+            level,
+            &redact(msg.to_string()),
+            &[],
+        );
         let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
         let _ = f.write_all(line.as_bytes());
     }

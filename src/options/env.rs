@@ -4,6 +4,31 @@ use std::collections::BTreeMap;
 
 use super::{parse_stage, ConfigError, DurationOpt, Options};
 
+/// A `K6_*` boolean as k6's envconfig reads it into a `null.Bool`: only `true` and
+/// `false`; anything else is an invalid configuration (exit 104), never a silent false.
+pub fn null_bool(k: &str, field: &str, v: Option<&str>) -> Result<Option<bool>, ConfigError> {
+    match v.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(v) => Err(ConfigError::Invalid(format!(
+            "envconfig.Process: assigning {k} to {field}: converting '{v}' to type null.Bool. details: invalid input:{v}"
+        ))),
+    }
+}
+
+/// A `K6_*` boolean k6 reads with Go's `strconv.ParseBool` (exit 255 on other words).
+pub fn go_bool(k: &str, v: Option<&str>) -> Result<Option<bool>, ConfigError> {
+    match v.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some("1" | "t" | "T" | "TRUE" | "true" | "True") => Ok(Some(true)),
+        Some("0" | "f" | "F" | "FALSE" | "false" | "False") => Ok(Some(false)),
+        Some(v) => Err(ConfigError::Flag(format!(
+            "env var '{k}' is not a valid boolean value: strconv.ParseBool: parsing \"{v}\": invalid syntax"
+        ))),
+    }
+}
+
 /// Reads option variables from `env` (normally the process environment).
 pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> {
     let mut o = Options::default();
@@ -16,9 +41,10 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
             })
             .transpose()
     };
-    let flag = |k: &str| get(k).map(|v| matches!(v.as_str(), "true" | "1" | "yes"));
+    let bool_of = |k: &str, field: &str| null_bool(k, field, get(k).as_deref());
+    let lenient = |k: &str| get(k).map(|v| matches!(v.as_str(), "true" | "1" | "yes"));
     // k6 acts on these; rk6 cannot yet, so it says so instead of running without them.
-    if flag("K6_WEB_DASHBOARD") == Some(true) {
+    if lenient("K6_WEB_DASHBOARD") == Some(true) {
         return Err(ConfigError::Invalid(
             "K6_WEB_DASHBOARD: rk6 has no built-in web dashboard yet; unset it (--out json=FILE keeps every sample)".into(),
         ));
@@ -38,14 +64,14 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     o.batch = num("K6_BATCH")?.map(|v| v as usize);
     o.batch_per_host = num("K6_BATCH_PER_HOST")?.map(|v| v as usize);
     o.user_agent = env.get("K6_USER_AGENT").cloned();
-    o.throw = flag("K6_THROW");
-    o.no_setup = flag("K6_NO_SETUP");
-    o.no_teardown = flag("K6_NO_TEARDOWN");
-    o.no_connection_reuse = flag("K6_NO_CONNECTION_REUSE");
-    o.no_vu_connection_reuse = flag("K6_NO_VU_CONNECTION_REUSE");
-    o.no_cookies_reset = flag("K6_NO_COOKIES_RESET");
-    o.discard_response_bodies = flag("K6_DISCARD_RESPONSE_BODIES");
-    o.insecure_skip_tls_verify = flag("K6_INSECURE_SKIP_TLS_VERIFY");
+    o.throw = bool_of("K6_THROW", "Throw")?;
+    o.no_setup = bool_of("K6_NO_SETUP", "NoSetup")?;
+    o.no_teardown = bool_of("K6_NO_TEARDOWN", "NoTeardown")?;
+    o.no_connection_reuse = bool_of("K6_NO_CONNECTION_REUSE", "NoConnectionReuse")?;
+    o.no_vu_connection_reuse = bool_of("K6_NO_VU_CONNECTION_REUSE", "NoVUConnectionReuse")?;
+    o.no_cookies_reset = bool_of("K6_NO_COOKIES_RESET", "NoCookiesReset")?;
+    o.discard_response_bodies = bool_of("K6_DISCARD_RESPONSE_BODIES", "DiscardResponseBodies")?;
+    o.insecure_skip_tls_verify = bool_of("K6_INSECURE_SKIP_TLS_VERIFY", "InsecureSkipTLSVerify")?;
     o.http_debug = get("K6_HTTP_DEBUG");
     o.dns = get("K6_DNS")
         .map(|s| super::http::DnsOpt::parse(&s))
@@ -62,7 +88,7 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     o.min_iteration_duration = get("K6_MIN_ITERATION_DURATION").map(DurationOpt::Text);
     o.setup_timeout = get("K6_SETUP_TIMEOUT").map(DurationOpt::Text);
     o.teardown_timeout = get("K6_TEARDOWN_TIMEOUT").map(DurationOpt::Text);
-    o.paused = flag("K6_PAUSED");
+    o.paused = bool_of("K6_PAUSED", "Paused")?;
     let list = |k: &str| get(k).map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>());
     o.blacklist_ips = list("K6_BLACKLIST_IPS");
     o.block_hostnames = list("K6_BLOCK_HOSTNAMES");

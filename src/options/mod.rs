@@ -3,7 +3,7 @@
 //! `duration`/`iterations`/`stages`/`scenarios` replaces all four from lower tiers), then
 //! validated and turned into scenarios.
 
-mod env;
+pub mod env;
 pub mod http;
 pub mod scenarios;
 
