@@ -173,9 +173,9 @@ pub fn executor_started(s: &Scenario) {
     }
     executor_line("Starting executor", s);
     let mut fields = run_fields(&s.executor);
-    fields.push(("executor".into(), s.executor.kind().into()));
-    fields.push(("scenario".into(), s.name.clone()));
-    fields.push(("type".into(), s.executor.kind().into()));
+    fields.push(("executor", s.executor.kind().into()));
+    fields.push(("scenario", s.name.clone()));
+    fields.push(("type", s.executor.kind().into()));
     fields.sort();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Logger::debug("Starting executor run...", &fields);
