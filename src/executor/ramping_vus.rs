@@ -64,7 +64,9 @@ impl RampingVus {
         let start = Instant::now();
         let end = start + self.total_duration();
         let (planned_tx, planned_rx) = tokio::sync::watch::channel(self.vus_at(Duration::ZERO));
-        let controller = async {
+        // The controller owns the sender: when it ends (the schedule is over or the test
+        // is stopping), VUs waiting for their turn see the channel close and end too.
+        let controller = async move {
             while Instant::now() < end && !*ctx.stop.borrow() {
                 let _ = planned_tx.send(self.vus_at(start.elapsed()));
                 tokio::time::sleep(Duration::from_millis(20)).await;

@@ -85,7 +85,7 @@ pub(super) async fn execute(
     let mut exit = ExitCode::Success;
     let interrupted = interrupt_signal();
     tokio::pin!(interrupted);
-    let mut stopping = false;
+    let (mut stopping, mut interrupted_once) = (false, false);
     let mut script_abort = config.test.abort.subscribe();
     loop {
         if stopping && stopped_at.is_none() {
@@ -126,11 +126,16 @@ pub(super) async fn execute(
                 exit = ExitCode::Other;
                 let _ = stop_tx.send(true);
             }
-            _ = &mut interrupted, if !stopping => {
-                stopping = true;
-                Logger::warn("Stopping the test (interrupt received), finishing the summary; interrupt again to stop at once", &[]);
-                exit = ExitCode::ExternalAbort;
-                let _ = stop_tx.send(true);
+            // Also while the test is already stopping for another reason (as in k6): a
+            // second interrupt then ends the process whatever still runs.
+            _ = &mut interrupted, if !interrupted_once => {
+                interrupted_once = true;
+                if !stopping {
+                    stopping = true;
+                    Logger::warn("Stopping the test (interrupt received), finishing the summary; interrupt again to stop at once", &[]);
+                    exit = ExitCode::ExternalAbort;
+                    let _ = stop_tx.send(true);
+                }
                 tokio::spawn(async {
                     interrupt_signal().await;
                     Logger::error("second interrupt: stopping at once", &[]);

@@ -130,9 +130,35 @@ pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsO
         .unwrap_or_else(|| JsObject::with_object_proto(ctx.intrinsics())))
 }
 
-/// Whether a source uses ES module syntax (an `import`/`export` statement at a line start).
+/// Whether a source is an ES module: it has an `import` or `export` declaration anywhere
+/// (bundlers put `var a = 1; export default …` on one line), decided by parsing it with
+/// oxc's unambiguous mode. Cached by content, since every VU asks about the same files.
 pub fn is_esm(src: &[u8]) -> bool {
-    String::from_utf8_lossy(src).lines().any(|l| {
+    use std::hash::{Hash, Hasher};
+    static CACHE: std::sync::Mutex<Vec<(u64, bool)>> = std::sync::Mutex::new(Vec::new());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    src.hash(&mut h);
+    let key = h.finish();
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, esm)) = cache.iter().find(|(k, _)| *k == key) {
+        return *esm;
+    }
+    let esm = has_module_syntax(&String::from_utf8_lossy(src));
+    cache.push((key, esm));
+    esm
+}
+
+fn has_module_syntax(src: &str) -> bool {
+    let alloc = oxc_allocator::Allocator::default();
+    let parsed = oxc_parser::Parser::new(&alloc, src, oxc_span::SourceType::unambiguous()).parse();
+    parsed.module_record.has_module_syntax
+        || (parsed.panicked && line_starts_with_module_syntax(src))
+}
+
+/// The fallback for sources oxc cannot parse at all: an `import`/`export` at a line start
+/// (Boa then reports the syntax error with its position).
+fn line_starts_with_module_syntax(src: &str) -> bool {
+    src.lines().any(|l| {
         let l = l.trim_start();
         [
             "import ", "import{", "import\"", "import'", "export ", "export{",
@@ -188,5 +214,9 @@ mod tests {
             b"var http = require('k6/http');\nmodule.exports.default = function () {};"
         ));
         assert!(!is_esm(b"const x = 'export '; import('x')"));
+        assert!(is_esm(b"var a = 1; export default function () {}"));
+        assert!(!is_esm(
+            b"// export default function () {}\nmodule.exports = {};"
+        ));
     }
 }
