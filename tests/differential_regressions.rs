@@ -62,3 +62,66 @@ fn module_syntax_after_code_on_the_same_line_is_a_module_like_k6() {
         assert_eq!((rk6.0, rk6.1), (k6.0, k6.1), "rk6 (left) vs k6 (right) for {src}");
     }
 }
+
+const BUSY: &str = r#"
+export const options = { scenarios: { s: { executor: 'constant-vus', vus: 2, duration: '2s', gracefulStop: '1s' } } };
+export default function () { while (true) { try { } catch (e) {} } }
+"#;
+
+/// A VU stuck in a CPU loop is interrupted at `gracefulStop`, as k6 interrupts its VM: the
+/// run ends after duration + gracefulStop, with k6's warning that no iteration finished.
+#[test]
+fn a_busy_vu_is_interrupted_at_graceful_stop_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let (k6, rk6) = (outcome(Tool::K6, BUSY), outcome(Tool::Rk6, BUSY));
+    assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
+    assert!(rk6.2 < Duration::from_secs(4), "rk6 took {:?}", rk6.2);
+}
+
+/// Ctrl-C stops VUs stuck in a CPU loop within a second: the summary, exit 105.
+#[test]
+fn ctrl_c_interrupts_a_busy_vu_within_a_second() {
+    let (dir, path) = script("busy.js", BUSY);
+    let tools: &[Tool] = if k6_available() {
+        &[Tool::K6, Tool::Rk6]
+    } else {
+        &[Tool::Rk6]
+    };
+    for &tool in tools {
+        let bin = match tool {
+            Tool::Rk6 => rk6_bin(),
+            Tool::K6 => k6_bin().expect("k6"),
+        };
+        let mut child = std::process::Command::new(bin)
+            .args(["run", "--address=", "-q"])
+            .arg(&path)
+            .current_dir(dir.dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(1000));
+        let sent = Instant::now();
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        while child.try_wait().expect("wait").is_none() && sent.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let took = sent.elapsed();
+        let _ = child.kill();
+        let out = child.wait_with_output().expect("output");
+        assert_eq!(out.status.code(), Some(105), "{tool:?}");
+        assert!(
+            took < Duration::from_secs(1),
+            "{tool:?} took {took:?} after Ctrl-C"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("TOTAL RESULTS"),
+            "{tool:?}: no summary"
+        );
+    }
+}

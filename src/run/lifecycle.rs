@@ -52,6 +52,9 @@ impl<'a> Lifecycle<'a> {
             out = &mut run => Ok(out),
             _ = tokio::time::sleep(timeout) => {
                 let _ = stop_tx.send(true);
+                // Polled once more, the handle raises the VU's interrupt flag: a setup
+                // stuck in a CPU loop stops instead of spinning to the end of the run.
+                let _ = tokio::time::timeout(Duration::from_millis(200), &mut run).await;
                 Err(CallFailure::TimedOut)
             }
         }

@@ -482,6 +482,16 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         .running
         .store(false, std::sync::atomic::Ordering::Relaxed);
     crate::verbose::test_finished(exit == ExitCode::Success);
+    let completed = config
+        .test
+        .iterations_completed
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if exit == ExitCode::Success && completed == 0 {
+        Logger::warn(
+            "No script iterations fully finished, consider making the test duration longer",
+            &[],
+        );
+    }
     crate::verbose::engine_stopping(thresholds.len());
     let state = engine.finish();
     for warning in outputs.finish() {

@@ -257,8 +257,15 @@ fn finish(
             Err(e) => JobOutcome::Error(ScriptError::from_js(e, ctx)),
         },
         Err(e) => {
+            // The host's interrupt flag stopped a busy script (an uncatchable engine error).
+            let by_host = matches!(
+                e.as_engine(),
+                Some(boa_engine::error::EngineError::RuntimeLimit(
+                    boa_engine::error::RuntimeLimitError::Interrupted
+                ))
+            );
             let err = ScriptError::from_js(e, ctx);
-            if interrupted || err.text.contains(INTERRUPTED) {
+            if interrupted || by_host || err.text.contains(INTERRUPTED) {
                 JobOutcome::Interrupted
             } else {
                 JobOutcome::Error(err)

@@ -31,6 +31,8 @@ pub(crate) struct InitializedVu {
     pub exports: JsObject,
     pub state: Rc<RefCell<VuState>>,
     pub info: VuInfo,
+    /// Set by the host to stop a busy script (a CPU loop never reaches a wait).
+    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Host data giving natives (`require`) access to the context's loader.
@@ -48,6 +50,8 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         .host_hooks(Rc::new(crate::source::CompileGuard))
         .build()
         .map_err(|e| InitError::Thread(e.to_string()))?;
+    let interrupt = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    context.set_interrupt_flag(interrupt.clone());
     let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
     context.insert_data(VuData::new(state.clone()));
     context.insert_data(LoaderData(loader.clone()));
@@ -74,6 +78,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         exports,
         state,
         info,
+        interrupt,
     })
 }
 

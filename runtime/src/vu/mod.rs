@@ -47,15 +47,29 @@ pub struct VuHandle {
     /// `__VU`.
     pub id: u64,
     tx: mpsc::UnboundedSender<Request>,
+    /// The VU's script stops at its next loop iteration or call once this is set: how a
+    /// VU stuck in a CPU loop (which never reaches a wait) is interrupted.
+    interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl VuHandle {
-    /// Runs `job` on the VU; setting `stop` to true interrupts it at its next wait.
+    /// Runs `job` on the VU; setting `stop` to true interrupts it at its next wait, or at
+    /// its next loop iteration or call when it is busy in JS.
     pub async fn run(&self, job: Job, stop: watch::Receiver<bool>) -> JobOutcome {
+        use std::sync::atomic::Ordering;
         let (reply, rx) = oneshot::channel();
         let job = Box::new(job);
+        // The VU is idle between jobs: nothing can miss this reset.
+        self.interrupt.store(false, Ordering::Relaxed);
+        let mut watch_stop = stop.clone();
         if self.tx.send(Request { job, stop, reply }).is_err() {
             return JobOutcome::Interrupted;
+        }
+        tokio::pin!(rx);
+        // The VU's thread may be stuck in the script: the flag is set from here.
+        tokio::select! {
+            out = &mut rx => return out.unwrap_or(JobOutcome::Interrupted),
+            _ = watch_stop.wait_for(|s| *s) => self.interrupt.store(true, Ordering::Relaxed),
         }
         rx.await.unwrap_or(JobOutcome::Interrupted)
     }

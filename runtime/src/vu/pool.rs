@@ -87,8 +87,14 @@ fn worker(mut rx: mpsc::UnboundedReceiver<CreateVu>) {
                 Ok(vu) => {
                     let (tx, jobs) = mpsc::unbounded_channel();
                     let info = vu.info.clone();
+                    let interrupt = vu.interrupt.clone();
                     tokio::task::spawn_local(super::serve(vu, stack, jobs));
-                    let _ = cmd.reply.send(Ok((VuHandle { id: cmd.id, tx }, info)));
+                    let handle = VuHandle {
+                        id: cmd.id,
+                        tx,
+                        interrupt,
+                    };
+                    let _ = cmd.reply.send(Ok((handle, info)));
                 }
                 Err(e) => {
                     let _ = cmd.reply.send(Err(e));

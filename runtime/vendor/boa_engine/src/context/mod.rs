@@ -589,6 +589,12 @@ impl Context {
         self.vm.runtime_limits = runtime_limits;
     }
 
+    /// rk6 patch: a flag another thread sets to stop the running script: the next loop
+    /// iteration or function call throws an uncatchable error. The host clears it.
+    pub fn set_interrupt_flag(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.vm.interrupt = Some(flag);
+    }
+
     /// Get a mutable reference to the [`RuntimeLimits`].
     #[inline]
     pub fn runtime_limits_mut(&mut self) -> &mut RuntimeLimits {

@@ -314,6 +314,9 @@ pub enum RuntimeLimitError {
     /// Error for reaching the maximum stack size
     #[error("reached the maximum stack size on this execution")]
     StackSize,
+    /// rk6 patch: the host set the context's interrupt flag (uncatchable, like the others).
+    #[error("the execution was interrupted by the host")]
+    Interrupted,
 }
 
 /// Internal panic error.

@@ -83,6 +83,10 @@ pub struct Vm {
     pub(crate) pending_exception: Option<JsError>,
     pub(crate) runtime_limits: RuntimeLimits,
 
+    /// rk6 patch: set by another thread to stop this context's script at its next loop
+    /// iteration or call (see `Context::set_interrupt_flag`).
+    pub(crate) interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+
     /// This is used to assign a native (rust) function as the active function,
     /// because we don't push a frame for them.
     pub(crate) native_active_function: Option<JsObject>,
@@ -403,6 +407,17 @@ impl ActiveRunnable {
 }
 
 impl Vm {
+    /// rk6 patch: an uncatchable error once the host has set the interrupt flag.
+    #[inline]
+    pub(crate) fn check_interrupt(&self) -> JsResult<()> {
+        match &self.interrupt {
+            Some(flag) if flag.load(std::sync::atomic::Ordering::Relaxed) => {
+                Err(RuntimeLimitError::Interrupted.into())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Creates a new virtual machine.
     pub(crate) fn new(realm: Realm) -> Self {
         let mut frames = Vec::with_capacity(16);
@@ -418,6 +433,7 @@ impl Vm {
             return_value: JsValue::undefined(),
             pending_exception: None,
             runtime_limits: RuntimeLimits::default(),
+            interrupt: None,
             native_active_function: None,
             host_call_depth: 0,
             shadow_stack: ShadowStack::default(),
@@ -1028,8 +1044,7 @@ impl Context {
         if self.vm.runtime_limits.stack_size_limit() <= self.vm.stack.stack.len() {
             return Err(RuntimeLimitError::StackSize.into());
         }
-
-        Ok(())
+        self.vm.check_interrupt()
     }
 }
 
