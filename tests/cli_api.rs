@@ -33,21 +33,19 @@ fn patch(addr: &str, attrs: &str) -> (u16, String) {
     ])
 }
 
-/// Starts the tool in the background on `script`, waiting until its API answers.
-fn start(dir: &Scripts, addr: &str, extra: &[&str]) -> std::process::Child {
+/// Starts the tool in the background on `script` with its API on `addr` (`None`: k6's
+/// default address, no flag), waiting until the API answers.
+fn start(dir: &Scripts, addr: Option<&str>, extra: &[&str]) -> std::process::Child {
     let bin = match under_test() {
         Tool::Rk6 => rk6_bin(),
         Tool::K6 => k6_bin().expect("k6"),
     };
-    let child = Command::new(bin)
-        .args([
-            "run",
-            "-q",
-            "--summary-export",
-            "sum.json",
-            "--address",
-            addr,
-        ])
+    let mut cmd = Command::new(bin);
+    cmd.args(["run", "-q", "--summary-export", "sum.json"]);
+    if let Some(a) = addr {
+        cmd.args(["--address", a]);
+    }
+    let child = cmd
         .args(extra)
         .arg("s.js")
         .current_dir(dir.dir())
@@ -57,8 +55,9 @@ fn start(dir: &Scripts, addr: &str, extra: &[&str]) -> std::process::Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    let polled = addr.unwrap_or("localhost:6565");
     for _ in 0..100 {
-        if status(addr)["data"]["type"] == "status" {
+        if status(polled)["data"]["type"] == "status" {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -74,7 +73,7 @@ fn externally_controlled_vus_scale_through_the_api() {
         "import { sleep } from 'k6';\nexport const options = { scenarios: { ext: { executor: 'externally-controlled', vus: 1, maxVUs: 3, duration: '3s' } } };\nexport default function () { sleep(0.1); }\n",
     );
     let addr = free_addr();
-    let child = start(&dir, &addr, &[]);
+    let child = start(&dir, Some(&addr), &[]);
     let s = status(&addr);
     assert_eq!(s["data"]["attributes"]["vus"], 1, "{s}");
     assert_eq!(s["data"]["attributes"]["vus-max"], 3, "{s}");
@@ -104,7 +103,7 @@ fn paused_runs_resume_and_stopped_runs_exit_103() {
         "import { sleep } from 'k6';\nexport const options = { vus: 1, duration: '10s' };\nexport default function () { sleep(0.05); }\n",
     );
     let addr = free_addr();
-    let child = start(&dir, &addr, &["--paused"]);
+    let child = start(&dir, Some(&addr), &["--paused"]);
     let s = status(&addr);
     assert_eq!(s["data"]["attributes"]["paused"], true, "{s}");
     assert_eq!(s["data"]["attributes"]["status"], 4, "{s}");
@@ -136,35 +135,12 @@ fn without_address_the_api_listens_on_localhost_6565() {
         "s.js",
         "export const options = { iterations: 1 };\nexport default function () {}\n",
     );
-    let bin = match under_test() {
-        Tool::Rk6 => rk6_bin(),
-        Tool::K6 => k6_bin().expect("k6"),
-    };
-    let mut child = Command::new(bin)
-        .args(["run", "-q", "--paused", "s.js"])
-        .current_dir(dir.dir())
-        .env("K6_NO_USAGE_REPORT", "true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = start(&dir, None, &["--paused"]);
     let addr = "localhost:6565";
-    let mut s = serde_json::Value::Null;
-    for _ in 0..100 {
-        s = status(addr);
-        if s["data"]["type"] == "status" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let s = status(addr);
     let resumed =
         s["data"]["attributes"]["paused"] == true && patch(addr, r#"{"paused":false}"#).0 == 200;
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while child.try_wait().expect("wait").is_none() && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
+    wait_at_most(&mut child, Duration::from_secs(20));
     let out = child.wait_with_output().expect("wait");
     assert!(resumed, "no paused status on {addr}: {s}");
     assert_eq!(

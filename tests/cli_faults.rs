@@ -97,14 +97,9 @@ fn a_closed_stdout_pipe_is_not_a_panic() {
             .expect("spawn rk6");
         // Close the reading end before rk6 writes.
         drop(child.stdout.take());
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while child.try_wait().expect("wait").is_none() {
-            if std::time::Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("{args:?}: rk6 did not end within 30 s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        let limit = std::time::Duration::from_secs(30);
+        let took = wait_at_most(&mut child, limit);
+        assert!(took < limit, "{args:?}: rk6 did not end within 30 s");
         let out = child.wait_with_output().expect("rk6 ends");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);

@@ -239,13 +239,7 @@ fn refused_flag_values_match_k6() {
     for args in cases {
         let run = |tool: Tool| {
             let (_dir, out) = run_quiet(tool, PLAIN, args, &[]);
-            let errors: Vec<String> = out
-                .log_lines()
-                .into_iter()
-                .filter(|l| l.level == "error")
-                .map(|l| l.msg)
-                .collect();
-            (out.code, errors)
+            (out.code, out.error_messages())
         };
         let (k6, rk6) = (run(Tool::K6), run(Tool::Rk6));
         assert_eq!(rk6.0, k6.0, "exit code for {args:?}: rk6 {rk6:?} k6 {k6:?}");
@@ -510,13 +504,7 @@ fn boolean_variables_are_as_strict_as_k6() {
                 .env(k, v)
                 .cwd(dir.dir())
                 .output();
-            let errors: Vec<String> = out
-                .log_lines()
-                .into_iter()
-                .filter(|l| l.level == "error")
-                .map(|l| l.msg)
-                .collect();
-            (out.code, errors)
+            (out.code, out.error_messages())
         };
         assert_eq!(
             run(Tool::Rk6),

@@ -103,16 +103,10 @@ fn ctrl_c_interrupts_a_busy_vu_within_a_second() {
             .spawn()
             .expect("spawn");
         std::thread::sleep(Duration::from_millis(1000));
-        let sent = Instant::now();
         let _ = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status();
-        while child.try_wait().expect("wait").is_none() && sent.elapsed() < Duration::from_secs(10)
-        {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let took = sent.elapsed();
-        let _ = child.kill();
+        let took = wait_at_most(&mut child, Duration::from_secs(10));
         let out = child.wait_with_output().expect("output");
         assert_eq!(out.status.code(), Some(105), "{tool:?}");
         assert!(

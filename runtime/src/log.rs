@@ -229,22 +229,13 @@ impl Logger {
             LogTarget::Stdout => crate::term::stdout_color(),
             _ => false,
         };
-        // Like k6's hook, redaction covers the message and the fields, not the level or
-        // time the formatter adds.
-        let msg = redact(msg.to_string());
-        let owned: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (redact(k.to_string()), redact(v.to_string())))
-            .collect();
-        let fields: Vec<(&str, &str)> = owned
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let line = if on_terminal && format == LogFormat::Text {
-            render_terminal(level, &msg, &fields)
-        } else {
-            render(format, SystemTime::now(), level, &msg, &fields)
-        };
+        let line = with_redacted(msg, fields, |msg, fields| {
+            if on_terminal && format == LogFormat::Text {
+                render_terminal(level, msg, fields)
+            } else {
+                render(format, SystemTime::now(), level, msg, fields)
+            }
+        });
         match target {
             LogTarget::Stderr => crate::term::err(&line),
             LogTarget::Stdout => crate::term::out(&line),
@@ -301,6 +292,27 @@ impl Logger {
     pub fn info(msg: &str, fields: &[(&str, &str)]) {
         Self::log(Level::Info, msg, fields);
     }
+}
+
+/// Calls `f` with the message and fields redacted, as k6's hook redacts them (not the level
+/// or time the formatter adds); costs nothing while no secret is known.
+fn with_redacted<R>(
+    msg: &str,
+    fields: &[(&str, &str)],
+    f: impl FnOnce(&str, &[(&str, &str)]) -> R,
+) -> R {
+    if SECRETS.read().unwrap_or_else(|p| p.into_inner()).is_empty() {
+        return f(msg, fields);
+    }
+    let owned: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (redact(k.to_string()), redact(v.to_string())))
+        .collect();
+    let fields: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    f(&redact(msg.to_string()), &fields)
 }
 
 /// Replaces every known secret in `line`.

@@ -172,10 +172,7 @@ impl Options {
     pub fn from_config_file(path: &std::path::Path) -> Result<Self, ConfigError> {
         let prefix = "failed to load the configuration file from the local file system";
         let text = std::fs::read_to_string(path).map_err(|e| {
-            let reason = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                _ => e.to_string(),
-            };
+            let reason = rk6_runtime::log::go_io_reason(&e);
             ConfigError::Invalid(format!("{prefix}: stat {}: {reason}", path.display()))
         })?;
         serde_json::from_str(&text).map_err(|e| {

@@ -25,13 +25,8 @@ pub fn header(
     percent: f64,
     color: bool,
 ) -> String {
-    let paint = |code: &str, s: &str| {
-        if color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let p = crate::summary::text::Painter { enabled: color };
+    let paint = |code: &str, s: &str| p.paint(code, s);
     let max_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
     let max_dur = scenarios
         .iter()

@@ -7,14 +7,14 @@ use rk6_runtime::metrics::{MetricType, ValueType};
 use super::format;
 use super::{Report, ReportMetric, ThresholdLine};
 
-/// ANSI colouring, enabled only for terminals.
+/// ANSI colouring, enabled only for terminals (also the run header's).
 #[derive(Debug, Clone, Copy)]
 pub struct Painter {
     pub enabled: bool,
 }
 
 impl Painter {
-    pub(super) fn paint(&self, code: &str, s: &str) -> String {
+    pub(crate) fn paint(&self, code: &str, s: &str) -> String {
         if self.enabled {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {

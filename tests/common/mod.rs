@@ -34,6 +34,17 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Waits for `child` to exit, at most `limit`; kills it past that. How long it took.
+pub fn wait_at_most(child: &mut Child, limit: Duration) -> Duration {
+    let start = Instant::now();
+    while child.try_wait().ok().flatten().is_none() && start.elapsed() < limit {
+        thread::sleep(Duration::from_millis(20));
+    }
+    let took = start.elapsed();
+    let _ = child.kill();
+    took
+}
+
 /// A script shipped with the suite, in `tests/scripts/`.
 pub fn suite_script(name: &str) -> PathBuf {
     repo_root().join("tests").join("scripts").join(name)
@@ -276,6 +287,15 @@ impl Output {
     }
 
     /// Messages of `console.*` lines (`source=console`), in order.
+    /// The messages of the error-level log lines, in order.
+    pub fn error_messages(&self) -> Vec<String> {
+        self.log_lines()
+            .into_iter()
+            .filter(|l| l.level == "error")
+            .map(|l| l.msg)
+            .collect()
+    }
+
     pub fn console_messages(&self) -> Vec<String> {
         self.log_lines()
             .into_iter()

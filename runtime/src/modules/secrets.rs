@@ -71,19 +71,17 @@ fn file_source(config: &str) -> Result<Values, SecretError> {
         reason: crate::log::go_io_reason(&e),
         path,
     })?;
-    text.lines()
-        .map(|line| {
-            line.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| SecretError::NeedsEquals(line.to_string()))
-        })
-        .collect()
+    pairs(text.lines())
 }
 
 /// A mock source: `k=v` pairs.
 fn mock_source(config: &str) -> Result<Values, SecretError> {
-    config
-        .split(',')
+    pairs(config.split(','))
+}
+
+/// `key=value` items, each needing its `=` (k6's wording when one lacks it).
+fn pairs<'a>(items: impl Iterator<Item = &'a str>) -> Result<Values, SecretError> {
+    items
         .map(|kv| {
             kv.split_once('=')
                 .map(|(k, v)| (k.to_string(), v.to_string()))
