@@ -6,11 +6,10 @@ use std::sync::Arc;
 use crate::exit::ExitCode;
 
 pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCode> {
-    let script_path = std::fs::canonicalize(script).map_err(|e| {
-        anyhow::anyhow!(
-            "The moduleSpecifier \"{}\" couldn't be found on local disk: {e}",
-            script.display()
-        )
+    let script_path = std::fs::canonicalize(script).map_err(|_| {
+        anyhow::anyhow!(rk6_runtime::error::missing_module(
+            &script.display().to_string()
+        ))
     })?;
     let (tx, _rx) = std::sync::mpsc::channel();
     let config = rk6_runtime::TestConfig {

@@ -16,13 +16,37 @@ pub struct ScriptError {
 pub enum InitError {
     #[error("{0}")]
     Script(#[from] ScriptError),
-    #[error("The moduleSpecifier \"{path}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/local/path) with the script(s) to the container. Otherwise, if using k6 cloud run, make sure that the script(s) are in the same directory as the main script: {reason}")]
+    /// The script file cannot be read; `reason` is the OS error (k6 does not show it).
+    #[error("{}", missing_module(path))]
     MissingFile { path: String, reason: String },
     /// The `options` export holds what JSON cannot (k6 exits 255 too).
     #[error("{0}")]
     Options(String),
     #[error("could not start the VU thread: {0}")]
     Thread(String),
+    /// `exec.test.abort()` ran in the init context (k6 exits 108).
+    #[error("could not initialize '{script}': could not load JS test '{url}': test aborted: {reason} at {at}")]
+    Aborted {
+        script: String,
+        url: String,
+        reason: String,
+        at: String,
+    },
+}
+
+/// k6's message for an import, `require` or script path that names no readable file.
+pub fn missing_module(specifier: &str) -> String {
+    format!(
+        "The moduleSpecifier \"{specifier}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/inside/docker/path) containing your script and modules so that they're accessible by k6 from inside of the container, see https://grafana.com/docs/k6/latest/using-k6/modules/#use-modules-with-docker."
+    )
+}
+
+/// A path as a user would have typed it: relative to the working directory when inside it.
+pub fn shown_path(path: &std::path::Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// Turns a path into k6's `file:///abs/path` form.

@@ -87,12 +87,16 @@ impl K6Loader {
         if let Some(m) = self.files.borrow().get(path) {
             return Ok(m.clone());
         }
-        let src = self.sources.read(path).map_err(|e| {
-            JsError::from(JsNativeError::typ().with_message(format!(
-                "The moduleSpecifier \"{}\" couldn't be found on local disk. Make sure that you've specified the right path to the file: {e}",
-                path.display()
-            )))
-        })?;
+        let src = match self.sources.read(path) {
+            Ok(src) => src,
+            Err(_) => {
+                let shown = path.display().to_string();
+                return Err(crate::modules::go_error(
+                    &crate::error::missing_module(&shown),
+                    context,
+                ));
+            }
+        };
         let src = if crate::typescript::is_typescript(path) {
             let js = self
                 .sources
@@ -331,11 +335,10 @@ impl ModuleLoader for K6Loader {
         }
         let path = self.resolve(&spec, referrer.path())?;
         if !path.exists() && !self.sources.contains(&path) {
-            return Err(JsNativeError::typ()
-                .with_message(format!(
-                    "The moduleSpecifier \"{spec}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/local/path) with the script(s) to the container. Otherwise, if using k6 cloud run, make sure that the script(s) are in the same directory as the main script."
-                ))
-                .into());
+            return Err(crate::modules::go_error(
+                &crate::error::missing_module(&spec),
+                ctx,
+            ));
         }
         self.load_file(&path, ctx)
     }

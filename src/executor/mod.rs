@@ -276,6 +276,8 @@ pub struct Progress {
     pub done: AtomicBool,
     /// When the scenario finished, in ms since the test started (progress lines freeze there).
     pub finished_ms: AtomicU64,
+    /// The scenario ended because the test was stopping (abort, Ctrl-C, a threshold).
+    pub cut_short: AtomicBool,
 }
 
 /// What an executor works with.
@@ -313,8 +315,10 @@ impl RunCtx {
     /// Counts `n` iterations that were never started in `dropped_iterations` (k6 sends one
     /// sample per drop from arrival-rate executors, one for the rest when an
     /// iteration-based executor's `maxDuration` runs out).
+    /// Nothing is counted once the test is stopping (abort, Ctrl-C): k6 sends these samples
+    /// only while its run context is alive.
     pub fn emit_dropped(&self, n: u64) {
-        if n == 0 {
+        if n == 0 || *self.stop.borrow() || self.test.aborted().is_some() {
             return;
         }
         let sample = Sample {
@@ -416,6 +420,9 @@ pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch:
     };
     scenario.executor.run(&ctx).await;
     timer.abort();
+    if *ctx.stop.borrow() || ctx.test.aborted().is_some() {
+        ctx.progress.cut_short.store(true, Ordering::Relaxed);
+    }
     crate::verbose::executor_finished(scenario);
     let finished = ctx.started.elapsed().as_millis() as u64;
     ctx.progress.finished_ms.store(finished, Ordering::Relaxed);

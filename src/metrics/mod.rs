@@ -27,7 +27,7 @@ pub struct SubMetric {
     pub filter: Vec<(String, String)>,
     pub sink: Sink,
     pub thresholds: Vec<ThresholdExpr>,
-    /// Whether any sample matched.
+    /// Whether any sample matched or a threshold names it (either shows it in summaries).
     pub observed: bool,
 }
 
@@ -56,7 +56,8 @@ pub struct MetricEntry {
     pub sink: Sink,
     pub submetrics: Vec<SubMetric>,
     pub thresholds: Vec<ThresholdExpr>,
-    /// Whether any sample arrived (unobserved metrics are left out of summaries).
+    /// Whether any sample arrived or a threshold names it (unobserved metrics are left out
+    /// of summaries).
     pub observed: bool,
 }
 
@@ -273,11 +274,16 @@ impl Engine {
             for e in exprs {
                 e.validate(&name, &def)?;
             }
+            // A metric a threshold names is shown even without samples (k6: `one: 0`).
+            let entry = &mut state.entries[id as usize];
+            entry.observed = true;
             if filter.is_empty() {
-                state.entries[id as usize].thresholds = exprs.clone();
+                entry.thresholds = exprs.clone();
             } else {
                 let i = state.ensure_submetric(id as usize, filter);
-                state.entries[id as usize].submetrics[i].thresholds = exprs.clone();
+                let sub = &mut state.entries[id as usize].submetrics[i];
+                sub.thresholds = exprs.clone();
+                sub.observed = true;
             }
         }
         let state = Arc::new(Mutex::new(state));

@@ -18,8 +18,9 @@ pub enum ThresholdError {
         kind: &'static str,
         supported: &'static str,
     },
-    #[error("parsing metric name failed, metric \"{0}\" has unmatched opening/close curly brace")]
-    UnmatchedBrace(String),
+    /// A key k6's metric-name parser refuses; the text names the metric or tag and why.
+    #[error("unable to validate threshold expressions; reason: parsing metric name failed, {0}")]
+    MetricName(String),
     /// No comparison operator: k6's scanner found no `method op value` shape.
     #[error("failed parsing threshold expression {0:?}; reason: malformed threshold expression")]
     NoOperator(String),
@@ -169,35 +170,48 @@ impl ThresholdExpr {
     }
 }
 
-/// Rejects keys like `http_req_duration{` whose braces do not pair up.
+/// Rejects keys k6's `ParseMetricName` refuses: braces that do not pair up as
+/// `name{...}` (the first `{` and the last `}`, which must end the key), or a tag without
+/// a value. Braces inside tag values (`{name:http://${}.com}`) are fine.
 pub fn validate_metric_key(key: &str) -> Result<(), ThresholdError> {
-    let opens = key.matches('{').count();
-    let closes = key.matches('}').count();
-    let well_formed = match (key.find('{'), key.rfind('}')) {
-        (None, None) => true,
-        (Some(o), Some(c)) => opens == 1 && closes == 1 && c == key.len() - 1 && o < c,
-        _ => false,
+    let bad = |why: &str| Err(ThresholdError::MetricName(format!("metric {key:?} {why}")));
+    let (open, close) = match (key.find('{'), key.rfind('}')) {
+        (None, None) => return Ok(()),
+        (Some(o), Some(c)) => (o, c),
+        _ => return bad("has unmatched opening/close curly brace"),
     };
-    if well_formed {
-        Ok(())
-    } else {
-        Err(ThresholdError::UnmatchedBrace(key.to_string()))
+    if close < open {
+        return bad("closing curly brace appears before opening one");
     }
+    if close != key.len() - 1 {
+        return bad("lacks a closing curly brace in its last position");
+    }
+    for tag in key[open + 1..close].split(',') {
+        if tag.split_once(':').is_none_or(|(_, v)| v.is_empty()) {
+            return Err(ThresholdError::MetricName(format!(
+                "metric {tag:?} tag expression is malformed"
+            )));
+        }
+    }
+    Ok(())
 }
 
-/// `name{k:v,k2:v2}` split into the metric name and its tag filter.
+/// `name{k:v,k2:v2}` split into the metric name and its tag filter (k6's `AddSubmetric`:
+/// the text between the first `{` and the last `}`, split at commas, each at its first
+/// colon, trimmed of spaces and quotes).
 pub fn parse_metric_key(key: &str) -> (String, Vec<(String, String)>) {
     let Some(open) = key.find('{') else {
         return (key.trim().to_string(), Vec::new());
     };
     let name = key[..open].trim().to_string();
-    let inner = key[open + 1..].trim_end().trim_end_matches('}');
+    let close = key.rfind('}').filter(|&c| c > open).unwrap_or(key.len());
+    let inner = &key[open + 1..close];
     let trim = |s: &str| s.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
     let tags = inner
         .split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|part| match part.find(':') {
-            Some(i) => (trim(&part[..i]), trim(&part[i + 1..])),
+        .filter(|p| !p.is_empty())
+        .map(|part| match part.split_once(':') {
+            Some((k, v)) => (trim(k), trim(v)),
             None => (trim(part), String::new()),
         })
         .collect();

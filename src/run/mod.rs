@@ -76,6 +76,7 @@ impl RunError {
             ) => ExitCode::Other,
             RunError::Config(_) => ExitCode::InvalidConfig,
             RunError::Init(InitError::Script(_)) => ExitCode::ScriptException,
+            RunError::Init(InitError::Aborted { .. }) => ExitCode::ScriptAborted,
             RunError::Init(_) => ExitCode::Other,
             RunError::Output(_) => ExitCode::Other,
             RunError::Api(_) => ExitCode::CannotStartRestApi,

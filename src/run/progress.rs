@@ -164,14 +164,21 @@ fn bar(s: &Scenario, p: &Progress, elapsed: Duration, stopped_at: Option<Duratio
         };
     }
     let since = at.saturating_sub(s.start_time);
-    let sp = scenario_progress(s, p, since, done);
     let status = match (done, stopped_at) {
         (true, Some(stop)) if at >= stop => Status::Interrupted,
+        (true, _) if p.cut_short.load(Ordering::Relaxed) => Status::Interrupted,
         (true, _) => Status::Done,
         (false, _) if since >= s.executor.duration() => Status::Stopping,
         _ => Status::Running,
     };
-    let frac = if done { 1.0 } else { sp.frac.clamp(0.0, 1.0) };
+    // An interrupted scenario keeps its running columns (`02.4s/10s`), as in k6.
+    let sp = scenario_progress(s, p, since, status == Status::Done);
+    // An interrupted scenario's bar stays where it was stopped, as in k6.
+    let frac = if status == Status::Done {
+        1.0
+    } else {
+        sp.frac.clamp(0.0, 1.0)
+    };
     let mut right = vec![sp.vus, sp.time];
     if !sp.extra.is_empty() {
         right.push(sp.extra);

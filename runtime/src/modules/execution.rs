@@ -248,7 +248,10 @@ fn abort(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let test = vu_config(ctx)?.test.clone();
     test.abort.send_replace(Some(reason.clone()));
     // The host reports the abort once; the iteration ends as interrupted, not as an error.
-    with_vu(ctx, |st| st.interrupted = true)?;
+    with_vu(ctx, |st| {
+        st.interrupted = true;
+        st.aborted = true;
+    })?;
     Err(JsNativeError::error()
         .with_message(format!("test aborted: {reason}"))
         .into())

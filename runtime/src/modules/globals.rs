@@ -279,11 +279,10 @@ fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     }
     let path = loader.resolve(&spec, None)?;
     let config = vu_config(ctx)?;
-    let src = config.sources.read(&path).map_err(|e| {
-        JsNativeError::error().with_message(format!(
-            "The moduleSpecifier \"{spec}\" couldn't be found on local disk: {e}"
-        ))
-    })?;
+    let src = match config.sources.read(&path) {
+        Ok(src) => src,
+        Err(_) => return Err(super::go_error(&crate::error::missing_module(&spec), ctx)),
+    };
     if crate::vu::init::is_esm(&src) {
         let module = loader.load_file(&path, ctx)?;
         let promise = module.load_link_evaluate(ctx);

@@ -61,7 +61,7 @@ fn check(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
                 Ok(r) => {
                     if is_promise(&r) {
                         return Err(JsNativeError::typ()
-                            .with_message("the built-in check() does not support async functions, use an async-aware check instead")
+                            .with_message("the built-in check() does not support async functions as arguments. Use the JavaScript utils library as a replacement. Refer to https://grafana.com/docs/k6/latest/javascript-api/jslib/utils/check/ for more info")
                             .into());
                     }
                     (r.to_boolean(), None)

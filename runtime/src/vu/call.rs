@@ -79,6 +79,7 @@ fn run_iteration(
         st.base_tags = it.tags.clone();
         st.scenario = it.scenario.clone();
         st.interrupted = false;
+        st.aborted = false;
         st.http.start_iteration();
         // Looked up by `&str`: only a VU's first iteration in a scenario allocates its key.
         let per_scenario = &mut st.exec.per_scenario;
@@ -134,7 +135,7 @@ fn run_iteration(
             ],
         );
     }
-    if outcome != JobOutcome::Interrupted {
+    if outcome != JobOutcome::Interrupted || st.aborted {
         let tags = st.tag_set();
         st.emit_at(
             builtin::ITERATION_DURATION,

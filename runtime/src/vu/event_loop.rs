@@ -186,31 +186,33 @@ fn fire_due_timers(ctx: &mut Context) -> JsResult<()> {
             if key.0 > Instant::now() {
                 return None;
             }
-            let timer = ev.timers.remove(&key)?;
+            ev.timers.remove(&key).map(|t| (key, t))
+        })?;
+        let Some((key, due)) = due else {
+            return Ok(());
+        };
+        let result = due.callback.call(&JsValue::undefined(), &due.args, ctx);
+        // Like k6 (and the HTML timer steps), an interval is armed again only after its
+        // callback ran, `every` from then, unless the callback cleared it: a timeout due at
+        // the same instant as the interval's next tick runs first.
+        with_vu(ctx, |st| {
+            let ev = &mut st.event_loop;
             let id = key.1;
-            match timer.repeat {
-                Some(every) => {
-                    let next = (key.0 + every, id);
-                    ev.timers.insert(
-                        next,
-                        Timer {
-                            callback: timer.callback.clone(),
-                            args: timer.args.clone(),
-                            repeat: timer.repeat,
-                        },
-                    );
+            if ev.timer_keys.get(&id) != Some(&key) {
+                return;
+            }
+            match due.repeat {
+                Some(every) if result.is_ok() => {
+                    let next = (Instant::now() + every, id);
+                    ev.timers.insert(next, due);
                     ev.timer_keys.insert(id, next);
                 }
-                None => {
+                _ => {
                     ev.timer_keys.remove(&id);
                 }
             }
-            Some(timer)
         })?;
-        let Some(due) = due else {
-            return Ok(());
-        };
-        due.callback.call(&JsValue::undefined(), &due.args, ctx)?;
+        result?;
         ctx.run_jobs()?;
     }
 }

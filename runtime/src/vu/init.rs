@@ -66,11 +66,12 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-    let exports = if is_esm(&src) {
-        load_esm(&loader, &path, &mut context)?
+    let loaded = if is_esm(&src) {
+        load_esm(&loader, &path, &mut context)
     } else {
-        load_cjs(&path, &src, &mut context)?
+        load_cjs(&path, &src, &mut context)
     };
+    let exports = loaded.map_err(|e| aborted_or(e, &config))?;
     let info = read_info(&exports, &mut context)?;
     state.borrow_mut().flush();
     Ok(InitializedVu {
@@ -80,6 +81,26 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         info,
         interrupt,
     })
+}
+
+/// An init error caused by `exec.test.abort()` in the init context becomes k6's
+/// "test aborted" initialisation failure (exit 108), not a script exception.
+fn aborted_or(e: InitError, config: &TestConfig) -> InitError {
+    let (InitError::Script(s), Some(reason)) = (&e, config.test.aborted()) else {
+        return e;
+    };
+    let at = s
+        .text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("at "))
+        .unwrap_or("")
+        .to_string();
+    InitError::Aborted {
+        script: crate::error::shown_path(&config.script_path),
+        url: crate::error::file_url(&config.script_path),
+        reason,
+        at,
+    }
 }
 
 fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObject, InitError> {

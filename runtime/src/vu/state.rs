@@ -76,6 +76,9 @@ pub struct VuState {
     pub http: VuHttp,
     /// Set when the host interrupted the running call.
     pub interrupted: bool,
+    /// Set when this call ran `exec.test.abort()`: the iteration still counts in
+    /// `iterations` (k6's run context is not yet cancelled when it ends).
+    pub aborted: bool,
     /// This VU's copy of `setup()`'s data: parsed once, so mutations persist across its
     /// iterations like in k6.
     pub setup_data: Option<(std::sync::Arc<str>, boa_engine::JsValue)>,
@@ -116,6 +119,7 @@ impl VuState {
             bytes_received: 0,
             http,
             interrupted: false,
+            aborted: false,
             rng: None,
             exec: IterationFacts::default(),
             setup_data: None,

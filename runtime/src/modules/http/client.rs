@@ -142,12 +142,16 @@ pub struct RequestSpec {
     pub preflight_error: Option<HttpError>,
     /// `rps`: the test's limiter, waited on once per request (not per redirect hop).
     pub rate: Option<super::dial_policy::RequestRate>,
+    /// The script's URL had no path (`http://host:port`): Go keeps it so in `res.url` and
+    /// the `url`/`name` tags, where [`Url`] always shows `/`.
+    pub bare_path: bool,
 }
 
 /// Runs a request, following redirects and a digest challenge; returns every hop.
 pub async fn execute(client: HttpClient, spec: RequestSpec) -> Hops {
     if let Some(err) = &spec.preflight_error {
         let mut hop = Hop::new(&spec.method, &spec.url, Vec::new(), None);
+        hop.bare_path = spec.bare_path;
         hop.error = Some(err.clone());
         return vec![hop];
     }
@@ -179,7 +183,8 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Hops {
                 .or_else(|| basic_auth(&spec, &url)),
             keep_raw: spec.keep_raw,
         };
-        let hop = boxed_hop(&client, req, deadline).await;
+        let mut hop = boxed_hop(&client, req, deadline).await;
+        hop.bare_path = spec.bare_path && matches!(url, std::borrow::Cow::Borrowed(_));
         store_cookies(&spec.jar, &url, &hop.headers);
         if let Some(answer) = digest_answer(&spec, &hop, &method, body) {
             if hops.is_empty() {
@@ -344,14 +349,36 @@ fn store_cookies(jar: &Jar, url: &Url, headers: &Headers) {
 }
 
 /// The `url` tag: credentials masked as `****:****`.
-pub fn masked_url(url: &Url) -> String {
+pub fn masked_url(url: &Url, bare_path: bool) -> String {
     if url.username().is_empty() && url.password().is_none() {
-        return url.to_string();
+        return url_text(url, bare_path).into_owned();
     }
     let mut u = url.clone();
     let _ = u.set_username("****");
     let _ = u.set_password(Some("****"));
-    u.to_string()
+    url_text(&u, bare_path).into_owned()
+}
+
+/// `url` as Go prints it: without the `/` that [`Url`] puts in an empty path when the
+/// script wrote none (`http://host:port`, `http://host?q`).
+pub fn url_text(url: &Url, bare_path: bool) -> std::borrow::Cow<'_, str> {
+    if !bare_path || url.path() != "/" {
+        return std::borrow::Cow::Borrowed(url.as_str());
+    }
+    let at = url[..url::Position::BeforePath].len();
+    let s = url.as_str();
+    std::borrow::Cow::Owned(format!("{}{}", &s[..at], &s[at + 1..]))
+}
+
+/// Whether a request URL as the script wrote it has no path: nothing or `?`/`#` right
+/// after the authority.
+pub fn has_bare_path(raw: &str) -> bool {
+    let Some((_, rest)) = raw.split_once("://") else {
+        return false;
+    };
+    !rest
+        .find(['/', '?', '#'])
+        .is_some_and(|i| rest.as_bytes()[i] == b'/')
 }
 
 /// `res.cookies`: Set-Cookie headers of the final response, by name.
@@ -372,7 +399,20 @@ mod tests {
     #[test]
     fn credentials_are_masked_in_url_tag() {
         let u = Url::parse("http://user:pass@127.0.0.1:8080/x").unwrap();
-        assert_eq!(masked_url(&u), "http://****:****@127.0.0.1:8080/x");
+        assert_eq!(masked_url(&u, false), "http://****:****@127.0.0.1:8080/x");
+    }
+
+    #[test]
+    fn a_url_without_path_is_shown_without_slash() {
+        for (raw, shown) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080?a=1", "http://127.0.0.1:8080?a=1"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/"),
+            ("http://127.0.0.1:8080/x?y", "http://127.0.0.1:8080/x?y"),
+        ] {
+            let u = Url::parse(raw).unwrap();
+            assert_eq!(url_text(&u, has_bare_path(raw)), shown, "{raw}");
+        }
     }
 
     #[test]

@@ -36,6 +36,8 @@ impl Timings {
 pub struct Hop {
     pub method: http::Method,
     pub url: Url,
+    /// The script wrote this URL without a path (see `client::url_text`).
+    pub bare_path: bool,
     pub status: u16,
     pub proto: &'static str,
     pub headers: Headers,
@@ -73,6 +75,7 @@ impl Hop {
         Box::new(Hop {
             method: method.clone(),
             url: url.clone(),
+            bare_path: false,
             status: 0,
             proto: "",
             headers: Headers::default(),

@@ -76,7 +76,9 @@ pub const FIELDS: [(&str, Builder); 16] = [
     ("remote_port", |d, _| {
         Ok(d.hop.remote.map_or(0, |a| a.port()).into())
     }),
-    ("url", |d, _| Ok(key(d.hop.url.as_str()).into())),
+    ("url", |d, _| {
+        Ok(key(&super::client::url_text(&d.hop.url, d.hop.bare_path)).into())
+    }),
     ("status", |d, _| Ok(d.hop.status.into())),
     ("status_text", |d, _| Ok(key(&d.hop.status_text()).into())),
     ("proto", |d, _| Ok(static_key(d.hop.proto).into())),
@@ -194,7 +196,12 @@ fn build_timings(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
 fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let request = new_object(ctx);
     request.set(js_string!("method"), key(d.hop.method.as_str()), false, ctx)?;
-    request.set(js_string!("url"), key(d.hop.url.as_str()), false, ctx)?;
+    request.set(
+        js_string!("url"),
+        key(&super::client::url_text(&d.hop.url, d.hop.bare_path)),
+        false,
+        ctx,
+    )?;
     let rh = new_object(ctx);
     for (k, v) in &d.hop.request_headers {
         let arr = boa_engine::object::builtins::JsArray::from_iter([JsValue::from(key(v))], ctx);

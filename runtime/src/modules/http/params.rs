@@ -156,6 +156,7 @@ pub fn build(
         close: cfg.no_connection_reuse,
         preflight_error,
         rate: cfg.rps.clone(),
+        bare_path: super::client::has_bare_path(&url_s),
     };
     if let Some(name) = template_name {
         std::sync::Arc::make_mut(&mut meta.tags).insert("name".into(), name);

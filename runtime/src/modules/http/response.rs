@@ -29,6 +29,7 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Box<Hop>], meta: &RequestMeta) {
             base: &meta.tags,
             method: hop.method.as_str(),
             url: &hop.url,
+            bare_path: hop.bare_path,
             status: hop.status,
             proto: hop.proto,
             tls_version: hop.tls_version,
@@ -90,7 +91,10 @@ pub fn report_failure(
         && hops.len() as u32 > max_redirects
         && matches!(last.status, 301 | 302 | 303 | 307 | 308)
     {
-        let first = hops.first().map(|h| h.url.to_string()).unwrap_or_default();
+        let first = hops
+            .first()
+            .map(|h| super::client::url_text(&h.url, h.bare_path).into_owned())
+            .unwrap_or_default();
         Logger::warn(
             &format!(
                 "Stopped after {} redirects and returned the redirection; pass {{ redirects: n }} in request params or set global maxRedirects to silence this",
@@ -213,6 +217,7 @@ struct HopTagKey<'a> {
     base: &'a crate::metrics::TagSet,
     method: &'a str,
     url: &'a url::Url,
+    bare_path: bool,
     status: u16,
     proto: &'static str,
     tls_version: &'static str,
@@ -226,6 +231,7 @@ pub struct OwnedHopTagKey {
     base: crate::metrics::TagSet,
     method: String,
     url: url::Url,
+    bare_path: bool,
     status: u16,
     proto: &'static str,
     tls_version: &'static str,
@@ -239,6 +245,7 @@ impl OwnedHopTagKey {
             base: k.base.clone(),
             method: k.method.to_string(),
             url: k.url.clone(),
+            bare_path: k.bare_path,
             status: k.status,
             proto: k.proto,
             tls_version: k.tls_version,
@@ -254,6 +261,7 @@ impl OwnedHopTagKey {
             && self.tls_version == k.tls_version
             && self.method == k.method
             && self.url == *k.url
+            && self.bare_path == k.bare_path
             && self.error.as_ref().map(|(c, t)| (*c, t.as_str())) == k.error
             // Usually the VU's shared tag set itself: no map comparison.
             && (std::sync::Arc::ptr_eq(&self.base, k.base) || self.base == *k.base)
@@ -267,7 +275,7 @@ fn hop_tags(
 ) -> std::collections::BTreeMap<String, String> {
     let mut tags = (**k.base).clone();
     let user_name = k.base.get("name").cloned();
-    let url_tag = masked_url(k.url);
+    let url_tag = masked_url(k.url, k.bare_path);
     let name = user_name.clone().unwrap_or_else(|| url_tag.clone());
     let mut put = |key: &str, v: String| {
         if sys.has(key) {

@@ -43,8 +43,6 @@ pub enum TlsError {
     UnsupportedVersion(String),
     #[error("unknown cipher suite '{0}'")]
     UnknownCipher(String),
-    #[error("no usable TLS cipher suite among tlsCipherSuites for the TLS versions allowed")]
-    NoCipher,
     #[error("tlsAuth for {domains}: {reason}")]
     Auth { domains: String, reason: String },
     #[error("building the TLS configuration: {0}")]
@@ -86,7 +84,9 @@ impl Default for TlsSettings {
 
 impl TlsSettings {
     pub fn new(opts: &TlsOptions) -> Result<Self, TlsError> {
-        let provider = Arc::new(provider(opts.cipher_suites.as_deref())?);
+        let (provider, missing) = provider(opts.cipher_suites.as_deref())?;
+        warn_missing_suites(&missing);
+        let provider = Arc::new(provider);
         let versions = versions(opts)?;
         let base = || -> Result<_, TlsError> {
             let b = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -184,19 +184,52 @@ const GO_ORDER: [CipherSuite; 9] = [
     CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 ];
 
+/// Every suite name k6 accepts in `tlsCipherSuites` (Go's `crypto/tls` names); others are
+/// refused like k6 does. Some have no rustls implementation (RC4, 3DES, CBC, plain RSA key
+/// exchange): those are warned about once and not offered.
+const K6_SUITES: [&str; 25] = [
+    "TLS_RSA_WITH_RC4_128_SHA",
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+    "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+];
+
 /// The ring provider with Go's suite order, limited to `tlsCipherSuites` when given
-/// (which, as in Go, constrains TLS 1.2 suites only).
-fn provider(only: Option<&[String]>) -> Result<CryptoProvider, TlsError> {
+/// (which, as in Go, constrains TLS 1.2 suites only). Also returns the named suites k6
+/// knows that rustls does not implement.
+fn provider(only: Option<&[String]>) -> Result<(CryptoProvider, Vec<String>), TlsError> {
     let mut p = ring::default_provider();
     let all = std::mem::take(&mut p.cipher_suites);
     let mut wanted = Vec::new();
-    if let Some(names) = only {
-        for n in names {
-            let found = all.iter().any(|s| cipher_name(s.suite()) == *n);
-            if !found {
-                return Err(TlsError::UnknownCipher(n.clone()));
-            }
+    let mut missing = Vec::new();
+    for n in only.unwrap_or_default() {
+        if all.iter().any(|s| cipher_name(s.suite()) == *n) {
             wanted.push(n.clone());
+        } else if K6_SUITES.contains(&n.as_str()) {
+            missing.push(n.clone());
+        } else {
+            return Err(TlsError::UnknownCipher(n.clone()));
         }
     }
     for suite in GO_ORDER {
@@ -208,7 +241,24 @@ fn provider(only: Option<&[String]>) -> Result<CryptoProvider, TlsError> {
             p.cipher_suites.push(*s);
         }
     }
-    Ok(p)
+    Ok((p, missing))
+}
+
+/// Says once per process which `tlsCipherSuites` rk6 cannot offer.
+fn warn_missing_suites(missing: &[String]) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if missing.is_empty() {
+        return;
+    }
+    ONCE.call_once(|| {
+        crate::log::Logger::warn(
+            &format!(
+                "tlsCipherSuites: rk6 does not implement {}; they are not offered (rustls has no such suites)",
+                missing.join(", ")
+            ),
+            &[],
+        );
+    });
 }
 
 fn version(name: &str) -> Result<&'static rustls::SupportedProtocolVersion, TlsError> {
@@ -461,7 +511,12 @@ mod tests {
 
     #[test]
     fn cipher_list_limits_tls12_suites_in_go_order() {
-        let p = provider(Some(&["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384".to_string()])).unwrap();
+        let (p, missing) = provider(Some(&[
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384".to_string(),
+            "TLS_RSA_WITH_RC4_128_SHA".to_string(),
+        ]))
+        .unwrap();
+        assert_eq!(missing, ["TLS_RSA_WITH_RC4_128_SHA"]);
         let names: Vec<String> = p
             .cipher_suites
             .iter()
