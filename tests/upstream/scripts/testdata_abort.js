@@ -1,0 +1,6 @@
+// Adapted from grafana/k6 internal/cmd/testdata/abort.js at v1.1.0: no changes
+import exec from 'k6/execution';
+
+export default function () {
+    exec.test.abort();
+}

@@ -1,0 +1,13 @@
+// Adapted from grafana/k6 examples/webcrypto/generateKey/generateKey-ecdsa.js at v1.1.0: no changes
+export default async function () {
+  const key = await crypto.subtle.generateKey(
+    {
+      name: "ECDSA",
+      namedCurve: "P-256",
+    },
+    true,
+    ["sign", "verify"]
+  );
+
+  console.log(JSON.stringify(key));
+}
