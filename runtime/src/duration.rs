@@ -54,6 +54,42 @@ pub fn parse(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// The error k6's `ParseExtendedDuration` gives for `s` (`None` when `s` is a valid
+/// duration), worded like Go's `time.ParseDuration` and `strconv.ParseInt`: a number is
+/// milliseconds; with a `d`, what precedes it must be an integer count of days and what
+/// follows it a Go duration.
+pub fn k6_parse_error(s: &str) -> Option<String> {
+    // Go's `time.ParseDuration`: no days, no bare numbers (but "0").
+    let go = |part: &str| -> Option<String> {
+        if part.contains('d') {
+            return Some(format!("time: unknown unit \"d\" in duration \"{part}\""));
+        }
+        if part != "0" && part.parse::<f64>().is_ok() {
+            return Some(format!("time: missing unit in duration \"{part}\""));
+        }
+        match parse(part) {
+            Ok(_) => None,
+            Err(e) if e.starts_with("time: ") => Some(e),
+            Err(_) => Some(format!("time: invalid duration \"{part}\"")),
+        }
+    };
+    if s.parse::<f64>().is_ok() {
+        return None;
+    }
+    let Some(d) = s.find('d') else {
+        return go(s);
+    };
+    if d + 1 < s.len() {
+        if let Some(e) = go(&s[d + 1..]) {
+            return Some(e);
+        }
+    }
+    s[..d]
+        .parse::<i64>()
+        .err()
+        .map(|_| format!("strconv.ParseInt: parsing \"{}\": invalid syntax", &s[..d]))
+}
+
 /// Go's `Duration.String()`: `30s`, `10m0s`, `1m30s`, `2.5s`, `500ms`, `0s`.
 pub fn format(d: Duration) -> String {
     let nanos = d.as_nanos();
@@ -92,6 +128,24 @@ fn trim_float(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn k6_parse_errors_are_worded_like_go() {
+        use super::k6_parse_error as e;
+        assert_eq!(e("1m30s"), None);
+        assert_eq!(e("1500"), None);
+        assert_eq!(e("2d"), None);
+        assert_eq!(e("2d3h"), None);
+        assert_eq!(e("fails").unwrap(), "time: invalid duration \"fails\"");
+        assert_eq!(
+            e("3x").unwrap(),
+            "time: unknown unit \"x\" in duration \"3x\""
+        );
+        assert_eq!(
+            e("invalid").unwrap(),
+            "strconv.ParseInt: parsing \"invali\": invalid syntax"
+        );
+    }
+
     use super::*;
 
     #[test]

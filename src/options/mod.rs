@@ -22,6 +22,10 @@ pub enum ConfigError {
     Parse(String),
     #[error("{0}")]
     Invalid(String),
+    /// A duration in the script's `options` that k6 cannot decode; the host adds which
+    /// script (k6: `could not initialize '…': could not load JS test '…': time: …`).
+    #[error("{0}")]
+    ScriptDuration(String),
     #[error("There were problems with the specified script configuration:\n{}", .0.iter().map(|e| format!("\t- {e}")).collect::<Vec<_>>().join("\n"))]
     Scenarios(Vec<String>),
     #[error(transparent)]
@@ -53,6 +57,37 @@ impl DurationOpt {
             ))),
         }
     }
+}
+
+/// Options whose values are durations, at the top level and in a scenario.
+const DURATION_KEYS: [&str; 9] = [
+    "duration",
+    "setupTimeout",
+    "teardownTimeout",
+    "minIterationDuration",
+    "gracefulStop",
+    "gracefulRampDown",
+    "startTime",
+    "maxDuration",
+    "timeUnit",
+];
+
+/// The first duration in an options object (top level, stages, scenarios, in the object's
+/// order) that k6's JSON decoding refuses, with Go's error text.
+pub fn first_duration_error(options: &Value) -> Option<String> {
+    let Value::Object(map) = options else {
+        return None;
+    };
+    map.iter().find_map(|(key, v)| match (key.as_str(), v) {
+        (k, Value::String(s)) if DURATION_KEYS.contains(&k) => {
+            rk6_runtime::duration::k6_parse_error(s)
+        }
+        ("stages", Value::Array(stages)) => stages.iter().find_map(first_duration_error),
+        ("scenarios", Value::Object(scenarios)) => {
+            scenarios.values().find_map(first_duration_error)
+        }
+        _ => None,
+    })
 }
 
 /// One `{duration, target}` stage.
@@ -162,6 +197,9 @@ impl Options {
         match value {
             None => Ok(Options::default()),
             Some(v) => {
+                if let Some(e) = first_duration_error(v) {
+                    return Err(ConfigError::ScriptDuration(e));
+                }
                 serde_json::from_value(v.clone()).map_err(|e| ConfigError::Parse(e.to_string()))
             }
         }
@@ -175,12 +213,18 @@ impl Options {
             let reason = rk6_runtime::log::go_io_reason(&e);
             ConfigError::Invalid(format!("{prefix}: stat {}: {reason}", path.display()))
         })?;
-        serde_json::from_str(&text).map_err(|e| {
+        let unparsable = |e: String| {
             ConfigError::Invalid(format!(
                 "{prefix}: couldn't parse the configuration from \"{}\": {e}",
                 path.display()
             ))
-        })
+        };
+        let value: Value = serde_json::from_str(&text).map_err(|e| unparsable(e.to_string()))?;
+        // k6 decodes every duration of the file up front, even one a higher tier replaces.
+        if let Some(e) = first_duration_error(&value) {
+            return Err(unparsable(e));
+        }
+        serde_json::from_value(value).map_err(|e| unparsable(e.to_string()))
     }
 
     /// Applies a higher-precedence tier on top of `self`.

@@ -125,7 +125,17 @@ fn resolve_options(
         Some(path) => Options::from_config_file(path)?,
         None => Options::default(),
     };
-    let script_tier = Options::from_script(script)?;
+    let script_tier = Options::from_script(script).map_err(|e| match e {
+        crate::options::ConfigError::ScriptDuration(why) => {
+            let abs = std::fs::canonicalize(&args.script).unwrap_or_else(|_| args.script.clone());
+            crate::options::ConfigError::Invalid(format!(
+                "could not initialize '{}': could not load JS test '{}': {why}",
+                args.script.display(),
+                rk6_runtime::error::file_url(&abs)
+            ))
+        }
+        e => e,
+    })?;
     if let Some(key) = script_tier.first_unknown_key() {
         Logger::warn(
             "There were unknown fields in the options exported in the script",
