@@ -64,6 +64,18 @@ impl ScriptError {
     pub fn from_js(err: JsError, context: &mut Context) -> Self {
         let text = err.to_string();
         match err.into_opaque(context) {
+            // A thrown primitive has no `stack` property: its frames are the error's
+            // backtrace, which Boa appends to the error's display (`\n    at …`).
+            Ok(value) if !value.is_object() => {
+                let message = value
+                    .to_string(context)
+                    .map(|s| s.to_std_string_escaped())
+                    .unwrap_or_else(|_| "unknown error".to_string());
+                let frames = text.lines().skip_while(|l| !l.starts_with("    at "));
+                ScriptError {
+                    text: truncate_frames(&with_frames(message, frames), MAX_FRAMES),
+                }
+            }
             Ok(value) => Self::from_value(&value, context),
             // Engine errors (runtime limits) have no JS value: keep Boa's message, whose
             // stack can be hundreds of identical frames for runaway recursion.
@@ -97,27 +109,7 @@ impl ScriptError {
             .and_then(|v| v.to_string(context).ok())
             .map(|s| s.to_std_string_escaped())
             .unwrap_or_default();
-        let mut text = summary;
-        let mut frames = 0;
-        for line in stack.lines() {
-            let line = line.trim_start();
-            // Native frames carry no script position; k6 shows script frames only.
-            if line.is_empty() || line.ends_with("(native)") {
-                continue;
-            }
-            let line = line.replace("(/", "(file:///");
-            // Top-level code: k6 prints the bare location.
-            let line = match line.strip_prefix("at <main> (") {
-                Some(rest) => format!("at {}", rest.trim_end_matches(')')),
-                None => line,
-            };
-            text.push_str("\n\t");
-            text.push_str(&line);
-            frames += 1;
-        }
-        if frames > 0 {
-            text.push('\n');
-        }
+        let text = with_frames(summary, stack.lines());
         ScriptError {
             text: truncate_frames(&text, MAX_FRAMES),
         }
@@ -142,6 +134,34 @@ impl ScriptError {
         let (line, col) = parse_line_col(&raw).unwrap_or((1, 1));
         format!("{}:{line}:{col}: {raw}", file_url(path))
     }
+}
+
+/// `message` followed by the script frames among `stack`'s lines, in k6's form: one
+/// `\n\tat …` per frame (native frames left out, top-level code as a bare location), and a
+/// final newline when there was any.
+fn with_frames<'a>(message: String, stack: impl Iterator<Item = &'a str>) -> String {
+    let mut text = message;
+    let mut frames = 0;
+    for line in stack {
+        let line = line.trim_start();
+        // Native frames carry no script position; k6 shows script frames only.
+        if line.is_empty() || line.ends_with("(native)") {
+            continue;
+        }
+        let line = line.replace("(/", "(file:///");
+        // Top-level code: k6 prints the bare location.
+        let line = match line.strip_prefix("at <main> (") {
+            Some(rest) => format!("at {}", rest.trim_end_matches(')')),
+            None => line,
+        };
+        text.push_str("\n\t");
+        text.push_str(&line);
+        frames += 1;
+    }
+    if frames > 0 {
+        text.push('\n');
+    }
+    text
 }
 
 /// Stack frames shown before the rest is summarised.

@@ -1461,6 +1461,7 @@ impl<'ctx> ByteCompiler<'ctx> {
     fn access_get(&mut self, access: Access<'_>, dst: &Register) {
         match access {
             Access::Variable { name } => {
+                let position = name.span().start();
                 let name = self.resolve_identifier_expect(name);
                 let binding = self.lexical_scope.get_identifier_reference(name);
                 let index = self.get_binding(&binding);
@@ -1470,11 +1471,25 @@ impl<'ctx> ByteCompiler<'ctx> {
                     self.bytecode.emit_move(dst.variable(), cached_reg.into());
                     return;
                 }
-                self.emit_binding_access(BindingAccessOpcode::GetName, &index, dst);
+                // rk6 patch: a read of an undeclared name throws a ReferenceError reported
+                // at the identifier (k6 does), not at the enclosing call or nowhere (`?:?`)
+                // in module code.
+                let mut compiler = SourcePositionGuard::new(self, position);
+                compiler.emit_binding_access(BindingAccessOpcode::GetName, &index, dst);
             }
             Access::Property { access } => match access {
                 PropertyAccess::Simple(access) => {
-                    let mut compiler = self.position_guard(access.field());
+                    // rk6 patch: a computed access (`a[k]`) is reported at its `[` like goja
+                    // (k6) does; the AST keeps no bracket position, so it is the key's
+                    // column less one (exact unless the key follows `[ ` with spaces).
+                    let start = access.field().span().start();
+                    let position = match access.field() {
+                        PropertyAccessField::Expr(_) if start.column_number() > 1 => {
+                            Position::new(start.line_number(), start.column_number() - 1)
+                        }
+                        _ => start,
+                    };
+                    let mut compiler = SourcePositionGuard::new(self, position);
 
                     let object = compiler.register_allocator.alloc();
                     compiler.compile_expr(access.target(), &object);

@@ -54,7 +54,16 @@ impl ByteCompiler<'_> {
                 self.compile_break(*node, use_expr);
             }
             Statement::Throw(throw) => {
-                let mut compiler = self.position_guard(throw.target());
+                // rk6 patch: k6 reports a throw at its `throw` keyword; the AST keeps no
+                // statement position, so it is the operand's column less `throw ` (exact
+                // for the usual single space).
+                let start = boa_ast::Spanned::span(throw.target()).start();
+                let position = if start.column_number() > 6 {
+                    boa_ast::Position::new(start.line_number(), start.column_number() - 6)
+                } else {
+                    start
+                };
+                let mut compiler = super::SourcePositionGuard::new(self, position);
 
                 let error = compiler.register_allocator.alloc();
                 compiler.compile_expr(throw.target(), &error);
