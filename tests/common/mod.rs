@@ -704,3 +704,23 @@ pub fn run_script(name: &str, src: &str, args: &[&str]) -> Output {
 pub fn file_url(p: &std::path::Path) -> String {
     format!("file://{}", p.display())
 }
+
+/// `line` without k6's bytecode offsets: `file.js:2:3(4)` -> `file.js:2:3`.
+pub fn without_k6_offsets(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let follows_position = rest[..open].ends_with(|c: char| c.is_ascii_digit());
+        out.push_str(&rest[..open]);
+        if digits > 0 && follows_position && after[digits..].starts_with(')') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push('(');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}

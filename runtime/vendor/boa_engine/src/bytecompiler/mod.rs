@@ -552,6 +552,10 @@ pub struct ByteCompiler<'ctx> {
     /// Whether the function is in a `with` statement.
     pub(crate) in_with: bool,
 
+    /// rk6 patch: a named callee is being compiled, positioned at its call; its name lookup
+    /// must not push the identifier's own position.
+    in_named_callee: bool,
+
     /// Used to determine if a we emitted a `CreateUnmappedArgumentsObject` opcode
     pub(crate) emitted_mapped_arguments_object_opcode: bool,
 
@@ -680,6 +684,7 @@ impl<'ctx> ByteCompiler<'ctx> {
             #[cfg(feature = "annex-b")]
             annex_b_function_names: Vec::new(),
             in_with,
+            in_named_callee: false,
             emitted_mapped_arguments_object_opcode: false,
 
             global_lexs: Vec::new(),
@@ -1474,6 +1479,10 @@ impl<'ctx> ByteCompiler<'ctx> {
                 // rk6 patch: a read of an undeclared name throws a ReferenceError reported
                 // at the identifier (k6 does), not at the enclosing call or nowhere (`?:?`)
                 // in module code.
+                if self.in_named_callee {
+                    self.emit_binding_access(BindingAccessOpcode::GetName, &index, dst);
+                    return;
+                }
                 let mut compiler = SourcePositionGuard::new(self, position);
                 compiler.emit_binding_access(BindingAccessOpcode::GetName, &index, dst);
             }
@@ -2643,6 +2652,7 @@ impl<'ctx> ByteCompiler<'ctx> {
         let named_callee = matches!(call.function().flatten(), Expression::Identifier(_));
         if named_callee {
             self.push_source_position(call.span().start());
+            self.in_named_callee = true;
         }
         match call.function().flatten() {
             Expression::PropertyAccess(access) if kind == CallKind::Call => {
@@ -2704,6 +2714,7 @@ impl<'ctx> ByteCompiler<'ctx> {
 
         if named_callee {
             self.pop_source_position();
+            self.in_named_callee = false;
         }
         let mut compiler = self.position_guard(call);
 
