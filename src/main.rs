@@ -174,11 +174,22 @@ async fn dispatch(cli: Cli) -> ExitCode {
                     return ExitCode::CannotStartRestApi;
                 }
                 Err(e) => {
-                    let hint: &[(&str, &str)] = match e.exit_code() {
-                        ExitCode::ScriptException => &[("hint", "script exception")],
-                        _ => &[],
+                    let hint = match (&e, e.exit_code()) {
+                        (run::RunError::VuInit { id, .. }, ExitCode::ScriptException) => {
+                            format!("error while initializing VU #{id} (script exception)")
+                        }
+                        (run::RunError::VuInit { id, .. }, _) => {
+                            format!("error while initializing VU #{id}")
+                        }
+                        (_, ExitCode::ScriptException) => "script exception".to_string(),
+                        _ => String::new(),
                     };
-                    Logger::error(&e.to_string(), hint);
+                    let fields: &[(&str, &str)] = if hint.is_empty() {
+                        &[]
+                    } else {
+                        &[("hint", &hint)]
+                    };
+                    Logger::error(&e.to_string(), fields);
                     return e.exit_code();
                 }
             },

@@ -24,13 +24,12 @@ pub enum InitError {
     Options(String),
     #[error("could not start the VU thread: {0}")]
     Thread(String),
-    /// `exec.test.abort()` ran in the init context (k6 exits 108).
-    #[error("could not initialize '{script}': could not load JS test '{url}': test aborted: {reason} at {at}")]
+    /// `exec.test.abort()` ran in the init context (k6 exits 108). `loading` names the
+    /// script (`script`, `file:///…`) when it happened while the script was first loaded.
+    #[error("{}{text}", loading.as_ref().map(|(s, u)| format!("could not initialize '{s}': could not load JS test '{u}': ")).unwrap_or_default())]
     Aborted {
-        script: String,
-        url: String,
-        reason: String,
-        at: String,
+        loading: Option<(String, String)>,
+        text: String,
     },
 }
 

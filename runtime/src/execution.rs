@@ -56,7 +56,8 @@ pub struct TestState {
     pub iterations_interrupted: AtomicU64,
     pub vus_active: AtomicU64,
     pub vus_initialized: AtomicU64,
-    /// Set by `exec.test.abort(reason)`: the host stops the test and exits 108.
+    /// Set by `exec.test.abort(reason)` to k6's text for it (`test aborted: reason at …`):
+    /// the host logs it, stops the test and exits 108.
     pub abort: tokio::sync::watch::Sender<Option<String>>,
     /// Set by `exec.test.fail(reason)`: the test goes on and exits 110.
     pub failed: Mutex<Option<String>>,
@@ -117,7 +118,7 @@ impl TestState {
             .elapsed()
     }
 
-    /// The abort reason, if a script aborted the test.
+    /// k6's text for the abort, if a script aborted the test.
     pub fn aborted(&self) -> Option<String> {
         self.abort.borrow().clone()
     }

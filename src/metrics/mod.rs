@@ -25,6 +25,9 @@ use crate::output::Dispatch;
 pub struct SubMetric {
     /// Tags as written in the key, in order.
     pub filter: Vec<(String, String)>,
+    /// The key's text between its braces, trimmed, as k6 keeps it in the submetric's name
+    /// (`scenario: default`).
+    pub text: String,
     pub sink: Sink,
     pub thresholds: Vec<ThresholdExpr>,
     /// Whether any sample matched or a threshold names it (either shows it in summaries).
@@ -32,14 +35,9 @@ pub struct SubMetric {
 }
 
 impl SubMetric {
-    /// `{name:home}` (k6's submetric suffix).
+    /// `{name:home}` (k6's submetric suffix: the key's text as written).
     pub fn suffix(&self) -> String {
-        let inner: Vec<String> = self
-            .filter
-            .iter()
-            .map(|(k, v)| format!("{k}:{v}"))
-            .collect();
-        format!("{{{}}}", inner.join(","))
+        format!("{{{}}}", self.text)
     }
 
     fn matches(&self, sample: &Sample) -> bool {
@@ -202,13 +200,23 @@ impl MetricsState {
     }
 
     /// Adds a submetric unless one with the same filter exists; returns its index.
-    fn ensure_submetric(&mut self, metric: usize, filter: Vec<(String, String)>) -> usize {
+    /// The submetric of `metric` selecting `filter` (the first one created keeps its name).
+    fn ensure_submetric(
+        &mut self,
+        metric: usize,
+        filter: Vec<(String, String)>,
+        text: String,
+    ) -> usize {
         let entry = &mut self.entries[metric];
-        if let Some(i) = entry.submetrics.iter().position(|s| s.filter == filter) {
+        let same = |a: &[(String, String)], b: &[(String, String)]| {
+            a.len() == b.len() && a.iter().all(|t| b.contains(t))
+        };
+        if let Some(i) = entry.submetrics.iter().position(|s| same(&s.filter, &filter)) {
             return i;
         }
         entry.submetrics.push(SubMetric {
             filter,
+            text,
             sink: Sink::new(entry.def.kind),
             thresholds: Vec::new(),
             observed: false,
@@ -260,10 +268,12 @@ impl Engine {
             state.ensure_submetric(
                 builtin::HTTP_REQ_DURATION as usize,
                 vec![("expected_response".into(), "true".into())],
+                "expected_response:true".into(),
             );
         }
         for (key, exprs) in thresholds {
             let (name, filter) = parse_metric_key(key);
+            let text = threshold::submetric_text(key);
             let Some(id) = registry.lookup(&name) else {
                 return Err(ThresholdError::UnknownMetric {
                     metric: key.clone(),
@@ -280,7 +290,7 @@ impl Engine {
             if filter.is_empty() {
                 entry.thresholds = exprs.clone();
             } else {
-                let i = state.ensure_submetric(id as usize, filter);
+                let i = state.ensure_submetric(id as usize, filter, text);
                 let sub = &mut state.entries[id as usize].submetrics[i];
                 sub.thresholds = exprs.clone();
                 sub.observed = true;

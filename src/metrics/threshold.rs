@@ -196,6 +196,16 @@ pub fn validate_metric_key(key: &str) -> Result<(), ThresholdError> {
     Ok(())
 }
 
+/// The text between a key's first `{` and its last `}`, trimmed: the submetric's name as
+/// k6 keeps it (`http_reqs{scenario: default}` stays so in summaries and exports).
+pub fn submetric_text(key: &str) -> String {
+    match (key.find('{'), key.rfind('}')) {
+        (Some(o), Some(c)) if c > o => key[o + 1..c].trim().to_string(),
+        (Some(o), _) => key[o + 1..].trim().to_string(),
+        _ => String::new(),
+    }
+}
+
 /// `name{k:v,k2:v2}` split into the metric name and its tag filter (k6's `AddSubmetric`:
 /// the text between the first `{` and the last `}`, split at commas, each at its first
 /// colon, trimmed of spaces and quotes).

@@ -159,7 +159,10 @@ pub fn http_client(insecure: bool) -> Result<reqwest::Client, OutputError> {
         ..TlsOptions::default()
     })
     .map_err(|e| bad(format!("InfluxDB TLS settings: {e}")))?;
-    let mut tls = (*settings.for_host("")).clone();
+    let mut tls = (*settings
+        .for_host("")
+        .map_err(|e| bad(format!("InfluxDB TLS settings: {e}")))?)
+    .clone();
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     reqwest::Client::builder()
         .use_preconfigured_tls(tls)

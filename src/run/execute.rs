@@ -94,9 +94,9 @@ pub(super) async fn execute(
         tokio::select! {
             _ = &mut all => break,
             _ = script_abort.changed(), if !stopping => {
-                if let Some(reason) = script_abort.borrow().clone() {
+                if let Some(text) = script_abort.borrow().clone() {
                     stopping = true;
-                    Logger::error(&format!("test aborted: {reason}"), &[]);
+                    Logger::error(&text, &[]);
                     exit = ExitCode::ScriptAborted;
                     let _ = stop_tx.send(true);
                 }

@@ -61,6 +61,9 @@ pub enum RunError {
     Config(#[from] crate::options::ConfigError),
     #[error("{0}")]
     Init(#[from] InitError),
+    /// A VU of the test (not the first load of the script) failed its init code.
+    #[error("{source}")]
+    VuInit { id: u64, source: InitError },
     #[error("{0}")]
     Output(#[from] crate::output::OutputError),
     /// k6 logs this one as `Error from API server` with the reason in `error`.
@@ -75,8 +78,17 @@ impl RunError {
                 crate::options::ConfigError::Flag(_) | crate::options::ConfigError::SummaryMode,
             ) => ExitCode::Other,
             RunError::Config(_) => ExitCode::InvalidConfig,
-            RunError::Init(InitError::Script(_)) => ExitCode::ScriptException,
-            RunError::Init(InitError::Aborted { .. }) => ExitCode::ScriptAborted,
+            RunError::Init(InitError::Script(_))
+            | RunError::VuInit {
+                source: InitError::Script(_),
+                ..
+            } => ExitCode::ScriptException,
+            RunError::Init(InitError::Aborted { .. })
+            | RunError::VuInit {
+                source: InitError::Aborted { .. },
+                ..
+            } => ExitCode::ScriptAborted,
+            RunError::VuInit { .. } => ExitCode::Other,
             RunError::Init(_) => ExitCode::Other,
             RunError::Output(_) => ExitCode::Other,
             RunError::Api(_) => ExitCode::CannotStartRestApi,
@@ -315,6 +327,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         }
     }
     let thresholds = if args.no_thresholds {
+        warn_unknown_threshold_metrics(&opts, &registry);
         Default::default()
     } else {
         opts.threshold_spec()?
@@ -537,9 +550,9 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         }
     }
     rk6_runtime::term::out(&last_progress);
-    if let Some(reason) = config.test.aborted() {
+    if let Some(text) = config.test.aborted() {
         if exit == ExitCode::Success || exit == ExitCode::ScriptException {
-            Logger::error(&format!("test aborted: {reason}"), &[]);
+            Logger::error(&text, &[]);
             exit = ExitCode::ScriptAborted;
         }
     }
@@ -573,6 +586,20 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     }
     crate::verbose::exiting();
     Ok(exit)
+}
+
+/// With `--no-thresholds` a threshold on a metric that does not exist is not an error, but
+/// k6 still names it.
+fn warn_unknown_threshold_metrics(opts: &Options, registry: &Registry) {
+    for key in opts.thresholds.iter().flat_map(|t| t.keys()) {
+        let (name, _) = crate::metrics::threshold::parse_metric_key(key);
+        if registry.lookup(&name).is_none() {
+            Logger::warn(
+                &format!("Invalid metric '{name}' in threshold definitions"),
+                &[],
+            );
+        }
+    }
 }
 
 /// `--linger`: the test is over, the REST API stays up, and the summary waits for Ctrl-C

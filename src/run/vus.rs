@@ -29,24 +29,30 @@ pub(super) async fn create(
     let mut vus: Vec<ScenarioVus> = Vec::new();
     let mut next_id = 1u64;
     let mut creations = Vec::new();
+    let mut created_ids = Vec::new();
     for s in scenarios {
         let ids: Vec<u64> = (next_id..next_id + s.executor.max_vus()).collect();
         next_id += s.executor.max_vus();
         let initial = s.executor.initial_vus() as usize;
         for id in &ids[..initial.min(ids.len())] {
             creations.push(pool.create_vu(config.clone(), *id));
+            created_ids.push(*id);
         }
         vus.push(ScenarioVus {
             ready: Vec::new(),
             spare: ids[initial.min(ids.len())..].to_vec(),
         });
     }
-    let mut created = futures_util::future::join_all(creations).await.into_iter();
+    let mut created = futures_util::future::join_all(creations)
+        .await
+        .into_iter()
+        .zip(created_ids);
     let mut initialized = 0u64;
     for (s, v) in scenarios.iter().zip(vus.iter_mut()) {
         for _ in 0..s.executor.initial_vus().min(s.executor.max_vus()) {
-            if let Some(r) = created.next() {
-                v.ready.push(r?.0);
+            if let Some((r, id)) = created.next() {
+                let (vu, _) = r.map_err(|source| RunError::VuInit { id, source })?;
+                v.ready.push(vu);
                 initialized += 1;
             }
         }

@@ -230,23 +230,14 @@ fn report_from_data(data: &serde_json::Value) -> Report {
                         .collect()
                 })
                 .unwrap_or_default();
-            let (parent, suffix, sub_tags) = match name.find('{') {
-                Some(i) => {
-                    let inner = name[i + 1..].trim_end_matches('}');
-                    let tags = inner
-                        .split(',')
-                        .filter_map(|kv| kv.split_once(':'))
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect();
-                    (name[..i].to_string(), Some(name[i..].to_string()), tags)
-                }
-                None => (name.clone(), None, Vec::new()),
+            let (parent, suffix) = match name.find('{') {
+                Some(i) => (name[..i].to_string(), Some(name[i..].to_string())),
+                None => (name.clone(), None),
             };
             metrics.push(ReportMetric {
                 name: name.clone(),
                 parent,
                 suffix,
-                sub_tags,
                 kind,
                 contains,
                 values,

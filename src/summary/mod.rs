@@ -34,8 +34,6 @@ pub struct ReportMetric {
     pub parent: String,
     /// `{name:home}` for submetrics.
     pub suffix: Option<String>,
-    /// Tags of a submetric, for `{ name:home }`.
-    pub sub_tags: Vec<(String, String)>,
     pub kind: MetricType,
     pub contains: ValueType,
     /// k6's `values` in k6's order.
@@ -135,7 +133,6 @@ impl Report {
                 name: e.def.name.clone(),
                 parent: e.def.name.clone(),
                 suffix: None,
-                sub_tags: Vec::new(),
                 kind: e.def.kind,
                 contains: e.def.contains,
                 values: values_of(&e.sink, &trend_stats, elapsed),
@@ -149,7 +146,6 @@ impl Report {
                     name: format!("{}{}", e.def.name, s.suffix()),
                     parent: e.def.name.clone(),
                     suffix: Some(s.suffix()),
-                    sub_tags: s.filter.clone(),
                     kind: e.def.kind,
                     contains: e.def.contains,
                     values: values_of(&s.sink, &trend_stats, elapsed),
@@ -282,7 +278,6 @@ fn group_report(
                 name: def.name.clone(),
                 parent: def.name.clone(),
                 suffix: None,
-                sub_tags: Vec::new(),
                 kind: def.kind,
                 contains: def.contains,
                 values: values_of(sink, trend_stats, elapsed),

@@ -330,10 +330,11 @@ pub(super) struct MetricLines {
 pub(super) fn display_name(m: &ReportMetric) -> String {
     match &m.suffix {
         None => m.name.clone(),
-        Some(_) => {
-            let tags: Vec<String> = m.sub_tags.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-            format!("{{ {} }}", tags.join(", "))
-        }
+        // k6 shows the key's text between its braces as written.
+        Some(suffix) => format!(
+            "{{ {} }}",
+            suffix.trim_start_matches('{').trim_end_matches('}')
+        ),
     }
 }
 

@@ -11,23 +11,14 @@ fn metric(
     contains: ValueType,
     values: &[(&str, f64)],
 ) -> ReportMetric {
-    let (parent, suffix, sub_tags) = match name.find('{') {
-        Some(i) => {
-            let inner = &name[i + 1..name.len() - 1];
-            let (k, v) = inner.split_once(':').unwrap_or((inner, ""));
-            (
-                name[..i].to_string(),
-                Some(name[i..].to_string()),
-                vec![(k.to_string(), v.to_string())],
-            )
-        }
-        None => (name.to_string(), None, vec![]),
+    let (parent, suffix) = match name.find('{') {
+        Some(i) => (name[..i].to_string(), Some(name[i..].to_string())),
+        None => (name.to_string(), None),
     };
     ReportMetric {
         name: name.to_string(),
         parent,
         suffix,
-        sub_tags,
         kind,
         contains,
         values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),

@@ -245,16 +245,45 @@ fn abort(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
         _ => String::new(),
     };
+    let text = abort_text(&reason, ctx);
     let test = vu_config(ctx)?.test.clone();
-    test.abort.send_replace(Some(reason.clone()));
+    test.abort.send_replace(Some(text.clone()));
     // The host reports the abort once; the iteration ends as interrupted, not as an error.
     with_vu(ctx, |st| {
         st.interrupted = true;
         st.aborted = true;
     })?;
-    Err(JsNativeError::error()
-        .with_message(format!("test aborted: {reason}"))
-        .into())
+    Err(JsNativeError::error().with_message(text).into())
+}
+
+/// k6's words for an abort: `test aborted[: reason] at <where>`, where is the calling
+/// function and its position (`default (file:///s.js:4:7)`), or the bare position at top
+/// level.
+fn abort_text(reason: &str, ctx: &Context) -> String {
+    let mut text = String::from("test aborted");
+    if !reason.is_empty() {
+        text.push_str(": ");
+        text.push_str(reason);
+    }
+    let Some(frame) = ctx.stack_trace().next() else {
+        return text;
+    };
+    let loc = frame.position();
+    let place = match (&loc.path, loc.position) {
+        (boa_engine::vm::SourcePath::Path(p), Some(pos)) => format!(
+            "{}:{}:{}",
+            crate::error::file_url(p),
+            pos.line_number(),
+            pos.column_number()
+        ),
+        _ => return text,
+    };
+    let name = loc.function_name.to_std_string_escaped();
+    if name.is_empty() || name == "<main>" {
+        format!("{text} at {place}")
+    } else {
+        format!("{text} at {name} ({place})")
+    }
 }
 
 /// `exec.test.fail([reason])`: the test goes on but exits 110.
@@ -263,7 +292,12 @@ fn fail(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         Some(v) if !v.is_undefined() => v.to_string(ctx)?.to_std_string_escaped(),
         _ => String::new(),
     };
-    crate::log::Logger::error(&format!("test marked as failed: {reason}"), &[]);
+    let text = if reason.is_empty() {
+        "test marked as failed".to_string()
+    } else {
+        format!("test marked as failed: {reason}")
+    };
+    crate::log::Logger::error(&text, &[]);
     let test = vu_config(ctx)?.test.clone();
     *test.failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
     Ok(JsValue::undefined())

@@ -71,7 +71,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
     } else {
         load_cjs(&path, &src, &mut context)
     };
-    let exports = loaded.map_err(|e| aborted_or(e, &config))?;
+    let exports = loaded.map_err(|e| aborted_or(e, &config, id))?;
     let info = read_info(&exports, &mut context)?;
     state.borrow_mut().flush();
     Ok(InitializedVu {
@@ -84,23 +84,19 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
 }
 
 /// An init error caused by `exec.test.abort()` in the init context becomes k6's
-/// "test aborted" initialisation failure (exit 108), not a script exception.
-fn aborted_or(e: InitError, config: &TestConfig) -> InitError {
-    let (InitError::Script(s), Some(reason)) = (&e, config.test.aborted()) else {
+/// "test aborted" initialisation failure (exit 108), not a script exception. The first
+/// load of the script (VU 0) names the script as k6 does.
+fn aborted_or(e: InitError, config: &TestConfig, id: u64) -> InitError {
+    let (InitError::Script(_), Some(text)) = (&e, config.test.aborted()) else {
         return e;
     };
-    let at = s
-        .text
-        .lines()
-        .find_map(|l| l.trim_start().strip_prefix("at "))
-        .unwrap_or("")
-        .to_string();
-    InitError::Aborted {
-        script: crate::error::shown_path(&config.script_path),
-        url: crate::error::file_url(&config.script_path),
-        reason,
-        at,
-    }
+    let loading = (id == 0).then(|| {
+        (
+            crate::error::shown_path(&config.script_path),
+            crate::error::file_url(&config.script_path),
+        )
+    });
+    InitError::Aborted { loading, text }
 }
 
 fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObject, InitError> {

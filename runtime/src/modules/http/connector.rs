@@ -313,7 +313,10 @@ impl Inner {
                 source: io::Error::new(io::ErrorKind::InvalidInput, e),
             }
         })?;
-        let mut config = self.tls.for_host(host);
+        let mut config = self
+            .tls
+            .for_host(host)
+            .map_err(|source| ConnectError::Tls { addr, source })?;
         if http1_only {
             let mut c = (*config).clone();
             c.alpn_protocols = vec![b"http/1.1".to_vec()];

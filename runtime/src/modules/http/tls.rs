@@ -54,6 +54,10 @@ pub enum TlsError {
 pub struct TlsSettings {
     default: Arc<rustls::ClientConfig>,
     by_domain: Vec<(Vec<String>, Arc<rustls::ClientConfig>)>,
+    /// Why no TLS connection can be made: `tlsCipherSuites` left no suite rk6 can offer
+    /// for the allowed versions. k6 runs such a test and its TLS requests fail at the
+    /// handshake; so do rk6's, with this reason.
+    no_suite: Option<String>,
 }
 
 impl Default for TlsSettings {
@@ -77,6 +81,7 @@ impl Default for TlsSettings {
                         }),
                 ),
                 by_domain: Vec::new(),
+                no_suite: None,
             },
         }
     }
@@ -88,6 +93,19 @@ impl TlsSettings {
         warn_missing_suites(&missing);
         let provider = Arc::new(provider);
         let versions = versions(opts)?;
+        if !provider
+            .cipher_suites
+            .iter()
+            .any(|s| versions.iter().any(|v| v.version == s.version().version))
+        {
+            return Ok(TlsSettings {
+                no_suite: Some(
+                    "no cipher suite among tlsCipherSuites that rk6 can offer for the allowed TLS versions"
+                        .to_string(),
+                ),
+                ..TlsSettings::default()
+            });
+        }
         let base = || -> Result<_, TlsError> {
             let b = rustls::ClientConfig::builder_with_provider(provider.clone())
                 .with_protocol_versions(&versions)?;
@@ -131,17 +149,26 @@ impl TlsSettings {
                 .map_err(|e| fail(e.to_string()))?;
             by_domain.push((a.domains.clone(), finish(cfg)));
         }
-        Ok(TlsSettings { default, by_domain })
+        Ok(TlsSettings {
+            default,
+            by_domain,
+            no_suite: None,
+        })
     }
 
     /// The configuration for connections to `host`: the `tlsAuth` entry naming it, else
     /// the first entry (k6 presents a certificate whatever `domains` says), else none.
-    pub fn for_host(&self, host: &str) -> Arc<rustls::ClientConfig> {
-        self.by_domain
+    /// An error when no connection can be made at all (see `no_suite`).
+    pub fn for_host(&self, host: &str) -> std::io::Result<Arc<rustls::ClientConfig>> {
+        if let Some(why) = &self.no_suite {
+            return Err(std::io::Error::other(why.clone()));
+        }
+        Ok(self
+            .by_domain
             .iter()
             .find(|(domains, _)| domains.iter().any(|d| domain_matches(d, host)))
             .or_else(|| self.by_domain.first())
-            .map_or_else(|| self.default.clone(), |(_, c)| c.clone())
+            .map_or_else(|| self.default.clone(), |(_, c)| c.clone()))
     }
 }
 
