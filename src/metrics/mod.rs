@@ -211,7 +211,11 @@ impl MetricsState {
         let same = |a: &[(String, String)], b: &[(String, String)]| {
             a.len() == b.len() && a.iter().all(|t| b.contains(t))
         };
-        if let Some(i) = entry.submetrics.iter().position(|s| same(&s.filter, &filter)) {
+        if let Some(i) = entry
+            .submetrics
+            .iter()
+            .position(|s| same(&s.filter, &filter))
+        {
             return i;
         }
         entry.submetrics.push(SubMetric {

@@ -56,7 +56,17 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     }
     o.vus = num("K6_VUS")?;
     o.iterations = num("K6_ITERATIONS")?;
-    o.duration = get("K6_DURATION").map(DurationOpt::Text);
+    // k6's envconfig decodes these up front, with its own wording.
+    let duration = |key: &str, field: &str| -> Result<Option<DurationOpt>, ConfigError> {
+        let Some(v) = get(key) else { return Ok(None) };
+        match rk6_runtime::duration::k6_parse_error(&v) {
+            Some(e) => Err(ConfigError::Invalid(format!(
+                "envconfig.Process: assigning {key} to {field}: converting '{v}' to type types.NullDuration. details: {e}"
+            ))),
+            None => Ok(Some(DurationOpt::Text(v))),
+        }
+    };
+    o.duration = duration("K6_DURATION", "Duration")?;
     if let Some(s) = get("K6_STAGES") {
         o.stages = Some(s.split(',').map(parse_stage).collect::<Result<_, _>>()?);
     }
@@ -85,9 +95,9 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
         })
         .transpose()?;
     o.metric_samples_buffer_size = num("K6_METRIC_SAMPLES_BUFFER_SIZE")?.map(|v| v as i64);
-    o.min_iteration_duration = get("K6_MIN_ITERATION_DURATION").map(DurationOpt::Text);
-    o.setup_timeout = get("K6_SETUP_TIMEOUT").map(DurationOpt::Text);
-    o.teardown_timeout = get("K6_TEARDOWN_TIMEOUT").map(DurationOpt::Text);
+    o.min_iteration_duration = duration("K6_MIN_ITERATION_DURATION", "MinIterationDuration")?;
+    o.setup_timeout = duration("K6_SETUP_TIMEOUT", "SetupTimeout")?;
+    o.teardown_timeout = duration("K6_TEARDOWN_TIMEOUT", "TeardownTimeout")?;
     o.paused = bool_of("K6_PAUSED", "Paused")?;
     let list = |k: &str| get(k).map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>());
     o.blacklist_ips = list("K6_BLACKLIST_IPS");

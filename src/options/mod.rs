@@ -18,14 +18,12 @@ pub use env::from_env;
 /// A configuration problem (the run exits 104).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("could not parse options: {0}")]
-    Parse(String),
     #[error("{0}")]
     Invalid(String),
-    /// A duration in the script's `options` that k6 cannot decode; the host adds which
-    /// script (k6: `could not initialize '…': could not load JS test '…': time: …`).
+    /// The script's `options` cannot be decoded (a bad duration, integer or scenario); the
+    /// host adds which script (k6: `could not initialize '…': could not load JS test '…': …`).
     #[error("{0}")]
-    ScriptDuration(String),
+    ScriptOptions(String),
     #[error("There were problems with the specified script configuration:\n{}", .0.iter().map(|e| format!("\t- {e}")).collect::<Vec<_>>().join("\n"))]
     Scenarios(Vec<String>),
     #[error(transparent)]
@@ -71,6 +69,46 @@ const DURATION_KEYS: [&str; 9] = [
     "maxDuration",
     "timeUnit",
 ];
+
+/// Options that are integers (Go's `null.Int`), which k6 also accepts as strings.
+const INT_KEYS: [&str; 7] = [
+    "vus",
+    "iterations",
+    "maxRedirects",
+    "batch",
+    "batchPerHost",
+    "rps",
+    "metricSamplesBufferSize",
+];
+
+/// Turns integer options given as strings (`vus: "5"`) into numbers, as k6's `null.Int`
+/// decoding does; a string that is no integer gets Go's `strconv.ParseInt` error.
+pub fn normalize_ints(options: &mut Value) -> Result<(), String> {
+    let Value::Object(map) = options else {
+        return Ok(());
+    };
+    for key in INT_KEYS {
+        if let Some(Value::String(s)) = map.get(key) {
+            let n: i64 = s
+                .parse()
+                .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: invalid syntax"))?;
+            map.insert(key.to_string(), Value::from(n));
+        }
+    }
+    Ok(())
+}
+
+/// The first scenario without an `executor`, in k6's words.
+fn scenario_without_executor(options: &Value) -> Option<String> {
+    options["scenarios"]
+        .as_object()?
+        .iter()
+        .find_map(|(name, s)| {
+            s.get("executor")
+                .is_none()
+                .then(|| format!("scenario '{name}' doesn't have a specified executor type"))
+        })
+}
 
 /// The first duration in an options object (top level, stages, scenarios, in the object's
 /// order) that k6's JSON decoding refuses, with Go's error text.
@@ -197,10 +235,13 @@ impl Options {
         match value {
             None => Ok(Options::default()),
             Some(v) => {
-                if let Some(e) = first_duration_error(v) {
-                    return Err(ConfigError::ScriptDuration(e));
+                let mut v = v.clone();
+                normalize_ints(&mut v).map_err(ConfigError::ScriptOptions)?;
+                if let Some(e) = first_duration_error(&v).or_else(|| scenario_without_executor(&v))
+                {
+                    return Err(ConfigError::ScriptOptions(e));
                 }
-                serde_json::from_value(v.clone()).map_err(|e| ConfigError::Parse(e.to_string()))
+                serde_json::from_value(v).map_err(|e| ConfigError::ScriptOptions(e.to_string()))
             }
         }
     }
@@ -219,7 +260,9 @@ impl Options {
                 path.display()
             ))
         };
-        let value: Value = serde_json::from_str(&text).map_err(|e| unparsable(e.to_string()))?;
+        let mut value: Value =
+            serde_json::from_str(&text).map_err(|e| unparsable(e.to_string()))?;
+        normalize_ints(&mut value).map_err(unparsable)?;
         // k6 decodes every duration of the file up front, even one a higher tier replaces.
         if let Some(e) = first_duration_error(&value) {
             return Err(unparsable(e));

@@ -130,7 +130,9 @@ fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigErro
             .ok_or_else(|| ConfigError::Invalid(format!("scenario {name} must be an object")))?;
         let field = Fields { name, obj };
         let kind = field.str("executor")?.ok_or_else(|| {
-            ConfigError::Invalid(format!("scenario {name}: executor type is required"))
+            ConfigError::Invalid(format!(
+                "scenario '{name}' doesn't have a specified executor type"
+            ))
         })?;
         let executor = match kind.as_str() {
             "shared-iterations" => Executor::SharedIterations(SharedIterations {

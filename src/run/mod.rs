@@ -138,7 +138,7 @@ fn resolve_options(
         None => Options::default(),
     };
     let script_tier = Options::from_script(script).map_err(|e| match e {
-        crate::options::ConfigError::ScriptDuration(why) => {
+        crate::options::ConfigError::ScriptOptions(why) => {
             let abs = std::fs::canonicalize(&args.script).unwrap_or_else(|_| args.script.clone());
             crate::options::ConfigError::Invalid(format!(
                 "could not initialize '{}': could not load JS test '{}': {why}",
@@ -596,7 +596,13 @@ fn warn_unknown_threshold_metrics(opts: &Options, registry: &Registry) {
         if registry.lookup(&name).is_none() {
             Logger::warn(
                 &format!("Invalid metric '{name}' in threshold definitions"),
-                &[],
+                &[
+                    ("component", "metrics-engine"),
+                    (
+                        "error",
+                        &format!("metric '{name}' does not exist in the script"),
+                    ),
+                ],
             );
         }
     }

@@ -22,6 +22,7 @@ use serde_json::Value;
 pub mod diff;
 pub mod influx;
 pub mod peer;
+pub mod server;
 pub mod ws_echo;
 
 /// Path of the rk6 binary under test.

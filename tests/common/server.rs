@@ -71,8 +71,15 @@ impl Server {
         let files = Scripts::new();
         let (cert, key) = (files.path("cert.pem"), files.path("key.pem"));
         let made = Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
-            .args(["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ])
             .arg("-keyout")
             .arg(&key)
             .arg("-out")
@@ -125,7 +132,14 @@ fn gunicorn(port: u16, workers: u32) -> Command {
     let mut c = Command::new("python3");
     c.args(["-m", "gunicorn", "-b"])
         .arg(format!("127.0.0.1:{port}"))
-        .args(["-w", &workers.to_string(), "-k", "gthread", "--threads", "16"])
+        .args([
+            "-w",
+            &workers.to_string(),
+            "-k",
+            "gthread",
+            "--threads",
+            "16",
+        ])
         .arg("httpbin:app");
     c
 }
