@@ -61,6 +61,9 @@ pub enum RunError {
     Config(#[from] crate::options::ConfigError),
     #[error("{0}")]
     Init(#[from] InitError),
+    /// The script exports no function at all (k6 exits 255).
+    #[error("could not initialize '{script}': could not load JS test '{url}': no exported functions in script")]
+    NoFunctions { script: String, url: String },
     /// A VU of the test (not the first load of the script) failed its init code.
     #[error("{source}")]
     VuInit { id: u64, source: InitError },
@@ -88,7 +91,7 @@ impl RunError {
                 source: InitError::Aborted { .. },
                 ..
             } => ExitCode::ScriptAborted,
-            RunError::VuInit { .. } => ExitCode::Other,
+            RunError::VuInit { .. } | RunError::NoFunctions { .. } => ExitCode::Other,
             RunError::Init(_) => ExitCode::Other,
             RunError::Output(_) => ExitCode::Other,
             RunError::Api(_) => ExitCode::CannotStartRestApi,
@@ -295,6 +298,13 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
             &[],
         );
     }
+    if info.functions.is_empty() {
+        let abs = std::fs::canonicalize(&args.script).unwrap_or_else(|_| args.script.clone());
+        return Err(RunError::NoFunctions {
+            script: args.script.display().to_string(),
+            url: rk6_runtime::error::file_url(&abs),
+        });
+    }
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
     let opts = resolve_options(&mut args, info.options.as_ref(), &sys_env)?;
     let paused = args.paused || opts.paused.unwrap_or(false);
@@ -317,14 +327,18 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         }
     }
     start_api(args.address.as_deref(), &control).await?;
-    for s in &scenarios {
-        if !info.functions.iter().any(|f| f == &s.exec) {
-            return Err(crate::options::ConfigError::Invalid(format!(
+    let missing: Vec<String> = scenarios
+        .iter()
+        .filter(|s| !info.functions.iter().any(|f| f == &s.exec))
+        .map(|s| {
+            format!(
                 "executor {}: function '{}' not found in exports",
                 s.name, s.exec
-            ))
-            .into());
-        }
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(crate::options::ConfigError::Scenarios(missing).into());
     }
     let thresholds = if args.no_thresholds {
         warn_unknown_threshold_metrics(&opts, &registry);
