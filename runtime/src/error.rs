@@ -154,7 +154,7 @@ fn with_frames<'a>(message: String, stack: impl Iterator<Item = &'a str>) -> Str
             None => line,
         };
         text.push_str("\n\t");
-        text.push_str(&line);
+        text.push_str(&crate::source_map::remap_frame(&line));
         frames += 1;
     }
     if frames > 0 {

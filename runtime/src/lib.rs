@@ -13,6 +13,7 @@ pub mod log;
 pub mod metrics;
 pub mod modules;
 pub mod source;
+pub mod source_map;
 pub mod term;
 pub mod typescript;
 pub mod vu;

@@ -107,6 +107,7 @@ impl K6Loader {
                 .map_err(|e| JsError::from(JsNativeError::syntax().with_message(e)))?;
             js
         } else {
+            crate::source_map::register_from_source(path, &src);
             src
         };
         crate::source::check_nesting(path, &src)?;

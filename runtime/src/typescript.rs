@@ -50,7 +50,17 @@ fn strip_inner(path: &Path, src: &str) -> Result<String, String> {
     if out.diagnostics.has_errors() {
         return Err(first_error(path, src, out.diagnostics.iter()));
     }
-    Ok(Codegen::new().build(&program).code)
+    let options = oxc_codegen::CodegenOptions {
+        source_map_path: Some(path.to_path_buf()),
+        ..Default::default()
+    };
+    let out = Codegen::new().with_options(options).build(&program);
+    // Errors point into the TypeScript the user wrote, not rk6's JavaScript of it.
+    if let Some(map) = &out.map {
+        let url = crate::error::file_url(path);
+        crate::source_map::register(path, crate::source_map::LineMap::new(map, |_| url.clone()));
+    }
+    Ok(out.code)
 }
 
 fn first_error<'a>(

@@ -298,6 +298,8 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
             &[],
         );
     }
+    let sys_env: BTreeMap<String, String> = std::env::vars().collect();
+    let opts = resolve_options(&mut args, info.options.as_ref(), &sys_env)?;
     if info.functions.is_empty() {
         let abs = std::fs::canonicalize(&args.script).unwrap_or_else(|_| args.script.clone());
         return Err(RunError::NoFunctions {
@@ -305,8 +307,6 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
             url: rk6_runtime::error::file_url(&abs),
         });
     }
-    let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let opts = resolve_options(&mut args, info.options.as_ref(), &sys_env)?;
     let paused = args.paused || opts.paused.unwrap_or(false);
     let mut scenarios = crate::options::scenarios::derive(&opts)?;
     if let Some(seg) = &args.segment {

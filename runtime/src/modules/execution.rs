@@ -279,11 +279,12 @@ fn abort_text(reason: &str, ctx: &Context) -> String {
         _ => return text,
     };
     let name = loc.function_name.to_std_string_escaped();
-    if name.is_empty() || name == "<main>" {
-        format!("{text} at {place}")
+    let frame = if name.is_empty() || name == "<main>" {
+        place
     } else {
-        format!("{text} at {name} ({place})")
-    }
+        format!("{name} ({place})")
+    };
+    format!("{text} at {}", crate::source_map::remap_frame(&frame))
 }
 
 /// `exec.test.fail([reason])`: the test goes on but exits 110.

@@ -118,6 +118,7 @@ fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObjec
 pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsObject, InitError> {
     crate::source::check_nesting(path, src)
         .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
+    crate::source_map::register_from_source(path, src);
     let mut wrapped = Vec::with_capacity(src.len() + 64);
     wrapped.extend_from_slice(b"(function (module, exports) {");
     wrapped.extend_from_slice(src);

@@ -213,8 +213,22 @@ where
                         )
                     }
                     _ => {
-                        let expr =
+                        let mut expr =
                             AssignmentExpression::new(true, false, true).parse(cursor, interner)?;
+                        // rk6 patch: an anonymous arrow function exported as default is
+                        // named `default` already when compiled, so stack frames name it as
+                        // k6 does (`at default (…)`), not only its runtime `name`.
+                        let name =
+                            Some(boa_ast::expression::Identifier::new(Sym::DEFAULT, expr.span()));
+                        match &mut expr {
+                            boa_ast::Expression::ArrowFunction(f) if f.name().is_none() => {
+                                f.set_name(name);
+                            }
+                            boa_ast::Expression::AsyncArrowFunction(f) if f.name().is_none() => {
+                                f.set_name(name);
+                            }
+                            _ => {}
+                        }
 
                         cursor.expect_semicolon("default expression export", interner)?;
 
