@@ -144,12 +144,20 @@ fn options_object(v: &JsValue, ctx: &mut Context) -> JsResult<JsObject> {
 /// `csv.parse(file, options)`.
 fn parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let file = args.first().cloned().unwrap_or_default();
-    let options = options_object(&args.get(1).cloned().unwrap_or_default(), ctx)?;
+    // k6 reads options only when passed; passed as undefined or null they throw.
+    let options = match args.get(1) {
+        Some(v) => Some(options_object(v, ctx)?),
+        None => None,
+    };
     let reject = |text: String, ctx: &mut Context| {
         let reason = go_error_value(&text, ctx);
         rejected(reason, ctx)
     };
-    let options = match read_options(&options, ctx)? {
+    let read = match &options {
+        Some(obj) => read_options(obj, ctx)?,
+        None => Ok(ParserOptions::default()),
+    };
+    let options = match read {
         Ok(o) => o,
         Err(e) => {
             return reject(
