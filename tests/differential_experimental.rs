@@ -203,3 +203,23 @@ export default async function () {
     assert_eq!(k6.errors.len(), 3, "{k6:#?}");
     assert_same("uncaught.js", &k6, &rk6);
 }
+
+/// `import { scenario, vu } from 'k6/execution'` (k6's csv-parse example) binds views
+/// that read the current iteration's values, as k6's bindings do.
+#[test]
+fn named_imports_of_k6_execution_read_live_values_like_k6() {
+    let (dir, _) = script(
+        "named.js",
+        r#"import { scenario, vu, instance } from 'k6/execution';
+export const options = { iterations: 3 };
+export default function () {
+  console.log(scenario.iterationInTest, vu.idInTest, vu.iterationInInstance, instance.vusInitialized, 'name' in scenario, Object.keys(scenario).sort().join(','));
+}
+"#,
+    );
+    let Some((k6, rk6)) = pair(dir.dir(), "named.js", SHORT) else {
+        return;
+    };
+    assert_eq!(k6.console.len(), 3, "{k6:#?}");
+    assert_same("named.js", &k6, &rk6);
+}
