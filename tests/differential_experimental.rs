@@ -53,7 +53,11 @@ fn run(tool: Tool, dir: &Path, script: &str, limit: Duration) -> Outcome {
 /// An error line's message without the async prefix and the stack.
 fn error_text(msg: &str) -> String {
     let msg = msg.strip_prefix("Uncaught (in promise) ").unwrap_or(msg);
-    msg.split("\n\tat ").next().unwrap_or(msg).trim_end().to_string()
+    msg.split("\n\tat ")
+        .next()
+        .unwrap_or(msg)
+        .trim_end()
+        .to_string()
 }
 
 /// Runs `script` under k6 and rk6 at once; `None` without k6.

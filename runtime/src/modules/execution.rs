@@ -89,7 +89,11 @@ fn current_and_key(
     ctx: &mut Context,
 ) -> JsResult<(JsObject, boa_engine::property::PropertyKey)> {
     let obj = current.to_object(ctx)?;
-    let key = args.get(1).cloned().unwrap_or_default().to_property_key(ctx)?;
+    let key = args
+        .get(1)
+        .cloned()
+        .unwrap_or_default()
+        .to_property_key(ctx)?;
     Ok((obj, key))
 }
 
@@ -123,7 +127,11 @@ fn trap_descriptor(current: JsValue, args: &[JsValue], ctx: &mut Context) -> JsR
     let value = obj.get(key, ctx)?;
     let desc = new_object(ctx);
     desc.set(js_string!("value"), value, false, ctx)?;
-    for flag in [js_string!("writable"), js_string!("enumerable"), js_string!("configurable")] {
+    for flag in [
+        js_string!("writable"),
+        js_string!("enumerable"),
+        js_string!("configurable"),
+    ] {
         desc.set(flag, true, false, ctx)?;
     }
     Ok(desc.into())

@@ -218,10 +218,7 @@ fn open_file(path: &JsValue, ctx: &mut Context) -> JsResult<Result<FileHandle, O
 }
 
 /// The bytes of `path`, read once per process.
-fn read_shared(
-    path: &Path,
-    sources: &crate::config::SourceCache,
-) -> Result<FileHandle, OpenError> {
+fn read_shared(path: &Path, sources: &crate::config::SourceCache) -> Result<FileHandle, OpenError> {
     let shown = path.display().to_string();
     if !sources.contains(path) {
         if !path.exists() {
@@ -320,7 +317,8 @@ fn uint8_array_buffer(
             "read() failed; reason: into argument cannot be null or undefined",
         )));
     }
-    let not_uint8 = || FsError::type_error("read() failed; reason: into argument must be a Uint8Array");
+    let not_uint8 =
+        || FsError::type_error("read() failed; reason: into argument must be a Uint8Array");
     let Some(obj) = into.as_object() else {
         return Ok(Err(not_uint8()));
     };
@@ -330,7 +328,10 @@ fn uint8_array_buffer(
         .typed_uint8_array()
         .constructor();
     let ctor = obj.get(js_string!("constructor"), ctx)?;
-    if !ctor.as_object().is_some_and(|c| JsObject::equals(&c, &uint8)) {
+    if !ctor
+        .as_object()
+        .is_some_and(|c| JsObject::equals(&c, &uint8))
+    {
         return Ok(Err(not_uint8()));
     }
     let Ok(array) = JsTypedArray::from_object(obj.clone()) else {

@@ -30,7 +30,13 @@ use crate::vu::state::{vu_phase, Phase};
 /// The module's exports: `parse` and `Parser` (also the default export's members).
 pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
     let exports = new_object(ctx);
-    method(&exports, "parse", NativeFunction::from_fn_ptr(parse), 2, ctx)?;
+    method(
+        &exports,
+        "parse",
+        NativeFunction::from_fn_ptr(parse),
+        2,
+        ctx,
+    )?;
     let parser = FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(new_parser))
         .name(js_string!("Parser"))
         .length(2)
@@ -51,7 +57,9 @@ enum NotAFile {
 impl NotAFile {
     fn text(&self) -> String {
         match self {
-            NotAFile::NoReader => "failed to create a new parser; reason: the reader cannot be nil".into(),
+            NotAFile::NoReader => {
+                "failed to create a new parser; reason: the reader cannot be nil".into()
+            }
             NotAFile::Primitive(t) => {
                 format!("first argument expected to be a fs.File instance, got {t} instead")
             }
@@ -202,7 +210,10 @@ struct ParserData(RefCell<RecordReader>);
 /// `new csv.Parser(file, options)`, with k6's checks in k6's order.
 fn new_parser(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     if vu_phase(ctx)? != Phase::Init {
-        return Err(go_error("csv Parser constructor must be called in the init context", ctx));
+        return Err(go_error(
+            "csv Parser constructor must be called in the init context",
+            ctx,
+        ));
     }
     let file = args.first().cloned().unwrap_or_default();
     if file.is_null_or_undefined() {
@@ -225,9 +236,8 @@ fn new_parser(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
         })?;
     }
     let (bytes, offset, _) = take_file(&file).map_err(|e| go_error(&e.text(), ctx))?;
-    let reader = RecordReader::new(bytes, offset, options).map_err(|e| {
-        go_error(&format!("failed to create a new parser; reason: {e}"), ctx)
-    })?;
+    let reader = RecordReader::new(bytes, offset, options)
+        .map_err(|e| go_error(&format!("failed to create a new parser; reason: {e}"), ctx))?;
     let parser = ObjectInitializer::with_native_data(ParserData(RefCell::new(reader)), ctx).build();
     method(&parser, "next", NativeFunction::from_fn_ptr(next), 0, ctx)?;
     Ok(parser.into())

@@ -48,7 +48,9 @@ pub enum CsvError {
     FromAfterTo,
     #[error("the 'header' option cannot be enabled when 'skipFirstLine' is true")]
     HeaderAndSkipFirstLine,
-    #[error("the 'header' option cannot be enabled when 'fromLine' is set to a value greater than 0")]
+    #[error(
+        "the 'header' option cannot be enabled when 'fromLine' is set to a value greater than 0"
+    )]
     HeaderAndFromLine,
     #[error("the '{0}' option must be greater than or equal to 0; got {1}")]
     Negative(&'static str, i64),
@@ -103,7 +105,11 @@ pub struct RecordReader {
 
 impl RecordReader {
     /// A reader of `bytes` from `offset`, past the header and the lines to skip.
-    pub fn new(bytes: Arc<Vec<u8>>, offset: usize, options: ParserOptions) -> Result<Self, CsvError> {
+    pub fn new(
+        bytes: Arc<Vec<u8>>,
+        offset: usize,
+        options: ParserOptions,
+    ) -> Result<Self, CsvError> {
         validate(&options)?;
         let mut input = Cursor::new(SharedBytes(bytes));
         input.set_position(offset as u64);
@@ -134,7 +140,8 @@ impl RecordReader {
             self.line += 1;
         }
         while from > 0 && self.line < from {
-            self.raw().map_err(|e| CsvError::SkipTo(from, Box::new(e)))?;
+            self.raw()
+                .map_err(|e| CsvError::SkipTo(from, Box::new(e)))?;
             self.line += 1;
         }
         Ok(())
