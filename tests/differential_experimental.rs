@@ -85,85 +85,78 @@ fn assert_same(script: &str, k6: &Outcome, rk6: &Outcome) {
     );
 }
 
+/// Runs `script` under both tools and asserts the same outcome; k6's, for more checks
+/// (`None` without k6).
+fn same_as_k6(dir: &Path, script: &str, limit: Duration) -> Option<Outcome> {
+    let (k6, rk6) = pair(dir, script, limit)?;
+    assert_same(script, &k6, &rk6);
+    Some(k6)
+}
+
 const SHORT: Duration = Duration::from_secs(40);
 
 #[test]
 fn upstream_fs_example_reads_the_file_in_every_vu_like_k6() {
-    let Some((k6, rk6)) = pair(&upstream_dir(), "fs.js", SHORT) else {
+    let Some(k6) = same_as_k6(&upstream_dir(), "fs.js", SHORT) else {
         return;
     };
     assert_eq!(k6.code, 0, "{k6:#?}");
-    assert_same("fs.js", &k6, &rk6);
 }
 
 #[test]
 fn upstream_csv_parse_example_logs_the_same_records_as_k6() {
-    let Some((k6, rk6)) = pair(&upstream_dir(), "csv-parse.js", SHORT) else {
+    let Some(k6) = same_as_k6(&upstream_dir(), "csv-parse.js", SHORT) else {
         return;
     };
     assert_eq!(k6.console.len(), 10, "{k6:#?}");
-    assert_same("csv-parse.js", &k6, &rk6);
 }
 
 #[test]
 fn upstream_csv_parser_example_logs_the_same_rows_as_k6() {
-    let Some((k6, rk6)) = pair(&upstream_dir(), "csv-parser.js", SHORT) else {
+    let Some(k6) = same_as_k6(&upstream_dir(), "csv-parser.js", SHORT) else {
         return;
     };
     assert_eq!(k6.console.len(), 10, "{k6:#?}");
-    assert_same("csv-parser.js", &k6, &rk6);
 }
 
 #[test]
 fn upstream_streams_example_receives_numbers_from_timers_like_k6() {
     let limit = Duration::from_secs(60);
-    let Some((k6, rk6)) = pair(&upstream_dir(), "streams.js", limit) else {
+    let Some(k6) = same_as_k6(&upstream_dir(), "streams.js", limit) else {
         return;
     };
     assert_eq!(k6.console.last().map(String::as_str), Some("we are done"));
-    assert_same("streams.js", &k6, &rk6);
 }
 
 #[test]
 fn fs_reads_seeks_and_errors_match_k6() {
-    let Some((k6, rk6)) = pair(&edge_dir(), "fs_edges.js", SHORT) else {
-        return;
-    };
-    assert_same("fs_edges.js", &k6, &rk6);
+    same_as_k6(&edge_dir(), "fs_edges.js", SHORT);
 }
 
 #[test]
 fn csv_options_parsers_and_errors_match_k6() {
-    let Some((k6, rk6)) = pair(&edge_dir(), "csv_edges.js", SHORT) else {
-        return;
-    };
-    assert_same("csv_edges.js", &k6, &rk6);
+    same_as_k6(&edge_dir(), "csv_edges.js", SHORT);
 }
 
 #[test]
 fn csv_constructor_and_option_errors_match_k6() {
-    let Some((k6, rk6)) = pair(&edge_dir(), "csv_errors.js", SHORT) else {
+    let Some(k6) = same_as_k6(&edge_dir(), "csv_errors.js", SHORT) else {
         return;
     };
     assert_eq!(k6.code, 0, "{k6:#?}");
-    assert_same("csv_errors.js", &k6, &rk6);
 }
 
 #[test]
 fn streams_readers_strategies_and_errors_match_k6() {
-    let Some((k6, rk6)) = pair(&edge_dir(), "streams_edges.js", SHORT) else {
-        return;
-    };
-    assert_same("streams_edges.js", &k6, &rk6);
+    same_as_k6(&edge_dir(), "streams_edges.js", SHORT);
 }
 
 #[test]
 fn files_and_records_are_shared_by_vus_with_their_own_offsets_like_k6() {
-    let Some((k6, rk6)) = pair(&edge_dir(), "shared_across_vus.js", SHORT) else {
+    let Some(k6) = same_as_k6(&edge_dir(), "shared_across_vus.js", SHORT) else {
         return;
     };
     assert_eq!(k6.checks.values().map(|c| c.1).sum::<u64>(), 0, "{k6:#?}");
-    assert_same("shared_across_vus.js", &k6, &rk6);
 }
 
 /// A rejected `open()` awaited at the top level fails the init like k6: exit 107 and
@@ -174,11 +167,10 @@ fn a_missing_file_awaited_in_init_fails_the_script_like_k6() {
         "missing.js",
         "import { open } from 'k6/experimental/fs';\nawait open('missing.txt');\nexport default function () {}\n",
     );
-    let Some((k6, rk6)) = pair(dir.dir(), "missing.js", SHORT) else {
+    let Some(k6) = same_as_k6(dir.dir(), "missing.js", SHORT) else {
         return;
     };
     assert_eq!(k6.code, 107, "{k6:#?}");
-    assert_same("missing.js", &k6, &rk6);
 }
 
 /// Errors of the fs module that an async iteration does not catch are logged as k6 logs
@@ -198,12 +190,11 @@ export default async function () {
 }
 "#,
     );
-    let Some((k6, rk6)) = pair(dir.dir(), "uncaught.js", SHORT) else {
+    let Some(k6) = same_as_k6(dir.dir(), "uncaught.js", SHORT) else {
         return;
     };
     assert_eq!(k6.errors.len(), 3, "{k6:#?}");
     assert!(k6.errors[0].starts_with("Uncaught (in promise) TypeError: offset"));
-    assert_same("uncaught.js", &k6, &rk6);
 }
 
 /// `import { scenario, vu } from 'k6/execution'` (k6's csv-parse example) binds views
@@ -219,9 +210,8 @@ export default function () {
 }
 "#,
     );
-    let Some((k6, rk6)) = pair(dir.dir(), "named.js", SHORT) else {
+    let Some(k6) = same_as_k6(dir.dir(), "named.js", SHORT) else {
         return;
     };
     assert_eq!(k6.console.len(), 3, "{k6:#?}");
-    assert_same("named.js", &k6, &rk6);
 }
