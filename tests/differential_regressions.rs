@@ -349,3 +349,22 @@ export default function () {{
     let (k6, rk6) = (outcome(Tool::K6, &unknown), outcome(Tool::Rk6, &unknown));
     assert_eq!(rk6.0, k6.0);
 }
+
+/// An async iteration whose promise rejects is logged as k6 logs an unhandled rejection:
+/// "Uncaught (in promise) …", without `source=stacktrace`.
+#[test]
+fn a_rejected_async_iteration_is_logged_as_uncaught_in_promise_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let src = r#"
+export const options = { iterations: 2 };
+export default async function () {
+  if (__ITER === 0) await Promise.reject('plain reason');
+  await Promise.reject({ toString() { return 'object reason'; } });
+}
+"#;
+    let (k6, rk6) = (outcome(Tool::K6, src), outcome(Tool::Rk6, src));
+    assert_eq!(k6.1.len(), 2, "{:?}", k6.1);
+    assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
+}

@@ -239,3 +239,25 @@ fn create(name: &str, f: &JsObject, ctx: &mut Context) -> JsResult<Elements> {
     boa_gc::force_collect();
     Ok(elements)
 }
+
+/// A SharedArray of records built natively (`csv.parse`): `build` gives each element's
+/// JSON text and runs once per process for `name`; every VU gets its own read-only view.
+pub(crate) fn shared_from<E>(
+    name: &str,
+    build: impl FnOnce() -> Result<Vec<Box<str>>, E>,
+    ctx: &mut Context,
+) -> JsResult<Result<JsValue, E>> {
+    let shared = vu_config(ctx)?.shared.clone();
+    let slot = shared.slot(name);
+    let elements = {
+        let mut data = slot.lock().unwrap_or_else(|p| p.into_inner());
+        match data.as_ref() {
+            Some(d) => d.clone(),
+            None => match build() {
+                Ok(v) => data.insert(Arc::new(v)).clone(),
+                Err(e) => return Ok(Err(e)),
+            },
+        }
+    };
+    Ok(Ok(proxy(Shared(elements), ctx)?))
+}

@@ -34,11 +34,107 @@ pub fn exports(context: &mut Context) -> JsResult<JsObject> {
         );
     }
     let exec = init.build();
-    // Only a default export: the fields are getters evaluated on access, which a module's
-    // named export bindings (fixed at import time, in the init context) cannot be.
     let exports = new_object(context);
     exports.set(js_string!("default"), exec, false, context)?;
+    // Named imports (`import { scenario } from 'k6/execution'`, as k6's own examples do)
+    // are bound once, at import time in the init context; k6 reads its getters on every
+    // access. Each named export is therefore a live view: a Proxy whose traps read the
+    // getter's current object at each access.
+    for (name, f) in getters {
+        exports.set(static_key(name), live_view(f, context)?, false, context)?;
+    }
     Ok(exports)
+}
+
+/// A Proxy that forwards reads to what `getter` returns at the time of each read.
+fn live_view(
+    getter: boa_engine::native_function::NativeFunctionPointer,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
+    let target = new_object(ctx);
+    let handler = new_object(ctx);
+    let traps: [(&str, TrapFn); 4] = [
+        ("get", trap_get),
+        ("has", trap_has),
+        ("ownKeys", trap_own_keys),
+        ("getOwnPropertyDescriptor", trap_descriptor),
+    ];
+    for (name, trap) in traps {
+        let f = NativeFunction::from_copy_closure_with_captures(
+            move |_, args, getter: &LiveGetter, ctx| {
+                let current = (getter.0)(&JsValue::undefined(), &[], ctx)?;
+                trap(current, args, ctx)
+            },
+            LiveGetter(getter),
+        );
+        let f = boa_engine::object::FunctionObjectBuilder::new(ctx.realm(), f).build();
+        handler.set(static_key(name), f, false, ctx)?;
+    }
+    let proxy = ctx.intrinsics().constructors().proxy().constructor();
+    proxy.construct(&[target.into(), handler.into()], None, ctx)
+}
+
+/// The getter a live view reads through.
+// SAFETY (unsafe_empty_trace): a plain function pointer, no GC pointers.
+#[derive(Clone, Copy, boa_engine::Trace, boa_engine::Finalize)]
+#[boa_gc(unsafe_empty_trace)]
+struct LiveGetter(boa_engine::native_function::NativeFunctionPointer);
+
+type TrapFn = fn(JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
+
+/// The current object and the trap's property key.
+fn current_and_key(
+    current: JsValue,
+    args: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<(JsObject, boa_engine::property::PropertyKey)> {
+    let obj = current.to_object(ctx)?;
+    let key = args
+        .get(1)
+        .cloned()
+        .unwrap_or_default()
+        .to_property_key(ctx)?;
+    Ok((obj, key))
+}
+
+fn trap_get(current: JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let (obj, key) = current_and_key(current, args, ctx)?;
+    obj.get(key, ctx)
+}
+
+fn trap_has(current: JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let (obj, key) = current_and_key(current, args, ctx)?;
+    Ok(obj.has_property(key, ctx)?.into())
+}
+
+fn trap_own_keys(current: JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let obj = current.to_object(ctx)?;
+    let keys: Vec<JsValue> = obj
+        .own_property_keys(ctx)?
+        .into_iter()
+        .map(JsValue::from)
+        .collect();
+    Ok(boa_engine::object::builtins::JsArray::from_iter(keys, ctx).into())
+}
+
+/// Own properties show as configurable data properties of the view (the Proxy's target
+/// is an empty extensible object, so the invariants hold).
+fn trap_descriptor(current: JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let (obj, key) = current_and_key(current, args, ctx)?;
+    if !obj.has_own_property(key.clone(), ctx)? {
+        return Ok(JsValue::undefined());
+    }
+    let value = obj.get(key, ctx)?;
+    let desc = new_object(ctx);
+    desc.set(js_string!("value"), value, false, ctx)?;
+    for flag in [
+        js_string!("writable"),
+        js_string!("enumerable"),
+        js_string!("configurable"),
+    ] {
+        desc.set(flag, true, false, ctx)?;
+    }
+    Ok(desc.into())
 }
 
 fn set(obj: &JsObject, k: &str, v: impl Into<JsValue>, ctx: &mut Context) -> JsResult<()> {

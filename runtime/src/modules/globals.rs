@@ -107,7 +107,7 @@ fn wrap_json(context: &mut Context) -> JsResult<()> {
 }
 
 /// Makes the global `__ITER` read `iter` before an iteration. k6 writes a data property
-/// each time; an ordinary [[Set]] on the global object cost ~1,600 instructions per
+/// each time; an ordinary `[[Set]]` on the global object cost ~1,600 instructions per
 /// iteration (3 % of a bare `http.get` loop). rk6 defines an accessor over the VU's
 /// iteration counter once instead: reading gives the same number. A script that assigns
 /// to `__ITER` turns it back into a data property, written before every iteration.

@@ -12,6 +12,7 @@ pub mod data;
 pub mod encoding;
 pub mod env;
 pub mod execution;
+pub mod experimental;
 pub mod globals;
 pub mod html;
 pub mod http;
@@ -38,6 +39,9 @@ const BUILTINS: &[&str] = &[
     "k6/secrets",
     "k6/timers",
     "k6/ws",
+    "k6/experimental/csv",
+    "k6/experimental/fs",
+    "k6/experimental/streams",
     "k6/experimental/websockets",
 ];
 
@@ -46,10 +50,7 @@ const KNOWN_K6: &[&str] = &[
     "k6/net/grpc",
     "k6/browser",
     "k6/crypto/x509",
-    "k6/experimental/csv",
-    "k6/experimental/fs",
     "k6/experimental/redis",
-    "k6/experimental/streams",
 ];
 
 /// Whether `specifier` names a k6 module (served natively or rejected with a clear error).
@@ -72,6 +73,9 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6/timers" => timers::exports(context),
         "k6/ws" => ws::exports(context),
         "k6/experimental/websockets" => ws::websockets::exports(context),
+        "k6/experimental/fs" => experimental::fs::exports(context),
+        "k6/experimental/csv" => experimental::csv::exports(context),
+        "k6/experimental/streams" => experimental::streams::exports(context),
         jslib_url::SPECIFIER => jslib_url::exports(context),
         s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
             .with_message(format!("module '{s}' is not supported by rk6 yet"))

@@ -40,7 +40,7 @@ pub(crate) fn run_job(
                 Some(Err(e)) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
                 None => vec![],
             };
-            let result = call_export(ctx, exports, func, &args);
+            let result = call_export(ctx, exports, func, &args).result;
             let outcome = finish(ctx, state, result, |v, ctx| {
                 Ok(JobValue::Json(
                     v.to_json(ctx)?.unwrap_or(serde_json::Value::Null),
@@ -60,7 +60,7 @@ pub(crate) fn run_job(
                 Ok(v) => v,
                 Err(e) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
             };
-            let result = call_export(ctx, exports, "handleSummary", &[arg]);
+            let result = call_export(ctx, exports, "handleSummary", &[arg]).result;
             finish(ctx, state, result, summary_files)
         }
     }
@@ -116,8 +116,8 @@ fn run_iteration(
         Err(e) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
     };
     let start = Instant::now();
-    let result = call_export(ctx, exports, &it.exec, &args);
-    let outcome = finish(ctx, state, result, |_, _| Ok(JobValue::None));
+    let called = call_export(ctx, exports, &it.exec, &args);
+    let outcome = finish(ctx, state, called.result, |_, _| Ok(JobValue::None));
     let elapsed = start.elapsed();
     // One clock read for the samples that end the iteration.
     let now = SystemTime::now();
@@ -125,15 +125,18 @@ fn run_iteration(
     let mut st = state.borrow_mut();
     st.iteration += 1;
     if let JobOutcome::Error(err) = &outcome {
-        Logger::log(
-            Level::Error,
-            &err.text,
-            &[
-                ("executor", &it.executor),
-                ("scenario", &it.scenario),
-                ("source", "stacktrace"),
-            ],
-        );
+        let fields = [
+            ("executor", it.executor.as_ref()),
+            ("scenario", it.scenario.as_ref()),
+            ("source", "stacktrace"),
+        ];
+        if called.rejected {
+            // k6's words for a rejection nothing handled, and no `source` field.
+            let text = format!("Uncaught (in promise) {}", err.text);
+            Logger::log(Level::Error, &text, &fields[..2]);
+        } else {
+            Logger::log(Level::Error, &err.text, &fields);
+        }
     }
     if outcome != JobOutcome::Interrupted || st.aborted {
         let tags = st.tag_set();
@@ -211,37 +214,59 @@ impl Exports {
     }
 }
 
-fn call_export(
-    ctx: &mut Context,
-    exports: &mut Exports,
-    name: &str,
-    args: &[JsValue],
-) -> JsResult<JsValue> {
-    let callable = exports.function(name, ctx)?;
+/// What calling an exported function gave.
+struct Called {
+    result: JsResult<JsValue>,
+    /// The function returned a promise that rejected (an async function threw), which k6
+    /// reports as an uncaught rejection rather than as a thrown exception.
+    rejected: bool,
+}
+
+fn call_export(ctx: &mut Context, exports: &mut Exports, name: &str, args: &[JsValue]) -> Called {
+    let thrown = |result| Called {
+        result,
+        rejected: false,
+    };
+    let callable = match exports.function(name, ctx) {
+        Ok(c) => c,
+        Err(e) => return thrown(Err(e)),
+    };
     let value = callable.call(&JsValue::undefined(), args, ctx);
     // Timers, socket events and promise jobs keep the call alive until none is left.
     let value = value.and_then(|v| super::event_loop::run(ctx).map(|()| v));
     if value.is_err() {
         let _ = super::state::with_vu(ctx, |st| st.event_loop.reset());
     }
-    settle(ctx, value?)
+    match value {
+        Ok(v) => settle(ctx, v),
+        Err(e) => thrown(Err(e)),
+    }
 }
 
 /// Waits for a returned promise (async exec functions) by running the job queue.
-fn settle(ctx: &mut Context, value: JsValue) -> JsResult<JsValue> {
-    let Some(obj) = value.as_object() else {
-        return Ok(value);
+fn settle(ctx: &mut Context, value: JsValue) -> Called {
+    let done = |result| Called {
+        result,
+        rejected: false,
     };
-    let Ok(promise) = JsPromise::from_object(obj.clone()) else {
-        return Ok(value);
+    let Some(promise) = value
+        .as_object()
+        .and_then(|obj| JsPromise::from_object(obj.clone()).ok())
+    else {
+        return done(Ok(value));
     };
-    ctx.run_jobs()?;
+    if let Err(e) = ctx.run_jobs() {
+        return done(Err(e));
+    }
     match promise.state() {
-        PromiseState::Fulfilled(v) => Ok(v),
-        PromiseState::Rejected(e) => Err(JsError::from_opaque(e)),
-        PromiseState::Pending => Err(boa_engine::JsNativeError::error()
+        PromiseState::Fulfilled(v) => done(Ok(v)),
+        PromiseState::Rejected(e) => Called {
+            result: Err(JsError::from_opaque(e)),
+            rejected: true,
+        },
+        PromiseState::Pending => done(Err(boa_engine::JsNativeError::error()
             .with_message("the promise returned by the function never settled")
-            .into()),
+            .into())),
     }
 }
 

@@ -225,7 +225,7 @@ struct HopTagKey<'a> {
     error: Option<(u32, &'a str)>,
 }
 
-/// [`HopTagKey`] kept for the next request's comparison.
+/// `HopTagKey` kept for the next request's comparison.
 #[derive(Debug)]
 pub struct OwnedHopTagKey {
     base: crate::metrics::TagSet,
