@@ -21,6 +21,7 @@ pub(crate) mod lazy_exports;
 pub mod metrics;
 pub mod secrets;
 pub mod timers;
+pub mod webcrypto;
 pub mod ws;
 
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, Source};
