@@ -15,14 +15,22 @@
     }
     toString() { return `${this.name}: ${this.message}`; }
   }
-  // A bare Go error, as k6 rejects with for malformed JWKs: only `error()`.
+  // A bare Go error: `error()`, and `unwrap()` for the wrapped ones (k6's JWK errors).
   class GoError {
-    constructor(message) {
+    constructor(message, wrapped) {
       this.error = () => message;
+      if (wrapped) this.unwrap = () => undefined;
       Object.defineProperty(this, 'text', { value: message });
     }
     toString() { return this.text; }
   }
+  // What k6 throws (not rejects) with: a JS Error named GoError holding k6's error as `value`.
+  const thrown = (name, message) => {
+    const e = new Error(`${name}: ${message}`);
+    Object.defineProperty(e, 'name', { value: 'GoError', enumerable: false, writable: true, configurable: true });
+    e.value = fail(name, message);
+    return e;
+  };
   const fail = (name, message) => new WebCryptoError(name, message);
   const native = {};
   for (const k of Object.getOwnPropertyNames(rawNative)) {
@@ -31,7 +39,7 @@
         return rawNative[k](...args);
       } catch (e) {
         if (e && typeof e === 'object' && !(e instanceof Error) && 'message' in e) {
-          throw 'name' in e ? fail(e.name, e.message) : new GoError(e.message);
+          throw 'name' in e ? fail(e.name, e.message) : new GoError(e.message, true);
         }
         throw e;
       }
@@ -120,11 +128,24 @@
   // CryptoKey objects, with k6's JSON shape; their material stays out of reach.
   const handles = new WeakMap();
   function CryptoKey() { throw new TypeError('Illegal constructor'); }
+  // k6's CryptoKey and CryptoKeyPair also list their Go methods among their keys.
+  const pairMethods = (self, isPair) => ({
+    isKeyPair: () => isPair,
+    resolveCryptoKey() { if (isPair) throw new GoError('not a CryptoKey'); return self; },
+    resolveCryptoKeyPair() { if (!isPair) throw new GoError('not a Crypto Key Pair'); return self; },
+  });
   const makeKey = (type, extractable, algorithm, usages, handle) => {
     const key = Object.create(CryptoKey.prototype);
     Object.assign(key, { type, extractable: !!extractable, algorithm, usages });
-    handles.set(key, handle);
+    key.containsUsage = (u) => usageList(key.usages).includes(u);
+    Object.assign(key, pairMethods(key, false));
+    key.validate = () => (['private', 'public', 'secret'].includes(key.type) ? null : new GoError('invalid key type'));
+    if (handle !== undefined) handles.set(key, handle);
     return key;
+  };
+  const makePair = (privateKey, publicKey) => {
+    const pair = { privateKey, publicKey };
+    return Object.assign(pair, pairMethods(pair, true));
   };
   const handleOf = (key) => (isObject(key) ? handles.get(key) : undefined);
   const keyAlgorithm = (name) => ({ algorithm: { name }, name });
@@ -188,10 +209,10 @@
         checkUsages(usages, [...priv, ...pub], () => 'invalid key usage');
         const [privateHandle, publicHandle] = native.ecGenerate(curve);
         const alg = () => ecAlgorithm(name, curve);
-        return {
-          privateKey: makeKey('private', extractable, alg(), intersect(usages, priv), privateHandle),
-          publicKey: makeKey('public', true, alg(), intersect(pub, usages), publicHandle),
-        };
+        return makePair(
+          makeKey('private', extractable, alg(), intersect(usages, priv), privateHandle),
+          makeKey('public', true, alg(), intersect(pub, usages), publicHandle),
+        );
       };
     },
     rsa(name, params) {
@@ -209,10 +230,10 @@
         checkUsages(usages, allowed, (u) => `invalid key usage: ${u}`);
         const [privateHandle, publicHandle] = native.rsaGenerate(modulusLength, exponent.slice().buffer);
         const alg = () => rsaAlgorithm(name, modulusLength, hash);
-        return {
-          privateKey: makeKey('private', extractable, alg(), intersect(usages, priv), privateHandle),
-          publicKey: makeKey('public', true, alg(), intersect(usages, pub), publicHandle),
-        };
+        return makePair(
+          makeKey('private', extractable, alg(), intersect(usages, priv), privateHandle),
+          makeKey('public', true, alg(), intersect(usages, pub), publicHandle),
+        );
       };
     },
   };
@@ -286,16 +307,16 @@
   const fromExport = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
 
   // The checks k6 makes on a key for an operation: a CryptoKey, of the algorithm, with the usage.
-  const usableKey = (key, name, usage, prefix) => {
-    const handle = handleOf(key);
-    if (handle === undefined) throw fail('InvalidAccessError', `${prefix}key argument does hold not a valid CryptoKey object`);
+  // (k6 takes any object as a key here; one without material fails later, in the natives.)
+  const usableKey = (key, name, prefix) => {
+    if (!isObject(key)) throw fail('InvalidAccessError', `${prefix}key argument does hold not a valid CryptoKey object`);
     if (name !== String(traverse(key, 'algorithm', 'name'))) {
       throw fail('InvalidAccessError', `${prefix}algorithm name does not match key algorithm name`);
     }
-    return handle;
+    return handleOf(key);
   };
-  const requireUsage = (key, usage, prefix) => {
-    if (!usageList(key.usages).includes(usage)) throw fail('InvalidAccessError', `${prefix}key does not contain the '${usage}' usage`);
+  const requireUsage = (key, usage, subject) => {
+    if (!usageList(key.usages).includes(usage)) throw fail('InvalidAccessError', `${subject} does not contain the '${usage}' usage`);
   };
 
   // encrypt/decrypt, per algorithm.
@@ -309,12 +330,12 @@
     const op = encrypt ? 'encrypt' : 'decrypt';
     const bytes = bytesOf(data);
     const name = normalize(algorithm, op);
-    const handle = usableKey(key, name, op, `${op}'s `);
+    const handle = usableKey(key, name, `${op}'s `);
     const run = ciphers[name];
     if (!run) throw fail('NotSupportedError', `unsupported algorithm ${name}`);
     const params = isObject(algorithm) ? algorithm : {};
     ['iv', 'counter', 'additionalData', 'label'].forEach((f) => paramBytes(params[f]));
-    requireUsage(key, op, `${op}'s `);
+    requireUsage(key, op, `${op}'s key`);
     return run(encrypt, params, handle, bytes, key);
   });
 
@@ -341,7 +362,12 @@
   };
 
   const ecCurve = (key) => (EC.includes(key.algorithm && key.algorithm.name) ? key.algorithm.namedCurve : undefined);
-  const goStruct = (k) => `{${k.type} ${k.extractable} ${JSON.stringify(k.algorithm)} [${usageList(k.usages).join(' ')}]}`;
+  // Go's %v of a CryptoKey, as k6 prints one (the trailing handle pointer varies anyway).
+  const goStruct = (k) => {
+    const a = isObject(k.algorithm) ? k.algorithm : {};
+    const alg = a.namedCurve !== undefined ? `{{{${a.name}}} ${a.namedCurve}}` : `{{${a.name}}}`;
+    return `{${k.type} ${k.extractable} ${alg} [${usageList(k.usages).join(' ')}] 0xc000000000}`;
+  };
 
   const subtle = {
     decrypt(algorithm, key, data) { return crypt(false, algorithm, key, data); },
@@ -350,7 +376,7 @@
         const privateHandle = handleOf(baseKey);
         if (privateHandle === undefined) throw fail('InvalidAccessError', 'provided baseKey is not a valid CryptoKey');
         if (baseKey.type !== 'private') throw fail('InvalidAccessError', `provided baseKey is not a private key: ${goStruct(baseKey)}`);
-        requireUsage(baseKey, 'deriveBits', 'provided baseKey ');
+        requireUsage(baseKey, 'deriveBits', 'provided baseKey');
         if (!isObject(algorithm)) throw fail('InvalidAccessError', 'algorithm is not an object');
         const pub = algorithm.public;
         if (nullish(pub)) throw fail('TypeError', 'algorithm does not contain a public key');
@@ -423,8 +449,8 @@
         const bytes = bytesOf(data);
         const name = normalize(algorithm, 'sign');
         const s = signer(name, algorithm);
-        const handle = usableKey(key, name, 'sign', '');
-        requireUsage(key, 'sign', '');
+        const handle = usableKey(key, name, '');
+        requireUsage(key, 'sign', 'key');
         return s.sign(key, handle, bytes);
       });
     },
@@ -435,8 +461,8 @@
         const bytes = bytesOf(data);
         const name = normalize(algorithm, 'verify');
         const s = signer(name, algorithm);
-        const handle = usableKey(key, name, 'verify', '');
-        requireUsage(key, 'verify', '');
+        const handle = usableKey(key, name, '');
+        requireUsage(key, 'verify', 'key');
         return s.verify(key, handle, sig, bytes);
       });
     },
@@ -454,16 +480,16 @@
     // k6 fills each element with one random byte, whatever the element size.
     getRandomValues(typedArray) {
       if (!isObject(typedArray) || !RANDOM_TYPES.includes(typedArray.constructor)) {
-        throw fail('TypeMismatchError', "typedArray parameter isn't a TypedArray instance");
+        throw thrown('TypeMismatchError', "typedArray parameter isn't a TypedArray instance");
       }
       const n = typedArray.length;
-      if (n > 65536) throw fail('QuotaExceededError', 'typedArray parameter is too big; maximum length is 65536');
+      if (n > 65536) throw thrown('QuotaExceededError', 'typedArray parameter is too big; maximum length is 65536');
       const random = new Uint8Array(native.random(n));
       for (let i = 0; i < n; i++) typedArray[i] = random[i];
       return typedArray;
     },
     randomUUID() { return native.uuid(); },
     subtle: readOnly({}, subtle),
-    CryptoKey: { type: '', extractable: false, algorithm: null, usages: null },
+    CryptoKey: makeKey('', false, null, []),
   });
 })
