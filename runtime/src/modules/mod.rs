@@ -53,6 +53,10 @@ const KNOWN_K6: &[&str] = &[
     "k6/experimental/streams",
 ];
 
+/// k6 v1.1's error for importing the module WebCrypto graduated from.
+const WEBCRYPTO_GRADUATED: &str = "k6/experimental/webcrypto has been graduated and it's now \
+    globally available as defined by standard WebAPIs. You just need to remove the import.";
+
 /// Whether `specifier` names a k6 module (served natively or rejected with a clear error).
 pub fn is_builtin(specifier: &str) -> bool {
     specifier == "k6" || specifier.starts_with("k6/")
@@ -74,6 +78,7 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6/ws" => ws::exports(context),
         "k6/experimental/websockets" => ws::websockets::exports(context),
         jslib_url::SPECIFIER => jslib_url::exports(context),
+        "k6/experimental/webcrypto" => Err(go_error(WEBCRYPTO_GRADUATED, context)),
         s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
             .with_message(format!("module '{s}' is not supported by rk6 yet"))
             .into()),
