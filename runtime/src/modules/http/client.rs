@@ -376,9 +376,8 @@ pub fn has_bare_path(raw: &str) -> bool {
     let Some((_, rest)) = raw.split_once("://") else {
         return false;
     };
-    !rest
-        .find(['/', '?', '#'])
-        .is_some_and(|i| rest.as_bytes()[i] == b'/')
+    rest.find(['/', '?', '#'])
+        .is_none_or(|i| rest.as_bytes()[i] != b'/')
 }
 
 /// `res.cookies`: Set-Cookie headers of the final response, by name.
