@@ -44,7 +44,12 @@ fn run(tool: Tool, script: &Path, env: &[(&str, &str)]) -> Output {
 
 /// Both tools on `script` at once.
 fn run_both(script: &Path, env: &[(&str, &str)]) -> (Output, Output) {
-    let (s, e) = (script.to_path_buf(), env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>());
+    let (s, e) = (
+        script.to_path_buf(),
+        env.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>(),
+    );
     let k6 = thread::spawn(move || {
         let env: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         run(Tool::K6, &s, &env)
@@ -57,7 +62,8 @@ fn run_both(script: &Path, env: &[(&str, &str)]) -> (Output, Output) {
 fn sorted(v: Value) -> Value {
     match v {
         Value::Object(m) => {
-            let by_key: BTreeMap<String, Value> = m.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            let by_key: BTreeMap<String, Value> =
+                m.into_iter().map(|(k, v)| (k, sorted(v))).collect();
             Value::Object(by_key.into_iter().collect())
         }
         Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
@@ -118,11 +124,19 @@ fn errors(out: &Output) -> Vec<String> {
 
 /// Exit code, console lines and error messages of one script under both tools.
 fn compare_script(d: &mut Diff, script: &Path) -> (Output, Output) {
-    let name = script.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let name = script
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     let random = RANDOM_LINES.contains(&name.as_str());
     let (k6, rk6) = run_both(script, &[]);
     d.check(&format!("{name}: exit code"), k6.code, rk6.code);
-    d.check(&format!("{name}: console"), console(&k6, random), console(&rk6, random));
+    d.check(
+        &format!("{name}: console"),
+        console(&k6, random),
+        console(&rk6, random),
+    );
     d.check(&format!("{name}: errors"), errors(&k6), errors(&rk6));
     (k6, rk6)
 }
@@ -152,7 +166,11 @@ fn upstream_webcrypto_examples_match_k6() {
         })
         .collect();
     scripts.sort();
-    assert_eq!(scripts.len(), 33, "webcrypto examples in tests/upstream/scripts");
+    assert_eq!(
+        scripts.len(),
+        33,
+        "webcrypto examples in tests/upstream/scripts"
+    );
     let mut d = Diff::default();
     let mut last = None;
     for script in &scripts {
@@ -177,7 +195,11 @@ fn webcrypto_failures_match_k6() {
 
 /// The `blob:` line of a `MODE=make` run of the interop script.
 fn interop_blob(tool: Tool) -> String {
-    let out = run(tool, &suite_script("webcrypto_interop.js"), &[("MODE", "make")]);
+    let out = run(
+        tool,
+        &suite_script("webcrypto_interop.js"),
+        &[("MODE", "make")],
+    );
     out.console_messages()
         .iter()
         .find_map(|l| l.strip_prefix("blob: ").map(str::to_string))
@@ -237,7 +259,11 @@ fn experimental_webcrypto_import_fails_like_k6() {
     let (k6, rk6) = run_both(&script, &[]);
     let mut d = Diff::default();
     d.check("exit code", k6.code, rk6.code);
-    let first = |o: &Output| o.error_messages().first().map(|m| m.lines().next().unwrap_or_default().to_string());
+    let first = |o: &Output| {
+        o.error_messages()
+            .first()
+            .map(|m| m.lines().next().unwrap_or_default().to_string())
+    };
     d.check("error", first(&k6), first(&rk6));
     finish(d, &k6, &rk6);
 }

@@ -212,7 +212,13 @@ pub fn aes_gcm(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
             return Err(op("iv length is too long"));
         }
         let key = secret(args, 1)?;
-        let gcm = Gcm { key: &key, iv: &iv, aad: &aad, data: &data, encrypt };
+        let gcm = Gcm {
+            key: &key,
+            iv: &iv,
+            aad: &aad,
+            data: &data,
+            encrypt,
+        };
         let failed = if encrypt {
             "could not create cipher"
         } else {

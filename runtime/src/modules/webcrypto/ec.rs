@@ -5,10 +5,10 @@
 
 use boa_engine::object::builtins::JsArray;
 use boa_engine::{Context, JsResult, JsValue};
+use ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use elliptic_curve::pkcs8::der::{Decode, Encode};
 use elliptic_curve::pkcs8::{AssociatedOid, DecodePrivateKey, EncodePublicKey, ObjectIdentifier};
 use elliptic_curve::sec1::ToEncodedPoint;
-use ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 
 use super::hash::{arg_hash, Hash};
 use super::key::{handle, with_material, Curve, KeyMaterial};
@@ -132,7 +132,8 @@ fn import_raw(alg: Algorithm, curve: &str, data: &[u8]) -> Result<KeyMaterial> {
         }));
     };
     let uncompressed = data.first() == Some(&4) && data.len() == 1 + 2 * curve.field_len();
-    let valid = uncompressed && with_curve!(curve, c => c::PublicKey::from_sec1_bytes(data).is_ok());
+    let valid =
+        uncompressed && with_curve!(curve, c => c::PublicKey::from_sec1_bytes(data).is_ok());
     if !valid {
         return Err(WebCryptoError::Data(match alg {
             Algorithm::Ecdh => {
@@ -141,16 +142,22 @@ fn import_raw(alg: Algorithm, curve: &str, data: &[u8]) -> Result<KeyMaterial> {
             Algorithm::Ecdsa => "unable to import ECDSA public key data".into(),
         }));
     }
-    Ok(KeyMaterial::EcPublic { curve, point: data.to_vec() })
+    Ok(KeyMaterial::EcPublic {
+        curve,
+        point: data.to_vec(),
+    })
 }
 
 /// An SPKI public key; the curve comes from the data (k6 ignores `namedCurve` here).
 fn import_spki(der: &[u8]) -> Result<KeyMaterial> {
-    let fail = |e: String| WebCryptoError::Data(format!("unable to import ECDH public key data: {e}"));
+    let fail =
+        |e: String| WebCryptoError::Data(format!("unable to import ECDH public key data: {e}"));
     let info = elliptic_curve::pkcs8::spki::SubjectPublicKeyInfoRef::from_der(der)
         .map_err(|e| fail(e.to_string()))?;
     if info.algorithm.oid != EC_PUBLIC_KEY {
-        return Err(WebCryptoError::Data("a public key is not an ECDSA key".into()));
+        return Err(WebCryptoError::Data(
+            "a public key is not an ECDSA key".into(),
+        ));
     }
     let curve = info
         .algorithm
@@ -170,12 +177,18 @@ fn import_spki(der: &[u8]) -> Result<KeyMaterial> {
 /// A PKCS#8 private key; the curve comes from the data.
 fn import_pkcs8(alg: Algorithm, der: &[u8]) -> Result<KeyMaterial> {
     let fail = |e: String| {
-        WebCryptoError::Data(format!("unable to import {} private key data: {e}", alg.name()))
+        WebCryptoError::Data(format!(
+            "unable to import {} private key data: {e}",
+            alg.name()
+        ))
     };
-    let info = elliptic_curve::pkcs8::PrivateKeyInfo::from_der(der).map_err(|e| fail(e.to_string()))?;
+    let info =
+        elliptic_curve::pkcs8::PrivateKeyInfo::from_der(der).map_err(|e| fail(e.to_string()))?;
     let oid = info.algorithm.oid;
     if oid == RSA_ENCRYPTION {
-        return Err(WebCryptoError::Data("a private key is not an ECDSA key".into()));
+        return Err(WebCryptoError::Data(
+            "a private key is not an ECDSA key".into(),
+        ));
     }
     if oid != EC_PUBLIC_KEY {
         return Err(fail(format!(
@@ -219,7 +232,13 @@ fn import_jwk_inner(text: &str) -> std::result::Result<KeyMaterial, String> {
     let parse = |e: String| format!("failed to parse input as EC JWK key: {e}");
     let jwk: serde_json::Value = serde_json::from_str(text).map_err(|e| parse(e.to_string()))?;
     let member = |name| jwk_member(&jwk, name, "webcrypto.ecJWK").map_err(parse);
-    let (kty, crv, x, y, d) = (member("kty")?, member("crv")?, member("x")?, member("y")?, member("d")?);
+    let (kty, crv, x, y, d) = (
+        member("kty")?,
+        member("crv")?,
+        member("x")?,
+        member("y")?,
+        member("d")?,
+    );
     let missing = [
         (kty != "EC", format!("invalid key type: {kty}")),
         (crv.is_empty(), "curve is required".into()),
@@ -234,8 +253,12 @@ fn import_jwk_inner(text: &str) -> std::result::Result<KeyMaterial, String> {
     let x = decode_base64url(&x).map_err(|e| format!("failed to decode X coordinate: {e}"))?;
     let y = decode_base64url(&y).map_err(|e| format!("failed to decode Y coordinate: {e}"))?;
     let n = curve.field_len();
-    let invalid = || "failed to convert ECDSA key to ECDH key: ecdsa: invalid public key".to_string();
-    let (x, y) = (fixed_width(&x, n).ok_or_else(invalid)?, fixed_width(&y, n).ok_or_else(invalid)?);
+    let invalid =
+        || "failed to convert ECDSA key to ECDH key: ecdsa: invalid public key".to_string();
+    let (x, y) = (
+        fixed_width(&x, n).ok_or_else(invalid)?,
+        fixed_width(&y, n).ok_or_else(invalid)?,
+    );
     let point = [&[4u8][..], &x, &y].concat();
     if !with_curve!(curve, c => c::PublicKey::from_sec1_bytes(&point).is_ok()) {
         return Err(invalid());
@@ -246,7 +269,9 @@ fn import_jwk_inner(text: &str) -> std::result::Result<KeyMaterial, String> {
     let d = decode_base64url(&d).map_err(|e| format!("failed to decode D: {e}"))?;
     let scalar = fixed_width(&d, n)
         .filter(|s| with_curve!(curve, c => c::SecretKey::from_slice(s).is_ok()))
-        .ok_or_else(|| "failed to convert ECDSA key to ECDH key: ecdh: invalid private key".to_string())?;
+        .ok_or_else(|| {
+            "failed to convert ECDSA key to ECDH key: ecdh: invalid private key".to_string()
+        })?;
     Ok(KeyMaterial::EcPrivate { curve, scalar })
 }
 
@@ -260,17 +285,24 @@ fn point_of(curve: Curve, scalar: &[u8]) -> Result<Vec<u8>> {
 /// `ecExport(format, handle)`: bytes, or JSON text for `jwk`.
 pub fn ec_export(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let format = arg_string(args, 0, ctx)?;
-    let not_public = || WebCryptoError::InvalidAccess("key is not a valid elliptic curve public key".into());
+    let not_public =
+        || WebCryptoError::InvalidAccess("key is not a valid elliptic curve public key".into());
     let out = with_material(args.get(1), |m| match (format.as_str(), m) {
         ("raw", KeyMaterial::EcPublic { point, .. }) => Ok(Exported::Bytes(point.clone())),
-        ("spki", KeyMaterial::EcPublic { curve, point }) => spki_of(*curve, point).map(Exported::Bytes),
+        ("spki", KeyMaterial::EcPublic { curve, point }) => {
+            spki_of(*curve, point).map(Exported::Bytes)
+        }
         ("raw" | "spki", _) => Err(not_public()),
-        ("pkcs8", KeyMaterial::EcPrivate { curve, scalar }) => pkcs8_of(*curve, scalar).map(Exported::Bytes),
+        ("pkcs8", KeyMaterial::EcPrivate { curve, scalar }) => {
+            pkcs8_of(*curve, scalar).map(Exported::Bytes)
+        }
         ("pkcs8", _) => Err(WebCryptoError::InvalidAccess(
             "key is not a valid elliptic curve private key".into(),
         )),
         ("jwk", m) => jwk_of(m).map(Exported::Json),
-        (other, _) => Err(WebCryptoError::NotSupported(format!("unsupported key format {other}"))),
+        (other, _) => Err(WebCryptoError::NotSupported(format!(
+            "unsupported key format {other}"
+        ))),
     });
     match out {
         Ok(Exported::Bytes(b)) => crate::modules::bytes::array_buffer(&b, ctx),
@@ -286,7 +318,8 @@ pub enum Exported {
 }
 
 fn spki_of(curve: Curve, point: &[u8]) -> Result<Vec<u8>> {
-    let fail = |e: String| WebCryptoError::Operation(format!("unable to marshal key to SPKI format: {e}"));
+    let fail =
+        |e: String| WebCryptoError::Operation(format!("unable to marshal key to SPKI format: {e}"));
     with_curve!(curve, c => c::PublicKey::from_sec1_bytes(point)
         .map_err(|e| fail(e.to_string()))?
         .to_public_key_der()
@@ -296,7 +329,9 @@ fn spki_of(curve: Curve, point: &[u8]) -> Result<Vec<u8>> {
 
 /// PKCS#8 as Go writes it: the EC private key carries the public key but no curve.
 fn pkcs8_of(curve: Curve, scalar: &[u8]) -> Result<Vec<u8>> {
-    let fail = |e: String| WebCryptoError::Operation(format!("unable to marshal key to PKCS8 format: {e}"));
+    let fail = |e: String| {
+        WebCryptoError::Operation(format!("unable to marshal key to PKCS8 format: {e}"))
+    };
     let point = point_of(curve, scalar)?;
     let ec = sec1::EcPrivateKey {
         private_key: scalar,
@@ -322,8 +357,14 @@ fn jwk_of(m: &KeyMaterial) -> Result<String> {
     use base64::Engine;
     let (curve, point, d) = match m {
         KeyMaterial::EcPublic { curve, point } => (*curve, point.clone(), None),
-        KeyMaterial::EcPrivate { curve, scalar } => (*curve, point_of(*curve, scalar)?, Some(scalar)),
-        _ => return Err(WebCryptoError::Operation("key's handle isn't an ECDSA/ECDH public/private key".into())),
+        KeyMaterial::EcPrivate { curve, scalar } => {
+            (*curve, point_of(*curve, scalar)?, Some(scalar))
+        }
+        _ => {
+            return Err(WebCryptoError::Operation(
+                "key's handle isn't an ECDSA/ECDH public/private key".into(),
+            ))
+        }
     };
     let n = curve.field_len();
     let trim = |b: &[u8]| {
@@ -362,10 +403,13 @@ pub fn ecdsa_sign(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
     let out = hash.and_then(|hash| {
         with_material(args.get(1), |m| {
             let KeyMaterial::EcPrivate { curve, scalar } = m else {
-                return Err(WebCryptoError::InvalidAccess("key is not a valid ECDSA private key".into()));
+                return Err(WebCryptoError::InvalidAccess(
+                    "key is not a valid ECDSA private key".into(),
+                ));
             };
             let digest = prehash(*curve, hash, &data);
-            let fail = |e: ecdsa::Error| WebCryptoError::Operation(format!("unable to sign data: {e}"));
+            let fail =
+                |e: ecdsa::Error| WebCryptoError::Operation(format!("unable to sign data: {e}"));
             with_curve!(*curve, c => {
                 let key = c::ecdsa::SigningKey::from_slice(scalar).map_err(fail)?;
                 let sig: c::ecdsa::Signature = key.sign_prehash(&digest).map_err(fail)?;
@@ -384,7 +428,9 @@ pub fn ecdsa_verify(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     let out = hash.and_then(|hash| {
         with_material(args.get(1), |m| {
             let KeyMaterial::EcPublic { curve, point } = m else {
-                return Err(WebCryptoError::InvalidAccess("key is not a valid ECDSA public key".into()));
+                return Err(WebCryptoError::InvalidAccess(
+                    "key is not a valid ECDSA public key".into(),
+                ));
             };
             if signature.len() != 2 * curve.field_len() {
                 return Ok(false);
@@ -404,11 +450,15 @@ pub fn ecdsa_verify(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
 pub fn ecdh(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let private = with_material(args.first(), |m| match m {
         KeyMaterial::EcPrivate { curve, scalar } => Ok((*curve, scalar.clone())),
-        _ => Err(WebCryptoError::InvalidAccess("key is not a valid ECDH private key".into())),
+        _ => Err(WebCryptoError::InvalidAccess(
+            "key is not a valid ECDH private key".into(),
+        )),
     });
     let public = with_material(args.get(1), |m| match m {
         KeyMaterial::EcPublic { curve, point } => Ok((*curve, point.clone())),
-        _ => Err(WebCryptoError::InvalidAccess("key is not a valid ECDH public key".into())),
+        _ => Err(WebCryptoError::InvalidAccess(
+            "key is not a valid ECDH public key".into(),
+        )),
     });
     let out = private.and_then(|(curve, scalar)| {
         let (other, point) = public?;

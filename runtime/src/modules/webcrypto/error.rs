@@ -38,11 +38,7 @@ impl WebCryptoError {
         let obj = JsObject::with_object_proto(ctx.intrinsics());
         // Defining data properties on a fresh ordinary object cannot fail.
         if let Some(name) = name {
-            let _ = obj.create_data_property_or_throw(
-                js_string!("name"),
-                js_string!(name),
-                ctx,
-            );
+            let _ = obj.create_data_property_or_throw(js_string!("name"), js_string!(name), ctx);
         }
         let _ = obj.create_data_property_or_throw(
             js_string!("message"),

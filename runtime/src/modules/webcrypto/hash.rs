@@ -106,13 +106,24 @@ pub fn uuid(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
 
 /// `digest(hash, data)`.
 pub fn digest(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let hash = arg_hash(args, 0, |n| format!("unsupported digest algorithm '{n}', accepted values are: SHA-1, SHA-256, SHA-384, and SHA-512"), ctx)?;
+    let hash = arg_hash(
+        args,
+        0,
+        |n| {
+            format!("unsupported digest algorithm '{n}', accepted values are: SHA-1, SHA-256, SHA-384, and SHA-512")
+        },
+        ctx,
+    )?;
     let data = arg_bytes(args, 1, ctx)?;
     buffer_or_throw(hash.map(|h| h.digest(&data)), ctx)
 }
 
 /// The HMAC of `data` under secret key handle `args[1]` with hash `args[0]`.
-fn hmac_of(args: &[JsValue], data: &[u8], ctx: &mut Context) -> JsResult<Result<Vec<u8>, WebCryptoError>> {
+fn hmac_of(
+    args: &[JsValue],
+    data: &[u8],
+    ctx: &mut Context,
+) -> JsResult<Result<Vec<u8>, WebCryptoError>> {
     let hash = arg_hash(args, 0, |n| format!("unsupported hash algorithm {n}"), ctx)?;
     Ok(hash.and_then(|h| {
         super::key::with_material(args.get(1), |m| match m {
@@ -136,9 +147,12 @@ pub fn hmac_verify(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult
     let hash = arg_hash(args, 0, |n| format!("unsupported hash algorithm {n}"), ctx)?;
     let verified = hash.and_then(|h| {
         super::key::with_material(args.get(1), |m| match m {
-            super::key::KeyMaterial::Secret(k) => {
-                Ok(crypto::hmac_verify_named(h.legacy_name(), k, &data, &signature))
-            }
+            super::key::KeyMaterial::Secret(k) => Ok(crypto::hmac_verify_named(
+                h.legacy_name(),
+                k,
+                &data,
+                &signature,
+            )),
             _ => Err(incorrect_handle()),
         })
     });

@@ -56,9 +56,15 @@ pub enum KeyMaterial {
     /// AES and HMAC keys.
     Secret(Vec<u8>),
     /// An EC private scalar, big-endian, `curve.field_len()` bytes.
-    EcPrivate { curve: Curve, scalar: Vec<u8> },
+    EcPrivate {
+        curve: Curve,
+        scalar: Vec<u8>,
+    },
     /// An EC public point, SEC1 uncompressed.
-    EcPublic { curve: Curve, point: Vec<u8> },
+    EcPublic {
+        curve: Curve,
+        point: Vec<u8>,
+    },
     RsaPrivate(Box<rsa::RsaPrivateKey>),
     RsaPublic(Box<rsa::RsaPublicKey>, RsaPublicOrigin),
 }

@@ -21,7 +21,11 @@ use boa_engine::{js_string, Context, JsResult, JsValue, NativeFunction};
 pub(crate) use error::WebCryptoError;
 
 /// The natives the JS half calls, with their arities.
-const NATIVES: &[(&str, boa_engine::native_function::NativeFunctionPointer, usize)] = &[
+const NATIVES: &[(
+    &str,
+    boa_engine::native_function::NativeFunctionPointer,
+    usize,
+)] = &[
     ("random", hash::random, 1),
     ("uuid", hash::uuid, 0),
     ("digest", hash::digest, 2),

@@ -37,7 +37,9 @@ pub fn rsa_generate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     let exponent = BigUint::from_bytes_be(&arg_bytes(args, 1, ctx)?);
     let generated = (|| {
         if !(1024..=16384).contains(&bits) {
-            return Err(WebCryptoError::Operation("could not generate RSA key pair".into()));
+            return Err(WebCryptoError::Operation(
+                "could not generate RSA key pair".into(),
+            ));
         }
         if exponent != BigUint::from(65537u32) {
             // Go generates with 65537, then swaps the exponent in and validates.
@@ -51,7 +53,10 @@ pub fn rsa_generate(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     let private = generated.map_err(|e| e.into_js(ctx))?;
     let public = RsaPublicKey::from(&private);
     let private = handle(KeyMaterial::RsaPrivate(Box::new(private)), ctx);
-    let public = handle(KeyMaterial::RsaPublic(Box::new(public), RsaPublicOrigin::Standard), ctx);
+    let public = handle(
+        KeyMaterial::RsaPublic(Box::new(public), RsaPublicOrigin::Standard),
+        ctx,
+    );
     Ok(JsArray::from_iter([private, public], ctx).into())
 }
 
@@ -71,7 +76,11 @@ pub fn rsa_import(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
         _ => ("secret", 0),
     };
     let h = handle(material, ctx);
-    let items = [h, crate::modules::key(kind).into(), JsValue::from(bits as f64)];
+    let items = [
+        h,
+        crate::modules::key(kind).into(),
+        JsValue::from(bits as f64),
+    ];
     Ok(JsArray::from_iter(items, ctx).into())
 }
 
@@ -137,7 +146,11 @@ fn import_jwk(text: &str) -> std::result::Result<KeyMaterial, String> {
     let d = int(&d, "private exponent")?;
     let p = int(&member("p")?, "first prime factor")?;
     let q = int(&member("q")?, "second prime factor")?;
-    for (name, what) in [("dp", "first exponent"), ("dq", "second exponent"), ("qi", "coefficient")] {
+    for (name, what) in [
+        ("dp", "first exponent"),
+        ("dq", "second exponent"),
+        ("qi", "coefficient"),
+    ] {
         int(&member(name)?, what)?;
     }
     let key = RsaPrivateKey::from_components(n, e, d, vec![p, q])
@@ -165,7 +178,9 @@ pub fn rsa_export(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
             .map_err(|e| marshal("PKCS8", e.to_string())),
         ("pkcs8", m) => Err(not_private(m)),
         ("jwk", m) => jwk_of(m).map(Exported::Json),
-        (other, _) => Err(WebCryptoError::NotSupported(format!("unsupported key format {other}"))),
+        (other, _) => Err(WebCryptoError::NotSupported(format!(
+            "unsupported key format {other}"
+        ))),
     });
     match out {
         Ok(Exported::Bytes(b)) => crate::modules::bytes::array_buffer(&b, ctx),
@@ -192,7 +207,10 @@ fn jwk_of(m: &KeyMaterial) -> Result<String> {
             let (dp, dq) = (k.dp().ok_or_else(missing)?, k.dq().ok_or_else(missing)?);
             let qi = k.qinv().and_then(|q| q.to_biguint()).ok_or_else(missing)?;
             let primes = k.primes();
-            let (p, q) = (primes.first().ok_or_else(missing)?, primes.get(1).ok_or_else(missing)?);
+            let (p, q) = (
+                primes.first().ok_or_else(missing)?,
+                primes.get(1).ok_or_else(missing)?,
+            );
             Ok(serde_json::json!({
                 "kty": "RSA", "n": b64(k.n()), "e": b64(k.e()), "d": b64(k.d()),
                 "p": b64(p), "q": b64(q), "dp": b64(dp), "dq": b64(dq), "qi": b64(&qi),
@@ -252,7 +270,12 @@ fn sign_with(key: &RsaPrivateKey, scheme: Scheme, hash: Hash, data: &[u8]) -> Re
 /// `rsaSign(scheme, hash, handle, data, saltLength)`.
 pub fn rsa_sign(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let scheme = Scheme::from_args(args, 4, ctx)?;
-    let hash = arg_hash(args, 1, |n| format!("hash algorithm is not supported {n}"), ctx)?;
+    let hash = arg_hash(
+        args,
+        1,
+        |n| format!("hash algorithm is not supported {n}"),
+        ctx,
+    )?;
     let data = arg_bytes(args, 3, ctx)?;
     let out = hash.and_then(|hash| {
         with_material(args.get(2), |m| match m {
@@ -267,7 +290,12 @@ pub fn rsa_sign(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<Js
 /// does not verify.
 pub fn rsa_verify(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let scheme = Scheme::from_args(args, 5, ctx)?;
-    let hash = arg_hash(args, 1, |n| format!("hash algorithm is not supported {n}"), ctx)?;
+    let hash = arg_hash(
+        args,
+        1,
+        |n| format!("hash algorithm is not supported {n}"),
+        ctx,
+    )?;
     let signature = arg_bytes(args, 3, ctx)?;
     let data = arg_bytes(args, 4, ctx)?;
     let out = hash.and_then(|hash| {
@@ -284,10 +312,16 @@ pub fn rsa_verify(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
 fn verify_with(key: &RsaPublicKey, scheme: Scheme, hash: Hash, sig: &[u8], data: &[u8]) -> bool {
     let hashed = hash.digest(data);
     let verified = match scheme {
-        Scheme::Pkcs1v15 => with_hash!(hash, D => key.verify(Pkcs1v15Sign::new::<D>(), &hashed, sig)),
+        Scheme::Pkcs1v15 => {
+            with_hash!(hash, D => key.verify(Pkcs1v15Sign::new::<D>(), &hashed, sig))
+        }
         Scheme::Pss(salt) => {
             // Go's 0 ("auto") accepts any salt length; rk6 checks the hash-length salt.
-            let salt = if salt <= 0 { hash.digest(&[]).len() } else { salt as usize };
+            let salt = if salt <= 0 {
+                hash.digest(&[]).len()
+            } else {
+                salt as usize
+            };
             with_hash!(hash, D => key.verify(Pss::new_with_salt::<D>(salt), &hashed, sig))
         }
     };
@@ -297,7 +331,12 @@ fn verify_with(key: &RsaPublicKey, scheme: Scheme, hash: Hash, sig: &[u8], data:
 /// `rsaOaep(encrypt, hash, handle, data, label)`.
 pub fn rsa_oaep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let encrypt = super::arg_bool(args, 0);
-    let hash = arg_hash(args, 1, |n| format!("hash algorithm is not supported {n}"), ctx)?;
+    let hash = arg_hash(
+        args,
+        1,
+        |n| format!("hash algorithm is not supported {n}"),
+        ctx,
+    )?;
     let data = arg_bytes(args, 3, ctx)?;
     let label = arg_bytes(args, 4, ctx)?;
     let out = hash.and_then(|hash| {

@@ -69,8 +69,8 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 
 /// The key bytes of an `oct` JWK given as JSON text, or k6's message for why not.
 fn symmetric_jwk(text: &str) -> Result<Vec<u8>, String> {
-    let jwk: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("failed to parse symmetric JWK: {e}"))?;
+    let jwk: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("failed to parse symmetric JWK: {e}"))?;
     let member = |name| {
         jwk_member(&jwk, name, "webcrypto.symmetricJWK")
             .map_err(|e| format!("failed to parse symmetric JWK: {e}"))
