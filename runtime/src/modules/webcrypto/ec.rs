@@ -13,7 +13,7 @@ use elliptic_curve::sec1::ToEncodedPoint;
 use super::hash::{arg_hash, Hash};
 use super::key::{handle, with_material, Curve, KeyMaterial};
 use super::secret::{decode_base64url, jwk_member};
-use super::{arg_bytes, buffer_or_throw, WebCryptoError};
+use super::{arg_bytes, buffer_or_throw, exported_or_throw, Exported, WebCryptoError};
 use crate::modules::arg_string;
 
 type Result<T> = std::result::Result<T, WebCryptoError>;
@@ -159,12 +159,8 @@ fn import_spki(der: &[u8]) -> Result<KeyMaterial> {
             "a public key is not an ECDSA key".into(),
         ));
     }
-    let curve = info
-        .algorithm
-        .parameters_oid()
-        .ok()
-        .and_then(|oid| Curve::from_oid(&oid))
-        .ok_or_else(|| fail("x509: unsupported elliptic curve".into()))?;
+    let curve =
+        curve_of(&info.algorithm).ok_or_else(|| fail("x509: unsupported elliptic curve".into()))?;
     let point = with_curve!(curve, c => {
         use elliptic_curve::pkcs8::DecodePublicKey;
         c::PublicKey::from_public_key_der(der)
@@ -172,6 +168,13 @@ fn import_spki(der: &[u8]) -> Result<KeyMaterial> {
             .map_err(|e| fail(e.to_string()))?
     });
     Ok(KeyMaterial::EcPublic { curve, point })
+}
+
+/// The named curve of an `id-ecPublicKey` algorithm identifier.
+fn curve_of(alg: &elliptic_curve::pkcs8::AlgorithmIdentifierRef<'_>) -> Option<Curve> {
+    alg.parameters_oid()
+        .ok()
+        .and_then(|oid| Curve::from_oid(&oid))
 }
 
 /// A PKCS#8 private key; the curve comes from the data.
@@ -195,12 +198,8 @@ fn import_pkcs8(alg: Algorithm, der: &[u8]) -> Result<KeyMaterial> {
             "x509: PKCS#8 wrapping contained private key with unknown algorithm: {oid}"
         )));
     }
-    let curve = info
-        .algorithm
-        .parameters_oid()
-        .ok()
-        .and_then(|oid| Curve::from_oid(&oid))
-        .ok_or_else(|| fail("x509: unknown elliptic curve".into()))?;
+    let curve =
+        curve_of(&info.algorithm).ok_or_else(|| fail("x509: unknown elliptic curve".into()))?;
     let scalar = with_curve!(curve, c => c::SecretKey::from_pkcs8_der(der)
         .map(|k| k.to_bytes().to_vec())
         .map_err(|e| fail(e.to_string()))?);
@@ -304,17 +303,7 @@ pub fn ec_export(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
             "unsupported key format {other}"
         ))),
     });
-    match out {
-        Ok(Exported::Bytes(b)) => crate::modules::bytes::array_buffer(&b, ctx),
-        Ok(Exported::Json(s)) => Ok(crate::modules::key(&s).into()),
-        Err(e) => Err(e.into_js(ctx)),
-    }
-}
-
-/// An exported key: binary formats, or a JWK's JSON text.
-pub enum Exported {
-    Bytes(Vec<u8>),
-    Json(String),
+    exported_or_throw(out, ctx)
 }
 
 fn spki_of(curve: Curve, point: &[u8]) -> Result<Vec<u8>> {

@@ -92,16 +92,7 @@ pub fn random(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
 
 /// `uuid()`: a random (version 4) UUID.
 pub fn uuid(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    let b: [u8; 16] = rand::random();
-    let s = format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-        u16::from_be_bytes([b[4], b[5]]),
-        (u16::from_be_bytes([b[6], b[7]]) & 0x0fff) | 0x4000,
-        (u16::from_be_bytes([b[8], b[9]]) & 0x3fff) | 0x8000,
-        u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
-    );
-    Ok(crate::modules::key(&s).into())
+    Ok(crate::modules::key(&crate::modules::http::debug::uuid_v4()).into())
 }
 
 /// `digest(hash, data)`.

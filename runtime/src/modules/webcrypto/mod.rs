@@ -105,6 +105,24 @@ fn arg_bool(args: &[JsValue], i: usize) -> bool {
     args.get(i).is_some_and(JsValue::to_boolean)
 }
 
+/// An exported key: binary formats, or a JWK's JSON text (which the JS half parses).
+pub enum Exported {
+    Bytes(Vec<u8>),
+    Json(String),
+}
+
+/// The JS value of an export, or the rejection for its error.
+fn exported_or_throw(
+    out: Result<Exported, WebCryptoError>,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
+    match out {
+        Ok(Exported::Bytes(b)) => super::bytes::array_buffer(&b, ctx),
+        Ok(Exported::Json(s)) => Ok(super::key(&s).into()),
+        Err(e) => Err(e.into_js(ctx)),
+    }
+}
+
 /// A new `ArrayBuffer` of `bytes`, or the rejection for `err`.
 fn buffer_or_throw(
     result: Result<Vec<u8>, WebCryptoError>,

@@ -8,11 +8,10 @@ use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePubl
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, Oaep, Pkcs1v15Sign, Pss, RsaPrivateKey, RsaPublicKey};
 
-use super::ec::Exported;
 use super::hash::{arg_hash, with_hash, Hash};
 use super::key::{handle, with_material, KeyMaterial, RsaPublicOrigin};
 use super::secret::{decode_base64url, jwk_member};
-use super::{arg_bytes, arg_int, buffer_or_throw, WebCryptoError};
+use super::{arg_bytes, arg_int, buffer_or_throw, exported_or_throw, Exported, WebCryptoError};
 use crate::modules::arg_string;
 
 type Result<T> = std::result::Result<T, WebCryptoError>;
@@ -182,11 +181,7 @@ pub fn rsa_export(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<
             "unsupported key format {other}"
         ))),
     });
-    match out {
-        Ok(Exported::Bytes(b)) => crate::modules::bytes::array_buffer(&b, ctx),
-        Ok(Exported::Json(s)) => Ok(crate::modules::key(&s).into()),
-        Err(e) => Err(e.into_js(ctx)),
-    }
+    exported_or_throw(out, ctx)
 }
 
 fn marshal(format: &str, e: String) -> WebCryptoError {
@@ -267,15 +262,20 @@ fn sign_with(key: &RsaPrivateKey, scheme: Scheme, hash: Hash, data: &[u8]) -> Re
     signed.map_err(|e| WebCryptoError::Operation(format!("could not sign data: crypto/rsa: {e}")))
 }
 
-/// `rsaSign(scheme, hash, handle, data, saltLength)`.
-pub fn rsa_sign(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let scheme = Scheme::from_args(args, 4, ctx)?;
-    let hash = arg_hash(
+/// Argument 1: the hash of an RSA key's algorithm.
+fn rsa_hash(args: &[JsValue], ctx: &mut Context) -> JsResult<Result<Hash>> {
+    arg_hash(
         args,
         1,
         |n| format!("hash algorithm is not supported {n}"),
         ctx,
-    )?;
+    )
+}
+
+/// `rsaSign(scheme, hash, handle, data, saltLength)`.
+pub fn rsa_sign(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let scheme = Scheme::from_args(args, 4, ctx)?;
+    let hash = rsa_hash(args, ctx)?;
     let data = arg_bytes(args, 3, ctx)?;
     let out = hash.and_then(|hash| {
         with_material(args.get(2), |m| match m {
@@ -290,12 +290,7 @@ pub fn rsa_sign(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<Js
 /// does not verify.
 pub fn rsa_verify(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let scheme = Scheme::from_args(args, 5, ctx)?;
-    let hash = arg_hash(
-        args,
-        1,
-        |n| format!("hash algorithm is not supported {n}"),
-        ctx,
-    )?;
+    let hash = rsa_hash(args, ctx)?;
     let signature = arg_bytes(args, 3, ctx)?;
     let data = arg_bytes(args, 4, ctx)?;
     let out = hash.and_then(|hash| {
@@ -331,12 +326,7 @@ fn verify_with(key: &RsaPublicKey, scheme: Scheme, hash: Hash, sig: &[u8], data:
 /// `rsaOaep(encrypt, hash, handle, data, label)`.
 pub fn rsa_oaep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let encrypt = super::arg_bool(args, 0);
-    let hash = arg_hash(
-        args,
-        1,
-        |n| format!("hash algorithm is not supported {n}"),
-        ctx,
-    )?;
+    let hash = rsa_hash(args, ctx)?;
     let data = arg_bytes(args, 3, ctx)?;
     let label = arg_bytes(args, 4, ctx)?;
     let out = hash.and_then(|hash| {
