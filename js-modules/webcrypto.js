@@ -24,13 +24,14 @@
     }
     toString() { return this.text; }
   }
-  // What k6 throws (not rejects) with: a JS Error named GoError holding k6's error as `value`.
-  const thrown = (name, message) => {
-    const e = new Error(`${name}: ${message}`);
+  // What k6 throws (not rejects) with: a JS Error named GoError holding the Go error as `value`.
+  const goThrown = (value) => {
+    const e = new Error(String(value));
     Object.defineProperty(e, 'name', { value: 'GoError', enumerable: false, writable: true, configurable: true });
-    e.value = fail(name, message);
+    e.value = value;
     return e;
   };
+  const thrown = (name, message) => goThrown(fail(name, message));
   const fail = (name, message) => new WebCryptoError(name, message);
   const native = {};
   for (const k of Object.getOwnPropertyNames(rawNative)) {
@@ -454,7 +455,7 @@
         return s.sign(key, handle, bytes);
       });
     },
-    unwrapKey() { throw new GoError('not implemented'); },
+    unwrapKey() { throw goThrown(new GoError('not implemented')); },
     verify(algorithm, key, signature, data) {
       return settle(() => {
         const sig = bytesOf(signature);
@@ -466,7 +467,7 @@
         return s.verify(key, handle, sig, bytes);
       });
     },
-    wrapKey() { throw new GoError('not implemented'); },
+    wrapKey() { throw goThrown(new GoError('not implemented')); },
   };
 
   const RANDOM_TYPES = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array];

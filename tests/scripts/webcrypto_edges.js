@@ -4,6 +4,9 @@
 export const options = { iterations: 1 };
 const s = crypto.subtle;
 const te = (t) => new Uint8Array(Array.from(t, (c) => c.charCodeAt(0)));
+const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+// A short fingerprint of deterministic output (short enough to survive the test's masking).
+const short = async (buf) => hex(await s.digest('SHA-256', buf)).slice(0, 12);
 const describe = (e) => `${typeof e} ${e instanceof Error} ${e.name}|${e.message}|${String(e)}|${Object.keys(e).join(',')}`;
 
 export default async function () {
@@ -121,6 +124,70 @@ export default async function () {
     keyKeys: () => Object.keys(ec.privateKey).join(','),
     deriveKeyResult: () => String(s.deriveKey({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, { name: 'AES-GCM', length: 256 }, true, ['encrypt'])),
     importedUsages: async () => JSON.stringify((await s.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['decrypt', 'encrypt', 'decrypt'])).usages),
+    hmacKnown: async () => {
+      const out = [];
+      for (const hash of ['SHA-1', 'SHA-256', 'SHA-384', 'sha-512']) {
+        const k = await s.importKey('raw', te('key'), { name: 'HMAC', hash }, false, ['sign', 'verify']);
+        const mac = await s.sign('HMAC', k, te('abc'));
+        out.push(`${k.algorithm.hash.name}=${await short(mac)}:${await s.verify('HMAC', k, mac, te('abc'))}`);
+      }
+      return out.join(' ');
+    },
+    aesKnown: async () => {
+      const key = (name) => s.importKey('raw', new Uint8Array(32).map((_, i) => i), name, false, ['encrypt', 'decrypt']);
+      const iv = new Uint8Array(16).map((_, i) => 200 - i);
+      const msg = te('the quick brown fox jumps over the lazy dog');
+      const cbc = await s.encrypt({ name: 'AES-CBC', iv }, await key('AES-CBC'), msg);
+      const ctrOut = await s.encrypt({ name: 'AES-CTR', counter: iv, length: 32 }, await key('AES-CTR'), msg);
+      const gcmOut = await s.encrypt({ name: 'AES-GCM', iv: iv.slice(0, 12), additionalData: te('aad'), tagLength: 112 }, await key('AES-GCM'), msg);
+      const back = await s.decrypt({ name: 'AES-GCM', iv: iv.slice(0, 12), additionalData: te('aad'), tagLength: 112 }, await key('AES-GCM'), gcmOut);
+      return [await short(cbc), await short(ctrOut), await short(gcmOut), gcmOut.byteLength, await short(back) === await short(msg)].join(' ');
+    },
+    hmacHashCase: async () => JSON.stringify((await s.generateKey({ name: 'hmac', hash: 'sha-384' }, true, ['sign'])).algorithm),
+    hmacHashAes: () => s.generateKey({ name: 'HMAC', hash: 'AES-CBC' }, true, ['sign']),
+    hmacImportHashAes: async () => s.sign('HMAC', await s.importKey('raw', te('k'), { name: 'HMAC', hash: 'AES-CBC' }, true, ['sign']), te('x')),
+    aesKw: async () => JSON.stringify(await s.generateKey({ name: 'AES-KW', length: 192 }, true, ['wrapKey', 'unwrapKey'])),
+    aesKwExport: async () => s.exportKey('raw', await s.generateKey({ name: 'AES-KW', length: 128 }, true, ['wrapKey'])),
+    aesKwEncrypt: async () => s.encrypt({ name: 'AES-KW' }, await s.importKey('raw', new Uint8Array(16), 'AES-KW', true, ['encrypt']), te('x')),
+    ecdhJwk: async () => {
+      const jwk = await s.exportKey('jwk', dh.privateKey);
+      const back = await s.importKey('jwk', jwk, { name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+      const pub = await s.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDH', namedCurve: 'P-256' }, true, []);
+      const a = await s.deriveBits({ name: 'ECDH', public: pub }, back, 256);
+      const b = await s.deriveBits({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, 256);
+      return `${Object.keys(jwk).sort()} ${back.type} ${pub.type} ${hex(a) === hex(b)}`;
+    },
+    ecdsaCurvesAndHashes: async () => {
+      const out = [];
+      for (const [namedCurve, hash] of [['P-256', 'SHA-512'], ['P-384', 'SHA-1'], ['P-521', 'SHA-256'], ['P-521', 'SHA-1']]) {
+        const pair = await s.generateKey({ name: 'ECDSA', namedCurve }, true, ['sign', 'verify']);
+        const sig = await s.sign({ name: 'ECDSA', hash }, pair.privateKey, te('msg'));
+        const spki = await s.importKey('spki', await s.exportKey('spki', pair.publicKey), { name: 'ECDSA', namedCurve }, true, ['verify']);
+        out.push(`${namedCurve}/${hash}:${sig.byteLength}:${await s.verify({ name: 'ECDSA', hash }, spki, sig, te('msg'))}`);
+      }
+      return out.join(' ');
+    },
+    rsaSchemes: async () => {
+      const out = [];
+      for (const [name, hash, saltLength] of [['RSA-PSS', 'SHA-384', 0], ['RSA-PSS', 'SHA-1', 20], ['RSASSA-PKCS1-v1_5', 'SHA-512']]) {
+        const pair = await s.generateKey({ name, modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash }, true, ['sign', 'verify']);
+        const sig = await s.sign({ name, saltLength }, pair.privateKey, te('msg'));
+        out.push(`${name}/${hash}:${sig.byteLength}:${await s.verify({ name, saltLength }, pair.publicKey, sig, te('msg'))}:${await s.verify({ name, saltLength }, pair.publicKey, sig, te('msh'))}`);
+      }
+      return out.join(' ');
+    },
+    oaepLabel: async () => {
+      const ct = await s.encrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.publicKey, te('hi'));
+      const pt = await s.decrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.privateKey, ct);
+      return `${ct.byteLength} ${hex(pt)}`;
+    },
+    oaepWrongLabel: async () => s.decrypt({ name: 'RSA-OAEP', label: te('other') }, rsa.privateKey, await s.encrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.publicKey, te('hi'))),
+    rsaJwkPublicVerify: async () => {
+      const pub = await s.importKey('jwk', await s.exportKey('jwk', rsa.publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt']);
+      return s.encrypt({ name: 'RSA-OAEP' }, pub, te('x'));
+    },
+    rsaJwkPublicSpki: async () => s.exportKey('spki', await s.importKey('jwk', await s.exportKey('jwk', rsa.publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt'])),
+    wrapKey: () => s.wrapKey('raw', aes, aes, 'AES-KW'),
     ecUsageOrder: async () => JSON.stringify((await s.generateKey({ name: 'ECDSA', namedCurve: 'P-521' }, false, ['verify', 'sign', 'verify'])).publicKey),
   };
   for (const [name, run] of Object.entries(cases)) {

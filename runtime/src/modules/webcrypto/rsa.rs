@@ -310,14 +310,19 @@ fn verify_with(key: &RsaPublicKey, scheme: Scheme, hash: Hash, sig: &[u8], data:
         Scheme::Pkcs1v15 => {
             with_hash!(hash, D => key.verify(Pkcs1v15Sign::new::<D>(), &hashed, sig))
         }
-        Scheme::Pss(salt) => {
-            // Go's 0 ("auto") accepts any salt length; rk6 checks the hash-length salt.
-            let salt = if salt <= 0 {
-                hash.digest(&[]).len()
-            } else {
-                salt as usize
-            };
+        Scheme::Pss(salt) if salt > 0 => {
+            let salt = salt as usize;
             with_hash!(hash, D => key.verify(Pss::new_with_salt::<D>(salt), &hashed, sig))
+        }
+        Scheme::Pss(_) => {
+            // Go's 0 ("auto") accepts any salt length; rk6 accepts the two that signers use:
+            // the longest (Go's and rk6's own for 0) and the hash's length.
+            let longest = pss_salt(0, hash, key.n().bits()).unwrap_or_default();
+            let salts = [longest, hash.digest(&[]).len()];
+            return salts.into_iter().any(|salt| {
+                with_hash!(hash, D => key.verify(Pss::new_with_salt::<D>(salt), &hashed, sig))
+                    .is_ok()
+            });
         }
     };
     verified.is_ok()
