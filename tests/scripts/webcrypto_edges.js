@@ -9,7 +9,8 @@ const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padSt
 const short = async (buf) => hex(await s.digest('SHA-256', buf)).slice(0, 12);
 const describe = (e) => `${typeof e} ${e instanceof Error} ${e.name}|${e.message}|${String(e)}|${Object.keys(e).join(',')}`;
 
-export default async function () {
+// The keys the cases share.
+async function fixtures() {
   const aes = await s.importKey('raw', new Uint8Array(16), 'AES-CBC', true, ['encrypt']);
   const aesNoExport = await s.importKey('raw', new Uint8Array(16), 'AES-CBC', false, ['encrypt', 'decrypt']);
   const gcm = await s.importKey('raw', new Uint8Array(32), { name: 'AES-GCM' }, true, ['encrypt', 'decrypt']);
@@ -19,7 +20,11 @@ export default async function () {
   const dh = await s.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
   const dh384 = await s.generateKey({ name: 'ECDH', namedCurve: 'P-384' }, true, ['deriveBits']);
   const rsa = await s.generateKey({ name: 'RSA-OAEP', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['encrypt', 'decrypt']);
-  const cases = {
+  return { aes, aesNoExport, gcm, ctr, hmac, ec, dh, dh384, rsa };
+}
+
+// generateKey: parameters, usages, lengths, exponents.
+const generation = () => ({
     genUnknown: () => s.generateKey({ name: 'FOO' }, true, ['sign']),
     genHashAsAlgorithm: () => s.generateKey('SHA-256', true, ['sign']),
     genAesUsage: () => s.generateKey({ name: 'AES-CBC', length: 256 }, true, ['sign']),
@@ -39,11 +44,19 @@ export default async function () {
     genRsaHash: () => s.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'MD5' }, true, ['sign']),
     genRsaUsage: () => s.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['encrypt']),
     genRsaExponentBuffer: () => s.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]).buffer, hash: 'SHA-256' }, true, ['sign']),
+});
+
+// digest: algorithms and data types.
+const digests = () => ({
     digestMd5: () => s.digest('MD5', new Uint8Array(1)),
     digestString: () => s.digest('SHA-256', 'abc'),
     digestDataView: () => s.digest('SHA-256', new DataView(new ArrayBuffer(2))),
     digestLower: async () => new Uint8Array(await s.digest('sha-1', te('abc')))[0],
     digestSubarray: async () => new Uint8Array(await s.digest('SHA-256', new Uint8Array([1, 2, 3, 4]).subarray(2)))[0],
+});
+
+// importKey: formats, lengths, usages, malformed JWKs and points.
+const imports = () => ({
     importFormat: () => s.importKey('pem', new Uint8Array(16), 'AES-CBC', true, ['encrypt']),
     importAesLength: () => s.importKey('raw', new Uint8Array(15), 'AES-CBC', true, ['encrypt']),
     importAesUsage: () => s.importKey('raw', new Uint8Array(16), 'AES-CBC', true, ['sign']),
@@ -66,6 +79,11 @@ export default async function () {
     importRsaNoHash: () => s.importKey('spki', new Uint8Array(16), { name: 'RSA-OAEP' }, true, ['encrypt']),
     importRsaJwkKty: () => s.importKey('jwk', { kty: 'oct' }, { name: 'RSA-PSS', hash: 'SHA-256' }, true, ['verify']),
     importRsaJwkNoE: () => s.importKey('jwk', { kty: 'RSA', n: 'AQAB' }, { name: 'RSA-PSS', hash: 'SHA-256' }, true, ['verify']),
+    importedUsages: async () => JSON.stringify((await s.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['decrypt', 'encrypt', 'decrypt'])).usages),
+});
+
+// exportKey: formats per key type, extractability.
+const exports = ({ aes, aesNoExport, hmac, ec, rsa }) => ({
     exportNotExtractable: () => s.exportKey('raw', aesNoExport),
     exportAesSpki: () => s.exportKey('spki', aes),
     exportEcPrivateRaw: () => s.exportKey('raw', ec.privateKey),
@@ -78,6 +96,10 @@ export default async function () {
     exportHmacJwkKeys: async () => Object.keys(await s.exportKey('jwk', hmac)).sort().join(','),
     exportEcJwkKeys: async () => Object.keys(await s.exportKey('jwk', ec.privateKey)).sort().join(','),
     exportRsaJwkKeys: async () => Object.keys(await s.exportKey('jwk', rsa.privateKey)).sort().join(','),
+});
+
+// encrypt/decrypt: IVs, counters, tags, padding, OAEP.
+const ciphers = ({ aes, aesNoExport, gcm, ctr, hmac, rsa }) => ({
     encryptUsage: () => s.encrypt({ name: 'AES-CBC', iv: new Uint8Array(16) }, aes, new Uint8Array(4)).then(() => s.decrypt({ name: 'AES-CBC', iv: new Uint8Array(16) }, aes, new Uint8Array(16))),
     encryptNameMismatch: () => s.encrypt({ name: 'AES-GCM', iv: new Uint8Array(12) }, aes, new Uint8Array(4)),
     encryptNotAKey: () => s.encrypt({ name: 'AES-GCM', iv: new Uint8Array(12) }, {}, new Uint8Array(4)),
@@ -96,6 +118,22 @@ export default async function () {
     gcmTag96: async () => Array.from(new Uint8Array(await s.encrypt({ name: 'AES-GCM', iv: new Uint8Array(12), tagLength: 96 }, gcm, new Uint8Array(4)))).join(','),
     gcmShort: () => s.decrypt({ name: 'AES-GCM', iv: new Uint8Array(12) }, gcm, new Uint8Array(4)),
     gcmTampered: () => s.decrypt({ name: 'AES-GCM', iv: new Uint8Array(12) }, gcm, new Uint8Array(20)),
+    oaepLong: () => s.encrypt({ name: 'RSA-OAEP' }, rsa.publicKey, new Uint8Array(200)),
+    oaepPrivate: () => s.encrypt({ name: 'RSA-OAEP' }, rsa.privateKey, new Uint8Array(2)),
+    oaepGarbage: () => s.decrypt({ name: 'RSA-OAEP' }, rsa.privateKey, new Uint8Array(128)),
+    aesKw: async () => JSON.stringify(await s.generateKey({ name: 'AES-KW', length: 192 }, true, ['wrapKey', 'unwrapKey'])),
+    aesKwExport: async () => s.exportKey('raw', await s.generateKey({ name: 'AES-KW', length: 128 }, true, ['wrapKey'])),
+    aesKwEncrypt: async () => s.encrypt({ name: 'AES-KW' }, await s.importKey('raw', new Uint8Array(16), 'AES-KW', true, ['encrypt']), te('x')),
+    oaepLabel: async () => {
+      const ct = await s.encrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.publicKey, te('hi'));
+      const pt = await s.decrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.privateKey, ct);
+      return `${ct.byteLength} ${hex(pt)}`;
+    },
+    oaepWrongLabel: async () => s.decrypt({ name: 'RSA-OAEP', label: te('other') }, rsa.privateKey, await s.encrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.publicKey, te('hi'))),
+});
+
+// sign/verify: usages, parameters, key types.
+const signatures = ({ aes, hmac, ec, rsa }) => ({
     signUsage: () => s.sign('HMAC', hmac, te('x')),
     signNoHash: () => s.sign({ name: 'ECDSA' }, ec.privateKey, te('x')),
     signPublic: () => s.sign({ name: 'ECDSA', hash: 'SHA-256' }, ec.publicKey, te('x')),
@@ -104,9 +142,15 @@ export default async function () {
     signAes: () => s.sign({ name: 'AES-CBC' }, aes, te('x')),
     verifyShortSig: () => s.verify({ name: 'ECDSA', hash: 'SHA-256' }, ec.publicKey, new Uint8Array(5), te('x')),
     verifyHmacWrong: () => s.verify('HMAC', hmac, new Uint8Array(32), te('x')),
-    oaepLong: () => s.encrypt({ name: 'RSA-OAEP' }, rsa.publicKey, new Uint8Array(200)),
-    oaepPrivate: () => s.encrypt({ name: 'RSA-OAEP' }, rsa.privateKey, new Uint8Array(2)),
-    oaepGarbage: () => s.decrypt({ name: 'RSA-OAEP' }, rsa.privateKey, new Uint8Array(128)),
+    rsaJwkPublicVerify: async () => {
+      const pub = await s.importKey('jwk', await s.exportKey('jwk', rsa.publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt']);
+      return s.encrypt({ name: 'RSA-OAEP' }, pub, te('x'));
+    },
+    rsaJwkPublicSpki: async () => s.exportKey('spki', await s.importKey('jwk', await s.exportKey('jwk', rsa.publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt'])),
+});
+
+// deriveBits: key types, curves, lengths.
+const derivation = ({ ec, dh, dh384 }) => ({
     deriveNotPrivate: () => s.deriveBits({ name: 'ECDH', public: dh.publicKey }, dh.publicKey, 256),
     deriveNoPublic: () => s.deriveBits({ name: 'ECDH' }, dh.privateKey, 256),
     deriveCurves: () => s.deriveBits({ name: 'ECDH', public: dh384.publicKey }, dh.privateKey, 256),
@@ -115,6 +159,11 @@ export default async function () {
     deriveShort: async () => (await s.deriveBits({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, 64)).byteLength,
     deriveAll: async () => (await s.deriveBits({ name: 'ECDH', public: dh384.publicKey }, dh384.privateKey)).byteLength,
     deriveEcdsa: () => s.deriveBits({ name: 'ECDSA', public: ec.publicKey }, ec.privateKey, 256),
+    deriveKeyResult: () => String(s.deriveKey({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, { name: 'AES-GCM', length: 256 }, true, ['encrypt'])),
+});
+
+// crypto, CryptoKey and getRandomValues themselves.
+const objects = ({ aes, ec }) => ({
     randomFloat: () => crypto.getRandomValues(new Float32Array(4)),
     randomTooBig: () => crypto.getRandomValues(new Uint8Array(65537)),
     randomUint32: () => crypto.getRandomValues(new Uint32Array(64)).every((v) => v < 256),
@@ -122,8 +171,12 @@ export default async function () {
     subtleKeys: () => Object.keys(crypto.subtle).join(','),
     cryptoKeyObject: () => JSON.stringify(crypto.CryptoKey),
     keyKeys: () => Object.keys(ec.privateKey).join(','),
-    deriveKeyResult: () => String(s.deriveKey({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, { name: 'AES-GCM', length: 256 }, true, ['encrypt'])),
-    importedUsages: async () => JSON.stringify((await s.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['decrypt', 'encrypt', 'decrypt'])).usages),
+    wrapKey: () => s.wrapKey('raw', aes, aes, 'AES-KW'),
+    ecUsageOrder: async () => JSON.stringify((await s.generateKey({ name: 'ECDSA', namedCurve: 'P-521' }, false, ['verify', 'sign', 'verify'])).publicKey),
+});
+
+// Deterministic results and round trips, as fingerprints.
+const knownAnswers = ({ hmac, dh }) => ({
     hmacKnown: async () => {
       const out = [];
       for (const hash of ['SHA-1', 'SHA-256', 'SHA-384', 'sha-512']) {
@@ -146,9 +199,6 @@ export default async function () {
     hmacHashCase: async () => JSON.stringify((await s.generateKey({ name: 'hmac', hash: 'sha-384' }, true, ['sign'])).algorithm),
     hmacHashAes: () => s.generateKey({ name: 'HMAC', hash: 'AES-CBC' }, true, ['sign']),
     hmacImportHashAes: async () => s.sign('HMAC', await s.importKey('raw', te('k'), { name: 'HMAC', hash: 'AES-CBC' }, true, ['sign']), te('x')),
-    aesKw: async () => JSON.stringify(await s.generateKey({ name: 'AES-KW', length: 192 }, true, ['wrapKey', 'unwrapKey'])),
-    aesKwExport: async () => s.exportKey('raw', await s.generateKey({ name: 'AES-KW', length: 128 }, true, ['wrapKey'])),
-    aesKwEncrypt: async () => s.encrypt({ name: 'AES-KW' }, await s.importKey('raw', new Uint8Array(16), 'AES-KW', true, ['encrypt']), te('x')),
     ecdhJwk: async () => {
       const jwk = await s.exportKey('jwk', dh.privateKey);
       const back = await s.importKey('jwk', jwk, { name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
@@ -176,20 +226,11 @@ export default async function () {
       }
       return out.join(' ');
     },
-    oaepLabel: async () => {
-      const ct = await s.encrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.publicKey, te('hi'));
-      const pt = await s.decrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.privateKey, ct);
-      return `${ct.byteLength} ${hex(pt)}`;
-    },
-    oaepWrongLabel: async () => s.decrypt({ name: 'RSA-OAEP', label: te('other') }, rsa.privateKey, await s.encrypt({ name: 'RSA-OAEP', label: te('label') }, rsa.publicKey, te('hi'))),
-    rsaJwkPublicVerify: async () => {
-      const pub = await s.importKey('jwk', await s.exportKey('jwk', rsa.publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt']);
-      return s.encrypt({ name: 'RSA-OAEP' }, pub, te('x'));
-    },
-    rsaJwkPublicSpki: async () => s.exportKey('spki', await s.importKey('jwk', await s.exportKey('jwk', rsa.publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt'])),
-    wrapKey: () => s.wrapKey('raw', aes, aes, 'AES-KW'),
-    ecUsageOrder: async () => JSON.stringify((await s.generateKey({ name: 'ECDSA', namedCurve: 'P-521' }, false, ['verify', 'sign', 'verify'])).publicKey),
-  };
+});
+
+export default async function () {
+  const keys = await fixtures();
+  const cases = Object.assign({}, ...[generation, digests, imports, exports, ciphers, signatures, derivation, objects, knownAnswers].map((g) => g(keys)));
   for (const [name, run] of Object.entries(cases)) {
     try {
       console.log(`${name}: ok ${await run()}`);
