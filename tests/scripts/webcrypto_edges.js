@@ -238,5 +238,11 @@ export default async function () {
       console.log(`${name}: ${describe(e)}`);
     }
   }
+  // How console.log shows keys, pairs, errors and crypto.subtle.
+  console.log(keys.gcm);
+  console.log(keys.ec);
+  await s.importKey('raw', new Uint8Array(15), 'AES-GCM', true, ['encrypt']).catch((e) => console.log(e));
+  try { crypto.getRandomValues(new Float64Array(2)); } catch (e) { console.log(e); }
+  console.log(crypto.subtle);
   await s.generateKey({ name: 'AES-CBC', length: 100 }, true, ['encrypt']);
 }
