@@ -360,11 +360,16 @@ fn jwk_of(m: &KeyMaterial) -> Result<String> {
         let start = b.iter().position(|x| *x != 0).unwrap_or(b.len());
         URL_SAFE_NO_PAD.encode(&b[start..])
     };
+    let (Some(x), Some(y)) = (point.get(1..1 + n), point.get(1 + n..)) else {
+        return Err(WebCryptoError::Operation(
+            "key data is not accessible".into(),
+        ));
+    };
     let mut jwk = serde_json::json!({
         "kty": "EC",
         "crv": curve.name(),
-        "x": trim(&point[1..1 + n]),
-        "y": trim(&point[1 + n..]),
+        "x": trim(x),
+        "y": trim(y),
     });
     if let Some(d) = d {
         jwk["d"] = URL_SAFE_NO_PAD.encode(d).into();
@@ -465,4 +470,49 @@ pub fn ecdh(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
         })
     });
     buffer_or_throw(out, ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_width_pads_short_integers_and_refuses_long_ones() {
+        assert_eq!(fixed_width(&[1, 2], 4), Some(vec![0, 0, 1, 2]));
+        assert_eq!(fixed_width(&[0, 0, 0, 1, 2], 4), Some(vec![0, 0, 1, 2]));
+        assert_eq!(fixed_width(&[1, 2, 3, 4, 5], 4), None);
+    }
+
+    #[test]
+    fn pkcs8_export_is_gos_layout_and_imports_back() {
+        let scalar = p256::SecretKey::random(&mut rsa::rand_core::OsRng)
+            .to_bytes()
+            .to_vec();
+        let der = pkcs8_of(Curve::P256, &scalar).expect("export");
+        // Go omits the curve inside the EC key: a 135-byte SEQUENCE for P-256, as k6 writes.
+        assert_eq!(der[..3], [48, 129, 135]);
+        assert_eq!(der.len(), 138);
+        match import_pkcs8(Algorithm::Ecdsa, &der).expect("import") {
+            KeyMaterial::EcPrivate {
+                curve,
+                scalar: back,
+            } => {
+                assert_eq!(curve, Curve::P256);
+                assert_eq!(back, scalar);
+            }
+            _ => panic!("not a private key"),
+        }
+    }
+
+    #[test]
+    fn jwk_with_an_off_curve_point_is_refused_with_gos_message() {
+        let jwk = r#"{"kty":"EC","crv":"P-256","x":"AQ","y":"AQ"}"#;
+        let err = import_jwk(Algorithm::Ecdh, jwk)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("failed to parse input as ECDH key: failed to convert ECDSA key to ECDH key: ecdsa: invalid public key")
+        );
+    }
 }

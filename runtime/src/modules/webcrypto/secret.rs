@@ -90,3 +90,34 @@ pub fn secret_from_jwk(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsRe
     let text = crate::modules::arg_string(args, 0, ctx)?;
     buffer_or_throw(symmetric_jwk(&text).map_err(WebCryptoError::Data), ctx)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_errors_read_like_gos() {
+        assert_eq!(decode_base64url("AQAB"), Ok(vec![1, 0, 1]));
+        assert_eq!(
+            decode_base64url("A="),
+            Err("illegal base64 data at input byte 1".to_string())
+        );
+        assert_eq!(
+            decode_base64url("A*AA"),
+            Err("illegal base64 data at input byte 1".to_string())
+        );
+    }
+
+    #[test]
+    fn symmetric_jwk_checks_type_then_key() {
+        assert_eq!(
+            symmetric_jwk(r#"{"kty":"EC","k":"AA"}"#),
+            Err("invalid symmetric JWK: invalid key type: EC".to_string())
+        );
+        assert_eq!(
+            symmetric_jwk(r#"{"kty":"oct"}"#),
+            Err("invalid symmetric JWK: key (k) is required".to_string())
+        );
+        assert_eq!(symmetric_jwk(r#"{"kty":"oct","k":"AQI"}"#), Ok(vec![1, 2]));
+    }
+}
