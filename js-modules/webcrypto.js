@@ -155,6 +155,13 @@
   const ecAlgorithm = (name, namedCurve) => ({ key_algorithm: keyAlgorithm(name), ...keyAlgorithm(name), namedCurve });
   const rsaAlgorithm = (name, modulusLength, hash) => ({ key_algorithm: keyAlgorithm(name), ...keyAlgorithm(name), modulusLength, hash: { name: hash } });
   const usageList = (usages) => (nullish(usages) ? [] : Array.from(usages, String));
+  // Usages as an argument: sobek converts arrays and throws a TypeError for anything else.
+  const usageArg = (usages, index) => {
+    if (!nullish(usages) && !Array.isArray(usages)) {
+      throw new TypeError(`could not convert function call parameter ${index}: could not convert ${String(usages)} to []string`);
+    }
+    return usageList(usages);
+  };
   // Go's UsageIntersection: the usages of `a` also in `b`, once each, in `a`'s order.
   const intersect = (a, b) => a.filter((u, i) => b.includes(u) && a.indexOf(u) === i);
   const checkUsages = (usages, allowed, message) => {
@@ -168,9 +175,26 @@
     return key;
   };
 
-  // Resolves with `body()`, rejecting with what it throws: k6 reports every failure of
-  // these methods through the promise.
-  const settle = (body) => new Promise((resolve) => resolve(body()));
+  // A failure k6 throws from the call itself instead of rejecting (a JS TypeError from
+  // converting an argument).
+  class Thrown {
+    constructor(error) { this.error = error; }
+  }
+  const nullObject = () => new Thrown(new TypeError('Cannot convert undefined or null to object'));
+  // Resolves with `body()`, rejecting with what it throws, except for `Thrown` failures.
+  const settle = (body) => {
+    let thrownNow;
+    const promise = new Promise((resolve) => {
+      try {
+        resolve(body());
+      } catch (e) {
+        if (!(e instanceof Thrown)) throw e;
+        thrownNow = e.error;
+      }
+    });
+    if (thrownNow) throw thrownNow;
+    return promise;
+  };
 
   const HMAC_DEFAULT_LENGTH = { 'SHA-1': 512, 'SHA-256': 512, 'SHA-384': 1024, 'SHA-512': 1024 };
   const ACCEPTED_GENERATORS = 'AES-CBC, AES-CTR, AES-GCM, AES-KW, HMAC, ECDH, ECDSA, RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP';
@@ -308,9 +332,11 @@
   const fromExport = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
 
   // The checks k6 makes on a key for an operation: a CryptoKey, of the algorithm, with the usage.
-  // (k6 takes any object as a key here; one without material fails later, in the natives.)
-  const usableKey = (key, name, prefix) => {
-    if (!isObject(key)) throw fail('InvalidAccessError', `${prefix}key argument does hold not a valid CryptoKey object`);
+  // (k6 takes any object as a key here; one without material fails later, in the natives.
+  // Only verify reports a missing key through the promise.)
+  const usableKey = (key, name, prefix, throwsOnNull = true) => {
+    if (nullish(key) && throwsOnNull) throw nullObject();
+    if (!isObject(key) && !nullish(key)) throw fail('InvalidAccessError', `${prefix}key argument does hold not a valid CryptoKey object`);
     if (name !== String(traverse(key, 'algorithm', 'name'))) {
       throw fail('InvalidAccessError', `${prefix}algorithm name does not match key algorithm name`);
     }
@@ -414,6 +440,7 @@
     encrypt(algorithm, key, data) { return crypt(true, algorithm, key, data); },
     exportKey(format, key) {
       return settle(() => {
+        if (nullish(key)) throw nullObject();
         if (!isObject(key)) throw fail('InvalidAccessError', 'key is not an object');
         const handle = handleOf(key);
         if (handle === undefined) throw fail('ImplementationError', 'unable to extract CryptoKey from key object');
@@ -426,21 +453,22 @@
       });
     },
     generateKey(algorithm, extractable, keyUsages) {
+      const usages = usageArg(keyUsages, 2);
       return settle(() => {
         const name = normalize(algorithm, 'generateKey');
         const kind = family(name);
         if (!kind) throw fail('NotImplemented', `unsupported key generation algorithm '${name}', accepted values are: ${ACCEPTED_GENERATORS}`);
-        return generators[kind](name, algorithm)(extractable, usageList(keyUsages));
+        return generators[kind](name, algorithm)(extractable, usages);
       });
     },
     importKey(format, keyData, algorithm, extractable, keyUsages) {
+      const usages = usageArg(keyUsages, 4);
       return settle(() => {
         let data;
         if (['pkcs8', 'raw', 'spki'].includes(format)) data = bytesOf(keyData);
         else if (format === 'jwk') data = JSON.stringify(keyData);
         else throw fail('ImplementationError', `unsupported format ${format}`);
         const name = normalize(algorithm, 'importKey');
-        const usages = usageList(keyUsages);
         const [type, alg, handle] = importers[family(name)](name, algorithm)(format, data, usages);
         return requireUsages(makeKey(type, extractable, alg, usages, handle));
       });
@@ -462,7 +490,7 @@
         const bytes = bytesOf(data);
         const name = normalize(algorithm, 'verify');
         const s = signer(name, algorithm);
-        const handle = usableKey(key, name, '');
+        const handle = usableKey(key, name, '', false);
         requireUsage(key, 'verify', 'key');
         return s.verify(key, handle, sig, bytes);
       });

@@ -9,6 +9,21 @@ const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padSt
 const short = async (buf) => hex(await s.digest('SHA-256', buf)).slice(0, 12);
 const describe = (e) => `${typeof e} ${e instanceof Error} ${e.name}|${e.message}|${String(e)}|${Object.keys(e).join(',')}`;
 
+// Arguments k6 converts before it starts (a TypeError thrown by the call) or checks first.
+const args = ({ aes }) => ({
+  usagesString: () => s.generateKey({ name: 'AES-GCM', length: 128 }, true, 'encrypt'),
+  usagesMissing: () => s.generateKey({ name: 'AES-GCM', length: 128 }, true),
+  importUsagesString: () => s.importKey('raw', new Uint8Array(16), 'AES-GCM', true, 'encrypt'),
+  importNoData: () => s.importKey('raw', undefined, 'AES-GCM', true, ['encrypt']),
+  exportUndefined: () => s.exportKey('raw', undefined),
+  signNoKey: () => s.sign('HMAC', undefined, new Uint8Array(1)),
+  verifyNoKey: () => s.verify('HMAC', undefined, new Uint8Array(1), new Uint8Array(1)),
+  encryptNoKey: () => s.encrypt({ name: 'AES-GCM', iv: new Uint8Array(12) }, null, new Uint8Array(1)),
+  encryptString: () => s.encrypt({ name: 'AES-CBC', iv: new Uint8Array(16) }, aes, 'text'),
+  genLengthString: async () => JSON.stringify((await s.generateKey({ name: 'AES-GCM', length: '256' }, true, ['encrypt'])).algorithm),
+  extractableString: async () => (await s.generateKey({ name: 'AES-GCM', length: 128 }, 'yes', ['encrypt'])).extractable,
+});
+
 // The keys the cases share.
 async function fixtures() {
   const aes = await s.importKey('raw', new Uint8Array(16), 'AES-CBC', true, ['encrypt']);
@@ -230,12 +245,16 @@ const knownAnswers = ({ hmac, dh }) => ({
 
 export default async function () {
   const keys = await fixtures();
-  const cases = Object.assign({}, ...[generation, digests, imports, exports, ciphers, signatures, derivation, objects, knownAnswers].map((g) => g(keys)));
+  const cases = Object.assign({}, ...[generation, digests, imports, exports, ciphers, signatures, derivation, objects, knownAnswers, args].map((g) => g(keys)));
   for (const [name, run] of Object.entries(cases)) {
+    // Whether k6 throws from the call itself or rejects the promise it returned.
+    let thrownByCall = true;
     try {
-      console.log(`${name}: ok ${await run()}`);
+      const result = run();
+      thrownByCall = false;
+      console.log(`${name}: ok ${await result}`);
     } catch (e) {
-      console.log(`${name}: ${describe(e)}`);
+      console.log(`${name}: ${thrownByCall ? 'thrown ' : ''}${describe(e)}`);
     }
   }
   // How console.log shows keys, pairs, errors and crypto.subtle.
