@@ -1,6 +1,7 @@
 //! `k6/crypto` (k6's legacy hashing module): one-shot digests (`md5`, `sha256`, …), `hmac`,
 //! incremental `createHash` / `createHMAC`, `randomBytes` and `hexEncode`, with k6's output
-//! encodings (`hex`, `base64`, `base64url`, `base64rawurl`, `binary`).
+//! encodings (`hex`, `base64`, `base64url`, `base64rawurl`, `binary`). Its digests and HMACs
+//! also serve WebCrypto (`super::webcrypto`).
 
 use base64::Engine;
 use boa_engine::object::ObjectInitializer;
@@ -262,150 +263,28 @@ fn hex_encode(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     encode(&bytes, "hex", ctx)
 }
 
-/// The global `crypto` (WebCrypto subset): built on first access so VUs that never touch it
-/// never compile its JS part.
-pub fn install_webcrypto(ctx: &mut Context) -> JsResult<()> {
-    use boa_engine::property::PropertyDescriptor;
-    let getter = NativeFunction::from_fn_ptr(webcrypto_getter).to_js_function(ctx.realm());
-    ctx.global_object().define_property_or_throw(
-        js_string!("crypto"),
-        PropertyDescriptor::builder()
-            .get(getter)
-            .configurable(true)
-            .enumerable(false),
-        ctx,
-    )?;
-    Ok(())
+/// The digest of `data` with `k6/crypto` algorithm `name` (empty for unknown names).
+pub(crate) fn digest_named(name: &str, data: &[u8]) -> Vec<u8> {
+    algorithm(name).map(|a| digest(a, data)).unwrap_or_default()
 }
 
-const WEBCRYPTO_JS: &str = include_str!("../../../js-modules/webcrypto.js");
-
-fn webcrypto_getter(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    use boa_engine::property::PropertyDescriptor;
-    let native = ObjectInitializer::new(ctx)
-        .function(
-            NativeFunction::from_fn_ptr(wc_random),
-            js_string!("random"),
-            1,
-        )
-        .function(NativeFunction::from_fn_ptr(wc_uuid), js_string!("uuid"), 0)
-        .function(
-            NativeFunction::from_fn_ptr(wc_digest),
-            js_string!("digest"),
-            2,
-        )
-        .function(NativeFunction::from_fn_ptr(wc_hmac), js_string!("hmac"), 3)
-        .function(
-            NativeFunction::from_fn_ptr(wc_aes_gcm),
-            js_string!("aesGcm"),
-            5,
-        )
-        .build();
-    let obj = super::eval_js_part("webcrypto.js", WEBCRYPTO_JS, native, ctx)?;
-    ctx.global_object().define_property_or_throw(
-        js_string!("crypto"),
-        PropertyDescriptor::builder()
-            .value(obj.clone())
-            .writable(true)
-            .configurable(true)
-            .enumerable(false),
-        ctx,
-    )?;
-    Ok(obj.into())
+/// The HMAC of `data` with `k6/crypto` algorithm `name` (empty for unknown names).
+pub(crate) fn hmac_named(name: &str, secret: &[u8], data: &[u8]) -> Vec<u8> {
+    algorithm(name)
+        .map(|a| hmac_bytes(a, secret, data))
+        .unwrap_or_default()
 }
 
-/// WebCrypto's hash names to this module's algorithm indexes.
-fn web_hash(name: &str) -> JsResult<usize> {
-    match name {
-        "SHA-1" => algorithm("sha1"),
-        "SHA-256" => algorithm("sha256"),
-        "SHA-384" => algorithm("sha384"),
-        "SHA-512" => algorithm("sha512"),
-        other => Err(JsNativeError::typ()
-            .with_message(format!(
-                "NotSupportedError: unsupported hash algorithm {other}"
-            ))
-            .into()),
-    }
-}
-
-fn wc_random(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let n = args.first().cloned().unwrap_or_default().to_u32(ctx)? as usize;
-    let mut buf = vec![0u8; n.min(65536)];
-    rand::Rng::fill(&mut rand::rng(), &mut buf[..]);
-    super::bytes::array_buffer(&buf, ctx)
-}
-
-fn wc_uuid(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    let b: [u8; 16] = rand::random();
-    let s = format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-        u16::from_be_bytes([b[4], b[5]]),
-        (u16::from_be_bytes([b[6], b[7]]) & 0x0fff) | 0x4000,
-        (u16::from_be_bytes([b[8], b[9]]) & 0x3fff) | 0x8000,
-        u64::from_be_bytes([0, 0, b[10], b[11], b[12], b[13], b[14], b[15]])
-    );
-    Ok(super::key(&s).into())
-}
-
-fn wc_digest(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let alg = web_hash(&super::arg_string(args, 0, ctx)?)?;
-    let data = super::bytes::bytes_or_string(&args.get(1).cloned().unwrap_or_default(), ctx)?;
-    super::bytes::array_buffer(&digest(alg, &data), ctx)
-}
-
-fn wc_hmac(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let alg = web_hash(&super::arg_string(args, 0, ctx)?)?;
-    let key = super::bytes::bytes_or_string(&args.get(1).cloned().unwrap_or_default(), ctx)?;
-    let data = super::bytes::bytes_or_string(&args.get(2).cloned().unwrap_or_default(), ctx)?;
-    super::bytes::array_buffer(&hmac_bytes(alg, &key, &data), ctx)
-}
-
-/// `aesGcm(encrypt, key, iv, aad, data)`: ciphertext with its 128-bit tag appended, or
-/// the plaintext; WebCrypto's OperationError when the tag does not verify.
-fn wc_aes_gcm(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    use aes_gcm::aead::{Aead, KeyInit, Payload};
-    use aes_gcm::{Aes128Gcm, Aes256Gcm, AesGcm, Nonce};
-    let encrypt = args.first().is_some_and(JsValue::to_boolean);
-    let arg = |i: usize, ctx: &mut Context| {
-        super::bytes::bytes_or_string(&args.get(i).cloned().unwrap_or_default(), ctx)
+/// Whether `mac` is the HMAC of `data`, compared in constant time (false for unknown names).
+pub(crate) fn hmac_verify_named(name: &str, secret: &[u8], data: &[u8], mac: &[u8]) -> bool {
+    let Ok(alg) = algorithm(name) else {
+        return false;
     };
-    let (key, iv, aad, data) = (arg(1, ctx)?, arg(2, ctx)?, arg(3, ctx)?, arg(4, ctx)?);
-    if iv.len() != 12 {
-        return Err(JsNativeError::error()
-            .with_message("NotSupportedError: rk6 supports 96-bit AES-GCM IVs")
-            .into());
-    }
-    let nonce = Nonce::from_slice(&iv);
-    let payload = Payload {
-        msg: &data,
-        aad: &aad,
-    };
-    type Aes192Gcm = AesGcm<aes_gcm::aes::Aes192, aes_gcm::aead::consts::U12>;
-    let out = match key.len() {
-        16 => run(Aes128Gcm::new_from_slice(&key), encrypt, nonce, payload),
-        24 => run(Aes192Gcm::new_from_slice(&key), encrypt, nonce, payload),
-        32 => run(Aes256Gcm::new_from_slice(&key), encrypt, nonce, payload),
-        _ => None,
-    };
-    fn run<C: Aead, E>(
-        cipher: Result<C, E>,
-        encrypt: bool,
-        nonce: &aes_gcm::Nonce<C::NonceSize>,
-        payload: Payload<'_, '_>,
-    ) -> Option<Vec<u8>> {
-        let c = cipher.ok()?;
-        if encrypt {
-            c.encrypt(nonce, payload).ok()
-        } else {
-            c.decrypt(nonce, payload).ok()
+    with_digest!(alg, D => match SimpleHmac::<D>::new_from_slice(secret) {
+        Ok(mut m) => {
+            m.update(data);
+            m.verify_slice(mac).is_ok()
         }
-    }
-    match out {
-        Some(bytes) => super::bytes::array_buffer(&bytes, ctx),
-        None => Err(JsNativeError::error()
-            .with_message("OperationError: AES-GCM operation failed")
-            .into()),
-    }
+        Err(_) => false,
+    })
 }

@@ -17,7 +17,7 @@ use crate::vu::state::{vu_config, vu_phase, with_vu, IterGlobal, Phase, VuState}
 pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsResult<()> {
     super::console::install(context)?;
     super::timers::install(context)?;
-    super::crypto::install_webcrypto(context)?;
+    super::webcrypto::install(context)?;
     if let Some(hook) = config.text_summary.clone() {
         // SAFETY: the closure captures only an `Arc` of a Rust function, no GC values.
         let f = unsafe {

@@ -22,6 +22,7 @@ pub(crate) mod lazy_exports;
 pub mod metrics;
 pub mod secrets;
 pub mod timers;
+pub mod webcrypto;
 pub mod ws;
 
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, Source};
@@ -53,6 +54,10 @@ const KNOWN_K6: &[&str] = &[
     "k6/experimental/redis",
 ];
 
+/// k6 v1.1's error for importing the module WebCrypto graduated from.
+const WEBCRYPTO_GRADUATED: &str = "k6/experimental/webcrypto has been graduated and it's now \
+    globally available as defined by standard WebAPIs. You just need to remove the import.";
+
 /// Whether `specifier` names a k6 module (served natively or rejected with a clear error).
 pub fn is_builtin(specifier: &str) -> bool {
     specifier == "k6" || specifier.starts_with("k6/")
@@ -77,6 +82,7 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6/experimental/csv" => experimental::csv::exports(context),
         "k6/experimental/streams" => experimental::streams::exports(context),
         jslib_url::SPECIFIER => jslib_url::exports(context),
+        "k6/experimental/webcrypto" => Err(go_error(WEBCRYPTO_GRADUATED, context)),
         s if KNOWN_K6.contains(&s) => Err(JsNativeError::typ()
             .with_message(format!("module '{s}' is not supported by rk6 yet"))
             .into()),

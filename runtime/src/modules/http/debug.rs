@@ -115,8 +115,8 @@ fn response_dump(hop: &Hop, full: bool) -> String {
     out
 }
 
-/// A random request id in UUID form.
-fn uuid_v4() -> String {
+/// A random (version 4) UUID: request ids here, `crypto.randomUUID()` in WebCrypto.
+pub(crate) fn uuid_v4() -> String {
     let b: [u8; 16] = rand::random();
     format!(
         "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
