@@ -94,6 +94,9 @@ fn error_positions_match_k6() {
         "export default function () {\n  nothing(1);\n}\n",
         "// cjs\nvar x = 1;\n  someUndefinedVar;\nmodule.exports.default = function () {};\n",
         "var x = 1;\nmodule.exports.default = function () { throw new Error('in cjs'); };\n",
+        // Line 1 of a CommonJS script: k6's frames count its wrapper's columns.
+        "var x = 1; nothing();\nmodule.exports.default = function () {};\n",
+        "module.exports.default = function () { throw new Error('one'); };\n",
     ] {
         let (rk6, k6) = (run_error(Tool::Rk6, src), run_error(Tool::K6, src));
         assert_eq!(rk6, k6, "rk6 (left) vs k6 (right) for {src:?}");

@@ -130,7 +130,16 @@ impl ScriptError {
         if raw.starts_with("file://") {
             return raw;
         }
-        let (line, col) = parse_line_col(&raw).unwrap_or((1, 1));
+        let (line, raw_col) = parse_line_col(&raw).unwrap_or((1, 1));
+        let col = crate::source_map::unwrapped(path, line, raw_col);
+        let raw = if col == raw_col {
+            raw
+        } else {
+            raw.replace(
+                &format!("line {line}, col {raw_col}"),
+                &format!("line {line}, col {col}"),
+            )
+        };
         format!("{}:{line}:{col}: {raw}", file_url(path))
     }
 }

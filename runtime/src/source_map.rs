@@ -5,7 +5,8 @@
 //! Owns the process-wide table from script path to its map: filled once per file when it
 //! is first loaded (maps are read once per process, like sources) and read when an error's
 //! stack is rendered (`remap_frame`). Parsing uses `oxc_sourcemap`, the crate oxc's code
-//! generator writes TypeScript maps with.
+//! generator writes TypeScript maps with. The same table accounts for a CommonJS script's
+//! function wrapper, written before its first line: line-1 columns read as k6's.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -67,8 +68,27 @@ impl LineMap {
     }
 }
 
-/// Path -> its map, or `None` once a file was looked at and has none.
-type Maps = RwLock<HashMap<PathBuf, Option<Arc<LineMap>>>>;
+/// What is known of a loaded file: its map, if any, and how many columns rk6's CommonJS
+/// wrapper adds to its first line.
+#[derive(Debug, Default)]
+struct FileInfo {
+    map: Option<Arc<LineMap>>,
+    wrapper: u32,
+}
+
+/// Columns k6's own CommonJS wrapper adds to line 1 in its stack frames (goja reports
+/// them shifted; syntax errors are not): rk6's frames show the same numbers.
+const K6_CJS_WRAPPER: u32 = 27;
+
+impl FileInfo {
+    /// How far a frame's line-1 column is moved left to read as k6's.
+    fn frame_shift(&self) -> u32 {
+        self.wrapper.saturating_sub(K6_CJS_WRAPPER)
+    }
+}
+
+/// Path -> what is known of it.
+type Maps = RwLock<HashMap<PathBuf, FileInfo>>;
 
 fn maps() -> &'static Maps {
     static MAPS: OnceLock<Maps> = OnceLock::new();
@@ -78,7 +98,23 @@ fn maps() -> &'static Maps {
 /// Records the map of `path` (a TypeScript script rk6 transpiled).
 pub fn register(path: &Path, map: LineMap) {
     let mut m = maps().write().unwrap_or_else(|p| p.into_inner());
-    m.insert(path.to_path_buf(), Some(Arc::new(map)));
+    m.entry(path.to_path_buf()).or_default().map = Some(Arc::new(map));
+}
+
+/// Records that `path` runs behind a wrapper of `columns` on its first line (CommonJS).
+pub fn register_wrapper(path: &Path, columns: u32) {
+    let mut m = maps().write().unwrap_or_else(|p| p.into_inner());
+    m.entry(path.to_path_buf()).or_default().wrapper = columns;
+}
+
+/// `line`:`col` of `path` as the user's file has it: without the wrapper's columns (k6's
+/// syntax errors name the file's own column).
+pub fn unwrapped(path: &Path, line: u32, col: u32) -> u32 {
+    let m = maps().read().unwrap_or_else(|p| p.into_inner());
+    match m.get(path) {
+        Some(info) if line == 1 => col.saturating_sub(info.wrapper).max(1),
+        _ => col,
+    }
 }
 
 /// Looks once for a `//# sourceMappingURL=` at the end of `src` (the file at `path`):
@@ -94,7 +130,10 @@ pub fn register_from_source(path: &Path, src: &[u8]) {
     }
     let map = find_map(path, src).map(Arc::new);
     let mut m = maps().write().unwrap_or_else(|p| p.into_inner());
-    m.entry(path.to_path_buf()).or_insert(map);
+    let info = m.entry(path.to_path_buf()).or_default();
+    if info.map.is_none() {
+        info.map = map;
+    }
 }
 
 fn find_map(path: &Path, src: &[u8]) -> Option<LineMap> {
@@ -137,12 +176,18 @@ pub fn remap_frame(frame: &str) -> String {
         return frame.to_string();
     };
     let path = Path::new(file.trim_start_matches("file://"));
-    let Some(Some(map)) = m.get(path) else {
+    let Some(info) = m.get(path) else {
         return frame.to_string();
     };
-    match map.lookup(line, col) {
-        Some((source, l, c)) => format!("{}{source}:{l}:{c}{}", &frame[..start], &frame[end..]),
-        None => frame.to_string(),
+    let col = if line == 1 {
+        col.saturating_sub(info.frame_shift()).max(1)
+    } else {
+        col
+    };
+    let (before, after) = (&frame[..start], &frame[end..]);
+    match info.map.as_ref().and_then(|map| map.lookup(line, col)) {
+        Some((source, l, c)) => format!("{before}{source}:{l}:{c}{after}"),
+        None => format!("{before}{file}:{line}:{col}{after}"),
     }
 }
 
@@ -170,6 +215,15 @@ mod tests {
         assert_eq!(
             remap_frame("at file:///other.js:1:1"),
             "at file:///other.js:1:1"
+        );
+        register_wrapper(Path::new("/tmp/rk6-cjs-test.js"), 29);
+        assert_eq!(
+            remap_frame("at f (file:///tmp/rk6-cjs-test.js:1:35)"),
+            "at f (file:///tmp/rk6-cjs-test.js:1:33)"
+        );
+        assert_eq!(
+            remap_frame("at file:///tmp/rk6-cjs-test.js:2:35"),
+            "at file:///tmp/rk6-cjs-test.js:2:35"
         );
     }
 }

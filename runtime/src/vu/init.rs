@@ -119,8 +119,10 @@ pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsO
     crate::source::check_nesting(path, src)
         .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
     crate::source_map::register_from_source(path, src);
+    const WRAPPER: &[u8] = b"(function (module, exports) {";
+    crate::source_map::register_wrapper(path, WRAPPER.len() as u32);
     let mut wrapped = Vec::with_capacity(src.len() + 64);
-    wrapped.extend_from_slice(b"(function (module, exports) {");
+    wrapped.extend_from_slice(WRAPPER);
     wrapped.extend_from_slice(src);
     wrapped.extend_from_slice(b"\n})");
     let script = Script::parse(Source::from_bytes(&wrapped[..]).with_path(path), None, ctx)
