@@ -368,3 +368,35 @@ export default async function () {
     assert_eq!(k6.1.len(), 2, "{:?}", k6.1);
     assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
 }
+
+/// A VU whose init code fails (an exception or `exec.test.abort()`) still ends the run with
+/// `handleSummary` (or the empty summary) and the summary export, then k6's error, hint and
+/// exit code.
+#[test]
+fn a_failed_vu_init_still_reports_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    for init in ["throw new Error('boom');", "exec.test.abort();"] {
+        let src = format!(
+            "import exec from 'k6/execution';\nif (__VU == 1) {{ {init} }}\nexport default function () {{}}\nexport function handleSummary(d) {{ console.log('summary of ' + Object.keys(d.metrics).length); return {{}}; }}\n"
+        );
+        let (k6, rk6) = (
+            outcome_with(Tool::K6, &src, &[]),
+            outcome_with(Tool::Rk6, &src, &[]),
+        );
+        assert_eq!(
+            (rk6.0, &rk6.1),
+            (k6.0, &k6.1),
+            "rk6 (left) vs k6 (right) for {init}"
+        );
+        let src = src.replace("export function handleSummary", "function unused");
+        let (k6, rk6) = (
+            outcome_with(Tool::K6, &src, &[]),
+            outcome_with(Tool::Rk6, &src, &[]),
+        );
+        let names = |o: &Option<Export>| o.as_ref().map(Export::metric_names);
+        assert_eq!(names(&rk6.3), names(&k6.3), "exports for {init}");
+        assert!(rk6.3.is_some(), "no export for {init}");
+    }
+}

@@ -119,6 +119,11 @@ pub struct MetricsState {
 }
 
 impl MetricsState {
+    /// Nothing measured yet: what a run whose VUs never started reports.
+    pub fn empty(registry: &Registry) -> Self {
+        Self::new(registry)
+    }
+
     fn new(registry: &Registry) -> Self {
         let mut s = MetricsState {
             entries: Vec::new(),

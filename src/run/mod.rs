@@ -293,7 +293,6 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         },
     )?;
 
-    let stdout_tty = rk6_runtime::term::stdout_is_tty();
     if !args.quiet {
         rk6_runtime::term::out(&ui::header(
             &args.script.display().to_string(),
@@ -309,7 +308,26 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     let pool = Arc::new(VuPool::new(threads)?);
     let needed: u64 = scenarios.iter().map(|s| s.executor.initial_vus()).sum();
     crate::verbose::scheduler_init(&scenarios, needed);
-    let (vus, initialized) = vus::create(&pool, &config, &scenarios).await?;
+    let (vus, initialized) = match vus::create(&pool, &config, &scenarios).await {
+        Ok(created) => created,
+        Err(e) => {
+            // k6 still ends a run whose VUs failed to initialise with handleSummary or the
+            // (empty) summary and the summary export; the error and exit code follow.
+            let lifecycle =
+                lifecycle::Lifecycle::new(&lifecycle_pool, config.clone(), &info.functions);
+            let report = Report::new(
+                &crate::metrics::MetricsState::empty(&registry),
+                opts.trend_stats(),
+                opts.summary_time_unit.clone().unwrap_or_default(),
+                0.0,
+            );
+            summarize(&args, &lifecycle, &report, None).await;
+            for warning in outputs.finish() {
+                Logger::warn(&warning, &[]);
+            }
+            return Err(e);
+        }
+    };
     crate::verbose::scheduler_ready(&scenarios, initialized);
 
     config
@@ -450,27 +468,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         elapsed,
     );
     crate::verbose::outputs_stopped();
-    if !args.no_summary {
-        let no_color = args.no_color || !stdout_tty;
-        let data = report.data_json(
-            setup_data.as_ref(),
-            no_color,
-            stdout_tty,
-            rk6_runtime::term::stderr_is_tty(),
-        );
-        lifecycle
-            .summary(&report, &data, no_color, args.summary_mode)
-            .await;
-        if let Some(path) = &args.summary_export {
-            let doc = crate::summary::export::legacy_export(&data);
-            if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
-                Logger::error(
-                    &format!("failed to write summary export {}: {e}", path.display()),
-                    &[],
-                );
-            }
-        }
-    }
+    summarize(&args, &lifecycle, &report, setup_data.as_ref()).await;
     rk6_runtime::term::out(&last_progress);
     if let Some(text) = config.test.aborted() {
         if exit == ExitCode::Success || exit == ExitCode::ScriptException {
@@ -508,6 +506,38 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     }
     crate::verbose::exiting();
     Ok(exit)
+}
+
+/// The end-of-test summary: `handleSummary` or the text summary, and `--summary-export`.
+async fn summarize(
+    args: &RunArgs,
+    lifecycle: &lifecycle::Lifecycle<'_>,
+    report: &Report,
+    setup_data: Option<&serde_json::Value>,
+) {
+    if args.no_summary {
+        return;
+    }
+    let stdout_tty = rk6_runtime::term::stdout_is_tty();
+    let no_color = args.no_color || !stdout_tty;
+    let data = report.data_json(
+        setup_data,
+        no_color,
+        stdout_tty,
+        rk6_runtime::term::stderr_is_tty(),
+    );
+    lifecycle
+        .summary(report, &data, no_color, args.summary_mode)
+        .await;
+    if let Some(path) = &args.summary_export {
+        let doc = crate::summary::export::legacy_export(&data);
+        if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
+            Logger::error(
+                &format!("failed to write summary export {}: {e}", path.display()),
+                &[],
+            );
+        }
+    }
 }
 
 /// `--linger`: the test is over, the REST API stays up, and the summary waits for Ctrl-C
