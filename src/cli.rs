@@ -308,6 +308,21 @@ impl RunFlags {
         env_null_bool("K6_NO_USAGE_REPORT", "NoUsageReport")?;
         check_runtime_flags(self.test_type.as_deref(), self.traces_output.as_deref())?;
         let global_alias = compatibility_global(self.compatibility_mode.as_deref())?;
+        // pflag decodes duration flags up front: a bad one is refused before anything else.
+        for (flag, value) in [
+            ("-d, --duration", &self.duration),
+            ("--min-iteration-duration", &self.min_iteration_duration),
+        ] {
+            if let Some(e) = value
+                .as_deref()
+                .and_then(rk6_runtime::duration::k6_parse_error)
+            {
+                let v = value.as_deref().unwrap_or_default();
+                return Err(ConfigError::Flag(format!(
+                    "invalid argument \"{v}\" for \"{flag}\" flag: {e}"
+                )));
+            }
+        }
         let mut o = Options {
             vus: self.vus,
             duration: self.duration.map(DurationOpt::Text),

@@ -301,6 +301,20 @@ fn undecodable_durations_are_refused_like_k6() {
     );
     assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
     assert_eq!(rk6.0, 104);
+    // Flags are decoded before anything else (exit 255), and a duration past Go's ~292
+    // years is invalid rather than a crash.
+    let plain = "export default function () {}\n";
+    for flag in ["99999999999999999999h", "fails", "2562048h"] {
+        let (k6, rk6) = (
+            outcome_with(Tool::K6, plain, &["-d", flag]),
+            outcome_with(Tool::Rk6, plain, &["-d", flag]),
+        );
+        assert_eq!(
+            (rk6.0, &rk6.1),
+            (k6.0, &k6.1),
+            "rk6 (left) vs k6 (right) for -d {flag}"
+        );
+    }
     for bad in [
         "duration: 'fails'",
         "setupTimeout: '3x'",

@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+/// Go's longest duration (`int64` nanoseconds, ~292 years), in seconds: longer ones are
+/// invalid in k6, and would overflow a `Duration` built from a float.
+const MAX_SECS: f64 = i64::MAX as f64 / 1e9;
+
 /// Parses a k6 duration string.
 pub fn parse(s: &str) -> Result<Duration, String> {
     let t = s.trim();
@@ -12,6 +16,9 @@ pub fn parse(s: &str) -> Result<Duration, String> {
     if let Ok(ms) = t.parse::<f64>() {
         if ms < 0.0 || !ms.is_finite() {
             return Err(format!("invalid duration \"{s}\": negative"));
+        }
+        if ms / 1000.0 > MAX_SECS {
+            return Err(format!("time: invalid duration \"{s}\""));
         }
         return Ok(Duration::from_secs_f64(ms / 1000.0));
     }
@@ -50,6 +57,9 @@ pub fn parse(s: &str) -> Result<Duration, String> {
     }
     if neg && total > 0.0 {
         return Err(format!("invalid duration \"{s}\": negative"));
+    }
+    if !total.is_finite() || total > MAX_SECS {
+        return Err(format!("time: invalid duration \"{s}\""));
     }
     Ok(Duration::from_secs_f64(total))
 }
@@ -136,6 +146,13 @@ mod tests {
         assert_eq!(e("2d"), None);
         assert_eq!(e("2d3h"), None);
         assert_eq!(e("fails").unwrap(), "time: invalid duration \"fails\"");
+        assert_eq!(
+            e("99999999999999999999h").unwrap(),
+            "time: invalid duration \"99999999999999999999h\""
+        );
+        assert!(super::parse("2562047h").is_ok());
+        assert!(super::parse("2562048h").is_err());
+        assert!(super::parse("1e300").is_err());
         assert_eq!(
             e("3x").unwrap(),
             "time: unknown unit \"x\" in duration \"3x\""

@@ -49,7 +49,11 @@ impl DurationOpt {
         match self {
             DurationOpt::Text(s) => rk6_runtime::duration::parse(s)
                 .map_err(|e| ConfigError::Invalid(format!("{what}: {e}"))),
-            DurationOpt::Millis(ms) if *ms >= 0.0 => Ok(Duration::from_secs_f64(ms / 1000.0)),
+            // A number is milliseconds; beyond Go's ~292 years it is refused, not a panic.
+            DurationOpt::Millis(ms) if *ms >= 0.0 => Duration::try_from_secs_f64(ms / 1000.0)
+                .ok()
+                .filter(|d| d.as_nanos() <= i64::MAX as u128)
+                .ok_or_else(|| ConfigError::Invalid(format!("{what}: invalid duration {ms}"))),
             DurationOpt::Millis(ms) => Err(ConfigError::Invalid(format!(
                 "{what}: negative duration {ms}"
             ))),
