@@ -414,3 +414,29 @@ fn a_failed_vu_init_still_reports_like_k6() {
         assert!(rk6.3.is_some(), "no export for {init}");
     }
 }
+
+/// A response with more headers than hyper's default of 100 is read like k6 reads it.
+#[test]
+fn responses_with_hundreds_of_headers_are_read_like_k6() {
+    if !k6_available() {
+        return;
+    }
+    let t = Target::start();
+    let src = format!(
+        r#"
+import http from 'k6/http';
+export const options = {{ iterations: 1 }};
+export default function () {{
+  for (const n of [99, 150, 900]) {{
+    const q = Array.from({{ length: n }}, (_, i) => `h${{i}}=v${{i}}`).join('&');
+    const r = http.get(`{}/response-headers?${{q}}`);
+    console.log(n, r.status, r.error_code, Object.keys(r.headers).length > n);
+  }}
+}}
+"#,
+        t.base_url()
+    );
+    let (k6, rk6) = (outcome(Tool::K6, &src), outcome(Tool::Rk6, &src));
+    assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
+    assert_eq!(rk6.1.len(), 3, "{:?}", rk6.1);
+}

@@ -35,6 +35,10 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// Go accepts response heads up to 10 MB; hyper's default stops near 400 KB.
 const MAX_BUF_SIZE: usize = 10 << 20;
 
+/// Response headers one HTTP/1 response may have: hyper's default of 100 fails responses
+/// Go (k6) reads; 1,000 fit in k6's head limits.
+const MAX_HEADERS: usize = 1000;
+
 /// Why an exchange failed before a response head arrived.
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
@@ -258,6 +262,7 @@ impl Pool {
         let (sender, connection) = http1::Builder::new()
             .title_case_headers(true)
             .max_buf_size(MAX_BUF_SIZE)
+            .max_headers(MAX_HEADERS)
             .handshake(conn)
             .await
             .map_err(PoolError::Handshake)?;
