@@ -14,6 +14,17 @@ fn outcome(tool: Tool, src: &str) -> (i32, Vec<String>, Duration) {
     (code, lines, took)
 }
 
+/// Runs `src` under both tools and asserts the same exit code and lines; returns rk6's.
+fn same_outcome(src: &str, what: &str) -> (i32, Vec<String>) {
+    let (k6, rk6) = (outcome(Tool::K6, src), outcome(Tool::Rk6, src));
+    assert_eq!(
+        (rk6.0, &rk6.1),
+        (k6.0, &k6.1),
+        "rk6 (left) vs k6 (right) for {what}"
+    );
+    (rk6.0, rk6.1)
+}
+
 /// [`outcome`] with more arguments before the script, and the summary export (`sum.json`)
 /// when the run wrote one. The script's directory is masked as `DIR` in lines.
 fn outcome_with(
@@ -78,8 +89,7 @@ fn module_syntax_after_code_on_the_same_line_is_a_module_like_k6() {
         "var a = 1; export default function () { console.log('a', a); }\n",
         "const o = { iterations: 1 }; export const options = o; export default function () { console.log(options.iterations); }\n",
     ] {
-        let (k6, rk6) = (outcome(Tool::K6, src), outcome(Tool::Rk6, src));
-        assert_eq!((rk6.0, rk6.1), (k6.0, k6.1), "rk6 (left) vs k6 (right) for {src}");
+        same_outcome(src, src);
     }
 }
 
@@ -153,12 +163,7 @@ fn export_default_async_arrow_runs_like_k6() {
         "export default async function () { console.log('declaration'); }\n",
         "export default async\nfunction f() { console.log('never'); }\n",
     ] {
-        let (k6, rk6) = (outcome(Tool::K6, src), outcome(Tool::Rk6, src));
-        assert_eq!(
-            (rk6.0, rk6.1),
-            (k6.0, k6.1),
-            "rk6 (left) vs k6 (right) for {src:?}"
-        );
+        same_outcome(src, &format!("{src:?}"));
     }
 }
 
@@ -223,12 +228,7 @@ export default function () { two.add(42); }
     assert_eq!(rk6.thresholds(), k6.thresholds());
     for bad in ["one{tag:xyz", "one{tag:xyz}x", "one{tag}", "one}{"] {
         let src = format!("export const options = {{ thresholds: {{ '{bad}': [] }} }};\nexport default function () {{}}\n");
-        let (k6, rk6) = (outcome(Tool::K6, &src), outcome(Tool::Rk6, &src));
-        assert_eq!(
-            (rk6.0, rk6.1),
-            (k6.0, k6.1),
-            "rk6 (left) vs k6 (right) for {bad}"
-        );
+        same_outcome(&src, bad);
     }
 }
 
@@ -280,8 +280,7 @@ export default function () {
   setTimeout(() => { clearInterval(id); console.log('cleared after ' + n); }, 1000);
 }
 "#;
-    let (k6, rk6) = (outcome(Tool::K6, src), outcome(Tool::Rk6, src));
-    assert_eq!((rk6.0, rk6.1), (k6.0, k6.1), "rk6 (left) vs k6 (right)");
+    same_outcome(src, "an interval cleared by a timeout");
 }
 
 /// Durations k6 cannot decode are refused (104) with Go's wording: in a `--config` file even
@@ -321,12 +320,7 @@ fn undecodable_durations_are_refused_like_k6() {
         "scenarios: { a: { executor: 'constant-vus', duration: '1s', gracefulStop: '1q' } }",
     ] {
         let src = format!("export const options = {{ {bad} }};\nexport default function () {{}}\n");
-        let (k6, rk6) = (outcome(Tool::K6, &src), outcome(Tool::Rk6, &src));
-        assert_eq!(
-            (rk6.0, rk6.1),
-            (k6.0, k6.1),
-            "rk6 (left) vs k6 (right) for {bad}"
-        );
+        same_outcome(&src, bad);
     }
 }
 
@@ -378,9 +372,8 @@ export default async function () {
   await Promise.reject({ toString() { return 'object reason'; } });
 }
 "#;
-    let (k6, rk6) = (outcome(Tool::K6, src), outcome(Tool::Rk6, src));
-    assert_eq!(k6.1.len(), 2, "{:?}", k6.1);
-    assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
+    let (_, lines) = same_outcome(src, "a rejected async iteration");
+    assert_eq!(lines.len(), 2, "{lines:?}");
 }
 
 /// A VU whose init code fails (an exception or `exec.test.abort()`) still ends the run with
@@ -436,7 +429,6 @@ export default function () {{
 "#,
         t.base_url()
     );
-    let (k6, rk6) = (outcome(Tool::K6, &src), outcome(Tool::Rk6, &src));
-    assert_eq!((rk6.0, &rk6.1), (k6.0, &k6.1), "rk6 (left) vs k6 (right)");
-    assert_eq!(rk6.1.len(), 3, "{:?}", rk6.1);
+    let (_, lines) = same_outcome(&src, "responses with many headers");
+    assert_eq!(lines.len(), 3, "{lines:?}");
 }

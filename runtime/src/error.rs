@@ -24,19 +24,25 @@ pub enum InitError {
     Options(String),
     #[error("could not start the VU thread: {0}")]
     Thread(String),
-    /// `exec.test.abort()` ran in the init context (k6 exits 108). `loading` names the
-    /// script (`script`, `file:///…`) when it happened while the script was first loaded.
-    #[error("{}{text}", loading.as_ref().map(|(s, u)| format!("could not initialize '{s}': could not load JS test '{u}': ")).unwrap_or_default())]
-    Aborted {
-        loading: Option<(String, String)>,
-        text: String,
-    },
+    /// `exec.test.abort()` ran in the init context (k6 exits 108); `text` is k6's, with
+    /// [`load_failure`]'s words when it happened while the script was first loaded.
+    #[error("{text}")]
+    Aborted { text: String },
 }
 
 /// k6's message for an import, `require` or script path that names no readable file.
 pub fn missing_module(specifier: &str) -> String {
     format!(
         "The moduleSpecifier \"{specifier}\" couldn't be found on local disk. Make sure that you've specified the right path to the file. If you're running k6 using the Docker image make sure you have mounted the local directory (-v /local/path/:/inside/docker/path) containing your script and modules so that they're accessible by k6 from inside of the container, see https://grafana.com/docs/k6/latest/using-k6/modules/#use-modules-with-docker."
+    )
+}
+
+/// k6's words for a failure while the script is first loaded: `could not initialize
+/// '<script as given>': could not load JS test 'file:///<absolute path>': <why>`.
+pub fn load_failure(script: &str, abs: &std::path::Path, why: &str) -> String {
+    format!(
+        "could not initialize '{script}': could not load JS test '{}': {why}",
+        file_url(abs)
     )
 }
 

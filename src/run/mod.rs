@@ -62,9 +62,9 @@ pub enum RunError {
     Config(#[from] crate::options::ConfigError),
     #[error("{0}")]
     Init(#[from] InitError),
-    /// The script exports no function at all (k6 exits 255).
-    #[error("could not initialize '{script}': could not load JS test '{url}': no exported functions in script")]
-    NoFunctions { script: String, url: String },
+    /// The script exports no function at all (k6 exits 255); the text is k6's.
+    #[error("{0}")]
+    NoFunctions(String),
     /// A VU of the test (not the first load of the script) failed its init code.
     #[error("{source}")]
     VuInit { id: u64, source: InitError },
@@ -92,7 +92,7 @@ impl RunError {
                 source: InitError::Aborted { .. },
                 ..
             } => ExitCode::ScriptAborted,
-            RunError::VuInit { .. } | RunError::NoFunctions { .. } => ExitCode::Other,
+            RunError::VuInit { .. } | RunError::NoFunctions(_) => ExitCode::Other,
             RunError::Init(_) => ExitCode::Other,
             RunError::Output(_) => ExitCode::Other,
             RunError::Api(_) => ExitCode::CannotStartRestApi,
@@ -209,11 +209,10 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
     let opts = settings::resolve_options(&mut args, info.options.as_ref(), &sys_env)?;
     if info.functions.is_empty() {
-        let abs = std::fs::canonicalize(&args.script).unwrap_or_else(|_| args.script.clone());
-        return Err(RunError::NoFunctions {
-            script: args.script.display().to_string(),
-            url: rk6_runtime::error::file_url(&abs),
-        });
+        return Err(RunError::NoFunctions(load_failure(
+            &args.script,
+            "no exported functions in script",
+        )));
     }
     let paused = args.paused || opts.paused.unwrap_or(false);
     let mut scenarios = crate::options::scenarios::derive(&opts)?;
@@ -506,6 +505,12 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     }
     crate::verbose::exiting();
     Ok(exit)
+}
+
+/// k6's text for a failure while `script` (as given on the command line) is first loaded.
+fn load_failure(script: &Path, why: &str) -> String {
+    let abs = std::fs::canonicalize(script).unwrap_or_else(|_| script.to_path_buf());
+    rk6_runtime::error::load_failure(&script.display().to_string(), &abs, why)
 }
 
 /// The end-of-test summary: `handleSummary` or the text summary, and `--summary-export`.

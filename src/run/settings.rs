@@ -25,12 +25,7 @@ pub(super) fn resolve_options(
     };
     let script_tier = Options::from_script(script).map_err(|e| match e {
         crate::options::ConfigError::ScriptOptions(why) => {
-            let abs = std::fs::canonicalize(&args.script).unwrap_or_else(|_| args.script.clone());
-            crate::options::ConfigError::Invalid(format!(
-                "could not initialize '{}': could not load JS test '{}': {why}",
-                args.script.display(),
-                rk6_runtime::error::file_url(&abs)
-            ))
+            crate::options::ConfigError::Invalid(super::load_failure(&args.script, &why))
         }
         e => e,
     })?;

@@ -90,13 +90,15 @@ fn aborted_or(e: InitError, config: &TestConfig, id: u64) -> InitError {
     let (InitError::Script(_), Some(text)) = (&e, config.test.aborted()) else {
         return e;
     };
-    let loading = (id == 0).then(|| {
-        (
-            crate::error::shown_path(&config.script_path),
-            crate::error::file_url(&config.script_path),
-        )
-    });
-    InitError::Aborted { loading, text }
+    let text = match id {
+        0 => crate::error::load_failure(
+            &crate::error::shown_path(&config.script_path),
+            &config.script_path,
+            &text,
+        ),
+        _ => text,
+    };
+    InitError::Aborted { text }
 }
 
 fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObject, InitError> {
