@@ -199,23 +199,25 @@ pub fn validate_metric_key(key: &str) -> Result<(), ThresholdError> {
 /// The text between a key's first `{` and its last `}`, trimmed: the submetric's name as
 /// k6 keeps it (`http_reqs{scenario: default}` stays so in summaries and exports).
 pub fn submetric_text(key: &str) -> String {
-    match (key.find('{'), key.rfind('}')) {
-        (Some(o), Some(c)) if c > o => key[o + 1..c].trim().to_string(),
-        (Some(o), _) => key[o + 1..].trim().to_string(),
-        _ => String::new(),
-    }
+    submetric_part(key).map_or_else(String::new, |(_, inner)| inner.trim().to_string())
+}
+
+/// A key's metric name and the text between its first `{` and its last `}` (the key's end
+/// when no `}` follows the `{`); `None` without a `{`.
+fn submetric_part(key: &str) -> Option<(&str, &str)> {
+    let open = key.find('{')?;
+    let close = key.rfind('}').filter(|&c| c > open).unwrap_or(key.len());
+    Some((&key[..open], &key[open + 1..close]))
 }
 
 /// `name{k:v,k2:v2}` split into the metric name and its tag filter (k6's `AddSubmetric`:
 /// the text between the first `{` and the last `}`, split at commas, each at its first
 /// colon, trimmed of spaces and quotes).
 pub fn parse_metric_key(key: &str) -> (String, Vec<(String, String)>) {
-    let Some(open) = key.find('{') else {
+    let Some((name, inner)) = submetric_part(key) else {
         return (key.trim().to_string(), Vec::new());
     };
-    let name = key[..open].trim().to_string();
-    let close = key.rfind('}').filter(|&c| c > open).unwrap_or(key.len());
-    let inner = &key[open + 1..close];
+    let name = name.trim().to_string();
     let trim = |s: &str| s.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
     let tags = inner
         .split(',')
