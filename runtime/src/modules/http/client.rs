@@ -135,6 +135,8 @@ pub struct RequestSpec {
     pub digest: Option<(String, String)>,
     /// Keep undecoded bodies (`--http-debug=full`).
     pub keep_raw: bool,
+    /// `responseType: "none"`: bodies are read off the wire but neither kept nor decoded.
+    pub discard_body: bool,
     /// `noConnectionReuse`: ask the server to close (Go sends `Connection: close`).
     pub close: bool,
     /// Set when the request cannot be sent at all (e.g. a URL without scheme): it fails
@@ -182,6 +184,7 @@ pub async fn execute(client: HttpClient, spec: RequestSpec) -> Hops {
                 .take()
                 .or_else(|| basic_auth(&spec, &url)),
             keep_raw: spec.keep_raw,
+            discard_body: spec.discard_body,
         };
         let mut hop = boxed_hop(&client, req, deadline).await;
         hop.bare_path = spec.bare_path && matches!(url, std::borrow::Cow::Borrowed(_));

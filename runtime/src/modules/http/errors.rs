@@ -206,6 +206,13 @@ pub(super) fn body_error(
             c.remote().to_string(),
         )
     });
+    if let Some(go) = go_chunk_text(&text) {
+        return HttpError {
+            code: 1000,
+            tag: go.into(),
+            message: go.into(),
+        };
+    }
     match cause {
         Cause::Io(std::io::ErrorKind::ConnectionReset) => HttpError {
             code: 1220,
@@ -222,6 +229,35 @@ pub(super) fn body_error(
             tag: "unexpected EOF".into(),
             message: "unexpected EOF".into(),
         },
+    }
+}
+
+/// Go's chunked reader's words for a chunked body hyper refused (its texts in
+/// `proto/h1/decode.rs`).
+fn go_chunk_text(hyper_text: &str) -> Option<&'static str> {
+    let t = hyper_text.to_ascii_lowercase();
+    if !t.contains("chunk") {
+        return None;
+    }
+    // hyper's "missing size digit" is any line not starting with a hex digit, which Go
+    // names "invalid byte" (an empty line, Go's "empty hex number", cannot be told apart).
+    Some(if t.contains("overflow") {
+        "http chunk length too large"
+    } else if t.contains("chunk body") {
+        "malformed chunked encoding"
+    } else {
+        "invalid byte in chunk length"
+    })
+}
+
+/// A body that could not be decompressed: k6's code 1701 with its wording, which is both
+/// the `error` and the logged text.
+pub(super) fn decompression_error(e: &super::codec::DecodeError) -> HttpError {
+    let text = format!("error decompressing response body ({e})");
+    HttpError {
+        code: 1701,
+        tag: text.clone(),
+        message: text,
     }
 }
 

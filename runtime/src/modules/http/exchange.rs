@@ -10,7 +10,8 @@ use url::Url;
 
 use super::client::HttpClient;
 use super::connector::ConnInfo;
-use super::errors::{body_error, classify, timeout_error, HttpError};
+use super::codec::MAX_DECODED_BODY;
+use super::errors::{body_error, classify, decompression_error, timeout_error, HttpError};
 use super::headers::Headers;
 
 /// Timings of one hop, in milliseconds, as k6 reports them.
@@ -42,6 +43,9 @@ pub struct Hop {
     pub proto: &'static str,
     pub headers: Headers,
     pub body: Vec<u8>,
+    /// The head arrived and the body broke off: k6 hands the script what arrived (even
+    /// nothing) where a request that failed before its head has a null body.
+    pub partial_body: bool,
     /// The body as received (before decoding), kept only for `--http-debug=full`.
     pub raw_body: Option<Bytes>,
     pub timings: Timings,
@@ -80,6 +84,7 @@ impl Hop {
             proto: "",
             headers: Headers::default(),
             body: Vec::new(),
+            partial_body: false,
             raw_body: None,
             timings: Timings::default(),
             remote: None,
@@ -121,6 +126,9 @@ pub struct Outgoing<'a> {
     pub authorization: Option<String>,
     /// Keep the undecoded body (for `--http-debug=full`).
     pub keep_raw: bool,
+    /// `responseType: "none"`: the body is read off the wire (and counted there) but
+    /// neither kept nor decoded, as k6 discards it.
+    pub discard_body: bool,
 }
 
 /// Sends one request and reads its response before `deadline`.
@@ -133,6 +141,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         cookies,
         authorization,
         keep_raw,
+        discard_body,
     } = out;
     let req = match build_request(method, url, &headers, authorization.as_deref(), body) {
         Ok(r) => r,
@@ -172,28 +181,35 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
         _ => "HTTP/1.1",
     };
     hop.headers = response_headers(resp.headers());
-    let (raw, failed) = read_body(resp.into_body(), expiry, Some(&info), method, url).await;
-    if let Some(err) = failed {
+    let body = resp.into_body();
+    let (raw, failed) = read_body(body, expiry, discard_body).await;
+    if let Some(failure) = failed {
         // k6 reports a response that broke off as failed (status 0), keeping what arrived.
+        let err = match failure {
+            BodyFailure::Expired => timeout_error(method, url),
+            BodyFailure::Read(e) => body_error(&e, Some(&info)),
+        };
         hop.body = raw.to_vec();
+        hop.partial_body = true;
         hop.status = 0;
         hop.proto = "";
         return fail(hop, err, start);
     }
     let end = Instant::now();
     lease.release();
-    let kept_raw = keep_raw.then(|| raw.clone());
-    match super::codec::decode_body(&hop.headers, raw) {
-        Ok(b) => hop.body = b,
-        Err(e) => {
-            hop.error = Some(HttpError {
-                code: 1701,
-                tag: "response decompression error".into(),
-                message: e,
-            })
+    hop.raw_body = keep_raw.then(|| raw.clone());
+    if !discard_body {
+        let decoded = super::codec::decode_body(&hop.headers, raw, MAX_DECODED_BODY);
+        match decoded {
+            Ok(b) => hop.body = b,
+            Err(e) => {
+                // k6 fails the whole request (status 0, null body) with code 1701.
+                hop.status = 0;
+                hop.proto = "";
+                hop.error = Some(decompression_error(&e));
+            }
         }
     }
-    hop.raw_body = kept_raw;
     hop.timings = timings(Some(&info), start, headers_at, end);
     hop.remote = Some(info.remote());
     if let Some((v, c)) = info.tls() {
@@ -225,26 +241,31 @@ async fn before<F: std::future::Future>(
     }
 }
 
-/// Reads the body to its end or `expiry`; on failure, what arrived and k6's error.
+/// Why a body was not read to its end.
+enum BodyFailure {
+    Expired,
+    Read(hyper::Error),
+}
+
+/// Reads the body to its end or `expiry` (keeping nothing when `discard`); what arrived,
+/// and why it stopped short if it did.
 async fn read_body(
     mut body: hyper::body::Incoming,
     mut expiry: std::pin::Pin<&mut tokio::time::Sleep>,
-    info: Option<&ConnInfo>,
-    method: &http::Method,
-    url: &Url,
-) -> (Bytes, Option<HttpError>) {
+    discard: bool,
+) -> (Bytes, Option<BodyFailure>) {
     let mut buf = bytes::BytesMut::new();
     loop {
         let frame = before(expiry.as_mut(), body.frame()).await;
         match frame {
-            None => return (buf.freeze(), Some(timeout_error(method, url))),
+            None => return (buf.freeze(), Some(BodyFailure::Expired)),
             Some(None) => return (buf.freeze(), None),
             Some(Some(Ok(f))) => {
-                if let Ok(data) = f.into_data() {
+                if let (Ok(data), false) = (f.into_data(), discard) {
                     buf.extend_from_slice(&data);
                 }
             }
-            Some(Some(Err(e))) => return (buf.freeze(), Some(body_error(&e, info))),
+            Some(Some(Err(e))) => return (buf.freeze(), Some(BodyFailure::Read(e))),
         }
     }
 }

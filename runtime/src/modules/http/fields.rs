@@ -107,10 +107,11 @@ pub const FIELDS: [(&str, Builder); 16] = [
     ("request", build_request),
 ];
 
-/// A failed request has a null body, unless part of one arrived before it broke off.
+/// A failed request has a null body, unless its body broke off after the head (then k6
+/// gives what arrived, even an empty string).
 fn build_body(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     let h = &d.hop;
-    if h.error.is_some() && h.status == 0 && h.body.is_empty() {
+    if h.error.is_some() && h.status == 0 && !h.partial_body {
         return Ok(JsValue::null());
     }
     Ok(match d.response_type {

@@ -153,6 +153,7 @@ pub fn build(
         jar: st.vu_jar.clone(),
         digest: None,
         keep_raw: cfg.debug == crate::config::HttpDebug::Full,
+        discard_body: false,
         close: cfg.no_connection_reuse,
         preflight_error,
         rate: cfg.rps.clone(),
@@ -178,6 +179,7 @@ pub fn build(
         let _ = spec.url.set_password(None);
     }
     meta.digest = auth.as_deref() == Some("digest");
+    spec.discard_body = meta.response_type == ResponseType::None;
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-length"));
     spec.headers = headers;
     Ok((spec, meta))
