@@ -9,6 +9,7 @@ HTTP paths:
   /drip-head?ms=N       the response head one byte every N ms
   /drip-body?ms=N       a full head (Content-Length: 1000), then one body byte every N ms
   /reset-head           the status line and one header, then a TCP reset
+  /close-head           the status line and one header, then the connection closes
   /reset-body           a head promising 1000 bytes, 100 of them, then a TCP reset
   /bad-chunk            chunked body whose first chunk length is not hex
   /bad-status           a status line whose code is not a number
@@ -99,6 +100,8 @@ async def http_fault(path, q, writer):
         await writer.drain()
         await asyncio.sleep(0.1)
         return reset(writer)
+    elif path == "/close-head":
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n")
     elif path == "/reset-body":
         writer.write(head(length=1000) + b"x" * 100)
         await writer.drain()

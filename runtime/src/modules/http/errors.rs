@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::connector::ConnectError;
+use super::pool::PoolError;
 
 /// k6's error for a failed request: the `error` string and `error_code`.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +28,10 @@ pub(super) fn timeout_error(method: &http::Method, url: &Url) -> HttpError {
 /// What failed, found by walking an error's sources.
 enum Cause<'a> {
     Connect(&'a ConnectError),
+    /// A response head Go refuses too, in Go's words.
+    Malformed(String),
+    /// A response head cut short (closed or reset).
+    CutShort,
     Io(std::io::ErrorKind),
     Other,
 }
@@ -38,6 +43,14 @@ fn cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> (Cause<'a>, String) {
     while let Some(s) = src {
         if let Some(c) = s.downcast_ref::<ConnectError>() {
             return (Cause::Connect(c), c.to_string());
+        }
+        if let Some(PoolError::Broken { head, source }) = s.downcast_ref::<PoolError>() {
+            if let Some(go) = super::malformed::go_head_error(head) {
+                return (Cause::Malformed(go), s.to_string());
+            }
+            if !source.is_parse() {
+                return (Cause::CutShort, s.to_string());
+            }
         }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             found = Cause::Io(io.kind());
@@ -102,6 +115,16 @@ pub(super) fn classify(
             1020,
             "invalid URL".into(),
             "http: no Host in request URL".into(),
+        ),
+        Cause::Malformed(go) => {
+            let detail = format!("net/http: HTTP/1.x transport connection broken: {go}");
+            (1000, go, detail)
+        }
+        // Go's head reader meets the end (or a reset) as an unexpected EOF.
+        Cause::CutShort => (
+            1000,
+            "unexpected EOF".into(),
+            "net/http: HTTP/1.x transport connection broken: unexpected EOF".into(),
         ),
         Cause::Io(std::io::ErrorKind::ConnectionReset) => (
             1220,

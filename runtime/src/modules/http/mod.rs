@@ -17,6 +17,7 @@ pub mod fields;
 pub mod headers;
 pub mod jar;
 pub mod json_path;
+pub mod malformed;
 pub mod params;
 pub mod pool;
 pub mod response;

@@ -26,6 +26,7 @@ use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::connector::{ConnInfo, ConnectError, Connector};
+use super::malformed::{HeadCapture, Watched};
 
 type Body = Full<Bytes>;
 
@@ -48,6 +49,14 @@ pub enum PoolError {
     Handshake(#[source] hyper::Error),
     #[error("send: {0}")]
     Send(#[source] hyper::Error),
+    /// An HTTP/1 exchange failed after part of a response arrived: a head hyper refused,
+    /// or one cut short. `head` is what arrived, for Go's words on it.
+    #[error("broken response: {source}")]
+    Broken {
+        #[source]
+        source: hyper::Error,
+        head: Vec<u8>,
+    },
 }
 
 /// The pool of one VU (cheap to clone: requests in flight share it).
@@ -75,7 +84,7 @@ fn same_key(a: &Key, b: &Key) -> bool {
 enum Sender {
     /// HTTP/1.1, with the `Host` value of its origin: made once per connection, not per
     /// request (formatting it cost ~1,800 instructions of every request).
-    H1(http1::SendRequest<Body>, Option<HeaderValue>),
+    H1(http1::SendRequest<Body>, Option<HeaderValue>, HeadCapture),
     H2(http2::SendRequest<Body>),
 }
 
@@ -90,7 +99,7 @@ impl Sender {
 
     fn is_closed(&self) -> bool {
         match self {
-            Sender::H1(s, _) => s.is_closed(),
+            Sender::H1(s, ..) => s.is_closed(),
             Sender::H2(s) => s.is_closed(),
         }
     }
@@ -166,7 +175,7 @@ impl Pool {
                 }
             };
             let sent = match &mut sender {
-                Sender::H1(s, host) => {
+                Sender::H1(s, host, _) => {
                     to_http1_form(&mut req, &uri, host.as_ref());
                     s.try_send_request(req).await
                 }
@@ -191,9 +200,9 @@ impl Pool {
                         // ...or after, with no answer.
                         None if reused && closed_unanswered(&error) => match replay() {
                             Some(again) => again,
-                            None => return Err(PoolError::Send(error)),
+                            None => return Err(send_error(error, &sender)),
                         },
-                        _ => return Err(PoolError::Send(error)),
+                        _ => return Err(send_error(error, &sender)),
                     };
                     *req.uri_mut() = uri.clone();
                 }
@@ -224,9 +233,9 @@ impl Pool {
             if idle.since.elapsed() > IDLE_TIMEOUT {
                 continue;
             }
-            if let Sender::H1(mut s, host) = idle.sender {
+            if let Sender::H1(mut s, host, capture) = idle.sender {
                 if s.ready().await.is_ok() {
-                    return Some((Sender::H1(s, host), idle.info));
+                    return Some((Sender::H1(s, host, capture), idle.info));
                 }
             }
         }
@@ -259,15 +268,16 @@ impl Pool {
             }
             return Ok((Sender::H2(sender), info));
         }
+        let capture = HeadCapture::default();
         let (sender, connection) = http1::Builder::new()
             .title_case_headers(true)
             .max_buf_size(MAX_BUF_SIZE)
             .max_headers(MAX_HEADERS)
-            .handshake(conn)
+            .handshake(Watched::new(conn, capture.clone()))
             .await
             .map_err(PoolError::Handshake)?;
         tokio::spawn(connection);
-        Ok((Sender::H1(sender, host_value(uri)), info))
+        Ok((Sender::H1(sender, host_value(uri), capture), info))
     }
 
     fn put(&self, key: Key, idle: Idle) {
@@ -278,6 +288,20 @@ impl Pool {
             Some((_, list)) => list.push(idle),
             None => hosts.push((key, vec![idle])),
         }
+    }
+}
+
+/// A failed exchange; one that failed inside an HTTP/1 response keeps what of it arrived.
+fn send_error(error: hyper::Error, sender: &Sender) -> PoolError {
+    match sender {
+        Sender::H1(_, _, capture) => match capture.head() {
+            head if head.is_empty() => PoolError::Send(error),
+            head => PoolError::Broken {
+                source: error,
+                head,
+            },
+        },
+        Sender::H2(_) => PoolError::Send(error),
     }
 }
 
