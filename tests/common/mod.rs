@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 pub use export::Export;
 
 pub mod diff;
+pub mod hostile;
 mod export;
 pub mod influx;
 pub mod peer;
@@ -232,6 +233,9 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub elapsed: Duration,
+    /// Peak resident memory in KiB (the child's `VmHWM`, sampled while it ran; 0 where
+    /// `/proc` has none).
+    pub peak_rss_kb: u64,
 }
 
 impl Output {
@@ -497,7 +501,10 @@ impl Run {
             let _ = se.read_to_end(&mut b);
             b
         });
+        let mut peak_rss_kb = 0;
         let status = loop {
+            // A high-water mark: the last sample before the exit is the run's peak.
+            peak_rss_kb = peak_rss_kb.max(vm_hwm_kb(child.id()));
             if let Some(s) = child.try_wait().expect("try_wait") {
                 break Some(s);
             }
@@ -517,6 +524,7 @@ impl Run {
             stdout,
             stderr,
             elapsed,
+            peak_rss_kb,
         };
         if status.is_none() {
             panic!(
@@ -529,6 +537,17 @@ impl Run {
         }
         out
     }
+}
+
+/// The peak resident memory of process `pid` so far, in KiB (0 if unknown).
+fn vm_hwm_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 /// `rk6 <args>` with `BASE_URL`/`WS_URL` of `target` and `NO_COLOR` set.

@@ -41,7 +41,7 @@ import struct
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC11B63"
+WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 _gzip_member = None
 

@@ -525,6 +525,22 @@ pub enum Stream {
     Tls(Box<tokio_rustls::client::TlsStream<Counted>>),
 }
 
+impl Stream {
+    /// Go's words for a read that passed its deadline on this socket.
+    pub fn io_timeout_text(&self) -> String {
+        let tcp = match self {
+            Stream::Plain(c) => &c.io,
+            Stream::Tls(t) => &t.get_ref().0.io,
+        };
+        let addr = |a: io::Result<SocketAddr>| a.map(|a| a.to_string()).unwrap_or_default();
+        format!(
+            "read tcp {}->{}: i/o timeout",
+            addr(tcp.local_addr()),
+            addr(tcp.peer_addr())
+        )
+    }
+}
+
 macro_rules! each_stream {
     ($self:expr, $s:ident => $body:expr) => {
         match $self.get_mut() {

@@ -186,7 +186,11 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     if let Some(failure) = failed {
         // k6 reports a response that broke off as failed (status 0), keeping what arrived.
         let err = match failure {
-            BodyFailure::Expired => timeout_error(method, url),
+            // Go's body read times out without the method and URL in front.
+            BodyFailure::Expired => HttpError {
+                message: "request timeout".into(),
+                ..timeout_error(method, url)
+            },
             BodyFailure::Read(e) => body_error(&e, Some(&info)),
         };
         hop.body = raw.to_vec();

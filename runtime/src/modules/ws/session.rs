@@ -19,6 +19,9 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 /// it. k6's sockets read through 4 KiB buffers (gorilla/websocket's default); a larger
 /// message still arrives whole, over several reads.
 const READ_BUFFER: usize = 4 * 1024;
+
+/// How long dialling and the opening handshake may take (k6's dialer, both modules).
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use url::Url;
 
@@ -141,10 +144,19 @@ pub async fn open_pending(
     let port = url
         .port_or_known_default()
         .unwrap_or(if tls { 443 } else { 80 });
-    let stream = match connector.dial(&host, port, tls).await {
-        Ok(s) => s,
-        Err(e) => {
+    // gorilla/websocket's `HandshakeTimeout` (60 s in k6) covers the dial, TLS and the
+    // upgrade; an unanswered handshake fails with its read's `i/o timeout`.
+    let deadline = tokio::time::Instant::from_std(start + HANDSHAKE_TIMEOUT);
+    let dialled = tokio::time::timeout_at(deadline, connector.dial(&host, port, tls)).await;
+    let stream = match dialled {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
             out.error = e.to_string();
+            out.connecting_ms = ms(start);
+            return (out, None);
+        }
+        Err(_) => {
+            out.error = format!("dial tcp {host}:{port}: i/o timeout");
             out.connecting_ms = ms(start);
             return (out, None);
         }
@@ -153,11 +165,19 @@ pub async fn open_pending(
         let offer = dial.protocols.join(", ");
         dial.headers.push(("Sec-WebSocket-Protocol".into(), offer));
     }
-    let socket = if dial.compression {
-        super::deflate::handshake(stream, &dial.url, &dial.headers, &mut out).await
-    } else {
-        plain_handshake(stream, &dial, &mut out).await
-    };
+    let timed_out = stream.io_timeout_text();
+    let shaken = tokio::time::timeout_at(deadline, async {
+        if dial.compression {
+            super::deflate::handshake(stream, &dial.url, &dial.headers, &mut out).await
+        } else {
+            plain_handshake(stream, &dial, &mut out).await
+        }
+    })
+    .await;
+    let socket = shaken.unwrap_or_else(|_| {
+        out.error = timed_out;
+        None
+    });
     out.connecting_ms = ms(start);
     let Some(socket) = socket.filter(|_| out.status == 101) else {
         return (out, None);
