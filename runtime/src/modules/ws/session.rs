@@ -10,6 +10,7 @@ use std::time::Instant;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 
@@ -46,6 +47,10 @@ pub enum Event {
     Pong,
     Close(u16),
     Error(String),
+    /// The server sent a frame the protocol forbids (bad opcode, reserved bits, a masked
+    /// frame, a close reason that is not UTF-8): gorilla/websocket answers with a close of
+    /// its own and each k6 module reports it its own way.
+    Refused,
 }
 
 /// What a socket reads, whichever library speaks the protocol.
@@ -60,6 +65,8 @@ pub enum Incoming {
     Skip,
     /// The connection is gone: with the reason when it failed, without when it just ended.
     Gone(Option<String>),
+    /// A frame the protocol forbids ([`Event::Refused`]).
+    Refused,
 }
 
 /// A socket as the session drives it: commands in, frames out.
@@ -270,13 +277,16 @@ fn incoming(msg: Result<Message, WsError>) -> Incoming {
         Ok(Message::Close(frame)) => Incoming::Close(frame.map_or(1005, |f| u16::from(f.code))),
         Ok(Message::Frame(_)) => Incoming::Skip,
         Err(WsError::ConnectionClosed | WsError::AlreadyClosed) => Incoming::Gone(None),
+        Err(WsError::Protocol(p)) if p != ProtocolError::ResetWithoutClosingHandshake => {
+            Incoming::Refused
+        }
+        Err(WsError::Utf8(_)) => Incoming::Refused,
         Err(e) => Incoming::Gone(Some(go_error_text(&e))),
     }
 }
 
 /// The words k6 (gorilla/websocket) uses for a connection that broke off.
 fn go_error_text(e: &WsError) -> String {
-    use tokio_tungstenite::tungstenite::error::ProtocolError;
     const ABNORMAL: &str = "websocket: close 1006 (abnormal closure): unexpected EOF";
     match e {
         WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => ABNORMAL.into(),
@@ -346,6 +356,12 @@ async fn session(
                     return;
                 }
                 Some(Incoming::Skip) => {}
+                Some(Incoming::Refused) => {
+                    // As gorilla does: a close frame for the server (1002, protocol error).
+                    let _ = socket.send(Cmd::Close(1002)).await;
+                    emit(Event::Refused);
+                    return;
+                }
                 Some(Incoming::Gone(None)) | None => {
                     emit(Event::Close(1006));
                     return;

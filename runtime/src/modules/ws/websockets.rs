@@ -170,18 +170,28 @@ fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> Js
         Event::Error(msg) => {
             call(ctx, "error", key(&msg).into())?;
         }
-        Event::Close(code) => {
-            with_vu(ctx, |st| {
-                if let Some(s) = st.ws.open.remove(&id) {
-                    let elapsed = s.opened_at.elapsed().as_secs_f64() * 1000.0;
-                    st.emit_at(builtin::WS_SESSION_DURATION, s.started, elapsed, &s.tags);
-                }
-            })?;
-            call(ctx, "close", JsValue::from(code))?;
-            return Ok(true);
-        }
+        Event::Close(code) => return closed(ctx, id, JsValue::from(code), call),
+        // k6 drops the protocol error and closes without a code.
+        Event::Refused => return closed(ctx, id, JsValue::undefined(), call),
     }
     Ok(false)
+}
+
+/// The session ended: its duration, then `close` with `code`.
+fn closed(
+    ctx: &mut Context,
+    id: u64,
+    code: JsValue,
+    call: impl Fn(&mut Context, &str, JsValue) -> JsResult<JsValue>,
+) -> JsResult<bool> {
+    with_vu(ctx, |st| {
+        if let Some(s) = st.ws.open.remove(&id) {
+            let elapsed = s.opened_at.elapsed().as_secs_f64() * 1000.0;
+            st.emit_at(builtin::WS_SESSION_DURATION, s.started, elapsed, &s.tags);
+        }
+    })?;
+    call(ctx, "close", code)?;
+    Ok(true)
 }
 
 fn id_arg(args: &[JsValue], ctx: &mut Context) -> JsResult<u64> {
