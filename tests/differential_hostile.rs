@@ -42,8 +42,6 @@ struct Fault {
     k6_mb: u64,
 }
 
-const FAILED: &str = "level=warning msg=\"Request Failed\" error=";
-
 /// Runs `fault` under `tool`: (exit code, console lines, warning lines, checks, output).
 fn run(tool: Tool, server: &Hostile, fault: &Fault) -> (i32, Vec<String>, Vec<String>, String, Output) {
     let (dir, _) = script("hostile.js", SCRIPT);
