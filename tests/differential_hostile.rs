@@ -13,7 +13,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::hostile::Hostile;
+use common::hostile::{mask_addrs, Hostile};
 use common::*;
 
 const SCRIPT: &str = r#"
@@ -43,7 +43,11 @@ struct Fault {
 }
 
 /// Runs `fault` under `tool`: (exit code, console lines, warning lines, checks, output).
-fn run(tool: Tool, server: &Hostile, fault: &Fault) -> (i32, Vec<String>, Vec<String>, String, Output) {
+fn run(
+    tool: Tool,
+    server: &Hostile,
+    fault: &Fault,
+) -> (i32, Vec<String>, Vec<String>, String, Output) {
     let (dir, _) = script("hostile.js", SCRIPT);
     let out = Run::new(tool)
         .args(["run", "-q", "hostile.js"])
@@ -65,20 +69,6 @@ fn run(tool: Tool, server: &Hostile, fault: &Fault) -> (i32, Vec<String>, Vec<St
     (out.code, console, warnings, checks, out)
 }
 
-/// `127.0.0.1:PORT` (any port) as `ADDR`: local ports differ from run to run.
-fn mask_addrs(line: &str) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("127.0.0.1:") {
-        out.push_str(&rest[..at]);
-        out.push_str("ADDR");
-        let after = &rest[at + "127.0.0.1:".len()..];
-        rest = after.trim_start_matches(|c: char| c.is_ascii_digit());
-    }
-    out.push_str(rest);
-    out
-}
-
 fn check_fault(fault: &Fault) {
     let server = Hostile::start();
     let (code, console, warnings, checks, rk6) = run(Tool::Rk6, &server, fault);
@@ -95,7 +85,13 @@ fn check_fault(fault: &Fault) {
         expected_warnings,
         want_checks.to_string(),
     );
-    assert_eq!(seen, want, "rk6 (left) vs k6's recorded output (right) for {}\n{}", fault.path, rk6.dump());
+    assert_eq!(
+        seen,
+        want,
+        "rk6 (left) vs k6's recorded output (right) for {}\n{}",
+        fault.path,
+        rk6.dump()
+    );
     let (secs, mb) = if k6_available() {
         let (code, console, warnings, checks, k6) = run(Tool::K6, &server, fault);
         assert_eq!(

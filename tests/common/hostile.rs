@@ -37,7 +37,10 @@ impl Hostile {
             });
         }
         let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-        let port = line.trim().strip_prefix("ready ").and_then(|p| p.parse().ok());
+        let port = line
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok());
         let Some(port) = port else {
             let _ = child.kill();
             let _ = child.wait();
@@ -57,4 +60,17 @@ impl Drop for Hostile {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `127.0.0.1:PORT` (any port) as `ADDR`: local ports differ from run to run.
+pub fn mask_addrs(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        out.push_str(&rest[..at]);
+        out.push_str("ADDR");
+        rest = rest[at + "127.0.0.1:".len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
 }

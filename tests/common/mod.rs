@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 pub use export::Export;
 
 pub mod diff;
-pub mod hostile;
 mod export;
+pub mod hostile;
 pub mod influx;
 pub mod peer;
 pub mod server;

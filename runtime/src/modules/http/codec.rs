@@ -148,7 +148,9 @@ fn go_decoder_text(coding: &str, e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::UnexpectedEof => "unexpected EOF".into(),
         _ if coding.ends_with("gzip") && text.contains("header") => "gzip: invalid header".into(),
-        _ if coding.ends_with("gzip") && text.contains("checksum") => "gzip: invalid checksum".into(),
+        _ if coding.ends_with("gzip") && text.contains("checksum") => {
+            "gzip: invalid checksum".into()
+        }
         _ => text,
     }
 }
@@ -182,7 +184,10 @@ mod tests {
         let headers: Headers = [("content-encoding", header.as_str())]
             .into_iter()
             .collect();
-        assert_eq!(decode_body(&headers, Bytes::from(z.clone()), MAX_DECODED_BODY).unwrap(), body);
+        assert_eq!(
+            decode_body(&headers, Bytes::from(z.clone()), MAX_DECODED_BODY).unwrap(),
+            body
+        );
         let unknown: Headers = [("Content-Encoding", "x-custom")].into_iter().collect();
         assert_eq!(
             decode_body(&unknown, Bytes::from_static(b"as is"), MAX_DECODED_BODY).unwrap(),
@@ -216,7 +221,11 @@ mod tests {
             Err(DecodeError::Corrupt("unexpected EOF".into()))
         );
         assert_eq!(
-            decode_body(&gzip, Bytes::from_static(b"certainly not gzip"), MAX_DECODED_BODY),
+            decode_body(
+                &gzip,
+                Bytes::from_static(b"certainly not gzip"),
+                MAX_DECODED_BODY
+            ),
             Err(DecodeError::Corrupt("gzip: invalid header".into()))
         );
     }

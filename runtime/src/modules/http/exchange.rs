@@ -9,8 +9,8 @@ use http_body_util::{BodyExt, Full};
 use url::Url;
 
 use super::client::HttpClient;
-use super::connector::ConnInfo;
 use super::codec::MAX_DECODED_BODY;
+use super::connector::ConnInfo;
 use super::errors::{body_error, classify, decompression_error, timeout_error, HttpError};
 use super::headers::Headers;
 

@@ -258,7 +258,12 @@ fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
         Event::Refused => {
             // k6's read loop closes with 1001 (going away), whose close frame gorilla
             // refuses to send after its own: that refusal is the `error` the script sees.
-            on_event(socket, id, Event::Error("websocket: close sent".into()), ctx)?;
+            on_event(
+                socket,
+                id,
+                Event::Error("websocket: close sent".into()),
+                ctx,
+            )?;
             return on_event(socket, id, Event::Close(1001), ctx);
         }
         Event::Close(code) => {

@@ -137,7 +137,8 @@ fn opened(
                 st.emit_at(builtin::WS_SESSION_DURATION, started, elapsed, &tags)
             })?;
             call(ctx, "error", key(&msg).into())?;
-            call(ctx, "close", JsValue::from(1006))?;
+            // k6's close event after a failed handshake carries no code.
+            call(ctx, "close", JsValue::undefined())?;
             Ok(true)
         }
     }
