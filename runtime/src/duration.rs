@@ -69,15 +69,16 @@ pub fn parse(s: &str) -> Result<Duration, String> {
 /// milliseconds; with a `d`, what precedes it must be an integer count of days and what
 /// follows it a Go duration.
 pub fn k6_parse_error(s: &str) -> Option<String> {
-    // Go's `time.ParseDuration`: no days, no bare numbers (but "0").
+    // Go's `time.ParseDuration`: a sign, then no days, no bare numbers (but "0").
     let go = |part: &str| -> Option<String> {
-        if part.contains('d') {
+        let unsigned = part.strip_prefix(['-', '+']).unwrap_or(part);
+        if unsigned.contains('d') {
             return Some(format!("time: unknown unit \"d\" in duration \"{part}\""));
         }
-        if part != "0" && part.parse::<f64>().is_ok() {
+        if unsigned != "0" && unsigned.parse::<f64>().is_ok() {
             return Some(format!("time: missing unit in duration \"{part}\""));
         }
-        match parse(part) {
+        match parse(unsigned) {
             Ok(_) => None,
             Err(e) if e.starts_with("time: ") => Some(e),
             Err(_) => Some(format!("time: invalid duration \"{part}\"")),
@@ -90,8 +91,12 @@ pub fn k6_parse_error(s: &str) -> Option<String> {
         return go(s);
     };
     if d + 1 < s.len() {
-        if let Some(e) = go(&s[d + 1..]) {
+        let hours = &s[d + 1..];
+        if let Some(e) = go(hours) {
             return Some(e);
+        }
+        if hours.starts_with('-') && parse(&hours[1..]).is_ok_and(|h| !h.is_zero()) {
+            return Some(format!("invalid time format '{hours}'"));
         }
     }
     s[..d]

@@ -166,7 +166,8 @@ impl Options {
             h.user_agent = (!ua.is_empty()).then(|| ua.clone());
         }
         if let Some(m) = self.max_redirects {
-            h.max_redirects = m;
+            // k6 takes a negative limit; no redirect is then followed.
+            h.max_redirects = u32::try_from(m.max(0)).unwrap_or(u32::MAX);
             h.max_redirects_set = true;
         }
         h.discard_response_bodies = self.discard_response_bodies.unwrap_or(false);
@@ -174,8 +175,14 @@ impl Options {
         h.no_connection_reuse = self.no_connection_reuse.unwrap_or(false);
         h.no_vu_connection_reuse = self.no_vu_connection_reuse.unwrap_or(false);
         h.no_cookies_reset = self.no_cookies_reset.unwrap_or(false);
-        h.batch = self.batch.unwrap_or(20);
-        h.batch_per_host = self.batch_per_host.unwrap_or(6);
+        // k6 takes negative batch limits (a limit under 1 means unlimited there).
+        let limit = |v: Option<i64>, default: usize| match v {
+            None => default,
+            Some(n) if n < 1 => 0,
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        h.batch = limit(self.batch, 20);
+        h.batch_per_host = limit(self.batch_per_host, 6);
         h.insecure_skip_tls_verify = self.insecure_skip_tls_verify.unwrap_or(false);
         h.hosts = self.hosts.clone().unwrap_or_default();
         h.dns = self.dns.clone().unwrap_or_default().to_runtime()?;

@@ -45,11 +45,20 @@ pub(super) fn resolve_options(
                     .map(str::to_string)
             })
         };
+        use crate::execution_segment::SegmentError;
+        use crate::options::ConfigError;
         args.segment = crate::execution_segment::Segment::parse(
             text("executionSegment").as_deref(),
             text("executionSegmentSequence").as_deref(),
         )
-        .map_err(crate::options::ConfigError::Invalid)?;
+        .map_err(|e| match e {
+            // k6 refuses a bad text while loading the script's options...
+            SegmentError::Text(why) => {
+                ConfigError::Invalid(super::load_failure(&args.script, &why))
+            }
+            // ...and a segment outside its sequence among the configuration's problems.
+            SegmentError::NotInSequence(why) => ConfigError::Scenarios(vec![why]),
+        })?;
     }
     let opts = file_tier
         .apply(&script_tier)
