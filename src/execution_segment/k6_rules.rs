@@ -62,6 +62,11 @@ impl BigRat {
     }
 }
 
+/// A decimal or fraction as Go's `big.Rat` reads it, as (numerator, denominator).
+pub(super) fn parts(s: &str) -> Option<(i128, i128)> {
+    BigRat::parse(s).map(|r| (r.num, r.den))
+}
+
 /// Go's `big.Int.SetString(s, 10)`: an optional sign and decimal digits.
 fn go_int(s: &str) -> Option<i128> {
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);

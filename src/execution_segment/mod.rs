@@ -54,6 +54,15 @@ impl Rat {
             let r = Rat::parse(p)?;
             return Ok(Rat::new(r.num, r.den * 100));
         }
+        if s.contains(['e', 'E']) {
+            // Exponents (`1e-3`), which k6's big.Rat takes: already range-checked.
+            let (num, den) = k6_rules::parts(s).ok_or_else(bad)?;
+            let (num, den) = (u64::try_from(num), u64::try_from(den));
+            return match (num, den) {
+                (Ok(n), Ok(d)) if d > 0 => Ok(Rat::new(n, d)),
+                _ => Err(bad()),
+            };
+        }
         if let Some((a, b)) = s.split_once('/') {
             let (a, b): (u64, u64) = (
                 a.trim().parse().map_err(|_| bad())?,

@@ -425,9 +425,11 @@ impl Walker<'_> {
     /// guregu's `null.Int`: an integral number, a decimal string, `null`/`""`, or an object.
     fn null_int(&self, node: &Node, cx: &Cx) -> Result<Option<Value>, Failure> {
         match node.value {
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => Ok(Some(Value::from(i))),
-                None => Err(Failure::Type(TypeError {
+            // Go decodes the marshalled text: `9007199254740992` fits an int64 even when
+            // the JS number was a float, `1.5` and `1e+21` do not.
+            Value::Number(_) => match self.raw(node).parse::<i64>() {
+                Ok(i) => Ok(Some(Value::from(i))),
+                Err(_) => Err(Failure::Type(TypeError {
                     value: format!("number {}", self.raw(node)),
                     go_type: "int64".into(),
                     fields: cx.fields.clone(),

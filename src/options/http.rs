@@ -12,7 +12,7 @@ use rk6_runtime::modules::http::tls::{TlsAuth, TlsOptions, TlsSettings};
 use rk6_runtime::HttpDebug;
 use serde::{Deserialize, Serialize};
 
-use super::{ConfigError, Options};
+use super::{ConfigError, DurationOpt, Options};
 
 /// `tlsVersion`: one version, or a range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,14 +75,17 @@ impl DnsOpt {
     fn to_runtime(&self) -> Result<DnsOptions, ConfigError> {
         let mut d = DnsOptions::default();
         if let Some(ttl) = self.ttl.as_deref() {
+            // k6's `parseTTL`, whose error carries no exit code (255).
+            let invalid = || ConfigError::Unclassified(format!("invalid DNS TTL: {ttl}"));
             d.ttl = match ttl {
                 "inf" => None,
                 "0" => Some(Duration::ZERO),
-                t => Some(match t.parse::<u64>() {
-                    Ok(ms) => Duration::from_millis(ms),
-                    Err(_) => rk6_runtime::duration::parse(t)
-                        .map_err(|e| ConfigError::Invalid(format!("dns ttl: {e}")))?,
-                }),
+                t => {
+                    let ns = DurationOpt::Text(t.to_string())
+                        .signed_nanos()
+                        .map_err(|_| invalid())?;
+                    Some(Duration::from_nanos(u64::try_from(ns).map_err(|_| invalid())?))
+                }
             };
         }
         if let Some(sel) = self.select.as_deref() {
