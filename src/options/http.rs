@@ -188,13 +188,14 @@ impl Options {
         h.batch_per_host = limit(self.batch_per_host, 6);
         h.insecure_skip_tls_verify = self.insecure_skip_tls_verify.unwrap_or(false);
         h.hosts = self.hosts.clone().unwrap_or_default();
+        // k6 refuses bad hostname patterns while decoding, before it builds the resolver.
+        h.dial = Arc::new(self.dial_policy()?);
         h.dns = self.dns.clone().unwrap_or_default().to_runtime()?;
         h.tls = Arc::new(
             TlsSettings::new(&self.tls_options())
                 .map_err(|e| ConfigError::Invalid(e.to_string()))?,
         );
         h.debug = http_debug(self.http_debug.as_deref());
-        h.dial = Arc::new(self.dial_policy()?);
         h.rps = self
             .rps
             .and_then(rk6_runtime::modules::http::dial_policy::RequestRate::per_second);
