@@ -194,3 +194,37 @@ mod tests {
         assert_eq!(format(Duration::from_secs(3600 + 120 + 3)), "1h2m3s");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text gets an answer, never a panic, from both parsers.
+        #[test]
+        fn any_text_is_answered(s in ".{0,24}") {
+            let _ = parse(&s);
+            let _ = k6_parse_error(&s);
+        }
+
+        /// Go's `Duration.String()` output parses back to the same duration.
+        #[test]
+        fn formatted_durations_round_trip(ns in 0u64..(i64::MAX as u64)) {
+            let d = Duration::from_nanos(ns);
+            let text = format(d);
+            prop_assert_eq!(k6_parse_error(&text), None);
+            let back = parse(&text).map_err(|e| TestCaseError::fail(e))?;
+            // Float seconds lose a little past ~2^53 ns; k6's own parser works in ints.
+            let diff = back.as_nanos().abs_diff(d.as_nanos());
+            prop_assert!(diff <= d.as_nanos() / (1u128 << 50) + 1, "{} -> {:?}", text, back);
+        }
+
+        /// A sign is Go's: `-X` is valid exactly when `X` is.
+        #[test]
+        fn negatives_are_valid_like_their_magnitude(ns in 1u64..1_000_000_000_000) {
+            let text = format(Duration::from_nanos(ns));
+            prop_assert_eq!(k6_parse_error(&format!("-{text}")), None);
+        }
+    }
+}

@@ -176,3 +176,37 @@ mod tests {
         assert_eq!(BigRat::parse("1e-3").unwrap().float_string(), "0.00");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text gets an answer, never a panic.
+        #[test]
+        fn any_text_is_answered(s in ".{0,24}") {
+            let _ = check_segment_text(&s);
+            let _ = check_sequence_text(&s);
+        }
+
+        /// k6's rule: `a/n:b/n` is valid exactly when 0 <= a < b <= n.
+        #[test]
+        fn fractions_follow_k6s_bounds(a in 0u32..20, b in 0u32..20, n in 1u32..20) {
+            let ok = check_segment_text(&format!("{a}/{n}:{b}/{n}")).is_ok();
+            prop_assert_eq!(ok, a < b && b <= n);
+        }
+
+        /// A sequence of increasing points within 0..=1 is valid; its own segments are too.
+        #[test]
+        fn increasing_sequences_are_valid(mut points in prop::collection::btree_set(0u32..=100, 2..6)) {
+            points.insert(0);
+            let list: Vec<String> = points.iter().map(|p| format!("{p}/100")).collect();
+            prop_assert!(check_sequence_text(&list.join(",")).is_ok());
+            for w in list.windows(2) {
+                let text = format!("{}:{}", w[0], w[1]);
+                prop_assert!(check_segment_text(&text).is_ok(), "{}", text);
+            }
+        }
+    }
+}

@@ -67,3 +67,67 @@ fn what_go_accepts_is_normalised() {
         json!({"vus": 0, "batch": -1, "iterations": 3, "systemTags": [""], "paused": false, "noSetup": false})
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Arbitrary JSON, a few levels deep.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("vus".to_string()),
+                        Just("duration".to_string()),
+                        Just("stages".to_string()),
+                        Just("scenarios".to_string()),
+                        Just("thresholds".to_string()),
+                        Just("tags".to_string()),
+                        Just("executor".to_string()),
+                        ".{0,6}",
+                    ],
+                    inner,
+                    0..4
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever the script exports, decoding answers (never panics), and what it
+        /// accepts rk6's options type reads.
+        #[test]
+        fn decoding_never_panics_and_accepted_options_load(v in json_value()) {
+            if decode_options(&v).is_ok() {
+                let loaded = crate::options::Options::from_script(Some(&v));
+                prop_assert!(loaded.is_ok(), "{:?}", loaded);
+            }
+        }
+
+        /// k6's `null.Int`: an integer is taken as it is, whatever its size.
+        #[test]
+        fn integers_are_taken_as_is(n in any::<i64>()) {
+            let v = decode_options(&json!({"vus": n})).unwrap();
+            prop_assert_eq!(&v["vus"], &json!(n));
+        }
+
+        /// A non-integral number is refused, naming Go's int64.
+        #[test]
+        fn fractions_are_refused(f in any::<f64>().prop_filter("fractional", |f| f.is_finite() && f.fract() != 0.0)) {
+            let e = decode_options(&json!({"iterations": f})).unwrap_err();
+            prop_assert!(e.contains("into Go struct field Options.iterations of type int64"), "{}", e);
+        }
+    }
+}
