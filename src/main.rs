@@ -163,9 +163,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
                 return match e {
                     options::ConfigError::SummaryMode
                     | options::ConfigError::Flag(_)
-                    | options::ConfigError::Unclassified(_) => {
-                        ExitCode::Other
-                    }
+                    | options::ConfigError::Unclassified(_) => ExitCode::Other,
                     _ => ExitCode::InvalidConfig,
                 };
             }

@@ -31,43 +31,140 @@ const ALLOWED: &[(&str, &str)] = &[
 ];
 
 const NUMBERS: &[&str] = &[
-    "0", "1", "2", "-1", "1.5", "-0.5", "1e30", "-1e30", "NaN", "Infinity", "-Infinity",
-    "9007199254740993", "99999999999999999999", "2**63", "0x10",
+    "0",
+    "1",
+    "2",
+    "-1",
+    "1.5",
+    "-0.5",
+    "1e30",
+    "-1e30",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "9007199254740993",
+    "99999999999999999999",
+    "2**63",
+    "0x10",
 ];
 const ODD: &[&str] = &[
-    "null", "undefined", "true", "false", "\"\"", "\"x\"", "\"2\"", "\"-1\"", "\"1e3\"",
-    "\"µs\"", "\"\\u0000\"", "[]", "[null]", "[1, \"a\"]", "{}", "{a: {b: [{}]}}",
-    "\"99999999999999999999\"", "{Int64: 2}", "[[[]]]", "\"<&>\"",
+    "null",
+    "undefined",
+    "true",
+    "false",
+    "\"\"",
+    "\"x\"",
+    "\"2\"",
+    "\"-1\"",
+    "\"1e3\"",
+    "\"µs\"",
+    "\"\\u0000\"",
+    "[]",
+    "[null]",
+    "[1, \"a\"]",
+    "{}",
+    "{a: {b: [{}]}}",
+    "\"99999999999999999999\"",
+    "{Int64: 2}",
+    "[[[]]]",
+    "\"<&>\"",
 ];
 const DURATIONS: &[&str] = &[
-    "\"1s\"", "\"0s\"", "\"-1s\"", "\"500ms\"", "\"1.5s\"", "\"x\"", "\"1\"", "\"1d-2h\"",
-    "\"99999999999h\"", "\"1s2\"", "\"-0\"", "\"1h\"", "\"\"", "500", "0", "-5", "1e300",
-    "\"2\"", "\"+1s\"", "\"1µs\"",
+    "\"1s\"",
+    "\"0s\"",
+    "\"-1s\"",
+    "\"500ms\"",
+    "\"1.5s\"",
+    "\"x\"",
+    "\"1\"",
+    "\"1d-2h\"",
+    "\"99999999999h\"",
+    "\"1s2\"",
+    "\"-0\"",
+    "\"1h\"",
+    "\"\"",
+    "500",
+    "0",
+    "-5",
+    "1e300",
+    "\"2\"",
+    "\"+1s\"",
+    "\"1µs\"",
 ];
 const SEGMENTS: &[&str] = &[
-    "\"0:1\"", "\"0.5:0.25\"", "\"1:0\"", "\"-1:1\"", "\"0:1/2\"", "\"50%\"", "\"x\"",
-    "\"1/0\"", "\"0:2\"", "\"\"", "\"1e-3:1\"", "\"0,0,1\"", "\"0,1/2,1\"", "\"0,1\"",
-    "\"1\"", "\"50.5%\"",
+    "\"0:1\"",
+    "\"0.5:0.25\"",
+    "\"1:0\"",
+    "\"-1:1\"",
+    "\"0:1/2\"",
+    "\"50%\"",
+    "\"x\"",
+    "\"1/0\"",
+    "\"0:2\"",
+    "\"\"",
+    "\"1e-3:1\"",
+    "\"0,0,1\"",
+    "\"0,1/2,1\"",
+    "\"0,1\"",
+    "\"1\"",
+    "\"50.5%\"",
 ];
 const METRIC_KEYS: &[&str] = &[
-    "http_reqs", "iterations", "checks", "", "my metric", "iterations{scenario:default}",
-    "iterations{", "iterations{}", "ünï", "data_sent{a:b}{c:d}", "vus_max", "x",
+    "http_reqs",
+    "iterations",
+    "checks",
+    "",
+    "my metric",
+    "iterations{scenario:default}",
+    "iterations{",
+    "iterations{}",
+    "ünï",
+    "data_sent{a:b}{c:d}",
+    "vus_max",
+    "x",
 ];
 const THRESHOLD_EXPRS: &[&str] = &[
-    "\"count>=0\"", "\"count<0\"", "\"rate<1\"", "\"p(95)<1\"", "\"nope\"", "\"\"", "5",
-    "{threshold: \"count>=0\"}", "{threshold: 5}", "{threshold: \"count>=0\", abortOnFail: \"x\"}",
-    "{}", "null", "\"avg>NaN\"", "\"p(200)<1\"",
+    "\"count>=0\"",
+    "\"count<0\"",
+    "\"rate<1\"",
+    "\"p(95)<1\"",
+    "\"nope\"",
+    "\"\"",
+    "5",
+    "{threshold: \"count>=0\"}",
+    "{threshold: 5}",
+    "{threshold: \"count>=0\", abortOnFail: \"x\"}",
+    "{}",
+    "null",
+    "\"avg>NaN\"",
+    "\"p(200)<1\"",
 ];
 const EXECUTORS: &[&str] = &[
-    "\"shared-iterations\"", "\"per-vu-iterations\"", "\"constant-vus\"", "\"ramping-vus\"",
-    "\"constant-arrival-rate\"", "\"ramping-arrival-rate\"", "\"externally-controlled\"",
-    "\"nope\"", "5", "\"\"",
+    "\"shared-iterations\"",
+    "\"per-vu-iterations\"",
+    "\"constant-vus\"",
+    "\"ramping-vus\"",
+    "\"constant-arrival-rate\"",
+    "\"ramping-arrival-rate\"",
+    "\"externally-controlled\"",
+    "\"nope\"",
+    "5",
+    "\"\"",
 ];
 const STRINGS_LISTS: &[&str] = &[
-    "[\"avg\"]", "[\"p(99.9)\", \"count\"]", "[\"p(200)\"]", "[null]", "[\"\"]", "\"avg\"",
-    "[\"url\", \"nope\"]", "[5]", "[]",
+    "[\"avg\"]",
+    "[\"p(99.9)\", \"count\"]",
+    "[\"p(200)\"]",
+    "[null]",
+    "[\"\"]",
+    "\"avg\"",
+    "[\"url\", \"nope\"]",
+    "[5]",
+    "[]",
 ];
-const SMALL_COUNTS: &[&str] = &["1", "2", "0", "-1", "\"1\"", "1.5", "{}", "null", "\"x\"", "true"];
+const SMALL_COUNTS: &[&str] = &[
+    "1", "2", "0", "-1", "\"1\"", "1.5", "{}", "null", "\"x\"", "true",
+];
 
 fn pick<'a>(rng: &mut SmallRng, pool: &[&'a str]) -> &'a str {
     pool[rng.random_range(0..pool.len())]
@@ -135,7 +232,10 @@ fn member(rng: &mut SmallRng) -> String {
             ("scenarios", format!("{{{:?}: {}}}", name, scenario(rng)))
         }
         5 => (
-            pick(rng, &["setupTimeout", "teardownTimeout", "minIterationDuration"]),
+            pick(
+                rng,
+                &["setupTimeout", "teardownTimeout", "minIterationDuration"],
+            ),
             pick(rng, DURATIONS).to_string(),
         ),
         6 => (
@@ -153,30 +253,85 @@ fn member(rng: &mut SmallRng) -> String {
         8 => ("thresholds", any_value(rng)),
         9 => (
             "tags",
-            format!("{{{:?}: {}}}", pick(rng, &["a", "", "ü", "a b"]), pick(rng, ODD)),
+            format!(
+                "{{{:?}: {}}}",
+                pick(rng, &["a", "", "ü", "a b"]),
+                pick(rng, ODD)
+            ),
         ),
         10 => (
-            pick(rng, &["summaryTrendStats", "systemTags", "blockHostnames", "tlsCipherSuites", "blacklistIPs"]),
+            pick(
+                rng,
+                &[
+                    "summaryTrendStats",
+                    "systemTags",
+                    "blockHostnames",
+                    "tlsCipherSuites",
+                    "blacklistIPs",
+                ],
+            ),
             pick(rng, STRINGS_LISTS).to_string(),
         ),
-        11 => ("summaryTimeUnit", pick(rng, &["\"s\"", "\"µs\"", "\"xx\"", "5", "null"]).to_string()),
+        11 => (
+            "summaryTimeUnit",
+            pick(rng, &["\"s\"", "\"µs\"", "\"xx\"", "5", "null"]).to_string(),
+        ),
         12 => (
-            pick(rng, &["noSetup", "noTeardown", "throw", "noConnectionReuse", "discardResponseBodies", "insecureSkipTLSVerify"]),
+            pick(
+                rng,
+                &[
+                    "noSetup",
+                    "noTeardown",
+                    "throw",
+                    "noConnectionReuse",
+                    "discardResponseBodies",
+                    "insecureSkipTLSVerify",
+                ],
+            ),
             any_value(rng),
         ),
         // `paused: true` would wait for a resume forever, in both tools: only other values.
-        13 => ("paused", pick(rng, &["false", "\"x\"", "5", "{}", "null", "[]"]).to_string()),
+        13 => (
+            "paused",
+            pick(rng, &["false", "\"x\"", "5", "{}", "null", "[]"]).to_string(),
+        ),
         14 => (
             pick(rng, &["maxRedirects", "batch", "batchPerHost", "rps"]),
             pick(rng, NUMBERS).to_string(),
         ),
         15 => (pick(rng, &["userAgent", "httpDebug"]), any_value(rng)),
         16 => ("hosts", format!("{{\"a.test\": {}}}", pick(rng, ODD))),
-        17 => ("dns", format!("{{ttl: {}, select: {}}}", pick(rng, ODD), pick(rng, &["\"first\"", "\"x\"", "5"]))),
-        18 => ("tlsVersion", pick(rng, &["\"tls1.2\"", "\"x\"", "{min: 5}", "{min: \"tls1.2\", max: \"tls1.3\"}", "5"]).to_string()),
+        17 => (
+            "dns",
+            format!(
+                "{{ttl: {}, select: {}}}",
+                pick(rng, ODD),
+                pick(rng, &["\"first\"", "\"x\"", "5"])
+            ),
+        ),
+        18 => (
+            "tlsVersion",
+            pick(
+                rng,
+                &[
+                    "\"tls1.2\"",
+                    "\"x\"",
+                    "{min: 5}",
+                    "{min: \"tls1.2\", max: \"tls1.3\"}",
+                    "5",
+                ],
+            )
+            .to_string(),
+        ),
         19 => (pick(rng, &["ext", "cloud"]), any_value(rng)),
-        20 => (pick(rng, &["unknownKey", "Vus", "VUS"]), pick(rng, SMALL_COUNTS).to_string()),
-        _ => ("metricSamplesBufferSize", pick(rng, &["1", "1000", "\"5\"", "true"]).to_string()),
+        20 => (
+            pick(rng, &["unknownKey", "Vus", "VUS"]),
+            pick(rng, SMALL_COUNTS).to_string(),
+        ),
+        _ => (
+            "metricSamplesBufferSize",
+            pick(rng, &["1", "1000", "\"5\"", "true"]).to_string(),
+        ),
     };
     format!("{key:?}: {value}")
 }
@@ -230,7 +385,12 @@ fn check(options: &str, with_k6: bool) -> Option<String> {
                 println!("allowed difference ({why}): {options}");
                 return None;
             }
-            let last = |s: &str| s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").to_string();
+            let last = |s: &str| {
+                s.lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .to_string()
+            };
             Some(format!(
                 "exit codes differ: k6 {k6_code}, rk6 {rk6_code}\n  k6: {}\n  rk6: {}",
                 last(&k6_err),
@@ -269,7 +429,9 @@ fn generated_options_behave_like_k6s() {
                     failures
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .push(format!("case {i}: export const options = {options};\n  {why}"));
+                        .push(format!(
+                            "case {i}: export const options = {options};\n  {why}"
+                        ));
                 }
             });
         }

@@ -23,7 +23,12 @@ impl BigRat {
         if r * 2 >= self.den {
             q += 1;
         }
-        format!("{}{}.{:02}", if neg && q != 0 { "-" } else { "" }, q / 100, q % 100)
+        format!(
+            "{}{}.{:02}",
+            if neg && q != 0 { "-" } else { "" },
+            q / 100,
+            q % 100
+        )
     }
 
     /// Go's `big.Rat.SetString`: `a/b`, or a decimal with an optional exponent.
@@ -152,10 +157,19 @@ mod tests {
     fn k6s_words_for_bad_segments() {
         // Measured with k6 v1.1 (`executionSegment` / `executionSegmentSequence` options).
         let cases = [
-            ("0.5:0.25", "segment start(0.50) must be less than its end(0.25)"),
+            (
+                "0.5:0.25",
+                "segment start(0.50) must be less than its end(0.25)",
+            ),
             ("1:0", "segment start(1.00) must be less than its end(0.00)"),
-            ("-1:1", "segment start value must be at least 0 but was -1.00"),
-            ("x", "'x' is not a valid percentage, decimal, fraction or interval value"),
+            (
+                "-1:1",
+                "segment start value must be at least 0 but was -1.00",
+            ),
+            (
+                "x",
+                "'x' is not a valid percentage, decimal, fraction or interval value",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(check_segment_text(text).unwrap_err(), want, "{text}");

@@ -184,13 +184,15 @@ impl Segment {
     ) -> Result<Option<Segment>, SegmentError> {
         // k6 decodes both texts (and refuses them with its words) before pairing them.
         k6_rules::check_segment_text(segment.unwrap_or_default()).map_err(SegmentError::Text)?;
-        k6_rules::check_sequence_text(sequence.unwrap_or_default())
-            .map_err(SegmentError::Text)?;
+        k6_rules::check_sequence_text(sequence.unwrap_or_default()).map_err(SegmentError::Text)?;
         Self::pair(segment, sequence)
     }
 
     /// The segment within its sequence: the stripes' boundaries and its place among them.
-    fn pair(segment: Option<&str>, sequence: Option<&str>) -> Result<Option<Segment>, SegmentError> {
+    fn pair(
+        segment: Option<&str>,
+        sequence: Option<&str>,
+    ) -> Result<Option<Segment>, SegmentError> {
         let rat = |t: &str| Rat::parse(t).map_err(SegmentError::Text);
         let Some(seg) = segment.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(None);
@@ -210,10 +212,7 @@ impl Segment {
             )));
         }
         let mut points = match sequence.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(list) => list
-                .split(',')
-                .map(rat)
-                .collect::<Result<Vec<_>, _>>()?,
+            Some(list) => list.split(',').map(rat).collect::<Result<Vec<_>, _>>()?,
             None => vec![from, to],
         };
         points.sort_by(|a, b| {
@@ -232,10 +231,7 @@ impl Segment {
         if points.last() != Some(&Rat::new(1, 1)) {
             points.push(Rat::new(1, 1));
         }
-        let Some(index) = points
-            .windows(2)
-            .position(|w| w[0] == from && w[1] == to)
-        else {
+        let Some(index) = points.windows(2).position(|w| w[0] == from && w[1] == to) else {
             return Err(SegmentError::NotInSequence(format!(
                 "provided segment {from}:{to} can't be found in sequence {}",
                 sequence.unwrap_or("")

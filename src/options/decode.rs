@@ -482,10 +482,11 @@ impl Walker<'_> {
         for (key, child) in &node.children {
             let key = key.unwrap_or_default();
             // Go matches a field by exact name, else case-insensitively.
-            let field = fields
-                .iter()
-                .find(|(name, _)| *name == key)
-                .or_else(|| fields.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)));
+            let field = fields.iter().find(|(name, _)| *name == key).or_else(|| {
+                fields
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            });
             match field {
                 Some((name, kind)) => {
                     let decoded = self.decode(child, kind, &cx.field(name))?;

@@ -38,17 +38,50 @@ fn go_type_errors_quote_k6s_line() {
 #[test]
 fn null_types_refuse_with_their_own_words() {
     let cases = [
-        (json!({"vus": true}), "json: cannot unmarshal bool into Go value of type null.Int"),
-        (json!({"vus": [1]}), "json: cannot unmarshal  into Go value of type null.Int"),
-        (json!({"vus": "x"}), "strconv.ParseInt: parsing \"x\": invalid syntax"),
-        (json!({"vus": "99999999999999999999"}), "strconv.ParseInt: parsing \"99999999999999999999\": value out of range"),
-        (json!({"paused": "x"}), "json: cannot unmarshal string into Go value of type null.Bool"),
-        (json!({"noSetup": 5}), "json: cannot unmarshal float64 into Go value of type null.Bool"),
-        (json!({"userAgent": []}), "json: cannot unmarshal  into Go value of type null.String"),
-        (json!({"duration": true}), "'true' is not a valid duration value"),
-        (json!({"duration": {}}), "'{}' is not a valid duration value"),
-        (json!({"scenarios": {"a": {"executor": "nope"}}}), "unknown executor type 'nope'"),
-        (json!({"scenarios": {"a": {"executor": "constant-vus", "zz": 1}}}), "json: unknown field \"zz\""),
+        (
+            json!({"vus": true}),
+            "json: cannot unmarshal bool into Go value of type null.Int",
+        ),
+        (
+            json!({"vus": [1]}),
+            "json: cannot unmarshal  into Go value of type null.Int",
+        ),
+        (
+            json!({"vus": "x"}),
+            "strconv.ParseInt: parsing \"x\": invalid syntax",
+        ),
+        (
+            json!({"vus": "99999999999999999999"}),
+            "strconv.ParseInt: parsing \"99999999999999999999\": value out of range",
+        ),
+        (
+            json!({"paused": "x"}),
+            "json: cannot unmarshal string into Go value of type null.Bool",
+        ),
+        (
+            json!({"noSetup": 5}),
+            "json: cannot unmarshal float64 into Go value of type null.Bool",
+        ),
+        (
+            json!({"userAgent": []}),
+            "json: cannot unmarshal  into Go value of type null.String",
+        ),
+        (
+            json!({"duration": true}),
+            "'true' is not a valid duration value",
+        ),
+        (
+            json!({"duration": {}}),
+            "'{}' is not a valid duration value",
+        ),
+        (
+            json!({"scenarios": {"a": {"executor": "nope"}}}),
+            "unknown executor type 'nope'",
+        ),
+        (
+            json!({"scenarios": {"a": {"executor": "constant-vus", "zz": 1}}}),
+            "json: unknown field \"zz\"",
+        ),
     ];
     for (v, want) in cases {
         assert_eq!(err(v.clone()), want, "options {v}");

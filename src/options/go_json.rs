@@ -175,7 +175,9 @@ pub fn snippet(doc: &str, offset: usize) -> String {
     if next <= prev {
         return String::new();
     }
-    String::from_utf8_lossy(&data[prev..next]).trim().to_string()
+    String::from_utf8_lossy(&data[prev..next])
+        .trim()
+        .to_string()
 }
 
 /// Go's `%q`: a double-quoted string with Go escapes.
@@ -210,7 +212,10 @@ mod tests {
             "{\n  \"a\": [\n    1,\n    \"\\u003c\"\n  ],\n  \"e\": {},\n  \"vus\": 1.5\n}"
         );
         assert_eq!(node.children[2].0, Some("vus"));
-        assert_eq!(&text[node.children[2].1.start..node.children[2].1.end], "1.5");
+        assert_eq!(
+            &text[node.children[2].1.start..node.children[2].1.end],
+            "1.5"
+        );
     }
 
     #[test]

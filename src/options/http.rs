@@ -84,7 +84,9 @@ impl DnsOpt {
                     let ns = DurationOpt::Text(t.to_string())
                         .signed_nanos()
                         .map_err(|_| invalid())?;
-                    Some(Duration::from_nanos(u64::try_from(ns).map_err(|_| invalid())?))
+                    Some(Duration::from_nanos(
+                        u64::try_from(ns).map_err(|_| invalid())?,
+                    ))
                 }
             };
         }

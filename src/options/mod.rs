@@ -394,7 +394,7 @@ impl Options {
             // Go's ParseFloat takes `NaN`, which passes k6's `< 0 || > 100` test.
             let in_range = inner
                 .parse::<f64>()
-                .is_ok_and(|p| !(p < 0.0 || p > 100.0));
+                .is_ok_and(|p| p.is_nan() || (0.0..=100.0).contains(&p));
             if !in_range {
                 return Err(ConfigError::Unclassified(format!(
                     "invalid percentile trend stat value '{s}', provide a number between 0 and 100"

@@ -66,13 +66,10 @@ fn convert(
     }
     if let Some(b) = v.as_bigint() {
         let text = b.to_string();
-        let n = text
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| {
-                let f = text.parse::<f64>().unwrap_or(f64::NAN);
-                Number::from_f64(f).map_or(Value::Null, Value::Number)
-            });
+        let n = text.parse::<i64>().map(Value::from).unwrap_or_else(|_| {
+            let f = text.parse::<f64>().unwrap_or(f64::NAN);
+            Number::from_f64(f).map_or(Value::Null, Value::Number)
+        });
         return Ok(Some(n));
     }
     if let Some(sym) = v.as_symbol() {
@@ -163,7 +160,7 @@ fn number(f: f64) -> Result<Value, OptionsJsonError> {
     } else {
         "-Inf"
     };
-    Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-        OptionsJsonError::Unsupported(format!("json: unsupported value: {go_name}"))
-    })
+    Number::from_f64(f)
+        .map(Value::Number)
+        .ok_or_else(|| OptionsJsonError::Unsupported(format!("json: unsupported value: {go_name}")))
 }
