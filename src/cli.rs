@@ -100,14 +100,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RunFlags {
     /// Number of virtual users.
-    #[arg(short = 'u', long)]
-    pub vus: Option<u64>,
+    #[arg(short = 'u', long, allow_negative_numbers = true)]
+    pub vus: Option<i64>,
     /// Test duration limit.
-    #[arg(short = 'd', long)]
+    #[arg(short = 'd', long, allow_hyphen_values = true)]
     pub duration: Option<String>,
     /// Script total iteration limit (among all VUs).
-    #[arg(short = 'i', long)]
-    pub iterations: Option<u64>,
+    #[arg(short = 'i', long, allow_negative_numbers = true)]
+    pub iterations: Option<i64>,
     /// Add a stage, as `[duration]:[target]` (repeatable, or comma separated).
     #[arg(short = 's', long = "stage", value_delimiter = ',')]
     pub stages: Vec<String>,
@@ -127,13 +127,13 @@ pub struct RunFlags {
     #[arg(long, allow_negative_numbers = true)]
     pub rps: Option<i64>,
     /// Max parallel batch requests.
-    #[arg(long)]
-    pub batch: Option<usize>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub batch: Option<i64>,
     /// Max parallel batch requests per host.
-    #[arg(long)]
-    pub batch_per_host: Option<usize>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub batch_per_host: Option<i64>,
     /// Minimum amount of time an iteration takes.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub min_iteration_duration: Option<String>,
     /// Don't reuse connections between iterations.
     #[arg(long)]
@@ -197,8 +197,8 @@ pub struct RunFlags {
     #[arg(long)]
     pub no_teardown: bool,
     /// Follow at most n redirects.
-    #[arg(long)]
-    pub max_redirects: Option<u32>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_redirects: Option<i64>,
     /// User agent for http requests.
     #[arg(long)]
     pub user_agent: Option<String>,
@@ -230,13 +230,15 @@ pub struct RunFlags {
     pub script: PathBuf,
 }
 
-fn key_value(s: &str, what: &str) -> Result<(String, String), ConfigError> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(ConfigError::Invalid(format!(
-            "invalid {what} '{s}', expected NAME=value"
-        ))),
-    }
+/// k6's `parseTagNameValue` for `--tag NAME=VALUE` (its errors exit 255).
+fn tag_name_value(s: &str) -> Result<(String, String), ConfigError> {
+    let why = match s.find('=') {
+        _ if s.is_empty() => "invalid tag, empty string",
+        Some(0) => "invalid tag, empty name",
+        Some(i) if i + 1 < s.len() => return Ok((s[..i].to_string(), s[i + 1..].to_string())),
+        _ => "invalid tag, empty value",
+    };
+    Err(ConfigError::Flag(format!("error parsing tag '{s}': {why}")))
 }
 
 /// `--compatibility-mode`: whether the script gets the `global` alias (`extended`).
@@ -371,7 +373,14 @@ impl RunFlags {
             .as_deref()
             .map(crate::options::http::DnsOpt::parse)
             .transpose()?;
-        o.summary_time_unit = self.summary_time_unit;
+        if let Some(u) = self.summary_time_unit.as_deref() {
+            if !matches!(u, "" | "s" | "ms" | "us") {
+                return Err(ConfigError::Flag(format!(
+                    "invalid summary time unit '{u}', use 's', 'ms' or 'us'"
+                )));
+            }
+        }
+        o.summary_time_unit = self.summary_time_unit.filter(|u| !u.is_empty());
         o.summary_trend_stats = self
             .summary_trend_stats
             .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
@@ -379,25 +388,26 @@ impl RunFlags {
         if !self.tags.is_empty() {
             let mut map = std::collections::BTreeMap::new();
             for t in &self.tags {
-                let (k, v) = key_value(t, "tag")?;
+                let (k, v) = tag_name_value(t)?;
                 map.insert(k, v);
             }
             o.tags = Some(map);
         }
         let mut env = Vec::new();
         for e in &self.env {
-            let (k, v) = key_value(e, "environment variable")?;
+            // k6: a variable without `=` is set to the empty string.
+            let (k, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
             let valid = k
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid {
-                return Err(ConfigError::Invalid(format!(
+                return Err(ConfigError::Flag(format!(
                     "invalid environment variable name '{k}'"
                 )));
             }
-            env.push((k, v));
+            env.push((k.to_string(), v.to_string()));
         }
         Ok(RunArgs {
             script: self.script,
@@ -425,7 +435,13 @@ impl RunFlags {
                 self.execution_segment.as_deref(),
                 self.execution_segment_sequence.as_deref(),
             )
-            .map_err(ConfigError::Invalid)?,
+            .map_err(|e| match e {
+                // pflag-time decoding: k6 refuses a bad flag text with exit 255.
+                crate::execution_segment::SegmentError::Text(why) => ConfigError::Flag(why),
+                crate::execution_segment::SegmentError::NotInSequence(why) => {
+                    ConfigError::Scenarios(vec![why])
+                }
+            })?,
             outputs: self
                 .out
                 .iter()

@@ -161,9 +161,9 @@ async fn dispatch(cli: Cli) -> ExitCode {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);
                 return match e {
-                    options::ConfigError::SummaryMode | options::ConfigError::Flag(_) => {
-                        ExitCode::Other
-                    }
+                    options::ConfigError::SummaryMode
+                    | options::ConfigError::Flag(_)
+                    | options::ConfigError::Unclassified(_) => ExitCode::Other,
                     _ => ExitCode::InvalidConfig,
                 };
             }

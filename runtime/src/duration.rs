@@ -69,15 +69,16 @@ pub fn parse(s: &str) -> Result<Duration, String> {
 /// milliseconds; with a `d`, what precedes it must be an integer count of days and what
 /// follows it a Go duration.
 pub fn k6_parse_error(s: &str) -> Option<String> {
-    // Go's `time.ParseDuration`: no days, no bare numbers (but "0").
+    // Go's `time.ParseDuration`: a sign, then no days, no bare numbers (but "0").
     let go = |part: &str| -> Option<String> {
-        if part.contains('d') {
+        let unsigned = part.strip_prefix(['-', '+']).unwrap_or(part);
+        if unsigned.contains('d') {
             return Some(format!("time: unknown unit \"d\" in duration \"{part}\""));
         }
-        if part != "0" && part.parse::<f64>().is_ok() {
+        if unsigned != "0" && unsigned.parse::<f64>().is_ok() {
             return Some(format!("time: missing unit in duration \"{part}\""));
         }
-        match parse(part) {
+        match parse(unsigned) {
             Ok(_) => None,
             Err(e) if e.starts_with("time: ") => Some(e),
             Err(_) => Some(format!("time: invalid duration \"{part}\"")),
@@ -90,8 +91,12 @@ pub fn k6_parse_error(s: &str) -> Option<String> {
         return go(s);
     };
     if d + 1 < s.len() {
-        if let Some(e) = go(&s[d + 1..]) {
+        let hours = &s[d + 1..];
+        if let Some(e) = go(hours) {
             return Some(e);
+        }
+        if hours.starts_with('-') && parse(&hours[1..]).is_ok_and(|h| !h.is_zero()) {
+            return Some(format!("invalid time format '{hours}'"));
         }
     }
     s[..d]
@@ -187,5 +192,39 @@ mod tests {
         assert_eq!(format(Duration::from_millis(500)), "500ms");
         assert_eq!(format(Duration::ZERO), "0s");
         assert_eq!(format(Duration::from_secs(3600 + 120 + 3)), "1h2m3s");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text gets an answer, never a panic, from both parsers.
+        #[test]
+        fn any_text_is_answered(s in ".{0,24}") {
+            let _ = parse(&s);
+            let _ = k6_parse_error(&s);
+        }
+
+        /// Go's `Duration.String()` output parses back to the same duration.
+        #[test]
+        fn formatted_durations_round_trip(ns in 0u64..(i64::MAX as u64)) {
+            let d = Duration::from_nanos(ns);
+            let text = format(d);
+            prop_assert_eq!(k6_parse_error(&text), None);
+            let back = parse(&text).map_err(|e| TestCaseError::fail(e))?;
+            // Float seconds lose a little past ~2^53 ns; k6's own parser works in ints.
+            let diff = back.as_nanos().abs_diff(d.as_nanos());
+            prop_assert!(diff <= d.as_nanos() / (1u128 << 50) + 1, "{} -> {:?}", text, back);
+        }
+
+        /// A sign is Go's: `-X` is valid exactly when `X` is.
+        #[test]
+        fn negatives_are_valid_like_their_magnitude(ns in 1u64..1_000_000_000_000) {
+            let text = format(Duration::from_nanos(ns));
+            prop_assert_eq!(k6_parse_error(&format!("-{text}")), None);
+        }
     }
 }

@@ -337,3 +337,29 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any expression text gets an answer, never a panic.
+        #[test]
+        fn any_expression_is_answered(s in ".{0,30}") {
+            let _ = ThresholdExpr::parse(&s);
+            let _ = validate_metric_key(&s);
+        }
+
+        /// k6's grammar: `aggregation operator number` parses for every operator and value.
+        #[test]
+        fn well_formed_expressions_parse(
+            agg in prop::sample::select(vec!["count", "rate", "avg", "min", "max", "med", "value", "p(95)", "p(99.9)"]),
+            op in prop::sample::select(vec!["<", "<=", ">", ">=", "==", "==="]),
+            n in -1e9f64..1e9,
+        ) {
+            let text = format!("{agg}{op}{n}");
+            prop_assert!(ThresholdExpr::parse(&text).is_ok(), "{}", text);
+        }
+    }
+}

@@ -54,8 +54,8 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
             "K6_TLS_CIPHER_SUITES is not supported by rk6; set tlsCipherSuites in the script's options".into(),
         ));
     }
-    o.vus = num("K6_VUS")?;
-    o.iterations = num("K6_ITERATIONS")?;
+    o.vus = num("K6_VUS")?.map(|v| v as i64);
+    o.iterations = num("K6_ITERATIONS")?.map(|v| v as i64);
     // k6's envconfig decodes these up front, with its own wording.
     let duration = |key: &str, field: &str| -> Result<Option<DurationOpt>, ConfigError> {
         let Some(v) = get(key) else { return Ok(None) };
@@ -70,9 +70,9 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
     if let Some(s) = get("K6_STAGES") {
         o.stages = Some(s.split(',').map(parse_stage).collect::<Result<_, _>>()?);
     }
-    o.max_redirects = num("K6_MAX_REDIRECTS")?.map(|v| v as u32);
-    o.batch = num("K6_BATCH")?.map(|v| v as usize);
-    o.batch_per_host = num("K6_BATCH_PER_HOST")?.map(|v| v as usize);
+    o.max_redirects = num("K6_MAX_REDIRECTS")?.map(|v| v as i64);
+    o.batch = num("K6_BATCH")?.map(|v| v as i64);
+    o.batch_per_host = num("K6_BATCH_PER_HOST")?.map(|v| v as i64);
     o.user_agent = env.get("K6_USER_AGENT").cloned();
     o.throw = bool_of("K6_THROW", "Throw")?;
     o.no_setup = bool_of("K6_NO_SETUP", "NoSetup")?;

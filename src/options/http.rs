@@ -12,7 +12,7 @@ use rk6_runtime::modules::http::tls::{TlsAuth, TlsOptions, TlsSettings};
 use rk6_runtime::HttpDebug;
 use serde::{Deserialize, Serialize};
 
-use super::{ConfigError, Options};
+use super::{ConfigError, DurationOpt, Options};
 
 /// `tlsVersion`: one version, or a range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,14 +75,19 @@ impl DnsOpt {
     fn to_runtime(&self) -> Result<DnsOptions, ConfigError> {
         let mut d = DnsOptions::default();
         if let Some(ttl) = self.ttl.as_deref() {
+            // k6's `parseTTL`, whose error carries no exit code (255).
+            let invalid = || ConfigError::Unclassified(format!("invalid DNS TTL: {ttl}"));
             d.ttl = match ttl {
                 "inf" => None,
                 "0" => Some(Duration::ZERO),
-                t => Some(match t.parse::<u64>() {
-                    Ok(ms) => Duration::from_millis(ms),
-                    Err(_) => rk6_runtime::duration::parse(t)
-                        .map_err(|e| ConfigError::Invalid(format!("dns ttl: {e}")))?,
-                }),
+                t => {
+                    let ns = DurationOpt::Text(t.to_string())
+                        .signed_nanos()
+                        .map_err(|_| invalid())?;
+                    Some(Duration::from_nanos(
+                        u64::try_from(ns).map_err(|_| invalid())?,
+                    ))
+                }
             };
         }
         if let Some(sel) = self.select.as_deref() {
@@ -166,7 +171,8 @@ impl Options {
             h.user_agent = (!ua.is_empty()).then(|| ua.clone());
         }
         if let Some(m) = self.max_redirects {
-            h.max_redirects = m;
+            // k6 takes a negative limit; no redirect is then followed.
+            h.max_redirects = u32::try_from(m.max(0)).unwrap_or(u32::MAX);
             h.max_redirects_set = true;
         }
         h.discard_response_bodies = self.discard_response_bodies.unwrap_or(false);
@@ -174,17 +180,24 @@ impl Options {
         h.no_connection_reuse = self.no_connection_reuse.unwrap_or(false);
         h.no_vu_connection_reuse = self.no_vu_connection_reuse.unwrap_or(false);
         h.no_cookies_reset = self.no_cookies_reset.unwrap_or(false);
-        h.batch = self.batch.unwrap_or(20);
-        h.batch_per_host = self.batch_per_host.unwrap_or(6);
+        // k6 takes negative batch limits (a limit under 1 means unlimited there).
+        let limit = |v: Option<i64>, default: usize| match v {
+            None => default,
+            Some(n) if n < 1 => 0,
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        };
+        h.batch = limit(self.batch, 20);
+        h.batch_per_host = limit(self.batch_per_host, 6);
         h.insecure_skip_tls_verify = self.insecure_skip_tls_verify.unwrap_or(false);
         h.hosts = self.hosts.clone().unwrap_or_default();
+        // k6 refuses bad hostname patterns while decoding, before it builds the resolver.
+        h.dial = Arc::new(self.dial_policy()?);
         h.dns = self.dns.clone().unwrap_or_default().to_runtime()?;
         h.tls = Arc::new(
             TlsSettings::new(&self.tls_options())
                 .map_err(|e| ConfigError::Invalid(e.to_string()))?,
         );
         h.debug = http_debug(self.http_debug.as_deref());
-        h.dial = Arc::new(self.dial_policy()?);
         h.rps = self
             .rps
             .and_then(rk6_runtime::modules::http::dial_policy::RequestRate::per_second);

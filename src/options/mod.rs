@@ -3,7 +3,9 @@
 //! `duration`/`iterations`/`stages`/`scenarios` replaces all four from lower tiers), then
 //! validated and turned into scenarios.
 
+mod decode;
 pub mod env;
+mod go_json;
 pub mod http;
 pub mod scenarios;
 
@@ -31,6 +33,10 @@ pub enum ConfigError {
     /// k6 exits 255 for this one, not 104.
     #[error("invalid summary mode")]
     SummaryMode,
+    /// An error k6 returns without an exit code of its own (so exit 255), such as a bad
+    /// `summaryTrendStats` entry.
+    #[error("{0}")]
+    Unclassified(String),
     /// A flag's value k6 refuses before any configuration is consolidated (exit 255).
     #[error("{0}")]
     Flag(String),
@@ -57,6 +63,36 @@ impl DurationOpt {
             DurationOpt::Millis(ms) => Err(ConfigError::Invalid(format!(
                 "{what}: negative duration {ms}"
             ))),
+        }
+    }
+}
+
+impl DurationOpt {
+    /// The duration as Go's signed `time.Duration` in nanoseconds, as k6 holds it: negative
+    /// values are kept (k6 validates them later), and a number of milliseconds too large
+    /// for it becomes Go's `int64` conversion result on amd64, the most negative value.
+    pub fn signed_nanos(&self) -> Result<i64, ConfigError> {
+        match self {
+            DurationOpt::Millis(ms) => {
+                let ns = ms * 1e6;
+                Ok(if ns.is_finite() && ns.abs() < 9.2e18 {
+                    ns as i64
+                } else {
+                    i64::MIN
+                })
+            }
+            DurationOpt::Text(s) => {
+                if let Some(e) = rk6_runtime::duration::k6_parse_error(s) {
+                    return Err(ConfigError::Invalid(e));
+                }
+                let (negative, magnitude) = match s.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, s.strip_prefix('+').unwrap_or(s)),
+                };
+                let d = rk6_runtime::duration::parse(magnitude).map_err(ConfigError::Invalid)?;
+                let ns = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
+                Ok(if negative { -ns } else { ns })
+            }
         }
     }
 }
@@ -100,18 +136,6 @@ pub fn normalize_ints(options: &mut Value) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The first scenario without an `executor`, in k6's words.
-fn scenario_without_executor(options: &Value) -> Option<String> {
-    options["scenarios"]
-        .as_object()?
-        .iter()
-        .find_map(|(name, s)| {
-            s.get("executor")
-                .is_none()
-                .then(|| format!("scenario '{name}' doesn't have a specified executor type"))
-        })
 }
 
 /// The first duration in an options object (top level, stages, scenarios, in the object's
@@ -175,19 +199,19 @@ impl ThresholdList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Options {
-    pub vus: Option<u64>,
+    pub vus: Option<i64>,
     pub duration: Option<DurationOpt>,
-    pub iterations: Option<u64>,
+    pub iterations: Option<i64>,
     pub stages: Option<Vec<Stage>>,
     pub scenarios: Option<serde_json::Map<String, Value>>,
     pub no_setup: Option<bool>,
     pub setup_timeout: Option<DurationOpt>,
     pub no_teardown: Option<bool>,
     pub teardown_timeout: Option<DurationOpt>,
-    pub max_redirects: Option<u32>,
+    pub max_redirects: Option<i64>,
     pub user_agent: Option<String>,
-    pub batch: Option<usize>,
-    pub batch_per_host: Option<usize>,
+    pub batch: Option<i64>,
+    pub batch_per_host: Option<i64>,
     #[serde(rename = "insecureSkipTLSVerify")]
     pub insecure_skip_tls_verify: Option<bool>,
     pub throw: Option<bool>,
@@ -234,17 +258,13 @@ macro_rules! take_higher {
 }
 
 impl Options {
-    /// Reads the script's exported `options` object.
+    /// Reads the script's exported `options` object, refusing what k6's Go decoding refuses
+    /// with its words.
     pub fn from_script(value: Option<&Value>) -> Result<Self, ConfigError> {
         match value {
             None => Ok(Options::default()),
             Some(v) => {
-                let mut v = v.clone();
-                normalize_ints(&mut v).map_err(ConfigError::ScriptOptions)?;
-                if let Some(e) = first_duration_error(&v).or_else(|| scenario_without_executor(&v))
-                {
-                    return Err(ConfigError::ScriptOptions(e));
-                }
+                let v = decode::decode_options(v).map_err(ConfigError::ScriptOptions)?;
                 serde_json::from_value(v).map_err(|e| ConfigError::ScriptOptions(e.to_string()))
             }
         }
@@ -359,21 +379,25 @@ impl Options {
         })
     }
 
-    /// Validates `summaryTrendStats` and `summaryTimeUnit`.
+    /// Validates `summaryTrendStats` as k6's `GetResolversForTrendColumns` does (k6 gives
+    /// these errors no exit code: 255). `summaryTimeUnit` is only checked as a flag.
     pub fn validate_summary(&self) -> Result<(), ConfigError> {
         for s in self.trend_stats() {
-            let ok = matches!(s.as_str(), "avg" | "min" | "med" | "max" | "count")
-                || crate::metrics::sink::parse_percentile(&s).is_some();
-            if !ok {
-                return Err(ConfigError::Invalid(format!(
-                    "stat '{s}' is not supported by summaryTrendStats: allowed values are avg, min, med, max, count, p(N)"
-                )));
+            if matches!(s.as_str(), "avg" | "min" | "med" | "max" | "count") {
+                continue;
             }
-        }
-        if let Some(u) = &self.summary_time_unit {
-            if !matches!(u.as_str(), "" | "s" | "ms" | "us") {
-                return Err(ConfigError::Invalid(format!(
-                    "invalid summary time unit '{u}': allowed units are s, ms, us"
+            let Some(inner) = s.strip_prefix("p(").and_then(|p| p.strip_suffix(')')) else {
+                return Err(ConfigError::Unclassified(format!(
+                    "invalid trend stat '{s}', unknown format"
+                )));
+            };
+            // Go's ParseFloat takes `NaN`, which passes k6's `< 0 || > 100` test.
+            let in_range = inner
+                .parse::<f64>()
+                .is_ok_and(|p| p.is_nan() || (0.0..=100.0).contains(&p));
+            if !in_range {
+                return Err(ConfigError::Unclassified(format!(
+                    "invalid percentile trend stat value '{s}', provide a number between 0 and 100"
                 )));
             }
         }

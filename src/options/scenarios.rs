@@ -38,23 +38,30 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
         "duration",
         "stages",
     )?;
-    let vus = o.vus.unwrap_or(1);
+    // Negative counts fail validation the way zero does (k6 holds them as signed ints).
+    let vus_signed = o.vus.unwrap_or(1);
+    let vus = u64::try_from(vus_signed).unwrap_or(0);
     let mut list = if let Some(iterations) = o.iterations {
+        if iterations < 0 && vus > 0 {
+            return Err(ConfigError::Scenarios(vec![format!(
+                "scenario default has configuration errors: the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
+            )]));
+        }
         let max = o.duration.as_ref().map(|d| d.get("duration")).transpose()?;
         vec![Scenario::shortcut(Executor::SharedIterations(
             SharedIterations {
                 vus,
-                iterations,
+                iterations: u64::try_from(iterations).unwrap_or(0),
                 max_duration: max.unwrap_or(Duration::from_secs(600)),
             },
         ))]
     } else if let Some(d) = &o.duration {
-        let duration = d.get("duration")?;
-        if duration.is_zero() {
+        if d.signed_nanos()? <= 0 {
             return Err(ConfigError::Invalid(
                 "`duration` option should be more than 0, for infinite duration use the externally-controlled executor".into(),
             ));
         }
+        let duration = d.get("duration")?;
         vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
             vus,
             duration,
@@ -68,9 +75,9 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
     } else if let Some(sc) = &o.scenarios {
         parse_scenarios(sc)?
     } else {
-        if vus != 1 {
+        if vus_signed != 1 {
             rk6_runtime::log::Logger::warn(
-                &format!("`vus={vus}` option will be ignored, it only works in conjunction with `iterations`, `duration`, or `stages`"),
+                &format!("`vus={vus_signed}` option will be ignored, it only works in conjunction with `iterations`, `duration`, or `stages`"),
                 &[],
             );
         }
@@ -82,7 +89,7 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
             },
         ))]
     };
-    let errors: Vec<String> = list
+    let mut errors: Vec<String> = list
         .iter()
         .filter_map(|s| {
             s.executor
@@ -91,6 +98,11 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
                 .map(|e| format!("scenario {} has configuration errors: {e}", s.name))
         })
         .collect();
+    if let Some(t) = &o.setup_timeout {
+        if t.signed_nanos()? <= 0 {
+            errors.push("setupTimeout must be positive".into());
+        }
+    }
     if !errors.is_empty() {
         return Err(ConfigError::Scenarios(errors));
     }

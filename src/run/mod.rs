@@ -79,7 +79,9 @@ impl RunError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             RunError::Config(
-                crate::options::ConfigError::Flag(_) | crate::options::ConfigError::SummaryMode,
+                crate::options::ConfigError::Flag(_)
+                | crate::options::ConfigError::SummaryMode
+                | crate::options::ConfigError::Unclassified(_),
             ) => ExitCode::Other,
             RunError::Config(_) => ExitCode::InvalidConfig,
             RunError::Init(InitError::Script(_))
@@ -254,12 +256,14 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         opts.threshold_spec()?
     };
     config.http = opts.http_config()?;
+    // A zero or negative minimum is no minimum, as in k6.
     config.min_iteration_duration = opts
         .min_iteration_duration
         .as_ref()
-        .map(|d| d.get("minIterationDuration"))
+        .map(crate::options::DurationOpt::signed_nanos)
         .transpose()?
-        .filter(|d| !d.is_zero());
+        .filter(|ns| *ns > 0)
+        .map(|ns| std::time::Duration::from_nanos(ns.unsigned_abs()));
     if opts.tls_auth_has_domains() {
         rk6_runtime::log::Logger::warn("tlsAuth.domains option could be removed in the next releases, it's recommended to leave it empty and let k6 automatically detect from the provided certificate. It follows the Go's NameToCertificate deprecation - https://pkg.go.dev/crypto/tls@go1.17#Config.", &[]);
     }
@@ -368,11 +372,16 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         .running
         .store(true, std::sync::atomic::Ordering::Relaxed);
     let mut lifecycle = lifecycle::Lifecycle::new(&lifecycle_pool, config.clone(), &info.functions);
+    // Validation refused a setupTimeout under 1ns; k6 lets teardownTimeout be <= 0.
+    let timeout = |t: &crate::options::DurationOpt| {
+        t.signed_nanos()
+            .map(|ns| std::time::Duration::from_nanos(u64::try_from(ns).unwrap_or(0)))
+    };
     if let Some(t) = &opts.setup_timeout {
-        lifecycle.setup_timeout = t.get("setupTimeout")?;
+        lifecycle.setup_timeout = timeout(t)?;
     }
     if let Some(t) = &opts.teardown_timeout {
-        lifecycle.teardown_timeout = t.get("teardownTimeout")?;
+        lifecycle.teardown_timeout = timeout(t)?;
     }
     let mut exit = ExitCode::Success;
     let mut last_progress = String::new();

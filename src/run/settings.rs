@@ -45,17 +45,45 @@ pub(super) fn resolve_options(
                     .map(str::to_string)
             })
         };
+        use crate::execution_segment::{Segment, SegmentError};
+        use crate::options::ConfigError;
+        // An empty sequence still counts as given in k6, and no segment is in it.
+        if text("executionSegmentSequence").as_deref() == Some("") {
+            let segment = text("executionSegment");
+            let shown = match Segment::parse(segment.as_deref(), None) {
+                Ok(Some(s)) => format!("{}:{}", s.from, s.to),
+                _ => "0:1".to_string(),
+            };
+            return Err(ConfigError::Scenarios(vec![format!(
+                "provided segment {shown} can't be found in sequence "
+            )])
+            .into());
+        }
         args.segment = crate::execution_segment::Segment::parse(
             text("executionSegment").as_deref(),
             text("executionSegmentSequence").as_deref(),
         )
-        .map_err(crate::options::ConfigError::Invalid)?;
+        .map_err(|e| match e {
+            // k6 refuses a bad text while loading the script's options...
+            SegmentError::Text(why) => {
+                ConfigError::Invalid(super::load_failure(&args.script, &why))
+            }
+            // ...and a segment outside its sequence among the configuration's problems.
+            SegmentError::NotInSequence(why) => ConfigError::Scenarios(vec![why]),
+        })?;
     }
     let opts = file_tier
         .apply(&script_tier)
         .apply(&from_env(sys_env)?)
         .apply(&args.cli);
     opts.validate_summary()?;
+    // k6 v1.1 crashes on an empty tag name (a Go panic, exit 2): refuse it plainly instead.
+    if opts.tags.as_ref().is_some_and(|t| t.contains_key("")) {
+        return Err(crate::options::ConfigError::Invalid(
+            "invalid tag in the tags option: empty name".into(),
+        )
+        .into());
+    }
     Ok(opts)
 }
 

@@ -72,7 +72,15 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         load_cjs(&path, &src, &mut context)
     };
     let exports = loaded.map_err(|e| aborted_or(e, &config, id))?;
-    let info = read_info(&exports, &mut context)?;
+    let info = read_info(&exports, &mut context).map_err(|e| match e {
+        // k6 reads the options when it first loads the script, and says so.
+        InitError::Options(why) => InitError::Options(crate::error::load_failure(
+            &crate::error::shown_path(&config.script_path),
+            &config.script_path,
+            &why,
+        )),
+        e => e,
+    })?;
     state.borrow_mut().flush();
     Ok(InitializedVu {
         context,

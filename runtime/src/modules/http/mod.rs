@@ -309,10 +309,11 @@ async fn run_batch(
     use std::collections::HashMap;
     use tokio::sync::Semaphore;
     let permits = |n: usize| {
+        // Past tokio's limit a semaphore panics; such a limit is no limit anyway.
         Arc::new(Semaphore::new(if n == 0 {
             Semaphore::MAX_PERMITS
         } else {
-            n
+            n.min(Semaphore::MAX_PERMITS)
         }))
     };
     let all = permits(limit);

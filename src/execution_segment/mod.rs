@@ -3,7 +3,20 @@
 //! the whole test — every VU count, iteration count and arrival-rate iteration lands in
 //! exactly one segment.
 
+mod k6_rules;
+
 use std::fmt;
+
+/// Why segment options are refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SegmentError {
+    /// A segment or sequence text k6 cannot decode (k6 refuses it while loading options).
+    #[error("{0}")]
+    Text(String),
+    /// The segment is not one of the sequence's (one of k6's configuration problems).
+    #[error("{0}")]
+    NotInSequence(String),
+}
 
 /// A rational number in lowest terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +53,15 @@ impl Rat {
         if let Some(p) = s.strip_suffix('%') {
             let r = Rat::parse(p)?;
             return Ok(Rat::new(r.num, r.den * 100));
+        }
+        if s.contains(['e', 'E']) {
+            // Exponents (`1e-3`), which k6's big.Rat takes: already range-checked.
+            let (num, den) = k6_rules::parts(s).ok_or_else(bad)?;
+            let (num, den) = (u64::try_from(num), u64::try_from(den));
+            return match (num, den) {
+                (Ok(n), Ok(d)) if d > 0 => Ok(Rat::new(n, d)),
+                _ => Err(bad()),
+            };
         }
         if let Some((a, b)) = s.split_once('/') {
             let (a, b): (u64, u64) = (
@@ -156,29 +178,41 @@ pub struct Segment {
 
 impl Segment {
     /// From the two flags (either may be empty).
-    pub fn parse(segment: Option<&str>, sequence: Option<&str>) -> Result<Option<Segment>, String> {
+    pub fn parse(
+        segment: Option<&str>,
+        sequence: Option<&str>,
+    ) -> Result<Option<Segment>, SegmentError> {
+        // k6 decodes both texts (and refuses them with its words) before pairing them.
+        k6_rules::check_segment_text(segment.unwrap_or_default()).map_err(SegmentError::Text)?;
+        k6_rules::check_sequence_text(sequence.unwrap_or_default()).map_err(SegmentError::Text)?;
+        Self::pair(segment, sequence)
+    }
+
+    /// The segment within its sequence: the stripes' boundaries and its place among them.
+    fn pair(
+        segment: Option<&str>,
+        sequence: Option<&str>,
+    ) -> Result<Option<Segment>, SegmentError> {
+        let rat = |t: &str| Rat::parse(t).map_err(SegmentError::Text);
         let Some(seg) = segment.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(None);
         };
         let (from, to) = match seg.split_once(':') {
-            Some((a, b)) => (Rat::parse(a)?, Rat::parse(b)?),
-            None => (Rat::new(0, 1), Rat::parse(seg)?),
+            Some((a, b)) => (rat(a)?, rat(b)?),
+            None => (Rat::new(0, 1), rat(seg)?),
         };
         if Rat::new(1, 1).lt(to) {
-            return Err(format!(
+            return Err(SegmentError::Text(format!(
                 "segment end value can't be more than 1 but was {to}"
-            ));
+            )));
         }
         if !from.lt(to) {
-            return Err(format!(
+            return Err(SegmentError::Text(format!(
                 "segment start({from}) must be less than its end({to})"
-            ));
+            )));
         }
         let mut points = match sequence.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(list) => list
-                .split(',')
-                .map(Rat::parse)
-                .collect::<Result<Vec<_>, _>>()?,
+            Some(list) => list.split(',').map(rat).collect::<Result<Vec<_>, _>>()?,
             None => vec![from, to],
         };
         points.sort_by(|a, b| {
@@ -197,15 +231,12 @@ impl Segment {
         if points.last() != Some(&Rat::new(1, 1)) {
             points.push(Rat::new(1, 1));
         }
-        let index = points
-            .windows(2)
-            .position(|w| w[0] == from && w[1] == to)
-            .ok_or_else(|| {
-                format!(
-                    "provided segment {from}:{to} can't be found in sequence {}",
-                    sequence.unwrap_or("")
-                )
-            })?;
+        let Some(index) = points.windows(2).position(|w| w[0] == from && w[1] == to) else {
+            return Err(SegmentError::NotInSequence(format!(
+                "provided segment {from}:{to} can't be found in sequence {}",
+                sequence.unwrap_or("")
+            )));
+        };
         Ok(Some(Segment {
             from,
             to,
