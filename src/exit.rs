@@ -16,6 +16,8 @@ pub enum ExitCode {
     ScriptException = 107,
     ScriptAborted = 108,
     MarkedAsFailed = 110,
+    /// The watchdog stopped a run that overran its planned end.
+    GenericTimeout = 102,
     Other = 255,
 }
 

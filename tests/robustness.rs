@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::signal::signalled_run;
 use common::*;
 
 #[test]
@@ -79,41 +80,6 @@ export function teardown() { console.log('teardown ran'); }
         &[("BASE_URL", t.base_url())],
         Duration::from_millis(2500),
         signal,
-    )
-}
-
-/// Runs rk6 with `args` in `dir`, sends `signal` after `delay` and returns (exit code,
-/// stdout, stderr); the run must end within 15 s of the signal.
-fn signalled_run(
-    dir: &Scripts,
-    args: &[&str],
-    env: &[(&str, String)],
-    delay: Duration,
-    signal: i32,
-) -> (Option<i32>, String, String) {
-    let mut cmd = std::process::Command::new(rk6_bin());
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(dir.dir())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = cmd.spawn().expect("start rk6");
-    std::thread::sleep(delay);
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, signal) };
-    let started = std::time::Instant::now();
-    let out = child.wait_with_output().expect("rk6 output");
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "stopped promptly"
-    );
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
 

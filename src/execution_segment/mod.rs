@@ -134,9 +134,9 @@ impl Stripe {
             .count() as u64
     }
 
-    /// Whether unit `i` (e.g. the i-th arrival-rate iteration) is this instance's.
-    pub fn takes(&self, i: u64) -> bool {
-        self.offsets.contains(&(i % self.lcd))
+    /// How many of units `from..to` (e.g. arrival-rate iterations) are this instance's.
+    pub fn count_in(&self, from: u64, to: u64) -> u64 {
+        self.scale(to) - self.scale(from)
     }
 
     /// The stripe of segment `index` of `points` (0 = p0 < ... < pn = 1).
@@ -321,7 +321,7 @@ mod tests {
         }
         for i in 0..40u64 {
             assert_eq!(
-                segs.iter().filter(|s| s.stripe().takes(i)).count(),
+                segs.iter().map(|s| s.stripe().count_in(i, i + 1)).sum::<u64>(),
                 1,
                 "{i}"
             );

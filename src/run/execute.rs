@@ -25,7 +25,10 @@ pub(super) async fn execute(
     started: Instant,
     total_vus: u64,
     control: &Arc<crate::api::Control>,
+    watchdog: &super::watchdog::Watchdog,
 ) -> (ExitCode, String) {
+    let planned = scenarios.iter().map(Scenario::max_duration).max();
+    watchdog.arm("the scenarios", planned.unwrap_or_default());
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut api_stop = control.stopped.subscribe();
     // The process exits after the run: VUs need no teardown (k6 too keeps them to the end).
@@ -125,6 +128,13 @@ pub(super) async fn execute(
                 Logger::error("stopping the test: a part of rk6 panicked (details at the end)", &[]);
                 exit = ExitCode::Other;
                 let _ = stop_tx.send(true);
+            }
+            // Stuck scenarios are left behind: the summary comes from what they sent.
+            () = watchdog.fired() => {
+                stopping = true;
+                exit = ExitCode::GenericTimeout;
+                let _ = stop_tx.send(true);
+                break;
             }
             // Also while the test is already stopping for another reason (as in k6): a
             // second interrupt then ends the process whatever still runs.

@@ -124,15 +124,7 @@ impl<'a> Lifecycle<'a> {
     ///
     /// Like k6, this initialises one more VU either way (scripts can see it in init code).
     pub async fn summary(&self, report: &Report, data: &Value, no_color: bool, mode: SummaryMode) {
-        let default_summary = || {
-            let p = Painter { enabled: !no_color };
-            let text = match mode {
-                SummaryMode::Compact => render_compact(report, p),
-                SummaryMode::Full => crate::summary::full::render_full(report, p),
-                SummaryMode::Legacy => crate::summary::legacy::render_legacy(report, p),
-            };
-            rk6_runtime::term::out(&format!("\n{text}\n\n"));
-        };
+        let default_summary = || print_default_summary(report, no_color, mode);
         if !self.has("handleSummary") {
             if let Err(e) = self.pool.create_vu(self.config.clone(), 0).await {
                 Logger::error(&e.to_string(), &[("hint", "script exception")]);
@@ -143,7 +135,7 @@ impl<'a> Lifecycle<'a> {
         let job = Job::HandleSummary {
             data: data.to_string(),
         };
-        match self.call(job, Duration::from_secs(120)).await {
+        match self.call(job, HANDLE_SUMMARY_TIMEOUT).await {
             Ok(JobOutcome::Ok(JobValue::Files(files))) => {
                 for (dest, bytes) in files {
                     write_destination(&dest, &bytes, self.config.script_dir());
@@ -162,6 +154,20 @@ impl<'a> Lifecycle<'a> {
             _ => Logger::error("handleSummary() did not finish", &[]),
         }
     }
+}
+
+/// How long `handleSummary()` may run (k6's fixed 2 minutes).
+pub(super) const HANDLE_SUMMARY_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The text summary (no `handleSummary`), in the chosen mode.
+pub(super) fn print_default_summary(report: &Report, no_color: bool, mode: SummaryMode) {
+    let p = Painter { enabled: !no_color };
+    let text = match mode {
+        SummaryMode::Compact => render_compact(report, p),
+        SummaryMode::Full => crate::summary::full::render_full(report, p),
+        SummaryMode::Legacy => crate::summary::legacy::render_legacy(report, p),
+    };
+    rk6_runtime::term::out(&format!("\n{text}\n\n"));
 }
 
 /// Why a lifecycle function did not run to an outcome.

@@ -8,6 +8,7 @@ mod progress;
 mod settings;
 pub mod ui;
 mod vus;
+pub mod watchdog;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -163,6 +164,8 @@ fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
 
 /// Runs a test and returns its exit code.
 pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
+    let watchdog = watchdog::Watchdog::start();
+    tokio::spawn(watchdog::on_sigquit());
     let sources = SourceCache::default();
     let script_path = resolve_script(&args.script, &sources)?;
     crate::verbose::script_loaded(
@@ -354,6 +357,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     let started = Instant::now();
 
     if paused {
+        watchdog.disarm();
         // Resumed (or stopped) through the REST API.
         let mut paused = control.paused.subscribe();
         let mut stopped = control.stopped.subscribe();
@@ -391,8 +395,10 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         // Ctrl-C during setup ends the test as it does later (k6: no teardown, the
         // summary, exit 105).
         crate::verbose::lifecycle("setup", lifecycle.has("setup"));
+        watchdog.arm("setup()", lifecycle.setup_timeout);
         let setup = tokio::select! {
             done = lifecycle.setup() => done,
+            () = watchdog.fired() => Err(ExitCode::GenericTimeout),
             _ = interrupt_signal() => {
                 Logger::error(
                     "test run was aborted because rk6 received a 'interrupt' signal",
@@ -430,12 +436,18 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
             started,
             total_vus,
             &control,
+            &watchdog,
         )
         .await;
-        if !opts.no_teardown.unwrap_or(false) {
+        if !opts.no_teardown.unwrap_or(false) && !watchdog.has_fired() {
             crate::verbose::lifecycle("teardown", lifecycle.has("teardown"));
-            if let Err(code) = lifecycle.teardown(setup_json.clone()).await {
-                if exit == ExitCode::Success {
+            watchdog.arm("teardown()", lifecycle.teardown_timeout);
+            let teardown = tokio::select! {
+                done = lifecycle.teardown(setup_json.clone()) => done,
+                () = watchdog.fired() => Err(ExitCode::GenericTimeout),
+            };
+            if let Err(code) = teardown {
+                if exit == ExitCode::Success || code == ExitCode::GenericTimeout {
                     exit = code;
                 }
             }
@@ -444,6 +456,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
 
     let elapsed = started.elapsed().as_secs_f64();
     if args.linger && exit != ExitCode::ExternalAbort {
+        watchdog.disarm();
         linger(args.quiet).await;
     }
     control.status.store(
@@ -465,6 +478,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         );
     }
     crate::verbose::engine_stopping(thresholds.len());
+    watchdog.arm("the outputs' final flush", OUTPUTS_FLUSH_BUDGET);
     let state = engine.finish();
     for warning in outputs.finish() {
         Logger::warn(&warning, &[]);
@@ -476,7 +490,15 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         elapsed,
     );
     crate::verbose::outputs_stopped();
-    summarize(&args, &lifecycle, &report, setup_data.as_ref()).await;
+    watchdog.arm("the end-of-test summary", lifecycle::HANDLE_SUMMARY_TIMEOUT);
+    if watchdog.has_fired() {
+        // What is stuck may be the thread handleSummary would run on: the text summary
+        // needs no VU.
+        let no_color = args.no_color || !rk6_runtime::term::stdout_is_tty();
+        lifecycle::print_default_summary(&report, no_color, args.summary_mode);
+    } else {
+        summarize(&args, &lifecycle, &report, setup_data.as_ref()).await;
+    }
     rk6_runtime::term::out(&last_progress);
     if let Some(text) = config.test.aborted() {
         if exit == ExitCode::Success || exit == ExitCode::ScriptException {
@@ -515,6 +537,10 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     crate::verbose::exiting();
     Ok(exit)
 }
+
+/// How long the metrics engine and the outputs may take to flush at the end before the
+/// watchdog counts them as stuck.
+const OUTPUTS_FLUSH_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// k6's text for a failure while `script` (as given on the command line) is first loaded.
 fn load_failure(script: &Path, why: &str) -> String {

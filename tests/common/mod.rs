@@ -24,6 +24,7 @@ pub mod hostile;
 pub mod influx;
 pub mod peer;
 pub mod server;
+pub mod signal;
 pub mod ws_echo;
 
 /// Path of the rk6 binary under test.

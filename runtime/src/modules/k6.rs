@@ -165,9 +165,9 @@ fn sleep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
         Duration::ZERO
     };
     if dur >= LONG_SLEEP {
-        await_long(ctx, tokio::time::sleep(dur))?;
+        await_long(ctx, "sleep()", tokio::time::sleep(dur))?;
     } else {
-        await_op(ctx, tokio::time::sleep(dur))?;
+        await_op(ctx, "sleep()", tokio::time::sleep(dur))?;
     }
     Ok(JsValue::undefined())
 }

@@ -22,7 +22,12 @@ pub(crate) type OpFuture = Pin<Box<dyn Future<Output = OpOutput>>>;
 pub(crate) enum CoYield {
     /// Await `fut`, then resume with its output. `long` when the wait is known to be long
     /// (a `sleep`): the host then releases the stack pages the VU is not using.
-    Op { fut: OpFuture, long: bool },
+    Op {
+        fut: OpFuture,
+        long: bool,
+        /// What the VU waits in (`an HTTP request`), for the stuck-run report.
+        what: &'static str,
+    },
     /// The job finished.
     Done(JobOutcome),
 }
@@ -43,20 +48,23 @@ pub const INTERRUPTED: &str = "context cancelled: the VU was interrupted";
 /// Suspends the running VU until `fut` completes and returns its output.
 ///
 /// Outside a coroutine (init code) this fails: k6 allows no waiting there.
+/// `what` names the wait (`an HTTP request`) in the report of a stuck run.
 pub fn await_op<T: 'static>(
     context: &mut Context,
+    what: &'static str,
     fut: impl Future<Output = T> + 'static,
 ) -> JsResult<T> {
-    suspend_for(context, fut, false)
+    suspend_for(context, fut, false, what)
 }
 
 /// [`await_op`] for a wait known to be long (`sleep(1)`): the VU's idle stack pages are
 /// handed back to the kernel while it waits.
 pub fn await_long<T: 'static>(
     context: &mut Context,
+    what: &'static str,
     fut: impl Future<Output = T> + 'static,
 ) -> JsResult<T> {
-    suspend_for(context, fut, true)
+    suspend_for(context, fut, true, what)
 }
 
 /// Suspends the running coroutine with `what`, noting how deep it is for the host.
@@ -69,6 +77,7 @@ fn suspend_for<T: 'static>(
     context: &mut Context,
     fut: impl Future<Output = T> + 'static,
     long: bool,
+    what: &'static str,
 ) -> JsResult<T> {
     let Some(data) = context.get_data::<VuData>() else {
         return Err(not_in_vu());
@@ -88,7 +97,7 @@ fn suspend_for<T: 'static>(
     // cleared after; native functions only run inside that window, on the coroutine's stack.
     let yielder = unsafe { &*yielder };
     let fut: OpFuture = Box::pin(async move { Box::new(fut.await) as OpOutput });
-    match suspend(yielder, CoYield::Op { fut, long }) {
+    match suspend(yielder, CoYield::Op { fut, long, what }) {
         CoInput::Resume(Some(out)) => out.downcast::<T>().map(|b| *b).map_err(|_| {
             JsNativeError::error()
                 .with_message("internal: op type")

@@ -138,7 +138,7 @@ pub fn run_until(ctx: &mut Context, done: impl Fn(&mut Context) -> bool) -> JsRe
         let Some((deadline, Some(mut rx))) = next else {
             return Ok(());
         };
-        let waited = await_op(ctx, async move {
+        let waited = await_op(ctx, "the event loop (timers, promises, sockets)", async move {
             let got = match deadline {
                 Some(at) => tokio::select! {
                     c = rx.recv() => c,

@@ -33,6 +33,8 @@ pub(crate) struct InitializedVu {
     pub info: VuInfo,
     /// Set by the host to stop a busy script (a CPU loop never reaches a wait).
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// What the VU is doing, for the stuck-run report.
+    pub activity: Arc<super::activity::Activity>,
 }
 
 /// Host data giving natives (`require`) access to the context's loader.
@@ -88,6 +90,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         state,
         info,
         interrupt,
+        activity: super::activity::Activity::register(id),
     })
 }
 

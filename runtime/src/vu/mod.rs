@@ -7,6 +7,7 @@
 //! never move between threads (Boa contexts are not `Send`); the host talks to them through
 //! [`VuHandle`]s.
 
+pub mod activity;
 pub mod call;
 pub mod coro;
 pub mod event_loop;
@@ -66,12 +67,31 @@ impl VuHandle {
             return JobOutcome::Interrupted;
         }
         tokio::pin!(rx);
+        // A caller that gives up on the job (drops this future, e.g. on Ctrl-C during
+        // setup) stops the script too, or a busy VU would spin until the process exits.
+        let mut abandoned = Abandoned(Some(&self.interrupt));
         // The VU's thread may be stuck in the script: the flag is set from here.
         tokio::select! {
-            out = &mut rx => return out.unwrap_or(JobOutcome::Interrupted),
+            out = &mut rx => {
+                abandoned.0 = None;
+                return out.unwrap_or(JobOutcome::Interrupted);
+            }
             _ = watch_stop.wait_for(|s| *s) => self.interrupt.store(true, Ordering::Relaxed),
         }
-        rx.await.unwrap_or(JobOutcome::Interrupted)
+        let out = rx.await.unwrap_or(JobOutcome::Interrupted);
+        abandoned.0 = None;
+        out
+    }
+}
+
+/// Raises a VU's interrupt flag when dropped while still armed.
+struct Abandoned<'a>(Option<&'a std::sync::atomic::AtomicBool>);
+
+impl Drop for Abandoned<'_> {
+    fn drop(&mut self) {
+        if let Some(flag) = self.0 {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
 
@@ -104,6 +124,7 @@ async fn serve(
         context,
         exports,
         state,
+        activity,
         ..
     } = vu;
     let min_iteration = state.borrow().config.min_iteration_duration;
@@ -115,7 +136,10 @@ async fn serve(
         let mut vu = Running {
             co: &mut coroutine,
             stack: &mut vu_stack,
+            activity: &activity,
         };
+        let (what, name) = job_label(&req.job);
+        activity.job_started(what, name);
         let outcome = match *req.job {
             Job::Loop(l) => run_loop(&mut vu, l, req.stop, min_iteration).await,
             job @ Job::Iteration(_) => {
@@ -126,6 +150,7 @@ async fn serve(
             }
             job => drive(&mut vu, job, req.stop).await,
         };
+        activity.job_ended();
         let _ = req.reply.send(outcome);
     }
     if KEEP_UNTIL_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
@@ -187,10 +212,24 @@ async fn next_request(
     }
 }
 
+/// How the stuck-run report names a job.
+fn job_label(job: &Job) -> (&'static str, Option<std::sync::Arc<str>>) {
+    match job {
+        Job::Iteration(j) | Job::Loop(job::LoopJob { iteration: j, .. }) => {
+            ("an iteration of scenario", Some(j.scenario.clone()))
+        }
+        Job::Lifecycle { func: "setup", .. } => ("setup()", None),
+        Job::Lifecycle { func: "teardown", .. } => ("teardown()", None),
+        Job::Lifecycle { .. } => ("a lifecycle function", None),
+        Job::HandleSummary { .. } => ("handleSummary()", None),
+    }
+}
+
 /// A VU's coroutine and the host's view of its stack, while it runs a job.
 struct Running<'a> {
     co: &'a mut VuCoroutine,
     stack: &'a mut VuStack,
+    activity: &'a activity::Activity,
 }
 
 impl Running<'_> {
@@ -250,10 +289,11 @@ async fn drive(co: &mut Running<'_>, job: Job, mut stop: watch::Receiver<bool>) 
         match step {
             CoroutineResult::Yield(CoYield::Done(outcome)) => return outcome,
             CoroutineResult::Return(()) => return JobOutcome::Interrupted,
-            CoroutineResult::Yield(CoYield::Op { fut: op, long }) => {
+            CoroutineResult::Yield(CoYield::Op { fut: op, long, what }) => {
                 if long {
                     co.stack.release();
                 }
+                co.activity.waiting(what);
                 let out = if *stop.borrow() {
                     None
                 } else {
@@ -262,6 +302,7 @@ async fn drive(co: &mut Running<'_>, job: Job, mut stop: watch::Receiver<bool>) 
                         _ = stop.wait_for(|s| *s) => None,
                     }
                 };
+                co.activity.resumed();
                 step = co.resume(CoInput::Resume(out));
             }
         }

@@ -152,7 +152,7 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let (pending, meta, max_redirects) = start_request(args, ctx)?;
     // The request runs on the VU's own thread (its connections live there too): measured
     // 16 % more requests per CPU-second than handing it to the I/O runtime and back.
-    let hops = await_op(ctx, pending)?;
+    let hops = await_op(ctx, "an HTTP request", pending)?;
     finish_request(hops, &meta, max_redirects, ctx)
 }
 
@@ -277,7 +277,7 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     );
     let (specs, metas): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
     let max_redirects: Vec<u32> = specs.iter().map(|s| s.max_redirects).collect();
-    let results = await_op(ctx, run_batch(client, specs, limit, per_host))?;
+    let results = await_op(ctx, "http.batch()", run_batch(client, specs, limit, per_host))?;
     let mut responses = Vec::new();
     for ((meta, max), hops) in metas.iter().zip(max_redirects).zip(results) {
         record_hops(ctx, &hops, meta)?;
