@@ -24,10 +24,10 @@ impl ConstantArrivalRate {
             return Err("the timeUnit must be more than 0".into());
         }
         if self.duration < Duration::from_secs(1) {
-            return Err("the duration must be at least 1s".into());
-        }
-        if self.pre_allocated_vus == 0 && self.max_vus == 0 {
-            return Err("the number of preAllocatedVUs must be more than 0".into());
+            return Err(format!(
+                "the duration must be at least 1s, but is {}",
+                rk6_runtime::duration::format(self.duration)
+            ));
         }
         if self.max_vus < self.pre_allocated_vus {
             return Err("maxVUs can't be less than preAllocatedVUs".into());

@@ -16,7 +16,10 @@ impl ConstantVus {
             return Err("the number of VUs must be more than 0".into());
         }
         if self.duration < Duration::from_secs(1) {
-            return Err("the duration must be at least 1s".into());
+            return Err(format!(
+                "the duration must be at least 1s, but is {}",
+                rk6_runtime::duration::format(self.duration)
+            ));
         }
         Ok(())
     }

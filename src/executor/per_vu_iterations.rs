@@ -22,7 +22,10 @@ impl PerVuIterations {
             return Err("the number of iterations must be more than 0".into());
         }
         if self.max_duration < Duration::from_secs(1) {
-            return Err("the maxDuration must be at least 1s".into());
+            return Err(format!(
+                "the maxDuration must be at least 1s, but is {}",
+                rk6_runtime::duration::format(self.max_duration)
+            ));
         }
         Ok(())
     }

@@ -24,9 +24,6 @@ impl RampingArrivalRate {
         if self.time_unit.is_zero() {
             return Err("the timeUnit must be more than 0".into());
         }
-        if self.pre_allocated_vus == 0 && self.max_vus == 0 {
-            return Err("the number of preAllocatedVUs must be more than 0".into());
-        }
         if self.max_vus < self.pre_allocated_vus {
             return Err("maxVUs can't be less than preAllocatedVUs".into());
         }

@@ -25,7 +25,10 @@ impl SharedIterations {
             ));
         }
         if self.max_duration < Duration::from_secs(1) {
-            return Err("the maxDuration must be at least 1s".into());
+            return Err(format!(
+                "the maxDuration must be at least 1s, but is {}",
+                rk6_runtime::duration::format(self.max_duration)
+            ));
         }
         Ok(())
     }

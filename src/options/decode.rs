@@ -210,6 +210,11 @@ fn executor_fields(executor: &str) -> Option<Fields> {
     })
 }
 
+/// The Go type of a scenario's config as rk6 decodes it: an executor's config embedding
+/// `BaseConfig`, whose fields Go's errors name as `scenarios.BaseConfig.tags`. (Never
+/// printed: a scenario that is not an object fails on the executor probe first.)
+const SCENARIO_CONFIG: &str = "executor config";
+
 /// Fields every executor config has (`lib/executor/base_config.go`).
 static BASE_FIELDS: Fields = &[
     ("env", &STRING_MAP),
@@ -232,6 +237,31 @@ pub fn decode_options(value: &Value) -> Result<Value, String> {
             Failure::Other(text) => text,
         })?;
     Ok(out.unwrap_or_else(|| Value::Object(Map::new())))
+}
+
+/// Decodes a `--config` file as k6 does (its `Config` struct embeds `lib.Options`): the
+/// normalised object with the file's other keys kept as they are, or Go's error text.
+pub fn decode_config_file(value: &Value) -> Result<Value, String> {
+    let (doc, root) = marshal_indent(value);
+    let walker = Walker { doc: &doc };
+    let cx = Cx {
+        fields: vec!["Config".into(), "Options".into()],
+        base: 0,
+    };
+    let out = walker.decode(&root, &OPTIONS, &cx).map_err(|e| match e {
+        Failure::Type(t) => t.go_text(),
+        Failure::Other(text) => text,
+    })?;
+    let mut out = match out {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    if let Value::Object(file) = value {
+        for (k, v) in file {
+            out.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    Ok(Value::Object(out))
 }
 
 enum Failure {
@@ -489,7 +519,15 @@ impl Walker<'_> {
             });
             match field {
                 Some((name, kind)) => {
-                    let decoded = self.decode(child, kind, &cx.field(name))?;
+                    // Go names a field of an embedded struct through it.
+                    let path = if go_type == SCENARIO_CONFIG
+                        && BASE_FIELDS.iter().any(|(base, _)| base == name)
+                    {
+                        cx.field("BaseConfig").field(name)
+                    } else {
+                        cx.field(name)
+                    };
+                    let decoded = self.decode(child, kind, &path)?;
                     match decoded {
                         Some(d) => out.insert(name.to_string(), d),
                         None => out.remove(*name),
@@ -552,7 +590,7 @@ impl Walker<'_> {
                 fields: cx.fields.clone(),
                 base: child.start,
             };
-            if let Some(d) = self.structure(child, "", &fields, true, &inner)? {
+            if let Some(d) = self.structure(child, SCENARIO_CONFIG, &fields, true, &inner)? {
                 out.insert(name.to_string(), d);
             }
         }

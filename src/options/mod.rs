@@ -7,6 +7,7 @@ mod decode;
 pub mod env;
 mod go_json;
 pub mod http;
+mod scenario_rules;
 pub mod scenarios;
 
 use std::collections::BTreeMap;
@@ -95,65 +96,6 @@ impl DurationOpt {
             }
         }
     }
-}
-
-/// Options whose values are durations, at the top level and in a scenario.
-const DURATION_KEYS: [&str; 9] = [
-    "duration",
-    "setupTimeout",
-    "teardownTimeout",
-    "minIterationDuration",
-    "gracefulStop",
-    "gracefulRampDown",
-    "startTime",
-    "maxDuration",
-    "timeUnit",
-];
-
-/// Options that are integers (Go's `null.Int`), which k6 also accepts as strings.
-const INT_KEYS: [&str; 7] = [
-    "vus",
-    "iterations",
-    "maxRedirects",
-    "batch",
-    "batchPerHost",
-    "rps",
-    "metricSamplesBufferSize",
-];
-
-/// Turns integer options given as strings (`vus: "5"`) into numbers, as k6's `null.Int`
-/// decoding does; a string that is no integer gets Go's `strconv.ParseInt` error.
-pub fn normalize_ints(options: &mut Value) -> Result<(), String> {
-    let Value::Object(map) = options else {
-        return Ok(());
-    };
-    for key in INT_KEYS {
-        if let Some(Value::String(s)) = map.get(key) {
-            let n: i64 = s
-                .parse()
-                .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: invalid syntax"))?;
-            map.insert(key.to_string(), Value::from(n));
-        }
-    }
-    Ok(())
-}
-
-/// The first duration in an options object (top level, stages, scenarios, in the object's
-/// order) that k6's JSON decoding refuses, with Go's error text.
-pub fn first_duration_error(options: &Value) -> Option<String> {
-    let Value::Object(map) = options else {
-        return None;
-    };
-    map.iter().find_map(|(key, v)| match (key.as_str(), v) {
-        (k, Value::String(s)) if DURATION_KEYS.contains(&k) => {
-            rk6_runtime::duration::k6_parse_error(s)
-        }
-        ("stages", Value::Array(stages)) => stages.iter().find_map(first_duration_error),
-        ("scenarios", Value::Object(scenarios)) => {
-            scenarios.values().find_map(first_duration_error)
-        }
-        _ => None,
-    })
 }
 
 /// One `{duration, target}` stage.
@@ -284,13 +226,9 @@ impl Options {
                 path.display()
             ))
         };
-        let mut value: Value =
-            serde_json::from_str(&text).map_err(|e| unparsable(e.to_string()))?;
-        normalize_ints(&mut value).map_err(unparsable)?;
-        // k6 decodes every duration of the file up front, even one a higher tier replaces.
-        if let Some(e) = first_duration_error(&value) {
-            return Err(unparsable(e));
-        }
+        let value: Value = serde_json::from_str(&text).map_err(|e| unparsable(e.to_string()))?;
+        // k6 decodes the whole file up front, even an option a higher tier replaces.
+        let value = decode::decode_config_file(&value).map_err(unparsable)?;
         serde_json::from_value(value).map_err(|e| unparsable(e.to_string()))
     }
 

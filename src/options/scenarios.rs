@@ -73,6 +73,10 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
             graceful_ramp_down: Duration::from_secs(30),
         }))]
     } else if let Some(sc) = &o.scenarios {
+        let errors = k6_scenario_errors(sc);
+        if !errors.is_empty() {
+            return Err(ConfigError::Scenarios(errors));
+        }
         parse_scenarios(sc)?
     } else {
         if vus_signed != 1 {
@@ -123,6 +127,22 @@ struct RateStage {
     duration: DurationOpt,
     #[serde(default)]
     target: f64,
+}
+
+/// k6's validation of the explicit scenarios of known executor types, in name order.
+fn k6_scenario_errors(map: &Map<String, Value>) -> Vec<String> {
+    map.iter()
+        .filter_map(|(name, v)| {
+            let obj = v.as_object()?;
+            let errors = super::scenario_rules::check(obj.get("executor")?.as_str()?, obj);
+            (!errors.is_empty()).then(|| {
+                format!(
+                    "scenario {name} has configuration errors: {}",
+                    errors.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigError> {

@@ -27,8 +27,14 @@ pub(super) async fn execute(
     control: &Arc<crate::api::Control>,
     watchdog: &super::watchdog::Watchdog,
 ) -> (ExitCode, String) {
-    let planned = scenarios.iter().map(Scenario::max_duration).max();
-    watchdog.arm("the scenarios", planned.unwrap_or_default());
+    let unbounded = scenarios.iter().any(|s| {
+        matches!(&s.executor, crate::executor::Executor::ExternallyControlled(e) if e.duration.is_zero())
+    });
+    match scenarios.iter().map(Scenario::max_duration).max() {
+        // An externally controlled scenario with duration 0 runs until stopped.
+        _ if unbounded => watchdog.disarm(),
+        planned => watchdog.arm("the scenarios", planned.unwrap_or_default()),
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut api_stop = control.stopped.subscribe();
     // The process exits after the run: VUs need no teardown (k6 too keeps them to the end).
