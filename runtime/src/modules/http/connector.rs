@@ -19,6 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::dial_policy::{DialPolicy, Refusal};
+use super::malformed::HeadCapture;
 use super::tls::{cipher_name, version_name, TlsSettings};
 
 /// Bytes a VU moved on its sockets since the last [`Wire::take`].
@@ -305,6 +306,7 @@ impl Inner {
                 io: TokioIo::new(Stream::Plain(counted)),
                 info: ConnInfo(Arc::new(meta(None, None))),
                 h2: false,
+                heads: None,
             });
         }
         let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| {
@@ -341,6 +343,7 @@ impl Inner {
             io: TokioIo::new(Stream::Tls(Box::new(tls))),
             info: ConnInfo(Arc::new(meta(Some(names), Some(tls_done)))),
             h2,
+            heads: None,
         })
     }
 
@@ -600,9 +603,16 @@ pub struct Conn {
     io: TokioIo<Stream>,
     info: ConnInfo,
     h2: bool,
+    /// On HTTP/1: the head of each response, for Go's words on a malformed one.
+    heads: Option<HeadCapture>,
 }
 
 impl Conn {
+    /// Keeps the first bytes of every response from now on (HTTP/1).
+    pub fn watch_heads(&mut self) -> HeadCapture {
+        self.heads.get_or_insert_with(HeadCapture::default).clone()
+    }
+
     /// What responses on this connection report about it.
     pub fn info(&self) -> ConnInfo {
         self.info.clone()
@@ -620,7 +630,11 @@ impl Read for Conn {
         cx: &mut Context<'_>,
         buf: ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_read(cx, buf)
+        let this = &mut *self;
+        match &this.heads {
+            Some(heads) if heads.armed() => heads.read(Pin::new(this.io.inner_mut()), cx, buf),
+            _ => Pin::new(&mut this.io).poll_read(cx, buf),
+        }
     }
 }
 
@@ -630,6 +644,9 @@ impl Write for Conn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        if let Some(heads) = &self.heads {
+            heads.arm();
+        }
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
@@ -638,6 +655,9 @@ impl Write for Conn {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        if let Some(heads) = &self.heads {
+            heads.arm();
+        }
         Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
     }
 

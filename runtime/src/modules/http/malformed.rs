@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use hyper::rt::{Read, ReadBufCursor, Write};
+use hyper::rt::ReadBufCursor;
+use tokio::io::AsyncRead;
 
 /// How much of a response is kept: the status line and the headers Go checks first.
 const CAPTURE: usize = 4096;
@@ -35,87 +36,57 @@ impl HeadCapture {
         self.0.bytes.lock().map(|b| b.clone()).unwrap_or_default()
     }
 
-    fn arm(&self) {
+    /// A request is going out: keep the first bytes of its response.
+    pub fn arm(&self) {
         if !self.0.armed.swap(true, Ordering::Relaxed) {
             if let Ok(mut b) = self.0.bytes.lock() {
                 b.clear();
             }
         }
     }
-}
 
-/// An HTTP/1 connection that keeps the head of each response in its [`HeadCapture`].
-pub struct Watched<T> {
-    io: T,
-    capture: HeadCapture,
-}
-
-impl<T> Watched<T> {
-    pub fn new(io: T, capture: HeadCapture) -> Self {
-        Watched { io, capture }
-    }
-}
-
-impl<T: Read + Unpin> Read for Watched<T> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
+    /// Reads from `io` into hyper's `buf`, keeping a copy of the bytes while the head of
+    /// a response is still wanted.
+    pub fn read<T: AsyncRead>(
+        &self,
+        io: Pin<&mut T>,
         cx: &mut Context<'_>,
         mut buf: ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
-        if !self.capture.0.armed.load(Ordering::Relaxed) {
-            return Pin::new(&mut self.io).poll_read(cx, buf);
+        // SAFETY: the tokio ReadBuf only initialises bytes of hyper's unfilled region,
+        // and `advance` then claims exactly the bytes the read filled (as hyper-util's
+        // TokioIo does).
+        let n = unsafe {
+            let mut tbuf = tokio::io::ReadBuf::uninit(buf.as_mut());
+            match io.poll_read(cx, &mut tbuf) {
+                Poll::Ready(Ok(())) => {}
+                other => return other,
+            }
+            self.keep(tbuf.filled());
+            tbuf.filled().len()
+        };
+        // SAFETY: `n` bytes were filled just above.
+        unsafe { buf.advance(n) };
+        Poll::Ready(Ok(()))
+    }
+
+    fn keep(&self, got: &[u8]) {
+        let state = &self.0;
+        if !state.armed.load(Ordering::Relaxed) {
+            return;
         }
-        // Read through a small buffer of our own to see the bytes (hyper's cursor does not
-        // show what was written into it); only the first read of a response does this.
-        let mut staging = [std::mem::MaybeUninit::<u8>::uninit(); CAPTURE];
-        let want = buf.remaining().min(CAPTURE);
-        let mut own = hyper::rt::ReadBuf::uninit(&mut staging[..want]);
-        let out = Pin::new(&mut self.io).poll_read(cx, own.unfilled());
-        if let Poll::Ready(Ok(())) = out {
-            let got = own.filled();
-            buf.put_slice(got);
-            let state = &self.capture.0;
-            if let Ok(mut kept) = state.bytes.lock() {
-                let room = CAPTURE.saturating_sub(kept.len());
-                kept.extend_from_slice(&got[..got.len().min(room)]);
-                if kept.len() >= CAPTURE || got.is_empty() {
-                    state.armed.store(false, Ordering::Relaxed);
-                }
+        if let Ok(mut kept) = state.bytes.lock() {
+            let room = CAPTURE.saturating_sub(kept.len());
+            kept.extend_from_slice(&got[..got.len().min(room)]);
+            if kept.len() >= CAPTURE || got.is_empty() {
+                state.armed.store(false, Ordering::Relaxed);
             }
         }
-        out
-    }
-}
-
-impl<T: Write + Unpin> Write for Watched<T> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.capture.arm();
-        Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.capture.arm();
-        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_shutdown(cx)
+    /// Whether the head of a response is still wanted.
+    pub fn armed(&self) -> bool {
+        self.0.armed.load(Ordering::Relaxed)
     }
 }
 

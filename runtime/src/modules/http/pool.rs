@@ -26,7 +26,7 @@ use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::connector::{ConnInfo, ConnectError, Connector};
-use super::malformed::{HeadCapture, Watched};
+use super::malformed::HeadCapture;
 
 type Body = Full<Bytes>;
 
@@ -242,7 +242,7 @@ impl Pool {
     }
 
     async fn connect(&self, key: &Key, uri: &Uri) -> Result<(Sender, ConnInfo), PoolError> {
-        let conn = self
+        let mut conn = self
             .0
             .connector
             .connect(uri.clone())
@@ -268,12 +268,12 @@ impl Pool {
             }
             return Ok((Sender::H2(sender), info));
         }
-        let capture = HeadCapture::default();
+        let capture = conn.watch_heads();
         let (sender, connection) = http1::Builder::new()
             .title_case_headers(true)
             .max_buf_size(MAX_BUF_SIZE)
             .max_headers(MAX_HEADERS)
-            .handshake(Watched::new(conn, capture.clone()))
+            .handshake(conn)
             .await
             .map_err(PoolError::Handshake)?;
         tokio::spawn(connection);
