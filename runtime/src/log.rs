@@ -401,14 +401,21 @@ fn needs_quoting(s: &str) -> bool {
 
 fn push_value(out: &mut String, v: &str) {
     if needs_quoting(v) {
-        go_quote(out, v);
+        go_quote_into(out, v);
     } else {
         out.push_str(v);
     }
 }
 
+/// Go's `%q` of `s` (see [`go_quote_into`]).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    go_quote_into(&mut out, s);
+    out
+}
+
 /// Go's `%q`: double quotes, with `\"`, `\\`, `\n`, `\t`, `\r` and control characters escaped.
-fn go_quote(out: &mut String, s: &str) {
+pub fn go_quote_into(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -2,14 +2,15 @@
 //! per path — broken heads, broken bodies, bombs, hangs, invalid WebSocket frames. It binds
 //! a free loopback port itself and names it on its first line; killed on drop.
 
+use super::KillOnDrop;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
 pub struct Hostile {
-    child: Child,
+    child: KillOnDrop,
     pub port: u16,
 }
 
@@ -46,19 +47,12 @@ impl Hostile {
             let _ = child.wait();
             panic!("hostile server did not start: {line:?}");
         };
-        Hostile { child, port }
+        Hostile { child: KillOnDrop(child), port }
     }
 
     /// `http://127.0.0.1:PORT`, what the scripts read as `__ENV.HOSTILE`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Hostile {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -3,6 +3,7 @@
 //! `/api/v2/write`). Each starts on free loopback ports with its data in a temp dir and is
 //! killed on drop. Owns: starting, waiting until ready, querying data back.
 
+use super::KillOnDrop;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -55,7 +56,7 @@ fn wait_ready(child: &mut Child, url: &str, ok: u16, what: &str) {
 
 /// InfluxDB 1.6 (`influxd`).
 pub struct Influx1 {
-    child: Child,
+    child: KillOnDrop,
     _dir: Scripts,
     pub http: SocketAddr,
 }
@@ -79,7 +80,7 @@ impl Influx1 {
             .expect("spawn influxd (apt-get install influxdb)");
         wait_ready(&mut child, &format!("http://{http}/ping"), 204, "influxd");
         Influx1 {
-            child,
+            child: KillOnDrop(child),
             _dir: dir,
             http,
         }
@@ -134,15 +135,9 @@ impl Influx1 {
     }
 }
 
-impl Drop for Influx1 {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 /// VictoriaMetrics (InfluxDB v2 write API at `/api/v2/write`).
 pub struct Victoria {
-    child: Child,
+    child: KillOnDrop,
     _dir: Scripts,
     pub http: SocketAddr,
 }
@@ -172,7 +167,7 @@ impl Victoria {
             "victoria-metrics",
         );
         Victoria {
-            child,
+            child: KillOnDrop(child),
             _dir: dir,
             http,
         }
@@ -198,17 +193,10 @@ impl Victoria {
     }
 }
 
-impl Drop for Victoria {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// nginx in front of InfluxDB 1.6 mapping the v2 write API onto `/write?db=<bucket>`, so
 /// v2 writes meet InfluxDB's strict line-protocol parser (400 on a bad line).
 pub struct V2Shim {
-    child: Child,
+    child: KillOnDrop,
     _dir: Scripts,
     pub http: SocketAddr,
 }
@@ -263,7 +251,7 @@ http {{
             "nginx v2 shim",
         );
         V2Shim {
-            child,
+            child: KillOnDrop(child),
             _dir: dir,
             http,
         }
@@ -274,9 +262,3 @@ http {{
     }
 }
 
-impl Drop for V2Shim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}

@@ -7,9 +7,10 @@
 //! (TLS 1.2 only, HTTP/1.1), `other` (a certificate for `other.example` only), `client`
 //! (requires a client certificate signed by the CA, answers `/ok` with its subject).
 
+use super::KillOnDrop;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,7 +18,7 @@ use super::{Scripts, Target};
 
 /// A running nginx with its certificates; killed on drop.
 pub struct TlsPeer {
-    child: Child,
+    child: KillOnDrop,
     dir: Scripts,
     pub h2: SocketAddr,
     pub tls12: SocketAddr,
@@ -131,7 +132,7 @@ impl TlsPeer {
             .spawn()
             .expect("spawn nginx (install nginx-light)");
         let mut peer = TlsPeer {
-            child,
+            child: KillOnDrop(child),
             dir,
             h2,
             tls12,
@@ -169,13 +170,6 @@ impl TlsPeer {
     /// `https://127.0.0.1:PORT` of a server.
     pub fn url(addr: SocketAddr) -> String {
         format!("https://{addr}")
-    }
-}
-
-impl Drop for TlsPeer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -3,9 +3,10 @@
 //! `tests/upstream/servers/`. Each runs on a free port, is ready once it accepts TCP
 //! connections, and is killed on drop.
 
+use super::KillOnDrop;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ use super::Scripts;
 
 /// A running server process; killed on drop.
 pub struct Server {
-    child: Child,
+    child: KillOnDrop,
     pub addr: SocketAddr,
     _files: Option<Scripts>,
 }
@@ -39,7 +40,7 @@ impl Server {
             loop {
                 if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
                     return Server {
-                        child,
+                        child: KillOnDrop(child),
                         addr,
                         _files: files,
                     };
@@ -118,13 +119,6 @@ impl Server {
 
     pub fn https_url(&self) -> String {
         format!("https://{}", self.addr)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

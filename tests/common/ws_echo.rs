@@ -3,9 +3,10 @@
 //! are answered by the library. On `/drop` the first message makes the server abort the
 //! TCP connection without a close frame.
 
+use super::KillOnDrop;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use super::Scripts;
 
@@ -29,7 +30,7 @@ asyncio.run(main(int(sys.argv[1])))
 "#;
 
 pub struct WsEcho {
-    child: Child,
+    child: KillOnDrop,
     _dir: Scripts,
     pub addr: SocketAddr,
 }
@@ -72,7 +73,7 @@ impl WsEcho {
             return None;
         }
         Some(WsEcho {
-            child,
+            child: KillOnDrop(child),
             _dir: dir,
             addr,
         })
@@ -83,9 +84,3 @@ impl WsEcho {
     }
 }
 
-impl Drop for WsEcho {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
