@@ -7,10 +7,11 @@
 
 use serde_json::{Map, Value};
 
+use super::decode_executors::{executor_fields, BASE_FIELDS, SCENARIO_CONFIG};
 use super::go_json::{marshal_indent, Node, TypeError};
 
 /// A Go type as k6's options decoding treats it.
-enum Kind {
+pub(super) enum Kind {
     NullBool,
     NullInt,
     NullString,
@@ -36,7 +37,7 @@ enum Kind {
     Scenarios,
 }
 
-struct Struct {
+pub(super) struct Struct {
     go_type: &'static str,
     fields: Fields,
     /// Decoded with `DisallowUnknownFields`.
@@ -44,14 +45,14 @@ struct Struct {
 }
 
 static NULL_BOOL: Kind = Kind::NullBool;
-static NULL_INT: Kind = Kind::NullInt;
-static NULL_STRING: Kind = Kind::NullString;
-static NULL_DURATION: Kind = Kind::NullDuration;
-static STR: Kind = Kind::Str;
+pub(super) static NULL_INT: Kind = Kind::NullInt;
+pub(super) static NULL_STRING: Kind = Kind::NullString;
+pub(super) static NULL_DURATION: Kind = Kind::NullDuration;
+pub(super) static STR: Kind = Kind::Str;
 static BOOL: Kind = Kind::Bool;
-static RAW: Kind = Kind::Raw;
+pub(super) static RAW: Kind = Kind::Raw;
 static STRINGS: Kind = Kind::List("[]string", &STR);
-static STRING_MAP: Kind = Kind::Map("map[string]string", &STR);
+pub(super) static STRING_MAP: Kind = Kind::Map("map[string]string", &STR);
 static CUSTOM_STRINGS: Kind = Kind::Custom(&STRINGS);
 static CUSTOM_STRING_MAP: Kind = Kind::Custom(&STRING_MAP);
 
@@ -62,7 +63,7 @@ static STAGE_FIELDS: Struct = Struct {
 };
 static STAGE_STRUCT: Kind = Kind::Struct(&STAGE_FIELDS);
 static STAGE: Kind = Kind::Custom(&STAGE_STRUCT);
-static STAGES: Kind = Kind::List("[]lib.Stage", &STAGE);
+pub(super) static STAGES: Kind = Kind::List("[]lib.Stage", &STAGE);
 
 static DNS_FIELDS: Struct = Struct {
     go_type: "struct { TTL null.String \"json:\\\"ttl\\\"\"; Select types.NullDNSSelect \"json:\\\"select\\\"\"; Policy types.NullDNSPolicy \"json:\\\"policy\\\"\" }",
@@ -164,67 +165,7 @@ static OPTIONS_FIELDS: Struct = Struct {
 static BLACKLIST: Kind = Kind::List("[]*lib.IPNet", &IP_NET);
 static OPTIONS: Kind = Kind::Struct(&OPTIONS_FIELDS);
 
-type Fields = &'static [(&'static str, &'static Kind)];
-
-static ITERATIONS_FIELDS: Fields = &[
-    ("iterations", &NULL_INT),
-    ("maxDuration", &NULL_DURATION),
-    ("vus", &NULL_INT),
-];
-static CONSTANT_VUS_FIELDS: Fields = &[("duration", &NULL_DURATION), ("vus", &NULL_INT)];
-static RAMPING_VUS_FIELDS: Fields = &[
-    ("gracefulRampDown", &NULL_DURATION),
-    ("stages", &STAGES),
-    ("startVUs", &NULL_INT),
-];
-static CONSTANT_RATE_FIELDS: Fields = &[
-    ("duration", &NULL_DURATION),
-    ("maxVUs", &NULL_INT),
-    ("preAllocatedVUs", &NULL_INT),
-    ("rate", &NULL_INT),
-    ("timeUnit", &NULL_DURATION),
-];
-static RAMPING_RATE_FIELDS: Fields = &[
-    ("maxVUs", &NULL_INT),
-    ("preAllocatedVUs", &NULL_INT),
-    ("stages", &STAGES),
-    ("startRate", &NULL_INT),
-    ("timeUnit", &NULL_DURATION),
-];
-static EXTERNAL_FIELDS: Fields = &[
-    ("duration", &NULL_DURATION),
-    ("maxVUs", &NULL_INT),
-    ("vus", &NULL_INT),
-];
-
-/// The executors' own fields (k6 decodes a scenario strictly into its executor's config).
-fn executor_fields(executor: &str) -> Option<Fields> {
-    Some(match executor {
-        "shared-iterations" | "per-vu-iterations" => ITERATIONS_FIELDS,
-        "constant-vus" => CONSTANT_VUS_FIELDS,
-        "ramping-vus" => RAMPING_VUS_FIELDS,
-        "constant-arrival-rate" => CONSTANT_RATE_FIELDS,
-        "ramping-arrival-rate" => RAMPING_RATE_FIELDS,
-        "externally-controlled" => EXTERNAL_FIELDS,
-        _ => return None,
-    })
-}
-
-/// The Go type of a scenario's config as rk6 decodes it: an executor's config embedding
-/// `BaseConfig`, whose fields Go's errors name as `scenarios.BaseConfig.tags`. (Never
-/// printed: a scenario that is not an object fails on the executor probe first.)
-const SCENARIO_CONFIG: &str = "executor config";
-
-/// Fields every executor config has (`lib/executor/base_config.go`).
-static BASE_FIELDS: Fields = &[
-    ("env", &STRING_MAP),
-    ("exec", &NULL_STRING),
-    ("executor", &STR),
-    ("gracefulStop", &NULL_DURATION),
-    ("options", &RAW),
-    ("startTime", &NULL_DURATION),
-    ("tags", &STRING_MAP),
-];
+pub(super) type Fields = &'static [(&'static str, &'static Kind)];
 
 /// Decodes the exported `options` as k6 does: the normalised object, or k6's error text.
 pub fn decode_options(value: &Value) -> Result<Value, String> {

@@ -4,6 +4,7 @@
 //! validated and turned into scenarios.
 
 mod decode;
+mod decode_executors;
 pub mod env;
 mod go_json;
 pub mod http;

@@ -21,6 +21,7 @@ pub mod malformed;
 pub mod params;
 pub mod pool;
 pub mod response;
+pub mod stream;
 pub mod tls;
 
 use std::sync::Arc;
