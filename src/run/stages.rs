@@ -1,0 +1,293 @@
+//! The run's stages after the [`Plan`], in k6's order: outputs, VUs, the metrics engine,
+//! a pause, setup, (the scenarios: `execute.rs`), teardown, the end of the metrics and the
+//! summary. Each stage is one function with one job; `run` strings them together. Every
+//! stage that can hang is watched by the [`Watchdog`].
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+
+use rk6_runtime::{log::Logger, VuPool};
+use serde_json::Value;
+use tokio::sync::watch;
+
+use super::lifecycle::{self, Lifecycle};
+use super::plan::{Plan, SampleRx};
+use super::vus::{self, ScenarioVus};
+use super::watchdog::Watchdog;
+use super::{interrupt_signal, ui, RunArgs, RunError};
+use crate::exit::ExitCode;
+use crate::metrics::Engine;
+use crate::output::Outputs;
+use crate::summary::Report;
+
+/// How long the metrics engine and the outputs may take to flush at the end before the
+/// watchdog counts them as stuck.
+const OUTPUTS_FLUSH_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Starts the `--out` outputs (or `K6_OUT`'s) and prints k6's header.
+pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunError> {
+    let mut specs = args.outputs.clone();
+    if specs.is_empty() {
+        if let Some(v) = plan.sys_env.get("K6_OUT").filter(|v| !v.is_empty()) {
+            specs = crate::output::specs_from_env(v);
+        }
+    }
+    let system_tags = &plan.config.system_tags;
+    let outputs = Outputs::start(
+        &specs,
+        &crate::output::OutputContext {
+            registry: plan.registry.clone(),
+            thresholds: plan.thresholds.clone(),
+            system_tags: system_tags.clone(),
+            expected_response: system_tags.has("expected_response"),
+            env: plan.sys_env.clone(),
+            cwd: std::env::current_dir().unwrap_or_default(),
+        },
+    )?;
+    if !args.quiet {
+        rk6_runtime::term::out(&ui::header(
+            &args.script.display().to_string(),
+            &outputs.description(),
+            &plan.scenarios,
+            args.segment.as_ref().map_or(100.0, |g| g.percent()),
+            rk6_runtime::term::stdout_color(),
+        ));
+    }
+    Ok(outputs)
+}
+
+/// VUs per worker thread: Boa's GC stops every context of a thread, ~0.28 ms per context.
+fn vus_per_thread() -> u64 {
+    std::env::var("RK6_VUS_PER_THREAD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(100)
+}
+
+/// The test's VUs: worker threads for all of them, and each scenario's initial VUs.
+pub(super) async fn start_vus(plan: &Plan) -> Result<(Arc<VuPool>, Vec<ScenarioVus>), RunError> {
+    let total_vus: u64 = plan.scenarios.iter().map(|s| s.executor.max_vus()).sum();
+    let threads = total_vus.div_ceil(vus_per_thread()).clamp(2, 512) as usize;
+    let pool = Arc::new(VuPool::new(threads)?);
+    let needed: u64 = plan.scenarios.iter().map(|s| s.executor.initial_vus()).sum();
+    crate::verbose::scheduler_init(&plan.scenarios, needed);
+    let (vus, initialized) = vus::create(&pool, &plan.config, &plan.scenarios).await?;
+    crate::verbose::scheduler_ready(&plan.scenarios, initialized);
+    plan.config.test.vus_initialized.store(initialized, Relaxed);
+    Ok((pool, vus))
+}
+
+/// k6 still ends a run whose VUs failed to initialise with handleSummary or the (empty)
+/// summary and the summary export; the error and its exit code follow.
+pub(super) async fn end_without_vus(
+    args: &RunArgs,
+    plan: &Plan,
+    lifecycle: &Lifecycle<'_>,
+    outputs: Outputs,
+) {
+    let report = Report::new(
+        &crate::metrics::MetricsState::empty(&plan.registry),
+        plan.opts.trend_stats(),
+        plan.opts.summary_time_unit.clone().unwrap_or_default(),
+        0.0,
+    );
+    summarize(args, lifecycle, &report, None).await;
+    for warning in outputs.finish() {
+        Logger::warn(&warning, &[]);
+    }
+}
+
+/// The metrics engine: it reads every sample and feeds the outputs; a threshold with
+/// `abortOnFail` that fails sends on the returned channel.
+pub(super) fn start_engine(
+    args: &RunArgs,
+    plan: &Plan,
+    samples: SampleRx,
+    outputs: &Outputs,
+) -> Result<(Engine, watch::Receiver<Option<Vec<String>>>), RunError> {
+    let (abort_tx, abort_rx) = watch::channel(None);
+    let engine = Engine::start(
+        plan.registry.clone(),
+        samples,
+        &plan.thresholds,
+        crate::metrics::EngineOptions {
+            expected_response_submetric: plan.config.system_tags.has("expected_response"),
+            detail: args.summary_mode == crate::summary::SummaryMode::Full,
+            outputs: outputs.dispatch(),
+        },
+        abort_tx,
+    )
+    .map_err(crate::options::ConfigError::from)?;
+    Ok((engine, abort_rx))
+}
+
+/// `--paused`: waits until the REST API resumes (or stops) the test.
+pub(super) async fn wait_while_paused(plan: &Plan, watchdog: &Watchdog) {
+    if plan.paused {
+        watchdog.disarm();
+        let mut paused = plan.control.paused.subscribe();
+        let mut stopped = plan.control.stopped.subscribe();
+        while *paused.borrow() && !*stopped.borrow() {
+            tokio::select! {
+                _ = paused.changed() => {}
+                _ = stopped.changed() => {}
+            }
+        }
+    }
+    plan.control
+        .status
+        .store(crate::api::status::RUNNING, Relaxed);
+    plan.control.running.store(true, Relaxed);
+}
+
+/// The lifecycle functions' runner with the test's `setupTimeout` and `teardownTimeout`
+/// (validation refused a setupTimeout under 1ns; k6 lets teardownTimeout be <= 0).
+pub(super) fn lifecycle(plan: &Plan) -> Result<Lifecycle<'_>, RunError> {
+    let mut lifecycle = Lifecycle::new(&plan.lifecycle_pool, plan.config.clone(), &plan.functions);
+    let timeout = |t: &crate::options::DurationOpt| {
+        t.signed_nanos()
+            .map(|ns| std::time::Duration::from_nanos(u64::try_from(ns).unwrap_or(0)))
+    };
+    if let Some(t) = &plan.opts.setup_timeout {
+        lifecycle.setup_timeout = timeout(t)?;
+    }
+    if let Some(t) = &plan.opts.teardown_timeout {
+        lifecycle.teardown_timeout = timeout(t)?;
+    }
+    Ok(lifecycle)
+}
+
+/// `setup()`: its data, or the exit code that ends the test before the scenarios. Ctrl-C
+/// here ends the test as it does later (k6: no teardown, the summary, exit 105).
+pub(super) async fn setup(
+    plan: &Plan,
+    lifecycle: &Lifecycle<'_>,
+    watchdog: &Watchdog,
+) -> Result<Option<Value>, ExitCode> {
+    if plan.opts.no_setup.unwrap_or(false) {
+        return Ok(None);
+    }
+    crate::verbose::lifecycle("setup", lifecycle.has("setup"));
+    watchdog.arm("setup()", lifecycle.setup_timeout);
+    let setup = tokio::select! {
+        done = lifecycle.setup() => done,
+        () = watchdog.fired() => Err(ExitCode::GenericTimeout),
+        _ = interrupt_signal() => {
+            Logger::error(
+                "test run was aborted because rk6 received a 'interrupt' signal",
+                &[],
+            );
+            Err(ExitCode::ExternalAbort)
+        }
+    };
+    setup.map_err(|code| {
+        if plan.config.test.aborted().is_some() {
+            ExitCode::ScriptAborted
+        } else {
+            code
+        }
+    })
+}
+
+/// `teardown(data)` after the scenarios; returns the run's exit code so far.
+pub(super) async fn teardown(
+    plan: &Plan,
+    lifecycle: &Lifecycle<'_>,
+    watchdog: &Watchdog,
+    setup_json: Option<Arc<str>>,
+    exit: ExitCode,
+) -> ExitCode {
+    if plan.opts.no_teardown.unwrap_or(false) || watchdog.has_fired() {
+        return exit;
+    }
+    crate::verbose::lifecycle("teardown", lifecycle.has("teardown"));
+    watchdog.arm("teardown()", lifecycle.teardown_timeout);
+    let teardown = tokio::select! {
+        done = lifecycle.teardown(setup_json) => done,
+        () = watchdog.fired() => Err(ExitCode::GenericTimeout),
+    };
+    match teardown {
+        Err(code) if exit == ExitCode::Success || code == ExitCode::GenericTimeout => code,
+        _ => exit,
+    }
+}
+
+/// The test is over: the REST API says so, the engine and the outputs flush, and the
+/// metrics become the summary's report.
+pub(super) fn end_metrics(
+    plan: &Plan,
+    engine: Engine,
+    outputs: Outputs,
+    watchdog: &Watchdog,
+    elapsed: f64,
+) -> Report {
+    plan.control.status.store(crate::api::status::ENDED, Relaxed);
+    plan.control.running.store(false, Relaxed);
+    crate::verbose::engine_stopping(plan.thresholds.len());
+    watchdog.arm("the outputs' final flush", OUTPUTS_FLUSH_BUDGET);
+    let state = engine.finish();
+    for warning in outputs.finish() {
+        Logger::warn(&warning, &[]);
+    }
+    let report = Report::new(
+        &state,
+        plan.opts.trend_stats(),
+        plan.opts.summary_time_unit.clone().unwrap_or_default(),
+        elapsed,
+    );
+    crate::verbose::outputs_stopped();
+    report
+}
+
+/// The end-of-test summary; after the watchdog stopped the run, the text summary only:
+/// what is stuck may be the thread handleSummary would run on.
+pub(super) async fn summary(
+    args: &RunArgs,
+    lifecycle: &Lifecycle<'_>,
+    report: &Report,
+    setup_data: Option<&Value>,
+    watchdog: &Watchdog,
+) {
+    watchdog.arm("the end-of-test summary", lifecycle::HANDLE_SUMMARY_TIMEOUT);
+    if watchdog.has_fired() {
+        if !args.no_summary {
+            let no_color = args.no_color || !rk6_runtime::term::stdout_is_tty();
+            lifecycle::print_default_summary(report, no_color, args.summary_mode);
+        }
+    } else {
+        summarize(args, lifecycle, report, setup_data).await;
+    }
+}
+
+/// `handleSummary` or the text summary, and `--summary-export`.
+async fn summarize(
+    args: &RunArgs,
+    lifecycle: &Lifecycle<'_>,
+    report: &Report,
+    setup_data: Option<&Value>,
+) {
+    if args.no_summary {
+        return;
+    }
+    let stdout_tty = rk6_runtime::term::stdout_is_tty();
+    let no_color = args.no_color || !stdout_tty;
+    let data = report.data_json(
+        setup_data,
+        no_color,
+        stdout_tty,
+        rk6_runtime::term::stderr_is_tty(),
+    );
+    lifecycle
+        .summary(report, &data, no_color, args.summary_mode)
+        .await;
+    if let Some(path) = &args.summary_export {
+        let doc = crate::summary::export::legacy_export(&data);
+        if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
+            Logger::error(
+                &format!("failed to write summary export {}: {e}", path.display()),
+                &[],
+            );
+        }
+    }
+}
