@@ -321,7 +321,9 @@ mod tests {
         }
         for i in 0..40u64 {
             assert_eq!(
-                segs.iter().map(|s| s.stripe().count_in(i, i + 1)).sum::<u64>(),
+                segs.iter()
+                    .map(|s| s.stripe().count_in(i, i + 1))
+                    .sum::<u64>(),
                 1,
                 "{i}"
             );

@@ -122,7 +122,12 @@ impl Pool {
 
 /// Runs the schedule on a pool of `pool` VUs of `ctx`. No iteration starts at or after
 /// the scenario's end, however far behind the schedule the generator has fallen.
-pub async fn run<F: Fn(f64) -> f64>(ctx: &RunCtx, pool: usize, starts: Schedule<F>, executor: &str) {
+pub async fn run<F: Fn(f64) -> f64>(
+    ctx: &RunCtx,
+    pool: usize,
+    starts: Schedule<F>,
+    executor: &str,
+) {
     let mut pool = Pool::new(ctx, pool);
     let begin = Instant::now();
     let end = begin + starts.end();
@@ -230,7 +235,8 @@ mod tests {
     use super::*;
 
     fn starts(s: impl Iterator<Item = (f64, u64)>) -> Vec<f64> {
-        s.flat_map(|(t, n)| std::iter::repeat_n(t, n as usize)).collect()
+        s.flat_map(|(t, n)| std::iter::repeat_n(t, n as usize))
+            .collect()
     }
 
     #[test]

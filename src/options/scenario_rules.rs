@@ -205,7 +205,9 @@ fn ramping_vus(errors: &mut Vec<String>, f: &Raw) {
     }
     stages(errors, f);
     if start > MAX_CONCURRENT_VUS {
-        errors.push(format!("the startVUs exceed max limit of {MAX_CONCURRENT_VUS}"));
+        errors.push(format!(
+            "the startVUs exceed max limit of {MAX_CONCURRENT_VUS}"
+        ));
     }
     for (i, t) in targets.iter().enumerate() {
         if *t > MAX_CONCURRENT_VUS {
@@ -252,7 +254,10 @@ mod tests {
     #[test]
     fn every_problem_of_a_scenario_is_reported_in_k6s_order() {
         assert_eq!(
-            errors("shared-iterations", r#"{"vus": 2, "iterations": -1, "startTime": "-1s", "maxDuration": 5}"#),
+            errors(
+                "shared-iterations",
+                r#"{"vus": 2, "iterations": -1, "startTime": "-1s", "maxDuration": 5}"#
+            ),
             vec![
                 "the startTime can't be negative",
                 "the number of iterations (-1) can't be less than the number of VUs (2)",
@@ -268,7 +273,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            errors("ramping-arrival-rate", r#"{"startRate": -1, "preAllocatedVUs": 1, "stages": [{"duration": "-1s", "target": -2}, {}]}"#),
+            errors(
+                "ramping-arrival-rate",
+                r#"{"startRate": -1, "preAllocatedVUs": 1, "stages": [{"duration": "-1s", "target": -2}, {}]}"#
+            ),
             vec![
                 "the startRate value can't be negative",
                 "the duration for stage 1 can't be negative",
@@ -284,7 +292,11 @@ mod tests {
         assert!(errors("shared-iterations", "{}").is_empty());
         assert!(errors("per-vu-iterations", r#"{"vus": 3, "iterations": 2}"#).is_empty());
         assert!(errors("constant-vus", r#"{"duration": "1s"}"#).is_empty());
-        assert!(errors("ramping-vus", r#"{"stages": [{"duration": "1s", "target": 0}]}"#).is_empty());
+        assert!(errors(
+            "ramping-vus",
+            r#"{"stages": [{"duration": "1s", "target": 0}]}"#
+        )
+        .is_empty());
         assert!(errors("externally-controlled", r#"{"vus": 1, "duration": 0}"#).is_empty());
         assert_eq!(
             errors("externally-controlled", r#"{"vus": 3, "maxVUs": 2, "duration": "1s", "gracefulStop": "1s"}"#),

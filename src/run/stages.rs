@@ -70,7 +70,11 @@ pub(super) async fn start_vus(plan: &Plan) -> Result<(Arc<VuPool>, Vec<ScenarioV
     let total_vus: u64 = plan.scenarios.iter().map(|s| s.executor.max_vus()).sum();
     let threads = total_vus.div_ceil(vus_per_thread()).clamp(2, 512) as usize;
     let pool = Arc::new(VuPool::new(threads)?);
-    let needed: u64 = plan.scenarios.iter().map(|s| s.executor.initial_vus()).sum();
+    let needed: u64 = plan
+        .scenarios
+        .iter()
+        .map(|s| s.executor.initial_vus())
+        .sum();
     crate::verbose::scheduler_init(&plan.scenarios, needed);
     let (vus, initialized) = vus::create(&pool, &plan.config, &plan.scenarios).await?;
     crate::verbose::scheduler_ready(&plan.scenarios, initialized);
@@ -222,7 +226,9 @@ pub(super) fn end_metrics(
     watchdog: &Watchdog,
     elapsed: f64,
 ) -> Report {
-    plan.control.status.store(crate::api::status::ENDED, Relaxed);
+    plan.control
+        .status
+        .store(crate::api::status::ENDED, Relaxed);
     plan.control.running.store(false, Relaxed);
     crate::verbose::engine_stopping(plan.thresholds.len());
     watchdog.arm("the outputs' final flush", OUTPUTS_FLUSH_BUDGET);

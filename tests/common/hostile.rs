@@ -47,7 +47,10 @@ impl Hostile {
             let _ = child.wait();
             panic!("hostile server did not start: {line:?}");
         };
-        Hostile { child: KillOnDrop(child), port }
+        Hostile {
+            child: KillOnDrop(child),
+            port,
+        }
     }
 
     /// `http://127.0.0.1:PORT`, what the scripts read as `__ENV.HOSTILE`.

@@ -261,4 +261,3 @@ http {{
         format!("http://{}", self.http)
     }
 }
-

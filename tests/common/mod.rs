@@ -171,7 +171,10 @@ impl Target {
             }
             thread::sleep(Duration::from_millis(20));
         }
-        Ok(Target { child: KillOnDrop(child), addr })
+        Ok(Target {
+            child: KillOnDrop(child),
+            addr,
+        })
     }
 
     /// `http://127.0.0.1:PORT` (no trailing slash), what scripts read as `__ENV.BASE_URL`.

@@ -49,7 +49,10 @@ pub fn signalled_run(
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let (stdout, stderr) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
+    let (stdout, stderr) = (
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    );
     let status = status.unwrap_or_else(|| {
         panic!("rk6 {args:?} still ran 15 s after signal {signal}; killed\n{stdout}\n{stderr}")
     });

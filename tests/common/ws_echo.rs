@@ -83,4 +83,3 @@ impl WsEcho {
         format!("ws://{}/", self.addr)
     }
 }
-

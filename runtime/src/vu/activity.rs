@@ -126,13 +126,26 @@ mod tests {
         let lines = snapshot(usize::MAX);
         let mine: Vec<&String> = lines.iter().filter(|l| l.starts_with("VU 9001:")).collect();
         assert_eq!(mine.len(), 1, "{lines:?}");
-        assert!(mine[0].contains("an iteration of scenario \"slow\""), "{}", mine[0]);
-        assert!(mine[0].contains("waiting in an HTTP request"), "{}", mine[0]);
-        assert!(!lines.iter().any(|l| l.starts_with("VU 9002:")), "{lines:?}");
+        assert!(
+            mine[0].contains("an iteration of scenario \"slow\""),
+            "{}",
+            mine[0]
+        );
+        assert!(
+            mine[0].contains("waiting in an HTTP request"),
+            "{}",
+            mine[0]
+        );
+        assert!(
+            !lines.iter().any(|l| l.starts_with("VU 9002:")),
+            "{lines:?}"
+        );
         a.resumed();
         let lines = snapshot(usize::MAX);
         assert!(
-            lines.iter().any(|l| l.starts_with("VU 9001:") && l.contains("running JavaScript")),
+            lines
+                .iter()
+                .any(|l| l.starts_with("VU 9001:") && l.contains("running JavaScript")),
             "{lines:?}"
         );
         drop(idle);

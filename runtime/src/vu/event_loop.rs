@@ -138,16 +138,20 @@ pub fn run_until(ctx: &mut Context, done: impl Fn(&mut Context) -> bool) -> JsRe
         let Some((deadline, Some(mut rx))) = next else {
             return Ok(());
         };
-        let waited = await_op(ctx, "the event loop (timers, promises, sockets)", async move {
-            let got = match deadline {
-                Some(at) => tokio::select! {
-                    c = rx.recv() => c,
-                    _ = tokio::time::sleep_until(at.into()) => None,
-                },
-                None => rx.recv().await,
-            };
-            (rx, got)
-        });
+        let waited = await_op(
+            ctx,
+            "the event loop (timers, promises, sockets)",
+            async move {
+                let got = match deadline {
+                    Some(at) => tokio::select! {
+                        c = rx.recv() => c,
+                        _ = tokio::time::sleep_until(at.into()) => None,
+                    },
+                    None => rx.recv().await,
+                };
+                (rx, got)
+            },
+        );
         let (rx, got) = match waited {
             Ok(v) => v,
             Err(e) => {

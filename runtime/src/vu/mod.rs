@@ -219,7 +219,9 @@ fn job_label(job: &Job) -> (&'static str, Option<std::sync::Arc<str>>) {
             ("an iteration of scenario", Some(j.scenario.clone()))
         }
         Job::Lifecycle { func: "setup", .. } => ("setup()", None),
-        Job::Lifecycle { func: "teardown", .. } => ("teardown()", None),
+        Job::Lifecycle {
+            func: "teardown", ..
+        } => ("teardown()", None),
         Job::Lifecycle { .. } => ("a lifecycle function", None),
         Job::HandleSummary { .. } => ("handleSummary()", None),
     }
@@ -289,7 +291,11 @@ async fn drive(co: &mut Running<'_>, job: Job, mut stop: watch::Receiver<bool>) 
         match step {
             CoroutineResult::Yield(CoYield::Done(outcome)) => return outcome,
             CoroutineResult::Return(()) => return JobOutcome::Interrupted,
-            CoroutineResult::Yield(CoYield::Op { fut: op, long, what }) => {
+            CoroutineResult::Yield(CoYield::Op {
+                fut: op,
+                long,
+                what,
+            }) => {
                 if long {
                     co.stack.release();
                 }

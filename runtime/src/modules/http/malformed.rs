@@ -3,7 +3,7 @@
 //! hyper refuses a malformed response head with its own terse text (`invalid HTTP
 //! status-code parsed`) and without the offending bytes; k6 shows Go's, which quote them
 //! (`malformed HTTP status code "2x0"`). So an HTTP/1 connection keeps the first bytes
-//! that arrive after each request is written ([`Watched`]), and when hyper refuses a head,
+//! that arrive after each request is written ([`HeadCapture`]), and when hyper refuses a head,
 //! [`go_head_error`] reads those bytes the way Go's `http.ReadResponse` does to find what
 //! Go would have said.
 
@@ -31,7 +31,7 @@ struct CaptureState {
 }
 
 impl HeadCapture {
-    /// What arrived since the last request was written (at most [`CAPTURE`] bytes).
+    /// What arrived since the last request was written (at most `CAPTURE` bytes).
     pub fn head(&self) -> Vec<u8> {
         self.0.bytes.lock().map(|b| b.clone()).unwrap_or_default()
     }

@@ -278,7 +278,11 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     );
     let (specs, metas): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
     let max_redirects: Vec<u32> = specs.iter().map(|s| s.max_redirects).collect();
-    let results = await_op(ctx, "http.batch()", run_batch(client, specs, limit, per_host))?;
+    let results = await_op(
+        ctx,
+        "http.batch()",
+        run_batch(client, specs, limit, per_host),
+    )?;
     let mut responses = Vec::new();
     for ((meta, max), hops) in metas.iter().zip(max_redirects).zip(results) {
         record_hops(ctx, &hops, meta)?;

@@ -123,7 +123,9 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         compression,
     };
     let handle = io.spawn(session::open(connector, dial, id, events));
-    let shake: Handshake = await_op(ctx, "a WebSocket handshake", async move { handle.await.unwrap_or_default() })?;
+    let shake: Handshake = await_op(ctx, "a WebSocket handshake", async move {
+        handle.await.unwrap_or_default()
+    })?;
     let tags = record_handshake(ctx, &shake, tags, started)?;
     let session_start = Instant::now();
     let opened = shake.status == 101;
