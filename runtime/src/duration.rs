@@ -214,7 +214,7 @@ mod properties {
             let d = Duration::from_nanos(ns);
             let text = format(d);
             prop_assert_eq!(k6_parse_error(&text), None);
-            let back = parse(&text).map_err(|e| TestCaseError::fail(e))?;
+            let back = parse(&text).map_err(TestCaseError::fail)?;
             // Float seconds lose a little past ~2^53 ns; k6's own parser works in ints.
             let diff = back.as_nanos().abs_diff(d.as_nanos());
             prop_assert!(diff <= d.as_nanos() / (1u128 << 50) + 1, "{} -> {:?}", text, back);

@@ -24,7 +24,7 @@ pub(super) struct Execution<'a> {
     /// `setup()`'s data as JSON, handed to every iteration.
     pub setup_data: Option<Arc<str>>,
     /// A threshold with `abortOnFail` failed.
-    pub abort_rx: watch::Receiver<Option<Vec<String>>>,
+    pub abort_rx: super::stages::AbortRx,
     pub started: Instant,
     pub watchdog: &'a Watchdog,
 }

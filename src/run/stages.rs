@@ -102,6 +102,9 @@ pub(super) async fn end_without_vus(
     }
 }
 
+/// Says which thresholds with `abortOnFail` failed, once one does.
+pub(super) type AbortRx = watch::Receiver<Option<Vec<String>>>;
+
 /// The metrics engine: it reads every sample and feeds the outputs; a threshold with
 /// `abortOnFail` that fails sends on the returned channel.
 pub(super) fn start_engine(
@@ -109,7 +112,7 @@ pub(super) fn start_engine(
     plan: &Plan,
     samples: SampleRx,
     outputs: &Outputs,
-) -> Result<(Engine, watch::Receiver<Option<Vec<String>>>), RunError> {
+) -> Result<(Engine, AbortRx), RunError> {
     let (abort_tx, abort_rx) = watch::channel(None);
     let engine = Engine::start(
         plan.registry.clone(),

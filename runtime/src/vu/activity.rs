@@ -104,7 +104,7 @@ pub fn snapshot(max: usize) -> Vec<String> {
             Some((now.saturating_duration_since(since), a.describe(now)?))
         })
         .collect();
-    busy.sort_by(|a, b| b.0.cmp(&a.0));
+    busy.sort_by_key(|b| std::cmp::Reverse(b.0));
     let more = busy.len().saturating_sub(max);
     let mut lines: Vec<String> = busy.into_iter().take(max).map(|(_, l)| l).collect();
     if more > 0 {
