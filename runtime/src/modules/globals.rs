@@ -222,11 +222,9 @@ fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     parse_json_text(&text, ctx)
 }
 
-/// Parses JSON text into a JS value natively; errors are JS `SyntaxError`s.
+/// Parses JSON text into a JS value natively, at any depth; errors are JS `SyntaxError`s.
 pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| JsNativeError::syntax().with_message(e.to_string()))?;
-    JsValue::from_json(&v, ctx)
+    Ok(super::json_text::parse(text, ctx)?)
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

@@ -301,10 +301,7 @@ fn finish(
 }
 
 fn parse_json_arg(data: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    let v: serde_json::Value = serde_json::from_str(data).map_err(|e| {
-        JsError::from(boa_engine::JsNativeError::syntax().with_message(e.to_string()))
-    })?;
-    JsValue::from_json(&v, ctx)
+    Ok(crate::modules::json_text::parse(data, ctx)?)
 }
 
 /// k6's complaint about a `handleSummary` that returned something else than an object.
