@@ -180,11 +180,20 @@ pub fn set_env_overrides(context: &mut Context, env: &BTreeMap<String, String>) 
 }
 
 /// Throws a RangeError when `v` nests deeper than Boa's serialiser can recurse safely.
-/// Iterative, and gives up (leaving the rest to `JSON.stringify`) after 100k values.
 fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let value = args.first().cloned().unwrap_or_default();
+    check_nesting(&value, "JSON.stringify", ctx)?;
+    Ok(JsValue::undefined())
+}
+
+/// Throws a RangeError naming `what` when `value` nests deeper than
+/// [`crate::source::STRINGIFY_MAX_DEPTH`]: for the natively recursive conversions
+/// (`JSON.stringify`, `JsValue::to_json`). Iterative, and gives up (leaving the rest to
+/// the conversion) after 100k values.
+pub(crate) fn check_nesting(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<()> {
     let limit = crate::source::STRINGIFY_MAX_DEPTH;
     let mut stack: Vec<(JsObject, usize)> = Vec::new();
-    if let Some(o) = args.first().and_then(JsValue::as_object) {
+    if let Some(o) = value.as_object() {
         stack.push((o, 1));
     }
     let mut visited = 0usize;
@@ -195,9 +204,7 @@ fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
         }
         if depth > limit {
             return Err(JsNativeError::range()
-                .with_message(format!(
-                    "JSON.stringify: value nests deeper than {limit} levels"
-                ))
+                .with_message(format!("{what}: value nests deeper than {limit} levels"))
                 .into());
         }
         if obj.is_callable() {
@@ -214,7 +221,7 @@ fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
             }
         }
     }
-    Ok(JsValue::undefined())
+    Ok(())
 }
 
 fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

@@ -42,6 +42,8 @@ pub(crate) fn run_job(
             };
             let result = call_export(ctx, exports, func, &args).result;
             let outcome = finish(ctx, state, result, |v, ctx| {
+                // `to_json` recurses natively: a deep value must fail, not overflow.
+                crate::modules::globals::check_nesting(&v, func, ctx)?;
                 Ok(JobValue::Json(
                     v.to_json(ctx)?.unwrap_or(serde_json::Value::Null),
                 ))
