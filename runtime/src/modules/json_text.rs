@@ -229,10 +229,19 @@ mod tests {
 
     #[test]
     fn malformed_text_is_a_syntax_error_with_its_position() {
-        assert_eq!(show("[1,2"), "error: EOF while parsing a list at line 1 column 4");
-        assert_eq!(show("{\n\"a\" 1}"), "error: expected `:` at line 2 column 5");
+        assert_eq!(
+            show("[1,2"),
+            "error: EOF while parsing a list at line 1 column 4"
+        );
+        assert_eq!(
+            show("{\n\"a\" 1}"),
+            "error: expected `:` at line 2 column 5"
+        );
         assert_eq!(show("1 x"), "error: trailing characters at line 1 column 3");
-        assert_eq!(show("1e400"), "error: number out of range at line 1 column 5");
+        assert_eq!(
+            show("1e400"),
+            "error: number out of range at line 1 column 5"
+        );
         assert!(show("NaN").starts_with("error: "));
         assert!(show("").starts_with("error: EOF while parsing a value"));
     }

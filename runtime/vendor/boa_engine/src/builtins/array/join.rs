@@ -48,7 +48,12 @@ fn concat(strings: &[JsString]) -> JsString {
     match strings {
         [] => JsString::default(),
         [one] => one.clone(),
-        many => JsString::concat_array(&many.iter().map(JsString::as_str).collect::<Vec<JsStr<'_>>>()),
+        many => JsString::concat_array(
+            &many
+                .iter()
+                .map(JsString::as_str)
+                .collect::<Vec<JsStr<'_>>>(),
+        ),
     }
 }
 
@@ -62,7 +67,11 @@ mod tests {
         let mut p = Pieces::default();
         let mut expected = String::new();
         for i in 0..10_000 {
-            let s = if i % 3000 == 7 { js_string!("\u{2603}") } else { js_string!("ab") };
+            let s = if i % 3000 == 7 {
+                js_string!("\u{2603}")
+            } else {
+                js_string!("ab")
+            };
             p.push(&s);
             p.push(&js_string!());
             expected.push_str(&s.to_std_string_escaped());
