@@ -1052,12 +1052,21 @@ impl Context {
         // rk6 patch: builtins that call back into the engine (`join` through `toString` on
         // nested arrays) recurse natively without VM frames; stop them with a catchable
         // error before the native stack runs out.
-        if self.vm.native_stack_floor != 0 && native_stack_address() < self.vm.native_stack_floor {
+        self.check_native_stack()?;
+        self.vm.check_interrupt()
+    }
+
+    /// rk6 patch: a catchable `RangeError` once the native stack pointer is below the floor
+    /// the host set (`Context::set_native_stack_floor`); for native recursion.
+    #[inline]
+    pub(crate) fn check_native_stack(&self) -> JsResult<()> {
+        let floor = self.vm.native_stack_floor;
+        if floor != 0 && native_stack_address() < floor {
             return Err(JsNativeError::range()
                 .with_message("Maximum call stack size exceeded")
                 .into());
         }
-        self.vm.check_interrupt()
+        Ok(())
     }
 }
 
