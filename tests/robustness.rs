@@ -1,5 +1,5 @@
 //! Bad input gets a clear error and loses nothing: scripts and values nested deeper than
-//! Boa's native stack can take, unreachable targets and Ctrl-C must end in errors or
+//! Boa's native stack can take (a deep `setup()` result too), unreachable targets and Ctrl-C must end in errors or
 //! summaries, never in a crashed process.
 
 mod common;
@@ -33,17 +33,38 @@ export default function () {
   for (let i = 0; i < 100000; i++) o = { a: o };
   try { JSON.stringify(o); console.log('no error'); } catch (e) { console.log('stringify: ' + e.name); }
   try { eval('('.repeat(3000) + '1' + ')'.repeat(3000)); console.log('no error'); } catch (e) { console.log('eval: ' + e.name); }
-  try { JSON.parse('['.repeat(100000) + ']'.repeat(100000)); console.log('no error'); } catch (e) { console.log('parse: ' + e.name); }
+  let deep;
+  try { deep = JSON.parse('['.repeat(100000) + ']'.repeat(100000)); console.log('parse: ok'); } catch (e) { console.log('parse: ' + e.name); }
+  try { String(deep); console.log('no error'); } catch (e) { console.log('toString: ' + e.name + ': ' + e.message); }
   console.log('survived');
 }
 "#,
         &["-q", "--no-summary"],
     );
+    // k6 parses this too (goja to ~2,000,000 levels); Boa's `toString` of nested arrays
+    // recurses natively and stops at the native stack floor with a catchable error.
     out.assert_code(0)
         .assert_stderr_has("stringify: RangeError")
         .assert_stderr_has("eval: SyntaxError")
-        .assert_stderr_has("parse: SyntaxError")
+        .assert_stderr_has("parse: ok")
+        .assert_stderr_has("toString: RangeError: Maximum call stack size exceeded")
         .assert_stderr_has("survived");
+}
+
+#[test]
+fn a_setup_result_too_deep_to_convert_is_an_error_not_a_crash() {
+    let out = run_script(
+        "deepsetup.js",
+        r#"
+export function setup() { return JSON.parse('['.repeat(100000) + ']'.repeat(100000)); }
+export default function () { console.log('iteration ran'); }
+"#,
+        &["-q", "--no-summary"],
+    );
+    // k6 fails too, decoding it ("exceeded max depth", exit 255).
+    out.assert_code(107)
+        .assert_stderr_has("setup: value nests deeper than 4000 levels");
+    assert!(!out.stderr.contains("iteration ran"), "{}", out.dump());
 }
 
 #[test]

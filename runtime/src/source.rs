@@ -13,9 +13,10 @@ pub const MAX_NESTING: usize = 1000;
 /// coroutine stack (16 MiB): ~28 KiB per level.
 pub const EVAL_MAX_NESTING: usize = 300;
 
-/// Deepest value nesting `JSON.stringify` accepts (Boa's serialiser recurses natively,
-/// ~2 KiB per level).
-pub const STRINGIFY_MAX_DEPTH: usize = 4000;
+/// Deepest value nesting accepted for `setup()`'s result and `SharedArray` elements, which
+/// go through Boa's natively recursive `JsValue::to_json` and serde_json (k6's Go decoder
+/// stops at 10,000).
+pub const TO_JSON_MAX_DEPTH: usize = 4000;
 
 /// Boa host hooks that put `eval` and `new Function` source through the nesting guard.
 #[derive(Debug, Clone, Copy, Default)]

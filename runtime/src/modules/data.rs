@@ -227,6 +227,8 @@ fn create(name: &str, f: &JsObject, ctx: &mut Context) -> JsResult<Elements> {
     let mut elements = Vec::with_capacity(len as usize);
     for i in 0..len {
         let v = array.get(i, ctx)?;
+        // `to_json` recurses natively: a deep element must fail, not overflow.
+        super::globals::check_nesting(&v, "SharedArray", ctx)?;
         let json = v.to_json(ctx)?.unwrap_or(serde_json::Value::Null);
         elements.push(json.to_string().into_boxed_str());
     }

@@ -49,9 +49,9 @@ pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsRe
     Ok(())
 }
 
-/// Replaces `JSON.parse` (without a reviver) by the native parser and guards
-/// `JSON.stringify` against nesting deeper than Boa's serialiser can recurse. Built from
-/// native closures over the originals: evaluating a JS shim per VU cost a parse, a compile
+/// Replaces `JSON.parse` (without a reviver) by the native parser (`JSON.stringify` is
+/// Boa's: it stops at the native stack floor with a RangeError). Built from a native
+/// closure over the original: evaluating a JS shim per VU cost a parse, a compile
 /// and ~16 KiB per context.
 fn wrap_json(context: &mut Context) -> JsResult<()> {
     use boa_engine::object::FunctionObjectBuilder;
@@ -78,31 +78,19 @@ fn wrap_json(context: &mut Context) -> JsResult<()> {
         },
         original(js_string!("parse"), context)?,
     );
-    let stringify = NativeFunction::from_copy_closure_with_captures(
-        |_, args, original: &JsObject, ctx| {
-            check_depth(&JsValue::undefined(), args, ctx)?;
-            original.call(&JsValue::undefined(), args, ctx)
-        },
-        original(js_string!("stringify"), context)?,
-    );
-    for (name, f, length) in [
-        (js_string!("parse"), parse, 2),
-        (js_string!("stringify"), stringify, 3),
-    ] {
-        let f = FunctionObjectBuilder::new(context.realm(), f)
-            .name(name.clone())
-            .length(length)
-            .build();
-        json.define_property_or_throw(
-            name,
-            PropertyDescriptor::builder()
-                .value(f)
-                .writable(true)
-                .configurable(true)
-                .enumerable(false),
-            context,
-        )?;
-    }
+    let parse = FunctionObjectBuilder::new(context.realm(), parse)
+        .name(js_string!("parse"))
+        .length(2)
+        .build();
+    json.define_property_or_throw(
+        js_string!("parse"),
+        PropertyDescriptor::builder()
+            .value(parse)
+            .writable(true)
+            .configurable(true)
+            .enumerable(false),
+        context,
+    )?;
     Ok(())
 }
 
@@ -179,12 +167,14 @@ pub fn set_env_overrides(context: &mut Context, env: &BTreeMap<String, String>) 
     Ok(())
 }
 
-/// Throws a RangeError when `v` nests deeper than Boa's serialiser can recurse safely.
-/// Iterative, and gives up (leaving the rest to `JSON.stringify`) after 100k values.
-fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let limit = crate::source::STRINGIFY_MAX_DEPTH;
+/// Throws a RangeError naming `what` when `value` nests deeper than
+/// [`crate::source::TO_JSON_MAX_DEPTH`], before `JsValue::to_json` (which recurses natively,
+/// and whose serde_json value is serialised and dropped recursively on other threads).
+/// Iterative, and gives up (leaving the rest to the conversion) after 100k values.
+pub(crate) fn check_nesting(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<()> {
+    let limit = crate::source::TO_JSON_MAX_DEPTH;
     let mut stack: Vec<(JsObject, usize)> = Vec::new();
-    if let Some(o) = args.first().and_then(JsValue::as_object) {
+    if let Some(o) = value.as_object() {
         stack.push((o, 1));
     }
     let mut visited = 0usize;
@@ -195,9 +185,7 @@ fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
         }
         if depth > limit {
             return Err(JsNativeError::range()
-                .with_message(format!(
-                    "JSON.stringify: value nests deeper than {limit} levels"
-                ))
+                .with_message(format!("{what}: value nests deeper than {limit} levels"))
                 .into());
         }
         if obj.is_callable() {
@@ -214,7 +202,7 @@ fn check_depth(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
             }
         }
     }
-    Ok(JsValue::undefined())
+    Ok(())
 }
 
 fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
@@ -222,11 +210,9 @@ fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     parse_json_text(&text, ctx)
 }
 
-/// Parses JSON text into a JS value natively; errors are JS `SyntaxError`s.
+/// Parses JSON text into a JS value natively, at any depth; errors are JS `SyntaxError`s.
 pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| JsNativeError::syntax().with_message(e.to_string()))?;
-    JsValue::from_json(&v, ctx)
+    Ok(super::json_text::parse(text, ctx)?)
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

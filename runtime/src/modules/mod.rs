@@ -17,6 +17,7 @@ pub mod globals;
 pub mod html;
 pub mod http;
 pub mod jslib_url;
+pub mod json_text;
 pub mod k6;
 pub(crate) mod lazy_exports;
 pub mod metrics;

@@ -42,6 +42,8 @@ pub(crate) fn run_job(
             };
             let result = call_export(ctx, exports, func, &args).result;
             let outcome = finish(ctx, state, result, |v, ctx| {
+                // `to_json` recurses natively: a deep value must fail, not overflow.
+                crate::modules::globals::check_nesting(&v, func, ctx)?;
                 Ok(JobValue::Json(
                     v.to_json(ctx)?.unwrap_or(serde_json::Value::Null),
                 ))
@@ -301,10 +303,7 @@ fn finish(
 }
 
 fn parse_json_arg(data: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    let v: serde_json::Value = serde_json::from_str(data).map_err(|e| {
-        JsError::from(boa_engine::JsNativeError::syntax().with_message(e.to_string()))
-    })?;
-    JsValue::from_json(&v, ctx)
+    Ok(crate::modules::json_text::parse(data, ctx)?)
 }
 
 /// k6's complaint about a `handleSummary` that returned something else than an object.

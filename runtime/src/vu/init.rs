@@ -54,6 +54,8 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         .map_err(|e| InitError::Thread(e.to_string()))?;
     let interrupt = Arc::new(std::sync::atomic::AtomicBool::new(false));
     context.set_interrupt_flag(interrupt.clone());
+    // Init code runs on the worker thread's stack; `body` sets the VU stack's floor later.
+    context.set_native_stack_floor(super::stack::thread_floor());
     let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
     context.insert_data(VuData::new(state.clone()));
     context.insert_data(LoaderData(loader.clone()));

@@ -128,9 +128,10 @@ async fn serve(
         ..
     } = vu;
     let min_iteration = state.borrow().config.min_iteration_duration;
+    let floor = stack::native_stack_floor(vu_stack.lowest());
     let mut coroutine: VuCoroutine =
         Coroutine::with_stack(stack, move |yielder, first: CoInput| {
-            body(yielder, first, context, exports, state)
+            body(yielder, first, context, exports, state, floor)
         });
     while let Some(req) = next_request(&mut rx, &vu_stack).await {
         let mut vu = Running {
@@ -163,17 +164,20 @@ async fn serve(
     }
 }
 
-/// The coroutine's body: runs jobs until told to shut down.
+/// The coroutine's body: runs jobs until told to shut down. `native_stack_floor` is the
+/// coroutine stack's (see `stack::native_stack_floor`).
 fn body(
     yielder: &coro::Yielder,
     first: CoInput,
     mut context: Context,
     exports: JsObject,
     state: Rc<RefCell<VuState>>,
+    native_stack_floor: usize,
 ) {
     if let Some(d) = context.get_data::<VuData>() {
         d.yielder.set(yielder as *const _);
     }
+    context.set_native_stack_floor(native_stack_floor);
     let mut exports = call::Exports::new(exports);
     let mut input = first;
     loop {

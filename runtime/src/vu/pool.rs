@@ -68,6 +68,7 @@ impl VuPool {
 }
 
 fn worker(mut rx: mpsc::UnboundedReceiver<CreateVu>) {
+    super::stack::note_thread_stack(WORKER_STACK);
     super::gc::configure_thread();
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

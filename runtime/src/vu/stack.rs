@@ -36,6 +36,40 @@ pub(crate) fn note_floor() {
     FLOOR.with(|f| f.set(here.saturating_sub(MARGIN) & !(PAGE - 1)));
 }
 
+/// Native stack kept free below the floor Boa checks at each call
+/// (`Context::set_native_stack_floor`): room for the deepest native work between two
+/// calls, so recursion in builtins on a deep value throws a `RangeError` instead of
+/// overflowing the stack.
+const NATIVE_STACK_MARGIN: usize = 1024 * 1024;
+
+/// The floor for a context running on a stack whose lowest usable address is `lowest`.
+pub(crate) fn native_stack_floor(lowest: usize) -> usize {
+    lowest + NATIVE_STACK_MARGIN
+}
+
+/// Roughly where the running code is on its stack (the address of a local).
+#[inline(never)]
+pub(crate) fn current_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+thread_local! {
+    /// The floor for contexts created on this thread's own stack (a worker's init code).
+    static THREAD_FLOOR: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Notes the floor for this thread's own stack of `size` bytes; call at the thread's start.
+pub(crate) fn note_thread_stack(size: usize) {
+    let lowest = current_address().saturating_sub(size);
+    THREAD_FLOOR.with(|f| f.set(native_stack_floor(lowest)));
+}
+
+/// The floor noted by [`note_thread_stack`], or 0 (no check) on other threads.
+pub(crate) fn thread_floor() -> usize {
+    THREAD_FLOOR.with(Cell::get)
+}
+
 /// The host's view of one VU's stack.
 pub(crate) struct VuStack {
     /// Lowest usable address (above the guard page).
@@ -50,6 +84,11 @@ impl VuStack {
         let stack = DefaultStack::new(size)?;
         let lowest = stack.limit().get() + PAGE;
         Ok((stack, VuStack { lowest, floor: 0 }))
+    }
+
+    /// Lowest usable address (above the guard page).
+    pub fn lowest(&self) -> usize {
+        self.lowest
     }
 
     /// Takes the floor the coroutine noted before it suspended; call right after `resume`

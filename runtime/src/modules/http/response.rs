@@ -3,7 +3,9 @@
 
 use crate::modules::StdText;
 use boa_engine::property::PropertyKey;
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue};
+use boa_engine::{
+    js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue,
+};
 
 use super::client::{masked_url, Hop, Hops};
 use super::fields::{ResponseData, FIELDS};
@@ -343,15 +345,14 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
             None => Ok(JsValue::undefined()),
         };
     }
-    let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
-    let v = parsed.map_err(|e| {
-        JsNativeError::syntax().with_message(format!(
-            "cannot parse json due to an error at line {}, character {} , error: {e}",
-            e.line(),
-            e.column()
-        ))
+    let value = crate::modules::json_text::parse(&text, ctx).map_err(|e| match e.position() {
+        Some((line, column)) => JsNativeError::syntax()
+            .with_message(format!(
+                "cannot parse json due to an error at line {line}, character {column} , error: {e}"
+            ))
+            .into(),
+        None => JsError::from(e),
     })?;
-    let value = JsValue::from_json(&v, ctx)?;
     if let Some(obj) = this.as_object() {
         if let Some(data) = obj.downcast_ref::<ResponseData>() {
             *data.json.borrow_mut() = Some(value.clone());

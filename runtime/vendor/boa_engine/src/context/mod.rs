@@ -595,6 +595,13 @@ impl Context {
         self.vm.interrupt = Some(flag);
     }
 
+    /// rk6 patch: calls made while the native stack pointer is below `floor` throw a
+    /// `RangeError` ("Maximum call stack size exceeded") instead of overflowing the stack.
+    /// The host sets it whenever the context moves to another stack (0 turns it off).
+    pub fn set_native_stack_floor(&mut self, floor: usize) {
+        self.vm.native_stack_floor = floor;
+    }
+
     /// Get a mutable reference to the [`RuntimeLimits`].
     #[inline]
     pub fn runtime_limits_mut(&mut self) -> &mut RuntimeLimits {

@@ -87,6 +87,10 @@ pub struct Vm {
     /// iteration or call (see `Context::set_interrupt_flag`).
     pub(crate) interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 
+    /// rk6 patch: the lowest native stack address a call may start below; 0 for no check
+    /// (see `Context::set_native_stack_floor`).
+    pub(crate) native_stack_floor: usize,
+
     /// This is used to assign a native (rust) function as the active function,
     /// because we don't push a frame for them.
     pub(crate) native_active_function: Option<JsObject>,
@@ -434,6 +438,7 @@ impl Vm {
             pending_exception: None,
             runtime_limits: RuntimeLimits::default(),
             interrupt: None,
+            native_stack_floor: 0,
             native_active_function: None,
             host_call_depth: 0,
             shadow_stack: ShadowStack::default(),
@@ -1044,8 +1049,32 @@ impl Context {
         if self.vm.runtime_limits.stack_size_limit() <= self.vm.stack.stack.len() {
             return Err(RuntimeLimitError::StackSize.into());
         }
+        // rk6 patch: builtins that call back into the engine (`join` through `toString` on
+        // nested arrays) recurse natively without VM frames; stop them with a catchable
+        // error before the native stack runs out.
+        self.check_native_stack()?;
         self.vm.check_interrupt()
     }
+
+    /// rk6 patch: a catchable `RangeError` once the native stack pointer is below the floor
+    /// the host set (`Context::set_native_stack_floor`); for native recursion.
+    #[inline]
+    pub(crate) fn check_native_stack(&self) -> JsResult<()> {
+        let floor = self.vm.native_stack_floor;
+        if floor != 0 && native_stack_address() < floor {
+            return Err(JsNativeError::range()
+                .with_message("Maximum call stack size exceeded")
+                .into());
+        }
+        Ok(())
+    }
+}
+
+/// rk6 patch: roughly the current native stack pointer (the address of a local).
+#[inline(never)]
+fn native_stack_address() -> usize {
+    let marker = 0u8;
+    std::ptr::from_ref(std::hint::black_box(&marker)) as usize
 }
 
 /// Yields once to the executor.

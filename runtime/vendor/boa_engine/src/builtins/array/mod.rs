@@ -42,6 +42,7 @@ pub(crate) use array_iterator::ArrayIterator;
 
 #[cfg(feature = "experimental")]
 mod from_async;
+mod join;
 
 #[cfg(test)]
 mod tests;
@@ -1002,13 +1003,14 @@ impl Array {
         };
 
         // 5. Let R be the empty String.
-        let mut r = Vec::with_capacity(len as usize + len.saturating_sub(1) as usize);
+        // rk6 patch: pieces collapsed as they come, not all held (see `join.rs`).
+        let mut r = join::Pieces::default();
         // 6. Let k be 0.
         // 7. Repeat, while k < len,
         for k in 0..len {
             // a. If k > 0, set R to the string-concatenation of R and sep.
             if k > 0 {
-                r.push(separator.clone());
+                r.push(&separator);
             }
             // b. Let element be ? Get(O, ! ToString(𝔽(k))).
             let element = o.get(k, context)?;
@@ -1019,11 +1021,11 @@ impl Array {
                 element.to_string(context)?
             };
             // d. Set R to the string-concatenation of R and next.
-            r.push(next.clone());
+            r.push(&next);
             // e. Set k to k + 1.
         }
         // 8. Return R.
-        Ok(js_string!(&r[..]).into())
+        Ok(r.finish().into())
     }
 
     /// `Array.prototype.toString( separator )`

@@ -771,6 +771,9 @@ impl Json {
         holder: &JsObject,
         context: &mut Context,
     ) -> JsResult<Option<JsString>> {
+        // rk6 patch: the serialiser recurses natively once per nesting level.
+        context.check_native_stack()?;
+
         // 1. Let value be ? Get(holder, key).
         let mut value = holder.get(key.clone(), context)?;
 

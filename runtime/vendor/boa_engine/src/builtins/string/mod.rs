@@ -33,6 +33,7 @@ use std::{
 
 use super::{BuiltInBuilder, BuiltInConstructor, IntrinsicObject};
 
+mod repeat;
 mod string_iterator;
 pub(crate) use string_iterator::StringIterator;
 
@@ -734,14 +735,11 @@ impl String {
         let n = n as usize;
 
         // Charge each repetition against the VM loop-iteration limit.
-        let mut result = Vec::with_capacity(n);
-        for _ in 0..n {
-            crate::vm::opcode::IncrementLoopIteration::operation((), context)?;
-            result.push(string.as_str());
-        }
+        // rk6 patch: all at once, and no slice per repetition (see `repeat.rs`).
+        crate::vm::opcode::IncrementLoopIteration::charge(n as u64, context)?;
 
         // 6. Return the String value that is made from n copies of S appended together.
-        Ok(JsString::concat_array(&result).into())
+        Ok(repeat::repeat(string.as_str(), n).into())
     }
 
     /// `String.prototype.slice( beginIndex [, endIndex] )`

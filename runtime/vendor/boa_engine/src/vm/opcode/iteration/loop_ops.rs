@@ -26,6 +26,24 @@ impl IncrementLoopIteration {
     }
 }
 
+impl IncrementLoopIteration {
+    /// rk6 patch: `n` iterations of a native loop at once (`String.prototype.repeat`),
+    /// failing where `n` separate [`Self::operation`]s would.
+    pub(crate) fn charge(n: u64, context: &mut Context) -> JsResult<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        context.vm.check_interrupt()?;
+        let max = context.vm.runtime_limits.loop_iteration_limit();
+        let frame = context.vm.frame_mut();
+        if frame.loop_iteration_count.saturating_add(n - 1) > max {
+            return Err(RuntimeLimitError::LoopIteration.into());
+        }
+        frame.loop_iteration_count = frame.loop_iteration_count.saturating_add(n);
+        Ok(())
+    }
+}
+
 impl Operation for IncrementLoopIteration {
     const NAME: &'static str = "IncrementLoopIteration";
     const INSTRUCTION: &'static str = "INST - IncrementLoopIteration";

@@ -1,0 +1,262 @@
+//! JSON text to JS values without native recursion: `JSON.parse` (no reviver),
+//! `res.json()`, `SharedArray` and `setup()` data all come through here.
+//!
+//! k6 (goja) parses values nested 100,000 and 1,000,000 deep (it overflows Go's 1 GB stack
+//! near 3,000,000). A recursive parser on a VU's 16 MiB coroutine stack cannot go near
+//! that, and serde_json stops at 128 levels to protect the stack. jiter is a pull parser:
+//! the caller asks for the next token, so the nesting lives in a `Vec` here and depth is
+//! bounded by the heap alone.
+
+use boa_engine::object::builtins::JsArray;
+use boa_engine::{Context, JsError, JsNativeError, JsObject, JsString, JsValue};
+use jiter::{Jiter, JiterError, Peek};
+
+/// Why JSON text could not become a JS value.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonTextError {
+    /// The text is not JSON; `line` and `column` are 1-based, as serde_json reports them.
+    #[error("{kind} at line {line} column {column}")]
+    Syntax {
+        kind: String,
+        line: usize,
+        column: usize,
+    },
+    /// Building the value failed in the engine.
+    #[error("{0}")]
+    Engine(JsError),
+}
+
+impl JsonTextError {
+    /// Where the text went wrong, for callers that word their own message.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            JsonTextError::Syntax { line, column, .. } => Some((*line, *column)),
+            JsonTextError::Engine(_) => None,
+        }
+    }
+}
+
+impl From<JsonTextError> for JsError {
+    /// A `SyntaxError`, as `JSON.parse` throws.
+    fn from(e: JsonTextError) -> Self {
+        match e {
+            JsonTextError::Engine(e) => e,
+            e @ JsonTextError::Syntax { .. } => {
+                JsNativeError::syntax().with_message(e.to_string()).into()
+            }
+        }
+    }
+}
+
+/// A container still open while its members are parsed.
+enum Open {
+    Array(Vec<JsValue>),
+    /// The object and the key whose value is being parsed.
+    Object(JsObject, JsString),
+}
+
+/// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
+pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
+    let mut jiter = Jiter::new(text.as_bytes());
+    build(&mut jiter, ctx).map_err(|e| match e {
+        Step::Json(e) => {
+            let pos = e.get_position(&jiter);
+            JsonTextError::Syntax {
+                kind: e.error_type.to_string(),
+                line: pos.line,
+                column: pos.column,
+            }
+        }
+        Step::OutOfRange(index) => {
+            let pos = jiter.error_position(index);
+            JsonTextError::Syntax {
+                kind: "number out of range".into(),
+                line: pos.line,
+                column: pos.column,
+            }
+        }
+        Step::Engine(e) => JsonTextError::Engine(e),
+    })
+}
+
+/// A failure inside [`build`], before it is given a position.
+enum Step {
+    Json(JiterError),
+    /// A number too large for a double (goja refuses `1e400` too); its end index.
+    OutOfRange(usize),
+    Engine(JsError),
+}
+
+impl From<JiterError> for Step {
+    fn from(e: JiterError) -> Self {
+        Step::Json(e)
+    }
+}
+
+/// The parse loop: opens containers onto `open`, and closes them as their ends are read.
+fn build(jiter: &mut Jiter<'_>, ctx: &mut Context) -> Result<JsValue, Step> {
+    let mut open: Vec<Open> = Vec::new();
+    let mut peek = jiter.peek()?;
+    loop {
+        let mut value = match peek {
+            Peek::Array => match jiter.known_array()? {
+                Some(first) => {
+                    open.push(Open::Array(Vec::new()));
+                    peek = first;
+                    continue;
+                }
+                None => JsArray::from_iter(std::iter::empty(), ctx).into(),
+            },
+            Peek::Object => {
+                let obj = JsObject::with_object_proto(ctx.intrinsics());
+                match jiter.known_object()? {
+                    Some(key) => {
+                        open.push(Open::Object(obj, JsString::from(key)));
+                        peek = jiter.peek()?;
+                        continue;
+                    }
+                    None => obj.into(),
+                }
+            }
+            other => scalar(jiter, other)?,
+        };
+        // Hand the value to its container; each container that ends with it becomes the
+        // value handed to the next one out.
+        loop {
+            match open.last_mut() {
+                None => {
+                    jiter.finish()?;
+                    return Ok(value);
+                }
+                Some(Open::Array(items)) => {
+                    items.push(value);
+                    if let Some(next) = jiter.array_step()? {
+                        peek = next;
+                        break;
+                    }
+                    let items = std::mem::take(items);
+                    open.pop();
+                    value = JsArray::from_iter(items, ctx).into();
+                }
+                Some(Open::Object(obj, key)) => {
+                    define(obj, key.clone(), value, ctx)?;
+                    if let Some(next) = jiter.next_key()? {
+                        *key = JsString::from(next);
+                        peek = jiter.peek()?;
+                        break;
+                    }
+                    value = obj.clone().into();
+                    open.pop();
+                }
+            }
+        }
+    }
+}
+
+/// `CreateDataProperty`: a repeated key keeps its first position and takes the last value,
+/// and `__proto__` is an ordinary own property, as in `JSON.parse`.
+fn define(obj: &JsObject, key: JsString, value: JsValue, ctx: &mut Context) -> Result<(), Step> {
+    obj.create_data_property_or_throw(key, value, ctx)
+        .map(drop)
+        .map_err(Step::Engine)
+}
+
+/// A string, number, boolean or null.
+fn scalar(jiter: &mut Jiter<'_>, peek: Peek) -> Result<JsValue, Step> {
+    Ok(match peek {
+        Peek::Null => {
+            jiter.known_null()?;
+            JsValue::null()
+        }
+        Peek::True | Peek::False => JsValue::new(jiter.known_bool(peek)?),
+        Peek::String => JsString::from(jiter.known_str()?).into(),
+        _ => {
+            let n = jiter.known_float(peek)?;
+            if n.is_infinite() {
+                return Err(Step::OutOfRange(jiter.current_index()));
+            }
+            number(n)
+        }
+    })
+}
+
+/// Small integers as Boa's integer representation, which its arithmetic and property
+/// keys take a faster path for.
+fn number(n: f64) -> JsValue {
+    let i = n as i32;
+    if f64::from(i) == n && !(i == 0 && n.is_sign_negative()) {
+        JsValue::new(i)
+    } else {
+        JsValue::new(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(text: &str) -> String {
+        let mut ctx = Context::default();
+        match parse(text, &mut ctx) {
+            Ok(v) => {
+                let s = v
+                    .to_json(&mut ctx)
+                    .map(|j| j.map(|j| j.to_string()).unwrap_or_default());
+                s.unwrap_or_else(|e| format!("to_json: {e}"))
+            }
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn values_come_out_as_json_parse_builds_them() {
+        assert_eq!(
+            show(r#" {"a":[1,-0.5,"x\u00e9",true,null,{}],"b":{"c":[]},"a2":1e3} "#),
+            r#"{"a":[1,-0.5,"xé",true,null,{}],"b":{"c":[]},"a2":1000}"#
+        );
+        assert_eq!(show(r#"{"a":1,"b":2,"a":3}"#), r#"{"a":3,"b":2}"#);
+        assert_eq!(show("\"\\ud83d\\ude00\""), "\"😀\"");
+    }
+
+    #[test]
+    fn negative_zero_and_big_numbers_keep_their_value() {
+        let mut ctx = Context::default();
+        let z = parse("-0", &mut ctx).map(|v| v.as_number());
+        assert!(matches!(z, Ok(Some(n)) if n == 0.0 && n.is_sign_negative()));
+        let big = parse("123456789012345678901234567890", &mut ctx).map(|v| v.as_number());
+        assert!(matches!(big, Ok(Some(n)) if n == 1.2345678901234568e29));
+    }
+
+    #[test]
+    fn malformed_text_is_a_syntax_error_with_its_position() {
+        assert_eq!(
+            show("[1,2"),
+            "error: EOF while parsing a list at line 1 column 4"
+        );
+        assert_eq!(
+            show("{\n\"a\" 1}"),
+            "error: expected `:` at line 2 column 5"
+        );
+        assert_eq!(show("1 x"), "error: trailing characters at line 1 column 3");
+        assert_eq!(
+            show("1e400"),
+            "error: number out of range at line 1 column 5"
+        );
+        assert!(show("NaN").starts_with("error: "));
+        assert!(show("").starts_with("error: EOF while parsing a value"));
+    }
+
+    #[test]
+    fn nesting_is_bounded_by_the_heap_not_the_stack() {
+        let n = 1_000_000;
+        let text = format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let mut ctx = Context::default();
+        let mut v = parse(&text, &mut ctx).ok();
+        let mut depth = 0;
+        while let Some(arr) = v.as_ref().and_then(JsValue::as_object) {
+            depth += 1;
+            v = arr.get(0, &mut ctx).ok().filter(|x| !x.is_undefined());
+        }
+        assert_eq!(depth, n);
+    }
+}
