@@ -15,6 +15,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::coro::await_op;
 use super::state::with_vu;
+use crate::error::ScriptError;
 
 /// A result for the VU, sent from the I/O runtime.
 pub struct Completion {
@@ -115,9 +116,29 @@ impl EventLoop {
     }
 }
 
-/// Runs promise jobs, timers and completions until nothing is left.
-pub fn run(ctx: &mut Context) -> JsResult<()> {
-    run_until(ctx, |_| false)
+/// How [`run`] ended when nothing threw.
+#[derive(Debug)]
+pub enum LoopEnd {
+    /// Nothing is left to run.
+    Idle,
+    /// A promise rejected with no handler once everything queued had run: k6 ends the loop
+    /// there with `Uncaught (in promise) …` (the text), dropping what was still pending.
+    Rejected(ScriptError),
+}
+
+/// Runs promise jobs, timers and completions until nothing is left, or until a rejection
+/// nobody handled survives a turn of the loop. Only this outer loop ends on a rejection:
+/// the nested loops of blocking calls (`ws.connect`) leave it to their caller's turn, as
+/// k6 checks once per turn of the VU's own loop.
+pub fn run(ctx: &mut Context) -> JsResult<LoopEnd> {
+    run_until(ctx, |ctx| super::rejections::any(ctx))?;
+    match super::rejections::take(ctx) {
+        Some(err) => {
+            with_vu(ctx, |st| st.event_loop.reset())?;
+            Ok(LoopEnd::Rejected(err))
+        }
+        None => Ok(LoopEnd::Idle),
+    }
 }
 
 /// Like [`run`], but returns as soon as `done` holds (checked after each event).
