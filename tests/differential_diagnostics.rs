@@ -268,36 +268,31 @@ fn handle_summary_values_k6_refuses_are_reported_like_k6() {
 /// plain object (an error, nothing written), an object with no enumerable keys.
 #[test]
 fn handle_summary_results_k6_accepts_are_written_like_k6() {
-    let cases: &[(&str, &[(&str, &str)], &str, bool)] = &[
+    /// A returned value; the files then written, stdout, and whether the default summary
+    /// was printed.
+    type Written = (&'static [(&'static str, &'static str)], &'static str, bool);
+    let cases: &[(&str, Written)] = &[
         (
             "{ 'u8.bin': new Uint8Array([65, 66]) }",
-            &[("u8.bin", "AB")],
-            "",
-            false,
+            (&[("u8.bin", "AB")], "", false),
         ),
         (
             "{ 'ab.bin': new Uint8Array([67]).buffer }",
-            &[("ab.bin", "C")],
-            "",
-            false,
+            (&[("ab.bin", "C")], "", false),
         ),
         (
             "{ stdout: new Uint8Array([65, 66, 10]).subarray(1) }",
-            &[],
-            "B\n",
-            false,
+            (&[], "B\n", false),
         ),
         (
             "{ stdout: Symbol('sym'), 'a.txt': 'A' }",
-            &[("a.txt", "A")],
-            "sym",
-            false,
+            (&[("a.txt", "A")], "sym", false),
         ),
-        ("null", &[], "", true),
-        ("0", &[], "", true),
-        ("{}", &[], "", false),
+        ("null", (&[], "", true)),
+        ("0", (&[], "", true)),
+        ("{}", (&[], "", false)),
     ];
-    for (value, files, stdout, summary) in cases {
+    for (value, (files, stdout, summary)) in cases {
         let src = format!(
             "export const options = {{ iterations: 1 }};\nexport default function () {{}}\nexport function handleSummary() {{ return {value}; }}\n"
         );
