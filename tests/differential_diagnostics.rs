@@ -15,7 +15,7 @@ use common::*;
 #[derive(Debug, PartialEq)]
 struct Seen {
     code: i32,
-    /// Error and console lines as logged, fields included, without the time, with the
+    /// Error, warning and console lines as logged, fields included, without the time, with the
     /// script's directory as `DIR` and without k6's bytecode offsets.
     lines: Vec<String>,
     /// `iterations` of the summary export, when one was written.
@@ -46,7 +46,7 @@ fn seen(tool: Tool, src: &str) -> Seen {
     let lines = out
         .log_lines()
         .into_iter()
-        .filter(|l| l.level == "error" || l.raw.ends_with("source=console"))
+        .filter(|l| l.level == "error" || l.level == "warning" || l.raw.ends_with("source=console"))
         .map(|l| {
             let line = l.raw[l.raw.find(" level=").unwrap_or(0) + 1..].to_string();
             without_k6_offsets(&line.replace(&file_url(dir.dir()), "DIR"))
@@ -364,4 +364,52 @@ fn runaway_recursion_is_a_range_error_naming_the_place() {
             assert_eq!(out.iterations, Some(2.0));
         }
     }
+}
+
+/// Global timers an iteration leaves behind when it ends early (an exception, a rejection,
+/// gracefulStop) are each reported, in the order they were due, under k6's ids: they count
+/// up from 1 for the VU's whole life. A socket's own timers are not reported.
+#[test]
+fn timers_lost_to_an_early_end_are_reported_like_k6() {
+    let thrown = "export const options = { iterations: 2 };
+export default function () {
+  const a = setTimeout(() => {}, 1); const b = setInterval(() => {}, 100000); clearInterval(b);
+  console.log(a, b);
+  setInterval(() => {}, 100000);
+  setTimeout(() => {}, 100000);
+  if (__ITER === 0) throw new Error('x');
+  Promise.reject(1);
+}
+";
+    let rk6 = like_k6(thrown, "timers left by a throw and a rejection");
+    let warnings: Vec<&str> = rk6
+        .lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("level=warning msg="))
+        .collect();
+    let lost = |name: &str, id: u32| {
+        format!("\"{name} {id} was stopped because the VU iteration was interrupted\"")
+    };
+    assert_eq!(
+        warnings,
+        [
+            lost("setTimeout", 1),
+            lost("setInterval", 3),
+            lost("setTimeout", 4),
+            lost("setTimeout", 5),
+            lost("setInterval", 7),
+            lost("setTimeout", 8),
+        ],
+        "{rk6:#?}"
+    );
+    let stopped = "export const options = { scenarios: { s: { executor: 'shared-iterations',
+  maxDuration: '1s', iterations: 1, gracefulStop: '1s' } } };
+export default function () { setTimeout(() => console.log('never'), 3000); }
+";
+    let rk6 = like_k6(stopped, "a timer left at gracefulStop");
+    assert!(
+        rk6.lines
+            .contains(&format!("level=warning msg={}", lost("setTimeout", 1))),
+        "{rk6:#?}"
+    );
 }

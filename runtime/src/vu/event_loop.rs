@@ -30,6 +30,9 @@ struct Timer {
     callback: JsObject,
     args: Vec<JsValue>,
     repeat: Option<Duration>,
+    /// `setTimeout`/`setInterval` for the global timers, whose loss k6 reports when an
+    /// iteration ends early; `None` for a socket's own timers.
+    name: Option<&'static str>,
 }
 
 /// Timers, listeners and the completion channel of one VU.
@@ -39,6 +42,9 @@ pub struct EventLoop {
     timer_keys: HashMap<u64, (Instant, u64)>,
     listeners: HashMap<u64, Listener>,
     next_id: u64,
+    /// The last timer id handed out. Like k6's, timer ids count up for the VU's whole life
+    /// (the first `setTimeout` returns 1), across iterations.
+    timer_seq: u64,
     tx: UnboundedSender<Completion>,
     rx: Option<UnboundedReceiver<Completion>>,
 }
@@ -51,6 +57,7 @@ impl Default for EventLoop {
             timer_keys: HashMap::new(),
             listeners: HashMap::new(),
             next_id: 1,
+            timer_seq: 0,
             tx,
             rx: Some(rx),
         }
@@ -69,15 +76,18 @@ impl EventLoop {
         self.tx.clone()
     }
 
-    /// Schedules `callback(...args)` after `delay` (again every `delay` when `repeat`).
+    /// Schedules `callback(...args)` after `delay` (again every `delay` when `repeat`);
+    /// `name` is the global function that asked (`setTimeout`), `None` for socket timers.
     pub fn add_timer(
         &mut self,
         callback: JsObject,
         args: Vec<JsValue>,
         delay: Duration,
         repeat: bool,
+        name: Option<&'static str>,
     ) -> u64 {
-        let id = self.next_id();
+        self.timer_seq += 1;
+        let id = self.timer_seq;
         let key = (Instant::now() + delay, id);
         self.timers.insert(
             key,
@@ -85,6 +95,7 @@ impl EventLoop {
                 callback,
                 args,
                 repeat: repeat.then_some(delay.max(Duration::from_millis(1))),
+                name,
             },
         );
         self.timer_keys.insert(id, key);
@@ -110,9 +121,21 @@ impl EventLoop {
         self.timers.is_empty() && self.listeners.is_empty()
     }
 
-    /// Forgets every timer and operation (the iteration ended or was interrupted).
+    /// Forgets every timer and operation: the iteration ended early (an exception, an
+    /// unhandled rejection, an interruption). k6 warns about each global timer that will
+    /// not run, in the order they were due.
     pub fn reset(&mut self) {
+        for (&(_, id), timer) in &self.timers {
+            if let Some(name) = timer.name {
+                crate::log::Logger::warn(
+                    &format!("{name} {id} was stopped because the VU iteration was interrupted"),
+                    &[],
+                );
+            }
+        }
+        let timer_seq = self.timer_seq;
         *self = EventLoop::default();
+        self.timer_seq = timer_seq;
     }
 }
 
