@@ -22,6 +22,10 @@ pub enum InitError {
     /// The `options` export holds what JSON cannot (k6 exits 255 too).
     #[error("{0}")]
     Options(String),
+    /// A promise the init code rejected was never handled (k6 exits 255, no hint); the
+    /// text is k6's `Uncaught (in promise) …`, wrapped like other load failures.
+    #[error("{0}")]
+    Rejected(String),
     #[error("could not start the VU thread: {0}")]
     Thread(String),
     /// `exec.test.abort()` ran in the init context (k6 exits 108); `text` is k6's, with
@@ -68,6 +72,12 @@ impl ScriptError {
     /// Renders a Boa error with message and stack.
     pub fn from_js(err: JsError, context: &mut Context) -> Self {
         let text = err.to_string();
+        if is_stack_overflow(&err) {
+            let frames = text.lines().skip_while(|l| !l.starts_with("    at "));
+            return ScriptError {
+                text: truncate_frames(&with_frames(STACK_OVERFLOW.to_string(), frames), MAX_FRAMES),
+            };
+        }
         match err.into_opaque(context) {
             // A thrown primitive has no `stack` property: its frames are the error's
             // backtrace, which Boa appends to the error's display (`\n    at …`).
@@ -148,6 +158,21 @@ impl ScriptError {
         };
         format!("{}:{line}:{col}: {raw}", file_url(path))
     }
+}
+
+/// How runaway recursion reads: goja's words, since k6 itself never stops it (it grows
+/// until memory runs out) and users know this message from every JS engine.
+pub const STACK_OVERFLOW: &str = "RangeError: Maximum call stack size exceeded";
+
+/// Boa stops runaway recursion with an engine error (its call-depth or stack-size limit).
+fn is_stack_overflow(err: &JsError) -> bool {
+    use boa_engine::error::{EngineError, RuntimeLimitError};
+    matches!(
+        err.as_engine(),
+        Some(EngineError::RuntimeLimit(
+            RuntimeLimitError::Recursion | RuntimeLimitError::StackSize
+        ))
+    )
 }
 
 /// `message` followed by the script frames among `stack`'s lines, in k6's form: one

@@ -23,8 +23,8 @@ pub const K6_VERSION: &str = "1.1.0";
 
 pub use config::{HttpConfig, HttpDebug, SourceCache, SystemTags, TestConfig};
 pub use error::{InitError, ScriptError};
-pub use vu::call::SUMMARY_NOT_A_MAP;
 pub use vu::job::{IterationJob, Job, JobOutcome, JobValue, LoopJob};
+pub use vu::summary_files::SummaryError;
 pub use vu::{VuHandle, VuInfo, VuPool};
 
 /// Whether a debug build was told to panic in `part` (`vu`, `metrics` or `output`) through

@@ -82,6 +82,7 @@ impl<'a> Lifecycle<'a> {
                 Logger::error(&e.text, &[("hint", "script exception")]);
                 Err(ExitCode::ScriptException)
             }
+            Ok(JobOutcome::Rejected(e)) => Err(rejected(&e)),
             Ok(JobOutcome::Interrupted) => Err(ExitCode::ExternalAbort),
             Err(CallFailure::TimedOut) => {
                 log_timeout("setup", "setupTimeout", timeout);
@@ -111,6 +112,7 @@ impl<'a> Lifecycle<'a> {
                 Logger::error(&e.text, &[("hint", "script exception")]);
                 Err(ExitCode::ScriptException)
             }
+            Ok(JobOutcome::Rejected(e)) => Err(rejected(&e)),
             Ok(_) => Ok(()),
             Err(CallFailure::TimedOut) => {
                 log_timeout("teardown", "teardownTimeout", timeout);
@@ -121,16 +123,24 @@ impl<'a> Lifecycle<'a> {
     }
 
     /// Prints the default summary, or runs `handleSummary(data)` and writes what it returns.
+    /// False when k6 would write nothing at all, not even `--summary-export` (which k6 adds
+    /// to `handleSummary`'s map): the map held a value k6 refuses.
     ///
     /// Like k6, this initialises one more VU either way (scripts can see it in init code).
-    pub async fn summary(&self, report: &Report, data: &Value, no_color: bool, mode: SummaryMode) {
+    pub async fn summary(
+        &self,
+        report: &Report,
+        data: &Value,
+        no_color: bool,
+        mode: SummaryMode,
+    ) -> bool {
         let default_summary = || print_default_summary(report, no_color, mode);
         if !self.has("handleSummary") {
             if let Err(e) = self.pool.create_vu(self.config.clone(), 0).await {
                 Logger::error(&e.to_string(), &[("hint", "script exception")]);
             }
             default_summary();
-            return;
+            return true;
         }
         let job = Job::HandleSummary {
             data: data.to_string(),
@@ -141,18 +151,22 @@ impl<'a> Lifecycle<'a> {
                     write_destination(&dest, &bytes, self.config.script_dir());
                 }
             }
-            Ok(JobOutcome::Error(e)) if e.text.contains(rk6_runtime::SUMMARY_NOT_A_MAP) => {
+            Ok(JobOutcome::Ok(JobValue::InvalidSummary(e))) => {
                 Logger::error(
                     "failed to handle the end-of-test summary",
-                    &[("error", rk6_runtime::SUMMARY_NOT_A_MAP)],
+                    &[("error", &e.to_string())],
                 );
+                return false;
             }
+            // A falsy result asks for the default summary.
+            Ok(JobOutcome::Ok(JobValue::None)) => default_summary(),
             Ok(JobOutcome::Error(e)) => {
                 Logger::error(&e.text, &[("hint", "script exception")]);
                 default_summary();
             }
             _ => Logger::error("handleSummary() did not finish", &[]),
         }
+        true
     }
 }
 
@@ -175,6 +189,13 @@ enum CallFailure {
     /// Its fresh VU's init code failed (already logged).
     Init,
     TimedOut,
+}
+
+/// An unhandled rejection in setup or teardown: k6 fails the run with it as a plain error
+/// (no `hint`, exit 255), not as a script exception.
+fn rejected(e: &rk6_runtime::ScriptError) -> ExitCode {
+    Logger::error(&e.text, &[]);
+    ExitCode::Other
 }
 
 fn log_timeout(func: &str, option: &str, timeout: Duration) {

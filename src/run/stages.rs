@@ -287,10 +287,10 @@ async fn summarize(
         stdout_tty,
         rk6_runtime::term::stderr_is_tty(),
     );
-    lifecycle
+    let written = lifecycle
         .summary(report, &data, no_color, args.summary_mode)
         .await;
-    if let Some(path) = &args.summary_export {
+    if let Some(path) = args.summary_export.as_ref().filter(|_| written) {
         let doc = crate::summary::export::legacy_export(&data);
         if let Err(e) = std::fs::write(path, crate::summary::export::to_string(&doc)) {
             Logger::error(

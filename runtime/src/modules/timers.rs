@@ -60,7 +60,9 @@ fn schedule(args: &[JsValue], ctx: &mut Context, repeat: bool) -> JsResult<JsVal
     let d = delay(args, ctx)?;
     let extra = args.get(2..).map(<[JsValue]>::to_vec).unwrap_or_default();
     let id = with_vu(ctx, |st| {
-        st.event_loop.add_timer(callback.clone(), extra, d, repeat)
+        let name = if repeat { "setInterval" } else { "setTimeout" };
+        st.event_loop
+            .add_timer(callback.clone(), extra, d, repeat, Some(name))
     })?;
     Ok(JsValue::from(id as f64))
 }

@@ -8,7 +8,9 @@ use std::time::{Instant, SystemTime};
 
 use boa_engine::builtins::promise::PromiseState;
 use boa_engine::object::builtins::JsPromise;
-use boa_engine::{Context, JsError, JsObject, JsResult, JsString, JsValue};
+use boa_engine::{Context, JsObject, JsResult, JsString, JsValue};
+
+use super::event_loop::LoopEnd;
 
 use super::coro::INTERRUPTED;
 use super::job::{IterationJob, Job, JobOutcome, JobValue};
@@ -40,8 +42,8 @@ pub(crate) fn run_job(
                 Some(Err(e)) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
                 None => vec![],
             };
-            let result = call_export(ctx, exports, func, &args).result;
-            let outcome = finish(ctx, state, result, |v, ctx| {
+            let called = call_export(ctx, exports, func, &args);
+            let outcome = conclude(ctx, state, called, |v, ctx| {
                 // `to_json` recurses natively: a deep value must fail, not overflow.
                 crate::modules::globals::check_nesting(&v, func, ctx)?;
                 Ok(JobValue::Json(
@@ -62,8 +64,17 @@ pub(crate) fn run_job(
                 Ok(v) => v,
                 Err(e) => return JobOutcome::Error(ScriptError::from_js(e, ctx)),
             };
-            let result = call_export(ctx, exports, "handleSummary", &[arg]).result;
-            finish(ctx, state, result, summary_files)
+            let called = call_export(ctx, exports, "handleSummary", &[arg]);
+            // k6 logs the rejection and still writes what the function returned.
+            if let Some(err) = &called.rejection {
+                Logger::log(Level::Error, &err.text, &[]);
+            }
+            finish(ctx, state, called.result, |v, ctx| {
+                Ok(match super::summary_files::summary_files(v, ctx)? {
+                    Ok(files) => files,
+                    Err(refused) => JobValue::InvalidSummary(refused),
+                })
+            })
         }
     }
 }
@@ -119,26 +130,23 @@ fn run_iteration(
     };
     let start = Instant::now();
     let called = call_export(ctx, exports, &it.exec, &args);
-    let outcome = finish(ctx, state, called.result, |_, _| Ok(JobValue::None));
+    let outcome = conclude(ctx, state, called, |_, _| Ok(JobValue::None));
     let elapsed = start.elapsed();
     // One clock read for the samples that end the iteration.
     let now = SystemTime::now();
     emit_data_counters(state, now);
     let mut st = state.borrow_mut();
     st.iteration += 1;
-    if let JobOutcome::Error(err) = &outcome {
-        let fields = [
-            ("executor", it.executor.as_ref()),
-            ("scenario", it.scenario.as_ref()),
-            ("source", "stacktrace"),
-        ];
-        if called.rejected {
-            // k6's words for a rejection nothing handled, and no `source` field.
-            let text = format!("Uncaught (in promise) {}", err.text);
-            Logger::log(Level::Error, &text, &fields[..2]);
-        } else {
-            Logger::log(Level::Error, &err.text, &fields);
-        }
+    let fields = [
+        ("executor", it.executor.as_ref()),
+        ("scenario", it.scenario.as_ref()),
+        ("source", "stacktrace"),
+    ];
+    match &outcome {
+        JobOutcome::Error(err) => Logger::log(Level::Error, &err.text, &fields),
+        // k6 logs a rejection without the `source` field of an exception.
+        JobOutcome::Rejected(err) => Logger::log(Level::Error, &err.text, &fields[..2]),
+        JobOutcome::Ok(_) | JobOutcome::Interrupted => {}
     }
     if outcome != JobOutcome::Interrupted || st.aborted {
         let tags = st.tag_set();
@@ -218,57 +226,71 @@ impl Exports {
 
 /// What calling an exported function gave.
 struct Called {
+    /// What it returned (an async function's settled value), or what it threw.
     result: JsResult<JsValue>,
-    /// The function returned a promise that rejected (an async function threw), which k6
-    /// reports as an uncaught rejection rather than as a thrown exception.
-    rejected: bool,
+    /// A promise rejection nobody handled ended the call's event loop. k6 reports it as
+    /// `Uncaught (in promise) …`, a plain error rather than a script exception, and still
+    /// hands on the returned value (which `handleSummary` uses).
+    rejection: Option<ScriptError>,
 }
 
 fn call_export(ctx: &mut Context, exports: &mut Exports, name: &str, args: &[JsValue]) -> Called {
-    let thrown = |result| Called {
-        result,
-        rejected: false,
+    super::rejections::clear(ctx);
+    let thrown = |e| Called {
+        result: Err(e),
+        rejection: None,
     };
     let callable = match exports.function(name, ctx) {
         Ok(c) => c,
-        Err(e) => return thrown(Err(e)),
+        Err(e) => return thrown(e),
     };
-    let value = callable.call(&JsValue::undefined(), args, ctx);
     // Timers, socket events and promise jobs keep the call alive until none is left.
-    let value = value.and_then(|v| super::event_loop::run(ctx).map(|()| v));
-    if value.is_err() {
-        let _ = super::state::with_vu(ctx, |st| st.event_loop.reset());
-    }
-    match value {
-        Ok(v) => settle(ctx, v),
-        Err(e) => thrown(Err(e)),
+    let ran = callable
+        .call(&JsValue::undefined(), args, ctx)
+        .and_then(|v| super::event_loop::run(ctx).map(|end| (v, end)));
+    match ran {
+        Ok((value, LoopEnd::Idle)) => Called {
+            result: Ok(settled(value)),
+            rejection: None,
+        },
+        Ok((value, LoopEnd::Rejected(err))) => Called {
+            result: Ok(settled(value)),
+            rejection: Some(err),
+        },
+        Err(e) => {
+            let _ = super::state::with_vu(ctx, |st| st.event_loop.reset());
+            thrown(e)
+        }
     }
 }
 
-/// Waits for a returned promise (async exec functions) by running the job queue.
-fn settle(ctx: &mut Context, value: JsValue) -> Called {
-    let done = |result| Called {
-        result,
-        rejected: false,
-    };
+/// The value of a returned promise once the loop has run (k6's `unPromisify`): what it
+/// fulfilled with, what it was rejected with (an unhandled rejection was reported by the
+/// loop already), or `undefined` while still pending.
+fn settled(value: JsValue) -> JsValue {
     let Some(promise) = value
         .as_object()
         .and_then(|obj| JsPromise::from_object(obj.clone()).ok())
     else {
-        return done(Ok(value));
+        return value;
     };
-    if let Err(e) = ctx.run_jobs() {
-        return done(Err(e));
-    }
     match promise.state() {
-        PromiseState::Fulfilled(v) => done(Ok(v)),
-        PromiseState::Rejected(e) => Called {
-            result: Err(JsError::from_opaque(e)),
-            rejected: true,
-        },
-        PromiseState::Pending => done(Err(boa_engine::JsNativeError::error()
-            .with_message("the promise returned by the function never settled")
-            .into())),
+        PromiseState::Fulfilled(v) | PromiseState::Rejected(v) => v,
+        PromiseState::Pending => JsValue::undefined(),
+    }
+}
+
+/// How a call ended: an unhandled rejection first (k6's loop ends on it), else what the
+/// function returned or threw.
+fn conclude(
+    ctx: &mut Context,
+    state: &std::cell::RefCell<VuState>,
+    called: Called,
+    convert: impl FnOnce(JsValue, &mut Context) -> JsResult<JobValue>,
+) -> JobOutcome {
+    match called.rejection {
+        Some(err) => JobOutcome::Rejected(err),
+        None => finish(ctx, state, called.result, convert),
     }
 }
 
@@ -304,26 +326,4 @@ fn finish(
 
 fn parse_json_arg(data: &str, ctx: &mut Context) -> JsResult<JsValue> {
     Ok(crate::modules::json_text::parse(data, ctx)?)
-}
-
-/// k6's complaint about a `handleSummary` that returned something else than an object.
-pub const SUMMARY_NOT_A_MAP: &str = "handleSummary() should return a map with string keys";
-
-/// `handleSummary`'s return value: an object whose values are strings or ArrayBuffers.
-fn summary_files(v: JsValue, ctx: &mut Context) -> JsResult<JobValue> {
-    let Some(obj) = v.as_object() else {
-        return Err(boa_engine::JsNativeError::typ()
-            .with_message(SUMMARY_NOT_A_MAP)
-            .into());
-    };
-    let mut files = Vec::new();
-    for key in obj.own_property_keys(ctx)? {
-        let boa_engine::property::PropertyKey::String(name) = &key else {
-            continue;
-        };
-        let value = obj.get(key.clone(), ctx)?;
-        let bytes = crate::modules::bytes::bytes_or_string(&value, ctx)?;
-        files.push((name.to_std_string_escaped(), bytes));
-    }
-    Ok(JobValue::Files(files))
 }

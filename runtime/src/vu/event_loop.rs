@@ -15,6 +15,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use super::coro::await_op;
 use super::state::with_vu;
+use crate::error::ScriptError;
 
 /// A result for the VU, sent from the I/O runtime.
 pub struct Completion {
@@ -29,6 +30,9 @@ struct Timer {
     callback: JsObject,
     args: Vec<JsValue>,
     repeat: Option<Duration>,
+    /// `setTimeout`/`setInterval` for the global timers, whose loss k6 reports when an
+    /// iteration ends early; `None` for a socket's own timers.
+    name: Option<&'static str>,
 }
 
 /// Timers, listeners and the completion channel of one VU.
@@ -38,6 +42,9 @@ pub struct EventLoop {
     timer_keys: HashMap<u64, (Instant, u64)>,
     listeners: HashMap<u64, Listener>,
     next_id: u64,
+    /// The last timer id handed out. Like k6's, timer ids count up for the VU's whole life
+    /// (the first `setTimeout` returns 1), across iterations.
+    timer_seq: u64,
     tx: UnboundedSender<Completion>,
     rx: Option<UnboundedReceiver<Completion>>,
 }
@@ -50,6 +57,7 @@ impl Default for EventLoop {
             timer_keys: HashMap::new(),
             listeners: HashMap::new(),
             next_id: 1,
+            timer_seq: 0,
             tx,
             rx: Some(rx),
         }
@@ -68,15 +76,18 @@ impl EventLoop {
         self.tx.clone()
     }
 
-    /// Schedules `callback(...args)` after `delay` (again every `delay` when `repeat`).
+    /// Schedules `callback(...args)` after `delay` (again every `delay` when `repeat`);
+    /// `name` is the global function that asked (`setTimeout`), `None` for socket timers.
     pub fn add_timer(
         &mut self,
         callback: JsObject,
         args: Vec<JsValue>,
         delay: Duration,
         repeat: bool,
+        name: Option<&'static str>,
     ) -> u64 {
-        let id = self.next_id();
+        self.timer_seq += 1;
+        let id = self.timer_seq;
         let key = (Instant::now() + delay, id);
         self.timers.insert(
             key,
@@ -84,6 +95,7 @@ impl EventLoop {
                 callback,
                 args,
                 repeat: repeat.then_some(delay.max(Duration::from_millis(1))),
+                name,
             },
         );
         self.timer_keys.insert(id, key);
@@ -109,15 +121,47 @@ impl EventLoop {
         self.timers.is_empty() && self.listeners.is_empty()
     }
 
-    /// Forgets every timer and operation (the iteration ended or was interrupted).
+    /// Forgets every timer and operation: the iteration ended early (an exception, an
+    /// unhandled rejection, an interruption). k6 warns about each global timer that will
+    /// not run, in the order they were due.
     pub fn reset(&mut self) {
+        for (&(_, id), timer) in &self.timers {
+            if let Some(name) = timer.name {
+                crate::log::Logger::warn(
+                    &format!("{name} {id} was stopped because the VU iteration was interrupted"),
+                    &[],
+                );
+            }
+        }
+        let timer_seq = self.timer_seq;
         *self = EventLoop::default();
+        self.timer_seq = timer_seq;
     }
 }
 
-/// Runs promise jobs, timers and completions until nothing is left.
-pub fn run(ctx: &mut Context) -> JsResult<()> {
-    run_until(ctx, |_| false)
+/// How [`run`] ended when nothing threw.
+#[derive(Debug)]
+pub enum LoopEnd {
+    /// Nothing is left to run.
+    Idle,
+    /// A promise rejected with no handler once everything queued had run: k6 ends the loop
+    /// there with `Uncaught (in promise) …` (the text), dropping what was still pending.
+    Rejected(ScriptError),
+}
+
+/// Runs promise jobs, timers and completions until nothing is left, or until a rejection
+/// nobody handled survives a turn of the loop. Only this outer loop ends on a rejection:
+/// the nested loops of blocking calls (`ws.connect`) leave it to their caller's turn, as
+/// k6 checks once per turn of the VU's own loop.
+pub fn run(ctx: &mut Context) -> JsResult<LoopEnd> {
+    run_until(ctx, |ctx| super::rejections::any(ctx))?;
+    match super::rejections::take(ctx) {
+        Some(err) => {
+            with_vu(ctx, |st| st.event_loop.reset())?;
+            Ok(LoopEnd::Rejected(err))
+        }
+        None => Ok(LoopEnd::Idle),
+    }
 }
 
 /// Like [`run`], but returns as soon as `done` holds (checked after each event).

@@ -49,7 +49,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
     ));
     let mut context = Context::builder()
         .module_loader(loader.clone())
-        .host_hooks(Rc::new(crate::source::CompileGuard))
+        .host_hooks(Rc::new(super::rejections::VuHooks))
         .build()
         .map_err(|e| InitError::Thread(e.to_string()))?;
     let interrupt = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -59,6 +59,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
     let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
     context.insert_data(VuData::new(state.clone()));
     context.insert_data(LoaderData(loader.clone()));
+    context.insert_data(super::rejections::Pending::default());
     globals::install(&mut context, &config, id)
         .map_err(|e| InitError::Script(ScriptError::from_js(e, &mut context)))?;
 
@@ -75,7 +76,9 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
     } else {
         load_cjs(&path, &src, &mut context)
     };
-    let exports = loaded.map_err(|e| aborted_or(e, &config, id))?;
+    let exports = loaded
+        .and_then(|exports| no_unhandled_rejection(&mut context).map(|()| exports))
+        .map_err(|e| as_load_failure(e, &config, id))?;
     let info = read_info(&exports, &mut context).map_err(|e| match e {
         // k6 reads the options when it first loads the script, and says so.
         InitError::Options(why) => InitError::Options(crate::error::load_failure(
@@ -98,12 +101,10 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
 
 /// An init error caused by `exec.test.abort()` in the init context becomes k6's
 /// "test aborted" initialisation failure (exit 108), not a script exception. The first
-/// load of the script (VU 0) names the script as k6 does.
-fn aborted_or(e: InitError, config: &TestConfig, id: u64) -> InitError {
-    let (InitError::Script(_), Some(text)) = (&e, config.test.aborted()) else {
-        return e;
-    };
-    let text = match id {
+/// load of the script (VU 0) names the script as k6 does, for that and for an unhandled
+/// rejection.
+fn as_load_failure(e: InitError, config: &TestConfig, id: u64) -> InitError {
+    let first_load = |text: String| match id {
         0 => crate::error::load_failure(
             &crate::error::shown_path(&config.script_path),
             &config.script_path,
@@ -111,7 +112,29 @@ fn aborted_or(e: InitError, config: &TestConfig, id: u64) -> InitError {
         ),
         _ => text,
     };
-    InitError::Aborted { text }
+    match (e, config.test.aborted()) {
+        (InitError::Script(_), Some(text)) => InitError::Aborted {
+            text: first_load(text),
+        },
+        (InitError::Rejected(text), _) => InitError::Rejected(first_load(text)),
+        (e, _) => e,
+    }
+}
+
+/// A promise the init code rejected and nothing handled fails the load, as k6's event
+/// loop fails it (`Uncaught (in promise) …`, exit 255).
+fn no_unhandled_rejection(ctx: &mut Context) -> Result<(), InitError> {
+    match super::rejections::take(ctx) {
+        Some(err) => Err(InitError::Rejected(err.text)),
+        None => Ok(()),
+    }
+}
+
+/// Runs the jobs the init code queued. An engine error there (runaway recursion in a
+/// module's body, which Boa evaluates as a job) is the init's failure.
+fn run_init_jobs(ctx: &mut Context) -> Result<(), InitError> {
+    ctx.run_jobs()
+        .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))
 }
 
 fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObject, InitError> {
@@ -119,7 +142,7 @@ fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObjec
         .load_file(path, ctx)
         .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
     let promise = module.load_link_evaluate(ctx);
-    let _ = ctx.run_jobs();
+    run_init_jobs(ctx)?;
     match promise.state() {
         PromiseState::Fulfilled(_) => Ok(module.namespace(ctx)),
         PromiseState::Rejected(err) => Err(InitError::Script(ScriptError::from_value(&err, ctx))),
@@ -161,7 +184,7 @@ pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsO
             ctx,
         )
         .map_err(|e| err(e, ctx))?;
-    let _ = ctx.run_jobs();
+    run_init_jobs(ctx)?;
     let out = module
         .get(js_string!("exports"), ctx)
         .map_err(|e| err(e, ctx))?;

@@ -65,6 +65,8 @@ pub enum JobValue {
     Json(serde_json::Value),
     /// `handleSummary`'s map: destination (`stdout`, `stderr`, a path) -> bytes.
     Files(Vec<(String, Vec<u8>)>),
+    /// `handleSummary` returned what k6 refuses; nothing is written.
+    InvalidSummary(crate::vu::summary_files::SummaryError),
 }
 
 /// How a job ended.
@@ -73,6 +75,10 @@ pub enum JobOutcome {
     Ok(JobValue),
     /// The script threw; for iterations the error was already logged by the VU.
     Error(ScriptError),
+    /// A promise rejection nobody handled ended the job (`Uncaught (in promise) …`). k6
+    /// treats it as a plain error, not a script exception: no `hint`, and setup or
+    /// teardown exit 255. For iterations it was already logged by the VU.
+    Rejected(ScriptError),
     /// Stopped from outside (graceful stop ran out, Ctrl-C, abort).
     Interrupted,
 }

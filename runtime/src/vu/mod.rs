@@ -16,8 +16,10 @@ pub mod init;
 pub mod job;
 mod options_json;
 pub mod pool;
+mod rejections;
 mod stack;
 pub mod state;
+pub mod summary_files;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -413,7 +413,7 @@ fn socket_timer(args: &[JsValue], id: u64, ctx: &mut Context, repeat: bool) -> J
     with_vu(ctx, |st| {
         let timer = st
             .event_loop
-            .add_timer(f.clone(), Vec::new(), delay, repeat);
+            .add_timer(f.clone(), Vec::new(), delay, repeat, None);
         if let Some(s) = st.ws.open.get_mut(&id) {
             s.timers.push(timer);
         }
