@@ -12,7 +12,6 @@ use boa_engine::{Context, JsObject, JsResult, JsString, JsValue};
 
 use super::event_loop::LoopEnd;
 
-use super::coro::INTERRUPTED;
 use super::job::{IterationJob, Job, JobOutcome, JobValue};
 use super::state::{Phase, VuState};
 use crate::error::ScriptError;
@@ -315,7 +314,8 @@ fn finish(
                 ))
             );
             let err = ScriptError::from_js(e, ctx);
-            if interrupted || by_host || err.text.contains(INTERRUPTED) {
+            // A wait the host cut short set `interrupted` (whatever the script then threw).
+            if interrupted || by_host {
                 JobOutcome::Interrupted
             } else {
                 JobOutcome::Error(err)

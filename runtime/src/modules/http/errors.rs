@@ -4,6 +4,7 @@
 
 use url::Url;
 
+use super::codes;
 use super::connector::ConnectError;
 use super::pool::PoolError;
 
@@ -19,7 +20,7 @@ pub struct HttpError {
 
 pub(super) fn timeout_error(method: &http::Method, url: &Url) -> HttpError {
     HttpError {
-        code: 1050,
+        code: codes::REQUEST_TIMEOUT,
         tag: "request timeout".into(),
         message: format!("{} \"{url}\": request timeout", go_method(method)),
     }
@@ -36,34 +37,58 @@ enum Cause<'a> {
     Other,
 }
 
-fn cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> (Cause<'a>, String) {
-    let mut found = Cause::Other;
-    let mut text = e.to_string();
+/// What walking an error's sources found: the deciding cause, the innermost text, and
+/// what hyper says about the exchange (typed, not read from message text).
+struct Found<'a> {
+    cause: Cause<'a>,
+    text: String,
+    /// The connection ended before the message was complete.
+    incomplete: bool,
+    /// An HTTP/2 protocol error.
+    http2: bool,
+}
+
+fn cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Found<'a> {
+    let mut found = Found {
+        cause: Cause::Other,
+        text: e.to_string(),
+        incomplete: false,
+        http2: false,
+    };
     let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = src {
         if let Some(c) = s.downcast_ref::<ConnectError>() {
-            return (Cause::Connect(c), c.to_string());
+            found.cause = Cause::Connect(c);
+            found.text = c.to_string();
+            return found;
         }
         if let Some(PoolError::Broken { head, source }) = s.downcast_ref::<PoolError>() {
+            found.text = s.to_string();
             if let Some(go) = super::malformed::go_head_error(head) {
-                return (Cause::Malformed(go), s.to_string());
+                found.cause = Cause::Malformed(go);
+                return found;
             }
             if !source.is_parse() {
-                return (Cause::CutShort, s.to_string());
+                found.cause = Cause::CutShort;
+                return found;
             }
         }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            found = Cause::Io(io.kind());
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            found.incomplete |= h.is_incomplete_message();
         }
-        text = s.to_string();
+        found.http2 |= s.downcast_ref::<h2::Error>().is_some();
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            found.cause = Cause::Io(io.kind());
+        }
+        found.text = s.to_string();
         src = s.source();
     }
-    (found, text)
+    found
 }
 
 /// The kind of the I/O error underneath `e`, if any.
 pub(super) fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
-    match cause(e).0 {
+    match cause(e).cause {
         Cause::Io(kind) => Some(kind),
         _ => None,
     }
@@ -80,73 +105,77 @@ pub(super) fn classify(
         url.host_str().unwrap_or(""),
         url.port_or_known_default().unwrap_or(0)
     );
-    let (cause, text) = cause(e);
+    let Found {
+        cause,
+        text,
+        incomplete,
+        http2,
+    } = cause(e);
     let (code, tag, detail): (u32, String, String) = match cause {
         Cause::Connect(ConnectError::NoSuchHost { host }) => (
-            1101,
+            codes::DNS_NO_SUCH_HOST,
             "lookup: no such host".into(),
             format!("dial tcp: lookup {host}: no such host"),
         ),
         Cause::Connect(ConnectError::Dial { addr, source }) => match source.kind() {
             std::io::ErrorKind::ConnectionRefused => (
-                1212,
+                codes::TCP_DIAL_REFUSED,
                 "dial: connection refused".into(),
                 format!("dial tcp {addr}: connect: connection refused"),
             ),
             std::io::ErrorKind::TimedOut => (
-                1211,
+                codes::TCP_DIAL_TIMEOUT,
                 "dial: i/o timeout".into(),
                 format!("dial tcp {addr}: i/o timeout"),
             ),
             _ => (
-                1210,
+                codes::TCP_DIAL,
                 "dial: unknown error".into(),
                 format!("dial tcp {addr}: {source}"),
             ),
         },
         Cause::Connect(ConnectError::Tls { source, .. }) => tls_error(source, url),
-        Cause::Connect(e @ ConnectError::BlockedHostname { .. }) => {
-            (1111, "hostname is blocked".into(), e.to_string())
-        }
-        Cause::Connect(e @ ConnectError::BlacklistedIp { .. }) => {
-            (1110, "ip is blacklisted".into(), e.to_string())
-        }
+        Cause::Connect(e @ ConnectError::BlockedHostname { .. }) => (
+            codes::BLOCKED_HOSTNAME,
+            "hostname is blocked".into(),
+            e.to_string(),
+        ),
+        Cause::Connect(e @ ConnectError::BlacklistedIp { .. }) => (
+            codes::BLACKLISTED_IP,
+            "ip is blacklisted".into(),
+            e.to_string(),
+        ),
         Cause::Connect(ConnectError::NoHost) => (
-            1020,
+            codes::INVALID_URL,
             "invalid URL".into(),
             "http: no Host in request URL".into(),
         ),
         Cause::Malformed(go) => {
             let detail = format!("net/http: HTTP/1.x transport connection broken: {go}");
-            (1000, go, detail)
+            (codes::DEFAULT, go, detail)
         }
         // Go's head reader meets the end (or a reset) as an unexpected EOF.
         Cause::CutShort => (
-            1000,
+            codes::DEFAULT,
             "unexpected EOF".into(),
             "net/http: HTTP/1.x transport connection broken: unexpected EOF".into(),
         ),
         Cause::Io(std::io::ErrorKind::ConnectionReset) => (
-            1220,
+            codes::TCP_RESET_BY_PEER,
             "read: connection reset by peer".into(),
             format!("read tcp {host}: read: connection reset by peer"),
         ),
         Cause::Io(std::io::ErrorKind::BrokenPipe) => (
-            1201,
+            codes::TCP_BROKEN_PIPE,
             "write: broken pipe".into(),
             format!("write tcp {host}: write: broken pipe"),
         ),
-        Cause::Io(std::io::ErrorKind::UnexpectedEof) | Cause::Other
-            if text.contains("closed before message completed")
-                || text.contains("incomplete message")
-                || text.contains("end of file") =>
-        {
-            (1000, "EOF".into(), "EOF".into())
+        Cause::Io(std::io::ErrorKind::UnexpectedEof) => {
+            (codes::DEFAULT, "EOF".into(), "EOF".into())
         }
-        _ if text.contains("http2") || text.contains("h2 protocol") => {
-            (1600, "http2: unknown error".into(), text.clone())
-        }
-        _ => (1000, "unknown error".into(), text.clone()),
+        Cause::Other if incomplete => (codes::DEFAULT, "EOF".into(), "EOF".into()),
+        _ if http2 => (codes::HTTP2, "http2: unknown error".into(), text.clone()),
+        _ => (codes::DEFAULT, "unknown error".into(), text.clone()),
     };
     HttpError {
         code,
@@ -166,14 +195,14 @@ pub(super) fn unusable_url(
 ) -> HttpError {
     use url::ParseError as P;
     let failed_request = |shown: &str, why: String| HttpError {
-        code: 1000,
+        code: codes::DEFAULT,
         message: format!("{} \"{shown}\": {why}", go_method(method)),
         tag: why,
     };
     let invalid = |why: String| {
         let text = format!("invalid URL: parse \"{raw}\": {why}");
         HttpError {
-            code: 1020,
+            code: codes::INVALID_URL,
             tag: text.clone(),
             message: text,
         }
@@ -222,7 +251,7 @@ pub(super) fn body_error(
     e: &(dyn std::error::Error + 'static),
     conn: Option<&super::connector::ConnInfo>,
 ) -> HttpError {
-    let (cause, text) = cause(e);
+    let Found { cause, text, .. } = cause(e);
     let (local, remote) = conn.map_or((String::new(), String::new()), |c| {
         (
             c.local().map(|a| a.to_string()).unwrap_or_default(),
@@ -231,24 +260,24 @@ pub(super) fn body_error(
     });
     if let Some(go) = go_chunk_text(&text) {
         return HttpError {
-            code: 1000,
+            code: codes::DEFAULT,
             tag: go.into(),
             message: go.into(),
         };
     }
     match cause {
         Cause::Io(std::io::ErrorKind::ConnectionReset) => HttpError {
-            code: 1220,
+            code: codes::TCP_RESET_BY_PEER,
             tag: "read: connection reset by peer".into(),
             message: format!("read tcp {local}->{remote}: read: connection reset by peer"),
         },
-        _ if text.contains("timed out") => HttpError {
-            code: 1050,
+        Cause::Io(std::io::ErrorKind::TimedOut) => HttpError {
+            code: codes::REQUEST_TIMEOUT,
             tag: "request timeout".into(),
             message: "request timeout".into(),
         },
         _ => HttpError {
-            code: 1000,
+            code: codes::DEFAULT,
             tag: "unexpected EOF".into(),
             message: "unexpected EOF".into(),
         },
@@ -278,7 +307,7 @@ fn go_chunk_text(hyper_text: &str) -> Option<&'static str> {
 pub(super) fn decompression_error(e: &super::codec::DecodeError) -> HttpError {
     let text = format!("error decompressing response body ({e})");
     HttpError {
-        code: 1701,
+        code: codes::RESPONSE_DECOMPRESSION,
         tag: text.clone(),
         message: text,
     }
@@ -295,7 +324,7 @@ fn tls_error(source: &std::io::Error, url: &Url) -> (u32, String, String) {
     let verify = |x509: String| format!("tls: failed to verify certificate: x509: {x509}");
     match rustls_err {
         Some(rustls::Error::InvalidCertificate(C::UnknownIssuer | C::BadSignature)) => (
-            1310,
+            codes::X509_UNKNOWN_AUTHORITY,
             "x509: unknown authority".into(),
             verify("certificate signed by unknown authority".into()),
         ),
@@ -318,28 +347,32 @@ fn tls_error(source: &std::io::Error, url: &Url) -> (u32, String, String) {
                 format!("certificate is valid for {}, not {host}", names.join(", "))
             };
             (
-                1311,
+                codes::X509_HOSTNAME,
                 "x509: certificate doesn't match hostname".into(),
                 verify(x509),
             )
         }
         Some(rustls::Error::InvalidCertificate(C::NotValidForName)) => (
-            1311,
+            codes::X509_HOSTNAME,
             "x509: certificate doesn't match hostname".into(),
             verify(format!("certificate is not valid for {host}")),
         ),
         Some(rustls::Error::InvalidCertificate(e)) => (
-            1300,
+            codes::TLS,
             "tls: failed to verify certificate".into(),
             verify(format!("{e:?}")),
         ),
         Some(rustls::Error::AlertReceived(alert)) => {
             let text = format!("remote error: tls: {}", alert_name(*alert));
-            (1010, text.clone(), text)
+            (codes::NET_NON_TCP, text.clone(), text)
         }
-        Some(e) => (1300, "tls: handshake failure".into(), format!("tls: {e}")),
+        Some(e) => (
+            codes::TLS,
+            "tls: handshake failure".into(),
+            format!("tls: {e}"),
+        ),
         None => (
-            1300,
+            codes::TLS,
             "tls: handshake failure".into(),
             format!("tls: {source}"),
         ),

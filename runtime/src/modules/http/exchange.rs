@@ -10,6 +10,7 @@ use url::Url;
 
 use super::client::HttpClient;
 use super::codec::MAX_DECODED_BODY;
+use super::codes;
 use super::connector::ConnInfo;
 use super::errors::{body_error, classify, decompression_error, timeout_error, HttpError};
 use super::headers::Headers;
@@ -282,7 +283,7 @@ fn build_request(
     body: Option<&[u8]>,
 ) -> Result<http::Request<Full<Bytes>>, HttpError> {
     let invalid = |detail: String| HttpError {
-        code: 1020,
+        code: codes::INVALID_URL,
         tag: "invalid URL".into(),
         message: format!("{} \"{url}\": {detail}", super::errors::go_method(method)),
     };

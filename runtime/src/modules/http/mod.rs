@@ -8,6 +8,7 @@
 pub mod args;
 pub mod client;
 pub mod codec;
+pub mod codes;
 pub mod connector;
 pub mod debug;
 pub mod dial_policy;
