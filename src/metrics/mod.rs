@@ -1,7 +1,8 @@
 //! The metrics engine: the one consumer of the VUs' sample channel. It aggregates samples
 //! into sinks (metrics, tagged submetrics, checks per group), evaluates thresholds every 2 s
 //! to drive `abortOnFail`, and hands its final state to the summary. Nothing here calls back
-//! into VUs or the scheduler; an abort is only signalled through a watch channel.
+//! into VUs or the scheduler; an abort is only signalled through a watch channel. Samples
+//! flow one way: VUs -> this engine -> [`Forward`] (the outputs, which it does not know).
 
 pub mod detail;
 pub mod sink;
@@ -18,7 +19,6 @@ use rk6_runtime::metrics::{builtin, MetricDef, Registry, Sample};
 
 use self::sink::Sink;
 use self::threshold::{parse_metric_key, ThresholdError, ThresholdExpr};
-use crate::output::Dispatch;
 
 /// A tagged view of a metric (`http_req_duration{name:home}`).
 #[derive(Debug, Clone)]
@@ -237,6 +237,10 @@ impl MetricsState {
 /// Thresholds as written in `options.thresholds`: metric key -> expressions.
 pub type ThresholdSpec = BTreeMap<String, Vec<ThresholdExpr>>;
 
+/// Where the engine hands each batch after aggregating it: the `--out` outputs, wired by
+/// the run; the engine knows nothing of them.
+pub type Forward = Arc<dyn Fn(Arc<Vec<Sample>>) + Send + Sync>;
+
 /// The running engine.
 pub struct Engine {
     state: Arc<Mutex<MetricsState>>,
@@ -244,7 +248,7 @@ pub struct Engine {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     registry: Registry,
-    outputs: Dispatch,
+    forward: Option<Forward>,
 }
 
 /// How the engine is set up besides thresholds.
@@ -254,8 +258,8 @@ pub struct EngineOptions {
     pub expected_response_submetric: bool,
     /// Keep per-group and per-scenario aggregates (full summary).
     pub detail: bool,
-    /// Where every batch goes after it was aggregated (`--out`).
-    pub outputs: Dispatch,
+    /// Where every batch goes after it was aggregated (`--out`), if anywhere.
+    pub forward: Option<Forward>,
 }
 
 impl Engine {
@@ -309,16 +313,16 @@ impl Engine {
         let rx = Arc::new(Mutex::new(rx));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (state, rx, stop, registry, outputs) = (
+            let (state, rx, stop, registry, forward) = (
                 state.clone(),
                 rx.clone(),
                 stop.clone(),
                 registry.clone(),
-                opts.outputs.clone(),
+                opts.forward.clone(),
             );
             std::thread::Builder::new()
                 .name("rk6-metrics".into())
-                .spawn(move || run(state, rx, stop, registry, abort, outputs))
+                .spawn(move || run(state, rx, stop, registry, abort, forward))
                 .ok()
         };
         Ok(Engine {
@@ -327,7 +331,7 @@ impl Engine {
             stop,
             thread,
             registry,
-            outputs: opts.outputs,
+            forward: opts.forward,
         })
     }
 
@@ -343,8 +347,8 @@ impl Engine {
             for s in &batch {
                 state.apply(s, &self.registry);
             }
-            if !self.outputs.is_empty() {
-                self.outputs.send(Arc::new(batch));
+            if let Some(forward) = &self.forward {
+                forward(Arc::new(batch));
             }
         }
         state.sync_registry(&self.registry);
@@ -358,7 +362,7 @@ fn run(
     stop: Arc<AtomicBool>,
     registry: Registry,
     abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
-    outputs: Dispatch,
+    forward: Option<Forward>,
 ) {
     let mut next_eval = Instant::now() + Duration::from_secs(2);
     let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
@@ -376,8 +380,8 @@ fn run(
                     for s in &batch {
                         st.apply(s, &registry);
                     }
-                    if !outputs.is_empty() {
-                        outputs.send(Arc::new(batch));
+                    if let Some(forward) = &forward {
+                        forward(Arc::new(batch));
                     }
                 }
                 Err(TryRecvError::Empty) => break,

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use rk6_runtime::metrics::{MetricDef, Sample};
 
-use super::{key_values, OutputContext, OutputError, Sink};
+use super::{key_values, Output, OutputContext, OutputError};
 
 /// `timeFormat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ fn tag_columns(ctx: &OutputContext) -> Vec<String> {
 }
 
 impl CsvOutput {
-    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Sink>), OutputError> {
+    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Output>), OutputError> {
         let env = |k: &str| ctx.env.get(k).cloned();
         let mut file = env("K6_CSV_FILENAME").unwrap_or_else(|| "file.csv".to_string());
         let mut save = env("K6_CSV_SAVE_INTERVAL").unwrap_or_else(|| "1s".to_string());
@@ -165,7 +165,7 @@ fn field(s: &str) -> String {
     }
 }
 
-impl Sink for CsvOutput {
+impl Output for CsvOutput {
     fn write(&mut self, batch: &[Sample]) {
         if self.failed.is_some() {
             return;

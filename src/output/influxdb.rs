@@ -9,7 +9,7 @@ use rk6_runtime::metrics::{MetricDef, Sample};
 
 use super::line_protocol::{self, FieldTag, Precision};
 use super::push::Pusher;
-use super::{OutputContext, OutputError, Sink};
+use super::{Output, OutputContext, OutputError};
 
 /// The settings k6's InfluxDB v1 output takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,7 +174,7 @@ pub fn http_client(insecure: bool) -> Result<reqwest::Client, OutputError> {
 }
 
 impl InfluxV1 {
-    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Sink>), OutputError> {
+    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Output>), OutputError> {
         let cfg = V1Config::resolve(arg, &ctx.env)?;
         let client = http_client(cfg.insecure)?;
         let write_url = cfg.write_url();
@@ -273,7 +273,7 @@ pub fn add_lines(
     }
 }
 
-impl Sink for InfluxV1 {
+impl Output for InfluxV1 {
     fn write(&mut self, batch: &[Sample]) {
         add_lines(
             &mut self.pusher,

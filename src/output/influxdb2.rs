@@ -12,7 +12,7 @@ use rk6_runtime::metrics::{MetricDef, Sample};
 use super::influxdb::add_lines;
 use super::line_protocol::{self, FieldTag, Precision};
 use super::push::Pusher;
-use super::{OutputContext, OutputError, Sink};
+use super::{Output, OutputContext, OutputError};
 
 pub struct InfluxV2 {
     pusher: Pusher,
@@ -26,7 +26,7 @@ fn bad(msg: impl Into<String>) -> OutputError {
 }
 
 impl InfluxV2 {
-    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Sink>), OutputError> {
+    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Output>), OutputError> {
         let get = |k: &str| ctx.env.get(k).filter(|v| !v.is_empty()).cloned();
         let addr = if arg.is_empty() {
             get("K6_INFLUXDB_ADDR").unwrap_or_else(|| "http://localhost:8086".into())
@@ -83,7 +83,7 @@ impl InfluxV2 {
     }
 }
 
-impl Sink for InfluxV2 {
+impl Output for InfluxV2 {
     fn write(&mut self, batch: &[Sample]) {
         add_lines(
             &mut self.pusher,

@@ -8,7 +8,7 @@ use std::io::Write;
 use rk6_runtime::metrics::{MetricDef, Sample};
 use serde_json::{json, Map, Value};
 
-use super::{OutputContext, OutputError, Sink};
+use super::{Output, OutputContext, OutputError};
 use crate::metrics::threshold::parse_metric_key;
 
 pub struct JsonOutput {
@@ -42,7 +42,7 @@ pub fn open_file(path: &str, ctx: &OutputContext) -> Result<Box<dyn Write + Send
 }
 
 impl JsonOutput {
-    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Sink>), OutputError> {
+    pub fn open(arg: &str, ctx: &OutputContext) -> Result<(String, Box<dyn Output>), OutputError> {
         let path = ctx
             .env
             .get("K6_JSON_FILENAME")
@@ -155,7 +155,7 @@ fn submetric(parent: &str, tags: &[(&str, &str)]) -> Value {
     json!({"name": format!("{parent}{{{suffix}}}"), "suffix": suffix, "tags": tag_map})
 }
 
-impl Sink for JsonOutput {
+impl Output for JsonOutput {
     fn write(&mut self, batch: &[Sample]) {
         for s in batch {
             if self.seen.insert(s.metric) {

@@ -82,7 +82,7 @@ impl OutputContext {
 }
 
 /// What a worker does with batches; it runs on its own thread.
-pub trait Sink: Send {
+pub trait Output: Send {
     /// Takes one batch (already in the order samples were emitted).
     fn write(&mut self, batch: &[Sample]);
     /// Called about once a second, whether or not batches came.
@@ -122,9 +122,9 @@ pub struct Outputs {
 impl Outputs {
     /// Starts every output in `specs`; a bad spec stops the run before it begins.
     pub fn start(specs: &[OutputSpec], ctx: &OutputContext) -> Result<Outputs, OutputError> {
-        let mut sinks: Vec<(String, Box<dyn Sink>)> = Vec::new();
+        let mut sinks: Vec<(String, Box<dyn Output>)> = Vec::new();
         for spec in specs {
-            let built: (String, Box<dyn Sink>) = match spec.kind.as_str() {
+            let built: (String, Box<dyn Output>) = match spec.kind.as_str() {
                 "json" => json::JsonOutput::open(&spec.arg, ctx)?,
                 "csv" => csv::CsvOutput::open(&spec.arg, ctx)?,
                 "influxdb" => influxdb::InfluxV1::open(&spec.arg, ctx)?,
@@ -158,8 +158,11 @@ impl Outputs {
     }
 
     /// For the engine.
-    pub fn dispatch(&self) -> Dispatch {
-        self.dispatch.clone()
+    /// What the metrics engine hands each aggregated batch to; `None` without outputs.
+    pub fn forward(&self) -> Option<crate::metrics::Forward> {
+        let dispatch = self.dispatch.clone();
+        (!dispatch.is_empty())
+            .then(|| Arc::new(move |batch: Batch| dispatch.send(batch)) as crate::metrics::Forward)
     }
 
     /// The header's `output:` value: `json (out.json), csv (out.csv)` or `-`.
@@ -189,7 +192,7 @@ impl Outputs {
     }
 }
 
-fn run_worker(mut sink: Box<dyn Sink>, rx: Receiver<Batch>) -> Option<String> {
+fn run_worker(mut sink: Box<dyn Output>, rx: Receiver<Batch>) -> Option<String> {
     let tick = std::time::Duration::from_secs(1);
     let mut next = std::time::Instant::now() + tick;
     loop {

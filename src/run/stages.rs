@@ -121,7 +121,7 @@ pub(super) fn start_engine(
         crate::metrics::EngineOptions {
             expected_response_submetric: plan.config.system_tags.has("expected_response"),
             detail: args.summary_mode == crate::summary::SummaryMode::Full,
-            outputs: outputs.dispatch(),
+            forward: outputs.forward(),
         },
         abort_tx,
     )
