@@ -10,12 +10,38 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{arrival, max_vus_fact, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::options::scenario_rules::{self as rules, Raw};
 use crate::options::ConfigError;
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "constant-arrival-rate",
+    fields: FIELDS,
+    check,
     build: ConstantArrivalRate::build,
 };
+
+/// The config's own fields and their Go types (`lib/executor/constant_arrival_rate.go`).
+const FIELDS: Fields = &[
+    ("duration", &NULL_DURATION),
+    ("maxVUs", &NULL_INT),
+    ("preAllocatedVUs", &NULL_INT),
+    ("rate", &NULL_INT),
+    ("timeUnit", &NULL_DURATION),
+];
+
+/// k6's checks of a `constant-arrival-rate` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    match f.int("rate") {
+        None => errors.push("the iteration rate isn't specified".into()),
+        Some(r) if r <= 0 => errors.push("the iteration rate must be more than 0".into()),
+        Some(_) => {}
+    }
+    rules::time_unit(errors, f);
+    rules::duration_at_least_1s(errors, f);
+    rules::pre_allocated(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct ConstantArrivalRate {

@@ -9,12 +9,26 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::options::scenario_rules::{self as rules, Raw};
 use crate::options::ConfigError;
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "constant-vus",
+    fields: FIELDS,
+    check,
     build: ConstantVus::build,
 };
+
+/// The config's own fields and their Go types (`lib/executor/constant_vus.go`).
+const FIELDS: Fields = &[("duration", &NULL_DURATION), ("vus", &NULL_INT)];
+
+/// k6's checks of a `constant-vus` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    rules::vus_positive(errors, f.int("vus").unwrap_or(1));
+    rules::duration_at_least_1s(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct ConstantVus {

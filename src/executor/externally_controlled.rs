@@ -12,12 +12,48 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::options::scenario_rules::Raw;
 use crate::options::ConfigError;
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "externally-controlled",
+    fields: FIELDS,
+    check,
     build: ExternallyControlled::build,
 };
+
+/// The config's own fields and their Go types (`lib/executor/externally_controlled.go`).
+const FIELDS: Fields = &[
+    ("duration", &NULL_DURATION),
+    ("maxVUs", &NULL_INT),
+    ("vus", &NULL_INT),
+];
+
+/// k6's checks of an `externally-controlled` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    let vus = f.int("vus").unwrap_or(0);
+    let max_vus = f.int("maxVUs").unwrap_or(vus);
+    if vus < 0 {
+        errors.push("the number of VUs can't be negative".into());
+    }
+    if max_vus < vus {
+        errors.push(format!(
+            "the number of active VUs ({vus}) must be less than or equal to the number of maxVUs ({max_vus})"
+        ));
+    }
+    match f.nanos("duration") {
+        None => errors.push("the duration must be specified, for infinite duration use 0".into()),
+        Some(ns) if ns < 0 => {
+            errors.push("the duration can't be negative, for infinite duration use 0".into())
+        }
+        Some(_) => {}
+    }
+    if f.get("gracefulStop").is_some() {
+        errors.push("gracefulStop is not supported by the externally controlled executor".into());
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ExternallyControlled {

@@ -11,12 +11,25 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::scenario_rules::{self as rules, Raw};
 use crate::options::ConfigError;
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "per-vu-iterations",
+    fields: super::shared_iterations::FIELDS,
+    check,
     build: PerVuIterations::build,
 };
+
+/// k6's checks of a `per-vu-iterations` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    rules::vus_positive(errors, f.int("vus").unwrap_or(1));
+    if f.int("iterations").unwrap_or(1) <= 0 {
+        errors.push("the number of iterations must be more than 0".into());
+    }
+    rules::max_duration(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct PerVuIterations {

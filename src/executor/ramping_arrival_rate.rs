@@ -10,12 +10,36 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{arrival, max_vus_fact, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT, STAGES};
+use crate::options::scenario_rules::{self as rules, Raw};
 use crate::options::{ConfigError, DurationOpt};
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "ramping-arrival-rate",
+    fields: FIELDS,
+    check,
     build: RampingArrivalRate::build,
 };
+
+/// The config's own fields and their Go types (`lib/executor/ramping_arrival_rate.go`).
+const FIELDS: Fields = &[
+    ("maxVUs", &NULL_INT),
+    ("preAllocatedVUs", &NULL_INT),
+    ("stages", &STAGES),
+    ("startRate", &NULL_INT),
+    ("timeUnit", &NULL_DURATION),
+];
+
+/// k6's checks of a `ramping-arrival-rate` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    if f.int("startRate").unwrap_or(0) < 0 {
+        errors.push("the startRate value can't be negative".into());
+    }
+    rules::time_unit(errors, f);
+    rules::stages(errors, f);
+    rules::pre_allocated(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct RampingArrivalRate {

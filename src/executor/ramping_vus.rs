@@ -8,17 +8,68 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use rk6_runtime::duration::format as fmt_dur;
+use serde_json::Value;
 
 use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT, STAGES};
+use crate::options::scenario_rules::{self as rules, Raw};
 use crate::options::{ConfigError, Stage};
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "ramping-vus",
+    fields: FIELDS,
+    check,
     build: RampingVus::build,
 };
+
+/// The config's own fields and their Go types (`lib/executor/ramping_vus.go`).
+const FIELDS: Fields = &[
+    ("gracefulRampDown", &NULL_DURATION),
+    ("stages", &STAGES),
+    ("startVUs", &NULL_INT),
+];
+
+/// k6's checks of a `ramping-vus` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    let start = f.int("startVUs").unwrap_or(1);
+    if start < 0 {
+        errors.push("the number of start VUs can't be negative".into());
+    }
+    let targets: Vec<i64> = f
+        .get("stages")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .map(|s| s.get("target").and_then(Value::as_i64).unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    if targets.iter().copied().fold(start, i64::max) <= 0 {
+        errors.push(
+            "either startVUs or one of the stages' target values must be greater than 0".into(),
+        );
+    }
+    rules::stages(errors, f);
+    if start > rules::MAX_CONCURRENT_VUS {
+        errors.push(format!(
+            "the startVUs exceed max limit of {}",
+            rules::MAX_CONCURRENT_VUS
+        ));
+    }
+    for (i, t) in targets.iter().enumerate() {
+        if *t > rules::MAX_CONCURRENT_VUS {
+            errors.push(format!(
+                "target for stage {} exceeds max limit of {}",
+                i + 1,
+                rules::MAX_CONCURRENT_VUS
+            ));
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct RampingVus {

@@ -8,14 +8,23 @@ use super::{
     constant_arrival_rate, constant_vus, externally_controlled, per_vu_iterations,
     ramping_arrival_rate, ramping_vus, shared_iterations, Executor,
 };
+use crate::options::decode_executors::Fields;
+use crate::options::scenario_rules::Raw;
 use crate::options::ConfigError;
 
 /// Builds an executor from an explicit scenario's JSON, with k6's defaults.
 pub type Build = fn(&ScenarioJson) -> Result<Box<dyn Executor>, ConfigError>;
 
-/// One executor type: its k6 name and its constructor.
+/// Adds k6's errors for a scenario's JSON of this type, in k6's order, after the checks
+/// every executor shares (k6 reports every problem of a scenario at once).
+pub type Check = fn(&mut Vec<String>, &Raw);
+
+/// One executor type, what k6 registers per type: its name, the fields of its config
+/// (decoded strictly, with their Go types), k6's checks of that config, and its constructor.
 pub struct ExecutorType {
     pub name: &'static str,
+    pub fields: Fields,
+    pub check: Check,
     pub build: Build,
 }
 

@@ -11,12 +11,37 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::options::scenario_rules::{self as rules, Raw};
 use crate::options::ConfigError;
 
+/// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
     name: "shared-iterations",
+    fields: FIELDS,
+    check,
     build: SharedIterations::build,
 };
+
+/// The config's own fields and their Go types (`lib/executor/shared_iterations.go`;
+/// `per-vu-iterations` has the same).
+pub(super) const FIELDS: Fields = &[
+    ("iterations", &NULL_INT),
+    ("maxDuration", &NULL_DURATION),
+    ("vus", &NULL_INT),
+];
+
+/// k6's checks of a `shared-iterations` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    let (vus, iterations) = (f.int("vus").unwrap_or(1), f.int("iterations").unwrap_or(1));
+    rules::vus_positive(errors, vus);
+    if iterations < vus {
+        errors.push(format!(
+            "the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
+        ));
+    }
+    rules::max_duration(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct SharedIterations {
