@@ -8,10 +8,13 @@ use serde_json::{Map, Value};
 
 use super::{ConfigError, Options};
 use crate::executor::config::ScenarioJson;
-use crate::executor::ramping_vus::{vu_stages, RampingVus};
+use crate::executor::ramping_vus::{self, vu_stages, RampingVus};
 use crate::executor::{
-    constant_vus::ConstantVus, per_vu_iterations::PerVuIterations, registry,
-    shared_iterations::SharedIterations, Scenario,
+    constant_vus::{self, ConstantVus},
+    per_vu_iterations::{self, PerVuIterations},
+    registry,
+    shared_iterations::{self, SharedIterations},
+    Scenario,
 };
 
 /// The scenarios the options describe, sorted by (startTime, name) like k6's header.
@@ -37,10 +40,35 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
         "duration",
         "stages",
     )?;
+    let mut list = listed(o)?;
+    let mut errors: Vec<String> = list
+        .iter()
+        .filter_map(|s| {
+            s.executor
+                .validate()
+                .err()
+                .map(|e| format!("scenario {} has configuration errors: {e}", s.name))
+        })
+        .collect();
+    if let Some(t) = &o.setup_timeout {
+        if t.signed_nanos()? <= 0 {
+            errors.push("setupTimeout must be positive".into());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ConfigError::Scenarios(errors));
+    }
+    list.sort_by(|a, b| a.start_time.cmp(&b.start_time).then(a.name.cmp(&b.name)));
+    Ok(list)
+}
+
+/// The scenarios before validation: the one a shortcut option implies, or the explicit
+/// ones (checked on their JSON the way k6 does first).
+fn listed(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
     // Negative counts fail validation the way zero does (k6 holds them as signed ints).
     let vus_signed = o.vus.unwrap_or(1);
     let vus = u64::try_from(vus_signed).unwrap_or(0);
-    let mut list = if let Some(iterations) = o.iterations {
+    Ok(if let Some(iterations) = o.iterations {
         if iterations < 0 && vus > 0 {
             return Err(ConfigError::Scenarios(vec![format!(
                 "scenario default has configuration errors: the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
@@ -84,26 +112,7 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
             iterations: 1,
             max_duration: Duration::from_secs(600),
         }))]
-    };
-    let mut errors: Vec<String> = list
-        .iter()
-        .filter_map(|s| {
-            s.executor
-                .validate()
-                .err()
-                .map(|e| format!("scenario {} has configuration errors: {e}", s.name))
-        })
-        .collect();
-    if let Some(t) = &o.setup_timeout {
-        if t.signed_nanos()? <= 0 {
-            errors.push("setupTimeout must be positive".into());
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ConfigError::Scenarios(errors));
-    }
-    list.sort_by(|a, b| a.start_time.cmp(&b.start_time).then(a.name.cmp(&b.name)));
-    Ok(list)
+    })
 }
 
 /// k6's validation of the explicit scenarios of known executor types, in name order.
@@ -190,7 +199,7 @@ fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> 
     let get = |k: &str| shortcut.get(k).cloned().unwrap_or(Value::Null);
     let (executor, fields): (&str, Vec<(&str, Value)>) = if !get("stages").is_null() {
         (
-            "ramping-vus",
+            ramping_vus::TYPE.name,
             vec![
                 ("startVUs", get("vus")),
                 ("stages", get("stages")),
@@ -199,7 +208,7 @@ fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> 
         )
     } else if !get("iterations").is_null() {
         (
-            "shared-iterations",
+            shared_iterations::TYPE.name,
             vec![
                 ("vus", get("vus")),
                 ("iterations", get("iterations")),
@@ -208,12 +217,12 @@ fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> 
         )
     } else if !get("duration").is_null() {
         (
-            "constant-vus",
+            constant_vus::TYPE.name,
             vec![("vus", get("vus")), ("duration", get("duration"))],
         )
     } else {
         (
-            "per-vu-iterations",
+            per_vu_iterations::TYPE.name,
             vec![
                 ("vus", Value::Null),
                 ("iterations", Value::Null),
