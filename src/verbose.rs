@@ -5,7 +5,7 @@
 use rk6_runtime::duration::format as go_duration;
 use rk6_runtime::log::Logger;
 
-use crate::executor::{Executor, Scenario};
+use crate::executor::Scenario;
 
 const INIT: (&str, &str) = ("phase", "execution-scheduler-init");
 const RUN: (&str, &str) = ("phase", "execution-scheduler-run");
@@ -172,53 +172,13 @@ pub fn executor_started(s: &Scenario) {
         return;
     }
     executor_line("Starting executor", s);
-    let mut fields = run_fields(&s.executor);
+    let mut fields = s.executor.run_fields();
     fields.push(("executor", s.executor.kind().into()));
     fields.push(("scenario", s.name.clone()));
     fields.push(("type", s.executor.kind().into()));
     fields.sort();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Logger::debug("Starting executor run...", &fields);
-}
-
-/// The fields k6's executors log with "Starting executor run...".
-fn run_fields(e: &Executor) -> Vec<(&'static str, String)> {
-    let d = |d: std::time::Duration| go_duration(d);
-    match e {
-        Executor::SharedIterations(e) => vec![
-            ("iterations", e.iterations.to_string()),
-            ("maxDuration", d(e.max_duration)),
-            ("vus", e.vus.to_string()),
-        ],
-        Executor::PerVuIterations(e) => vec![
-            ("iterations", e.iterations.to_string()),
-            ("maxDuration", d(e.max_duration)),
-            ("vus", e.vus.to_string()),
-        ],
-        Executor::ConstantVus(e) => vec![("duration", d(e.duration)), ("vus", e.vus.to_string())],
-        Executor::RampingVus(e) => vec![
-            ("duration", d(e.total_duration())),
-            ("maxVUs", e.max_vus().to_string()),
-            ("numStages", e.stages.len().to_string()),
-            ("startVUs", e.start_vus.to_string()),
-        ],
-        Executor::ConstantArrivalRate(e) => vec![
-            ("duration", d(e.duration)),
-            ("maxVUs", e.max_vus.to_string()),
-            ("preAllocatedVUs", e.pre_allocated_vus.to_string()),
-            (
-                "tickerPeriod",
-                d(e.time_unit.div_f64(e.rate.max(f64::MIN_POSITIVE))),
-            ),
-        ],
-        Executor::RampingArrivalRate(e) => vec![
-            ("duration", d(e.total_duration())),
-            ("maxVUs", e.max_vus.to_string()),
-            ("numStages", e.stages.len().to_string()),
-            ("preAllocatedVUs", e.pre_allocated_vus.to_string()),
-        ],
-        Executor::ExternallyControlled(e) => vec![("duration", d(e.duration))],
-    }
 }
 
 /// A scenario's executor ended.

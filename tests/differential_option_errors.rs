@@ -9,8 +9,11 @@ use std::time::Duration;
 
 use common::*;
 
-/// Explicit scenarios k6 refuses at validation (after decoding).
-const SCENARIOS: [&str; 12] = [
+/// Explicit scenarios k6 refuses: an executor type no executor registered (names are
+/// case-sensitive), then problems found at validation (after decoding).
+const SCENARIOS: [&str; 14] = [
+    "{executor:'bogus', vus:1}",
+    "{executor:'Constant-VUs', vus:1, duration:'1s'}",
     "{executor:'constant-vus', vus:1, duration:5}",
     "{executor:'shared-iterations', iterations:-1}",
     "{executor:'shared-iterations', vus:2, iterations:1, startTime:'-1s', maxDuration:'10ms'}",

@@ -3,7 +3,45 @@
 
 use std::time::Duration;
 
-use super::{arrival, RunCtx};
+use futures_util::future::BoxFuture;
+use rk6_runtime::duration::format as fmt_dur;
+
+use super::config::ScenarioJson;
+use super::registry::ExecutorType;
+use super::{arrival, max_vus_fact, BarState, BarView, Executor, RunCtx};
+use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::options::scenario_rules::{self as rules, Raw};
+use crate::options::ConfigError;
+
+/// This executor type as the registry lists it.
+pub static TYPE: ExecutorType = ExecutorType {
+    name: "constant-arrival-rate",
+    fields: FIELDS,
+    check,
+    build: ConstantArrivalRate::build,
+};
+
+/// The config's own fields and their Go types (`lib/executor/constant_arrival_rate.go`).
+const FIELDS: Fields = &[
+    ("duration", &NULL_DURATION),
+    ("maxVUs", &NULL_INT),
+    ("preAllocatedVUs", &NULL_INT),
+    ("rate", &NULL_INT),
+    ("timeUnit", &NULL_DURATION),
+];
+
+/// k6's checks of a `constant-arrival-rate` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    match f.int("rate") {
+        None => errors.push("the iteration rate isn't specified".into()),
+        Some(r) if r <= 0 => errors.push("the iteration rate must be more than 0".into()),
+        Some(_) => {}
+    }
+    rules::time_unit(errors, f);
+    rules::duration_at_least_1s(errors, f);
+    rules::pre_allocated(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct ConstantArrivalRate {
@@ -16,7 +54,34 @@ pub struct ConstantArrivalRate {
 }
 
 impl ConstantArrivalRate {
-    pub fn validate(&self) -> Result<(), String> {
+    fn build(f: &ScenarioJson) -> Result<Box<dyn Executor>, ConfigError> {
+        Ok(Box::new(ConstantArrivalRate {
+            rate: f.f64("rate")?.unwrap_or(0.0),
+            time_unit: f.dur("timeUnit")?.unwrap_or(Duration::from_secs(1)),
+            duration: f.dur("duration")?.unwrap_or(Duration::ZERO),
+            pre_allocated_vus: f.u64("preAllocatedVUs")?.unwrap_or(0),
+            max_vus: f.max_vus_or_pre_allocated()?,
+        }))
+    }
+
+    /// Iterations per second.
+    pub fn per_second(&self) -> f64 {
+        self.rate / self.time_unit.as_secs_f64()
+    }
+
+    async fn run_all(&self, ctx: &RunCtx) {
+        let per_second = self.per_second();
+        let starts = arrival::schedule(self.duration, |_| per_second);
+        arrival::run(ctx, self.max_vus as usize, starts, TYPE.name).await;
+    }
+}
+
+impl Executor for ConstantArrivalRate {
+    fn kind(&self) -> &'static str {
+        TYPE.name
+    }
+
+    fn validate(&self) -> Result<(), String> {
         if self.rate <= 0.0 {
             return Err("the iteration rate must be more than 0".into());
         }
@@ -26,7 +91,7 @@ impl ConstantArrivalRate {
         if self.duration < Duration::from_secs(1) {
             return Err(format!(
                 "the duration must be at least 1s, but is {}",
-                rk6_runtime::duration::format(self.duration)
+                fmt_dur(self.duration)
             ));
         }
         if self.max_vus < self.pre_allocated_vus {
@@ -35,14 +100,55 @@ impl ConstantArrivalRate {
         Ok(())
     }
 
-    /// Iterations per second.
-    pub fn per_second(&self) -> f64 {
-        self.rate / self.time_unit.as_secs_f64()
+    fn segment(&mut self, seg: &Segment) {
+        let stripe = seg.stripe();
+        self.pre_allocated_vus = stripe.scale(self.pre_allocated_vus);
+        self.max_vus = stripe.scale(self.max_vus);
     }
 
-    pub async fn run(&self, ctx: &RunCtx) {
-        let per_second = self.per_second();
-        let starts = arrival::schedule(self.duration, |_| per_second);
-        arrival::run(ctx, self.max_vus as usize, starts, "constant-arrival-rate").await;
+    fn max_vus(&self) -> u64 {
+        self.max_vus.max(self.pre_allocated_vus)
+    }
+
+    fn initial_vus(&self) -> u64 {
+        self.pre_allocated_vus.min(self.max_vus())
+    }
+
+    fn duration(&self) -> Duration {
+        self.duration
+    }
+
+    fn describe(&self) -> (String, Vec<String>) {
+        (
+            format!(
+                "{:.2} iterations/s for {}",
+                self.per_second(),
+                fmt_dur(self.duration)
+            ),
+            vec![max_vus_fact(self.pre_allocated_vus, self.max_vus)],
+        )
+    }
+
+    fn run_fields(&self) -> Vec<(&'static str, String)> {
+        let ticker = self.time_unit.div_f64(self.rate.max(f64::MIN_POSITIVE));
+        vec![
+            ("duration", fmt_dur(self.duration)),
+            ("maxVUs", self.max_vus.to_string()),
+            ("preAllocatedVUs", self.pre_allocated_vus.to_string()),
+            ("tickerPeriod", fmt_dur(ticker)),
+        ]
+    }
+
+    fn bar(&self, view: &BarView) -> BarState {
+        BarState {
+            frac: view.frac_of(self.duration),
+            vus: view.busy_vus(self.max_vus),
+            time: view.time(self.duration, fmt_dur(self.duration)),
+            extra: format!("{:.2} iters/s", self.per_second()),
+        }
+    }
+
+    fn run<'a>(&'a self, ctx: &'a RunCtx) -> BoxFuture<'a, ()> {
+        Box::pin(self.run_all(ctx))
     }
 }

@@ -3,12 +3,15 @@
 //! run context (VUs, stop signals, progress counters) and the one-iteration step.
 
 pub mod arrival;
+pub mod bar;
+pub mod config;
 pub mod constant_arrival_rate;
 pub mod constant_vus;
 pub mod externally_controlled;
 pub mod per_vu_iterations;
 pub mod ramping_arrival_rate;
 pub mod ramping_vus;
+pub mod registry;
 pub mod shared_iterations;
 
 use std::collections::BTreeMap;
@@ -16,14 +19,19 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::future::BoxFuture;
 use rk6_runtime::duration::format as fmt_dur;
 use rk6_runtime::execution::TestState;
 use rk6_runtime::metrics::{builtin, Sample};
 use rk6_runtime::{IterationJob, Job, JobOutcome, LoopJob, VuHandle};
 use tokio::sync::watch;
 
+pub use bar::{BarState, BarView};
+
+use crate::execution_segment::Segment;
+
 /// One scenario: an executor plus k6's common scenario fields.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Scenario {
     pub name: String,
     pub exec: String,
@@ -31,134 +39,72 @@ pub struct Scenario {
     pub graceful_stop: Duration,
     pub env: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
-    pub executor: Executor,
+    pub executor: Box<dyn Executor>,
 }
 
-/// The executors rk6 runs.
-#[derive(Debug, Clone)]
-pub enum Executor {
-    SharedIterations(shared_iterations::SharedIterations),
-    PerVuIterations(per_vu_iterations::PerVuIterations),
-    ConstantVus(constant_vus::ConstantVus),
-    RampingVus(ramping_vus::RampingVus),
-    ConstantArrivalRate(constant_arrival_rate::ConstantArrivalRate),
-    RampingArrivalRate(ramping_arrival_rate::RampingArrivalRate),
-    ExternallyControlled(externally_controlled::ExternallyControlled),
-}
+/// What every executor type does, like k6's `lib.Executor` and `lib.ExecutorConfig`
+/// together: its plan (VUs, duration, segment scaling), how it presents itself (header,
+/// `--verbose` fields, progress bar) and its run. Each type lives in its own file and is
+/// registered by name in [`registry`].
+pub trait Executor: std::fmt::Debug + Send + Sync {
+    /// k6's executor type name.
+    fn kind(&self) -> &'static str;
 
-impl Executor {
+    /// The checks k6 runs on the built config (a shortcut scenario gets only these; an
+    /// explicit one was checked on its JSON first, see [`registry::ExecutorType::check`]).
+    fn validate(&self) -> Result<(), String>;
+
     /// Scales VU counts, iterations and stage targets to this instance's segment (arrival
     /// rates are striped per iteration at run time instead).
-    pub fn segment(&mut self, seg: &crate::execution_segment::Segment) {
-        let stripe = seg.stripe();
-        match self {
-            Executor::SharedIterations(e) => {
-                e.iterations = seg.stripe_by_vus(e.vus).scale(e.iterations);
-                e.vus = stripe.scale(e.vus);
-            }
-            Executor::PerVuIterations(e) => e.vus = stripe.scale(e.vus),
-            Executor::ConstantVus(e) => e.vus = stripe.scale(e.vus),
-            Executor::RampingVus(e) => {
-                e.start_vus = stripe.scale(e.start_vus);
-                for s in &mut e.stages {
-                    s.1 = stripe.scale(s.1);
-                }
-            }
-            Executor::ConstantArrivalRate(e) => {
-                e.pre_allocated_vus = stripe.scale(e.pre_allocated_vus);
-                e.max_vus = stripe.scale(e.max_vus);
-            }
-            Executor::RampingArrivalRate(e) => {
-                e.pre_allocated_vus = stripe.scale(e.pre_allocated_vus);
-                e.max_vus = stripe.scale(e.max_vus);
-            }
-            Executor::ExternallyControlled(e) => {
-                e.vus = stripe.scale(e.vus);
-                e.max_vus = stripe.scale(e.max_vus);
-            }
-        }
-    }
+    fn segment(&mut self, seg: &Segment);
 
-    pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Executor::SharedIterations(e) => e.validate(),
-            Executor::PerVuIterations(e) => e.validate(),
-            Executor::ConstantVus(e) => e.validate(),
-            Executor::RampingVus(e) => e.validate(),
-            Executor::ConstantArrivalRate(e) => e.validate(),
-            Executor::RampingArrivalRate(e) => e.validate(),
-            Executor::ExternallyControlled(e) => e.validate(),
-        }
-    }
-
-    pub fn max_vus(&self) -> u64 {
-        match self {
-            Executor::SharedIterations(e) => e.vus,
-            Executor::PerVuIterations(e) => e.vus,
-            Executor::ConstantVus(e) => e.vus,
-            Executor::RampingVus(e) => e.max_vus(),
-            Executor::ConstantArrivalRate(e) => e.max_vus.max(e.pre_allocated_vus),
-            Executor::RampingArrivalRate(e) => e.max_vus.max(e.pre_allocated_vus),
-            Executor::ExternallyControlled(e) => e.max_vus,
-        }
-    }
+    /// The most VUs the scenario can use at once.
+    fn max_vus(&self) -> u64;
 
     /// VUs initialised before the run starts: all of them, except for arrival-rate
     /// executors, which start with `preAllocatedVUs` and add VUs when needed.
-    pub fn initial_vus(&self) -> u64 {
-        match self {
-            Executor::ConstantArrivalRate(e) => {
-                e.pre_allocated_vus.min(e.max_vus.max(e.pre_allocated_vus))
-            }
-            Executor::RampingArrivalRate(e) => {
-                e.pre_allocated_vus.min(e.max_vus.max(e.pre_allocated_vus))
-            }
-            other => other.max_vus(),
-        }
+    fn initial_vus(&self) -> u64 {
+        self.max_vus()
     }
 
     /// Planned duration, without graceful stop.
-    pub fn duration(&self) -> Duration {
-        match self {
-            Executor::SharedIterations(e) => e.max_duration,
-            Executor::PerVuIterations(e) => e.max_duration,
-            Executor::ConstantVus(e) => e.duration,
-            Executor::RampingVus(e) => e.total_duration(),
-            Executor::ConstantArrivalRate(e) => e.duration,
-            Executor::RampingArrivalRate(e) => e.total_duration(),
-            Executor::ExternallyControlled(e) => e.duration,
-        }
+    fn duration(&self) -> Duration;
+
+    /// How long VUs may still run after the planned end, given the scenario's
+    /// `gracefulStop` (what [`Scenario::max_duration`] adds).
+    fn graceful_time(&self, graceful_stop: Duration) -> Duration {
+        graceful_stop
     }
 
-    /// k6's executor type name.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Executor::SharedIterations(_) => "shared-iterations",
-            Executor::PerVuIterations(_) => "per-vu-iterations",
-            Executor::ConstantVus(_) => "constant-vus",
-            Executor::RampingVus(_) => "ramping-vus",
-            Executor::ConstantArrivalRate(_) => "constant-arrival-rate",
-            Executor::RampingArrivalRate(_) => "ramping-arrival-rate",
-            Executor::ExternallyControlled(_) => "externally-controlled",
-        }
+    /// Whether `gracefulStop` applies to this executor (and shows in its header line).
+    fn has_graceful_stop(&self) -> bool {
+        true
     }
 
-    async fn run(&self, ctx: &RunCtx) {
-        match self {
-            Executor::SharedIterations(e) => e.run(ctx).await,
-            Executor::PerVuIterations(e) => e.run(ctx).await,
-            Executor::ConstantVus(e) => e.run(ctx).await,
-            Executor::RampingVus(e) => e.run(ctx).await,
-            Executor::ConstantArrivalRate(e) => e.run(ctx).await,
-            Executor::RampingArrivalRate(e) => e.run(ctx).await,
-            Executor::ExternallyControlled(e) => e.run(ctx).await,
-        }
+    /// Whether the scenario runs until stopped, with no planned end.
+    fn unbounded(&self) -> bool {
+        false
     }
+
+    /// The header line's head and the executor's own facts in brackets.
+    fn describe(&self) -> (String, Vec<String>);
+
+    /// The fields k6's executor logs with "Starting executor run..." under `--verbose`.
+    fn run_fields(&self) -> Vec<(&'static str, String)>;
+
+    /// The progress bar's columns at the moment `view` describes.
+    fn bar(&self, view: &BarView) -> BarState;
+
+    /// Hands the REST API's live VU target to an executor that follows it.
+    fn attach_control(&mut self, _control: &crate::api::Control) {}
+
+    /// Runs the schedule on `ctx`'s VUs until its planned end or a stop.
+    fn run<'a>(&'a self, ctx: &'a RunCtx) -> BoxFuture<'a, ()>;
 }
 
 impl Scenario {
     /// The `default` scenario derived from shortcut options.
-    pub fn shortcut(executor: Executor) -> Self {
+    pub fn shortcut(executor: Box<dyn Executor>) -> Self {
         Scenario {
             name: "default".into(),
             exec: "default".into(),
@@ -172,81 +118,19 @@ impl Scenario {
 
     /// Longest this scenario can take from test start, graceful stop included.
     pub fn max_duration(&self) -> Duration {
-        let extra = match &self.executor {
-            // A last stage down to 0 ramps every VU down: they get gracefulRampDown, cut
-            // short by gracefulStop. Otherwise VUs still planned at the end get gracefulStop.
-            Executor::RampingVus(r) if r.stages.last().is_some_and(|s| s.1 == 0) => {
-                r.graceful_ramp_down.min(self.graceful_stop)
-            }
-            // k6 adds no graceful stop to an externally controlled scenario.
-            Executor::ExternallyControlled(_) => Duration::ZERO,
-            _ => self.graceful_stop,
-        };
-        self.start_time + self.executor.duration() + extra
+        self.start_time + self.executor.duration() + self.executor.graceful_time(self.graceful_stop)
     }
 
     /// The header line k6 prints for the scenario.
     pub fn description(&self) -> String {
-        let (head, mut facts) = match &self.executor {
-            Executor::SharedIterations(e) => (
-                format!("{} iterations shared among {} VUs", e.iterations, e.vus),
-                vec![format!("maxDuration: {}", fmt_dur(e.max_duration))],
-            ),
-            Executor::PerVuIterations(e) => (
-                format!("{} iterations for each of {} VUs", e.iterations, e.vus),
-                vec![format!("maxDuration: {}", fmt_dur(e.max_duration))],
-            ),
-            Executor::ConstantVus(e) => (
-                format!("{} looping VUs for {}", e.vus, fmt_dur(e.duration)),
-                vec![],
-            ),
-            Executor::RampingVus(e) => (
-                format!(
-                    "Up to {} looping VUs for {} over {} stages",
-                    e.max_vus(),
-                    fmt_dur(e.total_duration()),
-                    e.stages.len()
-                ),
-                vec![format!(
-                    "gracefulRampDown: {}",
-                    fmt_dur(e.graceful_ramp_down)
-                )],
-            ),
-            Executor::ConstantArrivalRate(e) => (
-                format!(
-                    "{:.2} iterations/s for {}",
-                    e.per_second(),
-                    fmt_dur(e.duration)
-                ),
-                vec![max_vus_fact(e.pre_allocated_vus, e.max_vus)],
-            ),
-            Executor::ExternallyControlled(e) => (
-                format!(
-                    "Externally controlled execution with {} VUs, {} max VUs, {} duration",
-                    e.vus,
-                    e.max_vus,
-                    fmt_dur(e.duration)
-                ),
-                Vec::new(),
-            ),
-            Executor::RampingArrivalRate(e) => (
-                format!(
-                    "Up to {:.2} iterations/s for {} over {} stages",
-                    e.max_rate() / e.time_unit.as_secs_f64(),
-                    fmt_dur(e.total_duration()),
-                    e.stages.len()
-                ),
-                vec![max_vus_fact(e.pre_allocated_vus, e.max_vus)],
-            ),
-        };
+        let (head, mut facts) = self.executor.describe();
         if self.exec != "default" {
             facts.push(format!("exec: {}", self.exec));
         }
         if !self.start_time.is_zero() {
             facts.push(format!("startTime: {}", fmt_dur(self.start_time)));
         }
-        let externally = matches!(self.executor, Executor::ExternallyControlled(_));
-        if !self.graceful_stop.is_zero() && !externally {
+        if !self.graceful_stop.is_zero() && self.executor.has_graceful_stop() {
             facts.push(format!("gracefulStop: {}", fmt_dur(self.graceful_stop)));
         }
         if facts.is_empty() {
@@ -258,7 +142,7 @@ impl Scenario {
 }
 
 /// `maxVUs: P` or `maxVUs: P-M` in arrival-rate descriptions.
-fn max_vus_fact(pre: u64, max: u64) -> String {
+pub(crate) fn max_vus_fact(pre: u64, max: u64) -> String {
     if max > pre {
         format!("maxVUs: {pre}-{max}")
     } else {

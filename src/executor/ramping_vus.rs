@@ -6,7 +6,70 @@
 
 use std::time::{Duration, Instant};
 
-use super::RunCtx;
+use futures_util::future::BoxFuture;
+use rk6_runtime::duration::format as fmt_dur;
+use serde_json::Value;
+
+use super::config::ScenarioJson;
+use super::registry::ExecutorType;
+use super::{BarState, BarView, Executor, RunCtx};
+use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT, STAGES};
+use crate::options::scenario_rules::{self as rules, Raw};
+use crate::options::{ConfigError, Stage};
+
+/// This executor type as the registry lists it.
+pub static TYPE: ExecutorType = ExecutorType {
+    name: "ramping-vus",
+    fields: FIELDS,
+    check,
+    build: RampingVus::build,
+};
+
+/// The config's own fields and their Go types (`lib/executor/ramping_vus.go`).
+const FIELDS: Fields = &[
+    ("gracefulRampDown", &NULL_DURATION),
+    ("stages", &STAGES),
+    ("startVUs", &NULL_INT),
+];
+
+/// k6's checks of a `ramping-vus` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    let start = f.int("startVUs").unwrap_or(1);
+    if start < 0 {
+        errors.push("the number of start VUs can't be negative".into());
+    }
+    let targets: Vec<i64> = f
+        .get("stages")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .map(|s| s.get("target").and_then(Value::as_i64).unwrap_or(0))
+                .collect()
+        })
+        .unwrap_or_default();
+    if targets.iter().copied().fold(start, i64::max) <= 0 {
+        errors.push(
+            "either startVUs or one of the stages' target values must be greater than 0".into(),
+        );
+    }
+    rules::stages(errors, f);
+    if start > rules::MAX_CONCURRENT_VUS {
+        errors.push(format!(
+            "the startVUs exceed max limit of {}",
+            rules::MAX_CONCURRENT_VUS
+        ));
+    }
+    for (i, t) in targets.iter().enumerate() {
+        if *t > rules::MAX_CONCURRENT_VUS {
+            errors.push(format!(
+                "target for stage {} exceeds max limit of {}",
+                i + 1,
+                rules::MAX_CONCURRENT_VUS
+            ));
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct RampingVus {
@@ -15,24 +78,23 @@ pub struct RampingVus {
     pub graceful_ramp_down: Duration,
 }
 
-impl RampingVus {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.stages.is_empty() {
-            return Err("at least one stage has to be specified".into());
-        }
-        if self.max_vus() == 0 {
-            return Err(
-                "either startVUs or one of the stages' target values must be greater than 0".into(),
-            );
-        }
-        Ok(())
-    }
+/// `(duration, target)` pairs of k6's VU stages (the `stages` option or a scenario's).
+pub fn vu_stages(stages: &[Stage]) -> Result<Vec<(Duration, u64)>, ConfigError> {
+    stages
+        .iter()
+        .map(|s| Ok((s.duration.get("stage duration")?, s.target)))
+        .collect()
+}
 
-    pub fn max_vus(&self) -> u64 {
-        self.stages
-            .iter()
-            .map(|s| s.1)
-            .fold(self.start_vus, u64::max)
+impl RampingVus {
+    fn build(f: &ScenarioJson) -> Result<Box<dyn Executor>, ConfigError> {
+        Ok(Box::new(RampingVus {
+            start_vus: f.u64("startVUs")?.unwrap_or(1),
+            stages: vu_stages(&f.stages::<Stage>()?)?,
+            graceful_ramp_down: f
+                .dur("gracefulRampDown")?
+                .unwrap_or(Duration::from_secs(30)),
+        }))
     }
 
     pub fn total_duration(&self) -> Duration {
@@ -60,7 +122,7 @@ impl RampingVus {
         from
     }
 
-    pub async fn run(&self, ctx: &RunCtx) {
+    async fn run_all(&self, ctx: &RunCtx) {
         let start = Instant::now();
         let end = start + self.total_duration();
         let (planned_tx, planned_rx) = tokio::sync::watch::channel(self.vus_at(Duration::ZERO));
@@ -95,7 +157,7 @@ impl RampingVus {
                             return;
                         }
                         ctx.vu_active(true);
-                        crate::verbose::vu_handle("Start", &ctx.job.scenario, "ramping-vus", i);
+                        crate::verbose::vu_handle("Start", &ctx.job.scenario, TYPE.name, i);
                         let still_planned = planned.clone();
                         let (interrupt_tx, interrupt_rx) = tokio::sync::watch::channel(false);
                         let iterations = ctx.iterate_while_interruptible(
@@ -111,12 +173,7 @@ impl RampingVus {
                             _ = guard => { iterations.await; }
                         }
                         ctx.vu_active(false);
-                        crate::verbose::vu_handle(
-                            "Graceful stop",
-                            &ctx.job.scenario,
-                            "ramping-vus",
-                            i,
-                        );
+                        crate::verbose::vu_handle("Graceful stop", &ctx.job.scenario, TYPE.name, i);
                     }
                 }
             });
@@ -159,6 +216,87 @@ impl RampingVus {
             }
         }
         let _ = interrupt.send(true);
+    }
+}
+
+impl Executor for RampingVus {
+    fn kind(&self) -> &'static str {
+        TYPE.name
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.stages.is_empty() {
+            return Err("at least one stage has to be specified".into());
+        }
+        if self.max_vus() == 0 {
+            return Err(
+                "either startVUs or one of the stages' target values must be greater than 0".into(),
+            );
+        }
+        Ok(())
+    }
+
+    fn segment(&mut self, seg: &Segment) {
+        let stripe = seg.stripe();
+        self.start_vus = stripe.scale(self.start_vus);
+        for s in &mut self.stages {
+            s.1 = stripe.scale(s.1);
+        }
+    }
+
+    fn max_vus(&self) -> u64 {
+        self.stages
+            .iter()
+            .map(|s| s.1)
+            .fold(self.start_vus, u64::max)
+    }
+
+    fn duration(&self) -> Duration {
+        self.total_duration()
+    }
+
+    /// A last stage down to 0 ramps every VU down: they get gracefulRampDown, cut short by
+    /// gracefulStop. Otherwise VUs still planned at the end get gracefulStop.
+    fn graceful_time(&self, graceful_stop: Duration) -> Duration {
+        if self.stages.last().is_some_and(|s| s.1 == 0) {
+            self.graceful_ramp_down.min(graceful_stop)
+        } else {
+            graceful_stop
+        }
+    }
+
+    fn describe(&self) -> (String, Vec<String>) {
+        let head = format!(
+            "Up to {} looping VUs for {} over {} stages",
+            self.max_vus(),
+            fmt_dur(self.total_duration()),
+            self.stages.len()
+        );
+        let ramp_down = format!("gracefulRampDown: {}", fmt_dur(self.graceful_ramp_down));
+        (head, vec![ramp_down])
+    }
+
+    fn run_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("duration", fmt_dur(self.total_duration())),
+            ("maxVUs", self.max_vus().to_string()),
+            ("numStages", self.stages.len().to_string()),
+            ("startVUs", self.start_vus.to_string()),
+        ]
+    }
+
+    fn bar(&self, view: &BarView) -> BarState {
+        let total = self.total_duration();
+        BarState {
+            frac: view.frac_of(total),
+            vus: view.busy_vus(self.max_vus()),
+            time: view.time(total, super::bar::clock(total, total)),
+            extra: String::new(),
+        }
+    }
+
+    fn run<'a>(&'a self, ctx: &'a RunCtx) -> BoxFuture<'a, ()> {
+        Box::pin(self.run_all(ctx))
     }
 }
 

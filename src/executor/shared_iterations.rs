@@ -4,7 +4,44 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{for_each_vu, RunCtx};
+use futures_util::future::BoxFuture;
+use rk6_runtime::duration::format as fmt_dur;
+
+use super::config::ScenarioJson;
+use super::registry::ExecutorType;
+use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
+use crate::execution_segment::Segment;
+use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::options::scenario_rules::{self as rules, Raw};
+use crate::options::ConfigError;
+
+/// This executor type as the registry lists it.
+pub static TYPE: ExecutorType = ExecutorType {
+    name: "shared-iterations",
+    fields: FIELDS,
+    check,
+    build: SharedIterations::build,
+};
+
+/// The config's own fields and their Go types (`lib/executor/shared_iterations.go`;
+/// `per-vu-iterations` has the same).
+pub(super) const FIELDS: Fields = &[
+    ("iterations", &NULL_INT),
+    ("maxDuration", &NULL_DURATION),
+    ("vus", &NULL_INT),
+];
+
+/// k6's checks of a `shared-iterations` config.
+fn check(errors: &mut Vec<String>, f: &Raw) {
+    let (vus, iterations) = (f.int("vus").unwrap_or(1), f.int("iterations").unwrap_or(1));
+    rules::vus_positive(errors, vus);
+    if iterations < vus {
+        errors.push(format!(
+            "the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
+        ));
+    }
+    rules::max_duration(errors, f);
+}
 
 #[derive(Debug, Clone)]
 pub struct SharedIterations {
@@ -14,26 +51,15 @@ pub struct SharedIterations {
 }
 
 impl SharedIterations {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.vus == 0 {
-            return Err("the number of VUs must be more than 0".into());
-        }
-        if self.iterations < self.vus {
-            return Err(format!(
-                "the number of iterations ({}) can't be less than the number of VUs ({})",
-                self.iterations, self.vus
-            ));
-        }
-        if self.max_duration < Duration::from_secs(1) {
-            return Err(format!(
-                "the maxDuration must be at least 1s, but is {}",
-                rk6_runtime::duration::format(self.max_duration)
-            ));
-        }
-        Ok(())
+    fn build(f: &ScenarioJson) -> Result<Box<dyn Executor>, ConfigError> {
+        Ok(Box::new(SharedIterations {
+            vus: f.u64("vus")?.unwrap_or(1),
+            iterations: f.u64("iterations")?.unwrap_or(1),
+            max_duration: f.dur("maxDuration")?.unwrap_or(Duration::from_secs(600)),
+        }))
     }
 
-    pub async fn run(&self, ctx: &RunCtx) {
+    async fn run_all(&self, ctx: &RunCtx) {
         let deadline = Instant::now() + self.max_duration;
         let taken = Arc::new(AtomicU64::new(0));
         let total = self.iterations;
@@ -49,5 +75,75 @@ impl SharedIterations {
         .await;
         // Iterations no VU started before `maxDuration` ran out are dropped.
         ctx.emit_dropped(total.saturating_sub(taken.load(Ordering::Relaxed)));
+    }
+}
+
+impl Executor for SharedIterations {
+    fn kind(&self) -> &'static str {
+        TYPE.name
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.vus == 0 {
+            return Err("the number of VUs must be more than 0".into());
+        }
+        if self.iterations < self.vus {
+            return Err(format!(
+                "the number of iterations ({}) can't be less than the number of VUs ({})",
+                self.iterations, self.vus
+            ));
+        }
+        if self.max_duration < Duration::from_secs(1) {
+            return Err(format!(
+                "the maxDuration must be at least 1s, but is {}",
+                fmt_dur(self.max_duration)
+            ));
+        }
+        Ok(())
+    }
+
+    fn segment(&mut self, seg: &Segment) {
+        self.iterations = seg.stripe_by_vus(self.vus).scale(self.iterations);
+        self.vus = seg.stripe().scale(self.vus);
+    }
+
+    fn max_vus(&self) -> u64 {
+        self.vus
+    }
+
+    fn duration(&self) -> Duration {
+        self.max_duration
+    }
+
+    fn describe(&self) -> (String, Vec<String>) {
+        (
+            format!(
+                "{} iterations shared among {} VUs",
+                self.iterations, self.vus
+            ),
+            vec![format!("maxDuration: {}", fmt_dur(self.max_duration))],
+        )
+    }
+
+    fn run_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("iterations", self.iterations.to_string()),
+            ("maxDuration", fmt_dur(self.max_duration)),
+            ("vus", self.vus.to_string()),
+        ]
+    }
+
+    fn bar(&self, view: &BarView) -> BarState {
+        let finished = view.finished();
+        BarState {
+            frac: finished as f64 / self.iterations.max(1) as f64,
+            vus: format!("{} VUs", self.vus),
+            time: view.elapsed_of(self.max_duration),
+            extra: format!("{finished}/{} shared iters", self.iterations),
+        }
+    }
+
+    fn run<'a>(&'a self, ctx: &'a RunCtx) -> BoxFuture<'a, ()> {
+        Box::pin(self.run_all(ctx))
     }
 }

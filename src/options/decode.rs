@@ -11,7 +11,7 @@ use super::decode_executors::{executor_fields, BASE_FIELDS, SCENARIO_CONFIG};
 use super::go_json::{marshal_indent, Node, TypeError};
 
 /// A Go type as k6's options decoding treats it.
-pub(super) enum Kind {
+pub(crate) enum Kind {
     NullBool,
     NullInt,
     NullString,
@@ -37,7 +37,7 @@ pub(super) enum Kind {
     Scenarios,
 }
 
-pub(super) struct Struct {
+pub(crate) struct Struct {
     go_type: &'static str,
     fields: Fields,
     /// Decoded with `DisallowUnknownFields`.
@@ -45,9 +45,9 @@ pub(super) struct Struct {
 }
 
 static NULL_BOOL: Kind = Kind::NullBool;
-pub(super) static NULL_INT: Kind = Kind::NullInt;
+pub(crate) static NULL_INT: Kind = Kind::NullInt;
 pub(super) static NULL_STRING: Kind = Kind::NullString;
-pub(super) static NULL_DURATION: Kind = Kind::NullDuration;
+pub(crate) static NULL_DURATION: Kind = Kind::NullDuration;
 pub(super) static STR: Kind = Kind::Str;
 static BOOL: Kind = Kind::Bool;
 pub(super) static RAW: Kind = Kind::Raw;
@@ -63,7 +63,7 @@ static STAGE_FIELDS: Struct = Struct {
 };
 static STAGE_STRUCT: Kind = Kind::Struct(&STAGE_FIELDS);
 static STAGE: Kind = Kind::Custom(&STAGE_STRUCT);
-pub(super) static STAGES: Kind = Kind::List("[]lib.Stage", &STAGE);
+pub(crate) static STAGES: Kind = Kind::List("[]lib.Stage", &STAGE);
 
 static DNS_FIELDS: Struct = Struct {
     go_type: "struct { TTL null.String \"json:\\\"ttl\\\"\"; Select types.NullDNSSelect \"json:\\\"select\\\"\"; Policy types.NullDNSPolicy \"json:\\\"policy\\\"\" }",
@@ -165,7 +165,7 @@ static OPTIONS_FIELDS: Struct = Struct {
 static BLACKLIST: Kind = Kind::List("[]*lib.IPNet", &IP_NET);
 static OPTIONS: Kind = Kind::Struct(&OPTIONS_FIELDS);
 
-pub(super) type Fields = &'static [(&'static str, &'static Kind)];
+pub(crate) type Fields = &'static [(&'static str, &'static Kind)];
 
 /// Decodes the exported `options` as k6 does: the normalised object, or k6's error text.
 pub fn decode_options(value: &Value) -> Result<Value, String> {
@@ -522,9 +522,7 @@ impl Walker<'_> {
                 )));
             }
             let Some(own) = executor_fields(executor) else {
-                return Err(Failure::Other(format!(
-                    "unknown executor type '{executor}'"
-                )));
+                return Err(Failure::Other(crate::executor::registry::unknown(executor)));
             };
             let fields: Vec<(&str, &Kind)> = BASE_FIELDS.iter().chain(own).copied().collect();
             let inner = Cx {

@@ -4,11 +4,11 @@
 //! validated and turned into scenarios.
 
 mod decode;
-mod decode_executors;
+pub(crate) mod decode_executors;
 pub mod env;
 mod go_json;
 pub mod http;
-mod scenario_rules;
+pub(crate) mod scenario_rules;
 pub mod scenarios;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,9 @@
 //! executor from it, so that what k6 rejects rk6 rejects with the same texts, in the same
 //! order, on the same (signed, possibly unset) values k6 checks: k6 decodes counts as
 //! int64 and validates their sign afterwards, and it reports every problem of a scenario
-//! at once (`scenario s has configuration errors: a, b`).
+//! at once (`scenario s has configuration errors: a, b`). This module holds the checks every
+//! executor shares and the rules several reuse; each executor type's own checks live in
+//! its file (its registry entry's `check`).
 
 use std::time::Duration;
 
@@ -11,76 +13,36 @@ use serde_json::{Map, Value};
 use super::DurationOpt;
 
 /// k6's sanity limit on a VU target (`maxConcurrentVUs`).
-const MAX_CONCURRENT_VUS: i64 = 100_000_000;
+pub const MAX_CONCURRENT_VUS: i64 = 100_000_000;
 
 /// The shortest duration k6 accepts for a scenario's `duration` or `maxDuration`.
 const MIN_DURATION: Duration = Duration::from_secs(1);
 
-/// k6's errors for scenario `obj` of executor `kind` (a known executor type), in k6's order.
+/// k6's errors for scenario `obj` of executor `kind` (a known executor type), in k6's order:
+/// the checks every executor shares, then the executor type's own.
 pub fn check(kind: &str, obj: &Map<String, Value>) -> Vec<String> {
     let f = Raw(obj);
     let mut errors = base(&f);
-    match kind {
-        "shared-iterations" => {
-            let (vus, iterations) = (f.int("vus").unwrap_or(1), f.int("iterations").unwrap_or(1));
-            vus_positive(&mut errors, vus);
-            if iterations < vus {
-                errors.push(format!(
-                    "the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
-                ));
-            }
-            max_duration(&mut errors, &f);
-        }
-        "per-vu-iterations" => {
-            vus_positive(&mut errors, f.int("vus").unwrap_or(1));
-            if f.int("iterations").unwrap_or(1) <= 0 {
-                errors.push("the number of iterations must be more than 0".into());
-            }
-            max_duration(&mut errors, &f);
-        }
-        "constant-vus" => {
-            vus_positive(&mut errors, f.int("vus").unwrap_or(1));
-            duration_at_least_1s(&mut errors, &f);
-        }
-        "ramping-vus" => ramping_vus(&mut errors, &f),
-        "constant-arrival-rate" => {
-            match f.int("rate") {
-                None => errors.push("the iteration rate isn't specified".into()),
-                Some(r) if r <= 0 => errors.push("the iteration rate must be more than 0".into()),
-                Some(_) => {}
-            }
-            time_unit(&mut errors, &f);
-            duration_at_least_1s(&mut errors, &f);
-            pre_allocated(&mut errors, &f);
-        }
-        "ramping-arrival-rate" => {
-            if f.int("startRate").unwrap_or(0) < 0 {
-                errors.push("the startRate value can't be negative".into());
-            }
-            time_unit(&mut errors, &f);
-            stages(&mut errors, &f);
-            pre_allocated(&mut errors, &f);
-        }
-        "externally-controlled" => externally_controlled(&mut errors, &f),
-        _ => {}
+    if let Some(t) = crate::executor::registry::find(kind) {
+        (t.check)(&mut errors, &f);
     }
     errors
 }
 
 /// The scenario's decoded JSON, read as k6's null types: `None` when unset or null.
-struct Raw<'a>(&'a Map<String, Value>);
+pub struct Raw<'a>(&'a Map<String, Value>);
 
 impl Raw<'_> {
-    fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key).filter(|v| !v.is_null())
     }
 
-    fn int(&self, key: &str) -> Option<i64> {
+    pub fn int(&self, key: &str) -> Option<i64> {
         self.get(key).and_then(Value::as_i64)
     }
 
     /// A duration in nanoseconds (the decoder already refused what does not parse).
-    fn nanos(&self, key: &str) -> Option<i64> {
+    pub fn nanos(&self, key: &str) -> Option<i64> {
         nanos(self.get(key)?)
     }
 }
@@ -114,13 +76,13 @@ fn base(f: &Raw) -> Vec<String> {
     errors
 }
 
-fn vus_positive(errors: &mut Vec<String>, vus: i64) {
+pub fn vus_positive(errors: &mut Vec<String>, vus: i64) {
     if vus <= 0 {
         errors.push("the number of VUs must be more than 0".into());
     }
 }
 
-fn max_duration(errors: &mut Vec<String>, f: &Raw) {
+pub fn max_duration(errors: &mut Vec<String>, f: &Raw) {
     let ns = f.nanos("maxDuration").unwrap_or(600_000_000_000);
     if ns < MIN_DURATION.as_nanos() as i64 {
         errors.push(format!(
@@ -130,7 +92,7 @@ fn max_duration(errors: &mut Vec<String>, f: &Raw) {
     }
 }
 
-fn duration_at_least_1s(errors: &mut Vec<String>, f: &Raw) {
+pub fn duration_at_least_1s(errors: &mut Vec<String>, f: &Raw) {
     match f.nanos("duration") {
         None => errors.push("the duration is unspecified".into()),
         Some(ns) if ns < MIN_DURATION.as_nanos() as i64 => errors.push(format!(
@@ -141,13 +103,13 @@ fn duration_at_least_1s(errors: &mut Vec<String>, f: &Raw) {
     }
 }
 
-fn time_unit(errors: &mut Vec<String>, f: &Raw) {
+pub fn time_unit(errors: &mut Vec<String>, f: &Raw) {
     if f.nanos("timeUnit").unwrap_or(1_000_000_000) <= 0 {
         errors.push("the timeUnit must be more than 0".into());
     }
 }
 
-fn pre_allocated(errors: &mut Vec<String>, f: &Raw) {
+pub fn pre_allocated(errors: &mut Vec<String>, f: &Raw) {
     let pre = f.int("preAllocatedVUs");
     match pre {
         None => errors.push("the number of preAllocatedVUs isn't specified".into()),
@@ -160,7 +122,7 @@ fn pre_allocated(errors: &mut Vec<String>, f: &Raw) {
 }
 
 /// k6's `validateStages`: every stage needs a non-negative duration and target.
-fn stages(errors: &mut Vec<String>, f: &Raw) {
+pub fn stages(errors: &mut Vec<String>, f: &Raw) {
     let list = f.get("stages").and_then(Value::as_array);
     let Some(list) = list.filter(|l| !l.is_empty()) else {
         errors.push("at least one stage has to be specified".into());
@@ -181,64 +143,6 @@ fn stages(errors: &mut Vec<String>, f: &Raw) {
             Some(t) if t < 0 => errors.push(format!("the target for stage {n} can't be negative")),
             Some(_) => {}
         }
-    }
-}
-
-fn ramping_vus(errors: &mut Vec<String>, f: &Raw) {
-    let start = f.int("startVUs").unwrap_or(1);
-    if start < 0 {
-        errors.push("the number of start VUs can't be negative".into());
-    }
-    let targets: Vec<i64> = f
-        .get("stages")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .map(|s| s.get("target").and_then(Value::as_i64).unwrap_or(0))
-                .collect()
-        })
-        .unwrap_or_default();
-    if targets.iter().copied().fold(start, i64::max) <= 0 {
-        errors.push(
-            "either startVUs or one of the stages' target values must be greater than 0".into(),
-        );
-    }
-    stages(errors, f);
-    if start > MAX_CONCURRENT_VUS {
-        errors.push(format!(
-            "the startVUs exceed max limit of {MAX_CONCURRENT_VUS}"
-        ));
-    }
-    for (i, t) in targets.iter().enumerate() {
-        if *t > MAX_CONCURRENT_VUS {
-            errors.push(format!(
-                "target for stage {} exceeds max limit of {MAX_CONCURRENT_VUS}",
-                i + 1
-            ));
-        }
-    }
-}
-
-fn externally_controlled(errors: &mut Vec<String>, f: &Raw) {
-    let vus = f.int("vus").unwrap_or(0);
-    let max_vus = f.int("maxVUs").unwrap_or(vus);
-    if vus < 0 {
-        errors.push("the number of VUs can't be negative".into());
-    }
-    if max_vus < vus {
-        errors.push(format!(
-            "the number of active VUs ({vus}) must be less than or equal to the number of maxVUs ({max_vus})"
-        ));
-    }
-    match f.nanos("duration") {
-        None => errors.push("the duration must be specified, for infinite duration use 0".into()),
-        Some(ns) if ns < 0 => {
-            errors.push("the duration can't be negative, for infinite duration use 0".into())
-        }
-        Some(_) => {}
-    }
-    if f.get("gracefulStop").is_some() {
-        errors.push("gracefulStop is not supported by the externally controlled executor".into());
     }
 }
 

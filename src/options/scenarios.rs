@@ -2,17 +2,19 @@
 //! `duration` -> constant-vus, `stages` -> ramping-vus, nothing -> one iteration) and the
 //! parsing and validation of explicit `scenarios`.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::{ConfigError, DurationOpt, Options, Stage};
+use super::{ConfigError, Options};
+use crate::executor::config::ScenarioJson;
+use crate::executor::ramping_vus::{self, vu_stages, RampingVus};
 use crate::executor::{
-    constant_arrival_rate::ConstantArrivalRate, constant_vus::ConstantVus,
-    externally_controlled::ExternallyControlled, per_vu_iterations::PerVuIterations,
-    ramping_arrival_rate::RampingArrivalRate, ramping_vus::RampingVus,
-    shared_iterations::SharedIterations, Executor, Scenario,
+    constant_vus::{self, ConstantVus},
+    per_vu_iterations::{self, PerVuIterations},
+    registry,
+    shared_iterations::{self, SharedIterations},
+    Scenario,
 };
 
 /// The scenarios the options describe, sorted by (startTime, name) like k6's header.
@@ -38,61 +40,7 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
         "duration",
         "stages",
     )?;
-    // Negative counts fail validation the way zero does (k6 holds them as signed ints).
-    let vus_signed = o.vus.unwrap_or(1);
-    let vus = u64::try_from(vus_signed).unwrap_or(0);
-    let mut list = if let Some(iterations) = o.iterations {
-        if iterations < 0 && vus > 0 {
-            return Err(ConfigError::Scenarios(vec![format!(
-                "scenario default has configuration errors: the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
-            )]));
-        }
-        let max = o.duration.as_ref().map(|d| d.get("duration")).transpose()?;
-        vec![Scenario::shortcut(Executor::SharedIterations(
-            SharedIterations {
-                vus,
-                iterations: u64::try_from(iterations).unwrap_or(0),
-                max_duration: max.unwrap_or(Duration::from_secs(600)),
-            },
-        ))]
-    } else if let Some(d) = &o.duration {
-        if d.signed_nanos()? <= 0 {
-            return Err(ConfigError::Invalid(
-                "`duration` option should be more than 0, for infinite duration use the externally-controlled executor".into(),
-            ));
-        }
-        let duration = d.get("duration")?;
-        vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
-            vus,
-            duration,
-        }))]
-    } else if let Some(stages) = o.stages.as_ref().filter(|s| !s.is_empty()) {
-        vec![Scenario::shortcut(Executor::RampingVus(RampingVus {
-            start_vus: vus,
-            stages: parse_stages(stages)?,
-            graceful_ramp_down: Duration::from_secs(30),
-        }))]
-    } else if let Some(sc) = &o.scenarios {
-        let errors = k6_scenario_errors(sc);
-        if !errors.is_empty() {
-            return Err(ConfigError::Scenarios(errors));
-        }
-        parse_scenarios(sc)?
-    } else {
-        if vus_signed != 1 {
-            rk6_runtime::log::Logger::warn(
-                &format!("`vus={vus_signed}` option will be ignored, it only works in conjunction with `iterations`, `duration`, or `stages`"),
-                &[],
-            );
-        }
-        vec![Scenario::shortcut(Executor::PerVuIterations(
-            PerVuIterations {
-                vus: 1,
-                iterations: 1,
-                max_duration: Duration::from_secs(600),
-            },
-        ))]
-    };
+    let mut list = listed(o)?;
     let mut errors: Vec<String> = list
         .iter()
         .filter_map(|s| {
@@ -114,19 +62,57 @@ pub fn derive(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
     Ok(list)
 }
 
-fn parse_stages(stages: &[Stage]) -> Result<Vec<(Duration, u64)>, ConfigError> {
-    stages
-        .iter()
-        .map(|s| Ok((s.duration.get("stage duration")?, s.target)))
-        .collect()
-}
-
-/// An arrival-rate stage: the target is a rate, which may be fractional.
-#[derive(Debug, Clone, serde::Deserialize)]
-struct RateStage {
-    duration: DurationOpt,
-    #[serde(default)]
-    target: f64,
+/// The scenarios before validation: the one a shortcut option implies, or the explicit
+/// ones (checked on their JSON the way k6 does first).
+fn listed(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
+    // Negative counts fail validation the way zero does (k6 holds them as signed ints).
+    let vus_signed = o.vus.unwrap_or(1);
+    let vus = u64::try_from(vus_signed).unwrap_or(0);
+    Ok(if let Some(iterations) = o.iterations {
+        if iterations < 0 && vus > 0 {
+            return Err(ConfigError::Scenarios(vec![format!(
+                "scenario default has configuration errors: the number of iterations ({iterations}) can't be less than the number of VUs ({vus})"
+            )]));
+        }
+        let max = o.duration.as_ref().map(|d| d.get("duration")).transpose()?;
+        vec![Scenario::shortcut(Box::new(SharedIterations {
+            vus,
+            iterations: u64::try_from(iterations).unwrap_or(0),
+            max_duration: max.unwrap_or(Duration::from_secs(600)),
+        }))]
+    } else if let Some(d) = &o.duration {
+        if d.signed_nanos()? <= 0 {
+            return Err(ConfigError::Invalid(
+                "`duration` option should be more than 0, for infinite duration use the externally-controlled executor".into(),
+            ));
+        }
+        let duration = d.get("duration")?;
+        vec![Scenario::shortcut(Box::new(ConstantVus { vus, duration }))]
+    } else if let Some(stages) = o.stages.as_ref().filter(|s| !s.is_empty()) {
+        vec![Scenario::shortcut(Box::new(RampingVus {
+            start_vus: vus,
+            stages: vu_stages(stages)?,
+            graceful_ramp_down: Duration::from_secs(30),
+        }))]
+    } else if let Some(sc) = &o.scenarios {
+        let errors = k6_scenario_errors(sc);
+        if !errors.is_empty() {
+            return Err(ConfigError::Scenarios(errors));
+        }
+        parse_scenarios(sc)?
+    } else {
+        if vus_signed != 1 {
+            rk6_runtime::log::Logger::warn(
+                &format!("`vus={vus_signed}` option will be ignored, it only works in conjunction with `iterations`, `duration`, or `stages`"),
+                &[],
+            );
+        }
+        vec![Scenario::shortcut(Box::new(PerVuIterations {
+            vus: 1,
+            iterations: 1,
+            max_duration: Duration::from_secs(600),
+        }))]
+    })
 }
 
 /// k6's validation of the explicit scenarios of known executor types, in name order.
@@ -145,187 +131,47 @@ fn k6_scenario_errors(map: &Map<String, Value>) -> Vec<String> {
         .collect()
 }
 
+/// The explicit scenarios, each built by its executor type's constructor.
 fn parse_scenarios(map: &Map<String, Value>) -> Result<Vec<Scenario>, ConfigError> {
-    let mut out = Vec::new();
-    for (name, v) in map {
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Err(ConfigError::Invalid(format!(
-                "scenario name '{name}' is invalid: only letters, digits, '_' and '-' are allowed"
-            )));
-        }
-        let obj = v
-            .as_object()
-            .ok_or_else(|| ConfigError::Invalid(format!("scenario {name} must be an object")))?;
-        let field = Fields { name, obj };
-        let kind = field.str("executor")?.ok_or_else(|| {
-            ConfigError::Invalid(format!(
-                "scenario '{name}' doesn't have a specified executor type"
-            ))
-        })?;
-        let executor = match kind.as_str() {
-            "shared-iterations" => Executor::SharedIterations(SharedIterations {
-                vus: field.u64("vus")?.unwrap_or(1),
-                iterations: field.u64("iterations")?.unwrap_or(1),
-                max_duration: field
-                    .dur("maxDuration")?
-                    .unwrap_or(Duration::from_secs(600)),
-            }),
-            "per-vu-iterations" => Executor::PerVuIterations(PerVuIterations {
-                vus: field.u64("vus")?.unwrap_or(1),
-                iterations: field.u64("iterations")?.unwrap_or(1),
-                max_duration: field
-                    .dur("maxDuration")?
-                    .unwrap_or(Duration::from_secs(600)),
-            }),
-            "constant-vus" => Executor::ConstantVus(ConstantVus {
-                vus: field.u64("vus")?.unwrap_or(1),
-                duration: field.dur("duration")?.unwrap_or(Duration::ZERO),
-            }),
-            "ramping-vus" => {
-                let stages: Vec<Stage> = match obj.get("stages") {
-                    Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
-                        ConfigError::Invalid(format!("scenario {name}: stages: {e}"))
-                    })?,
-                    None => Vec::new(),
-                };
-                Executor::RampingVus(RampingVus {
-                    start_vus: field.u64("startVUs")?.unwrap_or(1),
-                    stages: parse_stages(&stages)?,
-                    graceful_ramp_down: field
-                        .dur("gracefulRampDown")?
-                        .unwrap_or(Duration::from_secs(30)),
-                })
-            }
-            "constant-arrival-rate" => Executor::ConstantArrivalRate(ConstantArrivalRate {
-                rate: field.f64("rate")?.unwrap_or(0.0),
-                time_unit: field.dur("timeUnit")?.unwrap_or(Duration::from_secs(1)),
-                duration: field.dur("duration")?.unwrap_or(Duration::ZERO),
-                pre_allocated_vus: field.u64("preAllocatedVUs")?.unwrap_or(0),
-                max_vus: field
-                    .u64("maxVUs")?
-                    .or(field.u64("preAllocatedVUs")?)
-                    .unwrap_or(0),
-            }),
-            "ramping-arrival-rate" => {
-                let stages: Vec<RateStage> = match obj.get("stages") {
-                    Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
-                        ConfigError::Invalid(format!("scenario {name}: stages: {e}"))
-                    })?,
-                    None => Vec::new(),
-                };
-                let stages = stages
-                    .into_iter()
-                    .map(|s| Ok((s.duration.get("stage duration")?, s.target)))
-                    .collect::<Result<Vec<_>, ConfigError>>()?;
-                Executor::RampingArrivalRate(RampingArrivalRate {
-                    start_rate: field.f64("startRate")?.unwrap_or(0.0),
-                    time_unit: field.dur("timeUnit")?.unwrap_or(Duration::from_secs(1)),
-                    stages,
-                    pre_allocated_vus: field.u64("preAllocatedVUs")?.unwrap_or(0),
-                    max_vus: field
-                        .u64("maxVUs")?
-                        .or(field.u64("preAllocatedVUs")?)
-                        .unwrap_or(0),
-                })
-            }
-            "externally-controlled" => {
-                let vus = field.u64("vus")?.unwrap_or(1);
-                Executor::ExternallyControlled(ExternallyControlled {
-                    vus,
-                    max_vus: field.u64("maxVUs")?.unwrap_or(vus),
-                    duration: field.dur("duration")?.unwrap_or_default(),
-                    target: Default::default(),
-                })
-            }
-            other => {
-                return Err(ConfigError::Invalid(format!(
-                    "scenario {name}: unknown executor type '{other}'"
-                )))
-            }
-        };
-        out.push(Scenario {
-            name: name.clone(),
-            exec: field.str("exec")?.unwrap_or_else(|| "default".into()),
-            start_time: field.dur("startTime")?.unwrap_or(Duration::ZERO),
-            graceful_stop: field
-                .dur("gracefulStop")?
-                .unwrap_or(Duration::from_secs(30)),
-            env: field.map("env")?,
-            tags: field.map("tags")?,
-            executor,
-        });
-    }
-    Ok(out)
+    map.iter()
+        .map(|(name, v)| parse_scenario(name, v))
+        .collect()
 }
 
-struct Fields<'a> {
-    name: &'a str,
-    obj: &'a Map<String, Value>,
-}
-
-impl Fields<'_> {
-    fn err(&self, key: &str, what: &str) -> ConfigError {
-        ConfigError::Invalid(format!("scenario {}: {key} {what}", self.name))
+fn parse_scenario(name: &str, v: &Value) -> Result<Scenario, ConfigError> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(ConfigError::Invalid(format!(
+            "scenario name '{name}' is invalid: only letters, digits, '_' and '-' are allowed"
+        )));
     }
-
-    fn str(&self, key: &str) -> Result<Option<String>, ConfigError> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.err(key, "must be a string")),
-        }
-    }
-
-    fn f64(&self, key: &str) -> Result<Option<f64>, ConfigError> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| self.err(key, "must be a number")),
-        }
-    }
-
-    fn u64(&self, key: &str) -> Result<Option<u64>, ConfigError> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| self.err(key, "must be a non-negative integer")),
-        }
-    }
-
-    fn dur(&self, key: &str) -> Result<Option<Duration>, ConfigError> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => {
-                let d: DurationOpt = serde_json::from_value(v.clone())
-                    .map_err(|_| self.err(key, "must be a duration"))?;
-                d.get(&format!("scenario {}: {key}", self.name)).map(Some)
-            }
-        }
-    }
-
-    fn map(&self, key: &str) -> Result<BTreeMap<String, String>, ConfigError> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(BTreeMap::new()),
-            Some(Value::Object(m)) => Ok(m
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
-                    )
-                })
-                .collect()),
-            Some(_) => Err(self.err(key, "must be an object")),
-        }
-    }
+    let obj = v
+        .as_object()
+        .ok_or_else(|| ConfigError::Invalid(format!("scenario {name} must be an object")))?;
+    let field = ScenarioJson { name, obj };
+    let kind = field.str("executor")?.ok_or_else(|| {
+        ConfigError::Invalid(format!(
+            "scenario '{name}' doesn't have a specified executor type"
+        ))
+    })?;
+    let executor_type = registry::find(&kind).ok_or_else(|| {
+        ConfigError::Invalid(format!("scenario {name}: {}", registry::unknown(&kind)))
+    })?;
+    let executor = (executor_type.build)(&field)?;
+    Ok(Scenario {
+        name: name.to_string(),
+        exec: field.str("exec")?.unwrap_or_else(|| "default".into()),
+        start_time: field.dur("startTime")?.unwrap_or(Duration::ZERO),
+        graceful_stop: field
+            .dur("gracefulStop")?
+            .unwrap_or(Duration::from_secs(30)),
+        env: field.map("env")?,
+        tags: field.map("tags")?,
+        executor,
+    })
 }
 
 /// `exec.test.options`: the consolidated options, where (as in k6) the shortcuts
@@ -353,7 +199,7 @@ fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> 
     let get = |k: &str| shortcut.get(k).cloned().unwrap_or(Value::Null);
     let (executor, fields): (&str, Vec<(&str, Value)>) = if !get("stages").is_null() {
         (
-            "ramping-vus",
+            ramping_vus::TYPE.name,
             vec![
                 ("startVUs", get("vus")),
                 ("stages", get("stages")),
@@ -362,7 +208,7 @@ fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> 
         )
     } else if !get("iterations").is_null() {
         (
-            "shared-iterations",
+            shared_iterations::TYPE.name,
             vec![
                 ("vus", get("vus")),
                 ("iterations", get("iterations")),
@@ -371,12 +217,12 @@ fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> 
         )
     } else if !get("duration").is_null() {
         (
-            "constant-vus",
+            constant_vus::TYPE.name,
             vec![("vus", get("vus")), ("duration", get("duration"))],
         )
     } else {
         (
-            "per-vu-iterations",
+            per_vu_iterations::TYPE.name,
             vec![
                 ("vus", Value::Null),
                 ("iterations", Value::Null),

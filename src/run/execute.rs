@@ -64,12 +64,10 @@ pub(super) async fn execute(ex: Execution<'_>, vus: Vec<vus::ScenarioVus>) -> (E
     (stop.exit, display.last(&last))
 }
 
-/// The scenarios are planned to end by their longest `max_duration`; an externally
-/// controlled one with duration 0 runs until stopped, and is not watched.
+/// The scenarios are planned to end by their longest `max_duration`; one with no planned
+/// end (externally controlled, duration 0) runs until stopped, and is not watched.
 fn arm_watchdog(watchdog: &Watchdog, scenarios: &[Scenario]) {
-    let unbounded = scenarios.iter().any(|s| {
-        matches!(&s.executor, crate::executor::Executor::ExternallyControlled(e) if e.duration.is_zero())
-    });
+    let unbounded = scenarios.iter().any(|s| s.executor.unbounded());
     match scenarios.iter().map(Scenario::max_duration).max() {
         _ if unbounded => watchdog.disarm(),
         planned => watchdog.arm("the scenarios", planned.unwrap_or_default()),
@@ -90,7 +88,7 @@ fn spawn_scenarios(
         .map_or_else(crate::execution_segment::Stripe::whole, |g| g.stripe());
     let mut progress = Vec::new();
     let mut runs = Vec::new();
-    for (s, mine) in ex.plan.scenarios.iter().zip(vus) {
+    for (i, (s, mine)) in ex.plan.scenarios.iter().zip(vus).enumerate() {
         let p = Arc::new(Progress::default());
         progress.push(p.clone());
         let (int_tx, int_rx) = watch::channel(false);
@@ -111,9 +109,9 @@ fn spawn_scenarios(
             samples: config.samples.clone(),
             stripe: stripe.clone(),
         };
-        let scenario = s.clone();
+        let shared = ex.plan.scenarios.clone();
         runs.push(tokio::spawn(async move {
-            run_scenario(&scenario, ctx, int_tx).await
+            run_scenario(&shared[i], ctx, int_tx).await
         }));
     }
     (progress, runs)

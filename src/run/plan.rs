@@ -23,7 +23,8 @@ pub(super) struct Plan {
     /// The script's exported functions.
     pub functions: Vec<String>,
     /// Sorted as k6's header lists them.
-    pub scenarios: Vec<Scenario>,
+    /// Shared with the scenario tasks `execute` spawns (an executor is not `Clone`).
+    pub scenarios: Arc<[Scenario]>,
     pub thresholds: ThresholdSpec,
     pub registry: Registry,
     /// The thread of setup(), teardown() and handleSummary(), apart from the test's VUs.
@@ -85,7 +86,7 @@ pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunErro
         config: Arc::new(config),
         opts,
         functions: info.functions,
-        scenarios,
+        scenarios: scenarios.into(),
         thresholds,
         lifecycle_pool,
         _options_vu: options_vu,
@@ -140,15 +141,10 @@ fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     env
 }
 
-/// An externally controlled scenario follows the REST API's VU target.
+/// A scenario that follows the REST API's VU target (externally controlled) gets it.
 fn connect_external_control(scenarios: &mut [Scenario], control: &crate::api::Control) {
-    use std::sync::atomic::Ordering::Relaxed;
     for s in scenarios {
-        if let crate::executor::Executor::ExternallyControlled(e) = &mut s.executor {
-            e.target = control.vus.clone();
-            control.vus.store(e.vus, Relaxed);
-            control.vus_max.store(e.max_vus, Relaxed);
-        }
+        s.executor.attach_control(control);
     }
 }
 

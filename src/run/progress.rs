@@ -8,9 +8,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rk6_runtime::duration::format as fmt_dur;
-
-use crate::executor::{Executor, Progress, Scenario};
+use crate::executor::bar::clock;
+use crate::executor::{BarView, Progress, Scenario};
 
 /// A bar's status mark (k6's `pb.Status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +171,11 @@ fn bar(s: &Scenario, p: &Progress, elapsed: Duration, stopped_at: Option<Duratio
         _ => Status::Running,
     };
     // An interrupted scenario keeps its running columns (`02.4s/10s`), as in k6.
-    let sp = scenario_progress(s, p, since, status == Status::Done);
+    let sp = s.executor.bar(&BarView {
+        progress: p,
+        since,
+        done: status == Status::Done,
+    });
     // An interrupted scenario's bar stays where it was stopped, as in k6.
     let frac = if status == Status::Done {
         1.0
@@ -296,140 +299,14 @@ fn progress(frac: f64, width: usize, color: bool) -> String {
     }
 }
 
-/// Elapsed time in a fixed width set by `max` (k6's fixed-length durations): `1.0s` under
-/// 10 s, `01.0s` under a minute, `0m01.0s` / `00m01.0s` by the minutes' digits, `1h00m01.0s`.
-fn clock(d: Duration, max: Duration) -> String {
-    let tenths = |d: Duration| (d.as_millis() as u64 + 50) / 100;
-    let (t, mt) = (tenths(d), tenths(max));
-    let (h, m, s) = (t / 36_000, (t / 600) % 60, t % 600);
-    let (mh, mm, ms) = (mt / 36_000, (mt / 600) % 60, mt % 600);
-    let digits = |n: u64| n.to_string().len();
-    let secs = |w: usize| format!("{:0w$}.{}s", s / 10, s % 10);
-    if mh > 0 {
-        format!("{h:0w$}h{m:02}m{}", secs(2), w = digits(mh))
-    } else if mm > 0 {
-        format!("{m:0w$}m{}", secs(2), w = digits(mm))
-    } else {
-        secs(digits(ms / 10))
-    }
-}
-
-/// A scenario's progress: fraction done, VU column, time column and what follows it.
-struct ScenarioProgress {
-    frac: f64,
-    vus: String,
-    time: String,
-    extra: String,
-}
-
-/// A scenario's progress `since` its start.
-fn scenario_progress(s: &Scenario, p: &Progress, since: Duration, done: bool) -> ScenarioProgress {
-    let finished = p.complete.load(Ordering::Relaxed) + p.interrupted.load(Ordering::Relaxed);
-    let frac_of = |d: Duration| since.as_secs_f64() / d.as_secs_f64().max(0.001);
-    // Running: `elapsed/total` in the scenario's own fixed width; done: the total.
-    let time = |total: Duration, shown: String| {
-        if done {
-            fmt_dur(total)
-        } else {
-            format!("{}/{shown}", clock(since, total))
-        }
-    };
-    let progress = |frac: f64, vus: String, time: String, extra: String| ScenarioProgress {
-        frac,
-        vus,
-        time,
-        extra,
-    };
-    match &s.executor {
-        Executor::SharedIterations(e) => progress(
-            finished as f64 / e.iterations.max(1) as f64,
-            format!("{} VUs", e.vus),
-            format!(
-                "{}/{}",
-                clock(since, e.max_duration),
-                fmt_dur(e.max_duration)
-            ),
-            format!("{finished}/{} shared iters", e.iterations),
-        ),
-        Executor::PerVuIterations(e) => progress(
-            finished as f64 / (e.iterations * e.vus).max(1) as f64,
-            format!("{} VUs", e.vus),
-            format!(
-                "{}/{}",
-                clock(since, e.max_duration),
-                fmt_dur(e.max_duration)
-            ),
-            format!(
-                "{finished}/{} iters, {} per VU",
-                e.iterations * e.vus,
-                e.iterations
-            ),
-        ),
-        Executor::ConstantVus(e) => progress(
-            frac_of(e.duration),
-            format!("{} VUs", e.vus),
-            time(e.duration, fmt_dur(e.duration)),
-            String::new(),
-        ),
-        Executor::RampingVus(e) => {
-            let total = e.total_duration();
-            progress(
-                frac_of(total),
-                busy_vus(p, e.max_vus()),
-                time(total, clock(total, total)),
-                String::new(),
-            )
-        }
-        Executor::ConstantArrivalRate(e) => progress(
-            frac_of(e.duration),
-            busy_vus(p, e.max_vus),
-            time(e.duration, fmt_dur(e.duration)),
-            format!("{:.2} iters/s", e.per_second()),
-        ),
-        Executor::ExternallyControlled(e) => progress(
-            frac_of(e.duration),
-            busy_vus(p, e.max_vus),
-            time(e.duration, fmt_dur(e.duration)),
-            String::new(),
-        ),
-        Executor::RampingArrivalRate(e) => {
-            let total = e.total_duration();
-            progress(
-                frac_of(total),
-                busy_vus(p, e.max_vus),
-                time(total, fmt_dur(total)),
-                format!("{:.2} iters/s", e.per_second_at(since.as_secs_f64())),
-            )
-        }
-    }
-}
-
-/// `03/10 VUs`: busy VUs zero-padded to the width of the maximum, as k6 shows them.
-fn busy_vus(p: &Progress, max: u64) -> String {
-    let digits = max.to_string().len();
-    let active = p.active.load(Ordering::Relaxed);
-    format!("{active:0digits$}/{max} VUs")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::executor::constant_vus::ConstantVus;
 
     #[test]
-    fn clocks_take_the_width_of_the_longest_duration_like_k6() {
-        let s = Duration::from_secs;
-        assert_eq!(clock(s(1), s(2)), "1.0s");
-        assert_eq!(clock(s(1), s(32)), "01.0s");
-        assert_eq!(clock(s(1), s(101)), "0m01.0s");
-        assert_eq!(clock(s(61), s(630)), "01m01.0s");
-        assert_eq!(clock(s(3661), s(7200)), "1h01m01.0s");
-        assert_eq!(clock(Duration::from_millis(1949), s(5)), "1.9s");
-    }
-
-    #[test]
     fn progress_lines_look_like_k6() {
-        let s = vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+        let s = vec![Scenario::shortcut(Box::new(ConstantVus {
             vus: 2,
             duration: Duration::from_millis(2500),
         }))];
@@ -459,13 +336,13 @@ mod tests {
 
     #[test]
     fn finished_and_waiting_scenarios_are_marked_like_k6() {
-        let mut late = Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+        let mut late = Scenario::shortcut(Box::new(ConstantVus {
             vus: 1,
             duration: Duration::from_secs(2),
         }));
         late.name = "late".into();
         late.start_time = Duration::from_secs(3);
-        let early = Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+        let early = Scenario::shortcut(Box::new(ConstantVus {
             vus: 3,
             duration: Duration::from_secs(1),
         }));

@@ -64,11 +64,10 @@ pub fn header(
 mod tests {
     use super::*;
     use crate::executor::constant_vus::ConstantVus;
-    use crate::executor::Executor;
 
     #[test]
     fn header_matches_k6_layout() {
-        let s = vec![Scenario::shortcut(Executor::ConstantVus(ConstantVus {
+        let s = vec![Scenario::shortcut(Box::new(ConstantVus {
             vus: 2,
             duration: Duration::from_millis(2500),
         }))];
