@@ -92,3 +92,43 @@ fn config_files_are_decoded_and_refused_in_k6s_words() {
         same_error(&dir, &["--config", "c.json", "s.js"], cfg);
     }
 }
+
+/// Stages without a duration are dropped as in k6, so `[null]` is an explicitly empty list
+/// (a warning, one iteration); an empty `scenarios` warns the same way.
+#[test]
+fn stages_without_a_duration_and_empty_scenarios_warn_like_k6() {
+    if !k6_available() {
+        eprintln!("skipping: k6 not installed");
+        return;
+    }
+    let cases = [
+        "stages: [null]",
+        "stages: [{target: 2}, {}]",
+        "stages: [{}, {duration: '1s', target: 1}]",
+        "scenarios: {}",
+    ];
+    for opts in cases {
+        let src =
+            format!("export const options = {{ {opts} }};\nexport default function () {{}}\n");
+        let (dir, _) = script("s.js", &src);
+        let seen = |tool| {
+            let out = Run::new(tool)
+                .args(["run", "-q", "--no-summary", "s.js"])
+                .cwd(dir.dir())
+                .timeout(Duration::from_secs(20))
+                .output();
+            let warnings: Vec<String> = out
+                .log_lines()
+                .into_iter()
+                .filter(|l| l.level == "warning")
+                .map(|l| l.msg)
+                .collect();
+            (out.code, warnings)
+        };
+        assert_eq!(
+            seen(Tool::Rk6),
+            seen(Tool::K6),
+            "rk6 (left) vs k6 (right) for {opts}"
+        );
+    }
+}

@@ -107,6 +107,31 @@ pub struct Stage {
     pub target: u64,
 }
 
+/// `stages` as k6 keeps them: a stage without a duration (`null`, `{}`, `{target: 2}`) is
+/// dropped, so `[null]` is an explicitly empty list.
+fn stages_with_duration<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Stage>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Partial {
+        duration: Option<DurationOpt>,
+        #[serde(default)]
+        target: u64,
+    }
+    let list: Option<Vec<Option<Partial>>> = Option::deserialize(d)?;
+    Ok(list.map(|l| {
+        l.into_iter()
+            .flatten()
+            .filter_map(|p| {
+                Some(Stage {
+                    duration: p.duration?,
+                    target: p.target,
+                })
+            })
+            .collect()
+    }))
+}
+
 /// A threshold as written: `'p(95)<500'` or `{threshold, abortOnFail, delayAbortEval}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -145,6 +170,7 @@ pub struct Options {
     pub vus: Option<i64>,
     pub duration: Option<DurationOpt>,
     pub iterations: Option<i64>,
+    #[serde(default, deserialize_with = "stages_with_duration")]
     pub stages: Option<Vec<Stage>>,
     pub scenarios: Option<serde_json::Map<String, Value>>,
     pub no_setup: Option<bool>,

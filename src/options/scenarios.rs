@@ -94,7 +94,7 @@ fn listed(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
             stages: vu_stages(stages)?,
             graceful_ramp_down: Duration::from_secs(30),
         }))]
-    } else if let Some(sc) = &o.scenarios {
+    } else if let Some(sc) = o.scenarios.as_ref().filter(|s| !s.is_empty()) {
         let errors = k6_scenario_errors(sc);
         if !errors.is_empty() {
             return Err(ConfigError::Scenarios(errors));
@@ -106,6 +106,17 @@ fn listed(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
                 &format!("`vus={vus_signed}` option will be ignored, it only works in conjunction with `iterations`, `duration`, or `stages`"),
                 &[],
             );
+        }
+        for (set_empty, what) in [
+            (o.stages.as_ref().is_some_and(Vec::is_empty), "stages"),
+            (o.scenarios.as_ref().is_some_and(Map::is_empty), "scenarios"),
+        ] {
+            if set_empty {
+                rk6_runtime::log::Logger::warn(
+                    &format!("`{what}` was explicitly set to an empty value, running the script with 1 iteration in 1 VU"),
+                    &[],
+                );
+            }
         }
         vec![Scenario::shortcut(Box::new(PerVuIterations {
             vus: 1,
