@@ -43,4 +43,18 @@ extra="$(comm -23 "$work/have" "$work/want")"
 [ -z "$extra" ] || fail "files not in the published crates nor in the patches:
 $(printf '%s\n' "$extra" | sed 's/^/  /')"
 
+# RK6_PATCH.md promises that every changed spot says `rk6 patch`: each hunk of Rust code
+# in the patches must show the marker (on a changed line or within its 3 lines of context).
+unmarked="$(for c in "${crates[@]}"; do
+  awk -v patch="$c.patch" '
+    function done_hunk() { if (hunk != "" && file ~ /\.rs$/ && !marked) print patch ": " file " " hunk }
+    /^diff --git / { done_hunk(); hunk = ""; file = $NF; next }
+    /^@@ / { done_hunk(); hunk = $2 " " $3; marked = 0; next }
+    /rk6 patch/ { marked = 1 }
+    END { done_hunk() }
+  ' "$vendor/patches/$c.patch"
+done)"
+[ -z "$unmarked" ] || fail "changed code without an 'rk6 patch' marker nearby:
+$(printf '%s\n' "$unmarked" | sed 's/^/  /')"
+
 echo "vendored Boa: ${crates[*]} = published 0.22.0 crates + runtime/vendor/patches/*.patch"
