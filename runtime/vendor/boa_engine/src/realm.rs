@@ -103,6 +103,7 @@ impl Realm {
                 loaded_modules: GcRefCell::default(),
                 host_classes: GcRefCell::default(),
                 host_defined: GcRefCell::default(),
+                // rk6 patch: builtins created on first use (RK6_PATCH.md 1).
                 lazy_builtins: GcRefCell::default(),
             }),
         };

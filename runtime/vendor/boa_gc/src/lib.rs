@@ -69,6 +69,7 @@ impl Default for GcConfig {
             // Start at 1MB, the nursary size for V8 is ~1-8MB and SM can be up to 16MB
             threshold: 1_048_576,
             used_space_percentage: 70,
+            // rk6 patch: Boa's own threshold rule until the host sets a policy.
             headroom: None,
         }
     }

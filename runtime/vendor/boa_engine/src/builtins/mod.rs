@@ -38,6 +38,7 @@ pub mod weak_map;
 pub mod weak_set;
 
 mod builder;
+// rk6 patch: builtins created on first use (RK6_PATCH.md 1).
 pub(crate) mod lazy;
 
 use builder::BuiltInBuilder;

@@ -684,6 +684,7 @@ impl<'ctx> ByteCompiler<'ctx> {
             #[cfg(feature = "annex-b")]
             annex_b_function_names: Vec::new(),
             in_with,
+            // rk6 patch: see the field (RK6_PATCH.md 7).
             in_named_callee: false,
             emitted_mapped_arguments_object_opcode: false,
 
@@ -1466,6 +1467,7 @@ impl<'ctx> ByteCompiler<'ctx> {
     fn access_get(&mut self, access: Access<'_>, dst: &Register) {
         match access {
             Access::Variable { name } => {
+                // rk6 patch: a read of an undeclared name reports its own position (RK6_PATCH.md 9).
                 let position = name.span().start();
                 let name = self.resolve_identifier_expect(name);
                 let binding = self.lexical_scope.get_identifier_reference(name);
@@ -2712,6 +2714,7 @@ impl<'ctx> ByteCompiler<'ctx> {
             }
         }
 
+        // rk6 patch: the callee's position ends before the call's own (RK6_PATCH.md 7).
         if named_callee {
             self.pop_source_position();
             self.in_named_callee = false;

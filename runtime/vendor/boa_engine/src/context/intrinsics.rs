@@ -82,6 +82,7 @@ impl Default for StandardConstructor {
     fn default() -> Self {
         Self {
             constructor: JsFunction::empty_intrinsic_function(true),
+            // rk6 patch: shares the root shape until filled in (RK6_PATCH.md 4).
             prototype: JsObject::uninit_intrinsic(OrdinaryObject),
         }
     }
@@ -1168,6 +1169,7 @@ impl IntrinsicObjects {
     #[allow(clippy::unnecessary_wraps)]
     pub(crate) fn uninit() -> Option<Self> {
         Some(Self {
+            // rk6 patch: `uninit_intrinsic` in this table shares the root shape (RK6_PATCH.md 4).
             reflect: JsObject::uninit_intrinsic(OrdinaryObject),
             math: JsObject::uninit_intrinsic(OrdinaryObject),
             json: JsObject::uninit_intrinsic(OrdinaryObject),
@@ -1191,6 +1193,7 @@ impl IntrinsicObjects {
             #[cfg(feature = "intl")]
             intl: JsObject::new_unique(None, Intl::new()?),
             #[cfg(feature = "intl")]
+            // rk6 patch: as above (RK6_PATCH.md 4).
             segments_prototype: JsObject::uninit_intrinsic(OrdinaryObject),
             #[cfg(feature = "temporal")]
             temporal: JsObject::uninit_intrinsic(OrdinaryObject),

@@ -131,6 +131,7 @@ impl JsObject {
     ) -> Self {
         let inner = Gc::new(VTableObject {
             object: GcRefCell::new(object),
+            // rk6 patch: the vtable is a `Cell` (RK6_PATCH.md 1).
             vtable: std::cell::Cell::new(vtable),
         });
 
@@ -222,6 +223,7 @@ impl JsObject {
                 extensible: true,
                 private_elements: ThinVec::new(),
             }),
+            // rk6 patch: the vtable is a `Cell` (RK6_PATCH.md 1).
             vtable: std::cell::Cell::new(internal_methods),
         });
 
@@ -251,6 +253,7 @@ impl JsObject {
                 extensible: true,
                 private_elements: ThinVec::new(),
             }),
+            // rk6 patch: the vtable is a `Cell` (RK6_PATCH.md 1).
             vtable: std::cell::Cell::new(internal_methods),
         });
 
@@ -1016,6 +1019,7 @@ impl<T: NativeObject> JsObject<T> {
     #[must_use]
     pub fn is_callable(&self) -> bool {
         !fn_addr_eq(
+            // rk6 patch: the vtable is a `Cell` (RK6_PATCH.md 1).
             self.inner.vtable.get().__call__,
             ORDINARY_INTERNAL_METHODS.__call__,
         )
@@ -1095,6 +1099,7 @@ impl<T: NativeObject> JsObject<T> {
                 extensible: true,
                 private_elements: ThinVec::new(),
             }),
+            // rk6 patch: the vtable is a `Cell` (RK6_PATCH.md 1).
             vtable: std::cell::Cell::new(internal_methods),
         });
 
@@ -1127,6 +1132,7 @@ impl<T: NativeObject> JsObject<T> {
                 extensible: true,
                 private_elements: ThinVec::new(),
             }),
+            // rk6 patch: the vtable is a `Cell` (RK6_PATCH.md 1).
             vtable: std::cell::Cell::new(internal_methods),
         });
 

@@ -48,6 +48,7 @@ pub(crate) use builtins::*;
 
 pub use datatypes::JsData;
 pub use jsobject::*;
+// rk6 patch: (RK6_PATCH.md 3).
 pub use lazy_own::LazyOwnProperties;
 pub(crate) use lazy_own::has_ordinary_property_methods;
 

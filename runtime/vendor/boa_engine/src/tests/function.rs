@@ -252,13 +252,22 @@ fn not_a_function() {
                 let a = {};
                 let b = true;
             "#}),
-        TestAction::assert_native_error("a()", JsNativeErrorKind::Type, "not a callable function"),
+        // rk6 patch: k6's (sobek's) wording, checked against k6 v1.1 (RK6_PATCH.md 7).
+        TestAction::assert_native_error(
+            "a()",
+            JsNativeErrorKind::Type,
+            "Not a function: [object Object]",
+        ),
         TestAction::assert_native_error(
             "a.a()",
             JsNativeErrorKind::Type,
-            "not a callable function",
+            "Object has no member 'a'",
         ),
-        TestAction::assert_native_error("b()", JsNativeErrorKind::Type, "not a callable function"),
+        TestAction::assert_native_error(
+            "b()",
+            JsNativeErrorKind::Type,
+            "Value is not an object: true",
+        ),
     ]);
 }
 

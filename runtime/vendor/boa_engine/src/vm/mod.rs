@@ -437,6 +437,7 @@ impl Vm {
             return_value: JsValue::undefined(),
             pending_exception: None,
             runtime_limits: RuntimeLimits::default(),
+            // rk6 patch: interrupt flag and native stack floor, both off (RK6_PATCH.md 8, 11).
             interrupt: None,
             native_stack_floor: 0,
             native_active_function: None,

@@ -42,6 +42,7 @@ pub(crate) use array_iterator::ArrayIterator;
 
 #[cfg(feature = "experimental")]
 mod from_async;
+// rk6 patch: `join` builds its result in parts (RK6_PATCH.md 10).
 mod join;
 
 #[cfg(test)]
@@ -1021,6 +1022,7 @@ impl Array {
                 element.to_string(context)?
             };
             // d. Set R to the string-concatenation of R and next.
+            // rk6 patch: pieces collapse as they come (RK6_PATCH.md 10).
             r.push(&next);
             // e. Set k to k + 1.
         }

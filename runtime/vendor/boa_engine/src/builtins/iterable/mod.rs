@@ -92,6 +92,7 @@ pub struct IteratorPrototypes {
 impl Default for IteratorPrototypes {
     fn default() -> Self {
         Self {
+            // rk6 patch: the iterator prototypes share the root shape until filled in (RK6_PATCH.md 4).
             iterator: JsObject::uninit_intrinsic(OrdinaryObject),
             async_iterator: JsObject::uninit_intrinsic(OrdinaryObject),
             async_from_sync_iterator: JsObject::uninit_intrinsic(OrdinaryObject),

@@ -33,6 +33,7 @@ use std::{
 
 use super::{BuiltInBuilder, BuiltInConstructor, IntrinsicObject};
 
+// rk6 patch: `repeat` without a slice per copy (RK6_PATCH.md 10).
 mod repeat;
 mod string_iterator;
 pub(crate) use string_iterator::StringIterator;

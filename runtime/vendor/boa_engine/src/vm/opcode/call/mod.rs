@@ -92,6 +92,7 @@ impl CallEval {
             .calling_convention_get_function(argument_count.into());
 
         let Some(object) = func.as_object() else {
+            // rk6 patch: k6's wording, naming the callee (RK6_PATCH.md 7).
             return Err(not_callable(&func, context));
         };
 
@@ -174,6 +175,7 @@ impl CallEvalSpread {
         let func = context.vm.stack.calling_convention_get_function(0);
 
         let Some(object) = func.as_object() else {
+            // rk6 patch: k6's wording, naming the callee (RK6_PATCH.md 7).
             return Err(not_callable(&func, context));
         };
         // Taken from `13.3.6.1 Runtime Semantics: Evaluation`
@@ -245,6 +247,7 @@ impl Call {
             .calling_convention_get_function(argument_count.into());
 
         let Some(object) = func.as_object() else {
+            // rk6 patch: k6's wording, naming the callee (RK6_PATCH.md 7).
             return Err(not_callable(&func, context));
         };
 
@@ -252,7 +255,7 @@ impl Call {
 
         Ok(())
     }
-
+    // rk6 patch: `handle_not_callable` gave way to `not_callable` above (RK6_PATCH.md 7).
 }
 
 impl Operation for Call {
@@ -290,6 +293,7 @@ impl CallSpread {
             .calling_convention_get_function(argument_count);
 
         let Some(object) = func.as_object() else {
+            // rk6 patch: k6's wording, naming the callee (RK6_PATCH.md 7).
             return Err(not_callable(&func, context));
         };
 

@@ -102,6 +102,7 @@ impl GetNameGlobal {
                 let ic = &context.vm.frame().code_block.ic[usize::from(ic_index)];
                 let object_borrowed = object.borrow();
                 let shape = object_borrowed.shape();
+                // rk6 patch: no cache fill from a stale slot (RK6_PATCH.md 2).
                 if shape.to_addr_usize() == shape_before {
                     ic.set(shape, slot);
                 }
