@@ -48,20 +48,14 @@ fn sigquit_reports_what_each_vu_waits_in_and_exits_2_like_k6() {
         assert!(stderr.contains(&line), "{line}\n{stderr}");
     }
     assert!(stderr.contains("waiting in sleep() for "), "{stderr}");
-    if let Some(k6) = k6_bin() {
-        let mut child = std::process::Command::new(k6)
+    if k6_available() {
+        let k6 = Run::k6()
             .args(["run", "-q", "quit.js"])
-            .current_dir(dir.dir())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start k6");
-        std::thread::sleep(Duration::from_millis(2500));
-        // SAFETY: signalling our own child process.
-        unsafe { libc::kill(child.id() as i32, libc::SIGQUIT) };
-        wait_at_most(&mut child, Duration::from_secs(15));
-        let status = child.wait().expect("k6 status");
-        assert_eq!(status.code(), Some(2), "k6's exit code on SIGQUIT");
+            .cwd(dir.dir())
+            .signal_after(Duration::from_millis(2500), libc::SIGQUIT)
+            .timeout(Duration::from_secs(20))
+            .output();
+        assert_eq!(k6.code, 2, "k6's exit code on SIGQUIT");
     }
 }
 

@@ -169,31 +169,18 @@ pub(crate) type Fields = &'static [(&'static str, &'static Kind)];
 
 /// Decodes the exported `options` as k6 does: the normalised object, or k6's error text.
 pub fn decode_options(value: &Value) -> Result<Value, String> {
-    let (doc, root) = marshal_indent(value);
-    let walker = Walker { doc: &doc };
-    let out = walker
-        .decode(&root, &OPTIONS, &Cx::root())
-        .map_err(|e| match e {
-            Failure::Type(t) => t.beautified(&doc),
-            Failure::Other(text) => text,
-        })?;
+    let out = decode_root(value, Cx::root(), TypeError::beautified)?;
     Ok(out.unwrap_or_else(|| Value::Object(Map::new())))
 }
 
 /// Decodes a `--config` file as k6 does (its `Config` struct embeds `lib.Options`): the
 /// normalised object with the file's other keys kept as they are, or Go's error text.
 pub fn decode_config_file(value: &Value) -> Result<Value, String> {
-    let (doc, root) = marshal_indent(value);
-    let walker = Walker { doc: &doc };
     let cx = Cx {
         fields: vec!["Config".into(), "Options".into()],
         base: 0,
     };
-    let out = walker.decode(&root, &OPTIONS, &cx).map_err(|e| match e {
-        Failure::Type(t) => t.go_text(),
-        Failure::Other(text) => text,
-    })?;
-    let mut out = match out {
+    let mut out = match decode_root(value, cx, |t, _| t.go_text())? {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     };
@@ -203,6 +190,21 @@ pub fn decode_config_file(value: &Value) -> Result<Value, String> {
         }
     }
     Ok(Value::Object(out))
+}
+
+/// Decodes `value` as `lib.Options` under `cx`; a type error is worded by `word` (given
+/// the document Go would have parsed).
+fn decode_root(
+    value: &Value,
+    cx: Cx,
+    word: fn(&TypeError, &str) -> String,
+) -> Result<Option<Value>, String> {
+    let (doc, root) = marshal_indent(value);
+    let walker = Walker { doc: &doc };
+    walker.decode(&root, &OPTIONS, &cx).map_err(|e| match e {
+        Failure::Type(t) => word(&t, &doc),
+        Failure::Other(text) => text,
+    })
 }
 
 enum Failure {

@@ -255,6 +255,8 @@ pub struct Run {
     envs: Vec<(OsString, OsString)>,
     cwd: Option<PathBuf>,
     timeout: Duration,
+    /// A signal sent once, this long after the start (a user's Ctrl-C, a CI kill).
+    signal: Option<(Duration, i32)>,
 }
 
 impl Run {
@@ -275,7 +277,14 @@ impl Run {
             envs: Vec::new(),
             cwd: None,
             timeout: Duration::from_secs(60),
+            signal: None,
         }
+    }
+
+    /// Sends `signal` to the process `delay` after it starts.
+    pub fn signal_after(mut self, delay: Duration, signal: i32) -> Run {
+        self.signal = Some((delay, signal));
+        self
     }
 
     pub fn arg(mut self, a: impl AsRef<OsStr>) -> Run {
@@ -315,7 +324,7 @@ impl Run {
     }
 
     /// Runs to completion (killing it past the timeout, which fails the test).
-    pub fn output(self) -> Output {
+    pub fn output(mut self) -> Output {
         let program = match self.tool {
             Tool::Rk6 => rk6_bin(),
             Tool::K6 => k6_bin().expect("k6 not installed (check k6_available() first)"),
@@ -367,6 +376,11 @@ impl Run {
             peak_rss_kb = peak_rss_kb.max(vm_hwm_kb(child.id()));
             if let Some(s) = child.try_wait().expect("try_wait") {
                 break Some(s);
+            }
+            if let Some((_, sig)) = self.signal.filter(|(d, _)| start.elapsed() >= *d) {
+                // SAFETY: signalling our own child process.
+                unsafe { libc::kill(child.id() as i32, sig) };
+                self.signal = None;
             }
             if start.elapsed() > self.timeout {
                 let _ = child.kill();

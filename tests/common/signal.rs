@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{rk6_bin, Scripts};
+use super::{Run, Scripts, Tool};
 
 /// Runs rk6 with `args` in `dir`, sends `signal` after `delay` and returns (exit code,
 /// stdout, stderr); the run must end within 15 s of the signal.
@@ -13,48 +13,14 @@ pub fn signalled_run(
     delay: Duration,
     signal: i32,
 ) -> (Option<i32>, String, String) {
-    let mut cmd = std::process::Command::new(rk6_bin());
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(dir.dir())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    let mut run = Run::new(Tool::Rk6)
+        .args(args)
+        .cwd(dir.dir())
+        .signal_after(delay, signal)
+        .timeout(delay + Duration::from_secs(15));
     for (k, v) in env {
-        cmd.env(k, v);
+        run = run.env(k, v);
     }
-    let mut child = cmd.spawn().expect("start rk6");
-    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
-            }
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let out = drain(child.stdout.take().map(|s| Box::new(s) as _));
-    let err = drain(child.stderr.take().map(|s| Box::new(s) as _));
-    std::thread::sleep(delay);
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, signal) };
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for rk6") {
-            break Some(status);
-        }
-        if std::time::Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let (stdout, stderr) = (
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    );
-    let status = status.unwrap_or_else(|| {
-        panic!("rk6 {args:?} still ran 15 s after signal {signal}; killed\n{stdout}\n{stderr}")
-    });
-    (status.code(), stdout, stderr)
+    let out = run.output();
+    (Some(out.code).filter(|c| *c >= 0), out.stdout, out.stderr)
 }
