@@ -352,7 +352,7 @@ impl RunFlags {
         // k6 refuses a bad flag value before consolidating (exit 255); the same value from
         // the script, a config file or the environment exits 104.
         for c in o.blacklist_ips.iter().flatten() {
-            rk6_runtime::modules::http::dial_policy::parse_cidr(c).map_err(|_| {
+            rk6_runtime::net::dial_policy::parse_cidr(c).map_err(|_| {
                 ConfigError::Flag(format!(
                     "error parsing blacklist-ip '{c}': invalid CIDR address: {c}"
                 ))

@@ -12,6 +12,7 @@ pub mod loader;
 pub mod log;
 pub mod metrics;
 pub mod modules;
+pub mod net;
 pub mod source;
 pub mod source_map;
 pub mod term;

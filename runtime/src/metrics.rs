@@ -305,3 +305,33 @@ mod tests {
         assert!(!valid_metric_name(&"a".repeat(130)));
     }
 }
+
+/// Bytes a VU moved on its sockets since the last [`Wire::take`], counted by its
+/// connections (on any thread) and emitted as `data_sent`/`data_received`.
+#[derive(Debug, Default)]
+pub struct Wire {
+    sent: std::sync::atomic::AtomicU64,
+    received: std::sync::atomic::AtomicU64,
+}
+
+impl Wire {
+    /// Counts `n` bytes written.
+    pub fn add_sent(&self, n: u64) {
+        self.sent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Counts `n` bytes read.
+    pub fn add_received(&self, n: u64) {
+        self.received
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// (sent, received) since the previous call.
+    pub fn take(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering;
+        (
+            self.sent.swap(0, Ordering::Relaxed),
+            self.received.swap(0, Ordering::Relaxed),
+        )
+    }
+}

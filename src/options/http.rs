@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rk6_runtime::modules::http::connector::{DnsOptions, DnsPolicy, DnsSelect};
-use rk6_runtime::modules::http::dial_policy::{
+use rk6_runtime::net::connector::{DnsOptions, DnsPolicy, DnsSelect};
+use rk6_runtime::net::dial_policy::{
     parse_cidr, parse_local_ips, DialPolicy, HostnamePattern, PolicyError,
 };
-use rk6_runtime::modules::http::tls::{TlsAuth, TlsOptions, TlsSettings};
+use rk6_runtime::net::tls::{TlsAuth, TlsOptions, TlsSettings};
 use rk6_runtime::HttpDebug;
 use serde::{Deserialize, Serialize};
 
@@ -200,7 +200,7 @@ impl Options {
         h.debug = http_debug(self.http_debug.as_deref());
         h.rps = self
             .rps
-            .and_then(rk6_runtime::modules::http::dial_policy::RequestRate::per_second);
+            .and_then(rk6_runtime::net::dial_policy::RequestRate::per_second);
         Ok(h)
     }
 

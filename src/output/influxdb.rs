@@ -153,7 +153,7 @@ pub fn http_client(insecure: bool) -> Result<reqwest::Client, OutputError> {
     // The same TLS stack as k6/http: system roots (SSL_CERT_FILE), and with `insecure`
     // a verifier that accepts any certificate (reqwest's own switch does not reach a
     // preconfigured rustls config).
-    use rk6_runtime::modules::http::tls::{TlsOptions, TlsSettings};
+    use rk6_runtime::net::tls::{TlsOptions, TlsSettings};
     let settings = TlsSettings::new(&TlsOptions {
         insecure_skip_verify: insecure,
         ..TlsOptions::default()

@@ -92,7 +92,6 @@ fn run_iteration(
         st.scenario = it.scenario.clone();
         st.interrupted = false;
         st.aborted = false;
-        st.http.start_iteration();
         // Looked up by `&str`: only a VU's first iteration in a scenario allocates its key.
         let per_scenario = &mut st.exec.per_scenario;
         st.exec.iteration_in_scenario = match per_scenario.get_mut(&*it.scenario) {
@@ -115,6 +114,11 @@ fn run_iteration(
         st.exec.scenario = Some(it.state.clone());
         st.iteration
     };
+    if let Some(instances) = super::instances::instances(ctx) {
+        if let Ok(mut instances) = instances.try_borrow_mut() {
+            instances.iteration_started();
+        }
+    }
     let _ = crate::modules::globals::set_iter(ctx, state, iter);
     if let Some(env) = &it.env {
         let _ = crate::modules::globals::set_env_overrides(ctx, env);
@@ -184,7 +188,7 @@ fn setup_data(
 fn emit_data_counters(state: &std::cell::RefCell<VuState>, at: SystemTime) {
     let mut st = state.borrow_mut();
     let tags = st.tag_set();
-    let (wire_sent, wire_received) = st.http.wire.take();
+    let (wire_sent, wire_received) = st.wire.take();
     let (sent, received) = (st.bytes_sent + wire_sent, st.bytes_received + wire_received);
     st.emit_at(builtin::DATA_SENT, at, sent as f64, &tags);
     st.emit_at(builtin::DATA_RECEIVED, at, received as f64, &tags);

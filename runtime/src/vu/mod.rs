@@ -13,6 +13,7 @@ pub mod coro;
 pub mod event_loop;
 mod gc;
 pub mod init;
+pub mod instances;
 pub mod job;
 mod options_json;
 pub mod pool;

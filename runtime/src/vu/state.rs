@@ -1,5 +1,7 @@
 //! Per-VU mutable state reachable from native functions: identity, phase, iteration, group,
-//! tags, buffered samples and the HTTP client. Stored in the Boa context's host data.
+//! tags, buffered samples and the bytes its sockets moved: what every module needs. A
+//! module's own per-VU state is its [`super::instances::Instance`]. Stored in the Boa
+//! context's host data.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -10,8 +12,7 @@ use std::time::SystemTime;
 use boa_engine::{Context, JsNativeError, JsResult};
 
 use crate::config::TestConfig;
-use crate::metrics::{MetricId, Sample, TagSet};
-use crate::modules::http::client::VuHttp;
+use crate::metrics::{MetricId, Sample, TagSet, Wire};
 
 /// Where a VU is in k6's lifecycle; several APIs are only allowed in one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +74,9 @@ pub struct VuState {
     /// Bytes written/read by this call, emitted as `data_sent`/`data_received` at its end.
     pub bytes_sent: u64,
     pub bytes_received: u64,
-    pub http: VuHttp,
+    /// Bytes this VU's sockets moved (every protocol's connections count into it), also
+    /// emitted as `data_sent`/`data_received` at the call's end.
+    pub wire: Arc<Wire>,
     /// Set when the host interrupted the running call.
     pub interrupted: bool,
     /// Set when this call ran `exec.test.abort()`: the iteration still counts in
@@ -88,8 +91,6 @@ pub struct VuState {
     pub rng: Option<rand::rngs::SmallRng>,
     /// Timers and asynchronous operations of the running call.
     pub event_loop: super::event_loop::EventLoop,
-    /// Open `k6/ws` sockets.
-    pub ws: crate::modules::ws::Sockets,
     /// The tag set of the last request, shared by the next one when equal: a loop over
     /// the same request then allocates no tag set, and the host frees none.
     last_tags: Option<crate::metrics::TagSet>,
@@ -97,7 +98,6 @@ pub struct VuState {
 
 impl VuState {
     pub fn new(id: u64, config: Arc<TestConfig>) -> Self {
-        let http = VuHttp::new(&config, id);
         VuState {
             id,
             base_tags: Arc::new(config.run_tags.clone()),
@@ -117,14 +117,13 @@ impl VuState {
             buffer: Vec::new(),
             bytes_sent: 0,
             bytes_received: 0,
-            http,
+            wire: Arc::new(Wire::default()),
             interrupted: false,
             aborted: false,
             rng: None,
             exec: IterationFacts::default(),
             setup_data: None,
             event_loop: Default::default(),
-            ws: Default::default(),
             last_tags: None,
         }
     }
@@ -300,6 +299,7 @@ pub struct IterationFacts {
 /// handle a native function could keep while it calls back into JS.
 pub struct VuData {
     state: Rc<RefCell<VuState>>,
+    instances: RefCell<super::instances::Instances>,
     pub(crate) yielder: Cell<*const crate::vu::coro::Yielder>,
 }
 
@@ -307,6 +307,7 @@ impl VuData {
     pub(crate) fn new(state: Rc<RefCell<VuState>>) -> Self {
         VuData {
             state,
+            instances: RefCell::default(),
             yielder: Cell::new(std::ptr::null()),
         }
     }
@@ -314,6 +315,14 @@ impl VuData {
     /// The shared handle, for the VU core that drives calls (not for modules).
     pub(in crate::vu) fn shared(&self) -> Rc<RefCell<VuState>> {
         self.state.clone()
+    }
+
+    pub(in crate::vu) fn state(&self) -> &RefCell<VuState> {
+        &self.state
+    }
+
+    pub(in crate::vu) fn instances(&self) -> &RefCell<super::instances::Instances> {
+        &self.instances
     }
 }
 

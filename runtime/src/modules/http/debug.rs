@@ -1,9 +1,9 @@
 //! `--http-debug[=full]`: each hop's request and response logged at info level in the
 //! shape k6 prints (Go's request/response dumps, bodies only with `full`).
 
-use super::client::Hop;
 use crate::config::HttpDebug;
 use crate::log::Logger;
+use crate::net::client::Hop;
 use crate::vu::state::VuState;
 
 /// Logs every hop of a finished request.
@@ -66,7 +66,7 @@ fn request_dump(hop: &Hop, full: bool) -> String {
         .filter(|(k, _)| {
             !["host", "user-agent", "content-length"].contains(&k.to_ascii_lowercase().as_str())
         })
-        .map(|(k, v)| (super::headers::canonical_header(k), v.as_str()))
+        .map(|(k, v)| (crate::net::headers::canonical_header(k), v.as_str()))
         .collect();
     rest.sort_by(|a, b| a.0.cmp(&b.0));
     for (k, v) in rest {

@@ -6,9 +6,9 @@ use crate::modules::StdText;
 use boa_engine::{js_string, Context, Finalize, JsData, JsResult, JsValue, Trace};
 use boa_gc::GcRefCell;
 
-use super::client::{response_cookies, Hop, ResponseType};
 use super::params::RequestMeta;
 use crate::modules::{bytes::array_buffer, key, new_object, static_key};
+use crate::net::client::{response_cookies, Hop, ResponseType};
 
 /// What a response object's fields are made from; attached to the object as native data.
 #[derive(Debug, Trace, Finalize, JsData)]
@@ -77,7 +77,7 @@ pub const FIELDS: [(&str, Builder); 16] = [
         Ok(d.hop.remote.map_or(0, |a| a.port()).into())
     }),
     ("url", |d, _| {
-        Ok(key(&super::client::url_text(&d.hop.url, d.hop.bare_path)).into())
+        Ok(key(&crate::net::client::url_text(&d.hop.url, d.hop.bare_path)).into())
     }),
     ("status", |d, _| Ok(d.hop.status.into())),
     ("status_text", |d, _| Ok(key(&d.hop.status_text()).into())),
@@ -199,14 +199,19 @@ fn build_request(d: &ResponseData, ctx: &mut Context) -> JsResult<JsValue> {
     request.set(js_string!("method"), key(d.hop.method.as_str()), false, ctx)?;
     request.set(
         js_string!("url"),
-        key(&super::client::url_text(&d.hop.url, d.hop.bare_path)),
+        key(&crate::net::client::url_text(&d.hop.url, d.hop.bare_path)),
         false,
         ctx,
     )?;
     let rh = new_object(ctx);
     for (k, v) in &d.hop.request_headers {
         let arr = boa_engine::object::builtins::JsArray::from_iter([JsValue::from(key(v))], ctx);
-        rh.set(key(&super::headers::canonical_header(k)), arr, false, ctx)?;
+        rh.set(
+            key(&crate::net::headers::canonical_header(k)),
+            arr,
+            false,
+            ctx,
+        )?;
     }
     request.set(js_string!("headers"), rh, false, ctx)?;
     let body = d

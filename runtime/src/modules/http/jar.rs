@@ -12,9 +12,11 @@ use boa_engine::{
 use cookie_store::CookieStore;
 use url::Url;
 
-use super::client::Jar;
+use super::instance::VuHttp;
 use crate::modules::{get_string, key, new_object};
-use crate::vu::state::{require_run_phase, with_vu};
+use crate::net::client::Jar;
+use crate::vu::instances::with_instance;
+use crate::vu::state::require_run_phase;
 
 /// What a jar object stands for; attached to the object as native data, so a jar made
 /// with `new http.CookieJar()` lives exactly as long as the script holds it.
@@ -69,7 +71,7 @@ pub fn resolve(v: &JsValue, vu_jar: &Jar) -> Option<Jar> {
 
 /// The jar behind `this` of a jar method; anything else is a TypeError.
 fn jar_of(v: &JsValue, ctx: &mut Context) -> JsResult<Jar> {
-    let vu_jar = with_vu(ctx, |st| st.http.vu_jar.clone())?;
+    let vu_jar = with_instance(ctx, |http: &mut VuHttp, _| http.vu_jar.clone())?;
     resolve(v, &vu_jar).ok_or_else(|| JsNativeError::typ().with_message("not a cookie jar").into())
 }
 

@@ -6,24 +6,13 @@
 //! the response object is built when it resumes.
 
 pub mod args;
-pub mod client;
-pub mod codec;
-pub mod codes;
-pub mod connector;
 pub mod debug;
-pub mod dial_policy;
-pub mod errors;
-pub mod exchange;
 pub mod fields;
-pub mod headers;
+pub mod instance;
 pub mod jar;
 pub mod json_path;
-pub mod malformed;
 pub mod params;
-pub mod pool;
 pub mod response;
-pub mod stream;
-pub mod tls;
 
 use std::sync::Arc;
 
@@ -36,7 +25,9 @@ use boa_engine::{
 
 use crate::modules::lazy_exports::{self, Export};
 use crate::vu::coro::await_op;
+use crate::vu::instances::with_instance;
 use crate::vu::state::{with_vu, VuState};
+use instance::VuHttp;
 
 /// `http.get(url, [params])` and the other verbs: `request` with the method filled in.
 macro_rules! verbs {
@@ -121,14 +112,14 @@ fn verb(method: JsString, has_body: bool, a: &[JsValue], ctx: &mut Context) -> J
 /// What a request takes from its VU, read before any of the script's code (a URL's
 /// `toString`, a getter in the params) runs for it.
 fn request_defaults(ctx: &Context) -> JsResult<params::VuDefaults> {
-    with_vu(ctx, |st| {
+    with_instance(ctx, |http: &mut VuHttp, st| {
         st.require_run_phase("Making http requests in the init context is not supported")?;
         Ok(params::VuDefaults {
             config: st.config.clone(),
             tags: st.tag_set(),
-            expected: st.http.expected.clone(),
-            vu_jar: st.http.vu_jar.clone(),
-            client: st.http.client(&st.config.clone().http),
+            expected: http.expected.clone(),
+            vu_jar: http.vu_jar.clone(),
+            client: http.client(&st.config.http),
         })
     })?
 }
@@ -136,12 +127,12 @@ fn request_defaults(ctx: &Context) -> JsResult<params::VuDefaults> {
 /// Logs and records a finished request's hops on its VU.
 fn record_hops(
     ctx: &Context,
-    hops: &[Box<client::Hop>],
+    hops: &[Box<crate::net::client::Hop>],
     meta: &params::RequestMeta,
 ) -> JsResult<()> {
-    with_vu(ctx, |st| {
+    with_instance(ctx, |http: &mut VuHttp, st| {
         debug::log_hops(st, hops, debug_mode(st));
-        response::emit_metrics(st, hops, meta);
+        response::emit_metrics(http, st, hops, meta);
     })
 }
 
@@ -160,7 +151,7 @@ fn request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
 
 /// A request's future, boxed, and what its response needs.
 type Started = (
-    std::pin::Pin<Box<dyn std::future::Future<Output = client::Hops>>>,
+    std::pin::Pin<Box<dyn std::future::Future<Output = crate::net::client::Hops>>>,
     params::RequestMeta,
     u32,
 );
@@ -173,13 +164,13 @@ fn start_request(args: &[JsValue], ctx: &mut Context) -> JsResult<Started> {
     let (spec, meta) = params::build(args, &defaults, ctx)?;
     let max_redirects = spec.max_redirects;
     let client = defaults.client.clone();
-    let pending = Box::pin(client::execute(client, spec));
+    let pending = Box::pin(crate::net::client::execute(client, spec));
     Ok((pending, meta, max_redirects))
 }
 
 #[inline(never)]
 fn finish_request(
-    hops: client::Hops,
+    hops: crate::net::client::Hops,
     meta: &params::RequestMeta,
     max_redirects: u32,
     ctx: &mut Context,
@@ -210,7 +201,7 @@ fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
     let (promise, resolvers) = JsPromise::new_pending(ctx);
     // On the VU thread's runtime, like every request of the VU.
     tokio::spawn(async move {
-        let hops = client::execute(client, spec).await;
+        let hops = crate::net::client::execute(client, spec).await;
         let _ = events.send(crate::vu::event_loop::Completion {
             id,
             payload: Box::new(hops),
@@ -221,7 +212,7 @@ fn async_request(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<J
         let Some((meta, resolvers)) = pending.take() else {
             return Ok(true);
         };
-        let Ok(hops) = payload.downcast::<client::Hops>() else {
+        let Ok(hops) = payload.downcast::<crate::net::client::Hops>() else {
             return Ok(true);
         };
         record_hops(ctx, &hops, &meta)?;
@@ -307,11 +298,11 @@ fn batch(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
 /// Runs a batch concurrently: at most `limit` requests in flight (option `batch`) and at
 /// most `per_host` to one host:port (`batchPerHost`); zero means unlimited.
 async fn run_batch(
-    client: client::HttpClient,
-    specs: Vec<client::RequestSpec>,
+    client: crate::net::client::HttpClient,
+    specs: Vec<crate::net::client::RequestSpec>,
     limit: usize,
     per_host: usize,
-) -> Vec<client::Hops> {
+) -> Vec<crate::net::client::Hops> {
     use std::collections::HashMap;
     use tokio::sync::Semaphore;
     let permits = |n: usize| {
@@ -339,7 +330,7 @@ async fn run_batch(
             tokio::spawn(async move {
                 let _host = host.acquire_owned().await;
                 let _all = all.acquire_owned().await;
-                client::execute(client, spec).await
+                crate::net::client::execute(client, spec).await
             })
         })
         .collect();
@@ -381,6 +372,6 @@ fn expected_statuses(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
 
 fn set_response_callback(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let expected = params::expected_from(&args.first().cloned().unwrap_or_default(), ctx)?;
-    with_vu(ctx, |st| st.http.expected = expected)?;
+    with_instance(ctx, |http: &mut VuHttp, _| http.expected = expected)?;
     Ok(JsValue::undefined())
 }

@@ -7,17 +7,18 @@ use std::time::Duration;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
 use url::Url;
 
-use super::client::{Expected, RequestSpec, ResponseType};
+use super::instance::Expected;
 use crate::modules::{bytes::to_bytes, get_string, merge_tags};
+use crate::net::client::{RequestSpec, ResponseType};
 /// What a request takes from its VU, copied out before any of the script's code runs for
 /// it: a URL's `toString` or a getter may call back into modules that change the VU.
 pub struct VuDefaults {
     pub config: std::sync::Arc<crate::config::TestConfig>,
     pub tags: crate::metrics::TagSet,
     pub expected: Option<Expected>,
-    pub vu_jar: super::client::Jar,
+    pub vu_jar: crate::net::client::Jar,
     /// The VU's connection pool (made on its first request).
-    pub client: super::client::HttpClient,
+    pub client: crate::net::client::HttpClient,
 }
 
 /// What the VU needs after the request ran.
@@ -105,7 +106,7 @@ pub fn build(
     let (url, preflight_error) = match parse_url(&url_s) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => (u, None),
         parsed => {
-            let err = super::errors::unusable_url(
+            let err = crate::net::errors::unusable_url(
                 &url_s,
                 parsed.as_ref().err(),
                 parsed.as_ref().ok(),
@@ -157,7 +158,7 @@ pub fn build(
         close: cfg.no_connection_reuse,
         preflight_error,
         rate: cfg.rps.clone(),
-        bare_path: super::client::has_bare_path(&url_s),
+        bare_path: crate::net::client::has_bare_path(&url_s),
     };
     if let Some(name) = template_name {
         std::sync::Arc::make_mut(&mut meta.tags).insert("name".into(), name);
@@ -172,8 +173,8 @@ pub fn build(
         // k6 strips the credentials from the URL (and its tags) and answers the
         // challenge with them.
         spec.digest = Some((
-            super::client::percent_decode(spec.url.username()),
-            super::client::percent_decode(spec.url.password().unwrap_or("")),
+            crate::net::client::percent_decode(spec.url.username()),
+            crate::net::client::percent_decode(spec.url.password().unwrap_or("")),
         ));
         let _ = spec.url.set_username("");
         let _ = spec.url.set_password(None);
@@ -198,10 +199,10 @@ fn compress(
     let Some(list) = get_string(params, "compression", ctx)? else {
         return Ok(());
     };
-    let codings = match super::codec::parse_codings(&list) {
+    let codings = match crate::net::codec::parse_codings(&list) {
         Ok(c) => c,
         Err(message) => {
-            spec.preflight_error = Some(super::client::HttpError {
+            spec.preflight_error = Some(crate::net::client::HttpError {
                 code: 0,
                 tag: message.clone(),
                 message,
@@ -214,7 +215,7 @@ fn compress(
     let Some(body) = spec.body.as_deref().filter(|_| !codings.is_empty()) else {
         return Ok(());
     };
-    let (data, encoding) = super::codec::compress(body, &codings)
+    let (data, encoding) = crate::net::codec::compress(body, &codings)
         .map_err(|e| JsNativeError::error().with_message(e.to_string()))?;
     meta.plain_body = spec.body.replace(data);
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));

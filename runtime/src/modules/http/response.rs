@@ -7,16 +7,17 @@ use boa_engine::{
     js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue,
 };
 
-use super::client::{masked_url, Hop, Hops};
 use super::fields::{ResponseData, FIELDS};
+use super::instance::VuHttp;
 use super::params::RequestMeta;
 use crate::log::Logger;
 use crate::metrics::builtin;
 use crate::modules::{new_object, static_key};
+use crate::net::client::{masked_url, Hop, Hops};
 use crate::vu::state::VuState;
 
 /// Emits the samples of every hop.
-pub fn emit_metrics(st: &mut VuState, hops: &[Box<Hop>], meta: &RequestMeta) {
+pub fn emit_metrics(http: &mut VuHttp, st: &mut VuState, hops: &[Box<Hop>], meta: &RequestMeta) {
     if meta.not_sent {
         return;
     }
@@ -40,11 +41,11 @@ pub fn emit_metrics(st: &mut VuState, hops: &[Box<Hop>], meta: &RequestMeta) {
         };
         // A VU repeating the same request gets the same tags: reuse the last set without
         // building it again (a map of ~10 strings per request otherwise).
-        let tags = match &st.http.last_hop_tags {
+        let tags = match &http.last_hop_tags {
             Some((last, tags)) if last.matches(&key) => tags.clone(),
             _ => {
                 let tags = st.intern_tags(hop_tags(&key, &st.config.system_tags));
-                st.http.last_hop_tags = Some((OwnedHopTagKey::from(&key), tags.clone()));
+                http.last_hop_tags = Some((OwnedHopTagKey::from(&key), tags.clone()));
                 tags
             }
         };
@@ -95,7 +96,7 @@ pub fn report_failure(
     {
         let first = hops
             .first()
-            .map(|h| super::client::url_text(&h.url, h.bare_path).into_owned())
+            .map(|h| crate::net::client::url_text(&h.url, h.bare_path).into_owned())
             .unwrap_or_default();
         Logger::warn(
             &format!(

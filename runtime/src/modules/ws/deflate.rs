@@ -17,7 +17,7 @@ use yawc::close::CloseCode;
 use yawc::{Frame, OpCode, Options, WebSocket, WebSocketError};
 
 use super::session::{Cmd, Duplex, Handshake, Incoming};
-use crate::modules::http::connector::Stream;
+use crate::net::connector::Stream;
 
 /// The largest response head kept from the tap; anything beyond is not a valid handshake.
 const MAX_HEAD: usize = 64 * 1024;
@@ -117,10 +117,8 @@ fn fill_from_head(head: &[u8], out: &mut Handshake) {
         if h.name.eq_ignore_ascii_case("sec-websocket-protocol") {
             out.subprotocol = value.clone();
         }
-        out.headers.push((
-            crate::modules::http::headers::canonical_header(h.name),
-            value,
-        ));
+        out.headers
+            .push((crate::net::headers::canonical_header(h.name), value));
     }
 }
 

@@ -20,14 +20,31 @@ use tokio::sync::mpsc::UnboundedSender;
 use self::session::{Cmd, Event, Handshake};
 use crate::metrics::builtin;
 use crate::modules::{bytes, key, new_object, static_key};
+use crate::net::connector::Connector;
 use crate::vu::coro::await_op;
 use crate::vu::event_loop;
-use crate::vu::state::{vu_phase, with_vu, Phase};
+use crate::vu::instances::{with_instance, Instance};
+use crate::vu::state::{vu_phase, with_vu, Phase, VuState};
 
-/// Open sockets of a VU (Rust-side state; handlers live on the JS socket object).
+/// Open sockets of a VU (Rust-side state; handlers live on the JS socket object): the
+/// per-VU instance of `k6/ws` and `k6/websockets`.
 #[derive(Default)]
 pub struct Sockets {
     open: HashMap<u64, SocketState>,
+}
+
+impl Instance for Sockets {
+    fn new(_: &VuState) -> Self {
+        Sockets::default()
+    }
+}
+
+/// Runs `f` on the VU's open sockets and its state.
+pub(crate) fn with_sockets<R>(
+    ctx: &Context,
+    f: impl FnOnce(&mut Sockets, &mut VuState) -> R,
+) -> JsResult<R> {
+    with_instance(ctx, f)
 }
 
 struct SocketState {
@@ -132,8 +149,8 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let response = response_object(&shake, opened.then_some(url.as_str()), ctx)?;
     if let (true, Some(commands)) = (opened, shake.commands.clone()) {
         let result = run_socket(ctx, id, commands, tags.clone(), &callback, started);
-        with_vu(ctx, |st| {
-            if let Some(s) = st.ws.open.remove(&id) {
+        with_sockets(ctx, |ws, st| {
+            if let Some(s) = ws.open.remove(&id) {
                 for t in s.timers {
                     st.event_loop.clear_timer(t);
                 }
@@ -154,7 +171,7 @@ pub(crate) fn prepare(
     st: &mut crate::vu::state::VuState,
     headers: &mut Headers,
 ) -> (
-    crate::modules::http::connector::Connector,
+    crate::net::connector::Connector,
     tokio::runtime::Handle,
     UnboundedSender<crate::vu::event_loop::Completion>,
     u64,
@@ -171,7 +188,7 @@ pub(crate) fn prepare(
     }
     let id = st.event_loop.next_id();
     (
-        st.http.connector(&config.http),
+        Connector::new(&config.http, st.id, st.wire.clone()),
         config.io.clone(),
         st.event_loop.sender(),
         id,
@@ -190,7 +207,7 @@ fn run_socket(
     started: SystemTime,
 ) -> JsResult<()> {
     let socket = SocketState::new(commands, tags, started, Instant::now());
-    with_vu(ctx, |st| st.ws.open.insert(id, socket))?;
+    with_sockets(ctx, |ws, _| ws.open.insert(id, socket))?;
     let socket = socket_object(id, ctx)?;
     callback.call(&JsValue::undefined(), &[socket.clone().into()], ctx)?;
     dispatch(&socket, "open", &[], ctx)?;
@@ -207,7 +224,7 @@ fn run_socket(
         )
     })?;
     let is_closed = move |ctx: &mut Context| {
-        with_vu(ctx, |st| st.ws.open.get(&id).is_none_or(|s| s.closed)).unwrap_or(true)
+        with_sockets(ctx, |ws, _| ws.open.get(&id).is_none_or(|s| s.closed)).unwrap_or(true)
     };
     event_loop::run_until(ctx, is_closed)
 }
@@ -215,11 +232,12 @@ fn run_socket(
 /// Handles one frame from the server; true once the socket is closed.
 /// A pong arrived on socket `id`: `ws_ping` is the round trip since its last `ping()`.
 pub(crate) fn record_pong(
+    ws: &mut Sockets,
     st: &mut crate::vu::state::VuState,
     id: u64,
     tags: &crate::metrics::TagSet,
 ) {
-    let sent = st.ws.open.get_mut(&id).and_then(|s| s.ping_sent.take());
+    let sent = ws.open.get_mut(&id).and_then(|s| s.ping_sent.take());
     if let Some(at) = sent {
         let rtt = at.elapsed().as_secs_f64() * 1000.0;
         st.emit(builtin::WS_PING, rtt, tags);
@@ -227,7 +245,7 @@ pub(crate) fn record_pong(
 }
 
 fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsResult<bool> {
-    let Some(tags) = with_vu(ctx, |st| st.ws.open.get(&id).map(|s| s.tags.clone()))? else {
+    let Some(tags) = with_sockets(ctx, |ws, _| ws.open.get(&id).map(|s| s.tags.clone()))? else {
         return Ok(true);
     };
     match event {
@@ -242,7 +260,7 @@ fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
         }
         Event::Ping => dispatch(socket, "ping", &[], ctx)?,
         Event::Pong => {
-            with_vu(ctx, |st| record_pong(st, id, &tags))?;
+            with_sockets(ctx, |ws, st| record_pong(ws, st, id, &tags))?;
             dispatch(socket, "pong", &[], ctx)?;
         }
         Event::Error(msg) => {
@@ -269,8 +287,8 @@ fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
             return on_event(socket, id, Event::Close(1001), ctx);
         }
         Event::Close(code) => {
-            with_vu(ctx, |st| {
-                if let Some(s) = st.ws.open.get_mut(&id) {
+            with_sockets(ctx, |ws, _| {
+                if let Some(s) = ws.open.get_mut(&id) {
                     s.closed = true;
                 }
             })?;
@@ -305,13 +323,13 @@ fn dispatch(socket: &JsObject, event: &str, args: &[JsValue], ctx: &mut Context)
 
 /// Sends `cmd` on socket `id` (ignored once it is closed).
 pub(crate) fn command(ctx: &mut Context, id: u64, cmd: Cmd) -> JsResult<()> {
-    with_vu(ctx, |st| send_command(st, id, cmd))
+    with_sockets(ctx, |ws, st| send_command(ws, st, id, cmd))
 }
 
-fn send_command(st: &mut crate::vu::state::VuState, id: u64, cmd: Cmd) {
+fn send_command(ws: &mut Sockets, st: &mut crate::vu::state::VuState, id: u64, cmd: Cmd) {
     let sent_message = matches!(cmd, Cmd::Text(_) | Cmd::Binary(_));
     let is_ping = matches!(cmd, Cmd::Ping);
-    let Some(s) = st.ws.open.get_mut(&id) else {
+    let Some(s) = ws.open.get_mut(&id) else {
         return;
     };
     if s.closed {
@@ -410,11 +428,11 @@ fn socket_timer(args: &[JsValue], id: u64, ctx: &mut Context, repeat: bool) -> J
     };
     let ms = args.get(1).cloned().unwrap_or_default().to_number(ctx)?;
     let delay = Duration::from_secs_f64((ms.max(0.0) / 1000.0).min(1e9));
-    with_vu(ctx, |st| {
+    with_sockets(ctx, |ws, st| {
         let timer = st
             .event_loop
             .add_timer(f.clone(), Vec::new(), delay, repeat, None);
-        if let Some(s) = st.ws.open.get_mut(&id) {
+        if let Some(s) = ws.open.get_mut(&id) {
             s.timers.push(timer);
         }
     })?;

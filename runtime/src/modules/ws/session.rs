@@ -26,7 +26,7 @@ const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use url::Url;
 
-use crate::modules::http::connector::Connector;
+use crate::net::connector::Connector;
 use crate::vu::event_loop::Completion;
 
 /// What the VU asks the socket to do.
@@ -202,7 +202,7 @@ pub async fn open_pending(
 
 /// The handshake through tokio-tungstenite (no extensions).
 async fn plain_handshake(
-    stream: crate::modules::http::connector::Stream,
+    stream: crate::net::connector::Stream,
     dial: &Dial,
     out: &mut Handshake,
 ) -> Option<Duplex> {
@@ -310,7 +310,7 @@ fn header_list(h: &http::HeaderMap) -> Vec<(String, String)> {
     h.iter()
         .map(|(k, v)| {
             (
-                crate::modules::http::headers::canonical_header(k.as_str()),
+                crate::net::headers::canonical_header(k.as_str()),
                 String::from_utf8_lossy(v.as_bytes()).into_owned(),
             )
         })

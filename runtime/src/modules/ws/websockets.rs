@@ -9,6 +9,7 @@ use boa_engine::object::ObjectInitializer;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
 use super::session::{self, Cmd, Event, Handshake};
+use super::with_sockets;
 use super::SocketState;
 use crate::metrics::builtin;
 use crate::modules::{bytes, key};
@@ -122,7 +123,7 @@ fn opened(
     match (shake.status, shake.commands) {
         (101, Some(commands)) => {
             let socket = SocketState::new(commands, tags, started, opened_at);
-            with_vu(ctx, |st| st.ws.open.insert(id, socket))?;
+            with_sockets(ctx, |ws, _| ws.open.insert(id, socket))?;
             call(ctx, "open", key(&shake.subprotocol).into())?;
             Ok(false)
         }
@@ -145,7 +146,7 @@ fn opened(
 }
 
 fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> JsResult<bool> {
-    let Some(tags) = with_vu(ctx, |st| st.ws.open.get(&id).map(|s| s.tags.clone()))? else {
+    let Some(tags) = with_sockets(ctx, |ws, _| ws.open.get(&id).map(|s| s.tags.clone()))? else {
         return Ok(true);
     };
     let call = |ctx: &mut Context, kind: &str, data: JsValue| {
@@ -165,7 +166,7 @@ fn on_event(ctx: &mut Context, id: u64, event: Event, callback: &JsObject) -> Js
             call(ctx, "ping", JsValue::undefined())?;
         }
         Event::Pong => {
-            with_vu(ctx, |st| super::record_pong(st, id, &tags))?;
+            with_sockets(ctx, |ws, st| super::record_pong(ws, st, id, &tags))?;
             call(ctx, "pong", JsValue::undefined())?;
         }
         Event::Error(msg) => {
@@ -185,8 +186,8 @@ fn closed(
     code: JsValue,
     call: impl Fn(&mut Context, &str, JsValue) -> JsResult<JsValue>,
 ) -> JsResult<bool> {
-    with_vu(ctx, |st| {
-        if let Some(s) = st.ws.open.remove(&id) {
+    with_sockets(ctx, |ws, st| {
+        if let Some(s) = ws.open.remove(&id) {
             let elapsed = s.opened_at.elapsed().as_secs_f64() * 1000.0;
             st.emit_at(builtin::WS_SESSION_DURATION, s.started, elapsed, &s.tags);
         }
@@ -213,8 +214,8 @@ fn send(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 
 /// This module (unlike `k6/ws`) counts pings and close frames in `ws_msgs_sent`, as k6 does.
 fn count_control_frame(ctx: &mut Context, id: u64) -> JsResult<()> {
-    with_vu(ctx, |st| {
-        if let Some(tags) = st.ws.open.get(&id).map(|s| s.tags.clone()) {
+    with_sockets(ctx, |ws, st| {
+        if let Some(tags) = ws.open.get(&id).map(|s| s.tags.clone()) {
             st.emit(builtin::WS_MSGS_SENT, 1.0, &tags);
         }
     })

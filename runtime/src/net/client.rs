@@ -1,6 +1,6 @@
-//! The HTTP engine behind `k6/http`: hyper's pooled client over rk6's own connector, one
-//! per VU (connections are reused per VU, like k6's per-VU transport); redirects and
-//! digest challenges followed here so every hop is measured; the cookie jar.
+//! Running one request: hyper's pooled client over rk6's own connector, one per VU
+//! (connections are reused per VU, like k6's per-VU transport); redirects and digest
+//! challenges followed here so every hop is measured; cookies from and into the jar.
 //! Requests run on the VU thread's tokio runtime.
 
 use std::collections::BTreeMap;
@@ -10,9 +10,6 @@ use std::time::{Duration, Instant};
 use cookie_store::CookieStore;
 use url::Url;
 
-use crate::config::{HttpConfig, TestConfig};
-
-use super::connector::{Connector, Wire};
 pub use super::errors::{go_method, HttpError};
 pub use super::exchange::{Hop, Hops, Timings};
 use super::headers::Headers;
@@ -22,93 +19,6 @@ pub type Jar = Arc<Mutex<CookieStore>>;
 
 /// The pooled client of one VU.
 pub type HttpClient = super::pool::Pool;
-
-/// HTTP state of one VU.
-pub struct VuHttp {
-    vu: u64,
-    /// Built on the VU's first request: VUs that never send one cost nothing here.
-    client: Option<HttpClient>,
-    /// Bytes this VU's sockets moved, for `data_sent`/`data_received`.
-    pub wire: Arc<Wire>,
-    /// The VU's own jar (`http.cookieJar()`); jars from `new http.CookieJar()` belong to
-    /// their JS objects.
-    pub vu_jar: Jar,
-    /// The last hop's tag inputs and tag set, reused while a VU repeats a request.
-    pub last_hop_tags: Option<(super::response::OwnedHopTagKey, crate::metrics::TagSet)>,
-    /// Set by `http.setResponseCallback`; `None` means no `http_req_failed`.
-    pub expected: Option<Expected>,
-    no_cookies_reset: bool,
-    no_vu_connection_reuse: bool,
-}
-
-impl VuHttp {
-    /// The HTTP state of VU `vu` (its number picks its `localIPs` address).
-    pub fn new(config: &TestConfig, vu: u64) -> Self {
-        VuHttp {
-            vu,
-            client: None,
-            wire: Arc::new(Wire::default()),
-            vu_jar: Arc::new(Mutex::new(CookieStore::new())),
-            last_hop_tags: None,
-            expected: Some(Expected::default()),
-            no_cookies_reset: config.http.no_cookies_reset,
-            no_vu_connection_reuse: config.http.no_vu_connection_reuse,
-        }
-    }
-
-    /// The VU's connector (for WebSockets), counting into the same wire as its requests.
-    pub fn connector(&self, config: &HttpConfig) -> Connector {
-        Connector::new(config, self.vu, self.wire.clone())
-    }
-
-    /// The VU's client (its connection pool), created on first use.
-    pub fn client(&mut self, config: &HttpConfig) -> HttpClient {
-        if let Some(c) = &self.client {
-            return c.clone();
-        }
-        let c = build_client(config, self.vu, self.wire.clone());
-        self.client = Some(c.clone());
-        c
-    }
-
-    /// k6 starts every iteration with an empty VU jar unless `noCookiesReset`, and with
-    /// fresh connections under `noVUConnectionReuse`.
-    pub fn start_iteration(&mut self) {
-        if !self.no_cookies_reset {
-            self.vu_jar = Arc::new(Mutex::new(CookieStore::new()));
-        }
-        if self.no_vu_connection_reuse {
-            self.client = None;
-        }
-    }
-}
-
-fn build_client(config: &HttpConfig, vu: u64, wire: Arc<Wire>) -> HttpClient {
-    let connector = Connector::new(config, vu, wire);
-    super::pool::Pool::new(connector, !config.no_connection_reuse)
-}
-
-/// Which statuses count as expected (`http.expectedStatuses`); default 200–399.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Expected {
-    pub ranges: Vec<(u16, u16)>,
-}
-
-impl Default for Expected {
-    fn default() -> Self {
-        Expected {
-            ranges: vec![(200, 399)],
-        }
-    }
-}
-
-impl Expected {
-    pub fn matches(&self, status: u16) -> bool {
-        self.ranges
-            .iter()
-            .any(|(a, b)| *a <= status && status <= *b)
-    }
-}
 
 /// `responseType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

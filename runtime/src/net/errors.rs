@@ -18,7 +18,7 @@ pub struct HttpError {
     pub message: String,
 }
 
-pub(super) fn timeout_error(method: &http::Method, url: &Url) -> HttpError {
+pub(crate) fn timeout_error(method: &http::Method, url: &Url) -> HttpError {
     HttpError {
         code: codes::REQUEST_TIMEOUT,
         tag: "request timeout".into(),
@@ -87,7 +87,7 @@ fn cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Found<'a> {
 }
 
 /// The kind of the I/O error underneath `e`, if any.
-pub(super) fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+pub(crate) fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
     match cause(e).cause {
         Cause::Io(kind) => Some(kind),
         _ => None,
@@ -95,7 +95,7 @@ pub(super) fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::
 }
 
 /// Maps a client error to k6's error code table.
-pub(super) fn classify(
+pub(crate) fn classify(
     e: &(dyn std::error::Error + 'static),
     method: &http::Method,
     url: &Url,
@@ -187,7 +187,7 @@ pub(super) fn classify(
 /// A URL Go's client would not send: k6 fails the request (status 0) rather than throw.
 /// Go's words: an unknown scheme and a missing host are code 1000 behind the method and
 /// URL, a URL that does not parse is 1020 `invalid URL: parse …`.
-pub(super) fn unusable_url(
+pub(crate) fn unusable_url(
     raw: &str,
     parse_error: Option<&url::ParseError>,
     parsed: Option<&Url>,
@@ -247,7 +247,7 @@ pub(super) fn unusable_url(
 
 /// A response body that broke off: Go's read errors, which k6 logs without the
 /// `Get "url":` prefix.
-pub(super) fn body_error(
+pub(crate) fn body_error(
     e: &(dyn std::error::Error + 'static),
     conn: Option<&super::connector::ConnInfo>,
 ) -> HttpError {
@@ -304,7 +304,7 @@ fn go_chunk_text(hyper_text: &str) -> Option<&'static str> {
 
 /// A body that could not be decompressed: k6's code 1701 with its wording, which is both
 /// the `error` and the logged text.
-pub(super) fn decompression_error(e: &super::codec::DecodeError) -> HttpError {
+pub(crate) fn decompression_error(e: &super::codec::DecodeError) -> HttpError {
     let text = format!("error decompressing response body ({e})");
     HttpError {
         code: codes::RESPONSE_DECOMPRESSION,

@@ -5,7 +5,6 @@
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -14,14 +13,15 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
-use super::connector::{ConnInfo, Wire, WriteClock};
+use super::connector::{ConnInfo, WriteClock};
 use super::malformed::HeadCapture;
+use crate::metrics::Wire;
 
 /// A socket that counts its bytes into the VU's [`Wire`] and marks its last write.
 pub struct Counted {
-    pub(super) io: TcpStream,
-    pub(super) wire: Arc<Wire>,
-    pub(super) clock: Arc<WriteClock>,
+    pub(crate) io: TcpStream,
+    pub(crate) wire: Arc<Wire>,
+    pub(crate) clock: Arc<WriteClock>,
 }
 
 impl AsyncRead for Counted {
@@ -33,7 +33,7 @@ impl AsyncRead for Counted {
         let before = buf.filled().len();
         let out = Pin::new(&mut self.io).poll_read(cx, buf);
         let n = buf.filled().len().saturating_sub(before) as u64;
-        self.wire.received.fetch_add(n, Ordering::Relaxed);
+        self.wire.add_received(n);
         out
     }
 }
@@ -41,7 +41,7 @@ impl AsyncRead for Counted {
 impl Counted {
     fn wrote(&self, out: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
         if let Poll::Ready(Ok(n)) = &out {
-            self.wire.sent.fetch_add(*n as u64, Ordering::Relaxed);
+            self.wire.add_sent(*n as u64);
             self.clock.mark();
         }
         out
@@ -158,11 +158,11 @@ impl AsyncWrite for Stream {
 
 /// A connection as hyper's client sees it.
 pub struct Conn {
-    pub(super) io: TokioIo<Stream>,
-    pub(super) info: ConnInfo,
-    pub(super) h2: bool,
+    pub(crate) io: TokioIo<Stream>,
+    pub(crate) info: ConnInfo,
+    pub(crate) h2: bool,
     /// On HTTP/1: the head of each response, for Go's words on a malformed one.
-    pub(super) heads: Option<HeadCapture>,
+    pub(crate) heads: Option<HeadCapture>,
 }
 
 impl Conn {

@@ -17,23 +17,7 @@ use tokio::net::TcpStream;
 use super::dial_policy::{DialPolicy, Refusal};
 pub use super::stream::{Conn, Counted, Stream};
 use super::tls::{cipher_name, version_name, TlsSettings};
-
-/// Bytes a VU moved on its sockets since the last [`Wire::take`].
-#[derive(Debug, Default)]
-pub struct Wire {
-    pub(super) sent: AtomicU64,
-    pub(super) received: AtomicU64,
-}
-
-impl Wire {
-    /// (sent, received) since the previous call.
-    pub fn take(&self) -> (u64, u64) {
-        (
-            self.sent.swap(0, Ordering::Relaxed),
-            self.received.swap(0, Ordering::Relaxed),
-        )
-    }
-}
+use crate::metrics::Wire;
 
 /// k6's `dns.select`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -172,13 +156,13 @@ impl ConnInfo {
 
 /// The last write on a connection, as nanoseconds after it was dialled.
 #[derive(Debug)]
-pub(super) struct WriteClock {
+pub(crate) struct WriteClock {
     base: Instant,
     last_ns: AtomicU64,
 }
 
 impl WriteClock {
-    pub(super) fn mark(&self) {
+    pub(crate) fn mark(&self) {
         let ns = u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.last_ns.store(ns, Ordering::Relaxed);
     }
@@ -211,7 +195,7 @@ struct Inner {
 
 impl Connector {
     /// The connector of VU `vu` under `config`, counting bytes into `wire`.
-    pub fn new(config: &crate::config::HttpConfig, vu: u64, wire: Arc<Wire>) -> Self {
+    pub fn new(config: &super::config::HttpConfig, vu: u64, wire: Arc<Wire>) -> Self {
         Connector {
             inner: Arc::new(Inner {
                 tls: config.tls.clone(),
