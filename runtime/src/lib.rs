@@ -5,6 +5,7 @@
 //! outputs — those belong to the host crate. VUs only *emit* samples, through a channel.
 
 pub mod config;
+pub mod convert;
 pub mod duration;
 pub mod error;
 pub mod execution;
@@ -18,6 +19,7 @@ pub mod source_map;
 pub mod term;
 pub mod typescript;
 pub mod vu;
+pub mod world;
 
 /// The k6 version whose behaviour rk6 reproduces (user agent, `version` output).
 pub const K6_VERSION: &str = "1.1.0";
@@ -26,7 +28,8 @@ pub use config::{HttpConfig, HttpDebug, SourceCache, SystemTags, TestConfig};
 pub use error::{InitError, ScriptError};
 pub use vu::job::{IterationJob, Job, JobOutcome, JobValue, LoopJob};
 pub use vu::summary_files::SummaryError;
-pub use vu::{VuHandle, VuInfo, VuPool};
+pub use vu::{VuHandle, VuInfo};
+pub use world::pool::VuPool;
 
 /// Whether a debug build was told to panic in `part` (`vu`, `metrics` or `output`) through
 /// `RK6_TEST_PANIC`, for the tests that prove a panic ends the run loudly. Always false in

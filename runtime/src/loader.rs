@@ -5,7 +5,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use boa_engine::module::{
@@ -18,6 +18,9 @@ use boa_engine::{
 
 use crate::config::SourceCache;
 use crate::modules;
+
+/// Host data giving natives (`require`) access to the context's loader.
+pub(crate) struct LoaderData(pub std::rc::Rc<K6Loader>);
 
 /// The module loader of one VU context.
 pub struct K6Loader {
@@ -79,7 +82,7 @@ impl K6Loader {
         } else {
             base.join(spec)
         };
-        Ok(normalize(&joined))
+        Ok(crate::config::normalize(&joined))
     }
 
     /// Loads a file as an ES module (cached per context).
@@ -281,7 +284,7 @@ fn synthetic_from_exports(
     let init = SyntheticModuleInitializer::from_copy_closure_with_captures(
         |m, (obj, names, specifier), ctx| {
             let wanted = ctx
-                .get_data::<crate::vu::init::LoaderData>()
+                .get_data::<LoaderData>()
                 .map(|l| l.0.clone())
                 .map_or(ImportedNames::All, |l| {
                     l.evaluating(&specifier.to_std_string_escaped())
@@ -345,21 +348,6 @@ impl ModuleLoader for K6Loader {
     }
 }
 
-/// Removes `.` and resolves `..` without touching the filesystem.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,7 +368,7 @@ mod tests {
     #[test]
     fn normalizes_dot_segments() {
         assert_eq!(
-            normalize(Path::new("/a/b/../c/./d.js")),
+            crate::config::normalize(Path::new("/a/b/../c/./d.js")),
             PathBuf::from("/a/c/d.js")
         );
     }

@@ -124,7 +124,7 @@ fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
         test: Default::default(),
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
         shared: Default::default(),
-        secrets: rk6_runtime::modules::secrets::SecretSources::parse(&args.secret_sources)
+        secrets: rk6_runtime::config::secrets::SecretSources::parse(&args.secret_sources)
             .map_err(|e| ConfigError::Flag(e.to_string()))?,
         min_iteration_duration: None,
         global_alias: args.global_alias,

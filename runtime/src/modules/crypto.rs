@@ -12,9 +12,9 @@ use boa_engine::{
 use hmac::{Mac, SimpleHmac};
 use sha2::Digest;
 
-use super::bytes::{array_buffer, bytes_or_string};
 use super::lazy_exports::Export;
 use super::{arg_string, key};
+use crate::convert::bytes::{array_buffer, bytes_or_string};
 
 const ALGORITHMS: [&str; 9] = [
     "md4",

@@ -4,8 +4,7 @@
 //! over the shared elements) parse an element when it is accessed, as k6 does. Native
 //! rather than a JS part evaluated per VU (a parse, a compile and ~30 KiB per VU).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use boa_engine::builtins::iterable::create_iter_result_object;
 use boa_engine::builtins::object::OrdinaryObject;
@@ -19,29 +18,13 @@ use boa_engine::{
 
 use crate::vu::state::{vu_config, vu_phase, Phase};
 
-type Elements = Arc<Vec<Box<str>>>;
+use crate::config::shared_arrays::Elements;
 
 /// What a proxy's traps close over: the shared elements.
 // SAFETY (unsafe_empty_trace): plain Rust data, no GC pointers.
 #[derive(Clone, Trace, Finalize)]
 #[boa_gc(unsafe_empty_trace)]
 struct Shared(Elements);
-/// One array's data, filled by the first VU that constructs it.
-type Slot = Arc<Mutex<Option<Elements>>>;
-
-/// The shared arrays of a test run, by name.
-#[derive(Debug, Clone, Default)]
-pub struct SharedArrays {
-    arrays: Arc<Mutex<HashMap<String, Slot>>>,
-}
-
-impl SharedArrays {
-    fn slot(&self, name: &str) -> Slot {
-        let mut all = self.arrays.lock().unwrap_or_else(|p| p.into_inner());
-        all.entry(name.to_string()).or_default().clone()
-    }
-}
-
 pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
     let ctor = FunctionObjectBuilder::new(ctx.realm(), NativeFunction::from_fn_ptr(construct))
         .name(js_string!("SharedArray"))
@@ -228,7 +211,7 @@ fn create(name: &str, f: &JsObject, ctx: &mut Context) -> JsResult<Elements> {
     for i in 0..len {
         let v = array.get(i, ctx)?;
         // `to_json` recurses natively: a deep element must fail, not overflow.
-        super::globals::check_nesting(&v, "SharedArray", ctx)?;
+        crate::convert::nesting::check_nesting(&v, "SharedArray", ctx)?;
         let json = v.to_json(ctx)?.unwrap_or(serde_json::Value::Null);
         elements.push(json.to_string().into_boxed_str());
     }

@@ -5,9 +5,9 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use base64::Engine;
 use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsValue};
 
-use super::bytes::{array_buffer, bytes_or_string};
 use super::lazy_exports::Export;
 use super::{arg_string, key};
+use crate::convert::bytes::{array_buffer, bytes_or_string};
 
 static EXPORTS: [Export; 2] = [
     Export::function("b64encode", b64encode, 2),

@@ -2,17 +2,14 @@
 //! per-VU seedable `Math.random`, and a native `JSON.parse` (Boa's own re-parses JSON with
 //! the full JS parser: slow and hungry for native stack).
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use boa_engine::property::Attribute;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 
-use super::bytes::array_buffer;
 use crate::config::TestConfig;
-use crate::vu::init::LoaderData;
-use crate::vu::state::{vu_config, vu_phase, with_vu, IterGlobal, Phase, VuState};
+use crate::convert::bytes::array_buffer;
+use crate::vu::state::{vu_config, vu_phase, Phase};
 
 pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsResult<()> {
     super::console::install(context)?;
@@ -40,11 +37,6 @@ pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsRe
         )?;
     }
     context.register_global_callable(js_string!("open"), 2, NativeFunction::from_fn_ptr(open))?;
-    context.register_global_callable(
-        js_string!("require"),
-        1,
-        NativeFunction::from_fn_ptr(require),
-    )?;
     wrap_json(context)?;
     Ok(())
 }
@@ -94,117 +86,6 @@ fn wrap_json(context: &mut Context) -> JsResult<()> {
     Ok(())
 }
 
-/// Makes the global `__ITER` read `iter` before an iteration. k6 writes a data property
-/// each time; an ordinary `[[Set]]` on the global object cost ~1,600 instructions per
-/// iteration (3 % of a bare `http.get` loop). rk6 defines an accessor over the VU's
-/// iteration counter once instead: reading gives the same number. A script that assigns
-/// to `__ITER` turns it back into a data property, written before every iteration.
-pub fn set_iter(context: &mut Context, state: &RefCell<VuState>, iter: i64) -> JsResult<()> {
-    use boa_engine::object::FunctionObjectBuilder;
-    use boa_engine::property::PropertyDescriptor;
-    let mode = state.borrow().iter_global;
-    match mode {
-        IterGlobal::Accessor => Ok(()),
-        IterGlobal::Data => context
-            .global_object()
-            .set(
-                js_string!("__ITER"),
-                JsValue::from(iter as f64),
-                false,
-                context,
-            )
-            .map(drop),
-        IterGlobal::Unset => {
-            let get = NativeFunction::from_fn_ptr(|_, _, ctx| {
-                Ok(JsValue::from(with_vu(ctx, |st| st.iteration)? as f64))
-            });
-            let set = NativeFunction::from_fn_ptr(|_, args, ctx| {
-                let value = args.first().cloned().unwrap_or_default();
-                ctx.global_object().define_property_or_throw(
-                    js_string!("__ITER"),
-                    PropertyDescriptor::builder()
-                        .value(value)
-                        .writable(true)
-                        .enumerable(true)
-                        .configurable(true),
-                    ctx,
-                )?;
-                with_vu(ctx, |st| st.iter_global = IterGlobal::Data)?;
-                Ok(JsValue::undefined())
-            });
-            let realm = context.realm().clone();
-            let get = FunctionObjectBuilder::new(&realm, get)
-                .name(js_string!("get __ITER"))
-                .build();
-            let set = FunctionObjectBuilder::new(&realm, set)
-                .name(js_string!("set __ITER"))
-                .length(1)
-                .build();
-            context.global_object().define_property_or_throw(
-                js_string!("__ITER"),
-                PropertyDescriptor::builder()
-                    .get(get)
-                    .set(set)
-                    .enumerable(true)
-                    .configurable(true),
-                context,
-            )?;
-            state.borrow_mut().iter_global = IterGlobal::Accessor;
-            Ok(())
-        }
-    }
-}
-
-/// Applies a scenario's `env` on top of `__ENV`.
-pub fn set_env_overrides(context: &mut Context, env: &BTreeMap<String, String>) -> JsResult<()> {
-    let global = context.global_object();
-    let obj = global.get(js_string!("__ENV"), context)?;
-    if let Some(obj) = obj.as_object() {
-        for (k, v) in env {
-            obj.set(super::key(k), super::key(v), false, context)?;
-        }
-    }
-    Ok(())
-}
-
-/// Throws a RangeError naming `what` when `value` nests deeper than
-/// [`crate::source::TO_JSON_MAX_DEPTH`], before `JsValue::to_json` (which recurses natively,
-/// and whose serde_json value is serialised and dropped recursively on other threads).
-/// Iterative, and gives up (leaving the rest to the conversion) after 100k values.
-pub(crate) fn check_nesting(value: &JsValue, what: &str, ctx: &mut Context) -> JsResult<()> {
-    let limit = crate::source::TO_JSON_MAX_DEPTH;
-    let mut stack: Vec<(JsObject, usize)> = Vec::new();
-    if let Some(o) = value.as_object() {
-        stack.push((o, 1));
-    }
-    let mut visited = 0usize;
-    while let Some((obj, depth)) = stack.pop() {
-        visited += 1;
-        if visited > 100_000 {
-            break;
-        }
-        if depth > limit {
-            return Err(JsNativeError::range()
-                .with_message(format!("{what}: value nests deeper than {limit} levels"))
-                .into());
-        }
-        if obj.is_callable() {
-            continue;
-        }
-        // JSON.stringify serialises what `toJSON` returns, not the object's own properties
-        // (which may even be cyclic, as a URL and its searchParams are).
-        if obj.get(js_string!("toJSON"), ctx)?.is_callable() {
-            continue;
-        }
-        for key in obj.own_property_keys(ctx)? {
-            if let Some(child) = obj.get(key, ctx)?.as_object() {
-                stack.push((child, depth + 1));
-            }
-        }
-    }
-    Ok(())
-}
-
 fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let text = crate::modules::arg_string(args, 0, ctx)?;
     parse_json_text(&text, ctx)
@@ -212,7 +93,7 @@ fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
 
 /// Parses JSON text into a JS value natively, at any depth; errors are JS `SyntaxError`s.
 pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    Ok(super::json_text::parse(text, ctx)?)
+    Ok(crate::convert::json_text::parse(text, ctx)?)
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
@@ -233,7 +114,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     };
     let config = vu_config(ctx)?;
     let rel = name.strip_prefix("file://").unwrap_or(&name);
-    let path = crate::loader::normalize(&config.script_dir().join(rel));
+    let path = config.script_relative(rel);
     let bytes = config.sources.read(&path).map_err(|e| {
         JsNativeError::error().with_message(format!("open {}: {e}", path.display()))
     })?;
@@ -242,56 +123,4 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     } else {
         Ok(super::key(&String::from_utf8_lossy(&bytes)).into())
     }
-}
-
-fn require(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let spec = crate::modules::arg_string(args, 0, ctx)?;
-    if vu_phase(ctx)? != Phase::Init {
-        return Err(JsNativeError::error()
-            .with_message("the \"require\" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/ for more information")
-            .into());
-    }
-    let Some(loader) = ctx.get_data::<LoaderData>().map(|l| l.0.clone()) else {
-        return Err(JsNativeError::error()
-            .with_message("no module loader")
-            .into());
-    };
-    if super::is_builtin(&spec) {
-        // `require` hands out the default export only.
-        let wanted =
-            boa_engine::module::ImportedNames::Names(vec![boa_engine::js_string!("default")]);
-        let module = loader.load_builtin(&spec, wanted, ctx)?;
-        return Ok(namespace_or_default(module, ctx)?.into());
-    }
-    let path = loader.resolve(&spec, None)?;
-    let config = vu_config(ctx)?;
-    let src = match config.sources.read(&path) {
-        Ok(src) => src,
-        Err(_) => return Err(super::go_error(&crate::error::missing_module(&spec), ctx)),
-    };
-    if crate::vu::init::is_esm(&src) {
-        let module = loader.load_file(&path, ctx)?;
-        let promise = module.load_link_evaluate(ctx);
-        ctx.run_jobs()?;
-        if let boa_engine::builtins::promise::PromiseState::Rejected(e) = promise.state() {
-            return Err(boa_engine::JsError::from_opaque(e));
-        }
-        return Ok(module.namespace(ctx).into());
-    }
-    crate::vu::init::load_cjs(&path, &src, ctx)
-        .map(JsValue::from)
-        .map_err(|e| JsNativeError::error().with_message(e.to_string()).into())
-}
-
-/// `require('k6/http')` returns the module's default export object (which carries every
-/// named export too), as k6 does for CommonJS scripts.
-fn namespace_or_default(module: boa_engine::Module, ctx: &mut Context) -> JsResult<JsObject> {
-    let promise = module.load_link_evaluate(ctx);
-    ctx.run_jobs()?;
-    if let boa_engine::builtins::promise::PromiseState::Rejected(e) = promise.state() {
-        return Err(boa_engine::JsError::from_opaque(e));
-    }
-    let ns = module.namespace(ctx);
-    let default = ns.get(js_string!("default"), ctx)?;
-    Ok(default.as_object().unwrap_or(ns))
 }

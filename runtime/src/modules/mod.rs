@@ -5,7 +5,6 @@
 //! wrapped by a JS part from `js-modules/` (embedded in the binary) where argument handling
 //! is simpler in JS.
 
-pub mod bytes;
 pub mod console;
 pub mod crypto;
 pub mod data;
@@ -17,7 +16,6 @@ pub mod globals;
 pub mod html;
 pub mod http;
 pub mod jslib_url;
-pub mod json_text;
 pub mod k6;
 pub(crate) mod lazy_exports;
 pub mod metrics;

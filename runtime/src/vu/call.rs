@@ -44,7 +44,7 @@ pub(crate) fn run_job(
             let called = call_export(ctx, exports, func, &args);
             let outcome = conclude(ctx, state, called, |v, ctx| {
                 // `to_json` recurses natively: a deep value must fail, not overflow.
-                crate::modules::globals::check_nesting(&v, func, ctx)?;
+                crate::convert::nesting::check_nesting(&v, func, ctx)?;
                 Ok(JobValue::Json(
                     v.to_json(ctx)?.unwrap_or(serde_json::Value::Null),
                 ))
@@ -119,9 +119,9 @@ fn run_iteration(
             instances.iteration_started();
         }
     }
-    let _ = crate::modules::globals::set_iter(ctx, state, iter);
+    let _ = super::globals::set_iter(ctx, state, iter);
     if let Some(env) = &it.env {
-        let _ = crate::modules::globals::set_env_overrides(ctx, env);
+        let _ = super::globals::set_env_overrides(ctx, env);
     }
     if crate::injected_panic("vu") {
         panic!("injected panic in a VU (RK6_TEST_PANIC=vu)");
@@ -329,5 +329,5 @@ fn finish(
 }
 
 fn parse_json_arg(data: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    Ok(crate::modules::json_text::parse(data, ctx)?)
+    Ok(crate::convert::json_text::parse(data, ctx)?)
 }

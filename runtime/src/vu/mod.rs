@@ -8,15 +8,14 @@
 //! [`VuHandle`]s.
 
 pub mod activity;
+pub mod build;
 pub mod call;
 pub mod coro;
 pub mod event_loop;
 mod gc;
-pub mod init;
+mod globals;
 pub mod instances;
 pub mod job;
-mod options_json;
-pub mod pool;
 mod rejections;
 mod stack;
 pub mod state;
@@ -34,8 +33,7 @@ use self::job::{Job, JobOutcome};
 use self::stack::VuStack;
 use self::state::{VuData, VuState};
 
-pub use self::init::VuInfo;
-pub use self::pool::VuPool;
+pub use self::build::VuInfo;
 
 /// A job plus how to stop it and where to answer.
 struct Request {
@@ -112,7 +110,7 @@ type VuCoroutine = Coroutine<CoInput, CoYield, (), corosensei::stack::DefaultSta
 
 /// Moves an initialised context into a coroutine and serves jobs until the handle is dropped.
 async fn serve(
-    vu: init::InitializedVu,
+    vu: build::InitializedVu,
     stack_size: usize,
     mut rx: mpsc::UnboundedReceiver<Request>,
 ) {
@@ -123,7 +121,7 @@ async fn serve(
             return;
         }
     };
-    let init::InitializedVu {
+    let build::InitializedVu {
         context,
         exports,
         state,

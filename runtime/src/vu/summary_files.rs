@@ -123,7 +123,7 @@ fn export_object(obj: &JsObject, ctx: &mut Context) -> JsResult<Exported> {
     if let Ok(arr) = JsTypedArray::from_object(obj.clone()) {
         return match typed_array_type(arr.kind()) {
             None => {
-                let bytes = crate::modules::bytes::to_bytes(&obj.clone().into(), ctx)?;
+                let bytes = crate::convert::bytes::to_bytes(&obj.clone().into(), ctx)?;
                 Ok(Exported::Bytes(bytes.unwrap_or_default()))
             }
             Some(go_type) => Ok(Exported::Other(go_type)),

@@ -213,7 +213,7 @@ fn open_file(path: &JsValue, ctx: &mut Context) -> JsResult<Result<FileHandle, O
     }
     let config = vu_config(ctx)?;
     let rel = name.strip_prefix("file://").unwrap_or(&name);
-    let path = crate::loader::normalize(&config.script_dir().join(rel));
+    let path = config.script_relative(rel);
     Ok(read_shared(&path, &config.sources))
 }
 

@@ -116,7 +116,7 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
     };
     if obj.is_array()
         || has_mark(body, FILE_MARK, ctx)?
-        || crate::modules::bytes::to_bytes(body, ctx)?.is_some()
+        || crate::convert::bytes::to_bytes(body, ctx)?.is_some()
     {
         return Ok(None);
     }
@@ -143,7 +143,7 @@ pub fn form_fields(body: &JsValue, ctx: &mut Context) -> JsResult<Option<(Vec<Fo
                 multipart = true;
                 let Some(f) = x.as_object() else { continue };
                 let data = f.get(js_string!("data"), ctx)?;
-                let bytes = crate::modules::bytes::bytes_or_string(&data, ctx)?;
+                let bytes = crate::convert::bytes::bytes_or_string(&data, ctx)?;
                 let fname = f.get(js_string!("filename"), ctx)?.to_string(ctx)?.text();
                 let ct = f
                     .get(js_string!("content_type"), ctx)?

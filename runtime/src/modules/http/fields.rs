@@ -7,7 +7,8 @@ use boa_engine::{js_string, Context, Finalize, JsData, JsResult, JsValue, Trace}
 use boa_gc::GcRefCell;
 
 use super::params::RequestMeta;
-use crate::modules::{bytes::array_buffer, key, new_object, static_key};
+use crate::convert::bytes::array_buffer;
+use crate::modules::{key, new_object, static_key};
 use crate::net::client::{response_cookies, Hop, ResponseType};
 
 /// What a response object's fields are made from; attached to the object as native data.

@@ -100,3 +100,14 @@ impl Expected {
             .any(|(a, b)| *a <= status && status <= *b)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_expected_statuses_are_200_to_399() {
+        let e = Expected::default();
+        assert!(e.matches(200) && e.matches(302) && !e.matches(404) && !e.matches(199));
+    }
+}

@@ -8,7 +8,8 @@ use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue}
 use url::Url;
 
 use super::instance::Expected;
-use crate::modules::{bytes::to_bytes, get_string, merge_tags};
+use crate::convert::bytes::to_bytes;
+use crate::modules::{get_string, merge_tags};
 use crate::net::client::{RequestSpec, ResponseType};
 /// What a request takes from its VU, copied out before any of the script's code runs for
 /// it: a URL's `toString` or a getter may call back into modules that change the VU.

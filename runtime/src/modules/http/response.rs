@@ -326,7 +326,7 @@ fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
             .with_message("cannot parse json due to an error at line 1, character 1 , error: the body is null so we can't transform it to JSON - this likely was because of a request error getting the response")
             .into());
     }
-    let bytes = crate::modules::bytes::bytes_or_string(&body, ctx)?;
+    let bytes = crate::convert::bytes::bytes_or_string(&body, ctx)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -346,7 +346,7 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
             None => Ok(JsValue::undefined()),
         };
     }
-    let value = crate::modules::json_text::parse(&text, ctx).map_err(|e| match e.position() {
+    let value = crate::convert::json_text::parse(&text, ctx).map_err(|e| match e.position() {
         Some((line, column)) => JsNativeError::syntax()
             .with_message(format!(
                 "cannot parse json due to an error at line {line}, character {column} , error: {e}"
@@ -378,7 +378,7 @@ fn html(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let text = if body.is_string() {
         body.to_string(ctx)?.text()
     } else {
-        String::from_utf8_lossy(&crate::modules::bytes::bytes_or_string(&body, ctx)?).into_owned()
+        String::from_utf8_lossy(&crate::convert::bytes::bytes_or_string(&body, ctx)?).into_owned()
     };
     let doc = crate::modules::html::document(&text, ctx)?;
     match args.first() {

@@ -87,7 +87,7 @@ pub fn random(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     let n = super::arg_int(args, 0, ctx)?.clamp(0, 1 << 20) as usize;
     let mut buf = vec![0u8; n];
     rand::Rng::fill(&mut rand::rng(), &mut buf[..]);
-    crate::modules::bytes::array_buffer(&buf, ctx)
+    crate::convert::bytes::array_buffer(&buf, ctx)
 }
 
 /// `uuid()`: a random (version 4) UUID.

@@ -91,7 +91,7 @@ fn getter(_: &JsValue, _: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 /// Argument `i` as bytes (the JS half passes `ArrayBuffer`s); empty when missing.
 fn arg_bytes(args: &[JsValue], i: usize, ctx: &mut Context) -> JsResult<Vec<u8>> {
     let v = args.get(i).cloned().unwrap_or_default();
-    Ok(super::bytes::to_bytes(&v, ctx)?.unwrap_or_default())
+    Ok(crate::convert::bytes::to_bytes(&v, ctx)?.unwrap_or_default())
 }
 
 /// Argument `i` as an integer (0 when missing or not a number).
@@ -117,7 +117,7 @@ fn exported_or_throw(
     ctx: &mut Context,
 ) -> JsResult<JsValue> {
     match out {
-        Ok(Exported::Bytes(b)) => super::bytes::array_buffer(&b, ctx),
+        Ok(Exported::Bytes(b)) => crate::convert::bytes::array_buffer(&b, ctx),
         Ok(Exported::Json(s)) => Ok(super::key(&s).into()),
         Err(e) => Err(e.into_js(ctx)),
     }
@@ -129,7 +129,7 @@ fn buffer_or_throw(
     ctx: &mut Context,
 ) -> JsResult<JsValue> {
     match result {
-        Ok(bytes) => super::bytes::array_buffer(&bytes, ctx),
+        Ok(bytes) => crate::convert::bytes::array_buffer(&bytes, ctx),
         Err(e) => Err(e.into_js(ctx)),
     }
 }

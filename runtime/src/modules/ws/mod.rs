@@ -18,8 +18,9 @@ use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue,
 use tokio::sync::mpsc::UnboundedSender;
 
 use self::session::{Cmd, Event, Handshake};
+use crate::convert::bytes;
 use crate::metrics::builtin;
-use crate::modules::{bytes, key, new_object, static_key};
+use crate::modules::{key, new_object, static_key};
 use crate::net::connector::Connector;
 use crate::vu::coro::await_op;
 use crate::vu::event_loop;

@@ -11,8 +11,9 @@ use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue,
 use super::session::{self, Cmd, Event, Handshake};
 use super::with_sockets;
 use super::SocketState;
+use crate::convert::bytes;
 use crate::metrics::builtin;
-use crate::modules::{bytes, key};
+use crate::modules::key;
 use crate::vu::state::{vu_phase, with_vu, Phase};
 
 const JS: &str = include_str!("../../../../js-modules/k6/experimental/websockets.js");

@@ -3,9 +3,12 @@
 //! VU thread behind an `Arc`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+pub mod secrets;
+pub mod shared_arrays;
 
 use crate::metrics::{Registry, SampleSender};
 pub use crate::net::config::{HttpConfig, HttpDebug};
@@ -131,9 +134,9 @@ pub struct TestConfig {
     /// Test-wide counters and controls (`k6/execution`).
     pub test: Arc<crate::execution::TestState>,
     /// `--secret-source`s for `k6/secrets`.
-    pub secrets: Arc<crate::modules::secrets::SecretSources>,
+    pub secrets: Arc<secrets::SecretSources>,
     /// `k6/data` shared arrays of the run (one copy for all VUs).
-    pub shared: crate::modules::data::SharedArrays,
+    pub shared: shared_arrays::SharedArrays,
     /// `minIterationDuration`: a shorter iteration is padded with an (interruptible) wait
     /// after its metrics are out.
     pub min_iteration_duration: Option<Duration>,
@@ -161,4 +164,24 @@ impl TestConfig {
     pub fn script_dir(&self) -> &Path {
         self.script_path.parent().unwrap_or(Path::new("/"))
     }
+
+    /// `rel` resolved against [`Self::script_dir`], as `open()` resolves it.
+    pub fn script_relative(&self, rel: &str) -> PathBuf {
+        normalize(&self.script_dir().join(rel))
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the filesystem.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

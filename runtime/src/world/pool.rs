@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::init::{init_vu, VuInfo};
-use super::VuHandle;
+use super::init::init_vu;
 use crate::config::TestConfig;
 use crate::error::InitError;
+use crate::vu::build::{spawn, worker_thread_started, VuInfo};
+use crate::vu::VuHandle;
 
 /// Native stack of a worker thread: parsing needs ~28 KiB per nesting level.
 const WORKER_STACK: usize = 64 * 1024 * 1024;
@@ -68,8 +69,7 @@ impl VuPool {
 }
 
 fn worker(mut rx: mpsc::UnboundedReceiver<CreateVu>) {
-    super::stack::note_thread_stack(WORKER_STACK);
-    super::gc::configure_thread();
+    worker_thread_started(WORKER_STACK);
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -83,18 +83,10 @@ fn worker(mut rx: mpsc::UnboundedReceiver<CreateVu>) {
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async move {
         while let Some(cmd) = rx.recv().await {
-            let stack = cmd.config.coroutine_stack;
             match init_vu(cmd.config, cmd.id) {
                 Ok(vu) => {
-                    let (tx, jobs) = mpsc::unbounded_channel();
                     let info = vu.info.clone();
-                    let interrupt = vu.interrupt.clone();
-                    tokio::task::spawn_local(super::serve(vu, stack, jobs));
-                    let handle = VuHandle {
-                        id: cmd.id,
-                        tx,
-                        interrupt,
-                    };
+                    let handle = spawn(vu, cmd.id);
                     let _ = cmd.reply.send(Ok((handle, info)));
                 }
                 Err(e) => {

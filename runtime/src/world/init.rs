@@ -1,8 +1,7 @@
-//! Building a VU: a fresh Boa context with k6's globals, the entry script loaded and its
-//! init code run. Runs on the worker thread's own (large) stack, never inside a coroutine,
+//! Building a VU: a fresh Boa context from the VU core, k6's globals, the entry script
+//! loaded and its init code run. Runs on the worker thread's own (large) stack, never inside a coroutine,
 //! because parsing is hungry for native stack.
 
-use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -10,58 +9,24 @@ use std::sync::Arc;
 use boa_engine::builtins::promise::PromiseState;
 use boa_engine::{js_string, Context, JsObject, JsValue, Script, Source};
 
-use super::state::{VuData, VuState};
 use crate::config::TestConfig;
 use crate::error::{InitError, ScriptError};
-use crate::loader::K6Loader;
+use crate::loader::{K6Loader, LoaderData};
 use crate::modules::globals;
-
-/// What the host learns from a VU's init.
-#[derive(Debug, Clone, Default)]
-pub struct VuInfo {
-    /// The script's `options` export, as JSON.
-    pub options: Option<serde_json::Value>,
-    /// Names of the exported functions.
-    pub functions: Vec<String>,
-}
-
-/// A context whose init code has run.
-pub(crate) struct InitializedVu {
-    pub context: Context,
-    pub exports: JsObject,
-    pub state: Rc<RefCell<VuState>>,
-    pub info: VuInfo,
-    /// Set by the host to stop a busy script (a CPU loop never reaches a wait).
-    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
-    /// What the VU is doing, for the stuck-run report.
-    pub activity: Arc<super::activity::Activity>,
-}
-
-/// Host data giving natives (`require`) access to the context's loader.
-pub(crate) struct LoaderData(pub Rc<K6Loader>);
+use crate::vu::build::{Blank, InitializedVu, VuInfo};
 
 /// Creates the context of VU `id` and runs the script's init code in it.
 pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu, InitError> {
-    let _gc = super::gc::InitPause::begin();
     let loader = Rc::new(K6Loader::new(
         config.sources.clone(),
         config.script_dir().to_path_buf(),
     ));
-    let mut context = Context::builder()
-        .module_loader(loader.clone())
-        .host_hooks(Rc::new(super::rejections::VuHooks))
-        .build()
-        .map_err(|e| InitError::Thread(e.to_string()))?;
-    let interrupt = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    context.set_interrupt_flag(interrupt.clone());
-    // Init code runs on the worker thread's stack; `body` sets the VU stack's floor later.
-    context.set_native_stack_floor(super::stack::thread_floor());
-    let state = Rc::new(RefCell::new(VuState::new(id, config.clone())));
-    context.insert_data(VuData::new(state.clone()));
+    let mut vu = Blank::new(config.clone(), id, loader.clone())?;
+    let context = &mut vu.context;
     context.insert_data(LoaderData(loader.clone()));
-    context.insert_data(super::rejections::Pending::default());
-    globals::install(&mut context, &config, id)
-        .map_err(|e| InitError::Script(ScriptError::from_js(e, &mut context)))?;
+    globals::install(context, &config, id)
+        .and_then(|()| super::require::install(context))
+        .map_err(|e| InitError::Script(ScriptError::from_js(e, context)))?;
 
     let path = config.script_path.clone();
     let src = config
@@ -72,14 +37,14 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
             reason: e.to_string(),
         })?;
     let loaded = if is_esm(&src) {
-        load_esm(&loader, &path, &mut context)
+        load_esm(&loader, &path, context)
     } else {
-        load_cjs(&path, &src, &mut context)
+        load_cjs(&path, &src, context)
     };
     let exports = loaded
-        .and_then(|exports| no_unhandled_rejection(&mut context).map(|()| exports))
+        .and_then(|exports| no_unhandled_rejection(&mut vu).map(|()| exports))
         .map_err(|e| as_load_failure(e, &config, id))?;
-    let info = read_info(&exports, &mut context).map_err(|e| match e {
+    let info = read_info(&exports, &mut vu.context).map_err(|e| match e {
         // k6 reads the options when it first loads the script, and says so.
         InitError::Options(why) => InitError::Options(crate::error::load_failure(
             &crate::error::shown_path(&config.script_path),
@@ -88,15 +53,7 @@ pub(crate) fn init_vu(config: Arc<TestConfig>, id: u64) -> Result<InitializedVu,
         )),
         e => e,
     })?;
-    state.borrow_mut().flush();
-    Ok(InitializedVu {
-        context,
-        exports,
-        state,
-        info,
-        interrupt,
-        activity: super::activity::Activity::register(id),
-    })
+    Ok(vu.ready(exports, info))
 }
 
 /// An init error caused by `exec.test.abort()` in the init context becomes k6's
@@ -123,8 +80,8 @@ fn as_load_failure(e: InitError, config: &TestConfig, id: u64) -> InitError {
 
 /// A promise the init code rejected and nothing handled fails the load, as k6's event
 /// loop fails it (`Uncaught (in promise) …`, exit 255).
-fn no_unhandled_rejection(ctx: &mut Context) -> Result<(), InitError> {
-    match super::rejections::take(ctx) {
+fn no_unhandled_rejection(vu: &mut Blank) -> Result<(), InitError> {
+    match vu.unhandled_rejection() {
         Some(err) => Err(InitError::Rejected(err.text)),
         None => Ok(()),
     }

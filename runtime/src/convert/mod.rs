@@ -1,0 +1,7 @@
+//! Conversions between JS values and host data that the VU core and the modules share:
+//! JSON text to JS values at any depth, the nesting guard before JS values become JSON, and
+//! JS buffers to and from bytes. Nothing here knows a module or a VU.
+
+pub mod bytes;
+pub mod json_text;
+pub mod nesting;
