@@ -1,5 +1,5 @@
 //! The VU core's part of building a VU: a Boa context with the core's host hooks, interrupt
-//! flag, native stack floor and state in place ([`Blank`]), into which `world` installs the
+//! flag, native stack floor and state in place (`Blank`), into which `world` installs the
 //! globals, the modules and the script; then its hand-over to a task on its worker thread.
 
 use std::cell::RefCell;

@@ -188,12 +188,9 @@ fn setup_data(
 fn emit_data_counters(state: &std::cell::RefCell<VuState>, at: SystemTime) {
     let mut st = state.borrow_mut();
     let tags = st.tag_set();
-    let (wire_sent, wire_received) = st.wire.take();
-    let (sent, received) = (st.bytes_sent + wire_sent, st.bytes_received + wire_received);
+    let (sent, received) = st.wire.take();
     st.emit_at(builtin::DATA_SENT, at, sent as f64, &tags);
     st.emit_at(builtin::DATA_RECEIVED, at, received as f64, &tags);
-    st.bytes_sent = 0;
-    st.bytes_received = 0;
 }
 
 /// The script's exports and the functions jobs call, resolved once per VU, as k6 resolves a

@@ -71,10 +71,7 @@ pub struct VuState {
     /// `scenario` name of the current call.
     pub scenario: Arc<str>,
     buffer: Vec<Sample>,
-    /// Bytes written/read by this call, emitted as `data_sent`/`data_received` at its end.
-    pub bytes_sent: u64,
-    pub bytes_received: u64,
-    /// Bytes this VU's sockets moved (every protocol's connections count into it), also
+    /// Bytes this VU's sockets moved (every protocol's connections count into it),
     /// emitted as `data_sent`/`data_received` at the call's end.
     pub wire: Arc<Wire>,
     /// Set when the host interrupted the running call.
@@ -115,8 +112,6 @@ impl VuState {
             group: String::new(),
             scenario: Arc::from("default"),
             buffer: Vec::new(),
-            bytes_sent: 0,
-            bytes_received: 0,
             wire: Arc::new(Wire::default()),
             interrupted: false,
             aborted: false,
