@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod config_types;
 mod demo;
 mod execution_segment;
 mod executor;

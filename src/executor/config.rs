@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::options::{ConfigError, DurationOpt};
+use crate::config_types::{ConfigError, DurationOpt};
 
 /// One scenario's JSON object, with its name for the error texts.
 pub struct ScenarioJson<'a> {

@@ -10,9 +10,9 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{arrival, max_vus_fact, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
-use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::config_types::{FieldType, Fields};
 use crate::options::scenario_rules::{self as rules, Raw};
-use crate::options::ConfigError;
+use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
@@ -24,11 +24,11 @@ pub static TYPE: ExecutorType = ExecutorType {
 
 /// The config's own fields and their Go types (`lib/executor/constant_arrival_rate.go`).
 const FIELDS: Fields = &[
-    ("duration", &NULL_DURATION),
-    ("maxVUs", &NULL_INT),
-    ("preAllocatedVUs", &NULL_INT),
-    ("rate", &NULL_INT),
-    ("timeUnit", &NULL_DURATION),
+    ("duration", FieldType::NullDuration),
+    ("maxVUs", FieldType::NullInt),
+    ("preAllocatedVUs", FieldType::NullInt),
+    ("rate", FieldType::NullInt),
+    ("timeUnit", FieldType::NullDuration),
 ];
 
 /// k6's checks of a `constant-arrival-rate` config.

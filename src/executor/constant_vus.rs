@@ -9,9 +9,9 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
-use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::config_types::{FieldType, Fields};
 use crate::options::scenario_rules::{self as rules, Raw};
-use crate::options::ConfigError;
+use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
@@ -22,7 +22,7 @@ pub static TYPE: ExecutorType = ExecutorType {
 };
 
 /// The config's own fields and their Go types (`lib/executor/constant_vus.go`).
-const FIELDS: Fields = &[("duration", &NULL_DURATION), ("vus", &NULL_INT)];
+const FIELDS: Fields = &[("duration", FieldType::NullDuration), ("vus", FieldType::NullInt)];
 
 /// k6's checks of a `constant-vus` config.
 fn check(errors: &mut Vec<String>, f: &Raw) {

@@ -12,9 +12,9 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
-use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::config_types::{FieldType, Fields};
 use crate::options::scenario_rules::Raw;
-use crate::options::ConfigError;
+use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
@@ -26,9 +26,9 @@ pub static TYPE: ExecutorType = ExecutorType {
 
 /// The config's own fields and their Go types (`lib/executor/externally_controlled.go`).
 const FIELDS: Fields = &[
-    ("duration", &NULL_DURATION),
-    ("maxVUs", &NULL_INT),
-    ("vus", &NULL_INT),
+    ("duration", FieldType::NullDuration),
+    ("maxVUs", FieldType::NullInt),
+    ("vus", FieldType::NullInt),
 ];
 
 /// k6's checks of an `externally-controlled` config.

@@ -12,7 +12,7 @@ use super::registry::ExecutorType;
 use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
 use crate::options::scenario_rules::{self as rules, Raw};
-use crate::options::ConfigError;
+use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {

@@ -14,9 +14,9 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
-use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT, STAGES};
+use crate::config_types::{FieldType, Fields};
 use crate::options::scenario_rules::{self as rules, Raw};
-use crate::options::{ConfigError, Stage};
+use crate::config_types::{ConfigError, Stage};
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
@@ -28,9 +28,9 @@ pub static TYPE: ExecutorType = ExecutorType {
 
 /// The config's own fields and their Go types (`lib/executor/ramping_vus.go`).
 const FIELDS: Fields = &[
-    ("gracefulRampDown", &NULL_DURATION),
-    ("stages", &STAGES),
-    ("startVUs", &NULL_INT),
+    ("gracefulRampDown", FieldType::NullDuration),
+    ("stages", FieldType::Stages),
+    ("startVUs", FieldType::NullInt),
 ];
 
 /// k6's checks of a `ramping-vus` config.

@@ -8,9 +8,9 @@ use super::{
     constant_arrival_rate, constant_vus, externally_controlled, per_vu_iterations,
     ramping_arrival_rate, ramping_vus, shared_iterations, Executor,
 };
-use crate::options::decode_executors::Fields;
+use crate::config_types::Fields;
 use crate::options::scenario_rules::Raw;
-use crate::options::ConfigError;
+use crate::config_types::ConfigError;
 
 /// Builds an executor from an explicit scenario's JSON, with k6's defaults.
 pub type Build = fn(&ScenarioJson) -> Result<Box<dyn Executor>, ConfigError>;

@@ -11,9 +11,9 @@ use super::config::ScenarioJson;
 use super::registry::ExecutorType;
 use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
 use crate::execution_segment::Segment;
-use crate::options::decode_executors::{Fields, NULL_DURATION, NULL_INT};
+use crate::config_types::{FieldType, Fields};
 use crate::options::scenario_rules::{self as rules, Raw};
-use crate::options::ConfigError;
+use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
@@ -26,9 +26,9 @@ pub static TYPE: ExecutorType = ExecutorType {
 /// The config's own fields and their Go types (`lib/executor/shared_iterations.go`;
 /// `per-vu-iterations` has the same).
 pub(super) const FIELDS: Fields = &[
-    ("iterations", &NULL_INT),
-    ("maxDuration", &NULL_DURATION),
-    ("vus", &NULL_INT),
+    ("iterations", FieldType::NullInt),
+    ("maxDuration", FieldType::NullDuration),
+    ("vus", FieldType::NullInt),
 ];
 
 /// k6's checks of a `shared-iterations` config.

@@ -11,7 +11,7 @@ use super::decode_executors::{executor_fields, BASE_FIELDS, SCENARIO_CONFIG};
 use super::go_json::{marshal_indent, Node, TypeError};
 
 /// A Go type as k6's options decoding treats it.
-pub(crate) enum Kind {
+pub(super) enum Kind {
     NullBool,
     NullInt,
     NullString,
@@ -37,17 +37,17 @@ pub(crate) enum Kind {
     Scenarios,
 }
 
-pub(crate) struct Struct {
+pub(super) struct Struct {
     go_type: &'static str,
-    fields: Fields,
+    fields: FieldKinds,
     /// Decoded with `DisallowUnknownFields`.
     strict: bool,
 }
 
 static NULL_BOOL: Kind = Kind::NullBool;
-pub(crate) static NULL_INT: Kind = Kind::NullInt;
+pub(super) static NULL_INT: Kind = Kind::NullInt;
 pub(super) static NULL_STRING: Kind = Kind::NullString;
-pub(crate) static NULL_DURATION: Kind = Kind::NullDuration;
+pub(super) static NULL_DURATION: Kind = Kind::NullDuration;
 pub(super) static STR: Kind = Kind::Str;
 static BOOL: Kind = Kind::Bool;
 pub(super) static RAW: Kind = Kind::Raw;
@@ -63,7 +63,7 @@ static STAGE_FIELDS: Struct = Struct {
 };
 static STAGE_STRUCT: Kind = Kind::Struct(&STAGE_FIELDS);
 static STAGE: Kind = Kind::Custom(&STAGE_STRUCT);
-pub(crate) static STAGES: Kind = Kind::List("[]lib.Stage", &STAGE);
+pub(super) static STAGES: Kind = Kind::List("[]lib.Stage", &STAGE);
 
 static DNS_FIELDS: Struct = Struct {
     go_type: "struct { TTL null.String \"json:\\\"ttl\\\"\"; Select types.NullDNSSelect \"json:\\\"select\\\"\"; Policy types.NullDNSPolicy \"json:\\\"policy\\\"\" }",
@@ -165,7 +165,8 @@ static OPTIONS_FIELDS: Struct = Struct {
 static BLACKLIST: Kind = Kind::List("[]*lib.IPNet", &IP_NET);
 static OPTIONS: Kind = Kind::Struct(&OPTIONS_FIELDS);
 
-pub(crate) type Fields = &'static [(&'static str, &'static Kind)];
+/// A struct's fields by JSON name, with the kind each decodes as.
+pub(super) type FieldKinds = &'static [(&'static str, &'static Kind)];
 
 /// Decodes the exported `options` as k6 does: the normalised object, or k6's error text.
 pub fn decode_options(value: &Value) -> Result<Value, String> {
@@ -526,7 +527,7 @@ impl Walker<'_> {
             let Some(own) = executor_fields(executor) else {
                 return Err(Failure::Other(crate::executor::registry::unknown(executor)));
             };
-            let fields: Vec<(&str, &Kind)> = BASE_FIELDS.iter().chain(own).copied().collect();
+            let fields: Vec<(&str, &Kind)> = BASE_FIELDS.iter().copied().chain(own).collect();
             let inner = Cx {
                 fields: cx.fields.clone(),
                 base: child.start,

@@ -1,14 +1,25 @@
 //! The fields of each executor's config as k6 decodes a scenario: strictly, into the
-//! executor's own fields (declared by each executor type, with the Go types re-exported
-//! here) plus the `BaseConfig` every executor embeds.
+//! executor's own fields (declared by each executor type with their Go types, mapped to the
+//! decoder's kinds here) plus the `BaseConfig` every executor embeds.
 
-pub(crate) use super::decode::{Fields, NULL_DURATION, NULL_INT, STAGES};
+use super::decode::{FieldKinds, Kind, NULL_DURATION, NULL_INT, STAGES};
 use super::decode::{NULL_STRING, RAW, STR, STRING_MAP};
+use crate::config_types::FieldType;
 
 /// The executors' own fields (k6 decodes a scenario strictly into its executor's config),
-/// as each executor type declares them.
-pub(super) fn executor_fields(executor: &str) -> Option<Fields> {
-    crate::executor::registry::find(executor).map(|t| t.fields)
+/// as each executor type declares them, with the kind each decodes as.
+pub(super) fn executor_fields(executor: &str) -> Option<Vec<(&'static str, &'static Kind)>> {
+    let own = crate::executor::registry::find(executor)?.fields;
+    Some(own.iter().map(|(name, t)| (*name, kind_of(*t))).collect())
+}
+
+/// The decoder's kind for an executor field's Go type.
+fn kind_of(t: FieldType) -> &'static Kind {
+    match t {
+        FieldType::NullInt => &NULL_INT,
+        FieldType::NullDuration => &NULL_DURATION,
+        FieldType::Stages => &STAGES,
+    }
 }
 
 /// The Go type of a scenario's config as rk6 decodes it: an executor's config embedding
@@ -17,7 +28,7 @@ pub(super) fn executor_fields(executor: &str) -> Option<Fields> {
 pub(super) const SCENARIO_CONFIG: &str = "executor config";
 
 /// Fields every executor config has (`lib/executor/base_config.go`).
-pub(super) static BASE_FIELDS: Fields = &[
+pub(super) static BASE_FIELDS: FieldKinds = &[
     ("env", &STRING_MAP),
     ("exec", &NULL_STRING),
     ("executor", &STR),

@@ -4,7 +4,7 @@
 //! validated and turned into scenarios.
 
 mod decode;
-pub(crate) mod decode_executors;
+mod decode_executors;
 pub mod env;
 mod go_json;
 pub mod http;
@@ -12,100 +12,13 @@ pub(crate) mod scenario_rules;
 pub mod scenarios;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+// The vocabulary options share with executors, where the rest of the host meets it.
+pub use crate::config_types::{ConfigError, DurationOpt, Stage};
 pub use env::from_env;
-
-/// A configuration problem (the run exits 104).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("{0}")]
-    Invalid(String),
-    /// The script's `options` cannot be decoded (a bad duration, integer or scenario); the
-    /// host adds which script (k6: `could not initialize '…': could not load JS test '…': …`).
-    #[error("{0}")]
-    ScriptOptions(String),
-    #[error("There were problems with the specified script configuration:\n{}", .0.iter().map(|e| format!("\t- {e}")).collect::<Vec<_>>().join("\n"))]
-    Scenarios(Vec<String>),
-    #[error(transparent)]
-    Threshold(#[from] crate::metrics::threshold::ThresholdError),
-    /// k6 exits 255 for this one, not 104.
-    #[error("invalid summary mode")]
-    SummaryMode,
-    /// An error k6 returns without an exit code of its own (so exit 255), such as a bad
-    /// `summaryTrendStats` entry.
-    #[error("{0}")]
-    Unclassified(String),
-    /// A flag's value k6 refuses before any configuration is consolidated (exit 255).
-    #[error("{0}")]
-    Flag(String),
-}
-
-/// A duration given as a string (`"30s"`) or a number of milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum DurationOpt {
-    Text(String),
-    Millis(f64),
-}
-
-impl DurationOpt {
-    pub fn get(&self, what: &str) -> Result<Duration, ConfigError> {
-        match self {
-            DurationOpt::Text(s) => rk6_runtime::duration::parse(s)
-                .map_err(|e| ConfigError::Invalid(format!("{what}: {e}"))),
-            // A number is milliseconds; beyond Go's ~292 years it is refused, not a panic.
-            DurationOpt::Millis(ms) if *ms >= 0.0 => Duration::try_from_secs_f64(ms / 1000.0)
-                .ok()
-                .filter(|d| d.as_nanos() <= i64::MAX as u128)
-                .ok_or_else(|| ConfigError::Invalid(format!("{what}: invalid duration {ms}"))),
-            DurationOpt::Millis(ms) => Err(ConfigError::Invalid(format!(
-                "{what}: negative duration {ms}"
-            ))),
-        }
-    }
-}
-
-impl DurationOpt {
-    /// The duration as Go's signed `time.Duration` in nanoseconds, as k6 holds it: negative
-    /// values are kept (k6 validates them later), and a number of milliseconds too large
-    /// for it becomes Go's `int64` conversion result on amd64, the most negative value.
-    pub fn signed_nanos(&self) -> Result<i64, ConfigError> {
-        match self {
-            DurationOpt::Millis(ms) => {
-                let ns = ms * 1e6;
-                Ok(if ns.is_finite() && ns.abs() < 9.2e18 {
-                    ns as i64
-                } else {
-                    i64::MIN
-                })
-            }
-            DurationOpt::Text(s) => {
-                if let Some(e) = rk6_runtime::duration::k6_parse_error(s) {
-                    return Err(ConfigError::Invalid(e));
-                }
-                let (negative, magnitude) = match s.strip_prefix('-') {
-                    Some(rest) => (true, rest),
-                    None => (false, s.strip_prefix('+').unwrap_or(s)),
-                };
-                let d = rk6_runtime::duration::parse(magnitude).map_err(ConfigError::Invalid)?;
-                let ns = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
-                Ok(if negative { -ns } else { ns })
-            }
-        }
-    }
-}
-
-/// One `{duration, target}` stage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stage {
-    pub duration: DurationOpt,
-    #[serde(default)]
-    pub target: u64,
-}
 
 /// `stages` as k6 keeps them: a stage without a duration (`null`, `{}`, `{target: 2}`) is
 /// dropped, so `[null]` is an explicitly empty list.
@@ -430,6 +343,7 @@ pub fn parse_stage(s: &str) -> Result<Stage, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use serde_json::json;
 
     #[test]
