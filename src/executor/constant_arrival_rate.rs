@@ -7,12 +7,10 @@ use futures_util::future::BoxFuture;
 use rk6_runtime::duration::format as fmt_dur;
 
 use super::config::ScenarioJson;
-use super::registry::ExecutorType;
-use super::{arrival, max_vus_fact, BarState, BarView, Executor, RunCtx};
+use super::rules::{self, Raw};
+use super::{arrival, max_vus_fact, BarState, BarView, Executor, ExecutorType, RunCtx};
+use crate::config_types::{ConfigError, FieldType, Fields};
 use crate::execution_segment::Segment;
-use crate::config_types::{FieldType, Fields};
-use crate::options::scenario_rules::{self as rules, Raw};
-use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {

@@ -6,12 +6,10 @@ use futures_util::future::BoxFuture;
 use rk6_runtime::duration::format as fmt_dur;
 
 use super::config::ScenarioJson;
-use super::registry::ExecutorType;
-use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
+use super::rules::{self, Raw};
+use super::{for_each_vu, BarState, BarView, Executor, ExecutorType, RunCtx};
+use crate::config_types::{ConfigError, FieldType, Fields};
 use crate::execution_segment::Segment;
-use crate::config_types::{FieldType, Fields};
-use crate::options::scenario_rules::{self as rules, Raw};
-use crate::config_types::ConfigError;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {
@@ -22,7 +20,10 @@ pub static TYPE: ExecutorType = ExecutorType {
 };
 
 /// The config's own fields and their Go types (`lib/executor/constant_vus.go`).
-const FIELDS: Fields = &[("duration", FieldType::NullDuration), ("vus", FieldType::NullInt)];
+const FIELDS: Fields = &[
+    ("duration", FieldType::NullDuration),
+    ("vus", FieldType::NullInt),
+];
 
 /// k6's checks of a `constant-vus` config.
 fn check(errors: &mut Vec<String>, f: &Raw) {

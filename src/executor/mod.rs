@@ -1,17 +1,21 @@
 //! Executors: how a scenario schedules iterations on its VUs. One file per executor, like
-//! k6's `lib/executor`. This module holds what they share: the scenario description, the
-//! run context (VUs, stop signals, progress counters) and the one-iteration step.
+//! k6's `lib/executor`, registered by k6's name in [`REGISTRY`] here, like k6's
+//! `lib.RegisterExecutorConfigType`: adding an executor is its own file plus its `mod` line
+//! and its registry line below. This module also holds what executors share: the scenario
+//! description, the run context (VUs, stop signals, progress counters) and the
+//! one-iteration step.
 
 pub mod arrival;
 pub mod bar;
 pub mod config;
+pub mod rules;
+
 pub mod constant_arrival_rate;
 pub mod constant_vus;
 pub mod externally_controlled;
 pub mod per_vu_iterations;
 pub mod ramping_arrival_rate;
 pub mod ramping_vus;
-pub mod registry;
 pub mod shared_iterations;
 
 use std::collections::BTreeMap;
@@ -28,7 +32,49 @@ use tokio::sync::watch;
 
 pub use bar::{BarState, BarView};
 
+use crate::config_types::{ConfigError, Fields};
 use crate::execution_segment::Segment;
+use config::ScenarioJson;
+use rules::Raw;
+
+/// Every executor type, in k6's documentation order. Parsing explicit scenarios and
+/// spotting unknown types both go through this table.
+static REGISTRY: &[&ExecutorType] = &[
+    &shared_iterations::TYPE,
+    &per_vu_iterations::TYPE,
+    &constant_vus::TYPE,
+    &ramping_vus::TYPE,
+    &constant_arrival_rate::TYPE,
+    &ramping_arrival_rate::TYPE,
+    &externally_controlled::TYPE,
+];
+
+/// One executor type, what k6 registers per type: its name, the fields of its config
+/// (decoded strictly, with their Go types), k6's checks of that config, and its constructor.
+/// Each type's file declares its own as `TYPE`.
+pub struct ExecutorType {
+    pub name: &'static str,
+    pub fields: Fields,
+    pub check: Check,
+    pub build: Build,
+}
+
+/// Builds an executor from an explicit scenario's JSON, with k6's defaults.
+pub type Build = fn(&ScenarioJson) -> Result<Box<dyn Executor>, ConfigError>;
+
+/// Adds k6's errors for a scenario's JSON of this type, in k6's order, after the checks
+/// every executor shares (k6 reports every problem of a scenario at once).
+pub type Check = fn(&mut Vec<String>, &Raw);
+
+/// The executor type k6 calls `name`.
+pub fn find_type(name: &str) -> Option<&'static ExecutorType> {
+    REGISTRY.iter().copied().find(|t| t.name == name)
+}
+
+/// k6's error for a scenario whose executor type no executor registered.
+pub fn unknown_type(name: &str) -> String {
+    format!("unknown executor type '{name}'")
+}
 
 /// One scenario: an executor plus k6's common scenario fields.
 #[derive(Debug)]
@@ -45,13 +91,13 @@ pub struct Scenario {
 /// What every executor type does, like k6's `lib.Executor` and `lib.ExecutorConfig`
 /// together: its plan (VUs, duration, segment scaling), how it presents itself (header,
 /// `--verbose` fields, progress bar) and its run. Each type lives in its own file and is
-/// registered by name in [`registry`].
+/// registered by name in [`REGISTRY`].
 pub trait Executor: std::fmt::Debug + Send + Sync {
     /// k6's executor type name.
     fn kind(&self) -> &'static str;
 
     /// The checks k6 runs on the built config (a shortcut scenario gets only these; an
-    /// explicit one was checked on its JSON first, see [`registry::ExecutorType::check`]).
+    /// explicit one was checked on its JSON first, see [`ExecutorType::check`]).
     fn validate(&self) -> Result<(), String>;
 
     /// Scales VU counts, iterations and stage targets to this instance's segment (arrival
@@ -328,4 +374,39 @@ where
         }
     });
     futures_util::future::join_all(futs).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_exactly_k6s_executors() {
+        let names: Vec<&str> = REGISTRY.iter().map(|t| t.name).collect();
+        assert_eq!(
+            names,
+            [
+                "shared-iterations",
+                "per-vu-iterations",
+                "constant-vus",
+                "ramping-vus",
+                "constant-arrival-rate",
+                "ramping-arrival-rate",
+                "externally-controlled",
+            ]
+        );
+        assert!(find_type("constant-vus").is_some());
+        assert!(find_type("Constant-VUs").is_none());
+        assert_eq!(unknown_type("bogus"), "unknown executor type 'bogus'");
+    }
+
+    #[test]
+    fn each_type_builds_an_executor_of_its_own_kind() {
+        let obj = serde_json::json!({"stages": [{"duration": "1s", "target": 1}]});
+        let obj = obj.as_object().expect("an object");
+        for t in REGISTRY {
+            let built = (t.build)(&ScenarioJson { name: "s", obj });
+            assert_eq!(built.map(|e| e.kind()).ok(), Some(t.name));
+        }
+    }
 }

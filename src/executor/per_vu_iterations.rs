@@ -8,11 +8,10 @@ use futures_util::future::BoxFuture;
 use rk6_runtime::duration::format as fmt_dur;
 
 use super::config::ScenarioJson;
-use super::registry::ExecutorType;
-use super::{for_each_vu, BarState, BarView, Executor, RunCtx};
-use crate::execution_segment::Segment;
-use crate::options::scenario_rules::{self as rules, Raw};
+use super::rules::{self, Raw};
+use super::{for_each_vu, BarState, BarView, Executor, ExecutorType, RunCtx};
 use crate::config_types::ConfigError;
+use crate::execution_segment::Segment;
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {

@@ -11,12 +11,10 @@ use rk6_runtime::duration::format as fmt_dur;
 use serde_json::Value;
 
 use super::config::ScenarioJson;
-use super::registry::ExecutorType;
-use super::{BarState, BarView, Executor, RunCtx};
+use super::rules::{self, Raw};
+use super::{BarState, BarView, Executor, ExecutorType, RunCtx};
+use crate::config_types::{ConfigError, FieldType, Fields, Stage};
 use crate::execution_segment::Segment;
-use crate::config_types::{FieldType, Fields};
-use crate::options::scenario_rules::{self as rules, Raw};
-use crate::config_types::{ConfigError, Stage};
 
 /// This executor type as the registry lists it.
 pub static TYPE: ExecutorType = ExecutorType {

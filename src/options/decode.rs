@@ -525,7 +525,7 @@ impl Walker<'_> {
                 )));
             }
             let Some(own) = executor_fields(executor) else {
-                return Err(Failure::Other(crate::executor::registry::unknown(executor)));
+                return Err(Failure::Other(crate::executor::unknown_type(executor)));
             };
             let fields: Vec<(&str, &Kind)> = BASE_FIELDS.iter().copied().chain(own).collect();
             let inner = Cx {

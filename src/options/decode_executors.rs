@@ -9,7 +9,7 @@ use crate::config_types::FieldType;
 /// The executors' own fields (k6 decodes a scenario strictly into its executor's config),
 /// as each executor type declares them, with the kind each decodes as.
 pub(super) fn executor_fields(executor: &str) -> Option<Vec<(&'static str, &'static Kind)>> {
-    let own = crate::executor::registry::find(executor)?.fields;
+    let own = crate::executor::find_type(executor)?.fields;
     Some(own.iter().map(|(name, t)| (*name, kind_of(*t))).collect())
 }
 

@@ -8,7 +8,6 @@ mod decode_executors;
 pub mod env;
 mod go_json;
 pub mod http;
-pub(crate) mod scenario_rules;
 pub mod scenarios;
 
 use std::collections::BTreeMap;
@@ -343,8 +342,8 @@ pub fn parse_stage(s: &str) -> Result<Stage, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
     use serde_json::json;
+    use std::time::Duration;
 
     #[test]
     fn higher_tier_with_duration_wipes_iterations_from_lower() {

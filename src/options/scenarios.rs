@@ -12,7 +12,6 @@ use crate::executor::ramping_vus::{self, vu_stages, RampingVus};
 use crate::executor::{
     constant_vus::{self, ConstantVus},
     per_vu_iterations::{self, PerVuIterations},
-    registry,
     shared_iterations::{self, SharedIterations},
     Scenario,
 };
@@ -131,7 +130,7 @@ fn k6_scenario_errors(map: &Map<String, Value>) -> Vec<String> {
     map.iter()
         .filter_map(|(name, v)| {
             let obj = v.as_object()?;
-            let errors = super::scenario_rules::check(obj.get("executor")?.as_str()?, obj);
+            let errors = crate::executor::rules::check(obj.get("executor")?.as_str()?, obj);
             (!errors.is_empty()).then(|| {
                 format!(
                     "scenario {name} has configuration errors: {}",
@@ -168,8 +167,11 @@ fn parse_scenario(name: &str, v: &Value) -> Result<Scenario, ConfigError> {
             "scenario '{name}' doesn't have a specified executor type"
         ))
     })?;
-    let executor_type = registry::find(&kind).ok_or_else(|| {
-        ConfigError::Invalid(format!("scenario {name}: {}", registry::unknown(&kind)))
+    let executor_type = crate::executor::find_type(&kind).ok_or_else(|| {
+        ConfigError::Invalid(format!(
+            "scenario {name}: {}",
+            crate::executor::unknown_type(&kind)
+        ))
     })?;
     let executor = (executor_type.build)(&field)?;
     Ok(Scenario {

@@ -4,13 +4,14 @@
 //! int64 and validates their sign afterwards, and it reports every problem of a scenario
 //! at once (`scenario s has configuration errors: a, b`). This module holds the checks every
 //! executor shares and the rules several reuse; each executor type's own checks live in
-//! its file (its registry entry's `check`).
+//! its file (its registry entry's `check`). The options decoder calls [`check`] on every
+//! explicit scenario.
 
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::DurationOpt;
+use crate::config_types::DurationOpt;
 
 /// k6's sanity limit on a VU target (`maxConcurrentVUs`).
 pub const MAX_CONCURRENT_VUS: i64 = 100_000_000;
@@ -23,7 +24,7 @@ const MIN_DURATION: Duration = Duration::from_secs(1);
 pub fn check(kind: &str, obj: &Map<String, Value>) -> Vec<String> {
     let f = Raw(obj);
     let mut errors = base(&f);
-    if let Some(t) = crate::executor::registry::find(kind) {
+    if let Some(t) = super::find_type(kind) {
         (t.check)(&mut errors, &f);
     }
     errors
