@@ -2,10 +2,10 @@
 //! same points of a run, so a verbose CI log reads as it did under k6. (k6's usage-report
 //! lines are left out: rk6 sends no report.)
 
+use std::time::Duration;
+
 use rk6_runtime::duration::format as go_duration;
 use rk6_runtime::log::Logger;
-
-use crate::executor::Scenario;
 
 const INIT: (&str, &str) = ("phase", "execution-scheduler-init");
 const RUN: (&str, &str) = ("phase", "execution-scheduler-run");
@@ -80,8 +80,18 @@ fn output_fields<'a>(name: &'a str, file: Option<&'a str>) -> Vec<(&'a str, &'a 
     }
 }
 
-/// VUs are about to be initialised.
-pub fn scheduler_init(scenarios: &[Scenario], needed_vus: u64) {
+/// What k6's executor lines say about one scenario; its executor fills it in.
+pub struct ExecutorFacts<'a> {
+    /// The scenario's name.
+    pub scenario: &'a str,
+    /// k6's executor type name.
+    pub kind: &'a str,
+    pub start_time: Duration,
+    pub graceful_stop: Duration,
+}
+
+/// VUs are about to be initialised for `executors` scenarios.
+pub fn scheduler_init(executors: usize, needed_vus: u64) {
     if !Logger::verbose() {
         return;
     }
@@ -89,15 +99,15 @@ pub fn scheduler_init(scenarios: &[Scenario], needed_vus: u64) {
     Logger::debug(
         "Start of initialization",
         &[
-            ("executorsCount", &scenarios.len().to_string()),
+            ("executorsCount", &executors.to_string()),
             ("neededVUs", &needed_vus.to_string()),
             INIT,
         ],
     );
 }
 
-/// VUs #1..=n are ready; the executors are set up.
-pub fn scheduler_ready(scenarios: &[Scenario], vus: u64) {
+/// VUs #1..=n are ready; the executors of the scenarios named `executors` are set up.
+pub fn scheduler_ready(executors: &[&str], vus: u64) {
     if !Logger::verbose() {
         return;
     }
@@ -108,13 +118,13 @@ pub fn scheduler_ready(scenarios: &[Scenario], vus: u64) {
         "Finished initializing needed VUs, start initializing executors...",
         &[INIT],
     );
-    for s in scenarios {
-        Logger::debug(&format!("Initialized executor {}", s.name), &[INIT]);
+    for name in executors {
+        Logger::debug(&format!("Initialized executor {name}"), &[INIT]);
     }
     Logger::debug("Initialization completed", &[INIT]);
     Logger::debug(
         "Start of test run",
-        &[("executorsCount", &scenarios.len().to_string()), RUN],
+        &[("executorsCount", &executors.len().to_string()), RUN],
     );
 }
 
@@ -135,12 +145,12 @@ pub fn executors_starting() {
 }
 
 /// A scenario waits for its `startTime`.
-pub fn executor_waiting(s: &Scenario) {
+pub fn executor_waiting(s: &ExecutorFacts) {
     executor_line("Waiting for executor start time...", s);
 }
 
 /// `msg` with the scenario's name, start time and executor type, as k6's scheduler logs.
-fn executor_line(msg: &str, s: &Scenario) {
+fn executor_line(msg: &str, s: &ExecutorFacts) {
     if !Logger::verbose() {
         return;
     }
@@ -148,9 +158,9 @@ fn executor_line(msg: &str, s: &Scenario) {
     Logger::debug(
         msg,
         &[
-            ("executor", &s.name),
+            ("executor", s.scenario),
             ("startTime", &start),
-            ("type", s.executor.kind()),
+            ("type", s.kind),
         ],
     );
 }
@@ -166,23 +176,22 @@ pub fn vu_handle(msg: &str, scenario: &str, kind: &str, vu: usize) {
     }
 }
 
-/// A scenario's executor starts (after its `startTime`).
-pub fn executor_started(s: &Scenario) {
+/// A scenario's executor starts (after its `startTime`); `fields` are the executor's own.
+pub fn executor_started(s: &ExecutorFacts, mut fields: Vec<(&'static str, String)>) {
     if !Logger::verbose() {
         return;
     }
     executor_line("Starting executor", s);
-    let mut fields = s.executor.run_fields();
-    fields.push(("executor", s.executor.kind().into()));
-    fields.push(("scenario", s.name.clone()));
-    fields.push(("type", s.executor.kind().into()));
+    fields.push(("executor", s.kind.into()));
+    fields.push(("scenario", s.scenario.into()));
+    fields.push(("type", s.kind.into()));
     fields.sort();
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Logger::debug("Starting executor run...", &fields);
 }
 
 /// A scenario's executor ended.
-pub fn executor_finished(s: &Scenario) {
+pub fn executor_finished(s: &ExecutorFacts) {
     if !Logger::verbose() {
         return;
     }
@@ -190,9 +199,9 @@ pub fn executor_finished(s: &Scenario) {
     Logger::debug(
         "Regular duration is done, waiting for iterations to gracefully finish",
         &[
-            ("executor", s.executor.kind()),
+            ("executor", s.kind),
             ("gracefulStop", &graceful),
-            ("scenario", &s.name),
+            ("scenario", s.scenario),
         ],
     );
     executor_line("Executor finished successfully", s);

@@ -34,6 +34,7 @@ pub use bar::{BarState, BarView};
 
 use crate::config_types::{ConfigError, Fields};
 use crate::execution_segment::Segment;
+use crate::verbose::ExecutorFacts;
 use config::ScenarioJson;
 use rules::Raw;
 
@@ -165,6 +166,16 @@ impl Scenario {
     /// Longest this scenario can take from test start, graceful stop included.
     pub fn max_duration(&self) -> Duration {
         self.start_time + self.executor.duration() + self.executor.graceful_time(self.graceful_stop)
+    }
+
+    /// What the `--verbose` executor lines say about this scenario.
+    fn facts(&self) -> ExecutorFacts<'_> {
+        ExecutorFacts {
+            scenario: &self.name,
+            kind: self.executor.kind(),
+            start_time: self.start_time,
+            graceful_stop: self.graceful_stop,
+        }
     }
 
     /// The header line k6 prints for the scenario.
@@ -327,15 +338,16 @@ pub(crate) fn count_active(progress: &Progress, test: &TestState, active: bool) 
 /// still running `gracefulStop` after the executor's planned end.
 pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch::Sender<bool>) {
     let mut stop = ctx.stop.clone();
+    let facts = scenario.facts();
     if !scenario.start_time.is_zero() {
-        crate::verbose::executor_waiting(scenario);
+        crate::verbose::executor_waiting(&facts);
     }
     tokio::select! {
         _ = tokio::time::sleep(scenario.start_time) => {}
         _ = stop.wait_for(|s| *s) => { ctx.progress.done.store(true, Ordering::Relaxed); return; }
     }
     ctx.job.state.start();
-    crate::verbose::executor_started(scenario);
+    crate::verbose::executor_started(&facts, scenario.executor.run_fields());
     let hard_deadline = Instant::now() + scenario.executor.duration() + scenario.graceful_stop;
     let timer = {
         let tx = interrupt_tx.clone();
@@ -353,7 +365,7 @@ pub async fn run_scenario(scenario: &Scenario, ctx: RunCtx, interrupt_tx: watch:
     if *ctx.stop.borrow() || ctx.test.aborted().is_some() {
         ctx.progress.cut_short.store(true, Ordering::Relaxed);
     }
-    crate::verbose::executor_finished(scenario);
+    crate::verbose::executor_finished(&facts);
     let finished = ctx.started.elapsed().as_millis() as u64;
     ctx.progress.finished_ms.store(finished, Ordering::Relaxed);
     ctx.progress.done.store(true, Ordering::Relaxed);

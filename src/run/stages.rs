@@ -75,9 +75,10 @@ pub(super) async fn start_vus(plan: &Plan) -> Result<(Arc<VuPool>, Vec<ScenarioV
         .iter()
         .map(|s| s.executor.initial_vus())
         .sum();
-    crate::verbose::scheduler_init(&plan.scenarios, needed);
+    crate::verbose::scheduler_init(plan.scenarios.len(), needed);
     let (vus, initialized) = vus::create(&pool, &plan.config, &plan.scenarios).await?;
-    crate::verbose::scheduler_ready(&plan.scenarios, initialized);
+    let names: Vec<&str> = plan.scenarios.iter().map(|s| s.name.as_str()).collect();
+    crate::verbose::scheduler_ready(&names, initialized);
     plan.config.test.vus_initialized.store(initialized, Relaxed);
     Ok((pool, vus))
 }
