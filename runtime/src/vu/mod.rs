@@ -8,18 +8,18 @@
 //! [`VuHandle`]s.
 
 pub mod activity;
-pub mod build;
-pub mod call;
-pub mod coro;
-pub mod event_loop;
+pub(crate) mod build;
+pub(crate) mod call;
+pub(crate) mod coro;
+pub(crate) mod event_loop;
 mod gc;
 mod globals;
-pub mod instances;
-pub mod job;
+pub(crate) mod instances;
+pub(crate) mod job;
 mod rejections;
 mod stack;
-pub mod state;
-pub mod summary_files;
+pub(crate) mod state;
+pub(crate) mod summary_files;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,8 +55,8 @@ pub struct VuHandle {
 }
 
 impl VuHandle {
-    /// Runs `job` on the VU; setting `stop` to true interrupts it at its next wait, or at
-    /// its next loop iteration or call when it is busy in JS.
+    /// Runs `job` on the VU; setting `stop` to true (or dropping its sender) interrupts it
+    /// at its next wait, or at its next loop iteration or call when it is busy in JS.
     pub async fn run(&self, job: Job, stop: watch::Receiver<bool>) -> JobOutcome {
         use std::sync::atomic::Ordering;
         let (reply, rx) = oneshot::channel();
