@@ -1,11 +1,11 @@
 //! VU execution: a VU is a Boa context plus a coroutine, living on one worker thread.
 //!
-//! Design (measured, see `runtime/README.md`): K worker OS threads, each with a large stack,
-//! a current-thread tokio runtime and a `LocalSet`. Each VU is a local task owning its
-//! context and a corosensei coroutine; natives that wait (`http.get`, `sleep`) suspend the
-//! coroutine while the task awaits the I/O, so other VUs on the thread keep running. VUs
-//! never move between threads (Boa contexts are not `Send`); the host talks to them through
-//! [`VuHandle`]s.
+//! Design (see `runtime/README.md`; the measurements are in `bench/README.md`): K worker OS
+//! threads, each with a large stack, a current-thread tokio runtime and a `LocalSet`. Each
+//! VU is a local task owning its context and a corosensei coroutine; natives that wait
+//! (`http.get`, `sleep`) suspend the coroutine while the task awaits the I/O, so other VUs
+//! on the thread keep running. VUs never move between threads (Boa contexts are not
+//! `Send`); the host talks to them through [`VuHandle`]s.
 
 pub mod activity;
 pub(crate) mod build;
