@@ -13,22 +13,10 @@ pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCo
     })?;
     let (tx, _rx) = std::sync::mpsc::channel();
     let config = rk6_runtime::TestConfig {
-        script_path,
         env: std::env::vars().collect(),
-        registry: rk6_runtime::metrics::Registry::new(),
-        samples: tx,
-        io: tokio::runtime::Handle::current(),
-        sources: rk6_runtime::SourceCache::default(),
-        http: rk6_runtime::HttpConfig::default(),
-        system_tags: rk6_runtime::SystemTags::default(),
-        run_tags: Default::default(),
         coroutine_stack: 1024 * 1024,
-        test: Default::default(),
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
-        shared: Default::default(),
-        secrets: Default::default(),
-        min_iteration_duration: None,
-        global_alias: true,
+        ..rk6_runtime::TestConfig::new(script_path, tx, tokio::runtime::Handle::current())
     };
     let pool = rk6_runtime::VuPool::new(1)?;
     let (_vu, info) = match pool.create_vu(Arc::new(config), 0).await {

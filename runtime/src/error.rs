@@ -51,7 +51,7 @@ pub fn load_failure(script: &str, abs: &std::path::Path, why: &str) -> String {
 }
 
 /// A path as a user would have typed it: relative to the working directory when inside it.
-pub fn shown_path(path: &std::path::Path) -> String {
+pub(crate) fn shown_path(path: &std::path::Path) -> String {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
@@ -59,7 +59,7 @@ pub fn shown_path(path: &std::path::Path) -> String {
 }
 
 /// Turns a path into k6's `file:///abs/path` form.
-pub fn file_url(path: &std::path::Path) -> String {
+pub(crate) fn file_url(path: &std::path::Path) -> String {
     let s = path.to_string_lossy();
     if s.starts_with('/') {
         format!("file://{s}")
@@ -70,7 +70,7 @@ pub fn file_url(path: &std::path::Path) -> String {
 
 impl ScriptError {
     /// Renders a Boa error with message and stack.
-    pub fn from_js(err: JsError, context: &mut Context) -> Self {
+    pub(crate) fn from_js(err: JsError, context: &mut Context) -> Self {
         let text = err.to_string();
         if is_stack_overflow(&err) {
             let frames = text.lines().skip_while(|l| !l.starts_with("    at "));
@@ -101,7 +101,7 @@ impl ScriptError {
     }
 
     /// Renders a thrown JS value (an `Error` object or anything else).
-    pub fn from_value(value: &JsValue, context: &mut Context) -> Self {
+    pub(crate) fn from_value(value: &JsValue, context: &mut Context) -> Self {
         let Some(obj) = value.as_object() else {
             let text = value
                 .to_string(context)
@@ -131,14 +131,18 @@ impl ScriptError {
     }
 
     /// Renders a parse error for `path`, keeping Boa's `line L, col C` as `file:L:C`.
-    pub fn syntax(path: &std::path::Path, err: JsError, context: &mut Context) -> Self {
+    pub(crate) fn syntax(path: &std::path::Path, err: JsError, context: &mut Context) -> Self {
         ScriptError {
             text: format!("SyntaxError: {}", Self::syntax_message(path, err, context)),
         }
     }
 
     /// `file:///x.js:L:C: <parser message>`, for wrapping into a JS `SyntaxError`.
-    pub fn syntax_message(path: &std::path::Path, err: JsError, context: &mut Context) -> String {
+    pub(crate) fn syntax_message(
+        path: &std::path::Path,
+        err: JsError,
+        context: &mut Context,
+    ) -> String {
         let raw = err
             .try_native(context)
             .map(|n| n.message().to_string())
@@ -162,7 +166,7 @@ impl ScriptError {
 
 /// How runaway recursion reads: goja's words, since k6 itself never stops it (it grows
 /// until memory runs out) and users know this message from every JS engine.
-pub const STACK_OVERFLOW: &str = "RangeError: Maximum call stack size exceeded";
+pub(crate) const STACK_OVERFLOW: &str = "RangeError: Maximum call stack size exceeded";
 
 /// Boa stops runaway recursion with an engine error (its call-depth or stack-size limit).
 fn is_stack_overflow(err: &JsError) -> bool {

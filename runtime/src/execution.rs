@@ -35,7 +35,7 @@ impl ScenarioState {
     }
 
     /// Fraction of the planned duration elapsed, 0..1.
-    pub fn progress(&self) -> f64 {
+    pub(crate) fn progress(&self) -> f64 {
         let start = self.start_unix_ms.load(Ordering::Relaxed);
         if start == 0 || self.planned_ms == 0 {
             return 0.0;
@@ -87,7 +87,7 @@ impl TestState {
     /// `exec.vu.idInTest` of this instance's VU `id_in_instance` (both 1-based): unique
     /// across all instances of a segmented test, as k6 numbers them — the n-th VU of an
     /// instance is the n-th number of its stripe.
-    pub fn vu_id_in_test(&self, id_in_instance: u64) -> u64 {
+    pub(crate) fn vu_id_in_test(&self, id_in_instance: u64) -> u64 {
         if id_in_instance == 0 {
             return 0;
         }
@@ -96,7 +96,7 @@ impl TestState {
 
     /// The test-wide number of this instance's `n`-th unit (0-based): k6 numbers
     /// `exec.scenario.iterationInTest` and VU ids by the segment's stripe.
-    pub fn index_in_test(&self, n: u64) -> u64 {
+    pub(crate) fn index_in_test(&self, n: u64) -> u64 {
         let (lcd, offsets) = &self.vu_stripe;
         if offsets.is_empty() {
             return n;
@@ -111,7 +111,7 @@ impl TestState {
     }
 
     /// Time since the test run started.
-    pub fn elapsed(&self) -> std::time::Duration {
+    pub(crate) fn elapsed(&self) -> std::time::Duration {
         self.started
             .lock()
             .unwrap_or_else(|p| p.into_inner())

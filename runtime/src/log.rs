@@ -154,7 +154,7 @@ pub struct Sinks {
 static SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
 
 /// What k6 prints in place of a secret.
-pub const REDACTED: &str = "***SECRET_REDACTED***";
+pub(crate) const REDACTED: &str = "***SECRET_REDACTED***";
 
 /// Severity, named as logrus prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -167,7 +167,7 @@ pub enum Level {
 
 impl Level {
     /// logrus' level names (and `warn`).
-    pub fn parse(name: &str) -> Option<Level> {
+    pub(crate) fn parse(name: &str) -> Option<Level> {
         match name {
             "debug" | "trace" => Some(Level::Debug),
             "info" => Some(Level::Info),
@@ -193,7 +193,7 @@ pub struct Logger;
 
 impl Logger {
     /// Redacts `value` from every later log line.
-    pub fn add_secret(value: &str) {
+    pub(crate) fn add_secret(value: &str) {
         if value.is_empty() {
             return;
         }
@@ -216,7 +216,7 @@ impl Logger {
     }
 
     /// Logs `msg` with extra `key=value` fields after it.
-    pub fn log(level: Level, msg: &str, fields: &[(&str, &str)]) {
+    pub(crate) fn log(level: Level, msg: &str, fields: &[(&str, &str)]) {
         if level == Level::Debug && !VERBOSE.load(Ordering::Relaxed) {
             return;
         }
@@ -250,7 +250,7 @@ impl Logger {
 
     /// A `console.*` line: to the `--console-output` file when there is one (without the
     /// `source` field, as k6 writes it), else logged like any line.
-    pub fn console(level: Level, msg: &str) {
+    pub(crate) fn console(level: Level, msg: &str) {
         let console = SINKS
             .get()
             .and_then(|s| Some((s.format, s.console.as_ref()?)));
@@ -289,7 +289,7 @@ impl Logger {
         VERBOSE.load(Ordering::Relaxed)
     }
 
-    pub fn info(msg: &str, fields: &[(&str, &str)]) {
+    pub(crate) fn info(msg: &str, fields: &[(&str, &str)]) {
         Self::log(Level::Info, msg, fields);
     }
 }
@@ -327,7 +327,7 @@ fn redact(mut line: String) -> String {
 }
 
 /// One line in `format`, newline included.
-pub fn render(
+pub(crate) fn render(
     format: LogFormat,
     time: SystemTime,
     level: Level,
@@ -353,7 +353,7 @@ pub fn render(
 
 /// logrus' coloured terminal line: `INFO[0003] message (padded to 44) key=value`, the
 /// level and keys in the level's colour, the seconds counted from the process start.
-pub fn render_terminal(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) fn render_terminal(level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
     let (name, color) = match level {
         Level::Debug => ("DEBU", 37),
         Level::Info => ("INFO", 36),
@@ -371,7 +371,12 @@ pub fn render_terminal(level: Level, msg: &str, fields: &[(&str, &str)]) -> Stri
 }
 
 /// One logrus text line, newline included.
-pub fn format_line(time: SystemTime, level: Level, msg: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) fn format_line(
+    time: SystemTime,
+    level: Level,
+    msg: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let mut line = String::with_capacity(64 + msg.len());
     line.push_str("time=\"");
     line.push_str(&humantime::format_rfc3339_seconds(time).to_string());
@@ -407,7 +412,7 @@ fn push_value(out: &mut String, v: &str) {
     }
 }
 
-/// Go's `%q` of `s` (see [`go_quote_into`]).
+/// Go's `%q` of `s`: double-quoted, with Go's escapes.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     go_quote_into(&mut out, s);
@@ -415,7 +420,7 @@ pub fn go_quote(s: &str) -> String {
 }
 
 /// Go's `%q`: double quotes, with `\"`, `\\`, `\n`, `\t`, `\r` and control characters escaped.
-pub fn go_quote_into(out: &mut String, s: &str) {
+pub(crate) fn go_quote_into(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

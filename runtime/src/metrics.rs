@@ -131,7 +131,7 @@ const BUILTINS: &[(&str, MetricType, ValueType)] = &[
 
 /// Why a metric could not be registered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MetricError {
+pub(crate) enum MetricError {
     #[error("Invalid metric name: '{0}'. Metric names must only include up to 128 ASCII letters, numbers, or underscores and start with a letter or an underscore.")]
     InvalidName(String),
     #[error("metric '{name}' already exists but with type {existing}, instead of {requested}")]
@@ -183,7 +183,7 @@ impl Registry {
     }
 
     /// Registers a custom metric, or returns the id of the same-typed metric of that name.
-    pub fn register(
+    pub(crate) fn register(
         &self,
         name: &str,
         kind: MetricType,
@@ -228,7 +228,7 @@ impl Registry {
 }
 
 /// k6's rule: `^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`.
-pub fn valid_metric_name(name: &str) -> bool {
+pub(crate) fn valid_metric_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     if bytes.len() < 2 || bytes.len() > 129 {
         return false;
@@ -309,25 +309,25 @@ mod tests {
 /// Bytes a VU moved on its sockets since the last [`Wire::take`], counted by its
 /// connections (on any thread) and emitted as `data_sent`/`data_received`.
 #[derive(Debug, Default)]
-pub struct Wire {
+pub(crate) struct Wire {
     sent: std::sync::atomic::AtomicU64,
     received: std::sync::atomic::AtomicU64,
 }
 
 impl Wire {
     /// Counts `n` bytes written.
-    pub fn add_sent(&self, n: u64) {
+    pub(crate) fn add_sent(&self, n: u64) {
         self.sent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Counts `n` bytes read.
-    pub fn add_received(&self, n: u64) {
+    pub(crate) fn add_received(&self, n: u64) {
         self.received
             .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// (sent, received) since the previous call.
-    pub fn take(&self) -> (u64, u64) {
+    pub(crate) fn take(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering;
         (
             self.sent.swap(0, Ordering::Relaxed),

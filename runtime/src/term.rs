@@ -61,7 +61,7 @@ pub fn stdout_color() -> bool {
 }
 
 /// Whether stderr log lines take logrus' coloured terminal form.
-pub fn stderr_color() -> bool {
+pub(crate) fn stderr_color() -> bool {
     stderr_is_tty() && !NO_COLOR.load(Ordering::Relaxed)
 }
 
@@ -78,7 +78,7 @@ pub fn columns() -> usize {
 }
 
 /// Whole seconds since the process started, as logrus' terminal format shows them.
-pub fn seconds_since_start() -> u64 {
+pub(crate) fn seconds_since_start() -> u64 {
     started().elapsed().as_secs()
 }
 

@@ -111,23 +111,13 @@ fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
     );
     let (tx, rx) = std::sync::mpsc::channel::<Vec<Sample>>();
     let config = TestConfig {
-        script_path,
         env: build_env(args),
-        registry: Registry::new(),
-        samples: tx,
-        io: tokio::runtime::Handle::current(),
         sources,
-        http: rk6_runtime::HttpConfig::default(),
-        system_tags: rk6_runtime::SystemTags::default(),
-        run_tags: BTreeMap::new(),
-        coroutine_stack: 16 * 1024 * 1024,
-        test: Default::default(),
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
-        shared: Default::default(),
         secrets: rk6_runtime::config::secrets::SecretSources::parse(&args.secret_sources)
             .map_err(|e| ConfigError::Flag(e.to_string()))?,
-        min_iteration_duration: None,
         global_alias: args.global_alias,
+        ..TestConfig::new(script_path, tx, tokio::runtime::Handle::current())
     };
     Ok((config, rx))
 }

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod secrets;
-pub mod shared_arrays;
+pub(crate) mod shared_arrays;
 
 use crate::metrics::{Registry, SampleSender};
 pub use crate::net::config::{HttpConfig, HttpDebug};
+pub use shared_arrays::SharedArrays;
 
 /// k6's default `systemTags`, in the order of its help text.
 pub const DEFAULT_SYSTEM_TAGS: &[&str] = &[
@@ -64,7 +65,7 @@ pub struct SourceCache {
 
 impl SourceCache {
     /// The bytes of `path`, read from disk the first time.
-    pub fn read(&self, path: &Path) -> std::io::Result<Arc<Vec<u8>>> {
+    pub(crate) fn read(&self, path: &Path) -> std::io::Result<Arc<Vec<u8>>> {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(bytes) = files.get(path) {
             return Ok(bytes.clone());
@@ -81,7 +82,7 @@ impl SourceCache {
     }
 
     /// `path`'s source after `transform` (TypeScript stripping), computed once per run.
-    pub fn read_transformed(
+    pub(crate) fn read_transformed(
         &self,
         path: &Path,
         transform: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
@@ -101,7 +102,7 @@ impl SourceCache {
     }
 
     /// Whether `path` is already held (read before, or put in memory).
-    pub fn contains(&self, path: &Path) -> bool {
+    pub(crate) fn contains(&self, path: &Path) -> bool {
         let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         files.contains_key(path)
     }
@@ -122,7 +123,8 @@ pub struct TestConfig {
     pub env: BTreeMap<String, String>,
     pub registry: Registry,
     pub samples: SampleSender,
-    /// The multi-threaded runtime that drives requests, so a JS pause never inflates timings.
+    /// The multi-threaded runtime WebSocket sessions run on, so a JS pause never delays
+    /// reading a frame (HTTP requests run on the VU's own thread).
     pub io: tokio::runtime::Handle,
     pub sources: SourceCache,
     pub http: HttpConfig,
@@ -136,7 +138,7 @@ pub struct TestConfig {
     /// `--secret-source`s for `k6/secrets`.
     pub secrets: Arc<secrets::SecretSources>,
     /// `k6/data` shared arrays of the run (one copy for all VUs).
-    pub shared: shared_arrays::SharedArrays,
+    pub shared: SharedArrays,
     /// `minIterationDuration`: a shorter iteration is padded with an (interruptible) wait
     /// after its metrics are out.
     pub min_iteration_duration: Option<Duration>,
@@ -160,19 +162,45 @@ impl std::fmt::Debug for TestConfig {
 }
 
 impl TestConfig {
+    /// A run of the script at `script_path` (absolute) whose VUs send their samples to
+    /// `samples` and their WebSocket I/O to `io`, with k6's defaults for everything else:
+    /// an empty `__ENV`, a fresh registry, k6's HTTP options and system tags, no secret
+    /// sources, 16 MiB (virtual) coroutine stacks and `global` as an alias of `globalThis`.
+    /// Change fields with struct update syntax before handing it to [`crate::VuPool`].
+    pub fn new(script_path: PathBuf, samples: SampleSender, io: tokio::runtime::Handle) -> Self {
+        TestConfig {
+            script_path,
+            env: BTreeMap::new(),
+            registry: Registry::new(),
+            samples,
+            io,
+            sources: SourceCache::default(),
+            http: HttpConfig::default(),
+            system_tags: SystemTags::default(),
+            run_tags: BTreeMap::new(),
+            coroutine_stack: 16 * 1024 * 1024,
+            test: Arc::default(),
+            secrets: Arc::default(),
+            shared: SharedArrays::default(),
+            min_iteration_duration: None,
+            global_alias: true,
+            text_summary: None,
+        }
+    }
+
     /// The directory `open()` resolves relative paths against.
     pub fn script_dir(&self) -> &Path {
         self.script_path.parent().unwrap_or(Path::new("/"))
     }
 
     /// `rel` resolved against [`Self::script_dir`], as `open()` resolves it.
-    pub fn script_relative(&self, rel: &str) -> PathBuf {
+    pub(crate) fn script_relative(&self, rel: &str) -> PathBuf {
         normalize(&self.script_dir().join(rel))
     }
 }
 
 /// Removes `.` and resolves `..` without touching the filesystem.
-pub fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// One array's elements, as JSON text each.
-pub type Elements = Arc<Vec<Box<str>>>;
+pub(crate) type Elements = Arc<Vec<Box<str>>>;
 
 /// One array's data, filled by the first VU that constructs it.
-pub type Slot = Arc<Mutex<Option<Elements>>>;
+pub(crate) type Slot = Arc<Mutex<Option<Elements>>>;
 
 /// The shared arrays of a test run, by name.
 #[derive(Debug, Clone, Default)]
@@ -18,7 +18,7 @@ pub struct SharedArrays {
 
 impl SharedArrays {
     /// The slot of array `name`, empty until a VU fills it.
-    pub fn slot(&self, name: &str) -> Slot {
+    pub(crate) fn slot(&self, name: &str) -> Slot {
         let mut all = self.arrays.lock().unwrap_or_else(|p| p.into_inner());
         all.entry(name.to_string()).or_default().clone()
     }

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use cookie_store::CookieStore;
 use url::Url;
 
-pub use super::errors::{go_method, HttpError};
-pub use super::exchange::{Hop, Hops, Timings};
+pub use super::errors::HttpError;
+pub use super::exchange::{Hop, Hops};
 use super::headers::Headers;
 
 /// A VU's cookie jar, shared with requests in flight.

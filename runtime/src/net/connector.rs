@@ -15,7 +15,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use super::dial_policy::{DialPolicy, Refusal};
-pub use super::stream::{Conn, Counted, Stream};
+pub(crate) use super::stream::{Conn, Counted, Stream};
 use super::tls::{cipher_name, version_name, TlsSettings};
 use crate::metrics::Wire;
 
@@ -63,7 +63,7 @@ const DIAL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Why a connection could not be made; the request's error names it in k6's words.
 #[derive(Debug, thiserror::Error)]
-pub enum ConnectError {
+pub(crate) enum ConnectError {
     #[error("invalid URL: no host")]
     NoHost,
     #[error("lookup {host}: no such host")]
@@ -101,7 +101,7 @@ fn go_io_text(e: &io::Error) -> String {
 
 /// What a response learns about the connection it came on.
 #[derive(Debug, Clone)]
-pub struct ConnInfo(Arc<ConnMeta>);
+pub(crate) struct ConnInfo(Arc<ConnMeta>);
 
 #[derive(Debug)]
 struct ConnMeta {
@@ -119,28 +119,28 @@ struct ConnMeta {
 
 /// The setup phases of a new connection, for the request that opened it.
 #[derive(Debug, Clone, Copy)]
-pub struct Setup {
+pub(crate) struct Setup {
     pub dial_start: Instant,
     pub connected: Instant,
     pub tls_done: Option<Instant>,
 }
 
 impl ConnInfo {
-    pub fn remote(&self) -> SocketAddr {
+    pub(crate) fn remote(&self) -> SocketAddr {
         self.0.remote
     }
 
-    pub fn local(&self) -> Option<SocketAddr> {
+    pub(crate) fn local(&self) -> Option<SocketAddr> {
         self.0.local
     }
 
     /// (`tls_version`, `tls_cipher_suite`) as k6 names them.
-    pub fn tls(&self) -> Option<(&'static str, &str)> {
+    pub(crate) fn tls(&self) -> Option<(&'static str, &str)> {
         self.0.tls.as_ref().map(|(v, c)| (*v, c.as_str()))
     }
 
     /// The connection's setup times, for the first response on it only.
-    pub fn claim_setup(&self) -> Option<Setup> {
+    pub(crate) fn claim_setup(&self) -> Option<Setup> {
         self.0.fresh.swap(false, Ordering::AcqRel).then_some(Setup {
             dial_start: self.0.dial_start,
             connected: self.0.connected,
@@ -149,7 +149,7 @@ impl ConnInfo {
     }
 
     /// When bytes were last written on this connection.
-    pub fn last_write(&self) -> Option<Instant> {
+    pub(crate) fn last_write(&self) -> Option<Instant> {
         self.0.clock.last()
     }
 }
@@ -177,7 +177,7 @@ impl WriteClock {
 
 /// The per-VU connector given to hyper's pooled client.
 #[derive(Clone)]
-pub struct Connector {
+pub(crate) struct Connector {
     inner: Arc<Inner>,
 }
 
@@ -195,7 +195,7 @@ struct Inner {
 
 impl Connector {
     /// The connector of VU `vu` under `config`, counting bytes into `wire`.
-    pub fn new(config: &super::config::HttpConfig, vu: u64, wire: Arc<Wire>) -> Self {
+    pub(crate) fn new(config: &super::config::HttpConfig, vu: u64, wire: Arc<Wire>) -> Self {
         Connector {
             inner: Arc::new(Inner {
                 tls: config.tls.clone(),
@@ -214,7 +214,7 @@ impl Connector {
 impl Connector {
     /// A connection for `uri`'s scheme, host and port: dialled, and for `https`
     /// encrypted with ALPN offering HTTP/2.
-    pub async fn connect(&self, uri: Uri) -> Result<Conn, ConnectError> {
+    pub(crate) async fn connect(&self, uri: Uri) -> Result<Conn, ConnectError> {
         self.inner.connect(uri).await
     }
 }
@@ -222,7 +222,12 @@ impl Connector {
 impl Connector {
     /// A counted (and for `tls`, encrypted with ALPN `http/1.1` only) stream to
     /// `host:port`, for protocols other than HTTP such as WebSockets.
-    pub async fn dial(&self, host: &str, port: u16, tls: bool) -> Result<Stream, ConnectError> {
+    pub(crate) async fn dial(
+        &self,
+        host: &str,
+        port: u16,
+        tls: bool,
+    ) -> Result<Stream, ConnectError> {
         let conn = self.inner.open(host, port, tls, true).await?;
         Ok(conn.io.into_inner())
     }

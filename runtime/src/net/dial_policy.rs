@@ -69,7 +69,7 @@ impl HostnamePattern {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.text
     }
 }
@@ -120,7 +120,7 @@ pub fn parse_local_ips(text: &str) -> Result<Vec<IpAddr>, PolicyError> {
 
 /// Why a dial was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// k6 1111: the name matched a `blockHostnames` pattern.
     BlockedHostname { host: String, pattern: String },
     /// k6 1110: the resolved address is in a `blacklistIPs` range.
@@ -137,7 +137,7 @@ pub struct DialPolicy {
 
 impl DialPolicy {
     /// Whether `host` (as written in the URL) may be dialled.
-    pub fn check_name(&self, host: &str) -> Result<(), Refusal> {
+    pub(crate) fn check_name(&self, host: &str) -> Result<(), Refusal> {
         if host.parse::<IpAddr>().is_ok() {
             return Ok(());
         }
@@ -151,7 +151,7 @@ impl DialPolicy {
     }
 
     /// Whether the resolved `ip` may be dialled.
-    pub fn check_ip(&self, ip: IpAddr) -> Result<(), Refusal> {
+    pub(crate) fn check_ip(&self, ip: IpAddr) -> Result<(), Refusal> {
         match self.blacklist.iter().find(|n| n.contains(&ip)) {
             Some(range) => Err(Refusal::BlacklistedIp { ip, range: *range }),
             None => Ok(()),
@@ -159,7 +159,7 @@ impl DialPolicy {
     }
 
     /// The source address of VU `id` (1-based; the init-only VU 0 takes the first).
-    pub fn local_ip(&self, vu: u64) -> Option<IpAddr> {
+    pub(crate) fn local_ip(&self, vu: u64) -> Option<IpAddr> {
         if self.local_ips.is_empty() {
             return None;
         }
@@ -181,7 +181,7 @@ impl RequestRate {
     }
 
     /// Waits for the next request's turn.
-    pub async fn wait(&self) {
+    pub(crate) async fn wait(&self) {
         self.0.until_ready().await;
     }
 }

@@ -328,7 +328,7 @@ fn versions(opts: &TlsOptions) -> Result<Vec<&'static rustls::SupportedProtocolV
 }
 
 /// k6's name for a negotiated version: `tls1.3`.
-pub fn version_name(v: ProtocolVersion) -> &'static str {
+pub(crate) fn version_name(v: ProtocolVersion) -> &'static str {
     match v {
         ProtocolVersion::TLSv1_3 => "tls1.3",
         ProtocolVersion::TLSv1_2 => "tls1.2",
@@ -340,7 +340,7 @@ pub fn version_name(v: ProtocolVersion) -> &'static str {
 
 /// Go's name for a cipher suite: `TLS_AES_128_GCM_SHA256`,
 /// `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
-pub fn cipher_name(s: CipherSuite) -> String {
+pub(crate) fn cipher_name(s: CipherSuite) -> String {
     let name = s.as_str().unwrap_or("");
     match name.strip_prefix("TLS13_") {
         Some(rest) => format!("TLS_{rest}"),

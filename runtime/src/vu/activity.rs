@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// One VU's current job and wait.
 #[derive(Debug)]
-pub struct Activity {
+pub(crate) struct Activity {
     vu: u64,
     now: Mutex<Doing>,
 }

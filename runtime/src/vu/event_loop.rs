@@ -113,10 +113,6 @@ impl EventLoop {
         self.listeners.insert(id, listener);
     }
 
-    pub fn has_listener(&self, id: u64) -> bool {
-        self.listeners.contains_key(&id)
-    }
-
     fn idle(&self) -> bool {
         self.timers.is_empty() && self.listeners.is_empty()
     }

@@ -1,25 +1,25 @@
 //! VU execution: a VU is a Boa context plus a coroutine, living on one worker thread.
 //!
-//! Design (measured, see `runtime/README.md`): K worker OS threads, each with a large stack,
-//! a current-thread tokio runtime and a `LocalSet`. Each VU is a local task owning its
-//! context and a corosensei coroutine; natives that wait (`http.get`, `sleep`) suspend the
-//! coroutine while the task awaits the I/O, so other VUs on the thread keep running. VUs
-//! never move between threads (Boa contexts are not `Send`); the host talks to them through
-//! [`VuHandle`]s.
+//! Design (see `runtime/README.md`; the measurements are in `bench/README.md`): K worker OS
+//! threads, each with a large stack, a current-thread tokio runtime and a `LocalSet`. Each
+//! VU is a local task owning its context and a corosensei coroutine; natives that wait
+//! (`http.get`, `sleep`) suspend the coroutine while the task awaits the I/O, so other VUs
+//! on the thread keep running. VUs never move between threads (Boa contexts are not
+//! `Send`); the host talks to them through [`VuHandle`]s.
 
 pub mod activity;
-pub mod build;
-pub mod call;
-pub mod coro;
-pub mod event_loop;
+pub(crate) mod build;
+pub(crate) mod call;
+pub(crate) mod coro;
+pub(crate) mod event_loop;
 mod gc;
 mod globals;
-pub mod instances;
-pub mod job;
+pub(crate) mod instances;
+pub(crate) mod job;
 mod rejections;
 mod stack;
-pub mod state;
-pub mod summary_files;
+pub(crate) mod state;
+pub(crate) mod summary_files;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,8 +55,8 @@ pub struct VuHandle {
 }
 
 impl VuHandle {
-    /// Runs `job` on the VU; setting `stop` to true interrupts it at its next wait, or at
-    /// its next loop iteration or call when it is busy in JS.
+    /// Runs `job` on the VU; setting `stop` to true (or dropping its sender) interrupts it
+    /// at its next wait, or at its next loop iteration or call when it is busy in JS.
     pub async fn run(&self, job: Job, stop: watch::Receiver<bool>) -> JobOutcome {
         use std::sync::atomic::Ordering;
         let (reply, rx) = oneshot::channel();

@@ -7,6 +7,10 @@
 //! resident for the VU's life, so 1,000 sleeping VUs kept ~16 MiB of stack nobody was using.
 //! When a VU settles into a long wait, the host tells the kernel to drop the pages below the
 //! live part (`MADV_DONTNEED`); the next iteration faults in fresh zero pages.
+//!
+//! Releasing is Linux-only: there `MADV_DONTNEED` on a private anonymous mapping frees the
+//! pages at once. Elsewhere the advice may be ignored or deferred, so other targets keep
+//! the pages (more resident memory per sleeping VU, same behaviour).
 
 use std::cell::Cell;
 use std::io;
@@ -97,8 +101,8 @@ impl VuStack {
         self.floor = FLOOR.with(|f| f.replace(0));
     }
 
-    /// Gives the pages below the floor back to the kernel. Only while the coroutine is
-    /// suspended: they read as zeros afterwards.
+    /// Gives the pages below the floor back to the kernel (on Linux; see the module doc).
+    /// Only while the coroutine is suspended: they read as zeros afterwards.
     pub fn release(&self) {
         if self.floor <= self.lowest {
             return;
@@ -107,17 +111,30 @@ impl VuStack {
         // the suspended coroutine (the floor is MARGIN under its last frame, and the switch
         // to the host needs less); nothing runs on this stack until it is resumed, and then
         // only from its saved stack pointer downwards, which finds zero-filled pages.
-        let rc = unsafe {
-            libc::madvise(
-                self.lowest as *mut libc::c_void,
-                self.floor - self.lowest,
-                libc::MADV_DONTNEED,
-            )
-        };
-        // Failing leaves the pages resident, which is only memory; nothing to report.
-        let _ = rc;
+        unsafe { drop_pages(self.lowest, self.floor - self.lowest) };
     }
 }
+
+/// Tells the kernel the `len` bytes from `start` are garbage: their pages are freed now and
+/// read as zeros when touched again.
+///
+/// # Safety
+/// `[start, start + len)` must be page-aligned, mapped private anonymous memory that
+/// nothing reads before writing it.
+#[cfg(target_os = "linux")]
+unsafe fn drop_pages(start: usize, len: usize) {
+    // SAFETY: the caller's contract.
+    let rc = unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_DONTNEED) };
+    // Failing leaves the pages resident, which is only memory; nothing to report.
+    let _ = rc;
+}
+
+/// Keeps the pages: outside Linux nothing is released (see the module doc).
+///
+/// # Safety
+/// None needed; the signature matches the Linux version's.
+#[cfg(not(target_os = "linux"))]
+unsafe fn drop_pages(_start: usize, _len: usize) {}
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +143,7 @@ mod tests {
     use std::hint::black_box;
 
     /// Pages of [lo, hi) resident in memory.
+    #[cfg(target_os = "linux")]
     fn resident(lo: usize, hi: usize) -> usize {
         let mut v = vec![0u8; (hi - lo) / PAGE];
         // SAFETY: [lo, hi) is a mapped, page-aligned range of the test's stack.
@@ -145,6 +163,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn release_drops_the_pages_below_a_suspended_coroutine_and_keeps_its_live_frames() {
         let (stack, mut vu) = VuStack::new(256 * 1024).expect("stack");
         let mut co = Coroutine::with_stack(stack, |y: &Yielder<(), ()>, ()| {
