@@ -451,7 +451,8 @@ def print_main_table(b):
     print("better for rk6 on req/s and req per CPU-s, <1 is better for CPU-s, RSS, p95 and startup time.")
     if BASE in b.tools:
         print("base = the baseline rk6 (rk6base in env.txt), run interleaved with k6 and rk6; rk6/base =")
-        print("rk6 / base in the same directions: a regression is rk6/base < 1 on req/s, > 1 on CPU-s or RSS.")
+        print("rk6 / base in the same directions: a regression is rk6/base < 1 on req/s, req per CPU-s and")
+        print("the highest arrival rate, > 1 on CPU-s, RSS, p95, startup time and latency.")
 
 
 def detail_records(b):
