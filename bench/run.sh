@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh [--quick] [--target nginx|rk6] [--results DIR] [--runs N]
 #                     [--no-build] [--no-k6-5000] [--quiet-wait SECS]
+#                     [--baseline GIT_REV|RK6_BINARY]
 #
 # See bench/README.md for what is measured and how to read the output.
 set -euo pipefail
@@ -17,8 +18,9 @@ RUNS=""
 BUILD=1
 K6_5000=1
 QUIET_WAIT=""
+BASELINE=""
 
-usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,6 +35,8 @@ while [ $# -gt 0 ]; do
     --no-k6-5000) K6_5000=0 ;;
     --quiet-wait) QUIET_WAIT="$2"; shift ;;
     --quiet-wait=*) QUIET_WAIT="${1#*=}" ;;
+    --baseline) BASELINE="$2"; shift ;;
+    --baseline=*) BASELINE="${1#*=}" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -54,6 +58,25 @@ SCALE_TIMEOUT=$((SCALE_DUR + 60))
 STARTUP_TIMEOUT=600   # whole hyperfine invocation
 
 log() { printf '\n== %s\n' "$*"; }
+
+SERVER_PID=""     # the process whose CPU we account as "server"
+SERVER_MASTER=""  # what we kill at the end
+STOP_SIG=QUIT     # nginx: graceful shutdown
+WORK=""           # temp dir: binaries under test, nginx config and docroot
+BASE_WT=""        # temp git worktree while a baseline revision builds
+
+cleanup() {
+  if [ -n "$SERVER_MASTER" ] && kill -0 "$SERVER_MASTER" 2>/dev/null; then
+    kill -"$STOP_SIG" "$SERVER_MASTER" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$SERVER_MASTER" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$SERVER_MASTER" 2>/dev/null || true
+  fi
+  [ -n "$WORK" ] && rm -rf "$WORK"
+  [ -n "$BASE_WT" ] && { git -C "$ROOT" worktree remove --force "$BASE_WT" 2>/dev/null || rm -rf "$BASE_WT"; }
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- tools
 need_install=()
@@ -86,13 +109,52 @@ if [ -z "$K6" ] || ! "$K6" version >/dev/null 2>&1; then
 fi
 export K6_NO_USAGE_REPORT=true   # keep k6 from phoning home; only 127.0.0.1 traffic
 
-# rk6
+# rk6 (cargo honours CARGO_TARGET_DIR; a relative one is taken from the repository root)
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 if [ "$BUILD" = 1 ]; then
   log "cargo build --release"
-  (cd "$ROOT" && cargo build --release 2>&1 | tail -3)
+  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release 2>&1 | tail -3)
 fi
-RK6_SRC="${RK6:-$ROOT/target/release/rk6}"
+RK6_SRC="${RK6:-$TARGET_DIR/release/rk6}"
 [ -x "$RK6_SRC" ] || { echo "rk6 release binary not found at $RK6_SRC" >&2; exit 1; }
+
+# Baseline rk6 (--baseline): an executable file as it is, or a git revision built in a
+# temporary worktree with its own target dir (target/release/rk6 stays untouched) and cached
+# as bench-baseline/rk6-<short sha>, so the next run with the same revision builds nothing.
+# RK6_CARGO_LOCK=FILE runs that build under `flock FILE` (for machines that serialise cargo).
+BASE_TARGET="$TARGET_DIR/bench-baseline"
+build_baseline() {  # build_baseline SHA OUT
+  local sha="$1" out="$2" rc=0
+  local lock=(); [ -n "${RK6_CARGO_LOCK:-}" ] && lock=(flock "$RK6_CARGO_LOCK")
+  mkdir -p "$BASE_TARGET"
+  BASE_WT="$(mktemp -d /tmp/rk6-baseline.XXXXXX)"
+  git -C "$ROOT" worktree add --detach --quiet "$BASE_WT" "$sha"
+  (cd "$BASE_WT" && env CARGO_TARGET_DIR="$BASE_TARGET" ${lock[@]+"${lock[@]}"} cargo build --release \
+    > "$out.build.log" 2>&1) || rc=$?
+  tail -3 "$out.build.log"
+  [ "$rc" = 0 ] && cp "$BASE_TARGET/release/rk6" "$out.tmp" && mv "$out.tmp" "$out"
+  git -C "$ROOT" worktree remove --force "$BASE_WT"; BASE_WT=""
+  [ "$rc" = 0 ] || { echo "baseline build of $sha failed (see $out.build.log)" >&2; exit 1; }
+}
+BASE_SRC=""; BASE_DESC=""
+if [ -n "$BASELINE" ]; then
+  if [ -f "$BASELINE" ] && [ -x "$BASELINE" ]; then
+    BASE_SRC="$(readlink -f "$BASELINE")"; BASE_DESC="binary $BASELINE"
+  else
+    sha="$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE^{commit}")" \
+      || { echo "--baseline $BASELINE is neither an executable file nor a git revision" >&2; exit 2; }
+    short="$(git -C "$ROOT" rev-parse --short=10 "$sha")"
+    BASE_SRC="$BASE_TARGET/rk6-$short"
+    if [ -x "$BASE_SRC" ]; then
+      BASE_DESC="rev $BASELINE = $short (cached)"
+    else
+      log "baseline: cargo build --release of $BASELINE ($short) into $BASE_TARGET"
+      build_baseline "$sha" "$BASE_SRC"
+      BASE_DESC="rev $BASELINE = $short (built)"
+    fi
+  fi
+fi
 
 # ---------------------------------------------------------------- results dir
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
@@ -109,6 +171,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   echo "durations: throughput ${TP_DUR}s, memory ${MEM_DUR}s, scale ${SCALE_DUR}s, maxrate ${MAXRATE_DUR}s, hyperfine runs $HF_RUNS"
   echo "k6: $K6 ($("$K6" version 2>&1 | head -1))"
   echo "rk6: $RK6_SRC ($("$RK6_SRC" version 2>&1 | head -1)); git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')$([ "$BUILD" = 1 ] || echo ', --no-build: binary may predate HEAD')"
+  [ -n "$BASE_SRC" ] && echo "rk6base: $BASE_SRC ($("$BASE_SRC" version 2>&1 | head -1)); $BASE_DESC"
   [ "$HAVE_WRK" = 1 ] && echo "wrk: $(wrk -v 2>&1 | head -1)"
   [ "$HAVE_HF" = 1 ] && echo "hyperfine: $(hyperfine --version)"
   echo "nginx: $("$NGINX" -v 2>&1)"
@@ -120,21 +183,13 @@ WORK="$(mktemp -d /tmp/rk6-bench.XXXXXX)"
 # Snapshot the rk6 binary: someone else may rebuild target/release/rk6 while we run.
 cp "$RK6_SRC" "$WORK/rk6"; RK6="$WORK/rk6"
 echo "rk6 sha256: $(sha256sum "$RK6" | cut -c1-16)  (copied from $RK6_SRC)" >> "$RESULTS/env.txt"
+TOOLS="k6 rk6"   # every section runs these, interleaved, in this order
+RK6BASE=""
+if [ -n "$BASE_SRC" ]; then
+  cp "$BASE_SRC" "$WORK/rk6base"; RK6BASE="$WORK/rk6base"; TOOLS="k6 rk6 rk6base"
+  echo "rk6base sha256: $(sha256sum "$RK6BASE" | cut -c1-16)  (copied from $BASE_SRC)" >> "$RESULTS/env.txt"
+fi
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-SERVER_PID=""     # the process whose CPU we account as "server"
-SERVER_MASTER=""  # what we kill at the end
-STOP_SIG=QUIT     # nginx: graceful shutdown
-
-cleanup() {
-  if [ -n "$SERVER_MASTER" ] && kill -0 "$SERVER_MASTER" 2>/dev/null; then
-    kill -"$STOP_SIG" "$SERVER_MASTER" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$SERVER_MASTER" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$SERVER_MASTER" 2>/dev/null || true
-  fi
-  [ -n "${WORK:-}" ] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 if [ "$TARGET" = nginx ]; then
   mkdir -p "$WORK"/{html,logs,tmp}
@@ -193,8 +248,13 @@ curl -si "$URL" > "$RAW/target-response.txt" || true
 
 SCRIPTS="$BENCH_DIR/scripts"
 K6CMD=("$K6" run --address "" --no-usage-report)
-RK6CMD=("$RK6" run)
-tool_cmd() { if [ "$1" = k6 ]; then CMD=("${K6CMD[@]}"); else CMD=("${RK6CMD[@]}"); fi; }
+tool_cmd() {  # tool_cmd k6|rk6|rk6base: sets CMD to that tool's `run` command
+  case "$1" in
+    k6) CMD=("${K6CMD[@]}") ;;
+    rk6) CMD=("$RK6" run) ;;
+    rk6base) CMD=("$RK6BASE" run) ;;
+  esac
+}
 measure() {  # measure LABEL TIMEOUT cmd...
   local label="$1" to="$2"; shift 2
   python3 "$BENCH_DIR/measure.py" --raw "$RAW" --label "$label" --timeout "$to" \
@@ -202,13 +262,13 @@ measure() {  # measure LABEL TIMEOUT cmd...
 }
 
 # ---------------------------------------------------------------- 1. throughput
-log "1. throughput: 50 VUs, ${TP_DUR}s, $RUNS run(s) each (wrk, k6, rk6 interleaved)"
+log "1. throughput: 50 VUs, ${TP_DUR}s, $RUNS run(s) each (wrk, ${TOOLS// /, } interleaved)"
 for r in $(seq "$RUNS"); do
   if [ "$HAVE_WRK" = 1 ]; then
     measure "wrk_r$r" "$TP_TIMEOUT" wrk -t1 -c50 -d"${TP_DUR}s" --latency "$URL"
   fi
   for s in basic check; do
-    for tool in k6 rk6; do
+    for tool in $TOOLS; do
       tool_cmd "$tool"
       measure "${tool}_${s}_r$r" "$TP_TIMEOUT" "${CMD[@]}" --quiet \
         --vus 50 --duration "${TP_DUR}s" -e BENCH_URL="$URL" \
@@ -220,7 +280,7 @@ done
 # ---------------------------------------------------------------- 2. memory
 log "2. memory: http.get + sleep(1), ${MEM_DUR}s, 100 and 1000 VUs"
 for v in 100 1000; do
-  for tool in k6 rk6; do
+  for tool in $TOOLS; do
     tool_cmd "$tool"
     measure "${tool}_mem$v" "$MEM_TIMEOUT" "${CMD[@]}" --quiet \
       --vus "$v" --duration "${MEM_DUR}s" -e BENCH_URL="$URL" \
@@ -231,7 +291,7 @@ done
 # ---------------------------------------------------------------- 2b. memory, realistic script
 log "2b. memory on a realistic script (realistic.js): 100 and 1000 VUs, ${MEM_DUR}s"
 for v in 100 1000; do
-  for tool in k6 rk6; do
+  for tool in $TOOLS; do
     tool_cmd "$tool"
     measure "${tool}_real$v" "$MEM_TIMEOUT" "${CMD[@]}" --quiet \
       --vus "$v" --duration "${MEM_DUR}s" -e BENCH_API_URL="$API_URL" \
@@ -241,21 +301,21 @@ done
 
 # ---------------------------------------------------------------- 3. scale
 log "3. scale: 5000 VUs, http.get + sleep(1), ${SCALE_DUR}s (timeout ${SCALE_TIMEOUT}s)"
-measure "rk6_scale5000" "$SCALE_TIMEOUT" "$RK6" run --quiet \
-  --vus 5000 --duration "${SCALE_DUR}s" -e BENCH_URL="$URL" \
-  --summary-export "$RAW/rk6_scale5000.json" "$SCRIPTS/sleep1.js"
-if [ "$K6_5000" = 1 ]; then
-  measure "k6_scale5000" "$SCALE_TIMEOUT" "$K6" run --address "" --no-usage-report --quiet \
+SCALE_TOOLS="${TOOLS#k6 }"   # rk6 first: k6 may run into the time limit
+[ "$K6_5000" = 1 ] && SCALE_TOOLS="$SCALE_TOOLS k6"
+for tool in $SCALE_TOOLS; do
+  tool_cmd "$tool"
+  measure "${tool}_scale5000" "$SCALE_TIMEOUT" "${CMD[@]}" --quiet \
     --vus 5000 --duration "${SCALE_DUR}s" -e BENCH_URL="$URL" \
-    --summary-export "$RAW/k6_scale5000.json" "$SCRIPTS/sleep1.js"
-fi
+    --summary-export "$RAW/${tool}_scale5000.json" "$SCRIPTS/sleep1.js"
+done
 
 # ---------------------------------------------------------------- 4. startup
 log "4. startup: --vus 1000 --iterations 1000 of trivial.js"
-measure "k6_startup1000" 120 "$K6" run --address "" --no-usage-report --quiet \
-  --vus 1000 --iterations 1000 "$SCRIPTS/trivial.js"
-measure "rk6_startup1000" 120 "$RK6" run --quiet \
-  --vus 1000 --iterations 1000 "$SCRIPTS/trivial.js"
+for tool in $TOOLS; do
+  tool_cmd "$tool"
+  measure "${tool}_startup1000" 120 "${CMD[@]}" --quiet --vus 1000 --iterations 1000 "$SCRIPTS/trivial.js"
+done
 if [ "$HAVE_HF" = 1 ]; then
   python3 "$BENCH_DIR/measure.py" --wait-only --quiet-wait "$QUIET_WAIT" > "$RAW/hyperfine.quiet" || true
   echo "  hyperfine: loadavg $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RAW/hyperfine.loadavg"
@@ -263,13 +323,14 @@ if [ "$HAVE_HF" = 1 ]; then
     --export-json "$RAW/hyperfine_startup.json" \
     -n k6 "$K6 run --address '' --no-usage-report --quiet --vus 1000 --iterations 1000 $SCRIPTS/trivial.js" \
     -n rk6 "$RK6 run --quiet --vus 1000 --iterations 1000 $SCRIPTS/trivial.js" \
+    ${RK6BASE:+-n rk6base "$RK6BASE run --quiet --vus 1000 --iterations 1000 $SCRIPTS/trivial.js"} \
     > "$RAW/hyperfine_startup.out" 2>&1 || echo "  hyperfine failed (see raw/hyperfine_startup.out)"
   grep -E 'Time|Range|±' "$RAW/hyperfine_startup.out" | sed 's/^/  /' || true
 fi
 
 # ---------------------------------------------------------------- 5. open model
 log "5. open model: constant-arrival-rate 2000/s for ${OPEN_DUR}s"
-for tool in k6 rk6; do
+for tool in $TOOLS; do
   tool_cmd "$tool"
   measure "${tool}_open" "$TP_TIMEOUT" "${CMD[@]}" --quiet \
     -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" \
@@ -280,7 +341,7 @@ done
 # The open.js scenario at rising rates for MAXRATE_DUR s each; a rate is met when no
 # iteration was dropped and >= 98 % of rate x duration ran. Each tool stops at its first miss.
 log "5b. highest arrival rate met without drops (${MAXRATE_DUR}s per step: $MAXRATES)"
-for tool in k6 rk6; do
+for tool in $TOOLS; do
   tool_cmd "$tool"
   for rate in $MAXRATES; do
     label="${tool}_maxrate$rate"
@@ -305,7 +366,7 @@ done
 # cross-CPU wake-up happens and what remains is the tools' own path.
 latency_row() {  # latency_row SUFFIX [taskset prefix...]
   local sfx="$1"; shift
-  for tool in k6 rk6; do
+  for tool in $TOOLS; do
     tool_cmd "$tool"
     measure "${tool}_latency$sfx" "$TP_TIMEOUT" "$@" "${CMD[@]}" --quiet \
       -e BENCH_URL="$URL" -e BENCH_DUR="${OPEN_DUR}s" -e BENCH_RATE=100 -e BENCH_VUS=10 \
