@@ -95,12 +95,16 @@ pub(crate) struct InitializedVu {
     pub(super) activity: Arc<Activity>,
 }
 
-/// Starts serving jobs for `vu` on the current worker thread's `LocalSet`.
-pub(crate) fn spawn(vu: InitializedVu, id: u64) -> VuHandle {
+pub(crate) use super::gc::vu_heap;
+
+/// Starts serving jobs for `vu`, built in `heap`, on the current worker thread's
+/// `LocalSet`.
+pub(crate) fn spawn(vu: InitializedVu, heap: boa_gc::Heap, id: u64) -> VuHandle {
     let stack = vu.state.borrow().config.coroutine_stack;
     let (tx, jobs) = mpsc::unbounded_channel();
     let interrupt = vu.interrupt.clone();
-    tokio::task::spawn_local(super::serve(vu, stack, jobs));
+    let serve = super::serve(vu, stack, jobs);
+    tokio::task::spawn_local(super::gc::InHeap::new(heap, serve));
     VuHandle { id, tx, interrupt }
 }
 

@@ -47,11 +47,6 @@ pub(crate) fn configure_thread() {
     });
 }
 
-/// The threshold the policy sets when `live` GC bytes survive.
-fn next_threshold(live: usize) -> usize {
-    live + boa_gc::paced_headroom().max(live / 100 * HEADROOM_PERCENT)
-}
-
 /// Holds off collections on this thread until dropped.
 pub(crate) struct InitPause;
 
@@ -65,13 +60,84 @@ impl InitPause {
 
 impl Drop for InitPause {
     fn drop(&mut self) {
-        boa_gc::set_collection_threshold(next_threshold(boa_gc::allocated_bytes()));
+        boa_gc::apply_headroom_policy();
+    }
+}
+
+/// A VU's own heap: at least this much growth between its collections...
+const VU_MIN_HEADROOM: usize = 64 << 10;
+/// ...or this share of what survived, whichever is more...
+const VU_HEADROOM_PERCENT: usize = 50;
+/// ...where the minimum doubles up to this while the VU collects more often than every
+/// [`BUSY_INTERVAL`].
+const VU_MAX_PACED_HEADROOM: usize = 1 << 20;
+
+/// A heap for one VU's context. A collection then traces that VU's objects only, so its
+/// cost no longer grows with the number of VUs on the thread (a shared heap traced every
+/// VU's objects on each collection). Its headroom is sized for one context rather than for
+/// a thread: thousands of VUs each keep at most a few hundred KiB of garbage.
+pub(crate) fn vu_heap() -> boa_gc::Heap {
+    boa_gc::Heap::new(boa_gc::HeadroomPolicy {
+        min_bytes: VU_MIN_HEADROOM,
+        max_bytes: VU_MAX_PACED_HEADROOM,
+        percent: VU_HEADROOM_PERCENT,
+        busy_interval: BUSY_INTERVAL,
+    })
+}
+
+/// A future that runs in its own heap: every poll enters it, and the future is dropped
+/// inside it too (its context's objects live there).
+pub(crate) struct InHeap<F> {
+    future: Option<std::pin::Pin<Box<F>>>,
+    heap: boa_gc::Heap,
+}
+
+impl<F: std::future::Future> InHeap<F> {
+    pub(crate) fn new(heap: boa_gc::Heap, future: F) -> Self {
+        InHeap {
+            future: Some(Box::pin(future)),
+            heap,
+        }
+    }
+}
+
+impl<F: std::future::Future> std::future::Future for InHeap<F> {
+    type Output = F::Output;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let this = self.get_mut();
+        let _in = this.heap.enter();
+        let Some(future) = this.future.as_mut() else {
+            return std::task::Poll::Pending;
+        };
+        let out = future.as_mut().poll(cx);
+        if out.is_ready() {
+            this.future = None;
+        }
+        out
+    }
+}
+
+impl<F> Drop for InHeap<F> {
+    fn drop(&mut self) {
+        if self.future.is_some() {
+            let _in = self.heap.enter();
+            self.future = None;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The threshold the thread policy sets when `live` GC bytes survive.
+    fn next_threshold(live: usize) -> usize {
+        live + boa_gc::paced_headroom().max(live / 100 * HEADROOM_PERCENT)
+    }
 
     #[test]
     fn pause_lifts_the_threshold_and_leaves_the_policys() {

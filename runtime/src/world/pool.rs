@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::init::init_vu;
 use crate::config::TestConfig;
 use crate::error::InitError;
-use crate::vu::build::{spawn, worker_thread_started, VuInfo};
+use crate::vu::build::{spawn, vu_heap, worker_thread_started, VuInfo};
 use crate::vu::VuHandle;
 
 /// Native stack of a worker thread: parsing needs ~28 KiB per nesting level.
@@ -83,10 +83,15 @@ fn worker(mut rx: mpsc::UnboundedReceiver<CreateVu>) {
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async move {
         while let Some(cmd) = rx.recv().await {
-            match init_vu(cmd.config, cmd.id) {
+            let mut heap = vu_heap();
+            let built = {
+                let _in = heap.enter();
+                init_vu(cmd.config, cmd.id)
+            };
+            match built {
                 Ok(vu) => {
                     let info = vu.info.clone();
-                    let handle = spawn(vu, cmd.id);
+                    let handle = spawn(vu, heap, cmd.id);
                     let _ = cmd.reply.send(Ok((handle, info)));
                 }
                 Err(e) => {

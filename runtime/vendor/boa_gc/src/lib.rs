@@ -18,6 +18,8 @@
 extern crate self as boa_gc;
 
 mod cell;
+// rk6 patch: separate heaps on one thread.
+mod heap;
 mod pointers;
 mod trace;
 
@@ -34,6 +36,8 @@ use std::{
 pub use crate::trace::{Finalize, Trace, Tracer};
 pub use boa_macros::{Finalize, Trace};
 pub use cell::{GcRef, GcRefCell, GcRefMut};
+// rk6 patch: separate heaps on one thread.
+pub use heap::{Heap, HeapScope};
 pub use internals::GcBox;
 pub use pointers::{Ephemeron, Gc, GcErased, WeakGc, WeakMap};
 
@@ -644,6 +648,14 @@ pub fn set_headroom_policy(policy: HeadroomPolicy) {
         let max_bytes = policy.max_bytes.max(policy.min_bytes);
         gc.config.headroom = Some(HeadroomPolicy { max_bytes, ..policy });
         gc.runtime.paced_min = policy.min_bytes;
+    });
+}
+
+/// rk6 patch: sets this thread's threshold by its headroom policy for what it holds now,
+/// as a collection would (without pacing); Boa's rule leaves the threshold as it is.
+pub fn apply_headroom_policy() {
+    BOA_GC.with(|current| {
+        Allocator::apply_headroom_policy(&mut current.borrow_mut(), false);
     });
 }
 
