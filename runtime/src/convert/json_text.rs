@@ -21,6 +21,9 @@ pub enum JsonTextError {
         line: usize,
         column: usize,
     },
+    /// Nested deeper than a builder with a depth limit takes (never from [`parse`]).
+    #[error("nested too deeply")]
+    TooDeep,
     /// Building the value failed in the engine.
     #[error("{0}")]
     Engine(JsError),
@@ -31,7 +34,7 @@ impl JsonTextError {
     pub fn position(&self) -> Option<(usize, usize)> {
         match self {
             JsonTextError::Syntax { line, column, .. } => Some((*line, *column)),
-            JsonTextError::Engine(_) => None,
+            JsonTextError::Engine(_) | JsonTextError::TooDeep => None,
         }
     }
 }
@@ -41,24 +44,95 @@ impl From<JsonTextError> for JsError {
     fn from(e: JsonTextError) -> Self {
         match e {
             JsonTextError::Engine(e) => e,
-            e @ JsonTextError::Syntax { .. } => {
+            e @ (JsonTextError::Syntax { .. } | JsonTextError::TooDeep) => {
                 JsNativeError::syntax().with_message(e.to_string()).into()
             }
         }
     }
 }
 
+/// What the parse loop makes values with: JS values at once ([`parse`]) or a host-side
+/// tree that `json_lazy` turns into JS objects as a script reaches them.
+pub(super) trait Builder {
+    type Value;
+    type Object;
+    /// Containers nested deeper than this end the parse with [`Step::TooDeep`].
+    const MAX_DEPTH: usize;
+    fn scalar(&mut self, s: Scalar<'_>) -> Self::Value;
+    fn array(&mut self, items: Vec<Self::Value>) -> Result<Self::Value, Step>;
+    fn object(&mut self) -> Self::Object;
+    /// Adds a member as `CreateDataProperty` would: a repeated key keeps its first position
+    /// and takes the last value, and `__proto__` is an ordinary key.
+    fn member(&mut self, o: &mut Self::Object, key: JsString, v: Self::Value) -> Result<(), Step>;
+    fn close(&mut self, o: Self::Object) -> Self::Value;
+}
+
+/// A JSON scalar as read from the text.
+pub(super) enum Scalar<'t> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(&'t str),
+}
+
+impl Scalar<'_> {
+    pub(super) fn to_js(&self) -> JsValue {
+        match self {
+            Scalar::Null => JsValue::null(),
+            Scalar::Bool(b) => JsValue::new(*b),
+            Scalar::Number(n) => number(*n),
+            Scalar::Str(s) => JsString::from(*s).into(),
+        }
+    }
+}
+
+/// JS values built as the text is read.
+struct Eager<'c>(&'c mut Context);
+
+impl Builder for Eager<'_> {
+    type Value = JsValue;
+    type Object = JsObject;
+    const MAX_DEPTH: usize = usize::MAX;
+
+    fn scalar(&mut self, s: Scalar<'_>) -> JsValue {
+        s.to_js()
+    }
+
+    fn array(&mut self, items: Vec<JsValue>) -> Result<JsValue, Step> {
+        Ok(JsArray::from_iter(items, self.0).into())
+    }
+
+    fn object(&mut self) -> JsObject {
+        JsObject::with_object_proto(self.0.intrinsics())
+    }
+
+    fn member(&mut self, o: &mut JsObject, key: JsString, v: JsValue) -> Result<(), Step> {
+        o.create_data_property_or_throw(key, v, self.0)
+            .map(drop)
+            .map_err(Step::Engine)
+    }
+
+    fn close(&mut self, o: JsObject) -> JsValue {
+        o.into()
+    }
+}
+
 /// A container still open while its members are parsed.
-enum Open {
-    Array(Vec<JsValue>),
+enum Open<V, O> {
+    Array(Vec<V>),
     /// The object and the key whose value is being parsed.
-    Object(JsObject, JsString),
+    Object(O, JsString),
 }
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
 pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
+    run(text, &mut Eager(ctx))
+}
+
+/// Parses `text` with `builder`, giving a syntax error its position.
+pub(super) fn run<B: Builder>(text: &str, builder: &mut B) -> Result<B::Value, JsonTextError> {
     let mut jiter = Jiter::new(text.as_bytes());
-    build(&mut jiter, ctx).map_err(|e| match e {
+    build(&mut jiter, builder).map_err(|e| match e {
         Step::Json(e) => {
             let pos = e.get_position(&jiter);
             JsonTextError::Syntax {
@@ -75,15 +149,18 @@ pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
                 column: pos.column,
             }
         }
+        Step::TooDeep => JsonTextError::TooDeep,
         Step::Engine(e) => JsonTextError::Engine(e),
     })
 }
 
 /// A failure inside [`build`], before it is given a position.
-enum Step {
+pub(super) enum Step {
     Json(JiterError),
     /// A number too large for a double (goja refuses `1e400` too); its end index.
     OutOfRange(usize),
+    /// Nested deeper than the builder's [`Builder::MAX_DEPTH`].
+    TooDeep,
     Engine(JsError),
 }
 
@@ -94,10 +171,13 @@ impl From<JiterError> for Step {
 }
 
 /// The parse loop: opens containers onto `open`, and closes them as their ends are read.
-fn build(jiter: &mut Jiter<'_>, ctx: &mut Context) -> Result<JsValue, Step> {
-    let mut open: Vec<Open> = Vec::new();
+fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step> {
+    let mut open: Vec<Open<B::Value, B::Object>> = Vec::new();
     let mut peek = jiter.peek()?;
     loop {
+        if open.len() > B::MAX_DEPTH {
+            return Err(Step::TooDeep);
+        }
         let mut value = match peek {
             Peek::Array => match jiter.known_array()? {
                 Some(first) => {
@@ -105,20 +185,23 @@ fn build(jiter: &mut Jiter<'_>, ctx: &mut Context) -> Result<JsValue, Step> {
                     peek = first;
                     continue;
                 }
-                None => JsArray::from_iter(std::iter::empty(), ctx).into(),
+                None => b.array(Vec::new())?,
             },
             Peek::Object => {
-                let obj = JsObject::with_object_proto(ctx.intrinsics());
+                let obj = b.object();
                 match jiter.known_object()? {
                     Some(key) => {
                         open.push(Open::Object(obj, JsString::from(key)));
                         peek = jiter.peek()?;
                         continue;
                     }
-                    None => obj.into(),
+                    None => b.close(obj),
                 }
             }
-            other => scalar(jiter, other)?,
+            other => {
+                let s = scalar(jiter, other)?;
+                b.scalar(s)
+            }
         };
         // Hand the value to its container; each container that ends with it becomes the
         // value handed to the next one out.
@@ -136,46 +219,40 @@ fn build(jiter: &mut Jiter<'_>, ctx: &mut Context) -> Result<JsValue, Step> {
                     }
                     let items = std::mem::take(items);
                     open.pop();
-                    value = JsArray::from_iter(items, ctx).into();
+                    value = b.array(items)?;
                 }
                 Some(Open::Object(obj, key)) => {
-                    define(obj, key.clone(), value, ctx)?;
+                    b.member(obj, key.clone(), value)?;
                     if let Some(next) = jiter.next_key()? {
                         *key = JsString::from(next);
                         peek = jiter.peek()?;
                         break;
                     }
-                    value = obj.clone().into();
-                    open.pop();
+                    let Some(Open::Object(obj, _)) = open.pop() else {
+                        unreachable!("the innermost container is this object");
+                    };
+                    value = b.close(obj);
                 }
             }
         }
     }
 }
 
-/// `CreateDataProperty`: a repeated key keeps its first position and takes the last value,
-/// and `__proto__` is an ordinary own property, as in `JSON.parse`.
-fn define(obj: &JsObject, key: JsString, value: JsValue, ctx: &mut Context) -> Result<(), Step> {
-    obj.create_data_property_or_throw(key, value, ctx)
-        .map(drop)
-        .map_err(Step::Engine)
-}
-
 /// A string, number, boolean or null.
-fn scalar(jiter: &mut Jiter<'_>, peek: Peek) -> Result<JsValue, Step> {
+fn scalar<'a>(jiter: &'a mut Jiter<'_>, peek: Peek) -> Result<Scalar<'a>, Step> {
     Ok(match peek {
         Peek::Null => {
             jiter.known_null()?;
-            JsValue::null()
+            Scalar::Null
         }
-        Peek::True | Peek::False => JsValue::new(jiter.known_bool(peek)?),
-        Peek::String => JsString::from(jiter.known_str()?).into(),
+        Peek::True | Peek::False => Scalar::Bool(jiter.known_bool(peek)?),
+        Peek::String => Scalar::Str(jiter.known_str()?),
         _ => {
             let n = jiter.known_float(peek)?;
             if n.is_infinite() {
                 return Err(Step::OutOfRange(jiter.current_index()));
             }
-            number(n)
+            Scalar::Number(n)
         }
     })
 }

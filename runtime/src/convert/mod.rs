@@ -1,7 +1,8 @@
 //! Conversions between JS values and host data that the VU core and the modules share:
-//! JSON text to JS values at any depth, the nesting guard before JS values become JSON, and
+//! JSON text to JS values at any depth (built as a script reaches them), the nesting guard before JS values become JSON, and
 //! JS buffers to and from bytes. Nothing here knows a module or a VU.
 
 pub mod bytes;
+pub mod json_lazy;
 pub mod json_text;
 pub mod nesting;

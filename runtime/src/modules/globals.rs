@@ -91,9 +91,10 @@ fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVa
     parse_json_text(&text, ctx)
 }
 
-/// Parses JSON text into a JS value natively, at any depth; errors are JS `SyntaxError`s.
+/// Parses JSON text into a JS value natively, at any depth, its objects built as the script
+/// reaches them; errors are JS `SyntaxError`s.
 pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    Ok(crate::convert::json_text::parse(text, ctx)?)
+    Ok(crate::convert::json_lazy::parse(text, ctx)?)
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

@@ -99,6 +99,11 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
 pub(crate) struct CreatedBits(std::cell::Cell<u64>);
 
 impl CreatedBits {
+    /// Whether property `i` exists already.
+    pub fn has(&self, i: usize) -> bool {
+        self.0.get() & (1u64 << i) != 0
+    }
+
     /// Records that property `i` of `count` is being created: `None` if it existed already,
     /// else whether it is the last one.
     pub fn mark(&self, i: usize, count: usize) -> Option<bool> {

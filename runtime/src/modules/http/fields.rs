@@ -47,6 +47,17 @@ impl ResponseData {
         self.created.mark(i, count)
     }
 
+    /// The body as received, while `res.body` does not exist yet (so the script cannot have
+    /// replaced it) and would not be null: what `res.json()` parses without first making
+    /// the body a JS string and back.
+    pub fn untouched_body(&self) -> Option<&[u8]> {
+        let body = FIELDS.iter().position(|(name, _)| *name == "body")?;
+        let h = &self.hop;
+        let null = matches!(self.response_type, ResponseType::None)
+            || (h.error.is_some() && h.status == 0 && !h.partial_body);
+        (!null && !self.created.has(body)).then_some(&h.body[..])
+    }
+
     /// Roughly the ordinary heap this response holds (its GC object is only a pointer):
     /// told to the collector so that VUs whose garbage is mostly responses collect in time.
     pub fn heap_bytes(&self) -> usize {

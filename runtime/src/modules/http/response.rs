@@ -317,7 +317,13 @@ fn hop_tags(
 }
 
 fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
-    let body = match this.as_object() {
+    let obj = this.as_object();
+    if let Some(data) = obj.as_ref().and_then(|o| o.downcast_ref::<ResponseData>()) {
+        if let Some(raw) = data.untouched_body() {
+            return Ok(String::from_utf8_lossy(raw).into_owned());
+        }
+    }
+    let body = match obj {
         Some(o) => o.get(js_string!("body"), ctx)?,
         None => JsValue::undefined(),
     };
@@ -325,6 +331,9 @@ fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
         return Err(JsNativeError::error()
             .with_message("cannot parse json due to an error at line 1, character 1 , error: the body is null so we can't transform it to JSON - this likely was because of a request error getting the response")
             .into());
+    }
+    if let Some(s) = body.as_string() {
+        return Ok(s.text());
     }
     let bytes = crate::convert::bytes::bytes_or_string(&body, ctx)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -346,7 +355,7 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
             None => Ok(JsValue::undefined()),
         };
     }
-    let value = crate::convert::json_text::parse(&text, ctx).map_err(|e| match e.position() {
+    let value = crate::convert::json_lazy::parse(&text, ctx).map_err(|e| match e.position() {
         Some((line, column)) => JsNativeError::syntax()
             .with_message(format!(
                 "cannot parse json due to an error at line {line}, character {column} , error: {e}"

@@ -71,6 +71,12 @@ impl JsObject {
         (O.__define_own_property__)(self, key, desc, &mut InternalMethodPropertyContext::new(context))
     }
 
+    /// Whether some own properties of this object may still be deferred (its property
+    /// lookups are not the ordinary ones). Property caches keyed by shape must not serve it.
+    pub(crate) fn defers_own_properties(&self) -> bool {
+        !std::ptr::fn_addr_eq(self.vtable().__get__, O.__get__)
+    }
+
     /// Ends [`JsObject::defer_own_properties`]: the object has ordinary methods again (call it
     /// once every deferred property exists; later accesses then take the ordinary path).
     pub fn end_deferred_own_properties(&self) {

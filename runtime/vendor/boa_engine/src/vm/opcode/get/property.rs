@@ -55,7 +55,12 @@ fn get_by_name<const LENGTH: bool>(
 
     let ic = &context.vm.frame().code_block().ic[usize::from(index)];
     let object_borrowed = object.borrow();
-    if let Some((shape, slot)) = ic.get(object_borrowed.shape()) {
+    // rk6 patch: an object whose own properties are still deferred shares its shape with
+    // an empty object; a slot cached from one must not answer for it (`object/lazy_own.rs`).
+    if let Some((shape, slot)) = ic
+        .get(object_borrowed.shape())
+        .filter(|_| !object.defers_own_properties())
+    {
         let mut result = if slot.attributes.contains(SlotAttributes::PROTOTYPE) {
             let prototype = shape.prototype().expect("prototype should have value");
             let prototype = prototype.borrow();

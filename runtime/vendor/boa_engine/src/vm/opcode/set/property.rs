@@ -25,7 +25,12 @@ fn set_by_name(
     let ic = &context.vm.frame().code_block().ic[usize::from(index)];
 
     let object_borrowed = object.borrow();
-    if let Some((shape, slot)) = ic.get(object_borrowed.shape()) {
+    // rk6 patch: an object whose own properties are still deferred shares its shape with
+    // an empty object; a slot cached from one must not answer for it (`object/lazy_own.rs`).
+    if let Some((shape, slot)) = ic
+        .get(object_borrowed.shape())
+        .filter(|_| !object.defers_own_properties())
+    {
         let slot_index = slot.index as usize;
 
         if slot.attributes.is_accessor_descriptor() {

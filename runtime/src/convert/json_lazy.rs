@@ -1,0 +1,234 @@
+//! JSON text to JS values whose objects are built as a script reaches them: what
+//! `JSON.parse` (without a reviver), `res.json()` and `SharedArray` elements return.
+//!
+//! A typical load-test script parses a whole response (an LLM chat completion is ~20 KB,
+//! hundreds of objects, most of them per-token log-probabilities) and reads three fields.
+//! Building every object in the engine cost most of such an iteration's CPU, and all of it
+//! became garbage for the collector to trace and sweep. Here the text is parsed once into a
+//! compact host-side tree (validation and error positions are [`json_text`]'s, so a
+//! malformed text fails exactly as before), and each JSON object becomes a JS object whose
+//! own properties are created on first observation (Boa's `defer_own_properties`, an rk6
+//! patch): all of them at once, in the text's order, so key order, duplicate keys and
+//! `__proto__` come out as `CreateDataProperty` makes them. Arrays are real arrays, built
+//! with their elements when their parent is reached (an element object is again deferred).
+//! Once reached an object is an ordinary one; nothing a script can do tells the two apart.
+//!
+//! Texts nested deeper than [`MAX_DEPTH`] take [`json_text::parse`]'s eager path, which has
+//! no depth bound, so that turning a tree into values never recurses deeply.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use boa_engine::object::builtins::JsArray;
+use boa_engine::object::LazyOwnProperties;
+use boa_engine::property::{PropertyDescriptor, PropertyKey};
+use boa_engine::{Context, Finalize, JsData, JsObject, JsResult, JsString, JsValue, Trace};
+
+use super::json_text::{self, Builder, JsonTextError, Scalar, Step};
+
+/// Nesting beyond which a text is built eagerly instead.
+const MAX_DEPTH: usize = 256;
+
+/// A parsed JSON value, outside the engine's heap.
+enum Node {
+    /// `null`, a boolean, a number or a string (never an object).
+    Primitive(JsValue),
+    Array(Rc<[Node]>),
+    Object(Members),
+}
+
+/// An object's members in the text's order, duplicates included.
+type Members = Rc<[(JsString, Node)]>;
+
+/// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
+pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
+    let mut tree = Tree { bytes: 0 };
+    let root = match json_text::run(text, &mut tree) {
+        Ok(root) => root,
+        Err(JsonTextError::TooDeep) => return json_text::parse(text, ctx),
+        Err(e) => return Err(e),
+    };
+    // The tree lives as long as the objects made from it: the collector has to know.
+    boa_gc::add_external_bytes(tree.bytes);
+    Ok(value(&root, ctx))
+}
+
+/// Builds [`Node`]s, counting the heap bytes they take.
+struct Tree {
+    bytes: usize,
+}
+
+impl Builder for Tree {
+    type Value = Node;
+    type Object = Vec<(JsString, Node)>;
+    const MAX_DEPTH: usize = MAX_DEPTH;
+
+    fn scalar(&mut self, s: Scalar<'_>) -> Node {
+        if let Scalar::Str(text) = s {
+            self.bytes += text.len();
+        }
+        Node::Primitive(s.to_js())
+    }
+
+    fn array(&mut self, items: Vec<Node>) -> Result<Node, Step> {
+        self.bytes += items.len() * size_of::<Node>();
+        Ok(Node::Array(items.into()))
+    }
+
+    fn object(&mut self) -> Self::Object {
+        Vec::new()
+    }
+
+    fn member(&mut self, o: &mut Self::Object, key: JsString, v: Node) -> Result<(), Step> {
+        self.bytes += key.len() + size_of::<(JsString, Node)>();
+        o.push((key, v));
+        Ok(())
+    }
+
+    fn close(&mut self, o: Self::Object) -> Node {
+        Node::Object(o.into())
+    }
+}
+
+/// The JS value of `node`: objects deferred, arrays built with their elements.
+fn value(node: &Node, ctx: &mut Context) -> JsValue {
+    match node {
+        Node::Primitive(v) => v.clone(),
+        Node::Array(items) => {
+            let values: Vec<JsValue> = items.iter().map(|n| value(n, ctx)).collect();
+            JsArray::from_iter(values, ctx).into()
+        }
+        Node::Object(members) if members.is_empty() => {
+            JsObject::with_object_proto(ctx.intrinsics()).into()
+        }
+        Node::Object(members) => {
+            let proto = ctx.intrinsics().constructors().object().prototype();
+            let data = Pending {
+                members: RefCell::new(Some(members.clone())),
+            };
+            let obj = JsObject::from_proto_and_data(proto, data);
+            if !obj.defer_own_properties::<Pending>() {
+                // Not deferrable (it always is: the data has ordinary methods); build it now.
+                let _ = Pending::materialise_all(&obj, ctx);
+            }
+            obj.into()
+        }
+    }
+}
+
+/// The members of a JSON object not yet created on its JS object.
+#[derive(Trace, Finalize, JsData)]
+struct Pending {
+    /// Taken when the members are created. Holds no GC values: only primitives that are
+    /// not objects, and further host-side nodes.
+    #[unsafe_ignore_trace]
+    members: RefCell<Option<Members>>,
+}
+
+impl LazyOwnProperties for Pending {
+    /// Any observation of one property creates them all: created one at a time they would
+    /// take the order in which the script happened to read them.
+    fn materialise(obj: &JsObject, _: &PropertyKey, ctx: &mut Context) -> JsResult<()> {
+        Self::materialise_all(obj, ctx)
+    }
+
+    fn materialise_all(obj: &JsObject, ctx: &mut Context) -> JsResult<()> {
+        let members = obj
+            .downcast_ref::<Pending>()
+            .and_then(|p| p.members.borrow_mut().take());
+        obj.end_deferred_own_properties();
+        let Some(members) = members else {
+            return Ok(());
+        };
+        for (key, node) in members.iter() {
+            let desc = PropertyDescriptor::builder()
+                .value(value(node, ctx))
+                .writable(true)
+                .enumerable(true)
+                .configurable(true)
+                .build();
+            obj.define_deferred_own_property(&PropertyKey::from(key.clone()), desc, ctx)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use boa_engine::Source;
+
+    /// Evaluates `script` with `doc` bound to the lazily parsed `json`.
+    fn eval(json: &str, script: &str) -> String {
+        let mut ctx = Context::default();
+        let doc = parse(json, &mut ctx).unwrap_or_else(|e| panic!("{json}: {e}"));
+        ctx.register_global_property(boa_engine::js_string!("doc"), doc, Default::default())
+            .expect("a fresh global");
+        match ctx.eval(Source::from_bytes(script)) {
+            Ok(v) => v.to_string(&mut ctx).map(|s| s.to_std_string_escaped()),
+            Err(e) => Ok(format!("threw {e}")),
+        }
+        .unwrap_or_else(|e| format!("to_string threw {e}"))
+    }
+
+    #[test]
+    fn key_order_duplicates_and_proto_are_json_parse_s() {
+        let text = r#"{"b":1,"2":2,"a":{"x":1},"1":3,"b":4,"__proto__":{"p":1}}"#;
+        assert_eq!(eval(text, "Object.keys(doc).join()"), "1,2,b,a,__proto__");
+        assert_eq!(
+            eval(text, "JSON.stringify(doc)"),
+            r#"{"1":3,"2":2,"b":4,"a":{"x":1},"__proto__":{"p":1}}"#
+        );
+        assert_eq!(
+            eval(text, "Object.getPrototypeOf(doc) === Object.prototype && doc.__proto__.p"),
+            "1"
+        );
+        // Reading one key first does not move it to the front.
+        assert_eq!(eval(text, "doc.a.x + ':' + Object.keys(doc).join()"), "1:1,2,b,a,__proto__");
+    }
+
+    #[test]
+    fn a_key_named_like_an_object_prototype_member_is_own() {
+        // A plain `{}` read through the same site first must not leave a cached lookup
+        // that skips the deferred object's own member.
+        let script = "function f(o) { return o.toString === Object.prototype.toString; }\n\
+                      [f({}), f({}), f(doc), typeof doc.toString].join()";
+        assert_eq!(eval(r#"{"toString":1}"#, script), "true,true,false,number");
+    }
+
+    #[test]
+    fn objects_are_ordinary_and_mutable() {
+        let text = r#"{"a":[{"b":1},[2,{"c":3}]],"d":{}}"#;
+        assert_eq!(
+            eval(text, "doc.a[1][1].c = 4; delete doc.d; doc.e = 5; JSON.stringify(doc)"),
+            r#"{"a":[{"b":1},[2,{"c":4}]],"e":5}"#
+        );
+        assert_eq!(
+            eval(text, "Object.isFrozen(Object.freeze(doc.a[0])) + ':' + ('b' in doc.a[0])"),
+            "true:true"
+        );
+        assert_eq!(eval(text, "Array.isArray(doc.a) && doc.a.push(1)"), "3");
+        assert_eq!(eval(text, "({...doc.a[0]}).b"), "1");
+    }
+
+    #[test]
+    fn deep_texts_take_the_eager_path() {
+        let n = 10_000;
+        let text = format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+        let script = "let d = 0, v = doc; while (typeof v === 'object') { d++; v = v.a } d";
+        assert_eq!(eval(&text, script), n.to_string());
+    }
+
+    #[test]
+    fn malformed_text_fails_as_the_eager_parser_does() {
+        let mut ctx = Context::default();
+        for text in ["[1,2", "{\"a\" 1}", "1 x", "1e400", ""] {
+            let lazy = parse(text, &mut ctx).map(drop).map_err(|e| e.to_string());
+            let eager = json_text::parse(text, &mut ctx)
+                .map(drop)
+                .map_err(|e| e.to_string());
+            assert_eq!(lazy, eager, "{text}");
+            assert!(lazy.is_err());
+        }
+    }
+}
