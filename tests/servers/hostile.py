@@ -23,6 +23,8 @@ HTTP paths:
   /headers?n=N          N headers in all (~64 bytes each)
   /big-head?mb=N        a response head of N MiB (headers of 64 KiB each)
   /hang                 reads the request and never answers
+  /raw?b64=B            a 200 whose body is exactly the bytes of B (URL-safe base64,
+                        padding optional): bodies no other server sends, such as bad UTF-8
 
 WebSocket paths (after a valid 101 unless said otherwise):
   /ws/hang              reads the handshake and never answers it
@@ -140,6 +142,11 @@ async def http_fault(path, q, writer):
         writer.write(head(headers=extra, length=2) + b"ok")
     elif path == "/hang":
         await asyncio.sleep(3600)
+    elif path == "/raw":
+        b64 = q.get("b64", [""])[0]
+        body = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
+        # Said outright, so a client never sends its next request down this closing socket.
+        writer.write(head(headers=["Connection: close"], length=len(body)) + body)
     else:
         writer.write(head("404 Not Found", length=0))
     await writer.drain()
