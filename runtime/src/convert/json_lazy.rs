@@ -31,43 +31,79 @@ const MAX_DEPTH: usize = 256;
 
 /// A parsed JSON value, outside the engine's heap.
 enum Node {
-    /// `null`, a boolean, a number or a string (never an object).
+    /// `null`, a boolean or a number.
     Primitive(JsValue),
+    Str(Text),
     Array(Rc<[Node]>),
     Object(Members),
 }
 
+/// A string of the document: most are the text's own bytes, referred to by position, so
+/// parsing allocates nothing for them; one with escapes is decoded.
+#[derive(Clone)]
+enum Text {
+    /// Start and end byte offsets in the document's text.
+    Span(u32, u32),
+    Decoded(JsString),
+}
+
 /// An object's members in the text's order, duplicates included.
-type Members = Rc<[(JsString, Node)]>;
+type Members = Rc<[(Text, Node)]>;
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
 pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
-    let mut tree = Tree { bytes: 0 };
-    let root = match json_text::run(text, &mut tree) {
+    if u32::try_from(text.len()).is_err() {
+        return json_text::parse(text, ctx);
+    }
+    // A copy the unbuilt objects share: their strings are positions in it.
+    let text: Rc<str> = Rc::from(text);
+    let mut tree = Tree {
+        base: text.as_ptr() as usize,
+        len: text.len(),
+        bytes: text.len(),
+    };
+    let root = match json_text::run(&text, &mut tree) {
         Ok(root) => root,
-        Err(JsonTextError::TooDeep) => return json_text::parse(text, ctx),
+        Err(JsonTextError::TooDeep) => return json_text::parse(&text, ctx),
         Err(e) => return Err(e),
     };
     // The tree lives as long as the objects made from it: the collector has to know.
     boa_gc::add_external_bytes(tree.bytes);
-    Ok(value(&root, ctx))
+    Ok(value(&root, &text, ctx))
 }
 
-/// Builds [`Node`]s, counting the heap bytes they take.
+/// Builds [`Node`]s over the text at `base`, counting the heap bytes they take.
 struct Tree {
+    base: usize,
+    len: usize,
     bytes: usize,
+}
+
+impl Tree {
+    /// `s` by position when it is a slice of the text (no escapes), else decoded.
+    fn text(&mut self, s: &str) -> Text {
+        let start = (s.as_ptr() as usize).wrapping_sub(self.base);
+        match (u32::try_from(start), u32::try_from(start + s.len())) {
+            (Ok(a), Ok(b)) if start + s.len() <= self.len => Text::Span(a, b),
+            _ => {
+                self.bytes += s.len();
+                Text::Decoded(JsString::from(s))
+            }
+        }
+    }
 }
 
 impl Builder for Tree {
     type Value = Node;
-    type Object = Vec<(JsString, Node)>;
+    type Object = Vec<(Text, Node)>;
+    type Key = Text;
     const MAX_DEPTH: usize = MAX_DEPTH;
 
     fn scalar(&mut self, s: Scalar<'_>) -> Node {
-        if let Scalar::Str(text) = s {
-            self.bytes += text.len();
+        match s {
+            Scalar::Str(text) => Node::Str(self.text(text)),
+            other => Node::Primitive(other.to_js()),
         }
-        Node::Primitive(s.to_js())
     }
 
     fn array(&mut self, items: Vec<Node>) -> Result<Node, Step> {
@@ -79,8 +115,12 @@ impl Builder for Tree {
         Vec::new()
     }
 
-    fn member(&mut self, o: &mut Self::Object, key: JsString, v: Node) -> Result<(), Step> {
-        self.bytes += key.len() + size_of::<(JsString, Node)>();
+    fn key(&mut self, key: &str) -> Text {
+        self.text(key)
+    }
+
+    fn member(&mut self, o: &mut Self::Object, key: Text, v: Node) -> Result<(), Step> {
+        self.bytes += size_of::<(Text, Node)>();
         o.push((key, v));
         Ok(())
     }
@@ -90,12 +130,21 @@ impl Builder for Tree {
     }
 }
 
+/// The JS string of `t`.
+fn string(t: &Text, text: &str) -> JsString {
+    match t {
+        Text::Span(a, b) => JsString::from(&text[*a as usize..*b as usize]),
+        Text::Decoded(s) => s.clone(),
+    }
+}
+
 /// The JS value of `node`: objects deferred, arrays built with their elements.
-fn value(node: &Node, ctx: &mut Context) -> JsValue {
+fn value(node: &Node, text: &Rc<str>, ctx: &mut Context) -> JsValue {
     match node {
         Node::Primitive(v) => v.clone(),
+        Node::Str(t) => string(t, text).into(),
         Node::Array(items) => {
-            let values: Vec<JsValue> = items.iter().map(|n| value(n, ctx)).collect();
+            let values: Vec<JsValue> = items.iter().map(|n| value(n, text, ctx)).collect();
             JsArray::from_iter(values, ctx).into()
         }
         Node::Object(members) if members.is_empty() => {
@@ -104,7 +153,7 @@ fn value(node: &Node, ctx: &mut Context) -> JsValue {
         Node::Object(members) => {
             let proto = ctx.intrinsics().constructors().object().prototype();
             let data = Pending {
-                members: RefCell::new(Some(members.clone())),
+                members: RefCell::new(Some((members.clone(), text.clone()))),
             };
             let obj = JsObject::from_proto_and_data(proto, data);
             if !obj.defer_own_properties::<Pending>() {
@@ -116,13 +165,13 @@ fn value(node: &Node, ctx: &mut Context) -> JsValue {
     }
 }
 
-/// The members of a JSON object not yet created on its JS object.
+/// The members of a JSON object not yet created on its JS object, and the text they are in.
 #[derive(Trace, Finalize, JsData)]
 struct Pending {
     /// Taken when the members are created. Holds no GC values: only primitives that are
     /// not objects, and further host-side nodes.
     #[unsafe_ignore_trace]
-    members: RefCell<Option<Members>>,
+    members: RefCell<Option<(Members, Rc<str>)>>,
 }
 
 impl LazyOwnProperties for Pending {
@@ -133,21 +182,22 @@ impl LazyOwnProperties for Pending {
     }
 
     fn materialise_all(obj: &JsObject, ctx: &mut Context) -> JsResult<()> {
-        let members = obj
+        let pending = obj
             .downcast_ref::<Pending>()
             .and_then(|p| p.members.borrow_mut().take());
         obj.end_deferred_own_properties();
-        let Some(members) = members else {
+        let Some((members, text)) = pending else {
             return Ok(());
         };
         for (key, node) in members.iter() {
             let desc = PropertyDescriptor::builder()
-                .value(value(node, ctx))
+                .value(value(node, &text, ctx))
                 .writable(true)
                 .enumerable(true)
                 .configurable(true)
                 .build();
-            obj.define_deferred_own_property(&PropertyKey::from(key.clone()), desc, ctx)?;
+            let key = PropertyKey::from(string(key, &text));
+            obj.define_deferred_own_property(&key, desc, ctx)?;
         }
         Ok(())
     }
@@ -185,6 +235,15 @@ mod tests {
         );
         // Reading one key first does not move it to the front.
         assert_eq!(eval(text, "doc.a.x + ':' + Object.keys(doc).join()"), "1:1,2,b,a,__proto__");
+    }
+
+    #[test]
+    fn strings_by_position_and_decoded_come_out_alike() {
+        let text = r#"{"é":"a\nb","k":"ü😀","\u0041":["x\"y","plain"]}"#;
+        assert_eq!(
+            eval(text, "JSON.stringify([Object.keys(doc), doc['é'], doc.k, doc.A])"),
+            r#"[["é","k","A"],"a\nb","ü😀",["x\"y","plain"]]"#
+        );
     }
 
     #[test]

@@ -56,14 +56,18 @@ impl From<JsonTextError> for JsError {
 pub(super) trait Builder {
     type Value;
     type Object;
+    /// An object key, kept while its value is parsed.
+    type Key: Clone;
     /// Containers nested deeper than this end the parse with [`Step::TooDeep`].
     const MAX_DEPTH: usize;
     fn scalar(&mut self, s: Scalar<'_>) -> Self::Value;
     fn array(&mut self, items: Vec<Self::Value>) -> Result<Self::Value, Step>;
     fn object(&mut self) -> Self::Object;
+    fn key(&mut self, key: &str) -> Self::Key;
     /// Adds a member as `CreateDataProperty` would: a repeated key keeps its first position
     /// and takes the last value, and `__proto__` is an ordinary key.
-    fn member(&mut self, o: &mut Self::Object, key: JsString, v: Self::Value) -> Result<(), Step>;
+    fn member(&mut self, o: &mut Self::Object, key: Self::Key, v: Self::Value)
+        -> Result<(), Step>;
     fn close(&mut self, o: Self::Object) -> Self::Value;
 }
 
@@ -92,6 +96,7 @@ struct Eager<'c>(&'c mut Context);
 impl Builder for Eager<'_> {
     type Value = JsValue;
     type Object = JsObject;
+    type Key = JsString;
     const MAX_DEPTH: usize = usize::MAX;
 
     fn scalar(&mut self, s: Scalar<'_>) -> JsValue {
@@ -106,6 +111,10 @@ impl Builder for Eager<'_> {
         JsObject::with_object_proto(self.0.intrinsics())
     }
 
+    fn key(&mut self, key: &str) -> JsString {
+        JsString::from(key)
+    }
+
     fn member(&mut self, o: &mut JsObject, key: JsString, v: JsValue) -> Result<(), Step> {
         o.create_data_property_or_throw(key, v, self.0)
             .map(drop)
@@ -118,10 +127,10 @@ impl Builder for Eager<'_> {
 }
 
 /// A container still open while its members are parsed.
-enum Open<V, O> {
+enum Open<V, O, K> {
     Array(Vec<V>),
     /// The object and the key whose value is being parsed.
-    Object(O, JsString),
+    Object(O, K),
 }
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
@@ -172,7 +181,7 @@ impl From<JiterError> for Step {
 
 /// The parse loop: opens containers onto `open`, and closes them as their ends are read.
 fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step> {
-    let mut open: Vec<Open<B::Value, B::Object>> = Vec::new();
+    let mut open: Vec<Open<B::Value, B::Object, B::Key>> = Vec::new();
     let mut peek = jiter.peek()?;
     loop {
         if open.len() > B::MAX_DEPTH {
@@ -191,7 +200,8 @@ fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step>
                 let obj = b.object();
                 match jiter.known_object()? {
                     Some(key) => {
-                        open.push(Open::Object(obj, JsString::from(key)));
+                        let key = b.key(key);
+                        open.push(Open::Object(obj, key));
                         peek = jiter.peek()?;
                         continue;
                     }
@@ -224,7 +234,7 @@ fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step>
                 Some(Open::Object(obj, key)) => {
                     b.member(obj, key.clone(), value)?;
                     if let Some(next) = jiter.next_key()? {
-                        *key = JsString::from(next);
+                        *key = b.key(next);
                         peek = jiter.peek()?;
                         break;
                     }
