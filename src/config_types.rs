@@ -32,6 +32,19 @@ pub enum ConfigError {
     Flag(String),
 }
 
+impl ConfigError {
+    /// k6's exit code for this problem: 104 (invalid config), or 255 for the ones k6 reports
+    /// without a code of their own.
+    pub fn exit_code(&self) -> crate::exit::ExitCode {
+        match self {
+            ConfigError::SummaryMode | ConfigError::Flag(_) | ConfigError::Unclassified(_) => {
+                crate::exit::ExitCode::Other
+            }
+            _ => crate::exit::ExitCode::InvalidConfig,
+        }
+    }
+}
+
 /// A duration given as a string (`"30s"`) or a number of milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

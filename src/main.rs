@@ -164,12 +164,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
         Command::Run(flags) => match flags.into_args(globals) {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);
-                return match e {
-                    options::ConfigError::SummaryMode
-                    | options::ConfigError::Flag(_)
-                    | options::ConfigError::Unclassified(_) => ExitCode::Other,
-                    _ => ExitCode::InvalidConfig,
-                };
+                return e.exit_code();
             }
             Ok(args) => match run::run(args).await {
                 Ok(code) => Ok(code),

@@ -78,12 +78,7 @@ pub enum RunError {
 impl RunError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            RunError::Config(
-                crate::options::ConfigError::Flag(_)
-                | crate::options::ConfigError::SummaryMode
-                | crate::options::ConfigError::Unclassified(_),
-            ) => ExitCode::Other,
-            RunError::Config(_) => ExitCode::InvalidConfig,
+            RunError::Config(e) => e.exit_code(),
             RunError::Init(InitError::Script(_))
             | RunError::VuInit {
                 source: InitError::Script(_),

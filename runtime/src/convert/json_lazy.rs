@@ -230,18 +230,27 @@ mod tests {
             r#"{"1":3,"2":2,"b":4,"a":{"x":1},"__proto__":{"p":1}}"#
         );
         assert_eq!(
-            eval(text, "Object.getPrototypeOf(doc) === Object.prototype && doc.__proto__.p"),
+            eval(
+                text,
+                "Object.getPrototypeOf(doc) === Object.prototype && doc.__proto__.p"
+            ),
             "1"
         );
         // Reading one key first does not move it to the front.
-        assert_eq!(eval(text, "doc.a.x + ':' + Object.keys(doc).join()"), "1:1,2,b,a,__proto__");
+        assert_eq!(
+            eval(text, "doc.a.x + ':' + Object.keys(doc).join()"),
+            "1:1,2,b,a,__proto__"
+        );
     }
 
     #[test]
     fn strings_by_position_and_decoded_come_out_alike() {
         let text = r#"{"é":"a\nb","k":"ü😀","\u0041":["x\"y","plain"]}"#;
         assert_eq!(
-            eval(text, "JSON.stringify([Object.keys(doc), doc['é'], doc.k, doc.A])"),
+            eval(
+                text,
+                "JSON.stringify([Object.keys(doc), doc['é'], doc.k, doc.A])"
+            ),
             r#"[["é","k","A"],"a\nb","ü😀",["x\"y","plain"]]"#
         );
     }
@@ -259,11 +268,17 @@ mod tests {
     fn objects_are_ordinary_and_mutable() {
         let text = r#"{"a":[{"b":1},[2,{"c":3}]],"d":{}}"#;
         assert_eq!(
-            eval(text, "doc.a[1][1].c = 4; delete doc.d; doc.e = 5; JSON.stringify(doc)"),
+            eval(
+                text,
+                "doc.a[1][1].c = 4; delete doc.d; doc.e = 5; JSON.stringify(doc)"
+            ),
             r#"{"a":[{"b":1},[2,{"c":4}]],"e":5}"#
         );
         assert_eq!(
-            eval(text, "Object.isFrozen(Object.freeze(doc.a[0])) + ':' + ('b' in doc.a[0])"),
+            eval(
+                text,
+                "Object.isFrozen(Object.freeze(doc.a[0])) + ':' + ('b' in doc.a[0])"
+            ),
             "true:true"
         );
         assert_eq!(eval(text, "Array.isArray(doc.a) && doc.a.push(1)"), "3");

@@ -66,8 +66,7 @@ pub(super) trait Builder {
     fn key(&mut self, key: &str) -> Self::Key;
     /// Adds a member as `CreateDataProperty` would: a repeated key keeps its first position
     /// and takes the last value, and `__proto__` is an ordinary key.
-    fn member(&mut self, o: &mut Self::Object, key: Self::Key, v: Self::Value)
-        -> Result<(), Step>;
+    fn member(&mut self, o: &mut Self::Object, key: Self::Key, v: Self::Value) -> Result<(), Step>;
     fn close(&mut self, o: Self::Object) -> Self::Value;
 }
 

@@ -4,6 +4,19 @@
 
 /// Any failure without a more specific code.
 pub const DEFAULT: u32 = 1000;
+/// No error: a request that failed before it was sent for a reason k6 gives no code (a bad
+/// `compression` param), and a response below 400.
+pub const NONE: u32 = 0;
+
+/// The code of a response that arrived with `status` and no transport error: 1000 + status
+/// from 400 up, else [`NONE`].
+pub fn for_status(status: u16) -> u32 {
+    if status >= 400 {
+        DEFAULT + u32::from(status)
+    } else {
+        NONE
+    }
+}
 /// A network error that is not a TCP one.
 pub const NET_NON_TCP: u32 = 1010;
 pub const INVALID_URL: u32 = 1020;

@@ -84,41 +84,8 @@ fn run_iteration(
     state: &std::cell::RefCell<VuState>,
     it: IterationJob,
 ) -> JobOutcome {
-    let iter = {
-        let mut st = state.borrow_mut();
-        st.phase = Phase::Run;
-        st.group.clear();
-        st.base_tags = it.tags.clone();
-        st.scenario = it.scenario.clone();
-        st.interrupted = false;
-        st.aborted = false;
-        // Looked up by `&str`: only a VU's first iteration in a scenario allocates its key.
-        let per_scenario = &mut st.exec.per_scenario;
-        st.exec.iteration_in_scenario = match per_scenario.get_mut(&*it.scenario) {
-            Some(n) => {
-                *n += 1;
-                *n - 1
-            }
-            None => {
-                per_scenario.insert(it.scenario.to_string(), 1);
-                0
-            }
-        };
-        let in_instance = it
-            .state
-            .iterations_started
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        st.exec.iteration_in_instance = in_instance;
-        st.exec.iteration_in_test = st.config.test.index_in_test(in_instance);
-        st.exec.executor = it.executor.clone();
-        st.exec.scenario = Some(it.state.clone());
-        st.iteration
-    };
-    if let Some(instances) = super::instances::instances(ctx) {
-        if let Ok(mut instances) = instances.try_borrow_mut() {
-            instances.iteration_started();
-        }
-    }
+    let iter = begin_iteration(&mut state.borrow_mut(), &it);
+    super::instances::iteration_started(ctx);
     let _ = super::globals::set_iter(ctx, state, iter);
     if let Some(env) = &it.env {
         let _ = super::globals::set_env_overrides(ctx, env);
@@ -163,6 +130,38 @@ fn run_iteration(
     }
     st.flush();
     outcome
+}
+
+/// Puts the VU state in the run phase for iteration `it`: its scenario, tags and execution
+/// counters. Returns the VU's iteration number.
+fn begin_iteration(st: &mut VuState, it: &IterationJob) -> i64 {
+    st.phase = Phase::Run;
+    st.group.clear();
+    st.base_tags = it.tags.clone();
+    st.scenario = it.scenario.clone();
+    st.interrupted = false;
+    st.aborted = false;
+    // Looked up by `&str`: only a VU's first iteration in a scenario allocates its key.
+    let per_scenario = &mut st.exec.per_scenario;
+    st.exec.iteration_in_scenario = match per_scenario.get_mut(&*it.scenario) {
+        Some(n) => {
+            *n += 1;
+            *n - 1
+        }
+        None => {
+            per_scenario.insert(it.scenario.to_string(), 1);
+            0
+        }
+    };
+    let in_instance = it
+        .state
+        .iterations_started
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    st.exec.iteration_in_instance = in_instance;
+    st.exec.iteration_in_test = st.config.test.index_in_test(in_instance);
+    st.exec.executor = it.executor.clone();
+    st.exec.scenario = Some(it.state.clone());
+    st.iteration
 }
 
 /// The VU's own copy of the setup data, parsed on its first iteration.

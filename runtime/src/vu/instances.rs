@@ -5,7 +5,6 @@
 //! phase) in [`VuState`]; what one module needs stays in that module.
 
 use std::any::{Any, TypeId};
-use std::cell::RefCell;
 
 use boa_engine::{Context, JsNativeError, JsResult};
 
@@ -72,7 +71,10 @@ pub fn with_instance<T: Instance, R>(
     Ok(f(instance, &mut state))
 }
 
-/// The instances of the VU of `context`, for the VU core's per-iteration hooks.
-pub(crate) fn instances(context: &Context) -> Option<&RefCell<Instances>> {
-    context.get_data::<VuData>().map(VuData::instances)
+/// Tells the module instances of the VU of `context` that an iteration starts. They are
+/// only ever borrowed inside [`with_instance`], which runs no JS, so they are free here.
+pub(crate) fn iteration_started(context: &Context) {
+    if let Some(data) = context.get_data::<VuData>() {
+        data.instances().borrow_mut().iteration_started();
+    }
 }

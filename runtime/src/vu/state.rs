@@ -38,7 +38,7 @@ pub struct VuState {
     pub phase: Phase,
     /// `__ITER` of the running iteration.
     pub iteration: i64,
-    /// What the global `__ITER` is (see `modules::globals::set_iter`).
+    /// What the global `__ITER` is (see `vu::globals`).
     pub iter_global: IterGlobal,
     /// Current group path: `""` at the root, `::a::b` when nested.
     pub group: String,

@@ -111,8 +111,7 @@ pub const FIELDS: [(&str, Builder); 16] = [
     ("error_code", |d, _| {
         let code = match &d.hop.error {
             Some(e) => e.code,
-            None if d.hop.status >= 400 => 1000 + d.hop.status as u32,
-            None => 0,
+            None => crate::net::codes::for_status(d.hop.status),
         };
         Ok(code.into())
     }),

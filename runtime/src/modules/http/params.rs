@@ -204,7 +204,7 @@ fn compress(
         Ok(c) => c,
         Err(message) => {
             spec.preflight_error = Some(crate::net::client::HttpError {
-                code: 0,
+                code: crate::net::codes::NONE,
                 tag: message.clone(),
                 message,
             });

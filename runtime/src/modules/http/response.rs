@@ -311,7 +311,10 @@ fn hop_tags(
         put("error", tag.to_string());
         put("error_code", code.to_string());
     } else if k.status >= 400 {
-        put("error_code", (1000 + k.status as u32).to_string());
+        put(
+            "error_code",
+            crate::net::codes::for_status(k.status).to_string(),
+        );
     }
     tags
 }
