@@ -1,20 +1,20 @@
 //! JSON text to JS values whose objects are built as a script reaches them: what
-//! `JSON.parse` (without a reviver), `res.json()` and `SharedArray` elements return.
+//! `JSON.parse`, `res.json()` and `SharedArray` elements return.
 //!
 //! A typical load-test script parses a whole response (an LLM chat completion is ~20 KB,
 //! hundreds of objects, most of them per-token log-probabilities) and reads three fields.
 //! Building every object in the engine cost most of such an iteration's CPU, and all of it
 //! became garbage for the collector to trace and sweep. Here the text is parsed once into a
-//! compact host-side tree (validation and error positions are [`json_text`]'s, so a
-//! malformed text fails exactly as before), and each JSON object becomes a JS object whose
+//! compact host-side tree (validation and errors are [`json_text`]'s, so a malformed
+//! text fails exactly as the eager parse does), and each JSON object becomes a JS object whose
 //! own properties are created on first observation (Boa's `defer_own_properties`, an rk6
 //! patch): all of them at once, in the text's order, so key order, duplicate keys and
 //! `__proto__` come out as `CreateDataProperty` makes them. Arrays are real arrays, built
 //! with their elements when their parent is reached (an element object is again deferred).
 //! Once reached an object is an ordinary one; nothing a script can do tells the two apart.
 //!
-//! Texts nested deeper than [`MAX_DEPTH`] take [`json_text::parse`]'s eager path, which has
-//! no depth bound, so that turning a tree into values never recurses deeply.
+//! Texts nested deeper than [`MAX_DEPTH`] take [`json_text`]'s eager path, which has no
+//! depth bound of its own, so that turning a tree into values never recurses deeply.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,10 +42,20 @@ type Members = Rc<[(JsString, Node)]>;
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
 pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
+    parse_within::<{ usize::MAX }>(text, ctx)
+}
+
+/// [`parse`], failing with [`JsonTextError::TooDeep`] when containers nest deeper than
+/// `MAX` (arrays and objects together; at least [`MAX_DEPTH`]).
+pub fn parse_within<const MAX: usize>(
+    text: &str,
+    ctx: &mut Context,
+) -> Result<JsValue, JsonTextError> {
+    const { assert!(MAX >= MAX_DEPTH) };
     let mut tree = Tree { bytes: 0 };
     let root = match json_text::run(text, &mut tree) {
         Ok(root) => root,
-        Err(JsonTextError::TooDeep) => return json_text::parse(text, ctx),
+        Err(JsonTextError::TooDeep) => return json_text::parse_within::<MAX>(text, ctx),
         Err(e) => return Err(e),
     };
     // The tree lives as long as the objects made from it: the collector has to know.
@@ -180,11 +190,17 @@ mod tests {
             r#"{"1":3,"2":2,"b":4,"a":{"x":1},"__proto__":{"p":1}}"#
         );
         assert_eq!(
-            eval(text, "Object.getPrototypeOf(doc) === Object.prototype && doc.__proto__.p"),
+            eval(
+                text,
+                "Object.getPrototypeOf(doc) === Object.prototype && doc.__proto__.p"
+            ),
             "1"
         );
         // Reading one key first does not move it to the front.
-        assert_eq!(eval(text, "doc.a.x + ':' + Object.keys(doc).join()"), "1:1,2,b,a,__proto__");
+        assert_eq!(
+            eval(text, "doc.a.x + ':' + Object.keys(doc).join()"),
+            "1:1,2,b,a,__proto__"
+        );
     }
 
     #[test]
@@ -200,11 +216,17 @@ mod tests {
     fn objects_are_ordinary_and_mutable() {
         let text = r#"{"a":[{"b":1},[2,{"c":3}]],"d":{}}"#;
         assert_eq!(
-            eval(text, "doc.a[1][1].c = 4; delete doc.d; doc.e = 5; JSON.stringify(doc)"),
+            eval(
+                text,
+                "doc.a[1][1].c = 4; delete doc.d; doc.e = 5; JSON.stringify(doc)"
+            ),
             r#"{"a":[{"b":1},[2,{"c":4}]],"e":5}"#
         );
         assert_eq!(
-            eval(text, "Object.isFrozen(Object.freeze(doc.a[0])) + ':' + ('b' in doc.a[0])"),
+            eval(
+                text,
+                "Object.isFrozen(Object.freeze(doc.a[0])) + ':' + ('b' in doc.a[0])"
+            ),
             "true:true"
         );
         assert_eq!(eval(text, "Array.isArray(doc.a) && doc.a.push(1)"), "3");
