@@ -96,7 +96,7 @@ impl Members {
             let len = obj.get(js_string!("length"), ctx)?.to_length(ctx)?;
             return Ok(Members::Indexes { next: 0, len });
         }
-        let keys = OrdinaryObject::keys(&JsValue::undefined(), &[value.clone()], ctx)?;
+        let keys = OrdinaryObject::keys(&JsValue::undefined(), std::slice::from_ref(value), ctx)?;
         let keys = keys.as_object().map_or(Ok(Vec::new()), |list| {
             let len = list.get(js_string!("length"), ctx)?.to_length(ctx)?;
             (0..len)
