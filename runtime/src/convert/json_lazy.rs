@@ -1,20 +1,20 @@
 //! JSON text to JS values whose objects are built as a script reaches them: what
-//! `JSON.parse` (without a reviver), `res.json()` and `SharedArray` elements return.
+//! `JSON.parse`, `res.json()` and `SharedArray` elements return.
 //!
 //! A typical load-test script parses a whole response (an LLM chat completion is ~20 KB,
 //! hundreds of objects, most of them per-token log-probabilities) and reads three fields.
 //! Building every object in the engine cost most of such an iteration's CPU, and all of it
 //! became garbage for the collector to trace and sweep. Here the text is parsed once into a
-//! compact host-side tree (validation and error positions are [`json_text`]'s, so a
-//! malformed text fails exactly as before), and each JSON object becomes a JS object whose
+//! compact host-side tree (validation and errors are [`json_text`]'s, so a malformed
+//! text fails exactly as the eager parse does), and each JSON object becomes a JS object whose
 //! own properties are created on first observation (Boa's `defer_own_properties`, an rk6
 //! patch): all of them at once, in the text's order, so key order, duplicate keys and
 //! `__proto__` come out as `CreateDataProperty` makes them. Arrays are real arrays, built
 //! with their elements when their parent is reached (an element object is again deferred).
 //! Once reached an object is an ordinary one; nothing a script can do tells the two apart.
 //!
-//! Texts nested deeper than [`MAX_DEPTH`] take [`json_text::parse`]'s eager path, which has
-//! no depth bound, so that turning a tree into values never recurses deeply.
+//! Texts nested deeper than [`MAX_DEPTH`] take [`json_text`]'s eager path, which has no
+//! depth bound of its own, so that turning a tree into values never recurses deeply.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -52,8 +52,18 @@ type Members = Rc<[(Text, Node)]>;
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
 pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
+    parse_within::<{ usize::MAX }>(text, ctx)
+}
+
+/// [`parse`], failing with [`JsonTextError::TooDeep`] when containers nest deeper than
+/// `MAX` (arrays and objects together; at least [`MAX_DEPTH`]).
+pub fn parse_within<const MAX: usize>(
+    text: &str,
+    ctx: &mut Context,
+) -> Result<JsValue, JsonTextError> {
+    const { assert!(MAX >= MAX_DEPTH) };
     if u32::try_from(text.len()).is_err() {
-        return json_text::parse(text, ctx);
+        return json_text::parse_within::<MAX>(text, ctx);
     }
     // A copy the unbuilt objects share: their strings are positions in it.
     let text: Rc<str> = Rc::from(text);
@@ -64,7 +74,7 @@ pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
     };
     let root = match json_text::run(&text, &mut tree) {
         Ok(root) => root,
-        Err(JsonTextError::TooDeep) => return json_text::parse(&text, ctx),
+        Err(JsonTextError::TooDeep) => return json_text::parse_within::<MAX>(&text, ctx),
         Err(e) => return Err(e),
     };
     // The tree lives as long as the objects made from it: the collector has to know.

@@ -1,4 +1,4 @@
-//! JSON text to JS values without native recursion: `JSON.parse` (no reviver),
+//! JSON text to JS values without native recursion: `JSON.parse`,
 //! `res.json()`, `SharedArray` and `setup()` data all come through here.
 //!
 //! k6 (goja) parses values nested 100,000 and 1,000,000 deep (it overflows Go's 1 GB stack
@@ -21,7 +21,7 @@ pub enum JsonTextError {
         line: usize,
         column: usize,
     },
-    /// Nested deeper than a builder with a depth limit takes (never from [`parse`]).
+    /// Nested deeper than the depth limit of the builder or of [`parse_within`].
     #[error("nested too deeply")]
     TooDeep,
     /// Building the value failed in the engine.
@@ -58,7 +58,8 @@ pub(super) trait Builder {
     type Object;
     /// An object key, kept while its value is parsed.
     type Key: Clone;
-    /// Containers nested deeper than this end the parse with [`Step::TooDeep`].
+    /// A container nested deeper than this (the outermost is at depth 1) ends the parse
+    /// with [`Step::TooDeep`].
     const MAX_DEPTH: usize;
     fn scalar(&mut self, s: Scalar<'_>) -> Self::Value;
     fn array(&mut self, items: Vec<Self::Value>) -> Result<Self::Value, Step>;
@@ -89,14 +90,14 @@ impl Scalar<'_> {
     }
 }
 
-/// JS values built as the text is read.
-struct Eager<'c>(&'c mut Context);
+/// JS values built as the text is read, nested at most `MAX` deep.
+struct Eager<'c, const MAX: usize>(&'c mut Context);
 
-impl Builder for Eager<'_> {
+impl<const MAX: usize> Builder for Eager<'_, MAX> {
     type Value = JsValue;
     type Object = JsObject;
     type Key = JsString;
-    const MAX_DEPTH: usize = usize::MAX;
+    const MAX_DEPTH: usize = MAX;
 
     fn scalar(&mut self, s: Scalar<'_>) -> JsValue {
         s.to_js()
@@ -134,7 +135,16 @@ enum Open<V, O, K> {
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
 pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
-    run(text, &mut Eager(ctx))
+    run(text, &mut Eager::<{ usize::MAX }>(ctx))
+}
+
+/// [`parse`], failing with [`JsonTextError::TooDeep`] when containers nest deeper than
+/// `MAX` (arrays and objects together).
+pub fn parse_within<const MAX: usize>(
+    text: &str,
+    ctx: &mut Context,
+) -> Result<JsValue, JsonTextError> {
+    run(text, &mut Eager::<MAX>(ctx))
 }
 
 /// Parses `text` with `builder`, giving a syntax error its position.
@@ -183,7 +193,7 @@ fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step>
     let mut open: Vec<Open<B::Value, B::Object, B::Key>> = Vec::new();
     let mut peek = jiter.peek()?;
     loop {
-        if open.len() > B::MAX_DEPTH {
+        if matches!(peek, Peek::Array | Peek::Object) && open.len() >= B::MAX_DEPTH {
             return Err(Step::TooDeep);
         }
         let mut value = match peek {

@@ -128,7 +128,7 @@ fn trap_get(
         return Ok(JsValue::from(elements.len() as f64));
     }
     if let Some(i) = index(prop, elements.len()) {
-        return super::globals::parse_json_text(&elements[i], ctx);
+        return super::json::parse_json_text(&elements[i], ctx);
     }
     if prop.as_symbol().is_some_and(|s| s == JsSymbol::iterator()) {
         let iter = NativeFunction::from_copy_closure_with_captures(
@@ -169,7 +169,7 @@ fn iterator(shared: Shared, ctx: &mut Context) -> JsResult<JsValue> {
                 return Ok(create_iter_result_object(JsValue::undefined(), true, ctx));
             };
             *at.borrow_mut() = i + 1;
-            let value = super::globals::parse_json_text(text, ctx)?;
+            let value = super::json::parse_json_text(text, ctx)?;
             Ok(create_iter_result_object(value, false, ctx))
         },
         (shared, Gc::new(GcRefCell::new(0usize))),

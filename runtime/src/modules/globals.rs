@@ -1,11 +1,10 @@
 //! Globals of every VU context: `__ENV`, `__VU`, `open()`, `require()`, `console`, a
-//! per-VU seedable `Math.random`, and a native `JSON.parse` (Boa's own re-parses JSON with
-//! the full JS parser: slow and hungry for native stack).
+//! per-VU seedable `Math.random`, and k6's `JSON.parse` (in `json`).
 
 use std::sync::Arc;
 
 use boa_engine::property::Attribute;
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
+use boa_engine::{js_string, Context, JsNativeError, JsResult, JsValue, NativeFunction};
 
 use crate::config::TestConfig;
 use crate::convert::bytes::array_buffer;
@@ -37,64 +36,8 @@ pub fn install(context: &mut Context, config: &Arc<TestConfig>, id: u64) -> JsRe
         )?;
     }
     context.register_global_callable(js_string!("open"), 2, NativeFunction::from_fn_ptr(open))?;
-    wrap_json(context)?;
+    super::json::install(context)?;
     Ok(())
-}
-
-/// Replaces `JSON.parse` (without a reviver) by the native parser (`JSON.stringify` is
-/// Boa's: it stops at the native stack floor with a RangeError). Built from a native
-/// closure over the original: evaluating a JS shim per VU cost a parse, a compile
-/// and ~16 KiB per context.
-fn wrap_json(context: &mut Context) -> JsResult<()> {
-    use boa_engine::object::FunctionObjectBuilder;
-    use boa_engine::property::PropertyDescriptor;
-    let json = context
-        .global_object()
-        .get(js_string!("JSON"), context)?
-        .as_object()
-        .ok_or_else(|| JsNativeError::typ().with_message("JSON is not an object"))?;
-    let original = |name, ctx: &mut Context| -> JsResult<JsObject> {
-        json.get(name, ctx)?.as_object().ok_or_else(|| {
-            JsNativeError::typ()
-                .with_message("JSON method missing")
-                .into()
-        })
-    };
-    let parse = NativeFunction::from_copy_closure_with_captures(
-        |_, args, original: &JsObject, ctx| {
-            let reviver = args.get(1).is_some_and(JsValue::is_callable);
-            if reviver {
-                return original.call(&JsValue::undefined(), args, ctx);
-            }
-            json_parse(&JsValue::undefined(), args, ctx)
-        },
-        original(js_string!("parse"), context)?,
-    );
-    let parse = FunctionObjectBuilder::new(context.realm(), parse)
-        .name(js_string!("parse"))
-        .length(2)
-        .build();
-    json.define_property_or_throw(
-        js_string!("parse"),
-        PropertyDescriptor::builder()
-            .value(parse)
-            .writable(true)
-            .configurable(true)
-            .enumerable(false),
-        context,
-    )?;
-    Ok(())
-}
-
-fn json_parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let text = crate::modules::arg_string(args, 0, ctx)?;
-    parse_json_text(&text, ctx)
-}
-
-/// Parses JSON text into a JS value natively, at any depth, its objects built as the script
-/// reaches them; errors are JS `SyntaxError`s.
-pub fn parse_json_text(text: &str, ctx: &mut Context) -> JsResult<JsValue> {
-    Ok(crate::convert::json_lazy::parse(text, ctx)?)
 }
 
 fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {

@@ -16,6 +16,7 @@ pub mod globals;
 pub mod html;
 pub mod http;
 pub mod jslib_url;
+pub mod json;
 pub mod k6;
 pub(crate) mod lazy_exports;
 pub mod metrics;
@@ -275,15 +276,23 @@ pub(crate) fn static_key(s: &'static str) -> boa_engine::JsString {
 /// regrows the string as it goes, which showed in the profile of every request's URL.
 pub(crate) trait StdText {
     fn text(&self) -> String;
+    /// The text with each lone surrogate as U+FFFD, as Go's conversion of a JS string
+    /// gives it.
+    fn text_lossy(&self) -> String;
 }
 
 impl StdText for boa_engine::JsString {
     fn text(&self) -> String {
-        std_string(self)
+        std_string(self, boa_engine::JsString::to_std_string_escaped)
+    }
+
+    fn text_lossy(&self) -> String {
+        std_string(self, boa_engine::JsString::to_std_string_lossy)
     }
 }
 
-fn std_string(s: &boa_engine::JsString) -> String {
+/// `s` as Rust text; `unpaired` converts a string with lone surrogates.
+fn std_string(s: &boa_engine::JsString, unpaired: fn(&boa_engine::JsString) -> String) -> String {
     if let boa_engine::string::JsStrVariant::Latin1(bytes) = s.as_str().variant() {
         // Latin-1 above 0x7f is not the same bytes in UTF-8; ASCII is.
         if bytes.is_ascii() {
@@ -292,8 +301,7 @@ fn std_string(s: &boa_engine::JsString) -> String {
             }
         }
     }
-    s.to_std_string()
-        .unwrap_or_else(|_| s.to_std_string_escaped())
+    s.to_std_string().unwrap_or_else(|_| unpaired(s))
 }
 
 /// `js_string!` for dynamic keys.

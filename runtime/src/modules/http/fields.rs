@@ -28,6 +28,9 @@ pub struct ResponseData {
     created: crate::modules::CreatedBits,
     /// `res.json()`'s value, parsed once.
     pub json: GcRefCell<Option<JsValue>>,
+    /// Whether the body is known to be JSON: checked once before the first selector.
+    #[unsafe_ignore_trace]
+    pub json_valid: std::cell::Cell<bool>,
 }
 
 impl ResponseData {
@@ -38,6 +41,7 @@ impl ResponseData {
             plain_body: meta.plain_body.clone(),
             created: crate::modules::CreatedBits::default(),
             json: GcRefCell::new(None),
+            json_valid: std::cell::Cell::new(false),
         }
     }
 

@@ -1,11 +1,12 @@
 //! After a request ran: one set of `http_req_*` samples per hop, the "Request Failed"
 //! warning, and the JS response object with k6's fields in k6's order.
 
+use crate::convert::go_json::{self, GoJsonError, Reader};
+use crate::convert::json_lazy;
+use crate::convert::json_text::JsonTextError;
 use crate::modules::StdText;
 use boa_engine::property::PropertyKey;
-use boa_engine::{
-    js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue,
-};
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue};
 
 use super::fields::{ResponseData, FIELDS};
 use super::instance::VuHttp;
@@ -319,11 +320,15 @@ fn hop_tags(
     tags
 }
 
-fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
+/// What k6 throws from `res.json()` when there is no body.
+const NULL_BODY: &str = "the body is null so we can't transform it to JSON - this likely was because of a request error getting the response";
+
+/// The body's bytes, as `res.json()` reads them.
+fn body_bytes(this: &JsValue, ctx: &mut Context) -> JsResult<Vec<u8>> {
     let obj = this.as_object();
     if let Some(data) = obj.as_ref().and_then(|o| o.downcast_ref::<ResponseData>()) {
         if let Some(raw) = data.untouched_body() {
-            return Ok(String::from_utf8_lossy(raw).into_owned());
+            return Ok(raw.to_vec());
         }
     }
     let body = match obj {
@@ -331,47 +336,67 @@ fn body_text(this: &JsValue, ctx: &mut Context) -> JsResult<String> {
         None => JsValue::undefined(),
     };
     if body.is_null() || body.is_undefined() {
-        return Err(JsNativeError::error()
-            .with_message("cannot parse json due to an error at line 1, character 1 , error: the body is null so we can't transform it to JSON - this likely was because of a request error getting the response")
-            .into());
+        return Err(crate::modules::go_error(NULL_BODY, ctx));
     }
     if let Some(s) = body.as_string() {
-        return Ok(s.text());
+        return Ok(s.text_lossy().into_bytes());
     }
-    let bytes = crate::convert::bytes::bytes_or_string(&body, ctx)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    crate::convert::bytes::bytes_or_string(&body, ctx)
 }
 
-/// `res.json([selector])`: parsed natively (Boa's JSON.parse is slow); cached per response.
+/// `res.json([selector])`, as k6 v1.1's: the body parsed natively with Go's rules and
+/// error texts (`GoError`s), cached per response; a selector reads the body itself.
 fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
-    let selector = args.first().filter(|v| !v.is_undefined());
-    if selector.is_none() {
-        if let Some(cached) = cached_json(this) {
-            return Ok(cached);
-        }
+    // k6's selector is a Go `...string`: any argument, `undefined` too, is a path.
+    if let Some(selector) = args.first() {
+        let body = body_bytes(this, ctx)?;
+        let path = selector.to_string(ctx)?.text_lossy();
+        return select(this, &body, &path, ctx);
     }
-    let text = body_text(this, ctx)?;
-    if let Some(sel) = selector {
-        let path = sel.to_string(ctx)?.text();
-        return match super::json_path::select(&text, &path) {
-            Some(found) => JsValue::from_json(&found, ctx),
-            None => Ok(JsValue::undefined()),
-        };
+    if let Some(cached) = cached_json(this) {
+        return Ok(cached);
     }
-    let value = crate::convert::json_lazy::parse(&text, ctx).map_err(|e| match e.position() {
-        Some((line, column)) => JsNativeError::syntax()
-            .with_message(format!(
-                "cannot parse json due to an error at line {line}, character {column} , error: {e}"
-            ))
-            .into(),
-        None => JsError::from(e),
-    })?;
+    let body = body_bytes(this, ctx)?;
+    let text = String::from_utf8_lossy(&body);
+    let value = match go_json::parse(&text, &body, Reader::ResJson, ctx) {
+        Ok(value) => value,
+        Err(GoJsonError::Refused(msg)) => return Err(crate::modules::go_error(&msg, ctx)),
+        Err(GoJsonError::Engine(e)) => return Err(e),
+    };
     if let Some(obj) = this.as_object() {
         if let Some(data) = obj.downcast_ref::<ResponseData>() {
             *data.json.borrow_mut() = Some(value.clone());
+            data.json_valid.set(true);
         }
     }
     Ok(value)
+}
+
+/// What `path` selects in the body: undefined when the body is not JSON or when nothing
+/// matches, never an error.
+fn select(this: &JsValue, body: &[u8], path: &str, ctx: &mut Context) -> JsResult<JsValue> {
+    let data = this.as_object();
+    let data = data.as_ref().and_then(|o| o.downcast_ref::<ResponseData>());
+    let known_valid = data.as_ref().is_some_and(|d| d.json_valid.get());
+    if !known_valid {
+        if !go_json::valid(body) {
+            return Ok(JsValue::undefined());
+        }
+        if let Some(d) = &data {
+            d.json_valid.set(true);
+        }
+    }
+    drop(data);
+    let text = String::from_utf8_lossy(body);
+    let Some(found) = super::json_path::select(&text, path) else {
+        return Ok(JsValue::undefined());
+    };
+    match json_lazy::parse(&found, ctx) {
+        Ok(value) => Ok(value),
+        Err(JsonTextError::Engine(e)) => Err(e),
+        // gjson's own output is JSON; a number out of range is all that can fail here.
+        Err(_) => Ok(JsValue::undefined()),
+    }
 }
 
 fn cached_json(this: &JsValue) -> Option<JsValue> {

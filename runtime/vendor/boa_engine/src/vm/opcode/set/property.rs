@@ -80,7 +80,12 @@ fn set_by_name(
 
     // Cache the property.
     let slot = *context.slot();
-    if succeeded && slot.is_cacheable() {
+    // rk6 patch: an array's `length` is a data slot, but writing it must go through the
+    // array's [[DefineOwnProperty]], which deletes the elements past the new length; a slot
+    // write from the cache would keep them (RK6_PATCH.md 12).
+    let array_length = object.is_array()
+        && matches!(&name, PropertyKey::String(s) if *s == boa_string::StaticJsStrings::LENGTH);
+    if succeeded && slot.is_cacheable() && !array_length {
         let ic = &context.vm.frame().code_block.ic[usize::from(index)];
         let object_borrowed = object.borrow();
         let shape = object_borrowed.shape();
