@@ -296,6 +296,14 @@ mod tests {
     }
 
     #[test]
+    fn host_side_json_conversion_sees_unreached_members() {
+        let mut ctx = Context::default();
+        let doc = parse(r#"{"a":{"b":[1,{"c":2}]},"d":"x"}"#, &mut ctx).expect("valid JSON");
+        let json = doc.to_json(&mut ctx).expect("convertible").expect("a value");
+        assert_eq!(json.to_string(), r#"{"a":{"b":[1,{"c":2}]},"d":"x"}"#);
+    }
+
+    #[test]
     fn deep_texts_take_the_eager_path() {
         let n = 10_000;
         let text = format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));

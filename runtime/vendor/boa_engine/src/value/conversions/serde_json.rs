@@ -139,6 +139,11 @@ impl JsValue {
                         .into());
                 }
                 seen_objects.insert(obj.clone());
+                // rk6 patch: the storage is read directly below, so deferred own properties
+                // (`object/lazy_own.rs`) are created first; listing the keys does that.
+                if obj.defers_own_properties() {
+                    obj.__own_property_keys__(context)?;
+                }
                 let mut value_by_prop_key = |property_key, context: &mut Context| {
                     obj.borrow()
                         .properties()
