@@ -29,13 +29,26 @@ use super::json_text::{self, Builder, JsonTextError, Scalar, Step};
 /// Nesting beyond which a text is built eagerly instead.
 const MAX_DEPTH: usize = 256;
 
+/// A parsed document: its text and the contents of all its containers, in two arenas, so
+/// that parsing allocates a few growing buffers rather than one block per container, and
+/// dropping it frees them at once.
+struct Doc {
+    text: Box<str>,
+    /// Array items; an array is a range of it.
+    items: Vec<Node>,
+    /// Object members in the text's order, duplicates included; an object is a range of it.
+    members: Vec<(Text, Node)>,
+}
+
 /// A parsed JSON value, outside the engine's heap.
 enum Node {
     /// `null`, a boolean or a number.
     Primitive(JsValue),
     Str(Text),
-    Array(Rc<[Node]>),
-    Object(Members),
+    /// Its items: `Doc::items[start..end]`.
+    Array(u32, u32),
+    /// Its members: `Doc::members[start..end]`.
+    Object(u32, u32),
 }
 
 /// A string of the document: most are the text's own bytes, referred to by position, so
@@ -46,9 +59,6 @@ enum Text {
     Span(u32, u32),
     Decoded(JsString),
 }
-
-/// An object's members in the text's order, duplicates included.
-type Members = Rc<[(Text, Node)]>;
 
 /// Parses `text` as one JSON value, as `JSON.parse` without a reviver does.
 pub fn parse(text: &str, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
@@ -65,28 +75,43 @@ pub fn parse_within<const MAX: usize>(
     if u32::try_from(text.len()).is_err() {
         return json_text::parse_within::<MAX>(text, ctx);
     }
-    // A copy the unbuilt objects share: their strings are positions in it.
-    let text: Rc<str> = Rc::from(text);
     let mut tree = Tree {
         base: text.as_ptr() as usize,
         len: text.len(),
-        bytes: text.len(),
+        decoded_bytes: 0,
+        items: Vec::new(),
+        members: Vec::new(),
+        open_members: Vec::new(),
     };
-    let root = match json_text::run(&text, &mut tree) {
+    let root = match json_text::run(text, &mut tree) {
         Ok(root) => root,
-        Err(JsonTextError::TooDeep) => return json_text::parse_within::<MAX>(&text, ctx),
+        Err(JsonTextError::TooDeep) => return json_text::parse_within::<MAX>(text, ctx),
         Err(e) => return Err(e),
     };
-    // The tree lives as long as the objects made from it: the collector has to know.
-    boa_gc::add_external_bytes(tree.bytes);
-    Ok(value(&root, &text, ctx))
+    let doc = Rc::new(Doc {
+        text: text.into(),
+        items: tree.items,
+        members: tree.members,
+    });
+    // The document lives as long as the objects made from it: the collector has to know.
+    boa_gc::add_external_bytes(
+        text.len()
+            + tree.decoded_bytes
+            + doc.items.capacity() * size_of::<Node>()
+            + doc.members.capacity() * size_of::<(Text, Node)>(),
+    );
+    Ok(value(&root, &doc, ctx))
 }
 
-/// Builds [`Node`]s over the text at `base`, counting the heap bytes they take.
+/// Builds a [`Doc`]'s arenas over the text at `base`.
 struct Tree {
     base: usize,
     len: usize,
-    bytes: usize,
+    decoded_bytes: usize,
+    items: Vec<Node>,
+    members: Vec<(Text, Node)>,
+    /// The members of every open object, innermost last.
+    open_members: Vec<(Text, Node)>,
 }
 
 impl Tree {
@@ -96,16 +121,23 @@ impl Tree {
         match (u32::try_from(start), u32::try_from(start + s.len())) {
             (Ok(a), Ok(b)) if start + s.len() <= self.len => Text::Span(a, b),
             _ => {
-                self.bytes += s.len();
+                self.decoded_bytes += s.len();
                 Text::Decoded(JsString::from(s))
             }
         }
     }
 }
 
+/// An arena length as a node's index: arenas hold fewer entries than the text has bytes,
+/// which [`parse_within`] checked fits in a `u32`.
+fn index(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
 impl Builder for Tree {
     type Value = Node;
-    type Object = Vec<(Text, Node)>;
+    /// Where the object's members start in `open_members`.
+    type Object = usize;
     type Key = Text;
     const MAX_DEPTH: usize = MAX_DEPTH;
 
@@ -116,54 +148,57 @@ impl Builder for Tree {
         }
     }
 
-    fn array(&mut self, items: Vec<Node>) -> Result<Node, Step> {
-        self.bytes += items.len() * size_of::<Node>();
-        Ok(Node::Array(items.into()))
+    fn array(&mut self, items: std::vec::Drain<'_, Node>) -> Result<Node, Step> {
+        let start = index(self.items.len());
+        self.items.extend(items);
+        Ok(Node::Array(start, index(self.items.len())))
     }
 
-    fn object(&mut self) -> Self::Object {
-        Vec::new()
+    fn object(&mut self) -> usize {
+        self.open_members.len()
     }
 
     fn key(&mut self, key: &str) -> Text {
         self.text(key)
     }
 
-    fn member(&mut self, o: &mut Self::Object, key: Text, v: Node) -> Result<(), Step> {
-        self.bytes += size_of::<(Text, Node)>();
-        o.push((key, v));
+    fn member(&mut self, _: &mut usize, key: Text, v: Node) -> Result<(), Step> {
+        self.open_members.push((key, v));
         Ok(())
     }
 
-    fn close(&mut self, o: Self::Object) -> Node {
-        Node::Object(o.into())
+    fn close(&mut self, base: usize) -> Node {
+        let start = index(self.members.len());
+        self.members.extend(self.open_members.drain(base..));
+        Node::Object(start, index(self.members.len()))
     }
 }
 
 /// The JS string of `t`.
-fn string(t: &Text, text: &str) -> JsString {
+fn string(t: &Text, doc: &Doc) -> JsString {
     match t {
-        Text::Span(a, b) => JsString::from(&text[*a as usize..*b as usize]),
+        Text::Span(a, b) => JsString::from(&doc.text[*a as usize..*b as usize]),
         Text::Decoded(s) => s.clone(),
     }
 }
 
 /// The JS value of `node`: objects deferred, arrays built with their elements.
-fn value(node: &Node, text: &Rc<str>, ctx: &mut Context) -> JsValue {
-    match node {
-        Node::Primitive(v) => v.clone(),
-        Node::Str(t) => string(t, text).into(),
-        Node::Array(items) => {
-            let values: Vec<JsValue> = items.iter().map(|n| value(n, text, ctx)).collect();
+fn value(node: &Node, doc: &Rc<Doc>, ctx: &mut Context) -> JsValue {
+    match *node {
+        Node::Primitive(ref v) => v.clone(),
+        Node::Str(ref t) => string(t, doc).into(),
+        Node::Array(start, end) => {
+            let items = &doc.items[start as usize..end as usize];
+            let values: Vec<JsValue> = items.iter().map(|n| value(n, doc, ctx)).collect();
             JsArray::from_iter(values, ctx).into()
         }
-        Node::Object(members) if members.is_empty() => {
+        Node::Object(start, end) if start == end => {
             JsObject::with_object_proto(ctx.intrinsics()).into()
         }
-        Node::Object(members) => {
+        Node::Object(start, end) => {
             let proto = ctx.intrinsics().constructors().object().prototype();
             let data = Pending {
-                members: RefCell::new(Some((members.clone(), text.clone()))),
+                members: RefCell::new(Some((doc.clone(), start, end))),
             };
             let obj = JsObject::from_proto_and_data(proto, data);
             if !obj.defer_own_properties::<Pending>() {
@@ -175,13 +210,14 @@ fn value(node: &Node, text: &Rc<str>, ctx: &mut Context) -> JsValue {
     }
 }
 
-/// The members of a JSON object not yet created on its JS object, and the text they are in.
+/// The members of a JSON object not yet created on its JS object: a range of its
+/// document's members.
 #[derive(Trace, Finalize, JsData)]
 struct Pending {
-    /// Taken when the members are created. Holds no GC values: only primitives that are
-    /// not objects, and further host-side nodes.
+    /// Taken when the members are created. The document holds no GC values: only
+    /// primitives that are not objects, and positions.
     #[unsafe_ignore_trace]
-    members: RefCell<Option<(Members, Rc<str>)>>,
+    members: RefCell<Option<(Rc<Doc>, u32, u32)>>,
 }
 
 impl LazyOwnProperties for Pending {
@@ -196,17 +232,17 @@ impl LazyOwnProperties for Pending {
             .downcast_ref::<Pending>()
             .and_then(|p| p.members.borrow_mut().take());
         obj.end_deferred_own_properties();
-        let Some((members, text)) = pending else {
+        let Some((doc, start, end)) = pending else {
             return Ok(());
         };
-        for (key, node) in members.iter() {
+        for (key, node) in &doc.members[start as usize..end as usize] {
             let desc = PropertyDescriptor::builder()
-                .value(value(node, &text, ctx))
+                .value(value(node, &doc, ctx))
                 .writable(true)
                 .enumerable(true)
                 .configurable(true)
                 .build();
-            let key = PropertyKey::from(string(key, &text));
+            let key = PropertyKey::from(string(key, &doc));
             obj.define_deferred_own_property(&key, desc, ctx)?;
         }
         Ok(())

@@ -62,7 +62,8 @@ pub(super) trait Builder {
     /// with [`Step::TooDeep`].
     const MAX_DEPTH: usize;
     fn scalar(&mut self, s: Scalar<'_>) -> Self::Value;
-    fn array(&mut self, items: Vec<Self::Value>) -> Result<Self::Value, Step>;
+    /// An array of `items` (drained from the parse loop's stack of values).
+    fn array(&mut self, items: std::vec::Drain<'_, Self::Value>) -> Result<Self::Value, Step>;
     fn object(&mut self) -> Self::Object;
     fn key(&mut self, key: &str) -> Self::Key;
     /// Adds a member as `CreateDataProperty` would: a repeated key keeps its first position
@@ -103,7 +104,7 @@ impl<const MAX: usize> Builder for Eager<'_, MAX> {
         s.to_js()
     }
 
-    fn array(&mut self, items: Vec<JsValue>) -> Result<JsValue, Step> {
+    fn array(&mut self, items: std::vec::Drain<'_, JsValue>) -> Result<JsValue, Step> {
         Ok(JsArray::from_iter(items, self.0).into())
     }
 
@@ -127,8 +128,9 @@ impl<const MAX: usize> Builder for Eager<'_, MAX> {
 }
 
 /// A container still open while its members are parsed.
-enum Open<V, O, K> {
-    Array(Vec<V>),
+enum Open<O, K> {
+    /// An array whose items so far are the loop's values from this index on.
+    Array(usize),
     /// The object and the key whose value is being parsed.
     Object(O, K),
 }
@@ -190,7 +192,9 @@ impl From<JiterError> for Step {
 
 /// The parse loop: opens containers onto `open`, and closes them as their ends are read.
 fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step> {
-    let mut open: Vec<Open<B::Value, B::Object, B::Key>> = Vec::new();
+    let mut open: Vec<Open<B::Object, B::Key>> = Vec::new();
+    // The items of every open array, innermost last: one buffer for the whole parse.
+    let mut items: Vec<B::Value> = Vec::new();
     let mut peek = jiter.peek()?;
     loop {
         if matches!(peek, Peek::Array | Peek::Object) && open.len() >= B::MAX_DEPTH {
@@ -199,11 +203,11 @@ fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step>
         let mut value = match peek {
             Peek::Array => match jiter.known_array()? {
                 Some(first) => {
-                    open.push(Open::Array(Vec::new()));
+                    open.push(Open::Array(items.len()));
                     peek = first;
                     continue;
                 }
-                None => b.array(Vec::new())?,
+                None => b.array(items.drain(items.len()..))?,
             },
             Peek::Object => {
                 let obj = b.object();
@@ -230,15 +234,15 @@ fn build<B: Builder>(jiter: &mut Jiter<'_>, b: &mut B) -> Result<B::Value, Step>
                     jiter.finish()?;
                     return Ok(value);
                 }
-                Some(Open::Array(items)) => {
+                Some(Open::Array(base)) => {
+                    let base = *base;
                     items.push(value);
                     if let Some(next) = jiter.array_step()? {
                         peek = next;
                         break;
                     }
-                    let items = std::mem::take(items);
                     open.pop();
-                    value = b.array(items)?;
+                    value = b.array(items.drain(base..))?;
                 }
                 Some(Open::Object(obj, key)) => {
                     b.member(obj, key.clone(), value)?;

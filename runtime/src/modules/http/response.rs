@@ -357,7 +357,11 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         return Ok(cached);
     }
     let body = body_bytes(this, ctx)?;
-    let text = String::from_utf8_lossy(&body);
+    // Valid UTF-8 (the common case) is checked by the fast validator, not the lossy walk.
+    let text = match std::str::from_utf8(&body) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&body),
+    };
     let value = match go_json::parse(&text, &body, Reader::ResJson, ctx) {
         Ok(value) => value,
         Err(GoJsonError::Refused(msg)) => return Err(crate::modules::go_error(&msg, ctx)),
