@@ -16,7 +16,7 @@ pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCo
         env: std::env::vars().collect(),
         coroutine_stack: 1024 * 1024,
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
-        ..rk6_runtime::TestConfig::new(script_path, tx, tokio::runtime::Handle::current())
+        ..rk6_runtime::TestConfig::new(script_path, tx)
     };
     let pool = rk6_runtime::VuPool::new(1)?;
     let (_vu, info) = match pool.create_vu(Arc::new(config), 0).await {

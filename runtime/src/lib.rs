@@ -26,7 +26,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let io = tokio::runtime::Runtime::new()?;
 //! let (samples, received) = std::sync::mpsc::channel();
-//! let config = TestConfig::new("/demo/script.js".into(), samples, io.handle().clone());
+//! let config = TestConfig::new("/demo/script.js".into(), samples);
 //! config.sources.insert(
 //!     "/demo/script.js".into(),
 //!     b"export function setup() { return { sum: 1 + 2 }; }

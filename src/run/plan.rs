@@ -117,7 +117,7 @@ fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
         secrets: rk6_runtime::config::secrets::SecretSources::parse(&args.secret_sources)
             .map_err(|e| ConfigError::Flag(e.to_string()))?,
         global_alias: args.global_alias,
-        ..TestConfig::new(script_path, tx, tokio::runtime::Handle::current())
+        ..TestConfig::new(script_path, tx)
     };
     Ok((config, rx))
 }

@@ -123,9 +123,6 @@ pub struct TestConfig {
     pub env: BTreeMap<String, String>,
     pub registry: Registry,
     pub samples: SampleSender,
-    /// The multi-threaded runtime WebSocket sessions run on, so a JS pause never delays
-    /// reading a frame (HTTP requests run on the VU's own thread).
-    pub io: tokio::runtime::Handle,
     pub sources: SourceCache,
     pub http: HttpConfig,
     pub system_tags: SystemTags,
@@ -163,17 +160,16 @@ impl std::fmt::Debug for TestConfig {
 
 impl TestConfig {
     /// A run of the script at `script_path` (absolute) whose VUs send their samples to
-    /// `samples` and their WebSocket I/O to `io`, with k6's defaults for everything else:
+    /// `samples`, with k6's defaults for everything else:
     /// an empty `__ENV`, a fresh registry, k6's HTTP options and system tags, no secret
     /// sources, 16 MiB (virtual) coroutine stacks and `global` as an alias of `globalThis`.
     /// Change fields with struct update syntax before handing it to [`crate::VuPool`].
-    pub fn new(script_path: PathBuf, samples: SampleSender, io: tokio::runtime::Handle) -> Self {
+    pub fn new(script_path: PathBuf, samples: SampleSender) -> Self {
         TestConfig {
             script_path,
             env: BTreeMap::new(),
             registry: Registry::new(),
             samples,
-            io,
             sources: SourceCache::default(),
             http: HttpConfig::default(),
             system_tags: SystemTags::default(),

@@ -1,7 +1,7 @@
 //! `k6/ws`: `connect(url, [params], callback)` — blocks the iteration until the socket
 //! closes, like k6, while other VUs of the thread keep running. The socket's events and
-//! timers run on the VU's event loop; the frames move on the I/O runtime
-//! ([`session`]). Emits `ws_sessions`, `ws_connecting`, `ws_session_duration`,
+//! timers run on the VU's event loop; the frames move in a task of the VU's own thread
+//! ([`session`]), so no message crosses threads. Emits `ws_sessions`, `ws_connecting`, `ws_session_duration`,
 //! `ws_msgs_sent`, `ws_msgs_received` and `ws_ping` with k6's tags.
 
 pub mod deflate;
@@ -130,7 +130,7 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     let url = url::Url::parse(&url_text)
         .map_err(|e| JsNativeError::syntax().with_message(format!("invalid URL: {e}")))?;
     let (mut headers, user_tags, compression) = read_params(params.as_ref(), true, ctx)?;
-    let (connector, io, events, id, mut tags) = with_vu(ctx, |st| prepare(st, &mut headers))?;
+    let (connector, events, id, mut tags) = with_vu(ctx, |st| prepare(st, &mut headers))?;
     tags.extend(user_tags);
     tags.insert("url".into(), url.to_string());
     let started = SystemTime::now();
@@ -140,7 +140,7 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         protocols: Vec::new(),
         compression,
     };
-    let handle = io.spawn(session::open(connector, dial, id, events));
+    let handle = tokio::task::spawn_local(session::open(connector, dial, id, events));
     let shake: Handshake = await_op(ctx, "a WebSocket handshake", async move {
         handle.await.unwrap_or_default()
     })?;
@@ -166,14 +166,13 @@ fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
     Ok(response.into())
 }
 
-/// What opening a socket needs from the VU: its connector, the I/O runtime, the event
-/// loop's sender and a fresh id, and its tags; adds k6's User-Agent unless set.
+/// What opening a socket needs from the VU: its connector, the event loop's sender and a
+/// fresh id, and its tags; adds k6's User-Agent unless set.
 pub(crate) fn prepare(
     st: &mut crate::vu::state::VuState,
     headers: &mut Headers,
 ) -> (
     crate::net::connector::Connector,
-    tokio::runtime::Handle,
     UnboundedSender<crate::vu::event_loop::Completion>,
     u64,
     BTreeMap<String, String>,
@@ -190,7 +189,6 @@ pub(crate) fn prepare(
     let id = st.event_loop.next_id();
     (
         Connector::new(&config.http, st.id, st.wire.clone()),
-        config.io.clone(),
         st.event_loop.sender(),
         id,
         st.tags(),

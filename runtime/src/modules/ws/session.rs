@@ -1,6 +1,8 @@
 //! The I/O side of a WebSocket: the handshake over the VU's connector (so its bytes count
 //! in `data_sent`/`data_received`), then a task that writes what the VU asks for and
-//! forwards every frame it reads to the VU's event loop. Runs on the I/O runtime.
+//! forwards every frame it reads to the VU's event loop. Runs as a local task of the VU's
+//! worker thread, as a request does: an I/O runtime on other threads cost a cross-thread
+//! wake-up for every message each way.
 //! Sockets are tokio-tungstenite's, or `yawc`'s when permessage-deflate is asked for
 //! ([`super::deflate`]); the session sees either as a [`Duplex`].
 
@@ -113,7 +115,7 @@ impl Pending {
     /// Starts forwarding frames to the VU (after the caller announced the handshake, so
     /// the VU sees the opening before the first message).
     pub fn start(self) {
-        tokio::spawn(session(self.socket, self.commands, self.id, self.events));
+        tokio::task::spawn_local(session(self.socket, self.commands, self.id, self.events));
     }
 }
 

@@ -66,7 +66,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
             .with_message("internal: no event callback")
             .into());
     };
-    let (connector, io, events, id, mut tags) =
+    let (connector, events, id, mut tags) =
         with_vu(ctx, |st| super::prepare(st, &mut headers))?;
     tags.extend(user_tags);
     tags.insert("url".into(), url.to_string());
@@ -79,7 +79,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         protocols,
         compression,
     };
-    io.spawn(async move {
+    tokio::task::spawn_local(async move {
         let (shake, pending) = session::open_pending(connector, dial, id, events).await;
         let _ = tx.send(crate::vu::event_loop::Completion {
             id,
