@@ -335,7 +335,10 @@ mod tests {
     fn host_side_json_conversion_sees_unreached_members() {
         let mut ctx = Context::default();
         let doc = parse(r#"{"a":{"b":[1,{"c":2}]},"d":"x"}"#, &mut ctx).expect("valid JSON");
-        let json = doc.to_json(&mut ctx).expect("convertible").expect("a value");
+        let json = doc
+            .to_json(&mut ctx)
+            .expect("convertible")
+            .expect("a value");
         assert_eq!(json.to_string(), r#"{"a":{"b":[1,{"c":2}]},"d":"x"}"#);
     }
 

@@ -66,8 +66,7 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
             .with_message("internal: no event callback")
             .into());
     };
-    let (connector, events, id, mut tags) =
-        with_vu(ctx, |st| super::prepare(st, &mut headers))?;
+    let (connector, events, id, mut tags) = with_vu(ctx, |st| super::prepare(st, &mut headers))?;
     tags.extend(user_tags);
     tags.insert("url".into(), url.to_string());
     let started = SystemTime::now();
