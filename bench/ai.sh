@@ -50,6 +50,7 @@ for m in $MODES; do
 done
 
 NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+. "$BENCH_DIR/nginx.sh"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install nginx-light)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 1; }
 
@@ -104,48 +105,20 @@ TOOLS="k6 rk6"
 if [ -n "$BASELINE" ]; then cp "$BASELINE" "$WORK/rk6base"; TOOLS="k6 rk6 rk6base"; fi
 
 # ---------------------------------------------------------------- target
-mkdir -p "$WORK"/{html,logs,tmp}
+mkdir -p "$WORK/html"
 python3 "$BENCH_DIR/ai_body.py" > "$WORK/html/completion.json"
 # Run as root, nginx's worker drops to `nobody`, which must reach the body through mktemp's 0700.
 chmod 711 "$WORK"; chmod 755 "$WORK/html"; chmod 644 "$WORK/html/completion.json"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-cat > "$WORK/nginx.conf" <<EOF
-worker_processes 1;
-worker_rlimit_nofile 20000;
-pid $WORK/nginx.pid;
-error_log $WORK/logs/error.log warn;
-daemon off;
-events { worker_connections 20000; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/tmp/body;
-    proxy_temp_path $WORK/tmp/proxy;
-    fastcgi_temp_path $WORK/tmp/fastcgi;
-    uwsgi_temp_path $WORK/tmp/uwsgi;
-    scgi_temp_path $WORK/tmp/scgi;
-    keepalive_requests 1000000;
-    sendfile on;
-    open_file_cache max=16;
-    server {
-        listen 127.0.0.1:$PORT;
+URL="http://127.0.0.1:$PORT/v1/chat/completions"
+# A static file answers POST (and other methods) with 405; error_page serves the body instead.
+start_nginx "$WORK" "$PORT" 20000 "$RESULTS" "$RAW" "$URL" "        sendfile on;
+        open_file_cache max=16;
         location = /v1/chat/completions {
             default_type application/json;
             alias $WORK/html/completion.json;
-            # A static file answers POST (and other methods) with 405; serve the body instead.
             error_page 405 =200 \$uri;
-        }
-    }
-}
-EOF
-cp "$WORK/nginx.conf" "$RESULTS/nginx.conf"
-"$NGINX" -c "$WORK/nginx.conf" -p "$WORK/" -e "$WORK/logs/error.log" > "$RAW/nginx.stdout" 2>&1 &
-SERVER_MASTER=$!
-URL="http://127.0.0.1:$PORT/v1/chat/completions"
-for _ in $(seq 50); do
-  SERVER_PID="$(cat "/proc/$SERVER_MASTER/task/$SERVER_MASTER/children" 2>/dev/null | awk '{print $1}')"
-  [ -n "$SERVER_PID" ] && curl -fs -o /dev/null "$URL" && break
-  sleep 0.1
-done
+        }"
 curl -fs -o /dev/null -X POST -d '{"messages":[]}' "$URL" \
   || { echo "nginx did not answer at $URL (see $RAW/nginx-error.log)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] && renice -n -10 -p "$SERVER_MASTER" "$SERVER_PID" >/dev/null

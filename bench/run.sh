@@ -94,6 +94,7 @@ if [ ${#need_install[@]} -gt 0 ]; then
   fi
 fi
 NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
+. "$BENCH_DIR/nginx.sh"
 HAVE_WRK=0; command -v wrk >/dev/null 2>&1 && HAVE_WRK=1
 HAVE_HF=0; command -v hyperfine >/dev/null 2>&1 && HAVE_HF=1
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 1; }
@@ -192,44 +193,16 @@ fi
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
 if [ "$TARGET" = nginx ]; then
-  mkdir -p "$WORK"/{html,logs,tmp}
+  mkdir -p "$WORK/html"
   head -c 1024 /dev/zero | tr '\0' 'a' > "$WORK/html/1k.txt"
   # Same as ../shared/notes/anchors.md, except worker_connections/rlimit raised so 5000 VUs
   # (5000 keep-alive connections) fit; this does not change the 50-VU numbers.
-  cat > "$WORK/nginx.conf" <<EOF
-worker_processes 1;
-worker_rlimit_nofile 20000;
-pid $WORK/nginx.pid;
-error_log $WORK/logs/error.log warn;
-daemon off;
-events { worker_connections 16384; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/tmp/body;
-    proxy_temp_path $WORK/tmp/proxy;
-    fastcgi_temp_path $WORK/tmp/fastcgi;
-    uwsgi_temp_path $WORK/tmp/uwsgi;
-    scgi_temp_path $WORK/tmp/scgi;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/html;
-        location = / { default_type text/plain; return 200 'ok'; }
-        location = /1k.txt { }
-        location /api/ { default_type application/json; return 200 '{"ok":true,"id":42,"items":[1,2,3]}'; }
-    }
-}
-EOF
-  cp "$WORK/nginx.conf" "$RESULTS/nginx.conf"
-  "$NGINX" -c "$WORK/nginx.conf" -p "$WORK/" -e "$WORK/logs/error.log" > "$RAW/nginx.stdout" 2>&1 &
-  SERVER_MASTER=$!
   URL="http://127.0.0.1:$PORT/"
   API_URL="http://127.0.0.1:$PORT/api/generate"
-  for _ in $(seq 50); do
-    SERVER_PID="$(cat "/proc/$SERVER_MASTER/task/$SERVER_MASTER/children" 2>/dev/null | awk '{print $1}')"
-    [ -n "$SERVER_PID" ] && curl -fs -o /dev/null "$URL" && break
-    sleep 0.1
-  done
+  start_nginx "$WORK" "$PORT" 16384 "$RESULTS" "$RAW" "$URL" "        root $WORK/html;
+        location = / { default_type text/plain; return 200 'ok'; }
+        location = /1k.txt { }
+        location /api/ { default_type application/json; return 200 '{\"ok\":true,\"id\":42,\"items\":[1,2,3]}'; }"
   [ "$(id -u)" = 0 ] && renice -n -10 -p "$SERVER_MASTER" "$SERVER_PID" >/dev/null
 else
   "$RK6" target --listen "127.0.0.1:$PORT" > "$RAW/rk6-target.stdout" 2>&1 &

@@ -21,12 +21,7 @@ fn outcome(tool: Tool, src: &str, env: &[(&str, String)]) -> (i32, Vec<String>, 
         run = run.env(k, v);
     }
     let out = run.output();
-    let lines = out
-        .log_lines()
-        .into_iter()
-        .filter(|l| l.level == "error" || l.raw.contains("source=console"))
-        .map(|l| format!("{} {}", l.level, l.msg))
-        .collect();
+    let lines = out.console_and_error_lines();
     (out.code, lines, out)
 }
 

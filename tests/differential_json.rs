@@ -34,12 +34,7 @@ fn run(tool: Tool, name: &str, server: &Hostile) -> Outcome {
         .env("HOSTILE", server.url())
         .timeout(Duration::from_secs(120))
         .output();
-    let lines = out
-        .log_lines()
-        .into_iter()
-        .filter(|l| l.level == "error" || l.raw.contains("source=console"))
-        .map(|l| format!("{} {}", l.level, l.msg))
-        .collect();
+    let lines = out.console_and_error_lines();
     Outcome {
         code: out.code,
         lines,

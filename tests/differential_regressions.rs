@@ -42,11 +42,9 @@ fn outcome_with(
         .timeout(Duration::from_secs(30))
         .output();
     let lines = out
-        .log_lines()
+        .console_and_error_lines()
         .into_iter()
-        .filter(|l| l.level == "error" || l.raw.contains("source=console"))
-        .map(|l| {
-            let line = format!("{} {}", l.level, l.msg);
+        .map(|line| {
             without_k6_offsets(&line.replace(&file_url(dir.dir()), "DIR"))
                 .replace(&arg(dir.dir()), "DIR")
         })

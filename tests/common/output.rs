@@ -70,7 +70,16 @@ impl Output {
         self.stderr.lines().filter_map(LogLine::parse).collect()
     }
 
-    /// Messages of `console.*` lines (`source=console`), in order.
+    /// `level msg` of every console (`source=console`) and error-level line, in order: what
+    /// a script printed and what failed, to compare between k6 and rk6.
+    pub fn console_and_error_lines(&self) -> Vec<String> {
+        self.log_lines()
+            .into_iter()
+            .filter(|l| l.level == "error" || l.raw.contains("source=console"))
+            .map(|l| format!("{} {}", l.level, l.msg))
+            .collect()
+    }
+
     /// The messages of the error-level log lines, in order.
     pub fn error_messages(&self) -> Vec<String> {
         self.log_lines()
