@@ -1,0 +1,715 @@
+/* rk6 dashboard and HTML report: everything the page does.
+ *
+ * Owns: reading the run's Data (embedded in #rk6-data for the report, or streamed from
+ * /events for the live dashboard), merging live updates, and rendering the header, stat
+ * tiles, thresholds, uPlot charts, tables and the Locust-style stats CSV. The Data model
+ * is the contract with the Rust side (src/dashboard); nothing here fetches anything else.
+ * Plain ES2017 in one IIFE: no modules, no build step. */
+(function () {
+  'use strict';
+
+  const DASH = '\u2014';
+  const CHART_HEIGHT = 220;
+  const COLORS = {
+    blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97706',
+    purple: '#7c3aed', teal: '#0891b2', slate: '#64748b', pink: '#db2777',
+  };
+  const BUILTIN = new Set([
+    'vus', 'vus_max', 'iterations', 'iteration_duration', 'dropped_iterations', 'data_sent',
+    'data_received', 'checks', 'group_duration', 'http_reqs', 'http_req_failed',
+    'http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking',
+    'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'ws_sessions', 'ws_msgs_sent',
+    'ws_msgs_received', 'ws_ping', 'ws_session_duration', 'ws_connecting', 'iteration_start_lag',
+  ]);
+  const CSV_PCTS = ['50', '66', '75', '80', '90', '95', '98', '99', '99.9', '99.99', '100'];
+  const CSV_HEADER = ['Type', 'Name', 'Request Count', 'Failure Count', 'Median Response Time',
+    'Average Response Time', 'Min Response Time', 'Max Response Time', 'Average Content Size',
+    'Requests/s', 'Failures/s'].concat(CSV_PCTS.map((p) => p + '%'));
+
+  const state = { data: null, live: false, source: null, ticker: 0, ready: false, charts: new Map() };
+
+  /* ---------- Formatting ---------- */
+
+  function isNum(v) { return typeof v === 'number' && isFinite(v); }
+  function tidy(v, digits) { return String(+v.toFixed(digits === undefined ? 2 : digits)); }
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+
+  /** A measurement for a table cell: fewer decimals as the value grows. */
+  function fmtNum(v) {
+    if (!isNum(v)) return DASH;
+    const a = Math.abs(v);
+    if (a >= 100 || Number.isInteger(v)) return String(Math.round(v));
+    return v.toFixed(a >= 10 ? 1 : 2);
+  }
+  function fmtInt(v) { return isNum(v) ? String(Math.round(v)) : DASH; }
+  function fmtCompact(v) {
+    if (!isNum(v)) return DASH;
+    const a = Math.abs(v);
+    if (a >= 1e9) return tidy(v / 1e9) + 'G';
+    if (a >= 1e6) return tidy(v / 1e6) + 'M';
+    if (a >= 1e3) return tidy(v / 1e3) + 'k';
+    return tidy(v);
+  }
+  /** Milliseconds with a unit, switching to seconds from 1 s. */
+  function fmtMs(v) {
+    if (!isNum(v)) return DASH;
+    if (Math.abs(v) >= 1000) return tidy(v / 1000) + ' s';
+    return (Math.abs(v) >= 100 ? String(Math.round(v)) : tidy(v)) + ' ms';
+  }
+  /** Bytes in k6's decimal units (kB = 1000 B). */
+  function fmtBytes(v) {
+    if (!isNum(v)) return DASH;
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    let n = v;
+    while (Math.abs(n) >= 1000 && i < units.length - 1) { n /= 1000; i += 1; }
+    const a = Math.abs(n);
+    return (i === 0 ? tidy(n, 1) : tidy(n, a >= 100 ? 0 : a >= 10 ? 1 : 2)) + ' ' + units[i];
+  }
+  function fmtPct(fraction) {
+    if (!isNum(fraction)) return DASH;
+    const p = fraction * 100;
+    return (p === 0 || p === 100 ? String(p) : p.toFixed(2)) + '%';
+  }
+  function fmtRate(v) { return isNum(v) ? fmtNum(v) + '/s' : DASH; }
+  function fmtTime(ms) {
+    if (!isNum(ms)) return DASH;
+    const d = new Date(ms);
+    return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
+  }
+  function fmtDateTime(ms) {
+    if (!isNum(ms)) return DASH;
+    const d = new Date(ms);
+    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' + fmtTime(ms);
+  }
+  /** A span of time as "1h 2m 3s". */
+  function fmtSpan(ms) {
+    if (!isNum(ms) || ms < 0) return DASH;
+    const s = Math.floor(ms / 1000);
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const parts = h ? [h + 'h', m + 'm'] : m ? [m + 'm'] : [];
+    return parts.concat([(s % 60) + 's']).join(' ');
+  }
+
+  /* ---------- DOM helpers ---------- */
+
+  function $(id) { return document.getElementById(id); }
+  function setText(id, text) { const e = $(id); if (e) e.textContent = text; }
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /* ---------- Data: loading and merging ---------- */
+
+  const LIST_FIELDS = ['metrics', 'thresholds', 'checks', 'endpoints', 'failures', 'scenarios', 'groups'];
+
+  /** Fills in whatever a Data object lacks so the renderers never meet undefined. */
+  function normalize(raw) {
+    const d = raw && typeof raw === 'object' ? raw : {};
+    const b = d.buckets && typeof d.buckets === 'object' ? d.buckets : {};
+    d.buckets = { t: Array.isArray(b.t) ? b.t : [], m: b.m && typeof b.m === 'object' ? b.m : {} };
+    LIST_FIELDS.forEach((k) => { if (!Array.isArray(d[k])) d[k] = []; });
+    if (!d.totals || typeof d.totals !== 'object') d.totals = {};
+    if (!isNum(d.period) || d.period <= 0) d.period = 1000;
+    return d;
+  }
+
+  /** Appends an update's buckets; a metric new in the update reads as empty before it. */
+  function appendBuckets(into, add) {
+    const before = into.t.length;
+    const count = add.t.length;
+    add.t.forEach((t) => into.t.push(t));
+    const names = new Set(Object.keys(into.m).concat(Object.keys(add.m)));
+    names.forEach((name) => {
+      if (!Array.isArray(into.m[name])) into.m[name] = [];
+      const dst = into.m[name];
+      while (dst.length < before) dst.push(null);
+      const src = Array.isArray(add.m[name]) ? add.m[name] : [];
+      for (let i = 0; i < count; i++) dst.push(i < src.length ? src[i] : null);
+    });
+  }
+
+  /** An `update` event: new buckets are appended, every other field replaced. */
+  function mergeUpdate(current, update) {
+    const next = normalize(update);
+    if (!current) return next;
+    appendBuckets(current.buckets, next.buckets);
+    next.buckets = current.buckets;
+    return next;
+  }
+
+  function lastBucketTime(d) { const t = d.buckets.t; return t.length ? t[t.length - 1] : null; }
+  function isFinished(d) { return !!d && d.state === 'finished'; }
+  function total(d, metric, field) {
+    const m = d.totals[metric];
+    return m && isNum(m[field]) ? m[field] : null;
+  }
+
+  /* ---------- Header and stat tiles ---------- */
+
+  function renderHeader(d) {
+    const finished = isFinished(d);
+    setText('title', d.title || 'rk6');
+    document.title = (d.title ? d.title + ' \u00b7 ' : '') + 'rk6';
+    const badge = $('state');
+    badge.textContent = finished ? 'Finished' : 'Running\u2026';
+    badge.className = 'badge ' + (finished ? 'finished' : 'running');
+    setText('started', fmtDateTime(d.started));
+    setText('version', d.version || DASH);
+    renderElapsed();
+    const mode = state.live ? 'Live dashboard' : 'Report';
+    setText('footer', mode + ' \u00b7 ' + (d.version || 'rk6') + ' \u00b7 buckets of ' + tidy(d.period / 1000) + ' s');
+  }
+
+  function renderElapsed() {
+    const d = state.data;
+    if (!d) return;
+    const end = isNum(d.ended) ? d.ended : state.live ? Date.now() : lastBucketTime(d);
+    setText('elapsed-label', isNum(d.ended) ? 'Duration' : 'Elapsed');
+    setText('elapsed', isNum(d.started) && isNum(end) ? fmtSpan(end - d.started) : DASH);
+  }
+
+  function setTile(key, value, sub, tone) {
+    const v = $('stat-' + key);
+    v.textContent = value;
+    v.className = 'tile-value' + (tone ? ' ' + tone : '');
+    setText('stat-' + key + '-sub', sub || '');
+  }
+
+  /** The newest and the highest per-second value of a counter's buckets. */
+  function counterRates(d, metric) {
+    const col = d.buckets.m[metric];
+    const per = d.period / 1000;
+    if (!Array.isArray(col) || !col.length) return { last: null, peak: null };
+    const peak = col.reduce((m, v) => (isNum(v) && v > m ? v : m), 0);
+    const last = col[col.length - 1];
+    return { last: (isNum(last) ? last : 0) / per, peak: peak / per };
+  }
+
+  function renderTiles(d) {
+    const agg = d.aggregated || {};
+    const reqs = total(d, 'http_reqs', 'count');
+    const requests = isNum(reqs) ? reqs : isNum(agg.requests) ? agg.requests : 0;
+    const failed = total(d, 'http_req_failed', 'passes');
+    setTile('requests', String(Math.round(requests)), isNum(failed) ? fmtInt(failed) + ' failed' : '');
+
+    const rates = counterRates(d, 'http_reqs');
+    const rateSub = state.live && !isFinished(d) ? 'now ' + fmtRate(rates.last) : 'peak ' + fmtRate(rates.peak);
+    setTile('rate', fmtRate(total(d, 'http_reqs', 'rate')), isNum(rates.peak) ? rateSub : '');
+
+    const failRate = total(d, 'http_req_failed', 'rate');
+    const seen = (failed || 0) + (total(d, 'http_req_failed', 'fails') || 0);
+    setTile('failures', fmtPct(failRate), seen ? fmtInt(failed) + ' of ' + fmtInt(seen) + ' requests' : '',
+      isNum(failRate) ? (failRate > 0 ? 'bad' : 'good') : '');
+
+    const dur = (m) => total(d, 'http_req_duration', m);
+    setTile('p95', fmtMs(dur('p95')), isNum(dur('med')) ? 'median ' + fmtMs(dur('med')) + ' \u00b7 p99 ' + fmtMs(dur('p99')) : '');
+
+    renderVusTile(d);
+    const iters = total(d, 'iterations', 'count');
+    const iterDur = total(d, 'iteration_duration', 'avg');
+    setTile('iterations', fmtInt(iters), isNum(iters) ? fmtRate(total(d, 'iterations', 'rate')) +
+      (isNum(iterDur) ? ' \u00b7 avg ' + fmtMs(iterDur) : '') : '');
+
+    const recv = total(d, 'data_received', 'count');
+    const sent = total(d, 'data_sent', 'count');
+    setTile('data', isNum(recv) || isNum(sent) ? fmtBytes(recv || 0) + ' / ' + fmtBytes(sent || 0) : DASH,
+      isNum(recv) ? fmtBytes(total(d, 'data_received', 'rate')) + '/s in \u00b7 ' + fmtBytes(total(d, 'data_sent', 'rate') || 0) + '/s out' : '');
+
+    const checkRate = total(d, 'checks', 'rate');
+    const passes = total(d, 'checks', 'passes');
+    const checks = (passes || 0) + (total(d, 'checks', 'fails') || 0);
+    setTile('checks', checks ? fmtPct(checkRate) : DASH, checks ? fmtInt(passes) + ' of ' + fmtInt(checks) + ' passed' : '',
+      checks ? (checkRate < 1 ? 'bad' : 'good') : '');
+  }
+
+  function renderVusTile(d) {
+    const cur = total(d, 'vus', 'value');
+    const maxAlloc = total(d, 'vus_max', 'value');
+    const max = isNum(maxAlloc) ? maxAlloc : total(d, 'vus', 'max');
+    const peak = total(d, 'vus', 'max');
+    setTile('vus', isNum(cur) ? fmtInt(cur) + ' / ' + fmtInt(max) : DASH, isNum(peak) ? 'peak in use ' + fmtInt(peak) : '');
+  }
+
+  /* ---------- Tables ---------- */
+
+  /** A table column: header label, cell text from a row, CSS class (string or row => string). */
+  function col(label, text, cls, dataCol) { return { label: label, text: text, cls: cls || '', dataCol: dataCol }; }
+
+  function appendRow(tbody, cols, row, rowClass) {
+    const tr = tbody.insertRow();
+    if (rowClass) tr.className = rowClass;
+    cols.forEach((c) => {
+      const td = tr.insertCell();
+      td.textContent = c.text(row);
+      const cls = typeof c.cls === 'function' ? c.cls(row) : c.cls;
+      if (cls) td.className = cls;
+      if (c.dataCol) td.dataset.col = c.dataCol;
+    });
+    return tr;
+  }
+
+  function isNumeric(c) { return /\bnum\b/.test(typeof c.cls === 'function' ? c.cls({}) : c.cls); }
+
+  /** Rebuilds a table: header from `cols`, one row per item, or one row saying `emptyText`. */
+  function renderTable(id, cols, rows, emptyText, rowClass) {
+    const table = $(id);
+    table.textContent = '';
+    const head = table.createTHead().insertRow();
+    cols.forEach((c) => head.appendChild(el('th', isNumeric(c) ? 'num' : '', c.label)));
+    const tbody = table.createTBody();
+    if (!rows.length) {
+      const cell = tbody.insertRow().insertCell();
+      cell.parentNode.className = 'empty';
+      cell.colSpan = cols.length;
+      cell.textContent = emptyText;
+    }
+    rows.forEach((r) => appendRow(tbody, cols, r, rowClass ? rowClass(r) : ''));
+    return tbody;
+  }
+
+  const badIfPositive = (get) => (r) => 'num' + (get(r) > 0 ? ' bad' : '');
+  const pct = (e, p) => (e.pcts && isNum(e.pcts[p]) ? e.pcts[p] : null);
+  const median = (e) => (isNum(e.med) ? e.med : pct(e, '50'));
+
+  const ENDPOINT_COLS = [
+    col('Type', (e) => e.method || '', 'mono'),
+    col('Name', (e) => e.name || '', 'name'),
+    col('# Requests', (e) => fmtInt(e.requests || 0), 'num', 'requests'),
+    col('# Fails', (e) => fmtInt(e.failures || 0), badIfPositive((e) => e.failures), 'failures'),
+    col('Median', (e) => fmtNum(median(e)), 'num', 'median'),
+    col('90%ile', (e) => fmtNum(pct(e, '90')), 'num', 'p90'),
+    col('95%ile', (e) => fmtNum(pct(e, '95')), 'num', 'p95'),
+    col('99%ile', (e) => fmtNum(pct(e, '99')), 'num', 'p99'),
+    col('Average', (e) => fmtNum(e.avg), 'num', 'avg'),
+    col('Min', (e) => fmtNum(e.min), 'num', 'min'),
+    col('Max', (e) => fmtNum(e.max), 'num', 'max'),
+    col('Average size (bytes)', (e) => fmtInt(e.avg_size), 'num', 'avg_size'),
+    col('RPS', (e) => fmtNum(e.rps), 'num', 'rps'),
+    col('Failures/s', (e) => fmtNum(e.fps), badIfPositive((e) => e.fps), 'fps'),
+  ];
+
+  /** The Aggregated row: the server's, or counts summed from the endpoints if it sent none. */
+  function aggregatedRow(d) {
+    if (d.aggregated && typeof d.aggregated === 'object') return d.aggregated;
+    const sum = (k) => d.endpoints.reduce((s, e) => s + (isNum(e[k]) ? e[k] : 0), 0);
+    return { name: 'Aggregated', method: '', requests: sum('requests'), failures: sum('failures') };
+  }
+
+  function renderEndpoints(d) {
+    const tbody = renderTable('endpoints-table', ENDPOINT_COLS, d.endpoints, 'no requests');
+    appendRow(tbody, ENDPOINT_COLS, Object.assign({}, aggregatedRow(d), { name: 'Aggregated', method: '' }), 'aggregated');
+  }
+
+  function renderFailures(d) {
+    renderTable('failures-table', [
+      col('Endpoint', (f) => f.name || '', 'name'),
+      col('Method', (f) => f.method || '', 'mono'),
+      col('Status / error', (f) => (f.status ? String(f.status) : isNum(f.error_code) ? 'error ' + f.error_code : DASH), 'num'),
+      col('Message', (f) => f.message || '', 'msg'),
+      col('Count', (f) => fmtInt(f.count), 'num'),
+      col('First seen', (f) => fmtTime(f.first), 'num dim'),
+      col('Last seen', (f) => fmtTime(f.last), 'num dim'),
+    ], d.failures, 'no failures');
+  }
+
+  const passRate = (passes, fails) => ((passes || 0) + (fails || 0) > 0 ? passes / (passes + fails) : null);
+
+  function renderChecks(d) {
+    renderTable('checks-table', [
+      col('Group', (c) => c.group || DASH, (c) => 'mono' + (c.group ? '' : ' dim')),
+      col('Check', (c) => c.name || ''),
+      col('Passes', (c) => fmtInt(c.passes || 0), 'num'),
+      col('Fails', (c) => fmtInt(c.fails || 0), badIfPositive((c) => c.fails)),
+      col('Pass %', (c) => fmtPct(passRate(c.passes, c.fails)), (c) => 'num' + (c.fails > 0 ? ' bad' : '')),
+    ], d.checks, 'no checks');
+  }
+
+  const durField = (o, k) => fmtNum(o && typeof o === 'object' ? o[k] : null);
+
+  function renderScenarios(d) {
+    renderTable('scenarios-table', [
+      col('Scenario', (s) => s.name || '', 'mono'),
+      col('Executor', (s) => s.executor || ''),
+      col('Iterations', (s) => fmtInt(s.iterations || 0), 'num'),
+      col('Requests', (s) => fmtInt(s.http_reqs || 0), 'num'),
+      col('Failures', (s) => fmtInt(s.failures || 0), badIfPositive((s) => s.failures)),
+      col('Iter. avg', (s) => durField(s.iteration_duration, 'avg'), 'num'),
+      col('Iter. p95', (s) => durField(s.iteration_duration, 'p95'), 'num'),
+    ], d.scenarios, 'no scenarios');
+  }
+
+  function renderGroups(d) {
+    renderTable('groups-table', [
+      col('Group', (g) => g.path || '', 'mono'),
+      col('Requests', (g) => fmtInt(g.http_reqs || 0), 'num'),
+      col('Failures', (g) => fmtInt(g.failures || 0), badIfPositive((g) => g.failures)),
+      col('Avg', (g) => durField(g.duration, 'avg'), 'num'),
+      col('p95', (g) => durField(g.duration, 'p95'), 'num'),
+      col('Checks passed', (g) => checksCell(g.checks_passes, g.checks_fails), (g) => 'num' + (g.checks_fails > 0 ? ' bad' : '')),
+    ], d.groups, 'no groups');
+  }
+
+  function checksCell(passes, fails) {
+    const all = (passes || 0) + (fails || 0);
+    return all ? fmtInt(passes || 0) + ' / ' + all + ' (' + fmtPct(passes / all) + ')' : DASH;
+  }
+
+  /** A threshold's measured value (when the server sends one), as its expression reads it. */
+  function fmtMeasured(v) {
+    if (!isNum(v)) return DASH;
+    return Math.abs(v) < 1 && v !== 0 ? String(+v.toPrecision(3)) : fmtNum(v);
+  }
+
+  function renderThresholds(d) {
+    const list = d.thresholds;
+    const crossed = list.filter((t) => !t.ok).length;
+    const cols = [
+      col('Status', (t) => (t.ok ? '\u2713 ok' : '\u2717 crossed')),
+      col('Metric', (t) => t.metric || '', 'mono'),
+      col('Condition', (t) => t.expr || '', 'mono'),
+    ];
+    if (list.some((t) => isNum(t.value))) cols.push(col('Measured', (t) => fmtMeasured(t.value), 'num'));
+    renderTable('thresholds-table', cols, list, 'no thresholds', (t) => (t.ok ? 'ok' : 'crossed'));
+    setText('thresholds-note', !list.length ? '' : crossed ? crossed + ' of ' + list.length + ' crossed'
+      : 'all ' + list.length + ' passing');
+    $('thresholds-note').className = 'card-note' + (crossed ? ' bad-text' : '');
+  }
+
+  function renderTexts(d) {
+    setText('options', JSON.stringify(d.options === undefined ? null : d.options, null, 2));
+    const hasSummary = typeof d.summary === 'string' && d.summary.length > 0;
+    $('summary-card').hidden = !hasSummary;
+    setText('summary', hasSummary ? d.summary : '');
+  }
+
+  /* ---------- Stats CSV (Locust's _stats.csv) ---------- */
+
+  function csvQuote(s) { return '"' + String(s).replace(/"/g, '""') + '"'; }
+  function csvNum(v) { return isNum(v) ? String(v) : '0'; }
+
+  function csvRow(e) {
+    const has = isNum(e.requests) && e.requests > 0;
+    const pcts = CSV_PCTS.map((p) => (has && isNum(pct(e, p)) ? String(Math.round(pct(e, p))) : 'N/A'));
+    return [
+      csvQuote(e.method || ''), csvQuote(e.name || ''), csvNum(Math.round(e.requests || 0)),
+      csvNum(Math.round(e.failures || 0)), csvNum(isNum(median(e)) ? Math.round(median(e)) : 0),
+      csvNum(e.avg), csvNum(e.min), csvNum(e.max), csvNum(e.avg_size), csvNum(e.rps), csvNum(e.fps),
+    ].concat(pcts).join(',');
+  }
+
+  /** Locust's `_stats.csv`: one row per endpoint, then the Aggregated row. */
+  function statsCsv(d) {
+    const data = d || normalize(null);
+    const agg = Object.assign({}, aggregatedRow(data), { name: 'Aggregated', method: '' });
+    const lines = [CSV_HEADER.map(csvQuote).join(',')]
+      .concat(data.endpoints.map(csvRow), [csvRow(agg)]);
+    return lines.join('\n') + '\n';
+  }
+
+  function downloadCsv() {
+    const blob = new Blob([statsCsv(state.data)], { type: 'text/csv' });
+    const a = el('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'rk6_stats.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  /* ---------- Chart series from buckets ---------- */
+
+  /** One value per bucket from metric `name`'s column via `pick`; all null if never seen. */
+  function column(d, name, pick) {
+    const src = d.buckets.m[name];
+    const n = d.buckets.t.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = Array.isArray(src) ? pick(src[i]) : null;
+    return out;
+  }
+  const perSecond = (d) => (v) => (isNum(v) ? v / (d.period / 1000) : 0);
+  const rateCountPerSecond = (d) => (v) => (Array.isArray(v) ? v[0] / (d.period / 1000) : 0);
+  const ratePercent = (v) => (Array.isArray(v) && v[1] > 0 ? (100 * v[0]) / v[1] : null);
+  const gauge = (v) => (isNum(v) ? v : null);
+  const trendAt = (i) => (v) => (Array.isArray(v) && isNum(v[i]) ? v[i] : null);
+  const TREND = { avg: 1, p50: 4, p90: 5, p95: 6, p99: 7 };
+
+  function line(label, color, data) { return { label: label, color: color, data: data }; }
+  function chart(id, title, unit, kind, series) { return { id: id, title: title, unit: unit, kind: kind, series: series }; }
+  function hasMetric(d, name) { return Array.isArray(d.buckets.m[name]) || d.metrics.some((m) => m && m.name === name); }
+
+  function builtinCharts(d) {
+    const vus = [line('VUs', COLORS.blue, column(d, 'vus', gauge))];
+    if (hasMetric(d, 'vus_max')) vus.push(line('VUs max', COLORS.slate, column(d, 'vus_max', gauge)));
+    return [
+      chart('requests', 'Request rate', 'requests/s', 'rate', [
+        line('requests/s', COLORS.blue, column(d, 'http_reqs', perSecond(d))),
+        line('failed/s', COLORS.red, column(d, 'http_req_failed', rateCountPerSecond(d))),
+      ]),
+      chart('duration', 'Request duration', 'http_req_duration, ms', 'ms', [
+        line('p50', COLORS.green, column(d, 'http_req_duration', trendAt(TREND.p50))),
+        line('p90', COLORS.blue, column(d, 'http_req_duration', trendAt(TREND.p90))),
+        line('p95', COLORS.amber, column(d, 'http_req_duration', trendAt(TREND.p95))),
+        line('p99', COLORS.red, column(d, 'http_req_duration', trendAt(TREND.p99))),
+      ]),
+      chart('vus', 'Virtual users', 'VUs', 'plain', vus),
+      chart('iterations', 'Iteration rate', 'iterations/s', 'rate', [
+        line('iterations/s', COLORS.purple, column(d, 'iterations', perSecond(d))),
+      ]),
+      chart('data', 'Data transfer', 'bytes/s', 'bytesRate', [
+        line('received', COLORS.teal, column(d, 'data_received', perSecond(d))),
+        line('sent', COLORS.amber, column(d, 'data_sent', perSecond(d))),
+      ]),
+      chart('checks', 'Checks pass rate', '%', 'pct', [
+        line('passed', COLORS.green, column(d, 'checks', ratePercent)),
+      ]),
+    ];
+  }
+
+  const CONTAINS_KIND = { time: 'ms', data: 'bytes' };
+  const KIND_UNIT = { ms: 'ms', bytes: 'bytes', bytesRate: 'bytes/s', rate: 'per second', pct: '%', plain: '' };
+
+  /** The chart of a custom metric, shaped by its type (trend, counter, gauge, rate). */
+  function customChart(d, m) {
+    const base = CONTAINS_KIND[m.contains] || 'plain';
+    const id = 'metric-' + m.name.replace(/[^\w-]/g, '_');
+    const title = m.name;
+    if (m.type === 'trend') {
+      return chart(id, title, 'trend, ' + (KIND_UNIT[base] || 'value'), base, [
+        line('p95', COLORS.amber, column(d, m.name, trendAt(TREND.p95))),
+        line('avg', COLORS.blue, column(d, m.name, trendAt(TREND.avg))),
+      ]);
+    }
+    if (m.type === 'counter') {
+      const kind = base === 'bytes' ? 'bytesRate' : 'rate';
+      return chart(id, title, 'counter, ' + (base === 'ms' ? 'ms/s' : KIND_UNIT[kind]), kind, [
+        line(m.name + '/s', COLORS.purple, column(d, m.name, perSecond(d))),
+      ]);
+    }
+    if (m.type === 'rate') {
+      return chart(id, title, 'rate, %', 'pct', [line('non-zero', COLORS.teal, column(d, m.name, ratePercent))]);
+    }
+    return chart(id, title, 'gauge' + (KIND_UNIT[base] ? ', ' + KIND_UNIT[base] : ''), base, [
+      line(m.name, COLORS.pink, column(d, m.name, gauge)),
+    ]);
+  }
+
+  function customCharts(d) {
+    return d.metrics
+      .filter((m) => m && typeof m.name === 'string' && !BUILTIN.has(m.name.split('{')[0]))
+      .map((m) => customChart(d, m));
+  }
+
+  /* ---------- Charts: uPlot instances ---------- */
+
+  const AXIS_FORMAT = {
+    ms: fmtMs,
+    bytes: fmtBytes,
+    bytesRate: (v) => fmtBytes(v) + '/s',
+    rate: fmtCompact,
+    pct: (v) => tidy(v, 1) + '%',
+    plain: fmtCompact,
+  };
+  const AXIS_STYLE = { stroke: '#667085', grid: { stroke: '#eef0f3', width: 1 }, ticks: { stroke: '#e4e7ec', width: 1, size: 4 } };
+
+  /** Fits the y axis to its longest tick label. */
+  function axisSize(u, values, axisIdx, cycleNum) {
+    const axis = u.axes[axisIdx];
+    if (cycleNum > 1) return axis._size;
+    let size = axis.ticks.size + axis.gap + 6;
+    const longest = (values || []).reduce((acc, v) => (v.length > acc.length ? v : acc), '');
+    if (longest) {
+      u.ctx.font = axis.font[0];
+      size += u.ctx.measureText(longest).width / (window.devicePixelRatio || 1);
+    }
+    return Math.ceil(size);
+  }
+
+  /** x: the data's span; with no bucket yet, the run's first minute. */
+  function xRange(u, min, max) {
+    if (isNum(min) && isNum(max)) return min === max ? [min - 30, max + 30] : [min, max];
+    const d = state.data;
+    const start = (d && isNum(d.started) ? d.started : Date.now()) / 1000;
+    return [start, start + 60];
+  }
+  function zeroRange(u, min, max) {
+    if (!isNum(max) || max <= 0) return [0, 1];
+    return [0, uPlot.rangeNum(0, max, 0.1, true)[1]];
+  }
+  function pctRange() { return [0, 100]; }
+
+  /** Time ticks as 24-hour clock times, with seconds only when the ticks are that close. */
+  function timeTicks(u, splits, axisIdx, space, incr) {
+    return splits.map((s) => (incr < 60 ? fmtTime(s * 1000) : fmtTime(s * 1000).slice(0, 5)));
+  }
+
+  /** With no cursor over the chart, the legend shows the newest bucket's values. */
+  function legendAtRest(u) {
+    const n = u.data[0].length;
+    if (u.legend.idx == null && n) u.setLegend({ idx: n - 1 }, false);
+  }
+
+  function chartOptions(spec, width) {
+    const fmt = AXIS_FORMAT[spec.kind] || fmtCompact;
+    return {
+      width: width,
+      height: CHART_HEIGHT,
+      cursor: { sync: { key: 'rk6' }, drag: { x: true, y: false } },
+      legend: { live: true },
+      hooks: { setLegend: [legendAtRest] },
+      scales: { x: { time: true, range: xRange }, y: { range: spec.kind === 'pct' ? pctRange : zeroRange } },
+      axes: [
+        Object.assign({}, AXIS_STYLE, { values: timeTicks }),
+        Object.assign({}, AXIS_STYLE, { size: axisSize, values: (u, splits) => splits.map(fmt) }),
+      ],
+      series: [{ label: 'time', value: (u, v) => (isNum(v) ? fmtTime(v * 1000) : DASH) }].concat(spec.series.map((s) => ({
+        label: s.label,
+        stroke: s.color,
+        width: 1.5,
+        spanGaps: true,
+        value: (u, v) => (isNum(v) ? fmt(v) : DASH),
+      }))),
+    };
+  }
+
+  function chartWidth(body) { return Math.max(200, Math.floor(body.clientWidth)); }
+
+  function createChartCard(spec) {
+    const card = el('section', 'card chart-card');
+    card.id = 'chart-' + spec.id;
+    const title = el('h3', 'chart-title', spec.title);
+    if (spec.unit) title.appendChild(el('span', 'chart-unit', ' \u00b7 ' + spec.unit));
+    const body = el('div', 'chart-body');
+    card.appendChild(title);
+    card.appendChild(body);
+    $('charts').appendChild(card);
+    return body;
+  }
+
+  /** Creates the chart, or feeds it new data; a changed set of series rebuilds it. */
+  function upsertChart(spec, data) {
+    const signature = spec.series.map((s) => s.label).join('\n');
+    let c = state.charts.get(spec.id);
+    if (c && c.signature !== signature) {
+      c.plot.destroy();
+      c.plot = null;
+    }
+    if (!c) c = { body: createChartCard(spec), plot: null, signature: signature };
+    if (c.plot) {
+      c.plot.setData(data);
+    } else {
+      c.plot = new uPlot(chartOptions(spec, chartWidth(c.body)), data, c.body);
+      c.signature = signature;
+    }
+    state.charts.set(spec.id, c);
+  }
+
+  function renderCharts(d) {
+    if (typeof uPlot !== 'function') return;
+    const x = d.buckets.t.map((t) => t / 1000);
+    builtinCharts(d).concat(customCharts(d)).forEach((spec) => {
+      upsertChart(spec, [x].concat(spec.series.map((s) => s.data)));
+    });
+  }
+
+  function resizeCharts() {
+    state.charts.forEach((c) => {
+      if (c.plot) c.plot.setSize({ width: chartWidth(c.body), height: CHART_HEIGHT });
+    });
+  }
+
+  function debounce(fn, ms) {
+    let timer = 0;
+    return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
+
+  /* ---------- Rendering and live mode ---------- */
+
+  function render() {
+    const d = state.data;
+    window.rk6Data = d;
+    renderHeader(d);
+    renderTiles(d);
+    renderThresholds(d);
+    renderCharts(d);
+    renderEndpoints(d);
+    renderFailures(d);
+    renderChecks(d);
+    renderScenarios(d);
+    renderGroups(d);
+    renderTexts(d);
+    if (!state.ready) {
+      state.ready = true;
+      document.body.dataset.ready = '1';
+    }
+  }
+
+  function showLive(cls, text) {
+    const live = $('live');
+    live.hidden = false;
+    live.className = 'live ' + cls;
+    setText('live-text', text);
+  }
+
+  /** The run is over: stop listening (no reconnects) and stop the elapsed clock. */
+  function stopLive() {
+    if (state.source) state.source.close();
+    state.source = null;
+    clearInterval(state.ticker);
+    showLive('ended', 'run finished');
+  }
+
+  function onEvent(ev, isSnapshot) {
+    let incoming;
+    try { incoming = JSON.parse(ev.data); } catch (e) { return; }
+    state.data = isSnapshot || !state.data ? normalize(incoming) : mergeUpdate(state.data, incoming);
+    render();
+    if (isFinished(state.data)) stopLive();
+  }
+
+  function startLive() {
+    state.live = true;
+    showLive('connecting', 'connecting\u2026');
+    const source = new EventSource('/events');
+    state.source = source;
+    source.addEventListener('snapshot', (ev) => onEvent(ev, true));
+    source.addEventListener('update', (ev) => onEvent(ev, false));
+    source.onopen = () => showLive('connected', 'live');
+    source.onerror = () => {
+      if (isFinished(state.data)) stopLive();
+      else showLive('disconnected', 'disconnected, retrying\u2026');
+    };
+    state.ticker = setInterval(renderElapsed, 1000);
+  }
+
+  function readEmbedded() {
+    const block = $('rk6-data');
+    try { return block ? JSON.parse(block.textContent) : null; } catch (e) { return null; }
+  }
+
+  function boot() {
+    window.rk6StatsCsv = () => statsCsv(state.data);
+    $('download-csv').addEventListener('click', downloadCsv);
+    window.addEventListener('resize', debounce(resizeCharts, 150));
+    const embedded = readEmbedded();
+    if (embedded && typeof embedded === 'object') {
+      state.data = normalize(embedded);
+      render();
+    } else if (/^https?:$/.test(location.protocol)) {
+      startLive();
+    } else {
+      const notice = $('notice');
+      notice.hidden = false;
+      notice.textContent = 'This page holds no run data: open a report written by rk6, or the live dashboard it serves.';
+      state.data = normalize(null);
+      render();
+    }
+  }
+
+  boot();
+})();
