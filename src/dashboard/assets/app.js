@@ -9,24 +9,22 @@
   'use strict';
 
   const DASH = '\u2014';
+  const DOT = ' \u00b7 ';
   const CHART_HEIGHT = 220;
-  const COLORS = {
-    blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97706',
-    purple: '#7c3aed', teal: '#0891b2', slate: '#64748b', pink: '#db2777',
-  };
-  const BUILTIN = new Set([
-    'vus', 'vus_max', 'iterations', 'iteration_duration', 'dropped_iterations', 'data_sent',
-    'data_received', 'checks', 'group_duration', 'http_reqs', 'http_req_failed',
-    'http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking',
-    'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'ws_sessions', 'ws_msgs_sent',
-    'ws_msgs_received', 'ws_ping', 'ws_session_duration', 'ws_connecting', 'iteration_start_lag',
-  ]);
+  const COLORS = { blue: '#2563eb', red: '#dc2626', green: '#16a34a', amber: '#d97706',
+    purple: '#7c3aed', teal: '#0891b2', slate: '#64748b', pink: '#db2777' };
+  /** k6's built-in metrics; any other metric gets a chart of its own. */
+  const BUILTIN = new Set(('vus vus_max iterations iteration_duration dropped_iterations data_sent data_received ' +
+    'checks group_duration http_reqs http_req_failed http_req_duration http_req_blocked http_req_connecting ' +
+    'http_req_tls_handshaking http_req_sending http_req_waiting http_req_receiving ws_sessions ws_msgs_sent ' +
+    'ws_msgs_received ws_ping ws_session_duration ws_connecting iteration_start_lag').split(' '));
   const CSV_PCTS = ['50', '66', '75', '80', '90', '95', '98', '99', '99.9', '99.99', '100'];
   const CSV_HEADER = ['Type', 'Name', 'Request Count', 'Failure Count', 'Median Response Time',
     'Average Response Time', 'Min Response Time', 'Max Response Time', 'Average Content Size',
     'Requests/s', 'Failures/s'].concat(CSV_PCTS.map((p) => p + '%'));
 
-  const state = { data: null, live: false, source: null, ticker: 0, ready: false, charts: new Map() };
+  const MAX_RETRIES = 20;
+  const state = { data: null, live: false, source: null, ticker: 0, failedTries: 0, ready: false, charts: new Map() };
 
   /* ---------- Formatting ---------- */
 
@@ -38,17 +36,14 @@
   function fmtNum(v) {
     if (!isNum(v)) return DASH;
     const a = Math.abs(v);
-    if (a >= 100 || Number.isInteger(v)) return String(Math.round(v));
-    return v.toFixed(a >= 10 ? 1 : 2);
+    return a >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(a >= 10 ? 1 : 2);
   }
   function fmtInt(v) { return isNum(v) ? String(Math.round(v)) : DASH; }
+  function fmtRate(v) { return isNum(v) ? fmtNum(v) + '/s' : DASH; }
   function fmtCompact(v) {
     if (!isNum(v)) return DASH;
     const a = Math.abs(v);
-    if (a >= 1e9) return tidy(v / 1e9) + 'G';
-    if (a >= 1e6) return tidy(v / 1e6) + 'M';
-    if (a >= 1e3) return tidy(v / 1e3) + 'k';
-    return tidy(v);
+    return a >= 1e9 ? tidy(v / 1e9) + 'G' : a >= 1e6 ? tidy(v / 1e6) + 'M' : a >= 1e3 ? tidy(v / 1e3) + 'k' : tidy(v);
   }
   /** Milliseconds with a unit, switching to seconds from 1 s. */
   function fmtMs(v) {
@@ -71,16 +66,12 @@
     const p = fraction * 100;
     return (p === 0 || p === 100 ? String(p) : p.toFixed(2)) + '%';
   }
-  function fmtRate(v) { return isNum(v) ? fmtNum(v) + '/s' : DASH; }
-  function fmtTime(ms) {
+  /** Local clock time "15:04:05"; with the date too, "2006-01-02 15:04:05". */
+  function fmtTime(ms, withDate) {
     if (!isNum(ms)) return DASH;
     const d = new Date(ms);
-    return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
-  }
-  function fmtDateTime(ms) {
-    if (!isNum(ms)) return DASH;
-    const d = new Date(ms);
-    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' + fmtTime(ms);
+    const date = withDate ? d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' : '';
+    return date + pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
   }
   /** A span of time as "1h 2m 3s". */
   function fmtSpan(ms) {
@@ -88,8 +79,7 @@
     const s = Math.floor(ms / 1000);
     const h = Math.floor(s / 3600);
     const m = Math.floor((s % 3600) / 60);
-    const parts = h ? [h + 'h', m + 'm'] : m ? [m + 'm'] : [];
-    return parts.concat([(s % 60) + 's']).join(' ');
+    return (h ? [h + 'h', m + 'm'] : m ? [m + 'm'] : []).concat([(s % 60) + 's']).join(' ');
   }
 
   /* ---------- DOM helpers ---------- */
@@ -106,14 +96,15 @@
   /* ---------- Data: loading and merging ---------- */
 
   const LIST_FIELDS = ['metrics', 'thresholds', 'checks', 'endpoints', 'failures', 'scenarios', 'groups'];
+  const isObj = (v) => !!v && typeof v === 'object';
 
   /** Fills in whatever a Data object lacks so the renderers never meet undefined. */
   function normalize(raw) {
-    const d = raw && typeof raw === 'object' ? raw : {};
-    const b = d.buckets && typeof d.buckets === 'object' ? d.buckets : {};
-    d.buckets = { t: Array.isArray(b.t) ? b.t : [], m: b.m && typeof b.m === 'object' ? b.m : {} };
+    const d = isObj(raw) ? raw : {};
+    const b = isObj(d.buckets) ? d.buckets : {};
+    d.buckets = { t: Array.isArray(b.t) ? b.t : [], m: isObj(b.m) ? b.m : {} };
     LIST_FIELDS.forEach((k) => { if (!Array.isArray(d[k])) d[k] = []; });
-    if (!d.totals || typeof d.totals !== 'object') d.totals = {};
+    if (!isObj(d.totals)) d.totals = {};
     if (!isNum(d.period) || d.period <= 0) d.period = 1000;
     return d;
   }
@@ -121,15 +112,12 @@
   /** Appends an update's buckets; a metric new in the update reads as empty before it. */
   function appendBuckets(into, add) {
     const before = into.t.length;
-    const count = add.t.length;
     add.t.forEach((t) => into.t.push(t));
-    const names = new Set(Object.keys(into.m).concat(Object.keys(add.m)));
-    names.forEach((name) => {
-      if (!Array.isArray(into.m[name])) into.m[name] = [];
-      const dst = into.m[name];
+    new Set(Object.keys(into.m).concat(Object.keys(add.m))).forEach((name) => {
+      const dst = Array.isArray(into.m[name]) ? into.m[name] : (into.m[name] = []);
       while (dst.length < before) dst.push(null);
       const src = Array.isArray(add.m[name]) ? add.m[name] : [];
-      for (let i = 0; i < count; i++) dst.push(i < src.length ? src[i] : null);
+      for (let i = 0; i < add.t.length; i++) dst.push(i < src.length ? src[i] : null);
     });
   }
 
@@ -142,11 +130,10 @@
     return next;
   }
 
-  function lastBucketTime(d) { const t = d.buckets.t; return t.length ? t[t.length - 1] : null; }
   function isFinished(d) { return !!d && d.state === 'finished'; }
   function total(d, metric, field) {
     const m = d.totals[metric];
-    return m && isNum(m[field]) ? m[field] : null;
+    return isObj(m) && isNum(m[field]) ? m[field] : null;
   }
 
   /* ---------- Header and stat tiles ---------- */
@@ -154,91 +141,102 @@
   function renderHeader(d) {
     const finished = isFinished(d);
     setText('title', d.title || 'rk6');
-    document.title = (d.title ? d.title + ' \u00b7 ' : '') + 'rk6';
+    document.title = (d.title ? d.title + DOT : '') + 'rk6';
     const badge = $('state');
     badge.textContent = finished ? 'Finished' : 'Running\u2026';
     badge.className = 'badge ' + (finished ? 'finished' : 'running');
-    setText('started', fmtDateTime(d.started));
+    setText('started', fmtTime(d.started, true));
     setText('version', d.version || DASH);
     renderElapsed();
-    const mode = state.live ? 'Live dashboard' : 'Report';
-    setText('footer', mode + ' \u00b7 ' + (d.version || 'rk6') + ' \u00b7 buckets of ' + tidy(d.period / 1000) + ' s');
+    setText('footer', (state.live ? 'Live dashboard' : 'Report') + DOT + (d.version || 'rk6') + DOT +
+      'buckets of ' + tidy(d.period / 1000) + ' s');
   }
 
   function renderElapsed() {
     const d = state.data;
     if (!d) return;
-    const end = isNum(d.ended) ? d.ended : state.live ? Date.now() : lastBucketTime(d);
+    const t = d.buckets.t;
+    const end = isNum(d.ended) ? d.ended : state.live ? Date.now() : t[t.length - 1];
     setText('elapsed-label', isNum(d.ended) ? 'Duration' : 'Elapsed');
     setText('elapsed', isNum(d.started) && isNum(end) ? fmtSpan(end - d.started) : DASH);
-  }
-
-  function setTile(key, value, sub, tone) {
-    const v = $('stat-' + key);
-    v.textContent = value;
-    v.className = 'tile-value' + (tone ? ' ' + tone : '');
-    setText('stat-' + key + '-sub', sub || '');
   }
 
   /** The newest and the highest per-second value of a counter's buckets. */
   function counterRates(d, metric) {
     const col = d.buckets.m[metric];
-    const per = d.period / 1000;
     if (!Array.isArray(col) || !col.length) return { last: null, peak: null };
-    const peak = col.reduce((m, v) => (isNum(v) && v > m ? v : m), 0);
+    const per = d.period / 1000;
     const last = col[col.length - 1];
-    return { last: (isNum(last) ? last : 0) / per, peak: peak / per };
+    return { last: (isNum(last) ? last : 0) / per, peak: col.reduce((m, v) => (isNum(v) && v > m ? v : m), 0) / per };
   }
+  const tone = (good, known) => (known ? (good ? 'good' : 'bad') : '');
+  const outOf = (part, all, what) => (all ? fmtInt(part) + ' of ' + fmtInt(all) + ' ' + what : '');
+
+  /** Each stat tile: its id suffix and a function giving [value, sub line, tone]. */
+  const TILES = {
+    requests(d) {
+      const reqs = total(d, 'http_reqs', 'count');
+      const agg = isObj(d.aggregated) && isNum(d.aggregated.requests) ? d.aggregated.requests : 0;
+      const failed = total(d, 'http_req_failed', 'passes');
+      return [String(Math.round(isNum(reqs) ? reqs : agg)), isNum(failed) ? fmtInt(failed) + ' failed' : ''];
+    },
+    rate(d) {
+      const r = counterRates(d, 'http_reqs');
+      const sub = state.live && !isFinished(d) ? 'now ' + fmtRate(r.last) : 'peak ' + fmtRate(r.peak);
+      return [fmtRate(total(d, 'http_reqs', 'rate')), isNum(r.peak) ? sub : ''];
+    },
+    failures(d) {
+      const rate = total(d, 'http_req_failed', 'rate');
+      const failed = total(d, 'http_req_failed', 'passes') || 0;
+      const all = failed + (total(d, 'http_req_failed', 'fails') || 0);
+      return [fmtPct(rate), outOf(failed, all, 'requests'), tone(rate === 0, isNum(rate))];
+    },
+    p95(d) {
+      const f = (k) => total(d, 'http_req_duration', k);
+      return [fmtMs(f('p95')), isNum(f('med')) ? 'median ' + fmtMs(f('med')) + DOT + 'p99 ' + fmtMs(f('p99')) : ''];
+    },
+    vus(d) {
+      const cur = total(d, 'vus', 'value');
+      const alloc = total(d, 'vus_max', 'value');
+      const peak = total(d, 'vus', 'max');
+      return [isNum(cur) ? fmtInt(cur) + ' / ' + fmtInt(isNum(alloc) ? alloc : peak) : DASH,
+        isNum(peak) ? 'peak in use ' + fmtInt(peak) : ''];
+    },
+    iterations(d) {
+      const iters = total(d, 'iterations', 'count');
+      const avg = total(d, 'iteration_duration', 'avg');
+      return [fmtInt(iters), isNum(iters) ? fmtRate(total(d, 'iterations', 'rate')) + (isNum(avg) ? DOT + 'avg ' + fmtMs(avg) : '') : ''];
+    },
+    data(d) {
+      const recv = total(d, 'data_received', 'count');
+      const sent = total(d, 'data_sent', 'count');
+      if (!isNum(recv) && !isNum(sent)) return [DASH, ''];
+      const rate = (m) => fmtBytes(total(d, m, 'rate') || 0) + '/s';
+      return [fmtBytes(recv || 0) + ' / ' + fmtBytes(sent || 0), rate('data_received') + ' in' + DOT + rate('data_sent') + ' out'];
+    },
+    checks(d) {
+      const rate = total(d, 'checks', 'rate');
+      const passes = total(d, 'checks', 'passes') || 0;
+      const all = passes + (total(d, 'checks', 'fails') || 0);
+      return [all ? fmtPct(rate) : DASH, outOf(passes, all, 'passed'), tone(rate === 1, all > 0)];
+    },
+  };
 
   function renderTiles(d) {
-    const agg = d.aggregated || {};
-    const reqs = total(d, 'http_reqs', 'count');
-    const requests = isNum(reqs) ? reqs : isNum(agg.requests) ? agg.requests : 0;
-    const failed = total(d, 'http_req_failed', 'passes');
-    setTile('requests', String(Math.round(requests)), isNum(failed) ? fmtInt(failed) + ' failed' : '');
-
-    const rates = counterRates(d, 'http_reqs');
-    const rateSub = state.live && !isFinished(d) ? 'now ' + fmtRate(rates.last) : 'peak ' + fmtRate(rates.peak);
-    setTile('rate', fmtRate(total(d, 'http_reqs', 'rate')), isNum(rates.peak) ? rateSub : '');
-
-    const failRate = total(d, 'http_req_failed', 'rate');
-    const seen = (failed || 0) + (total(d, 'http_req_failed', 'fails') || 0);
-    setTile('failures', fmtPct(failRate), seen ? fmtInt(failed) + ' of ' + fmtInt(seen) + ' requests' : '',
-      isNum(failRate) ? (failRate > 0 ? 'bad' : 'good') : '');
-
-    const dur = (m) => total(d, 'http_req_duration', m);
-    setTile('p95', fmtMs(dur('p95')), isNum(dur('med')) ? 'median ' + fmtMs(dur('med')) + ' \u00b7 p99 ' + fmtMs(dur('p99')) : '');
-
-    renderVusTile(d);
-    const iters = total(d, 'iterations', 'count');
-    const iterDur = total(d, 'iteration_duration', 'avg');
-    setTile('iterations', fmtInt(iters), isNum(iters) ? fmtRate(total(d, 'iterations', 'rate')) +
-      (isNum(iterDur) ? ' \u00b7 avg ' + fmtMs(iterDur) : '') : '');
-
-    const recv = total(d, 'data_received', 'count');
-    const sent = total(d, 'data_sent', 'count');
-    setTile('data', isNum(recv) || isNum(sent) ? fmtBytes(recv || 0) + ' / ' + fmtBytes(sent || 0) : DASH,
-      isNum(recv) ? fmtBytes(total(d, 'data_received', 'rate')) + '/s in \u00b7 ' + fmtBytes(total(d, 'data_sent', 'rate') || 0) + '/s out' : '');
-
-    const checkRate = total(d, 'checks', 'rate');
-    const passes = total(d, 'checks', 'passes');
-    const checks = (passes || 0) + (total(d, 'checks', 'fails') || 0);
-    setTile('checks', checks ? fmtPct(checkRate) : DASH, checks ? fmtInt(passes) + ' of ' + fmtInt(checks) + ' passed' : '',
-      checks ? (checkRate < 1 ? 'bad' : 'good') : '');
-  }
-
-  function renderVusTile(d) {
-    const cur = total(d, 'vus', 'value');
-    const maxAlloc = total(d, 'vus_max', 'value');
-    const max = isNum(maxAlloc) ? maxAlloc : total(d, 'vus', 'max');
-    const peak = total(d, 'vus', 'max');
-    setTile('vus', isNum(cur) ? fmtInt(cur) + ' / ' + fmtInt(max) : DASH, isNum(peak) ? 'peak in use ' + fmtInt(peak) : '');
+    Object.keys(TILES).forEach((key) => {
+      const [value, sub, cls] = TILES[key](d);
+      const v = $('stat-' + key);
+      v.textContent = value;
+      v.className = 'tile-value' + (cls ? ' ' + cls : '');
+      setText('stat-' + key + '-sub', sub || '');
+    });
   }
 
   /* ---------- Tables ---------- */
 
   /** A table column: header label, cell text from a row, CSS class (string or row => string). */
   function col(label, text, cls, dataCol) { return { label: label, text: text, cls: cls || '', dataCol: dataCol }; }
+  const cellClass = (c, row) => (typeof c.cls === 'function' ? c.cls(row) : c.cls);
 
   function appendRow(tbody, cols, row, rowClass) {
     const tr = tbody.insertRow();
@@ -246,41 +244,37 @@
     cols.forEach((c) => {
       const td = tr.insertCell();
       td.textContent = c.text(row);
-      const cls = typeof c.cls === 'function' ? c.cls(row) : c.cls;
-      if (cls) td.className = cls;
+      td.className = cellClass(c, row);
       if (c.dataCol) td.dataset.col = c.dataCol;
     });
-    return tr;
   }
-
-  function isNumeric(c) { return /\bnum\b/.test(typeof c.cls === 'function' ? c.cls({}) : c.cls); }
 
   /** Rebuilds a table: header from `cols`, one row per item, or one row saying `emptyText`. */
   function renderTable(id, cols, rows, emptyText, rowClass) {
     const table = $(id);
     table.textContent = '';
     const head = table.createTHead().insertRow();
-    cols.forEach((c) => head.appendChild(el('th', isNumeric(c) ? 'num' : '', c.label)));
+    cols.forEach((c) => head.appendChild(el('th', /\bnum\b/.test(cellClass(c, {})) ? 'num' : '', c.label)));
     const tbody = table.createTBody();
     if (!rows.length) {
-      const cell = tbody.insertRow().insertCell();
-      cell.parentNode.className = 'empty';
-      cell.colSpan = cols.length;
-      cell.textContent = emptyText;
+      tbody.appendChild(el('tr', 'empty')).appendChild(el('td', '', emptyText)).colSpan = cols.length;
     }
     rows.forEach((r) => appendRow(tbody, cols, r, rowClass ? rowClass(r) : ''));
     return tbody;
   }
 
   const badIfPositive = (get) => (r) => 'num' + (get(r) > 0 ? ' bad' : '');
-  const pct = (e, p) => (e.pcts && isNum(e.pcts[p]) ? e.pcts[p] : null);
+  const count = (v) => fmtInt(v || 0);
+  const pct = (e, p) => (isObj(e.pcts) && isNum(e.pcts[p]) ? e.pcts[p] : null);
   const median = (e) => (isNum(e.med) ? e.med : pct(e, '50'));
+  const passRate = (passes, fails) => ((passes || 0) + (fails || 0) > 0 ? passes / (passes + fails) : null);
+  const durField = (o, k) => fmtNum(isObj(o) ? o[k] : null);
 
   const ENDPOINT_COLS = [
     col('Type', (e) => e.method || '', 'mono'),
     col('Name', (e) => e.name || '', 'name'),
-    col('# Requests', (e) => fmtInt(e.requests || 0), 'num', 'requests'),
-    col('# Fails', (e) => fmtInt(e.failures || 0), badIfPositive((e) => e.failures), 'failures'),
+    col('# Requests', (e) => count(e.requests), 'num', 'requests'),
+    col('# Fails', (e) => count(e.failures), badIfPositive((e) => e.failures), 'failures'),
     col('Median', (e) => fmtNum(median(e)), 'num', 'median'),
     col('90%ile', (e) => fmtNum(pct(e, '90')), 'num', 'p90'),
     col('95%ile', (e) => fmtNum(pct(e, '95')), 'num', 'p95'),
@@ -295,74 +289,56 @@
 
   /** The Aggregated row: the server's, or counts summed from the endpoints if it sent none. */
   function aggregatedRow(d) {
-    if (d.aggregated && typeof d.aggregated === 'object') return d.aggregated;
     const sum = (k) => d.endpoints.reduce((s, e) => s + (isNum(e[k]) ? e[k] : 0), 0);
-    return { name: 'Aggregated', method: '', requests: sum('requests'), failures: sum('failures') };
+    const row = isObj(d.aggregated) ? d.aggregated : { requests: sum('requests'), failures: sum('failures') };
+    return Object.assign({}, row, { name: 'Aggregated', method: '' });
   }
 
-  function renderEndpoints(d) {
-    const tbody = renderTable('endpoints-table', ENDPOINT_COLS, d.endpoints, 'no requests');
-    appendRow(tbody, ENDPOINT_COLS, Object.assign({}, aggregatedRow(d), { name: 'Aggregated', method: '' }), 'aggregated');
-  }
-
-  function renderFailures(d) {
-    renderTable('failures-table', [
+  const TABLES = {
+    failures: [[
       col('Endpoint', (f) => f.name || '', 'name'),
       col('Method', (f) => f.method || '', 'mono'),
       col('Status / error', (f) => (f.status ? String(f.status) : isNum(f.error_code) ? 'error ' + f.error_code : DASH), 'num'),
       col('Message', (f) => f.message || '', 'msg'),
-      col('Count', (f) => fmtInt(f.count), 'num'),
+      col('Count', (f) => count(f.count), 'num'),
       col('First seen', (f) => fmtTime(f.first), 'num dim'),
       col('Last seen', (f) => fmtTime(f.last), 'num dim'),
-    ], d.failures, 'no failures');
-  }
-
-  const passRate = (passes, fails) => ((passes || 0) + (fails || 0) > 0 ? passes / (passes + fails) : null);
-
-  function renderChecks(d) {
-    renderTable('checks-table', [
+    ], 'no failures'],
+    checks: [[
       col('Group', (c) => c.group || DASH, (c) => 'mono' + (c.group ? '' : ' dim')),
       col('Check', (c) => c.name || ''),
-      col('Passes', (c) => fmtInt(c.passes || 0), 'num'),
-      col('Fails', (c) => fmtInt(c.fails || 0), badIfPositive((c) => c.fails)),
-      col('Pass %', (c) => fmtPct(passRate(c.passes, c.fails)), (c) => 'num' + (c.fails > 0 ? ' bad' : '')),
-    ], d.checks, 'no checks');
-  }
-
-  const durField = (o, k) => fmtNum(o && typeof o === 'object' ? o[k] : null);
-
-  function renderScenarios(d) {
-    renderTable('scenarios-table', [
+      col('Passes', (c) => count(c.passes), 'num'),
+      col('Fails', (c) => count(c.fails), badIfPositive((c) => c.fails)),
+      col('Pass %', (c) => fmtPct(passRate(c.passes, c.fails)), badIfPositive((c) => c.fails)),
+    ], 'no checks'],
+    scenarios: [[
       col('Scenario', (s) => s.name || '', 'mono'),
-      col('Executor', (s) => s.executor || ''),
-      col('Iterations', (s) => fmtInt(s.iterations || 0), 'num'),
-      col('Requests', (s) => fmtInt(s.http_reqs || 0), 'num'),
-      col('Failures', (s) => fmtInt(s.failures || 0), badIfPositive((s) => s.failures)),
+      col('Executor', (s) => s.executor || '', 'nowrap'),
+      col('Iterations', (s) => count(s.iterations), 'num'),
+      col('Requests', (s) => count(s.http_reqs), 'num'),
+      col('Failures', (s) => count(s.failures), badIfPositive((s) => s.failures)),
       col('Iter. avg', (s) => durField(s.iteration_duration, 'avg'), 'num'),
       col('Iter. p95', (s) => durField(s.iteration_duration, 'p95'), 'num'),
-    ], d.scenarios, 'no scenarios');
-  }
-
-  function renderGroups(d) {
-    renderTable('groups-table', [
+    ], 'no scenarios'],
+    groups: [[
       col('Group', (g) => g.path || '', 'mono'),
-      col('Requests', (g) => fmtInt(g.http_reqs || 0), 'num'),
-      col('Failures', (g) => fmtInt(g.failures || 0), badIfPositive((g) => g.failures)),
+      col('Requests', (g) => count(g.http_reqs), 'num'),
+      col('Failures', (g) => count(g.failures), badIfPositive((g) => g.failures)),
       col('Avg', (g) => durField(g.duration, 'avg'), 'num'),
       col('p95', (g) => durField(g.duration, 'p95'), 'num'),
-      col('Checks passed', (g) => checksCell(g.checks_passes, g.checks_fails), (g) => 'num' + (g.checks_fails > 0 ? ' bad' : '')),
-    ], d.groups, 'no groups');
-  }
+      col('Checks passed', (g) => checksCell(g.checks_passes, g.checks_fails), badIfPositive((g) => g.checks_fails)),
+    ], 'no groups'],
+  };
 
   function checksCell(passes, fails) {
     const all = (passes || 0) + (fails || 0);
-    return all ? fmtInt(passes || 0) + ' / ' + all + ' (' + fmtPct(passes / all) + ')' : DASH;
+    return all ? count(passes) + ' / ' + all + ' (' + fmtPct(passes / all) + ')' : DASH;
   }
 
-  /** A threshold's measured value (when the server sends one), as its expression reads it. */
-  function fmtMeasured(v) {
-    if (!isNum(v)) return DASH;
-    return Math.abs(v) < 1 && v !== 0 ? String(+v.toPrecision(3)) : fmtNum(v);
+  function renderTables(d) {
+    const tbody = renderTable('endpoints-table', ENDPOINT_COLS, d.endpoints, 'no requests');
+    appendRow(tbody, ENDPOINT_COLS, aggregatedRow(d), 'aggregated');
+    Object.keys(TABLES).forEach((key) => renderTable(key + '-table', TABLES[key][0], d[key], TABLES[key][1]));
   }
 
   function renderThresholds(d) {
@@ -373,11 +349,13 @@
       col('Metric', (t) => t.metric || '', 'mono'),
       col('Condition', (t) => t.expr || '', 'mono'),
     ];
-    if (list.some((t) => isNum(t.value))) cols.push(col('Measured', (t) => fmtMeasured(t.value), 'num'));
+    // The measured value, when the server sends one, in the expression's own terms (a rate as 0.0119).
+    const measured = (v) => (isNum(v) && Math.abs(v) < 1 && v !== 0 ? String(+v.toPrecision(3)) : fmtNum(v));
+    if (list.some((t) => isNum(t.value))) cols.push(col('Measured', (t) => measured(t.value), 'num'));
     renderTable('thresholds-table', cols, list, 'no thresholds', (t) => (t.ok ? 'ok' : 'crossed'));
-    setText('thresholds-note', !list.length ? '' : crossed ? crossed + ' of ' + list.length + ' crossed'
-      : 'all ' + list.length + ' passing');
-    $('thresholds-note').className = 'card-note' + (crossed ? ' bad-text' : '');
+    const note = $('thresholds-note');
+    note.textContent = !list.length ? '' : crossed ? crossed + ' of ' + list.length + ' crossed' : 'all ' + list.length + ' passing';
+    note.className = 'card-note' + (crossed ? ' bad-text' : '');
   }
 
   function renderTexts(d) {
@@ -405,16 +383,13 @@
   /** Locust's `_stats.csv`: one row per endpoint, then the Aggregated row. */
   function statsCsv(d) {
     const data = d || normalize(null);
-    const agg = Object.assign({}, aggregatedRow(data), { name: 'Aggregated', method: '' });
-    const lines = [CSV_HEADER.map(csvQuote).join(',')]
-      .concat(data.endpoints.map(csvRow), [csvRow(agg)]);
+    const lines = [CSV_HEADER.map(csvQuote).join(',')].concat(data.endpoints.map(csvRow), [csvRow(aggregatedRow(data))]);
     return lines.join('\n') + '\n';
   }
 
   function downloadCsv() {
-    const blob = new Blob([statsCsv(state.data)], { type: 'text/csv' });
     const a = el('a');
-    a.href = URL.createObjectURL(blob);
+    a.href = URL.createObjectURL(new Blob([statsCsv(state.data)], { type: 'text/csv' }));
     a.download = 'rk6_stats.csv';
     document.body.appendChild(a);
     a.click();
@@ -427,9 +402,8 @@
   /** One value per bucket from metric `name`'s column via `pick`; all null if never seen. */
   function column(d, name, pick) {
     const src = d.buckets.m[name];
-    const n = d.buckets.t.length;
-    const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = Array.isArray(src) ? pick(src[i]) : null;
+    const out = new Array(d.buckets.t.length);
+    for (let i = 0; i < out.length; i++) out[i] = Array.isArray(src) ? pick(src[i]) : null;
     return out;
   }
   const perSecond = (d) => (v) => (isNum(v) ? v / (d.period / 1000) : 0);
@@ -441,33 +415,27 @@
 
   function line(label, color, data) { return { label: label, color: color, data: data }; }
   function chart(id, title, unit, kind, series) { return { id: id, title: title, unit: unit, kind: kind, series: series }; }
-  function hasMetric(d, name) { return Array.isArray(d.buckets.m[name]) || d.metrics.some((m) => m && m.name === name); }
+  function hasMetric(d, name) { return Array.isArray(d.buckets.m[name]) || d.metrics.some((m) => isObj(m) && m.name === name); }
 
   function builtinCharts(d) {
     const vus = [line('VUs', COLORS.blue, column(d, 'vus', gauge))];
     if (hasMetric(d, 'vus_max')) vus.push(line('VUs max', COLORS.slate, column(d, 'vus_max', gauge)));
+    const dur = (label, color) => line(label, color, column(d, 'http_req_duration', trendAt(TREND[label])));
     return [
       chart('requests', 'Request rate', 'requests/s', 'rate', [
         line('requests/s', COLORS.blue, column(d, 'http_reqs', perSecond(d))),
         line('failed/s', COLORS.red, column(d, 'http_req_failed', rateCountPerSecond(d))),
       ]),
-      chart('duration', 'Request duration', 'http_req_duration, ms', 'ms', [
-        line('p50', COLORS.green, column(d, 'http_req_duration', trendAt(TREND.p50))),
-        line('p90', COLORS.blue, column(d, 'http_req_duration', trendAt(TREND.p90))),
-        line('p95', COLORS.amber, column(d, 'http_req_duration', trendAt(TREND.p95))),
-        line('p99', COLORS.red, column(d, 'http_req_duration', trendAt(TREND.p99))),
-      ]),
+      chart('duration', 'Request duration', 'http_req_duration, ms', 'ms',
+        [dur('p50', COLORS.green), dur('p90', COLORS.blue), dur('p95', COLORS.amber), dur('p99', COLORS.red)]),
       chart('vus', 'Virtual users', 'VUs', 'plain', vus),
-      chart('iterations', 'Iteration rate', 'iterations/s', 'rate', [
-        line('iterations/s', COLORS.purple, column(d, 'iterations', perSecond(d))),
-      ]),
+      chart('iterations', 'Iteration rate', 'iterations/s', 'rate',
+        [line('iterations/s', COLORS.purple, column(d, 'iterations', perSecond(d)))]),
       chart('data', 'Data transfer', 'bytes/s', 'bytesRate', [
         line('received', COLORS.teal, column(d, 'data_received', perSecond(d))),
         line('sent', COLORS.amber, column(d, 'data_sent', perSecond(d))),
       ]),
-      chart('checks', 'Checks pass rate', '%', 'pct', [
-        line('passed', COLORS.green, column(d, 'checks', ratePercent)),
-      ]),
+      chart('checks', 'Checks pass rate', '%', 'pct', [line('passed', COLORS.green, column(d, 'checks', ratePercent))]),
     ];
   }
 
@@ -478,43 +446,34 @@
   function customChart(d, m) {
     const base = CONTAINS_KIND[m.contains] || 'plain';
     const id = 'metric-' + m.name.replace(/[^\w-]/g, '_');
-    const title = m.name;
+    const unit = (what, kind) => what + (KIND_UNIT[kind] ? ', ' + KIND_UNIT[kind] : '');
     if (m.type === 'trend') {
-      return chart(id, title, 'trend, ' + (KIND_UNIT[base] || 'value'), base, [
+      return chart(id, m.name, unit('trend', base), base, [
         line('p95', COLORS.amber, column(d, m.name, trendAt(TREND.p95))),
         line('avg', COLORS.blue, column(d, m.name, trendAt(TREND.avg))),
       ]);
     }
     if (m.type === 'counter') {
       const kind = base === 'bytes' ? 'bytesRate' : 'rate';
-      return chart(id, title, 'counter, ' + (base === 'ms' ? 'ms/s' : KIND_UNIT[kind]), kind, [
-        line(m.name + '/s', COLORS.purple, column(d, m.name, perSecond(d))),
-      ]);
+      return chart(id, m.name, base === 'ms' ? 'counter, ms/s' : unit('counter', kind), kind,
+        [line(m.name + '/s', COLORS.purple, column(d, m.name, perSecond(d)))]);
     }
     if (m.type === 'rate') {
-      return chart(id, title, 'rate, %', 'pct', [line('non-zero', COLORS.teal, column(d, m.name, ratePercent))]);
+      return chart(id, m.name, unit('rate', 'pct'), 'pct', [line('non-zero', COLORS.teal, column(d, m.name, ratePercent))]);
     }
-    return chart(id, title, 'gauge' + (KIND_UNIT[base] ? ', ' + KIND_UNIT[base] : ''), base, [
-      line(m.name, COLORS.pink, column(d, m.name, gauge)),
-    ]);
+    return chart(id, m.name, unit('gauge', base), base, [line(m.name, COLORS.pink, column(d, m.name, gauge))]);
   }
 
   function customCharts(d) {
     return d.metrics
-      .filter((m) => m && typeof m.name === 'string' && !BUILTIN.has(m.name.split('{')[0]))
+      .filter((m) => isObj(m) && typeof m.name === 'string' && !BUILTIN.has(m.name.split('{')[0]))
       .map((m) => customChart(d, m));
   }
 
   /* ---------- Charts: uPlot instances ---------- */
 
-  const AXIS_FORMAT = {
-    ms: fmtMs,
-    bytes: fmtBytes,
-    bytesRate: (v) => fmtBytes(v) + '/s',
-    rate: fmtCompact,
-    pct: (v) => tidy(v, 1) + '%',
-    plain: fmtCompact,
-  };
+  const AXIS_FORMAT = { ms: fmtMs, bytes: fmtBytes, bytesRate: (v) => fmtBytes(v) + '/s', rate: fmtCompact,
+    pct: (v) => tidy(v, 1) + '%', plain: fmtCompact };
   const AXIS_STYLE = { stroke: '#667085', grid: { stroke: '#eef0f3', width: 1 }, ticks: { stroke: '#e4e7ec', width: 1, size: 4 } };
 
   /** Fits the y axis to its longest tick label. */
@@ -537,10 +496,7 @@
     const start = (d && isNum(d.started) ? d.started : Date.now()) / 1000;
     return [start, start + 60];
   }
-  function zeroRange(u, min, max) {
-    if (!isNum(max) || max <= 0) return [0, 1];
-    return [0, uPlot.rangeNum(0, max, 0.1, true)[1]];
-  }
+  function zeroRange(u, min, max) { return [0, isNum(max) && max > 0 ? uPlot.rangeNum(0, max, 0.1, true)[1] : 1]; }
   function pctRange() { return [0, 100]; }
 
   /** Time ticks as 24-hour clock times, with seconds only when the ticks are that close. */
@@ -548,14 +504,20 @@
     return splits.map((s) => (incr < 60 ? fmtTime(s * 1000) : fmtTime(s * 1000).slice(0, 5)));
   }
 
-  /** With no cursor over the chart, the legend shows the newest bucket's values. */
-  function legendAtRest(u) {
-    const n = u.data[0].length;
-    if (u.legend.idx == null && n) u.setLegend({ idx: n - 1 }, false);
+  /** The legend shows each series' newest value (while no cursor points elsewhere). */
+  function showNewest(u) {
+    if (!u.data[0].length) return;
+    const newest = (arr) => { let i = arr.length - 1; while (i > 0 && arr[i] == null) i -= 1; return i; };
+    u.setLegend({ idxs: u.data.map(newest) }, false);
   }
+  function legendAtRest(u) { if (u.legend.idx == null) showNewest(u); }
+  const cursorAway = (u) => !(u.cursor.left >= 0);
 
   function chartOptions(spec, width) {
     const fmt = AXIS_FORMAT[spec.kind] || fmtCompact;
+    const series = spec.series.map((s) => ({
+      label: s.label, stroke: s.color, width: 1.5, spanGaps: true, value: (u, v) => (isNum(v) ? fmt(v) : DASH),
+    }));
     return {
       width: width,
       height: CHART_HEIGHT,
@@ -564,16 +526,10 @@
       hooks: { setLegend: [legendAtRest] },
       scales: { x: { time: true, range: xRange }, y: { range: spec.kind === 'pct' ? pctRange : zeroRange } },
       axes: [
-        Object.assign({}, AXIS_STYLE, { values: timeTicks }),
+        Object.assign({}, AXIS_STYLE, { values: timeTicks, space: 70 }),
         Object.assign({}, AXIS_STYLE, { size: axisSize, values: (u, splits) => splits.map(fmt) }),
       ],
-      series: [{ label: 'time', value: (u, v) => (isNum(v) ? fmtTime(v * 1000) : DASH) }].concat(spec.series.map((s) => ({
-        label: s.label,
-        stroke: s.color,
-        width: 1.5,
-        spanGaps: true,
-        value: (u, v) => (isNum(v) ? fmt(v) : DASH),
-      }))),
+      series: [{ label: 'time', value: (u, v) => (isNum(v) ? fmtTime(v * 1000) : DASH) }].concat(series),
     };
   }
 
@@ -582,45 +538,35 @@
   function createChartCard(spec) {
     const card = el('section', 'card chart-card');
     card.id = 'chart-' + spec.id;
-    const title = el('h3', 'chart-title', spec.title);
-    if (spec.unit) title.appendChild(el('span', 'chart-unit', ' \u00b7 ' + spec.unit));
-    const body = el('div', 'chart-body');
-    card.appendChild(title);
-    card.appendChild(body);
+    const title = card.appendChild(el('h3', 'chart-title', spec.title));
+    if (spec.unit) title.appendChild(el('span', 'chart-unit', DOT + spec.unit));
     $('charts').appendChild(card);
-    return body;
+    return card.appendChild(el('div', 'chart-body'));
   }
 
   /** Creates the chart, or feeds it new data; a changed set of series rebuilds it. */
   function upsertChart(spec, data) {
     const signature = spec.series.map((s) => s.label).join('\n');
-    let c = state.charts.get(spec.id);
-    if (c && c.signature !== signature) {
+    const c = state.charts.get(spec.id) || { body: createChartCard(spec), plot: null, signature: signature };
+    if (c.plot && c.signature !== signature) {
       c.plot.destroy();
       c.plot = null;
     }
-    if (!c) c = { body: createChartCard(spec), plot: null, signature: signature };
-    if (c.plot) {
-      c.plot.setData(data);
-    } else {
-      c.plot = new uPlot(chartOptions(spec, chartWidth(c.body)), data, c.body);
-      c.signature = signature;
-    }
+    if (!c.plot) c.plot = new uPlot(chartOptions(spec, chartWidth(c.body)), data, c.body);
+    else c.plot.setData(data);
+    if (cursorAway(c.plot)) showNewest(c.plot);
+    c.signature = signature;
     state.charts.set(spec.id, c);
   }
 
   function renderCharts(d) {
     if (typeof uPlot !== 'function') return;
     const x = d.buckets.t.map((t) => t / 1000);
-    builtinCharts(d).concat(customCharts(d)).forEach((spec) => {
-      upsertChart(spec, [x].concat(spec.series.map((s) => s.data)));
-    });
+    builtinCharts(d).concat(customCharts(d)).forEach((spec) => upsertChart(spec, [x].concat(spec.series.map((s) => s.data))));
   }
 
   function resizeCharts() {
-    state.charts.forEach((c) => {
-      if (c.plot) c.plot.setSize({ width: chartWidth(c.body), height: CHART_HEIGHT });
-    });
+    state.charts.forEach((c) => c.plot && c.plot.setSize({ width: chartWidth(c.body), height: CHART_HEIGHT }));
   }
 
   function debounce(fn, ms) {
@@ -630,19 +576,10 @@
 
   /* ---------- Rendering and live mode ---------- */
 
+  /** One full render of the current Data (once per snapshot or update). */
   function render() {
-    const d = state.data;
-    window.rk6Data = d;
-    renderHeader(d);
-    renderTiles(d);
-    renderThresholds(d);
-    renderCharts(d);
-    renderEndpoints(d);
-    renderFailures(d);
-    renderChecks(d);
-    renderScenarios(d);
-    renderGroups(d);
-    renderTexts(d);
+    window.rk6Data = state.data;
+    [renderHeader, renderTiles, renderThresholds, renderCharts, renderTables, renderTexts].forEach((f) => f(state.data));
     if (!state.ready) {
       state.ready = true;
       document.body.dataset.ready = '1';
@@ -656,15 +593,16 @@
     setText('live-text', text);
   }
 
-  /** The run is over: stop listening (no reconnects) and stop the elapsed clock. */
-  function stopLive() {
+  /** The run is over (or gone): stop listening, with no reconnects, and stop the elapsed clock. */
+  function stopLive(cls, text) {
     if (state.source) state.source.close();
     state.source = null;
     clearInterval(state.ticker);
-    showLive('ended', 'run finished');
+    showLive(cls || 'ended', text || 'run finished');
   }
 
   function onEvent(ev, isSnapshot) {
+    state.failedTries = 0;
     let incoming;
     try { incoming = JSON.parse(ev.data); } catch (e) { return; }
     state.data = isSnapshot || !state.data ? normalize(incoming) : mergeUpdate(state.data, incoming);
@@ -680,8 +618,11 @@
     source.addEventListener('snapshot', (ev) => onEvent(ev, true));
     source.addEventListener('update', (ev) => onEvent(ev, false));
     source.onopen = () => showLive('connected', 'live');
+    // EventSource retries by itself; a run that stays unreachable is given up quietly.
     source.onerror = () => {
+      state.failedTries += 1;
       if (isFinished(state.data)) stopLive();
+      else if (state.failedTries > MAX_RETRIES) stopLive('disconnected', 'disconnected');
       else showLive('disconnected', 'disconnected, retrying\u2026');
     };
     state.ticker = setInterval(renderElapsed, 1000);
@@ -697,7 +638,7 @@
     $('download-csv').addEventListener('click', downloadCsv);
     window.addEventListener('resize', debounce(resizeCharts, 150));
     const embedded = readEmbedded();
-    if (embedded && typeof embedded === 'object') {
+    if (isObj(embedded)) {
       state.data = normalize(embedded);
       render();
     } else if (/^https?:$/.test(location.protocol)) {
