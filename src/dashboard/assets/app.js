@@ -139,12 +139,11 @@
   /* ---------- Header and stat tiles ---------- */
 
   function renderHeader(d) {
-    const finished = isFinished(d);
+    const status = isFinished(d) ? ['finished', 'Finished'] : d.state === 'running' ? ['running', 'Running\u2026'] : ['', 'No data'];
     setText('title', d.title || 'rk6');
     document.title = (d.title ? d.title + DOT : '') + 'rk6';
-    const badge = $('state');
-    badge.textContent = finished ? 'Finished' : 'Running\u2026';
-    badge.className = 'badge ' + (finished ? 'finished' : 'running');
+    $('state').textContent = status[1];
+    $('state').className = 'badge ' + status[0];
     setText('started', fmtTime(d.started, true));
     setText('version', d.version || DASH);
     renderElapsed();
@@ -499,6 +498,9 @@
   function zeroRange(u, min, max) { return [0, isNum(max) && max > 0 ? uPlot.rangeNum(0, max, 0.1, true)[1] : 1]; }
   function pctRange() { return [0, 100]; }
 
+  /** Room per time tick: wider for short spans, whose ticks carry seconds. */
+  function timeSpace(u, axisIdx, min, max) { return max - min < 400 ? 75 : 45; }
+
   /** Time ticks as 24-hour clock times, with seconds only when the ticks are that close. */
   function timeTicks(u, splits, axisIdx, space, incr) {
     return splits.map((s) => (incr < 60 ? fmtTime(s * 1000) : fmtTime(s * 1000).slice(0, 5)));
@@ -521,12 +523,13 @@
     return {
       width: width,
       height: CHART_HEIGHT,
+      padding: [12, 28, 0, 0],
       cursor: { sync: { key: 'rk6' }, drag: { x: true, y: false } },
       legend: { live: true },
       hooks: { setLegend: [legendAtRest] },
       scales: { x: { time: true, range: xRange }, y: { range: spec.kind === 'pct' ? pctRange : zeroRange } },
       axes: [
-        Object.assign({}, AXIS_STYLE, { values: timeTicks, space: 70 }),
+        Object.assign({}, AXIS_STYLE, { values: timeTicks, space: timeSpace }),
         Object.assign({}, AXIS_STYLE, { size: axisSize, values: (u, splits) => splits.map(fmt) }),
       ],
       series: [{ label: 'time', value: (u, v) => (isNum(v) ? fmtTime(v * 1000) : DASH) }].concat(series),
