@@ -184,6 +184,10 @@ pub struct RunFlags {
     /// Output the end-of-test summary report to a JSON file.
     #[arg(long, env = "K6_SUMMARY_EXPORT")]
     pub summary_export: Option<PathBuf>,
+    /// Write a self-contained HTML report (charts, per-endpoint and failure tables) to this
+    /// file at the end (rk6's; the same as K6_WEB_DASHBOARD_EXPORT without the live page).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     /// Define stats for trend metrics, e.g. 'avg,p(95)'.
     #[arg(long)]
     pub summary_trend_stats: Option<String>,
@@ -425,6 +429,7 @@ impl RunFlags {
             no_summary: self.no_summary || env_bool_go("K6_NO_SUMMARY")?.unwrap_or(false),
             no_thresholds: self.no_thresholds || env_bool_go("K6_NO_THRESHOLDS")?.unwrap_or(false),
             summary_export: self.summary_export,
+            report: self.report,
             secret_sources: g.secret_source,
             config_file: g.config.or_else(default_config_file),
             address: g.address,

@@ -85,7 +85,7 @@ impl CheckTree {
         }
     }
 
-    fn add(&mut self, group: &str, name: &str, pass: bool) {
+    pub(crate) fn add(&mut self, group: &str, name: &str, pass: bool) {
         self.see_group(group);
         let idx = match self
             .checks

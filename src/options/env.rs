@@ -42,13 +42,7 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
             .transpose()
     };
     let bool_of = |k: &str, field: &str| null_bool(k, field, get(k).as_deref());
-    let lenient = |k: &str| get(k).map(|v| matches!(v.as_str(), "true" | "1" | "yes"));
-    // k6 acts on these; rk6 cannot yet, so it says so instead of running without them.
-    if lenient("K6_WEB_DASHBOARD") == Some(true) {
-        return Err(ConfigError::Invalid(
-            "K6_WEB_DASHBOARD: rk6 has no built-in web dashboard yet; unset it (--out json=FILE keeps every sample)".into(),
-        ));
-    }
+    // k6 acts on this one; rk6 cannot, so it says so instead of running without it.
     if get("K6_TLS_CIPHER_SUITES").is_some() {
         return Err(ConfigError::Invalid(
             "K6_TLS_CIPHER_SUITES is not supported by rk6; set tlsCipherSuites in the script's options".into(),
@@ -144,10 +138,7 @@ mod tests {
 
     #[test]
     fn variables_rk6_cannot_honour_are_refused() {
-        for (k, v) in [
-            ("K6_WEB_DASHBOARD", "true"),
-            ("K6_TLS_CIPHER_SUITES", "49199"),
-        ] {
+        for (k, v) in [("K6_TLS_CIPHER_SUITES", "49199")] {
             let env: BTreeMap<String, String> = [(k.to_string(), v.to_string())].into();
             assert!(from_env(&env).is_err(), "{k} must be refused");
         }

@@ -30,7 +30,7 @@ pub type Batch = Arc<Vec<Sample>>;
 /// Why an output could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("invalid output type '{0}', available types are: csv, influxdb, json, xk6-influxdb")]
+    #[error("invalid output type '{0}', available types are: csv, influxdb, json, web-dashboard, xk6-influxdb")]
     UnknownType(String),
     #[error("{0}")]
     Config(String),
@@ -72,6 +72,8 @@ pub struct OutputContext {
     pub env: BTreeMap<String, String>,
     /// Directory relative file names resolve against.
     pub cwd: std::path::PathBuf,
+    /// What the web dashboard shows of the test besides samples.
+    pub run: crate::dashboard::RunFacts,
 }
 
 impl OutputContext {
@@ -117,14 +119,31 @@ pub struct Outputs {
     descriptions: Vec<String>,
     /// Each output's name and file, as `-v` lines name them.
     names: Vec<(String, Option<String>)>,
+    /// The web dashboards among them (k6 allows more than one).
+    dashboards: Vec<crate::dashboard::Handle>,
+}
+
+/// What is left of the outputs once they finished.
+pub struct Finished {
+    /// Warnings to print (what a sink could not deliver or write).
+    pub warnings: Vec<String>,
+    /// Dashboard servers to keep up while a page is still connected.
+    pub servers: Vec<Arc<crate::dashboard::server::Server>>,
 }
 
 impl Outputs {
     /// Starts every output in `specs`; a bad spec stops the run before it begins.
     pub fn start(specs: &[OutputSpec], ctx: &OutputContext) -> Result<Outputs, OutputError> {
         let mut sinks: Vec<(String, Box<dyn Output>)> = Vec::new();
+        let mut dashboards = Vec::new();
         for spec in specs {
             let built: (String, Box<dyn Output>) = match spec.kind.as_str() {
+                // k6's header does not list the dashboard under `output:`.
+                "web-dashboard" => {
+                    let (output, handle) = crate::dashboard::open(&spec.arg, ctx)?;
+                    dashboards.push(handle);
+                    (String::new(), output)
+                }
                 "json" => json::JsonOutput::open(&spec.arg, ctx)?,
                 "csv" => csv::CsvOutput::open(&spec.arg, ctx)?,
                 "influxdb" => influxdb::InfluxV1::open(&spec.arg, ctx)?,
@@ -141,6 +160,7 @@ impl Outputs {
                 .iter()
                 .map(|s| (s.kind.clone(), (s.kind == "json").then(|| s.arg.clone())))
                 .collect(),
+            dashboards,
         };
         for (description, sink) in sinks {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -167,19 +187,38 @@ impl Outputs {
 
     /// The header's `output:` value: `json (out.json), csv (out.csv)` or `-`.
     pub fn description(&self) -> String {
-        if self.descriptions.is_empty() {
+        let listed: Vec<&str> = self
+            .descriptions
+            .iter()
+            .map(String::as_str)
+            .filter(|d| !d.is_empty())
+            .collect();
+        if listed.is_empty() {
             "-".to_string()
         } else {
-            self.descriptions.join(", ")
+            listed.join(", ")
         }
     }
 
-    /// Stops accepting samples, lets every worker drain and finish; returns warnings.
+    /// The header's `web dashboard:` URL, when a dashboard serves one.
+    pub fn dashboard_url(&self) -> Option<String> {
+        self.dashboards.iter().find_map(|d| d.url.clone())
+    }
+
+    /// Stops accepting samples, lets every worker drain and finish. `summary` is the
+    /// end-of-test summary text, for the dashboards' reports.
     /// The engine's own dispatch clone must be dropped first (it is, when the engine ends).
-    pub fn finish(self) -> Vec<String> {
+    pub fn finish(self, summary: Option<&str>) -> Finished {
+        if let Some(text) = summary {
+            for d in &self.dashboards {
+                d.set_summary(text.to_string());
+            }
+        }
+        let servers = self.dashboards.iter().filter_map(|d| d.server()).collect();
         drop(self.dispatch);
         crate::verbose::outputs_stopping(self.workers.len());
-        self.workers
+        let warnings = self
+            .workers
             .into_iter()
             .zip(&self.names)
             .filter_map(|(w, (name, file))| {
@@ -188,7 +227,8 @@ impl Outputs {
                 crate::verbose::output_stopped(name, file.as_deref());
                 warning
             })
-            .collect()
+            .collect();
+        Finished { warnings, servers }
     }
 }
 

@@ -175,13 +175,18 @@ pub(super) const HANDLE_SUMMARY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The text summary (no `handleSummary`), in the chosen mode.
 pub(super) fn print_default_summary(report: &Report, no_color: bool, mode: SummaryMode) {
+    let text = default_summary_text(report, no_color, mode);
+    rk6_runtime::term::out(&format!("\n{text}\n\n"));
+}
+
+/// The text summary of `mode`, without colours when `no_color`.
+pub(super) fn default_summary_text(report: &Report, no_color: bool, mode: SummaryMode) -> String {
     let p = Painter { enabled: !no_color };
-    let text = match mode {
+    match mode {
         SummaryMode::Compact => render_compact(report, p),
         SummaryMode::Full => crate::summary::full::render_full(report, p),
         SummaryMode::Legacy => crate::summary::legacy::render_legacy(report, p),
-    };
-    rk6_runtime::term::out(&format!("\n{text}\n\n"));
+    }
 }
 
 /// Why a lifecycle function did not run to an outcome.

@@ -36,6 +36,8 @@ pub struct RunArgs {
     pub no_summary: bool,
     pub no_thresholds: bool,
     pub summary_export: Option<PathBuf>,
+    /// `--report`: the HTML report's path.
+    pub report: Option<PathBuf>,
     pub summary_mode: crate::summary::SummaryMode,
     /// `--out` (or `K6_OUT`).
     pub outputs: Vec<crate::output::OutputSpec>,
@@ -161,9 +163,13 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     }
     crate::verbose::test_finished(exit == ExitCode::Success);
     verdict::warn_if_no_iteration(exit, &plan.config);
-    let report = stages::end_metrics(&plan, engine, outputs, &watchdog, elapsed);
+    let (report, servers) = stages::end_metrics(&args, &plan, engine, outputs, &watchdog, elapsed);
     stages::summary(&args, &lifecycle, &report, setup_data.as_ref(), &watchdog).await;
     rk6_runtime::term::out(&last_progress);
+    for server in servers {
+        watchdog.disarm();
+        server.linger().await;
+    }
     let exit = verdict::verdict(exit, &plan.config, &report);
     crate::verbose::exiting();
     Ok(exit)
@@ -185,7 +191,7 @@ async fn linger(quiet: bool) {
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM, which k6 both treat as an external abort.
-pub(super) async fn interrupt_signal() {
+pub(crate) async fn interrupt_signal() {
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {

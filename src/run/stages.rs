@@ -26,12 +26,7 @@ const OUTPUTS_FLUSH_BUDGET: std::time::Duration = std::time::Duration::from_secs
 
 /// Starts the `--out` outputs (or `K6_OUT`'s) and prints k6's header.
 pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunError> {
-    let mut specs = args.outputs.clone();
-    if specs.is_empty() {
-        if let Some(v) = plan.sys_env.get("K6_OUT").filter(|v| !v.is_empty()) {
-            specs = crate::output::specs_from_env(v);
-        }
-    }
+    let specs = output_specs(args, plan);
     let system_tags = &plan.config.system_tags;
     let outputs = Outputs::start(
         &specs,
@@ -42,11 +37,13 @@ pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunE
             expected_response: system_tags.has("expected_response"),
             env: plan.sys_env.clone(),
             cwd: std::env::current_dir().unwrap_or_default(),
+            run: run_facts(args, plan),
         },
     )?;
     if !args.quiet {
         rk6_runtime::term::out(&ui::header(
             &args.script.display().to_string(),
+            outputs.dashboard_url().as_deref(),
             &outputs.description(),
             &plan.scenarios,
             args.segment.as_ref().map_or(100.0, |g| g.percent()),
@@ -54,6 +51,65 @@ pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunE
         ));
     }
     Ok(outputs)
+}
+
+/// `--out` (or `K6_OUT`), plus the web dashboard when `K6_WEB_DASHBOARD` is true (as k6
+/// adds it) or `--report` asks for its HTML report.
+fn output_specs(args: &RunArgs, plan: &Plan) -> Vec<crate::output::OutputSpec> {
+    use crate::output::OutputSpec;
+    let mut specs = args.outputs.clone();
+    if specs.is_empty() {
+        if let Some(v) = plan.sys_env.get("K6_OUT").filter(|v| !v.is_empty()) {
+            specs = crate::output::specs_from_env(v);
+        }
+    }
+    let is_dashboard = |s: &OutputSpec| s.kind == "web-dashboard";
+    let env_on = plan
+        .sys_env
+        .get("K6_WEB_DASHBOARD")
+        .is_some_and(|v| matches!(v.as_str(), "true" | "1"));
+    if env_on && !specs.iter().any(is_dashboard) {
+        specs.push(OutputSpec::parse("web-dashboard"));
+    }
+    if let Some(path) = &args.report {
+        let export: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("export", &path.to_string_lossy())
+            .finish();
+        match specs.iter_mut().find(|s| is_dashboard(s)) {
+            Some(s) if s.arg.is_empty() => s.arg = export,
+            Some(s) => s.arg = format!("{}&{export}", s.arg),
+            None => specs.push(OutputSpec {
+                kind: "web-dashboard".into(),
+                arg: format!("port=-1&{export}"),
+            }),
+        }
+    }
+    specs
+}
+
+/// What the web dashboard shows of the test besides its samples.
+fn run_facts(args: &RunArgs, plan: &Plan) -> crate::dashboard::RunFacts {
+    let title = args.script.file_name().map_or_else(
+        || args.script.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    crate::dashboard::RunFacts {
+        info: crate::dashboard::model::RunInfo {
+            title,
+            options: crate::options::scenarios::test_options(&plan.opts),
+            scenarios: plan
+                .scenarios
+                .iter()
+                .map(|s| (s.name.clone(), s.executor.kind().to_string()))
+                .collect(),
+        },
+        duration: plan
+            .scenarios
+            .iter()
+            .map(crate::executor::Scenario::max_duration)
+            .max()
+            .unwrap_or_default(),
+    }
 }
 
 /// VUs per worker thread. A VU busy in JS holds up only the VUs of its own thread, and the
@@ -102,7 +158,7 @@ pub(super) async fn end_without_vus(
         0.0,
     );
     summarize(args, lifecycle, &report, None).await;
-    for warning in outputs.finish() {
+    for warning in outputs.finish(None).warnings {
         Logger::warn(&warning, &[]);
     }
 }
@@ -226,14 +282,15 @@ pub(super) async fn teardown(
 }
 
 /// The test is over: the REST API says so, the engine and the outputs flush, and the
-/// metrics become the summary's report.
+/// metrics become the summary's report. Also returns the web dashboards still serving.
 pub(super) fn end_metrics(
+    args: &RunArgs,
     plan: &Plan,
     engine: Engine,
     outputs: Outputs,
     watchdog: &Watchdog,
     elapsed: f64,
-) -> Report {
+) -> (Report, Vec<Arc<crate::dashboard::server::Server>>) {
     plan.control
         .status
         .store(crate::api::status::ENDED, Relaxed);
@@ -241,17 +298,19 @@ pub(super) fn end_metrics(
     crate::verbose::engine_stopping(plan.thresholds.len());
     watchdog.arm("the outputs' final flush", OUTPUTS_FLUSH_BUDGET);
     let state = engine.finish();
-    for warning in outputs.finish() {
-        Logger::warn(&warning, &[]);
-    }
     let report = Report::new(
         &state,
         plan.opts.trend_stats(),
         plan.opts.summary_time_unit.clone().unwrap_or_default(),
         elapsed,
     );
+    let text = lifecycle::default_summary_text(&report, true, args.summary_mode);
+    let finished = outputs.finish(Some(&text));
+    for warning in finished.warnings {
+        Logger::warn(&warning, &[]);
+    }
     crate::verbose::outputs_stopped();
-    report
+    (report, finished.servers)
 }
 
 /// The end-of-test summary; after the watchdog stopped the run, the text summary only:

@@ -20,6 +20,7 @@ const BANNER: &str = "
 /// With `color`, in k6's colours.
 pub fn header(
     script: &str,
+    dashboard: Option<&str>,
     outputs: &str,
     scenarios: &[Scenario],
     percent: f64,
@@ -41,8 +42,11 @@ pub fn header(
         scenarios.len(),
         fmt_dur(max_dur)
     );
+    let dashboard = dashboard.map_or(String::new(), |url| {
+        format!(" web dashboard: {}\n", paint("36", url))
+    });
     let mut out = format!(
-        "\n{}\n\n     execution: {}\n        script: {}\n        output: {}\n\n     scenarios: {}\n",
+        "\n{}\n\n     execution: {}\n        script: {}\n{dashboard}        output: {}\n\n     scenarios: {}\n",
         paint("33", logo),
         paint("36", "local"),
         paint("36", script),
@@ -71,7 +75,7 @@ mod tests {
             vus: 2,
             duration: Duration::from_millis(2500),
         }))];
-        let h = header("dur.js", "-", &s, 100.0, false);
+        let h = header("dur.js", None, "-", &s, 100.0, false);
         assert!(h.contains("\n     scenarios: (100.00%) 1 scenario, 2 max VUs, 32.5s max duration (incl. graceful stop):\n              * default: 2 looping VUs for 2.5s (gracefulStop: 30s)\n\n"));
         assert!(h.starts_with("\n         /\\      Grafana   /‾‾/  \n"));
     }
