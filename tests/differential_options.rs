@@ -459,13 +459,10 @@ fn config_file_settings_and_script_segments_match_k6() {
     }
 }
 
-/// A config file's `webDashboard` and `collectors`, which rk6 cannot honour, are refused.
+/// A config file's `collectors`, which rk6 cannot honour, is refused.
 #[test]
 fn config_file_settings_rk6_cannot_honour_are_refused() {
-    for cfg in [
-        r#"{"webDashboard": true}"#,
-        r#"{"collectors": {"csv": {"file_name": "x.csv"}}}"#,
-    ] {
+    for cfg in [r#"{"collectors": {"csv": {"file_name": "x.csv"}}}"#] {
         let (dir, path) = script("s.js", PLAIN);
         dir.write("cfg.json", cfg);
         let out = Run::new(Tool::Rk6)

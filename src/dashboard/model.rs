@@ -332,6 +332,20 @@ impl Model {
     }
 }
 
+/// `v` without its `null` members, recursively: the options as a person would write them.
+pub fn without_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k, without_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
 /// A cumulative aggregate in the page's terms (k6's summary fields).
 pub fn sink_json(sink: &Sink, elapsed: f64) -> Value {
     let rate = |sum: f64| if elapsed > 0.0 { sum / elapsed } else { 0.0 };

@@ -38,6 +38,8 @@ pub struct RunArgs {
     pub summary_export: Option<PathBuf>,
     /// `--report`: the HTML report's path.
     pub report: Option<PathBuf>,
+    /// The config file's `webDashboard` (`K6_WEB_DASHBOARD` overrides it).
+    pub web_dashboard: Option<bool>,
     pub summary_mode: crate::summary::SummaryMode,
     /// `--out` (or `K6_OUT`).
     pub outputs: Vec<crate::output::OutputSpec>,

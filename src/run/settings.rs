@@ -87,8 +87,8 @@ pub(super) fn resolve_options(
     Ok(opts)
 }
 
-/// The config file's run settings: `out` (when neither `--out` nor `K6_OUT` is given) and
-/// `linger`; `webDashboard` and `collectors`, which rk6 cannot honour, are refused.
+/// The config file's run settings: `out` (when neither `--out` nor `K6_OUT` is given),
+/// `linger` and `webDashboard`; `collectors`, which rk6 cannot honour, is refused.
 fn apply_file_settings(
     args: &mut RunArgs,
     file: &Options,
@@ -99,9 +99,7 @@ fn apply_file_settings(
             format!("the configuration file's {what} is not supported by rk6; remove it"),
         )))
     };
-    if file.other.get("webDashboard").and_then(|v| v.as_bool()) == Some(true) {
-        return refuse("webDashboard (rk6 has no built-in web dashboard yet)");
-    }
+    args.web_dashboard = file.other.get("webDashboard").and_then(|v| v.as_bool());
     if file.other.get("collectors").is_some_and(|v| !v.is_null()) {
         return refuse("collectors (set outputs with --out and K6_* variables)");
     }

@@ -53,8 +53,8 @@ pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunE
     Ok(outputs)
 }
 
-/// `--out` (or `K6_OUT`), plus the web dashboard when `K6_WEB_DASHBOARD` is true (as k6
-/// adds it) or `--report` asks for its HTML report.
+/// `--out` (or `K6_OUT`), plus the web dashboard when `K6_WEB_DASHBOARD` (or the config
+/// file's `webDashboard`) is true, as k6 adds it, or `--report` asks for its HTML report.
 fn output_specs(args: &RunArgs, plan: &Plan) -> Vec<crate::output::OutputSpec> {
     use crate::output::OutputSpec;
     let mut specs = args.outputs.clone();
@@ -64,11 +64,15 @@ fn output_specs(args: &RunArgs, plan: &Plan) -> Vec<crate::output::OutputSpec> {
         }
     }
     let is_dashboard = |s: &OutputSpec| s.kind == "web-dashboard";
-    let env_on = plan
+    let on = match plan
         .sys_env
         .get("K6_WEB_DASHBOARD")
-        .is_some_and(|v| matches!(v.as_str(), "true" | "1"));
-    if env_on && !specs.iter().any(is_dashboard) {
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => matches!(v.as_str(), "true" | "1"),
+        None => args.web_dashboard == Some(true),
+    };
+    if on && !specs.iter().any(is_dashboard) {
         specs.push(OutputSpec::parse("web-dashboard"));
     }
     if let Some(path) = &args.report {
@@ -96,7 +100,9 @@ fn run_facts(args: &RunArgs, plan: &Plan) -> crate::dashboard::RunFacts {
     crate::dashboard::RunFacts {
         info: crate::dashboard::model::RunInfo {
             title,
-            options: crate::options::scenarios::test_options(&plan.opts),
+            options: crate::dashboard::model::without_nulls(
+                crate::options::scenarios::test_options(&plan.opts),
+            ),
             scenarios: plan
                 .scenarios
                 .iter()

@@ -164,9 +164,8 @@
   function counterRates(d, metric) {
     const col = d.buckets.m[metric];
     if (!Array.isArray(col) || !col.length) return { last: null, peak: null };
-    const per = d.period / 1000;
-    const last = col[col.length - 1];
-    return { last: (isNum(last) ? last : 0) / per, peak: col.reduce((m, v) => (isNum(v) && v > m ? v : m), 0) / per };
+    const rates = col.map((v, i) => (isNum(v) ? v / widthOf(d, i) : 0));
+    return { last: rates[rates.length - 1], peak: rates.reduce((m, v) => (v > m ? v : m), 0) };
   }
   const tone = (good, known) => (known ? (good ? 'good' : 'bad') : '');
   const outOf = (part, all, what) => (all ? fmtInt(part) + ' of ' + fmtInt(all) + ' ' + what : '');
@@ -402,11 +401,18 @@
   function column(d, name, pick) {
     const src = d.buckets.m[name];
     const out = new Array(d.buckets.t.length);
-    for (let i = 0; i < out.length; i++) out[i] = Array.isArray(src) ? pick(src[i]) : null;
+    for (let i = 0; i < out.length; i++) out[i] = Array.isArray(src) ? pick(src[i], i) : null;
     return out;
   }
-  const perSecond = (d) => (v) => (isNum(v) ? v / (d.period / 1000) : 0);
-  const rateCountPerSecond = (d) => (v) => (Array.isArray(v) ? v[0] / (d.period / 1000) : 0);
+  /** Seconds bucket `i` spans: a period, but the last bucket of a run can be shorter. */
+  function widthOf(d, i) {
+    const t = d.buckets.t;
+    const start = i > 0 ? t[i - 1] : d.started;
+    const w = isNum(start) && isNum(t[i]) ? (t[i] - start) / 1000 : 0;
+    return w > 0.05 ? w : d.period / 1000;
+  }
+  const perSecond = (d) => (v, i) => (isNum(v) ? v / widthOf(d, i) : 0);
+  const rateCountPerSecond = (d) => (v, i) => (Array.isArray(v) ? v[0] / widthOf(d, i) : 0);
   const ratePercent = (v) => (Array.isArray(v) && v[1] > 0 ? (100 * v[0]) / v[1] : null);
   const gauge = (v) => (isNum(v) ? v : null);
   const trendAt = (i) => (v) => (Array.isArray(v) && isNum(v[i]) ? v[i] : null);
