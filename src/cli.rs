@@ -430,6 +430,7 @@ impl RunFlags {
             no_thresholds: self.no_thresholds || env_bool_go("K6_NO_THRESHOLDS")?.unwrap_or(false),
             summary_export: self.summary_export,
             report: self.report,
+            web_dashboard: None,
             secret_sources: g.secret_source,
             config_file: g.config.or_else(default_config_file),
             address: g.address,
