@@ -487,6 +487,7 @@ fn boolean_variables_are_as_strict_as_k6() {
         ("K6_NO_SETUP", "1"),
         ("K6_PAUSED", "yes"),
         ("K6_LINGER", "1"),
+        ("K6_WEB_DASHBOARD", "1"),
         ("K6_NO_SUMMARY", "bogus"),
         ("K6_NO_SUMMARY", "T"),
         ("K6_NO_THRESHOLDS", "0"),

@@ -364,3 +364,6 @@ mod tests {
         assert_eq!(c.period_for(Duration::ZERO), Duration::from_secs(1));
     }
 }
+
+#[cfg(test)]
+mod model_tests;

@@ -42,6 +42,8 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Options, ConfigError> 
             .transpose()
     };
     let bool_of = |k: &str, field: &str| null_bool(k, field, get(k).as_deref());
+    // Read where the outputs start (`run/stages.rs`); checked here with k6's strictness.
+    bool_of("K6_WEB_DASHBOARD", "WebDashboard")?;
     // k6 acts on this one; rk6 cannot, so it says so instead of running without it.
     if get("K6_TLS_CIPHER_SUITES").is_some() {
         return Err(ConfigError::Invalid(

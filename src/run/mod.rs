@@ -168,9 +168,13 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     let (report, servers) = stages::end_metrics(&args, &plan, engine, outputs, &watchdog, elapsed);
     stages::summary(&args, &lifecycle, &report, setup_data.as_ref(), &watchdog).await;
     rk6_runtime::term::out(&last_progress);
-    for server in servers {
-        watchdog.disarm();
-        server.linger().await;
+    // After Ctrl-C nobody waits on a page (as in k6, whose dashboard lingers only when the
+    // test was not aborted).
+    if exit != ExitCode::ExternalAbort {
+        for server in servers {
+            watchdog.disarm();
+            server.linger().await;
+        }
     }
     let exit = verdict::verdict(exit, &plan.config, &report);
     crate::verbose::exiting();

@@ -69,7 +69,7 @@ fn output_specs(args: &RunArgs, plan: &Plan) -> Vec<crate::output::OutputSpec> {
         .get("K6_WEB_DASHBOARD")
         .filter(|v| !v.is_empty())
     {
-        Some(v) => matches!(v.as_str(), "true" | "1"),
+        Some(v) => v == "true",
         None => args.web_dashboard == Some(true),
     };
     if on && !specs.iter().any(is_dashboard) {
