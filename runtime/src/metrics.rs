@@ -256,6 +256,60 @@ pub struct Sample {
     pub metadata: Option<Metadata>,
 }
 
+/// Response body sizes per endpoint (the request's `name` tag, else its URL, and its
+/// method), for the web dashboard's Locust-style table. k6 has no such metric, so the sizes
+/// stay out of the samples (and of every output); VUs record them only once a dashboard
+/// [`enable`](ResponseSizes::enable)s it.
+#[derive(Debug, Default)]
+pub struct ResponseSizes {
+    enabled: std::sync::atomic::AtomicBool,
+    /// method -> name -> (responses, bytes).
+    by_endpoint: std::sync::Mutex<HashMap<String, HashMap<String, (u64, u64)>>>,
+}
+
+impl ResponseSizes {
+    pub fn enable(&self) {
+        self.enabled
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.enabled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Counts one response of `bytes` (its body as received) for the endpoint.
+    pub fn add(&self, method: &str, name: &str, bytes: u64) {
+        let mut map = self.by_endpoint.lock().unwrap_or_else(|p| p.into_inner());
+        let names = match map.get_mut(method) {
+            Some(n) => n,
+            None => map.entry(method.to_string()).or_default(),
+        };
+        match names.get_mut(name) {
+            Some(e) => *e = (e.0 + 1, e.1 + bytes),
+            None => {
+                names.insert(name.to_string(), (1, bytes));
+            }
+        }
+    }
+
+    /// The endpoint's average response size in bytes, if a response was counted.
+    pub fn average(&self, method: &str, name: &str) -> Option<f64> {
+        let map = self.by_endpoint.lock().unwrap_or_else(|p| p.into_inner());
+        let (n, bytes) = *map.get(method)?.get(name)?;
+        (n > 0).then(|| bytes as f64 / n as f64)
+    }
+
+    /// The average over every endpoint.
+    pub fn overall(&self) -> Option<f64> {
+        let map = self.by_endpoint.lock().unwrap_or_else(|p| p.into_inner());
+        let (n, bytes) = map
+            .values()
+            .flat_map(HashMap::values)
+            .fold((0, 0), |(n, b), (en, eb)| (n + en, b + eb));
+        (n > 0).then(|| bytes as f64 / n as f64)
+    }
+}
+
 /// Where VUs send their samples; the host owns the receiving end.
 ///
 /// Unbounded on purpose: a VU must never wait on the metrics pipeline.

@@ -166,6 +166,7 @@ pub fn open(arg: &str, ctx: &OutputContext) -> Result<(Box<dyn Output>, Handle),
         None => None,
     };
     let period = config.period_for(ctx.run.duration);
+    ctx.run.info.response_sizes.enable();
     let model = Arc::new(Mutex::new(Model::new(
         ctx.run.info.clone(),
         ctx.registry.clone(),

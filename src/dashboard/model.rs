@@ -21,6 +21,8 @@ use crate::metrics::ThresholdSpec;
 pub struct RunInfo {
     /// The script's file name.
     pub title: String,
+    /// Response sizes per endpoint, which the VUs count apart from the samples.
+    pub response_sizes: std::sync::Arc<rk6_runtime::metrics::ResponseSizes>,
     /// The test's consolidated options.
     pub options: Value,
     /// (scenario name, executor type), in the header's order.
@@ -169,6 +171,11 @@ impl Model {
         }
     }
 
+    /// Where the VUs count response sizes.
+    pub fn response_sizes(&self) -> std::sync::Arc<rk6_runtime::metrics::ResponseSizes> {
+        self.info.response_sizes.clone()
+    }
+
     pub fn period(&self) -> Duration {
         self.period
     }
@@ -266,7 +273,7 @@ impl Model {
             "thresholds": self.threshold_list(elapsed),
         });
         if let Some(o) = doc.as_object_mut() {
-            self.tables.write(o, elapsed);
+            self.tables.write(o, elapsed, &self.info.response_sizes);
         }
         doc
     }

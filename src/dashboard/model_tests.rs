@@ -46,6 +46,7 @@ fn request(name: &str, status: &str, ms: f64, at: SystemTime) -> Vec<Sample> {
 fn model(spec: &ThresholdSpec) -> Model {
     let info = RunInfo {
         title: "t.js".into(),
+        response_sizes: Default::default(),
         options: serde_json::json!({}),
         scenarios: vec![("default".into(), "constant-vus".into())],
     };
@@ -97,6 +98,18 @@ fn buckets_totals_and_tables_follow_the_samples() {
     assert_eq!(d["summary"], "summary text");
     // An update carries only the buckets from its index on.
     assert_eq!(m.data(1)["buckets"]["t"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn endpoints_show_the_average_size_the_vus_counted() {
+    let mut m = model(&ThresholdSpec::new());
+    let sizes = m.response_sizes();
+    sizes.add("GET", "fast", 100);
+    sizes.add("GET", "fast", 300);
+    m.add(&request("fast", "200", 10.0, SystemTime::now()));
+    let d = m.snapshot();
+    assert_eq!(d["endpoints"][0]["avg_size"], 200.0);
+    assert_eq!(d["aggregated"]["avg_size"], 200.0);
 }
 
 #[test]

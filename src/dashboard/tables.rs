@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rk6_runtime::metrics::{builtin, Sample};
+use rk6_runtime::metrics::{builtin, ResponseSizes, Sample};
 use serde_json::{json, Map, Value};
 
 use super::model::epoch_ms;
@@ -40,7 +40,7 @@ struct Stats {
 }
 
 impl Stats {
-    fn json(&self, name: &str, method: &str, elapsed: f64) -> Value {
+    fn json(&self, name: &str, method: &str, elapsed: f64, avg_size: Option<f64>) -> Value {
         let per_s = |n: u64| {
             if elapsed > 0.0 {
                 n as f64 / elapsed
@@ -63,7 +63,7 @@ impl Stats {
             "max": d.max(),
             "med": d.percentile(0.5),
             "pcts": pcts,
-            "avg_size": Value::Null,
+            "avg_size": avg_size,
             "rps": per_s(self.requests),
             "fps": per_s(self.failures),
         })
@@ -285,16 +285,16 @@ impl Tables {
     }
 
     /// Adds the tables to the page's data.
-    pub fn write(&self, o: &mut Map<String, Value>, elapsed: f64) {
+    pub fn write(&self, o: &mut Map<String, Value>, elapsed: f64, sizes: &ResponseSizes) {
         let endpoints: Vec<Value> = self
             .endpoints
             .iter()
-            .map(|(name, method, st)| st.json(name, method, elapsed))
+            .map(|(name, method, st)| st.json(name, method, elapsed, sizes.average(method, name)))
             .collect();
         o.insert("endpoints".into(), Value::Array(endpoints));
         o.insert(
             "aggregated".into(),
-            self.all.json("Aggregated", "", elapsed),
+            self.all.json("Aggregated", "", elapsed, sizes.overall()),
         );
         o.insert("failures".into(), self.failures_json());
         o.insert("checks".into(), self.checks_json());

@@ -100,6 +100,7 @@ fn run_facts(args: &RunArgs, plan: &Plan) -> crate::dashboard::RunFacts {
     crate::dashboard::RunFacts {
         info: crate::dashboard::model::RunInfo {
             title,
+            response_sizes: plan.config.response_sizes.clone(),
             options: crate::dashboard::model::without_nulls(
                 crate::options::scenarios::test_options(&plan.opts),
             ),

@@ -144,6 +144,8 @@ pub struct TestConfig {
     /// Renders k6's legacy text summary from `handleSummary` data JSON and options JSON
     /// (the host's renderer, for jslib's `textSummary`).
     pub text_summary: Option<TextSummary>,
+    /// Response sizes per endpoint, recorded while the web dashboard wants them.
+    pub response_sizes: Arc<crate::metrics::ResponseSizes>,
 }
 
 /// The host's legacy summary renderer: (data JSON, options JSON) -> text.
@@ -181,6 +183,7 @@ impl TestConfig {
             min_iteration_duration: None,
             global_alias: true,
             text_summary: None,
+            response_sizes: Arc::default(),
         }
     }
 

@@ -73,6 +73,15 @@ pub fn emit_metrics(http: &mut VuHttp, st: &mut VuState, hops: &[Box<Hop>], meta
                 &tags,
             );
         }
+        let sizes = &st.config.response_sizes;
+        if sizes.enabled() {
+            let name = tags.get("name").or_else(|| tags.get("url"));
+            sizes.add(
+                hop.method.as_str(),
+                name.map_or("", String::as_str),
+                hop.body.len() as u64,
+            );
+        }
     }
 }
 
