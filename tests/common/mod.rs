@@ -3,7 +3,8 @@
 //! Owns: starting and stopping the built-in target (`rk6 target`) as a child process,
 //! running `rk6` or the real `k6` with a clean, deterministic environment and a hard
 //! time limit, writing temporary scripts, and reading the `--summary-export` JSON and
-//! the text summary. Not for: asserting anything about rk6 itself.
+//! the text summary; `browser` drives a headless Chromium for tests of rendered pages.
+//! Not for: asserting anything about rk6 itself.
 
 #![allow(dead_code)]
 
@@ -20,6 +21,7 @@ pub use export::Export;
 #[allow(unused_imports)]
 pub use output::{summary_value, LogLine, Output};
 
+pub mod browser;
 pub mod diff;
 mod export;
 pub mod hostile;
