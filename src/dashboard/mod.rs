@@ -30,8 +30,10 @@ use crate::output::{Output, OutputContext, OutputError};
 pub const DEFAULT_PORT: i64 = 5665;
 /// k6's default period between updates.
 const DEFAULT_PERIOD: Duration = Duration::from_secs(10);
-/// k6 stretches the period so that a run has at most this many points.
+/// Buckets a run has at most (k6's limit on its points): longer runs get wider buckets.
 const MAX_POINTS: u32 = 2880;
+/// The finest bucket: the charts' resolution, whatever the update period.
+const FINEST_BUCKET: Duration = Duration::from_secs(1);
 
 /// The dashboard's settings, from `K6_WEB_DASHBOARD_*` and the `--out` argument (which
 /// wins), as k6 reads them.
@@ -98,12 +100,15 @@ impl Config {
         Ok(())
     }
 
-    /// The period for a test planned to last `duration`: stretched (in whole periods) so
-    /// that the run has at most [`MAX_POINTS`] buckets.
-    pub fn period_for(&self, duration: Duration) -> Duration {
+    /// The bucket width for a test planned to last `duration`: one second (or the period,
+    /// if shorter), stretched in whole steps so that the run has at most [`MAX_POINTS`]
+    /// buckets. Updates still go out once per period: k6 ties the two, which leaves a
+    /// short run with a single point.
+    pub fn bucket_for(&self, duration: Duration) -> Duration {
+        let step = self.period.min(FINEST_BUCKET);
         let per_point = duration.as_secs_f64() / f64::from(MAX_POINTS);
-        let periods = (per_point / self.period.as_secs_f64()).ceil().max(1.0);
-        self.period.mul_f64(periods)
+        let steps = (per_point / step.as_secs_f64()).ceil().max(1.0);
+        step.mul_f64(steps)
     }
 
     /// `host:port` to bind, brackets around an IPv6 host.
@@ -165,13 +170,13 @@ pub fn open(arg: &str, ctx: &OutputContext) -> Result<(Box<dyn Output>, Handle),
         }
         None => None,
     };
-    let period = config.period_for(ctx.run.duration);
+    let bucket = config.bucket_for(ctx.run.duration);
     ctx.run.info.response_sizes.enable();
     let model = Arc::new(Mutex::new(Model::new(
         ctx.run.info.clone(),
         ctx.registry.clone(),
         &ctx.thresholds,
-        period,
+        bucket,
     )));
     let server = start_server(&config, &model);
     let summary = Arc::new(Mutex::new(None));
@@ -188,7 +193,9 @@ pub fn open(arg: &str, ctx: &OutputContext) -> Result<(Box<dyn Output>, Handle),
     let output = Dashboard {
         model,
         server,
-        next: SystemTime::now() + period,
+        next: SystemTime::now() + bucket,
+        every: config.period,
+        next_update: SystemTime::now() + config.period,
         sent: 0,
         export,
         summary,
@@ -230,6 +237,9 @@ struct Dashboard {
     server: Option<Arc<Server>>,
     /// When the open bucket closes.
     next: SystemTime,
+    /// The update period, and when the next update goes out.
+    every: Duration,
+    next_update: SystemTime,
     /// Buckets already published.
     sent: usize,
     export: Option<(PathBuf, File)>,
@@ -262,12 +272,17 @@ impl Output for Dashboard {
         }
         let model = self.model.clone();
         let mut m = model.lock().unwrap_or_else(|p| p.into_inner());
-        let period = m.period();
+        let width = m.period();
         while self.next <= now {
             m.close_bucket(self.next);
-            self.next += period;
+            self.next += width;
         }
-        self.publish(&m, "update");
+        if self.next_update <= now {
+            while self.next_update <= now {
+                self.next_update += self.every;
+            }
+            self.publish(&m, "update");
+        }
     }
 
     fn finish(&mut self) -> Option<String> {
@@ -352,17 +367,17 @@ mod tests {
     }
 
     #[test]
-    fn long_runs_stretch_the_period_to_at_most_2880_points() {
-        let c = Config::parse("period=1s", &env(&[])).unwrap();
+    fn buckets_are_a_second_wide_but_a_run_has_at_most_2880() {
+        let c = Config::parse("", &env(&[])).unwrap();
         assert_eq!(
-            c.period_for(Duration::from_secs(600)),
+            c.bucket_for(Duration::from_secs(600)),
             Duration::from_secs(1)
         );
         assert_eq!(
-            c.period_for(Duration::from_secs(3600)),
+            c.bucket_for(Duration::from_secs(3600)),
             Duration::from_secs(2)
         );
-        assert_eq!(c.period_for(Duration::ZERO), Duration::from_secs(1));
+        assert_eq!(c.bucket_for(Duration::ZERO), Duration::from_secs(1));
     }
 }
 

@@ -172,6 +172,7 @@ impl Model {
     }
 
     /// Where the VUs count response sizes.
+    #[cfg(test)]
     pub fn response_sizes(&self) -> std::sync::Arc<rk6_runtime::metrics::ResponseSizes> {
         self.info.response_sizes.clone()
     }
