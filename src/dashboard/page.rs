@@ -10,6 +10,7 @@ const TEMPLATE: &str = include_str!("assets/page.html");
 const UPLOT_CSS: &str = include_str!("assets/vendor/uPlot.min.css");
 const UPLOT_JS: &str = include_str!("assets/vendor/uPlot.iife.min.js");
 const APP_CSS: &str = include_str!("assets/app.css");
+const FORMAT_JS: &str = include_str!("assets/format.js");
 const APP_JS: &str = include_str!("assets/app.js");
 
 /// The template's data block; `null` is what the live page keeps.
@@ -23,6 +24,7 @@ pub fn render(data: Option<&Value>) -> String {
             "/*RK6_UPLOT_CSS*/" => push_line(&mut page, UPLOT_CSS),
             "/*RK6_APP_CSS*/" => push_line(&mut page, APP_CSS),
             "//RK6_UPLOT_JS" => push_line(&mut page, UPLOT_JS),
+            "//RK6_FORMAT_JS" => push_line(&mut page, FORMAT_JS),
             "//RK6_APP_JS" => push_line(&mut page, APP_JS),
             _ => page.push_str(line),
         }
@@ -58,7 +60,7 @@ mod tests {
     #[test]
     fn the_report_embeds_its_data_and_every_asset() {
         let page = render(Some(&json!({"title": "</script><b>x</b>"})));
-        assert!(!page.contains("RK6_UPLOT_JS") && !page.contains("RK6_APP_CSS"));
+        assert!(!page.contains("RK6_"), "every marker was replaced");
         assert!(page.contains(r#"{"title":"\u003c/script>\u003cb>x\u003c/b>"}"#));
         assert!(!page.contains(DATA_BLOCK), "the data block was filled");
         assert!(page.contains("uPlot"));
@@ -71,7 +73,7 @@ mod tests {
 
     #[test]
     fn no_asset_can_close_its_script_element_early() {
-        for asset in [UPLOT_JS, APP_JS] {
+        for asset in [UPLOT_JS, FORMAT_JS, APP_JS] {
             assert!(!asset.to_ascii_lowercase().contains("</script"));
         }
     }

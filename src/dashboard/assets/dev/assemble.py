@@ -18,6 +18,7 @@ MARKERS = {
     "/*RK6_UPLOT_CSS*/": "vendor/uPlot.min.css",
     "/*RK6_APP_CSS*/": "app.css",
     "//RK6_UPLOT_JS": "vendor/uPlot.iife.min.js",
+    "//RK6_FORMAT_JS": "format.js",
     "//RK6_APP_JS": "app.js",
 }
 DATA_BLOCK = '<script id="rk6-data" type="application/json">null</script>'
