@@ -5,7 +5,6 @@
 mod api;
 mod cli;
 mod config_types;
-mod dashboard;
 mod demo;
 mod execution_segment;
 mod executor;

@@ -122,7 +122,7 @@ fn a_config_files_web_dashboard_starts_it() {
     let t = Target::start();
     let (dir, _) = script("shop.js", SHOP);
     let port = free_port();
-    dir.write("cfg.json", format!(r#"{{"webDashboard": true}}"#));
+    dir.write("cfg.json", r#"{"webDashboard": true}"#);
     let out = Run::rk6()
         .target(&t)
         .cwd(dir.dir())

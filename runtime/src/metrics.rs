@@ -263,9 +263,11 @@ pub struct Sample {
 #[derive(Debug, Default)]
 pub struct ResponseSizes {
     enabled: std::sync::atomic::AtomicBool,
-    /// method -> name -> (responses, bytes).
-    by_endpoint: std::sync::Mutex<HashMap<String, HashMap<String, (u64, u64)>>>,
+    by_endpoint: std::sync::Mutex<SizesByMethod>,
 }
+
+/// method -> name -> (responses, bytes).
+type SizesByMethod = HashMap<String, HashMap<String, (u64, u64)>>;
 
 impl ResponseSizes {
     pub fn enable(&self) {

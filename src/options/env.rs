@@ -140,9 +140,11 @@ mod tests {
 
     #[test]
     fn variables_rk6_cannot_honour_are_refused() {
-        for (k, v) in [("K6_TLS_CIPHER_SUITES", "49199")] {
-            let env: BTreeMap<String, String> = [(k.to_string(), v.to_string())].into();
-            assert!(from_env(&env).is_err(), "{k} must be refused");
-        }
+        let env: BTreeMap<String, String> =
+            [("K6_TLS_CIPHER_SUITES".to_string(), "49199".to_string())].into();
+        assert!(
+            from_env(&env).is_err(),
+            "K6_TLS_CIPHER_SUITES must be refused"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! flow one way: VUs → engine → outputs; nothing here talks back.
 
 pub mod csv;
+pub mod dashboard;
 pub mod influxdb;
 pub mod influxdb2;
 pub mod json;
@@ -73,7 +74,7 @@ pub struct OutputContext {
     /// Directory relative file names resolve against.
     pub cwd: std::path::PathBuf,
     /// What the web dashboard shows of the test besides samples.
-    pub run: crate::dashboard::RunFacts,
+    pub run: crate::output::dashboard::RunFacts,
 }
 
 impl OutputContext {
@@ -120,7 +121,7 @@ pub struct Outputs {
     /// Each output's name and file, as `-v` lines name them.
     names: Vec<(String, Option<String>)>,
     /// The web dashboards among them (k6 allows more than one).
-    dashboards: Vec<crate::dashboard::Handle>,
+    dashboards: Vec<crate::output::dashboard::Handle>,
 }
 
 /// What is left of the outputs once they finished.
@@ -128,7 +129,7 @@ pub struct Finished {
     /// Warnings to print (what a sink could not deliver or write).
     pub warnings: Vec<String>,
     /// Dashboard servers to keep up while a page is still connected.
-    pub servers: Vec<Arc<crate::dashboard::server::Server>>,
+    pub servers: Vec<Arc<crate::output::dashboard::server::Server>>,
 }
 
 impl Outputs {
@@ -140,7 +141,7 @@ impl Outputs {
             let built: (String, Box<dyn Output>) = match spec.kind.as_str() {
                 // k6's header does not list the dashboard under `output:`.
                 "web-dashboard" => {
-                    let (output, handle) = crate::dashboard::open(&spec.arg, ctx)?;
+                    let (output, handle) = crate::output::dashboard::open(&spec.arg, ctx)?;
                     dashboards.push(handle);
                     (String::new(), output)
                 }

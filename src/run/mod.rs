@@ -173,7 +173,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     if exit != ExitCode::ExternalAbort {
         for server in servers {
             watchdog.disarm();
-            server.linger().await;
+            server.linger(interrupt_signal()).await;
         }
     }
     let exit = verdict::verdict(exit, &plan.config, &report);
@@ -197,7 +197,7 @@ async fn linger(quiet: bool) {
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM, which k6 both treat as an external abort.
-pub(crate) async fn interrupt_signal() {
+pub(super) async fn interrupt_signal() {
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {

@@ -92,16 +92,16 @@ fn output_specs(args: &RunArgs, plan: &Plan) -> Vec<crate::output::OutputSpec> {
 }
 
 /// What the web dashboard shows of the test besides its samples.
-fn run_facts(args: &RunArgs, plan: &Plan) -> crate::dashboard::RunFacts {
+fn run_facts(args: &RunArgs, plan: &Plan) -> crate::output::dashboard::RunFacts {
     let title = args.script.file_name().map_or_else(
         || args.script.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    crate::dashboard::RunFacts {
-        info: crate::dashboard::model::RunInfo {
+    crate::output::dashboard::RunFacts {
+        info: crate::output::dashboard::model::RunInfo {
             title,
             response_sizes: plan.config.response_sizes.clone(),
-            options: crate::dashboard::model::without_nulls(
+            options: crate::output::dashboard::model::without_nulls(
                 crate::options::scenarios::test_options(&plan.opts),
             ),
             scenarios: plan
@@ -297,7 +297,7 @@ pub(super) fn end_metrics(
     outputs: Outputs,
     watchdog: &Watchdog,
     elapsed: f64,
-) -> (Report, Vec<Arc<crate::dashboard::server::Server>>) {
+) -> (Report, Vec<Arc<crate::output::dashboard::server::Server>>) {
     plan.control
         .status
         .store(crate::api::status::ENDED, Relaxed);

@@ -81,8 +81,8 @@ impl Server {
         self.shared.clients.load(Ordering::SeqCst)
     }
 
-    /// Waits while a page is connected, or until Ctrl-C.
-    pub async fn linger(&self) {
+    /// Waits while a page is connected, or until `interrupted` (Ctrl-C) resolves.
+    pub async fn linger(&self, interrupted: impl std::future::Future<Output = ()>) {
         if self.clients() == 0 {
             return;
         }
@@ -97,7 +97,7 @@ impl Server {
         };
         tokio::select! {
             _ = idle => {}
-            _ = crate::run::interrupt_signal() => {}
+            _ = interrupted => {}
         }
     }
 }
