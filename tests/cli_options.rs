@@ -484,6 +484,21 @@ fn demo_runs_the_quickstart_against_the_builtin_target() {
         .assert_stdout_line("  █ TOTAL RESULTS ")
         .assert_stdout_has("checks_succeeded...................: 100.00%");
     assert!(!out.stdout.contains("✗"), "{}", out.dump());
+    // It leaves an HTML report of the run and says where.
+    let report = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("HTML report: "))
+        .and_then(|l| l.split(' ').next())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| panic!("no report line\n{}", out.dump()));
+    let html = std::fs::read_to_string(&report).expect("the report exists");
+    assert!(
+        html.contains(r#""title":"quickstart.js""#),
+        "{}",
+        report.display()
+    );
+    let _ = std::fs::remove_dir_all(report.parent().expect("its directory"));
 }
 
 #[test]

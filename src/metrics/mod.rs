@@ -400,23 +400,34 @@ fn run(
     }
 }
 
+/// A sample for tests: `metric` = `value` at `time` with `tags`.
+#[cfg(test)]
+pub(crate) fn test_sample(
+    metric: u32,
+    value: f64,
+    time: std::time::SystemTime,
+    tags: &[(&str, &str)],
+) -> Sample {
+    Sample {
+        metric,
+        time,
+        value,
+        tags: Arc::new(
+            tags.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        metadata: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::SystemTime;
 
     fn sample(metric: u32, value: f64, tags: &[(&str, &str)]) -> Sample {
-        Sample {
-            metric,
-            time: SystemTime::now(),
-            value,
-            tags: Arc::new(
-                tags.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
-            metadata: None,
-        }
+        test_sample(metric, value, SystemTime::now(), tags)
     }
 
     #[test]

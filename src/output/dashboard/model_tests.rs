@@ -1,7 +1,6 @@
 //! The model against a run's shape: buckets, totals, tables and thresholds from samples,
 //! and a one-hour report at one-second buckets rendered by a real headless Chromium.
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rk6_runtime::metrics::{builtin, Registry, Sample};
@@ -13,17 +12,7 @@ use crate::metrics::threshold::ThresholdExpr;
 use crate::metrics::ThresholdSpec;
 
 fn sample(metric: u32, value: f64, at: SystemTime, tags: &[(&str, &str)]) -> Sample {
-    Sample {
-        metric,
-        time: at,
-        value,
-        tags: Arc::new(
-            tags.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        ),
-        metadata: None,
-    }
+    crate::metrics::test_sample(metric, value, at, tags)
 }
 
 /// One request to `name`: its count, duration and failure flag, as k6/http emits them.
