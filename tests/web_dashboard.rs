@@ -73,7 +73,7 @@ fn report_data(path: &Path) -> serde_json::Value {
 #[test]
 fn k6s_ci_recipe_leaves_report_html_and_the_header_names_the_dashboard() {
     let t = Target::start();
-    let (dir, script) = script("shop.js", SHOP);
+    let (dir, _) = script("shop.js", SHOP);
     let port = free_port().to_string();
     let out = Run::rk6()
         .target(&t)
@@ -100,7 +100,6 @@ fn k6s_ci_recipe_leaves_report_html_and_the_header_names_the_dashboard() {
         item["avg_size"].as_f64().is_some_and(|s| s > 100.0),
         "{item}"
     );
-    let _ = script;
     // k6 prints the same header line for the same switches.
     if k6_available() {
         let port = free_port().to_string();
@@ -305,7 +304,7 @@ fn the_live_dashboard_counts_requests_while_the_test_runs() {
     let mut rk6 = KillOnDrop(
         std::process::Command::new(rk6_bin())
             .args(["run", "-q", "--out"])
-            .arg(format!("web-dashboard=port={port}&period=1s"))
+            .arg(format!("web-dashboard=port={port}&period=3s"))
             .arg("live.js")
             .current_dir(dir.dir())
             .env("BASE_URL", t.base_url())
@@ -333,20 +332,36 @@ fn the_live_dashboard_counts_requests_while_the_test_runs() {
         Duration::from_secs(6)
     ));
     let first = requests(&mut b);
-    std::thread::sleep(Duration::from_millis(2500));
-    let later = requests(&mut b);
-    assert!(
-        later > first,
-        "the counter stood still: {first} then {later}"
+    let rose = b.wait_for(
+        &format!(
+            "Number(document.querySelector('#stat-requests').textContent.replace(/[^0-9]/g, '')) > {first}"
+        ),
+        Duration::from_secs(6),
     );
+    let later = requests(&mut b);
+    assert!(rose, "the counter stood still: {first} then {later}");
     b.screenshot(&shot("dashboard.png"));
     assert_eq!(b.problems(), Vec::<String>::new());
     // The run is over once its 8 s are; with the page still open the dashboard stays up,
     // and closing the page lets rk6 exit.
     assert!(b.wait_for(
-        "document.body.textContent.includes('Finished')",
+        "window.rk6Data && rk6Data.state === 'finished'",
         Duration::from_secs(20)
     ));
+    // Every bucket arrived once: the time axis only ascends (updates every 3 s carry three
+    // 1-second buckets each; a page that connected between two gets each bucket once).
+    let ascending = b.eval("rk6Data.buckets.t.every((t, i, a) => i === 0 || a[i - 1] < t)");
+    assert_eq!(ascending, serde_json::Value::Bool(true));
+    let buckets = b.eval("rk6Data.buckets.t.length").as_u64().unwrap_or(0);
+    assert!(
+        (7..=12).contains(&buckets),
+        "{buckets} one-second buckets for an 8-second run"
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        rk6.try_wait().expect("try_wait").is_none(),
+        "rk6 exited while the page was still open"
+    );
     drop(b);
     let waited = wait_at_most(&mut rk6, Duration::from_secs(15));
     assert!(

@@ -256,10 +256,16 @@ pub struct Sample {
     pub metadata: Option<Metadata>,
 }
 
+/// Endpoints (method and name) a per-endpoint table keeps apart; later ones share one row
+/// named [`OTHER_ENDPOINTS`] (a script naming every URL differently would grow it forever).
+pub const MAX_ENDPOINTS: usize = 1000;
+/// The row of the endpoints past [`MAX_ENDPOINTS`] (with an empty method).
+pub const OTHER_ENDPOINTS: &str = "(other endpoints)";
+
 /// Response body sizes per endpoint (the request's `name` tag, else its URL, and its
 /// method), for the web dashboard's Locust-style table. k6 has no such metric, so the sizes
 /// stay out of the samples (and of every output); VUs record them only once a dashboard
-/// [`enable`](ResponseSizes::enable)s it.
+/// [`enable`](ResponseSizes::enable)s it, under one short lock per response.
 #[derive(Debug, Default)]
 pub struct ResponseSizes {
     enabled: std::sync::atomic::AtomicBool,
@@ -282,6 +288,13 @@ impl ResponseSizes {
     /// Counts one response of `bytes` (its body as received) for the endpoint.
     pub fn add(&self, method: &str, name: &str, bytes: u64) {
         let mut map = self.by_endpoint.lock().unwrap_or_else(|p| p.into_inner());
+        let known = map.get(method).is_some_and(|n| n.contains_key(name));
+        let (method, name) =
+            if known || map.values().map(HashMap::len).sum::<usize>() < MAX_ENDPOINTS {
+                (method, name)
+            } else {
+                ("", OTHER_ENDPOINTS)
+            };
         let names = match map.get_mut(method) {
             Some(n) => n,
             None => map.entry(method.to_string()).or_default(),

@@ -206,14 +206,33 @@ impl Outputs {
         self.dashboards.iter().find_map(|d| d.url.clone())
     }
 
+    /// Whether an output wants the end-of-test summary text (a dashboard's report).
+    pub fn wants_summary(&self) -> bool {
+        !self.dashboards.is_empty()
+    }
+
+    /// The test starts now (after its VUs are ready).
+    pub fn test_started(&self) {
+        for d in &self.dashboards {
+            d.test_started();
+        }
+    }
+
+    /// The run ends before its test: outputs that write a report at the end write none.
+    pub fn abandon(self) {
+        for d in &self.dashboards {
+            d.abandon();
+        }
+        let _ = self.finish(None, 0.0);
+    }
+
     /// Stops accepting samples, lets every worker drain and finish. `summary` is the
-    /// end-of-test summary text, for the dashboards' reports.
-    /// The engine's own dispatch clone must be dropped first (it is, when the engine ends).
-    pub fn finish(self, summary: Option<&str>) -> Finished {
-        if let Some(text) = summary {
-            for d in &self.dashboards {
-                d.set_summary(text.to_string());
-            }
+    /// end-of-test summary text and `elapsed` the run's length in seconds, for the
+    /// dashboards' reports. The engine's own dispatch clone must be dropped first (it is,
+    /// when the engine ends).
+    pub fn finish(self, summary: Option<&str>, elapsed: f64) -> Finished {
+        for d in &self.dashboards {
+            d.set_end(summary.map(str::to_string), elapsed);
         }
         let servers = self.dashboards.iter().filter_map(|d| d.server()).collect();
         drop(self.dispatch);

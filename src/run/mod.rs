@@ -126,7 +126,13 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     tokio::spawn(watchdog::on_sigquit());
     let (plan, samples) = plan::plan(&mut args).await?;
     let outputs = stages::start_outputs(&args, &plan)?;
-    let lifecycle = stages::lifecycle(&plan)?;
+    let lifecycle = match stages::lifecycle(&plan) {
+        Ok(l) => l,
+        Err(e) => {
+            outputs.abandon();
+            return Err(e);
+        }
+    };
     let (pool, vus) = match stages::start_vus(&plan).await {
         Ok(started) => started,
         Err(e) => {
@@ -135,7 +141,14 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         }
     };
     plan.config.test.mark_started();
-    let (engine, abort_rx) = stages::start_engine(&args, &plan, samples, &outputs)?;
+    let (engine, abort_rx) = match stages::start_engine(&args, &plan, samples, &outputs) {
+        Ok(started) => started,
+        Err(e) => {
+            outputs.abandon();
+            return Err(e);
+        }
+    };
+    outputs.test_started();
     let started = Instant::now();
     stages::wait_while_paused(&plan, &watchdog).await;
     let (setup_data, mut exit) = match stages::setup(&plan, &lifecycle, &watchdog).await {

@@ -101,9 +101,7 @@ fn run_facts(args: &RunArgs, plan: &Plan) -> crate::output::dashboard::RunFacts 
         info: crate::output::dashboard::model::RunInfo {
             title,
             response_sizes: plan.config.response_sizes.clone(),
-            options: crate::output::dashboard::model::without_nulls(
-                crate::options::scenarios::test_options(&plan.opts),
-            ),
+            options: shown_options(plan),
             scenarios: plan
                 .scenarios
                 .iter()
@@ -117,6 +115,21 @@ fn run_facts(args: &RunArgs, plan: &Plan) -> crate::output::dashboard::RunFacts 
             .max()
             .unwrap_or_default(),
     }
+}
+
+/// The options as the report shows them: without unset fields, and without what holds
+/// secrets (client keys and passwords, cloud tokens), since reports get archived and
+/// shared.
+fn shown_options(plan: &Plan) -> serde_json::Value {
+    let mut options = crate::output::dashboard::model::without_nulls(
+        crate::options::scenarios::test_options(&plan.opts),
+    );
+    if let Some(o) = options.as_object_mut() {
+        for secret in ["tlsAuth", "ext", "cloud"] {
+            o.remove(secret);
+        }
+    }
+    options
 }
 
 /// VUs per worker thread. A VU busy in JS holds up only the VUs of its own thread, and the
@@ -165,7 +178,10 @@ pub(super) async fn end_without_vus(
         0.0,
     );
     summarize(args, lifecycle, &report, None).await;
-    for warning in outputs.finish(None).warnings {
+    let text = outputs
+        .wants_summary()
+        .then(|| lifecycle::default_summary_text(&report, true, args.summary_mode));
+    for warning in outputs.finish(text.as_deref(), 0.0).warnings {
         Logger::warn(&warning, &[]);
     }
 }
@@ -311,8 +327,10 @@ pub(super) fn end_metrics(
         plan.opts.summary_time_unit.clone().unwrap_or_default(),
         elapsed,
     );
-    let text = lifecycle::default_summary_text(&report, true, args.summary_mode);
-    let finished = outputs.finish(Some(&text));
+    let text = outputs
+        .wants_summary()
+        .then(|| lifecycle::default_summary_text(&report, true, args.summary_mode));
+    let finished = outputs.finish(text.as_deref(), elapsed);
     for warning in finished.warnings {
         Logger::warn(&warning, &[]);
     }

@@ -2,151 +2,71 @@
 //! and its HTML report (`K6_WEB_DASHBOARD_EXPORT`, `--report`): an output like the
 //! others, fed the engine's batches on its own thread.
 //!
-//! Owns: the switches and their defaults (k6's names: host, port 5665, period 10 s, open,
-//! export; a port below 0 serves nothing), the model the page draws ([`model`],
-//! [`tables`]), the live server ([`server`]) and the one self-contained page both use
-//! ([`page`]). The report is written at the end of every run that gets that far, Ctrl-C
-//! included, with the end-of-test summary the run hands over ([`Handle::set_summary`]).
+//! Owns: the switches ([`config`]), the model the page draws ([`model`], [`tables`]), the
+//! live server ([`server`]), the one self-contained page both use ([`page`]) and the
+//! report's file ([`export`]). The run tells the dashboard when the test starts and, at the
+//! end, the summary text and the run's length ([`Handle`]); the report is written at the
+//! end of every run that gets that far, Ctrl-C included, and not at all when the run gives
+//! up before its test ([`Handle::abandon`]).
 
+pub mod config;
+pub mod export;
 pub mod model;
 pub mod page;
 pub mod server;
 pub mod tables;
 
-use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Write;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use rk6_runtime::metrics::Sample;
 
+use self::config::Config;
+use self::export::ReportFile;
 use self::model::{Model, RunInfo};
 use self::server::Server;
 use crate::output::{Output, OutputContext, OutputError};
 
-/// k6's default port.
-pub const DEFAULT_PORT: i64 = 5665;
-/// k6's default period between updates.
-const DEFAULT_PERIOD: Duration = Duration::from_secs(10);
-/// Buckets a run has at most (k6's limit on its points): longer runs get wider buckets.
-const MAX_POINTS: u32 = 2880;
-/// The finest bucket: the charts' resolution, whatever the update period.
-const FINEST_BUCKET: Duration = Duration::from_secs(1);
-
-/// The dashboard's settings, from `K6_WEB_DASHBOARD_*` and the `--out` argument (which
-/// wins), as k6 reads them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    /// Where to listen. Unset, it is 127.0.0.1 (k6 listens on every interface); set, even
-    /// empty, it is taken as given (empty = every interface, as in k6).
-    pub host: String,
-    /// Below 0: no server (the report alone).
-    pub port: i64,
-    pub period: Duration,
-    pub open: bool,
-    pub export: Option<PathBuf>,
+/// Locks `m`, taking over a lock whose holder panicked (the model stays usable).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl Config {
-    pub fn parse(query: &str, env: &BTreeMap<String, String>) -> Result<Config, OutputError> {
-        let mut c = Config {
-            host: "127.0.0.1".into(),
-            port: DEFAULT_PORT,
-            period: DEFAULT_PERIOD,
-            open: false,
-            export: None,
-        };
-        let pairs = env.iter().filter_map(|(k, v)| {
-            Some((
-                k.strip_prefix("K6_WEB_DASHBOARD_")?.to_lowercase(),
-                v.clone(),
-            ))
-        });
-        let query: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        // Environment first, then the argument; for `export`, `report` is k6's older name.
-        for (from_env, (key, value)) in pairs
-            .map(|p| (true, p))
-            .chain(query.into_iter().map(|p| (false, p)))
-        {
-            c.set(&key, &value, from_env)?;
-        }
-        Ok(c)
-    }
-
-    fn set(&mut self, key: &str, value: &str, from_env: bool) -> Result<(), OutputError> {
-        let bad =
-            |what: &str| OutputError::Config(format!("web-dashboard: invalid {what} '{value}'"));
-        // In the argument an empty value leaves the setting alone, as in k6.
-        if !from_env && value.is_empty() && key != "open" {
-            return Ok(());
-        }
-        match key {
-            "host" => self.host = value.to_string(),
-            "port" => self.port = value.parse().map_err(|_| bad("port"))?,
-            "period" => {
-                self.period = rk6_runtime::duration::parse(value)
-                    .ok()
-                    .filter(|d| !d.is_zero())
-                    .ok_or_else(|| bad("period"))?
-            }
-            "open" => self.open = value == "true" || (!from_env && value.is_empty()),
-            "export" | "report" if !value.is_empty() => self.export = Some(PathBuf::from(value)),
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// The bucket width for a test planned to last `duration`: one second (or the period,
-    /// if shorter), stretched in whole steps so that the run has at most [`MAX_POINTS`]
-    /// buckets. Updates still go out once per period: k6 ties the two, which leaves a
-    /// short run with a single point.
-    pub fn bucket_for(&self, duration: Duration) -> Duration {
-        let step = self.period.min(FINEST_BUCKET);
-        let per_point = duration.as_secs_f64() / f64::from(MAX_POINTS);
-        let steps = (per_point / step.as_secs_f64()).ceil().max(1.0);
-        step.mul_f64(steps)
-    }
-
-    /// `host:port` to bind, brackets around an IPv6 host.
-    fn bind_addr(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
-    }
-}
-
-/// The URL the header shows.
-fn url_of(addr: std::net::SocketAddr, host: &str) -> String {
-    let shown = if host.is_empty() || host == "0.0.0.0" || host == "::" {
-        "127.0.0.1".to_string()
-    } else {
-        host.to_string()
-    };
-    if shown.contains(':') {
-        format!("http://[{shown}]:{}", addr.port())
-    } else {
-        format!("http://{shown}:{}", addr.port())
-    }
+/// What the run says at its end.
+#[derive(Debug, Default)]
+struct Ending {
+    summary: Option<String>,
+    /// The run's length as the metrics engine measured it, in seconds.
+    elapsed: Option<f64>,
+    /// The run gave up before its test: no report.
+    abandoned: bool,
 }
 
 /// What the run keeps of a started dashboard.
 pub struct Handle {
     /// The header's `web dashboard:` URL, when the server is up.
     pub url: Option<String>,
-    summary: Arc<Mutex<Option<String>>>,
+    model: Arc<Mutex<Model>>,
+    ending: Arc<Mutex<Ending>>,
     server: Option<Arc<Server>>,
 }
 
 impl Handle {
-    /// The end-of-test summary for the report; call before the outputs finish.
-    pub fn set_summary(&self, text: String) {
-        *self.summary.lock().unwrap_or_else(|p| p.into_inner()) = Some(text);
+    /// The test starts now: rates count from here.
+    pub fn test_started(&self) {
+        lock(&self.model).start_clock();
+    }
+
+    /// The end-of-test summary and the run's length; call before the outputs finish.
+    pub fn set_end(&self, summary: Option<String>, elapsed: f64) {
+        let mut e = lock(&self.ending);
+        e.summary = summary;
+        e.elapsed = Some(elapsed);
+    }
+
+    /// The run ends before its test: the report is not written.
+    pub fn abandon(&self) {
+        lock(&self.ending).abandoned = true;
     }
 
     /// The server, to wait on after the test while a page is connected.
@@ -155,19 +75,12 @@ impl Handle {
     }
 }
 
-/// Starts the dashboard: the export file is created now (an unwritable path stops the run
-/// before any load), the server bound (a taken port is a warning: the test runs on).
+/// Starts the dashboard: the report's file is created now (an unwritable path stops the
+/// run before any load), the server bound (a taken port is a warning: the test runs on).
 pub fn open(arg: &str, ctx: &OutputContext) -> Result<(Box<dyn Output>, Handle), OutputError> {
     let config = Config::parse(arg, &ctx.env)?;
-    let export = match &config.export {
-        Some(path) => {
-            let path = ctx.cwd.join(path);
-            let file = File::create(&path).map_err(|source| OutputError::File {
-                path: path.display().to_string(),
-                source,
-            })?;
-            Some((path, file))
-        }
+    let report = match &config.export {
+        Some(path) => Some(ReportFile::create(ctx.cwd.join(path))?),
         None => None,
     };
     let bucket = config.bucket_for(ctx.run.duration);
@@ -179,10 +92,11 @@ pub fn open(arg: &str, ctx: &OutputContext) -> Result<(Box<dyn Output>, Handle),
         bucket,
     )));
     let server = start_server(&config, &model);
-    let summary = Arc::new(Mutex::new(None));
+    let ending = Arc::new(Mutex::new(Ending::default()));
     let handle = Handle {
-        url: server.as_ref().map(|s| url_of(s.addr, &config.host)),
-        summary: summary.clone(),
+        url: server.as_ref().map(|s| config.url(s.addr.port())),
+        model: model.clone(),
+        ending: ending.clone(),
         server: server.clone(),
     };
     if config.open {
@@ -190,15 +104,15 @@ pub fn open(arg: &str, ctx: &OutputContext) -> Result<(Box<dyn Output>, Handle),
             open_browser(url);
         }
     }
+    let now = SystemTime::now();
     let output = Dashboard {
         model,
         server,
-        next: SystemTime::now() + bucket,
+        next_bucket: now + bucket,
         every: config.period,
-        next_update: SystemTime::now() + config.period,
-        sent: 0,
-        export,
-        summary,
+        next_update: now + config.period,
+        report,
+        ending,
     };
     Ok((Box::new(output), handle))
 }
@@ -231,80 +145,73 @@ fn open_browser(url: &str) {
         .spawn();
 }
 
-/// The output worker's side: folds batches into the model and closes buckets on time.
+/// The output worker's side: folds batches into the model, closes a bucket every bucket
+/// width and sends the live pages an update every period.
 struct Dashboard {
     model: Arc<Mutex<Model>>,
     server: Option<Arc<Server>>,
-    /// When the open bucket closes.
-    next: SystemTime,
-    /// The update period, and when the next update goes out.
+    next_bucket: SystemTime,
     every: Duration,
     next_update: SystemTime,
-    /// Buckets already published.
-    sent: usize,
-    export: Option<(PathBuf, File)>,
-    summary: Arc<Mutex<Option<String>>>,
+    report: Option<ReportFile>,
+    ending: Arc<Mutex<Ending>>,
 }
 
 impl Dashboard {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Model> {
-        self.model.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Publishes the buckets closed since the last update, with the model still locked.
-    fn publish(&mut self, model: &Model, event: &str) {
-        if let Some(server) = &self.server {
-            server.publish(event, &page::embeddable_json(&model.data(self.sent)));
+    /// Sends the buckets closed since the last update, with the model locked (see
+    /// `server::events`); builds nothing when no page is connected.
+    fn publish(&self, model: &mut Model) {
+        match &self.server {
+            Some(server) if server.clients() > 0 => {
+                let update = model.take_update();
+                server.publish("update", &page::embeddable_json(&update));
+            }
+            _ => model.skip_update(),
         }
-        self.sent = model.bucket_count();
     }
 }
 
 impl Output for Dashboard {
     fn write(&mut self, batch: &[Sample]) {
-        self.lock().add(batch);
+        lock(&self.model).add(batch);
     }
 
     fn tick(&mut self) {
         let now = SystemTime::now();
-        if now < self.next {
+        if now < self.next_bucket {
             return;
         }
         let model = self.model.clone();
-        let mut m = model.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = lock(&model);
+        // Buckets are at least a second wide and ticks come every second: this closes one,
+        // or a few after a stall.
         let width = m.period();
-        while self.next <= now {
-            m.close_bucket(self.next);
-            self.next += width;
+        while self.next_bucket <= now {
+            m.close_bucket(self.next_bucket);
+            self.next_bucket += width;
         }
         if self.next_update <= now {
-            while self.next_update <= now {
-                self.next_update += self.every;
-            }
-            self.publish(&m, "update");
+            let behind = now.duration_since(self.next_update).unwrap_or_default();
+            self.next_update += self
+                .every
+                .mul_f64((behind.as_secs_f64() / self.every.as_secs_f64()).floor() + 1.0);
+            self.publish(&mut m);
         }
     }
 
     fn finish(&mut self) -> Option<String> {
-        let summary = self
-            .summary
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let ending = std::mem::take(&mut *lock(&self.ending));
         let model = self.model.clone();
-        let mut m = model.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = lock(&model);
         m.close_bucket(SystemTime::now());
-        m.finish(summary);
-        self.publish(&m, "update");
-        let (path, mut file) = self.export.take()?;
-        let html = page::render(Some(&m.snapshot()));
-        match file.write_all(html.as_bytes()).and_then(|()| file.flush()) {
-            Ok(()) => None,
-            Err(e) => Some(format!(
-                "web dashboard: could not write the report {}: {e}",
-                path.display()
-            )),
+        m.finish(ending.summary, ending.elapsed);
+        self.publish(&mut m);
+        let report = self.report.take()?;
+        if ending.abandoned {
+            report.discard();
+            return None;
         }
+        report.write(&page::render(Some(&m.snapshot()))).err()
     }
 }
 
@@ -312,73 +219,8 @@ impl Output for Dashboard {
 #[derive(Debug, Clone, Default)]
 pub struct RunFacts {
     pub info: RunInfo,
-    /// The test's planned length, which stretches the period of long runs.
+    /// The test's planned length, which widens the buckets of runs over an hour.
     pub duration: Duration,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_are_k6s_but_on_loopback() {
-        let c = Config::parse("", &env(&[])).unwrap();
-        assert_eq!(
-            (c.port, c.period, c.open),
-            (5665, Duration::from_secs(10), false)
-        );
-        assert_eq!(c.bind_addr(), "127.0.0.1:5665");
-        assert_eq!(c.export, None);
-    }
-
-    #[test]
-    fn the_argument_wins_over_the_environment() {
-        let e = env(&[
-            ("K6_WEB_DASHBOARD_PORT", "6000"),
-            ("K6_WEB_DASHBOARD_EXPORT", "a.html"),
-            ("K6_WEB_DASHBOARD_PERIOD", "2s"),
-            ("K6_WEB_DASHBOARD_HOST", ""),
-        ]);
-        let c = Config::parse("port=-1&export=b.html", &e).unwrap();
-        assert_eq!(c.port, -1);
-        assert_eq!(c.export, Some(PathBuf::from("b.html")));
-        assert_eq!(c.period, Duration::from_secs(2));
-        assert_eq!(c.host, "");
-        assert_eq!(c.bind_addr(), ":-1");
-        assert!(Config::parse("open", &env(&[])).unwrap().open);
-        assert!(Config::parse("report=c.html", &env(&[]))
-            .unwrap()
-            .export
-            .is_some());
-    }
-
-    #[test]
-    fn bad_values_are_refused_with_their_name() {
-        let e = Config::parse("period=soon", &env(&[])).unwrap_err();
-        assert_eq!(e.to_string(), "web-dashboard: invalid period 'soon'");
-        assert!(Config::parse("", &env(&[("K6_WEB_DASHBOARD_PORT", "x")])).is_err());
-    }
-
-    #[test]
-    fn buckets_are_a_second_wide_but_a_run_has_at_most_2880() {
-        let c = Config::parse("", &env(&[])).unwrap();
-        assert_eq!(
-            c.bucket_for(Duration::from_secs(600)),
-            Duration::from_secs(1)
-        );
-        assert_eq!(
-            c.bucket_for(Duration::from_secs(3600)),
-            Duration::from_secs(2)
-        );
-        assert_eq!(c.bucket_for(Duration::ZERO), Duration::from_secs(1));
-    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! `tables.rs`. It is the one source of both the live page and the HTML report, so the two
 //! always agree; its JSON form is the page's data model (`assets/README.md`).
 //!
-//! Memory is bounded by the run's length, not its load: a bucket keeps one small value per
-//! metric (a Trend's eight numbers), never the samples.
+//! Memory grows with the run's length and the number of endpoints (capped), not with its
+//! load: a bucket keeps one small value per metric (a Trend's eight numbers), never the
+//! samples.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -51,6 +52,15 @@ impl Acc {
         }
     }
 
+    fn kind(&self) -> MetricType {
+        match self {
+            Acc::Counter(_) => MetricType::Counter,
+            Acc::Gauge(_) => MetricType::Gauge,
+            Acc::Rate { .. } => MetricType::Rate,
+            Acc::Trend(_) => MetricType::Trend,
+        }
+    }
+
     fn add(&mut self, v: f64) {
         match self {
             Acc::Counter(sum) => *sum += v,
@@ -82,12 +92,7 @@ impl Acc {
                 t.percentile(0.99)
             ]),
         };
-        *self = match self {
-            Acc::Counter(_) => Acc::new(MetricType::Counter),
-            Acc::Gauge(_) => Acc::new(MetricType::Gauge),
-            Acc::Rate { .. } => Acc::new(MetricType::Rate),
-            Acc::Trend(_) => Acc::new(MetricType::Trend),
-        };
+        *self = Acc::new(self.kind());
         v
     }
 }
@@ -126,6 +131,11 @@ pub struct Model {
     order: Vec<MetricId>,
     /// End times of the closed buckets (ms since the epoch).
     ends: Vec<u64>,
+    /// Closed buckets the live pages have been sent (a new page's snapshot stops there,
+    /// and the next update starts there, so each page gets every bucket once).
+    published: usize,
+    /// The run's length as the metrics engine measured it, once the run is over.
+    final_elapsed: Option<f64>,
     thresholds: Vec<Watched>,
     tables: Tables,
     /// The summary text, once the run is over.
@@ -165,6 +175,8 @@ impl Model {
             metrics: Vec::new(),
             order: Vec::new(),
             ends: Vec::new(),
+            published: 0,
+            final_elapsed: None,
             thresholds,
             tables,
             summary: None,
@@ -238,26 +250,53 @@ impl Model {
         }
     }
 
-    /// Marks the run over, with the summary text to show.
-    pub fn finish(&mut self, summary: Option<String>) {
+    /// Starts the run's clock (rates and rate thresholds count from here): the test starts
+    /// after its VUs are ready.
+    pub fn start_clock(&mut self) {
+        self.started = SystemTime::now();
+    }
+
+    /// Marks the run over, with the summary text to show and the run's length as the
+    /// metrics engine measured it (the threshold verdicts then match the exit code's).
+    pub fn finish(&mut self, summary: Option<String>, elapsed: Option<f64>) {
         self.ended = Some(SystemTime::now());
         self.summary = summary;
+        self.final_elapsed = elapsed;
     }
 
     fn elapsed(&self) -> f64 {
-        self.ended
-            .unwrap_or_else(SystemTime::now)
-            .duration_since(self.started)
-            .map_or(0.0, |d| d.as_secs_f64())
+        self.final_elapsed.unwrap_or_else(|| {
+            self.ended
+                .unwrap_or_else(SystemTime::now)
+                .duration_since(self.started)
+                .map_or(0.0, |d| d.as_secs_f64())
+        })
     }
 
-    /// The whole run as the page's data.
+    /// The whole run as the page's data (the report).
     pub fn snapshot(&self) -> Value {
-        self.data(0)
+        self.data(0..self.ends.len())
     }
 
-    /// The page's data with only the buckets from index `from` on (an SSE update).
-    pub fn data(&self, from: usize) -> Value {
+    /// What a page that connects now gets: the buckets published so far.
+    pub fn page_snapshot(&self) -> Value {
+        self.data(0..self.published)
+    }
+
+    /// The update for the live pages: the buckets closed since the last one.
+    pub fn take_update(&mut self) -> Value {
+        let update = self.data(self.published..self.ends.len());
+        self.published = self.ends.len();
+        update
+    }
+
+    /// Counts the closed buckets as sent when no page is there to get them.
+    pub fn skip_update(&mut self) {
+        self.published = self.ends.len();
+    }
+
+    /// The page's data with the buckets of `range`.
+    fn data(&self, range: std::ops::Range<usize>) -> Value {
         let elapsed = self.elapsed();
         let mut doc = json!({
             "title": self.info.title,
@@ -269,7 +308,7 @@ impl Model {
             "options": self.info.options,
             "summary": self.summary,
             "metrics": self.metric_list(),
-            "buckets": self.buckets(from),
+            "buckets": self.buckets(range),
             "totals": self.totals(elapsed),
             "thresholds": self.threshold_list(elapsed),
         });
@@ -277,11 +316,6 @@ impl Model {
             self.tables.write(o, elapsed, &self.info.response_sizes);
         }
         doc
-    }
-
-    /// How many buckets are closed.
-    pub fn bucket_count(&self) -> usize {
-        self.ends.len()
     }
 
     fn tracked(&self) -> impl Iterator<Item = &Tracked> {
@@ -302,11 +336,12 @@ impl Model {
             .collect()
     }
 
-    fn buckets(&self, from: usize) -> Value {
-        let from = from.min(self.ends.len());
+    fn buckets(&self, range: std::ops::Range<usize>) -> Value {
+        let range = range.start.min(self.ends.len())..range.end.min(self.ends.len());
         let mut m = Map::new();
         for t in self.tracked() {
-            let values: Vec<Value> = (from..self.ends.len())
+            let values: Vec<Value> = range
+                .clone()
                 .map(|i| {
                     i.checked_sub(t.first)
                         .and_then(|j| t.series.get(j))
@@ -316,7 +351,7 @@ impl Model {
                 .collect();
             m.insert(t.def.name.clone(), Value::Array(values));
         }
-        json!({ "t": &self.ends[from..], "m": m })
+        json!({ "t": &self.ends[range], "m": m })
     }
 
     fn totals(&self, elapsed: f64) -> Value {

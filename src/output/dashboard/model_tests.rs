@@ -56,7 +56,7 @@ fn buckets_totals_and_tables_follow_the_samples() {
     m.close_bucket(t0 + Duration::from_secs(1));
     m.add(&request("fast", "200", 20.0, t0));
     m.close_bucket(t0 + Duration::from_secs(2));
-    m.finish(Some("summary text".into()));
+    m.finish(Some("summary text".into()), None);
     let d = m.snapshot();
     assert_eq!(d["buckets"]["t"].as_array().map(Vec::len), Some(2));
     assert_eq!(
@@ -85,8 +85,24 @@ fn buckets_totals_and_tables_follow_the_samples() {
     assert_eq!(d["thresholds"][0]["ok"], false, "{}", d["thresholds"]);
     assert_eq!(d["state"], "finished");
     assert_eq!(d["summary"], "summary text");
-    // An update carries only the buckets from its index on.
-    assert_eq!(m.data(1)["buckets"]["t"].as_array().map(Vec::len), Some(1));
+    // A page connecting now gets the published buckets (none yet); the update brings the
+    // two closed ones once, the next none.
+    assert_eq!(
+        m.page_snapshot()["buckets"]["t"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        m.take_update()["buckets"]["t"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        m.take_update()["buckets"]["t"].as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        m.page_snapshot()["buckets"]["t"].as_array().map(Vec::len),
+        Some(2)
+    );
 }
 
 #[test]
@@ -99,6 +115,24 @@ fn endpoints_show_the_average_size_the_vus_counted() {
     let d = m.snapshot();
     assert_eq!(d["endpoints"][0]["avg_size"], 200.0);
     assert_eq!(d["aggregated"]["avg_size"], 200.0);
+}
+
+#[test]
+fn endpoints_past_the_cap_share_one_row() {
+    let mut m = model(&ThresholdSpec::new());
+    let at = SystemTime::now();
+    for i in 0..rk6_runtime::metrics::MAX_ENDPOINTS + 5 {
+        m.add(&request(&format!("http://x/{i}"), "200", 1.0, at));
+    }
+    let d = m.snapshot();
+    let rows = d["endpoints"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), rk6_runtime::metrics::MAX_ENDPOINTS + 1);
+    let last = rows.last().cloned().unwrap_or_default();
+    assert_eq!(
+        (last["name"].as_str(), last["requests"].as_u64()),
+        (Some("(other endpoints)"), Some(5))
+    );
+    assert_eq!(d["aggregated"]["requests"], 1005);
 }
 
 #[test]
@@ -147,7 +181,7 @@ fn an_hour_at_one_second_buckets_renders_in_chromium() {
         return;
     };
     let mut m = hour_long_model();
-    m.finish(None);
+    m.finish(None, None);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("hour.html");
     std::fs::write(&path, page::render(Some(&m.snapshot()))).expect("write");
@@ -167,6 +201,7 @@ fn an_hour_at_one_second_buckets_renders_in_chromium() {
             "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--enable-logging=stderr", "--v=0"])
         .args(["--virtual-time-budget=10000", "--dump-dom"])
         .arg(format!("file://{}", path.display()))
         .output()
@@ -178,6 +213,9 @@ fn an_hour_at_one_second_buckets_renders_in_chromium() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dom.matches("<canvas").count() >= 6, "charts missing");
+    let log = String::from_utf8_lossy(&out.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "the page logged: {console:?}");
     assert!(
         started.elapsed() < Duration::from_secs(45),
         "rendering took {:?}",

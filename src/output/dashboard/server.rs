@@ -21,7 +21,7 @@ use hyper_util::rt::TokioIo;
 use tokio::sync::broadcast;
 
 use super::model::Model;
-use super::page;
+use super::{lock, page};
 
 /// How often an idle event stream sends a comment, which is also how soon a closed
 /// browser is noticed.
@@ -103,7 +103,19 @@ impl Server {
 }
 
 async fn accept_loop(listener: tokio::net::TcpListener, shared: Shared) {
-    while let Ok((stream, _)) = listener.accept().await {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say, under load: the dashboard waits and goes on.
+            Err(e) => {
+                rk6_runtime::log::Logger::debug(
+                    "web dashboard: accept failed",
+                    &[("error", &e.to_string())],
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+        };
         let shared = shared.clone();
         tokio::spawn(async move {
             let svc = hyper::service::service_fn(move |req| handle(req, shared.clone()));
@@ -139,10 +151,6 @@ async fn handle(
     Ok(resp)
 }
 
-fn lock(model: &Mutex<Model>) -> std::sync::MutexGuard<'_, Model> {
-    model.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 fn full(s: impl Into<Bytes>) -> Body {
     Full::new(s.into()).boxed()
 }
@@ -168,11 +176,12 @@ impl Drop for Connected {
 /// The event stream: a `snapshot` of the run so far, then every published update, with
 /// a comment whenever nothing happened for [`HEARTBEAT`].
 fn events(shared: &Shared) -> Response<Body> {
-    // Subscribing and reading the run under the model's lock, which an update is published
-    // under, gives every page each bucket exactly once: in the snapshot or in an update.
+    // Subscribing and reading the run under the model's lock, which updates are taken and
+    // published under, gives every page each bucket once: the snapshot holds the buckets
+    // published so far, the next update those closed since.
     let (rx, snapshot) = {
         let model = lock(&shared.model);
-        (shared.updates.subscribe(), model.snapshot())
+        (shared.updates.subscribe(), model.page_snapshot())
     };
     let snapshot = page::embeddable_json(&snapshot);
     shared.clients.fetch_add(1, Ordering::SeqCst);
@@ -183,14 +192,12 @@ fn events(shared: &Shared) -> Response<Body> {
         ))))
     });
     let rest = stream::unfold((rx, guard), |(mut rx, guard)| async move {
-        let chunk = loop {
-            match tokio::time::timeout(HEARTBEAT, rx.recv()).await {
-                Ok(Ok(frame)) => break Bytes::from(frame.as_bytes().to_vec()),
-                // A page that fell behind skips what it missed; the next update repairs it.
-                Ok(Err(broadcast::error::RecvError::Lagged(_))) => continue,
-                Ok(Err(broadcast::error::RecvError::Closed)) => return None,
-                Err(_) => break Bytes::from_static(b": keep-alive\n\n"),
-            }
+        let chunk = match tokio::time::timeout(HEARTBEAT, rx.recv()).await {
+            Ok(Ok(frame)) => Bytes::from(frame.as_bytes().to_vec()),
+            // A page that fell behind would miss buckets (`Lagged`): ending its stream makes
+            // it reconnect and start again from a snapshot.
+            Ok(Err(_)) => return None,
+            Err(_) => Bytes::from_static(b": keep-alive\n\n"),
         };
         Some((Ok(Frame::data(chunk)), (rx, guard)))
     });

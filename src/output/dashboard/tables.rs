@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rk6_runtime::metrics::{builtin, ResponseSizes, Sample};
+use rk6_runtime::metrics::{builtin, ResponseSizes, Sample, MAX_ENDPOINTS, OTHER_ENDPOINTS};
 use serde_json::{json, Map, Value};
 
 use super::model::epoch_ms;
@@ -230,6 +230,17 @@ impl Tables {
     }
 
     fn endpoint(&mut self, method: &str, name: &str) -> usize {
+        if let Some(i) = self.endpoint_index.get(method).and_then(|m| m.get(name)) {
+            return *i;
+        }
+        if self.endpoints.len() >= MAX_ENDPOINTS {
+            // Past the cap (URLs without a `name` tag, say): one row for the rest.
+            return self.endpoint_row("", OTHER_ENDPOINTS);
+        }
+        self.endpoint_row(method, name)
+    }
+
+    fn endpoint_row(&mut self, method: &str, name: &str) -> usize {
         if let Some(i) = self.endpoint_index.get(method).and_then(|m| m.get(name)) {
             return *i;
         }

@@ -74,7 +74,9 @@ pub fn emit_metrics(http: &mut VuHttp, st: &mut VuState, hops: &[Box<Hop>], meta
             );
         }
         let sizes = &st.config.response_sizes;
-        if sizes.enabled() {
+        // A discarded body was never kept: its size is unknown, not 0.
+        let kept = meta.response_type != crate::net::client::ResponseType::None;
+        if sizes.enabled() && kept {
             let name = tags.get("name").or_else(|| tags.get("url"));
             sizes.add(
                 hop.method.as_str(),

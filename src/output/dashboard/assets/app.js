@@ -3,7 +3,7 @@
  * Owns: reading the run's Data (embedded in #rk6-data for the report, or streamed from
  * /events for the live dashboard), merging live updates, and rendering the header, stat
  * tiles, thresholds, uPlot charts, tables and the Locust-style stats CSV. The Data model
- * is the contract with the Rust side (src/dashboard); nothing here fetches anything else.
+ * is the contract with the Rust side (src/output/dashboard); nothing here fetches anything else.
  * Plain ES2017 in one IIFE: no modules, no build step. */
 (function () {
   'use strict';
@@ -47,12 +47,15 @@
   /** Appends an update's buckets; a metric new in the update reads as empty before it. */
   function appendBuckets(into, add) {
     const before = into.t.length;
-    add.t.forEach((t) => into.t.push(t));
+    // Only buckets after the newest one held: the time axis must keep ascending.
+    const last = before ? into.t[before - 1] : -Infinity;
+    const fresh = add.t.map((t, i) => i).filter((i) => add.t[i] > last);
+    fresh.forEach((i) => into.t.push(add.t[i]));
     new Set(Object.keys(into.m).concat(Object.keys(add.m))).forEach((name) => {
       const dst = Array.isArray(into.m[name]) ? into.m[name] : (into.m[name] = []);
       while (dst.length < before) dst.push(null);
       const src = Array.isArray(add.m[name]) ? add.m[name] : [];
-      for (let i = 0; i < add.t.length; i++) dst.push(i < src.length ? src[i] : null);
+      fresh.forEach((i) => dst.push(i < src.length ? src[i] : null));
     });
   }
 
@@ -537,7 +540,7 @@
     setText('live-text', text);
   }
 
-  /** The run is over (or gone): stop listening, with no reconnects, and stop the elapsed clock. */
+  /** The run is gone: stop listening, with no reconnects, and stop the elapsed clock. */
   function stopLive(cls, text) {
     if (state.source) state.source.close();
     state.source = null;
@@ -551,7 +554,11 @@
     try { incoming = JSON.parse(ev.data); } catch (e) { return; }
     state.data = isSnapshot || !state.data ? normalize(incoming) : mergeUpdate(state.data, incoming);
     render();
-    if (isFinished(state.data)) stopLive();
+    // The stream stays open after the run: rk6 keeps serving while a page is connected.
+    if (isFinished(state.data)) {
+      clearInterval(state.ticker);
+      showLive('ended', 'run finished');
+    }
   }
 
   function startLive() {
