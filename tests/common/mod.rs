@@ -30,6 +30,7 @@ mod output;
 pub mod peer;
 pub mod server;
 pub mod signal;
+pub mod sse_server;
 pub mod ws_echo;
 
 /// Path of the rk6 binary under test.

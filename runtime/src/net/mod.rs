@@ -21,5 +21,6 @@ pub(crate) mod exchange;
 pub(crate) mod headers;
 pub(crate) mod malformed;
 pub(crate) mod pool;
+pub(crate) mod sse;
 pub(crate) mod stream;
 pub mod tls;

@@ -298,8 +298,13 @@ fn on_event(socket: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
     Ok(false)
 }
 
-/// Calls every handler registered for `event`.
-fn dispatch(socket: &JsObject, event: &str, args: &[JsValue], ctx: &mut Context) -> JsResult<()> {
+/// Calls every handler registered for `event` (also `k6/experimental/sse`'s clients).
+pub(crate) fn dispatch(
+    socket: &JsObject,
+    event: &str,
+    args: &[JsValue],
+    ctx: &mut Context,
+) -> JsResult<()> {
     let handlers = socket.get(js_string!("__handlers"), ctx)?;
     let Some(list) = handlers
         .as_object()
@@ -366,7 +371,13 @@ fn socket_object(id: u64, ctx: &mut Context) -> JsResult<JsObject> {
     Ok(socket)
 }
 
-fn on(this: &JsValue, args: &[JsValue], _: &u64, ctx: &mut Context) -> JsResult<JsValue> {
+/// `on(event, handler)`: adds a handler (also `k6/experimental/sse`'s clients).
+pub(crate) fn on(
+    this: &JsValue,
+    args: &[JsValue],
+    _: &u64,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let event = crate::modules::arg_string(args, 0, ctx)?;
     let (Some(socket), Some(f)) = (this.as_object(), args.get(1).and_then(JsValue::as_object))
     else {

@@ -1,0 +1,261 @@
+//! The I/O side of an SSE stream: the request over the VU's connector (so its bytes count
+//! in `data_sent`/`data_received`), HTTP/1.1 as k6's SSE module speaks it, then a local
+//! task of the VU's thread that parses the body as it arrives ([`crate::net::sse`]) and
+//! forwards each event to the VU's event loop, until the stream ends, the VU closes it, or
+//! the timeout passes.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
+use url::Url;
+
+use crate::net::connector::Connector;
+use crate::net::sse::{Parsed, Parser, SseEvent};
+use crate::vu::event_loop::Completion;
+
+/// How long dialling and the response head may take when the script sets no timeout.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What to request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub url: Url,
+    pub method: http::Method,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The whole request's limit (head and stream), as `params.timeout` sets it.
+    pub timeout: Option<Duration>,
+}
+
+/// The response head, as `sse.open` returns it.
+#[derive(Debug, Default)]
+pub struct Opened {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub error: String,
+    /// Milliseconds from the start to the response head.
+    pub head_ms: f64,
+    /// When the request was written to the connection (what time to first event counts
+    /// from: a dial or TLS handshake is not the server's answer).
+    pub sent: Option<Instant>,
+    /// Set while the stream runs: sending (or dropping) it stops the stream.
+    pub stop: Option<oneshot::Sender<()>>,
+}
+
+/// What the stream tells the VU.
+#[derive(Debug)]
+pub enum Event {
+    Message(SseEvent),
+    Error(String),
+    /// The stream is over (after any error it had).
+    End,
+}
+
+/// Sends the request and, once the head arrived, starts the stream's task.
+pub async fn open(
+    connector: Connector,
+    req: Request,
+    id: u64,
+    events: UnboundedSender<Completion>,
+) -> Opened {
+    let start = Instant::now();
+    let deadline = tokio::time::Instant::from_std(start + req.timeout.unwrap_or(HEAD_TIMEOUT));
+    let mut out = Opened::default();
+    let mut sent = None;
+    let head = tokio::time::timeout_at(deadline, send(&connector, &req, &mut sent)).await;
+    out.sent = sent;
+    out.head_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let response = match head {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            out.error = e;
+            return out;
+        }
+        Err(_) => {
+            out.error = format!(
+                "{} \"{}\": request timeout while awaiting headers",
+                method_word(&req.method),
+                req.url
+            );
+            return out;
+        }
+    };
+    out.status = response.status().as_u16();
+    out.headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                canonical(k.as_str()),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let refusal = refusal(&response);
+    let (stop, stopped) = oneshot::channel();
+    out.stop = Some(stop);
+    let stream_deadline = req
+        .timeout
+        .map(|t| tokio::time::Instant::from_std(start + t));
+    tokio::task::spawn_local(async move {
+        let tell = |e: Event| {
+            let _ = events.send(Completion {
+                id,
+                payload: Box::new(e),
+            });
+        };
+        if let Some(why) = refusal {
+            tell(Event::Error(why));
+        } else {
+            read(response.into_body(), stopped, stream_deadline, &tell).await;
+        }
+        tell(Event::End);
+    });
+    out
+}
+
+/// Why a response is not an event stream: a status other than 2xx, or another type.
+fn refusal(response: &http::Response<hyper::body::Incoming>) -> Option<String> {
+    let status = response.status();
+    if !status.is_success() {
+        return Some(format!("unexpected status {status}: not an event stream"));
+    }
+    let ctype = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (!ctype
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("text/event-stream"))
+    .then(|| format!("unexpected content type \"{ctype}\": not text/event-stream"))
+}
+
+async fn send(
+    connector: &Connector,
+    req: &Request,
+    sent: &mut Option<Instant>,
+) -> Result<http::Response<hyper::body::Incoming>, String> {
+    let url = &req.url;
+    let tls = url.scheme() == "https";
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_matches(['[', ']'])
+        .to_string();
+    let port = url
+        .port_or_known_default()
+        .unwrap_or(if tls { 443 } else { 80 });
+    let stream = connector
+        .dial(&host, port, tls)
+        .await
+        .map_err(|e| format!("{} \"{url}\": {e}", method_word(&req.method)))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::task::spawn_local(async move {
+        let _ = conn.await;
+    });
+    let mut builder = http::Request::builder()
+        .method(req.method.clone())
+        .uri(&url[url::Position::BeforePath..url::Position::AfterQuery])
+        .header(http::header::HOST, host_header(url))
+        .header(http::header::ACCEPT, "text/event-stream");
+    for (k, v) in &req.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    let request = builder
+        .body(Full::new(Bytes::from(req.body.clone())))
+        .map_err(|e| e.to_string())?;
+    *sent = Some(Instant::now());
+    sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("{} \"{url}\": {e}", method_word(&req.method)))
+}
+
+/// Reads the body into events until it ends, fails, is stopped or times out.
+async fn read(
+    mut body: hyper::body::Incoming,
+    mut stopped: oneshot::Receiver<()>,
+    deadline: Option<tokio::time::Instant>,
+    tell: &impl Fn(Event),
+) {
+    let mut parser = Parser::new();
+    let mut parsed = Vec::new();
+    let mut events = 0u64;
+    let far = tokio::time::Instant::now() + Duration::from_secs(86_400 * 365);
+    loop {
+        let frame = tokio::select! {
+            _ = &mut stopped => return,
+            () = tokio::time::sleep_until(deadline.unwrap_or(far)) => {
+                tell(Event::Error("request timeout: the stream was still open".into()));
+                return;
+            }
+            frame = body.frame() => frame,
+        };
+        match frame {
+            Some(Ok(f)) => {
+                let Ok(data) = f.into_data() else { continue };
+                parser.feed(&data, &mut parsed);
+                for p in parsed.drain(..) {
+                    match p {
+                        Parsed::Event(e) => {
+                            events += 1;
+                            tell(Event::Message(e));
+                        }
+                        Parsed::Error(e) => tell(Event::Error(e)),
+                        Parsed::Retry(_) => {}
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                tell(Event::Error(format!("the stream broke off: {e}")));
+                return;
+            }
+            None => break,
+        }
+    }
+    if parser.mid_event() {
+        tell(Event::Error(
+            "the stream ended in the middle of an event".into(),
+        ));
+    } else if events == 0 {
+        tell(Event::Error("the stream ended before any event".into()));
+    }
+}
+
+/// Go's word for the method in its request errors (`Get "url": …`).
+fn method_word(m: &http::Method) -> String {
+    let s = m.as_str().to_ascii_lowercase();
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+fn host_header(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
+}
+
+/// `content-type` → `Content-Type`, as Go shows header names.
+fn canonical(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
