@@ -263,3 +263,82 @@ export default function () {
         out.dump()
     );
 }
+
+#[test]
+fn the_streaming_example_passes_against_rk6_target_and_a_real_sse_server() {
+    let target = Target::start();
+    let sse = SseServer::start();
+    for base in [target.base_url(), sse.url("")] {
+        let out = Run::rk6()
+            .env("BASE_URL", &base)
+            .args(["run", "--duration", "3s"])
+            .arg(repo_root().join("examples").join("streaming_chat.js"))
+            .timeout(Duration::from_secs(60))
+            .output();
+        out.assert_code(0);
+        for metric in [
+            "sse_time_to_first_event",
+            "sse_event_gap",
+            "sse_stream_duration",
+            "sse_event",
+        ] {
+            assert!(
+                out.stdout.contains(metric),
+                "{base}: no {metric}\n{}",
+                out.dump()
+            );
+        }
+        assert!(!out.stdout.contains("✗"), "{base}\n{}", out.dump());
+    }
+}
+
+#[test]
+fn rk6_target_streams_events_and_chat_completions() {
+    let target = Target::start();
+    let src = r#"
+import http from 'k6/http';
+import sse from 'k6/experimental/sse';
+export default function () {
+  const ids = [];
+  const t0 = Date.now();
+  sse.open(`${__ENV.BASE_URL}/sse/5/40`, (c) => { c.on('event', (e) => ids.push(`${e.id}:${JSON.parse(e.data).i}`)); });
+  console.log(`GENERIC ${ids.join(',')} ms=${Date.now() - t0}`);
+  const whole = http.post(`${__ENV.BASE_URL}/v1/chat/completions`, JSON.stringify({ max_tokens: 3 }), { headers: { 'Content-Type': 'application/json' } });
+  console.log(`WHOLE ${whole.json('choices.0.message.content')}|${whole.json('usage.completion_tokens')}`);
+  let chunks = 0;
+  sse.open(`${__ENV.BASE_URL}/v1/chat/completions?max_tokens=4`, { method: 'POST', body: '{"stream": true}' }, (c) => { c.on('event', () => chunks++); });
+  console.log(`CHUNKS ${chunks}`);
+}
+"#;
+    let (dir, _) = script("t.js", src);
+    let out = Run::rk6()
+        .target(&target)
+        .cwd(dir.dir())
+        .args(["run", "-q", "--iterations", "1", "t.js"])
+        .timeout(Duration::from_secs(60))
+        .output();
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("GENERIC 0:0,1:1,2:2,3:3,4:4 ms="),
+        "{}",
+        out.dump()
+    );
+    let ms: u64 = out
+        .stderr
+        .split("ms=")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    assert!(ms >= 150, "five events 40 ms apart came in {ms} ms");
+    assert!(
+        out.stderr.contains("WHOLE tok0 tok1 tok2 |3"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stderr.contains("CHUNKS 5"),
+        "four tokens and [DONE]\n{}",
+        out.dump()
+    );
+}

@@ -186,7 +186,7 @@ fn insert_allow(resp: &mut Resp, methods: Methods) {
 
 /// httpbin answers every request with permissive CORS headers, echoing the
 /// caller's `Origin` so credentialed browser requests work too.
-pub(super) fn add_cors(resp: &mut Resp, origin: Option<HeaderValue>) {
+pub(super) fn add_cors<B>(resp: &mut Response<B>, origin: Option<HeaderValue>) {
     let headers = resp.headers_mut();
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,

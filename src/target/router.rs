@@ -113,6 +113,13 @@ pub(super) enum Route<'a> {
         n: u64,
         interval_ms: u64,
     },
+    /// `/sse/{n}/{interval_ms}`: N Server-Sent Events at an interval.
+    Sse {
+        n: u64,
+        interval_ms: u64,
+    },
+    /// `/v1/chat/completions`: OpenAI's chat completion, streamed when asked.
+    ChatCompletions,
 }
 
 /// `/digest-auth/{qop}/{user}/{passwd}[/{algorithm}[/{stale_after}]]`.
@@ -185,6 +192,13 @@ pub(super) fn resolve(path: &str) -> Option<(Route<'_>, Methods)> {
         ("cache", _) => get(CacheFor(int(rest)?)),
         ("etag", _) => segments(rest).and_then(|[etag]| get(Etag(etag))),
         ("base64", _) => segments(rest).and_then(|[value]| get(Base64(value))),
+        ("sse", _) => segments(rest).and_then(|[n, interval]| {
+            get(Sse {
+                n: n.parse().ok()?,
+                interval_ms: interval.parse().ok()?,
+            })
+        }),
+        ("v1", Some("chat/completions")) => Some((ChatCompletions, Methods::POST)),
         ("ws", Some("echo")) => get(WsEcho),
         ("ws", Some(stream)) => {
             let [n, interval] = segments(stream.strip_prefix("stream/"))?;

@@ -5,6 +5,9 @@ printed as "PORT <n>" once listening). It exits by itself after LIFETIME seconds
   /chat?n=N&first_ms=F&gap_ms=G   OpenAI-shaped chat-completion chunks: the first after F ms,
                                   then one every G ms, then "data: [DONE]" (GET or POST; a
                                   POST body's "n"/"first_ms"/"gap_ms" fields win)
+  /v1/chat/completions            the same with rk6 target's field names: max_tokens,
+                                  tokens_per_second, first_token_ms
+  /anything/...                   200 {"ok": true} (the login step of examples/streaming_chat.js)
   /html                           200 text/html, not a stream
   /status500                      500
   /empty                          an event stream that closes before any event
@@ -22,7 +25,7 @@ import uvicorn
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
 STREAM = "text/event-stream"
@@ -36,6 +39,10 @@ async def chat(request: Request):
             q.update({k: str(v) for k, v in (await request.json()).items()})
         except Exception:
             pass
+    if request.url.path.startswith("/v1/"):
+        q.setdefault("n", q.get("max_tokens", 16))
+        q.setdefault("first_ms", q.get("first_token_ms", 0))
+        q.setdefault("gap_ms", 1000.0 / float(q.get("tokens_per_second", 50)))
     n, first, gap = int(q.get("n", 5)), float(q.get("first_ms", 50)), float(q.get("gap_ms", 20))
 
     async def chunks():
@@ -51,6 +58,10 @@ async def chat(request: Request):
         yield {"data": "[DONE]"}
 
     return EventSourceResponse(chunks(), ping=600)
+
+
+async def anything(_):
+    return JSONResponse({"ok": True})
 
 
 async def html(_):
@@ -100,6 +111,8 @@ async def big(request: Request):
 
 app = Starlette(routes=[
     Route("/chat", chat, methods=["GET", "POST"]),
+    Route("/v1/chat/completions", chat, methods=["POST"]),
+    Route("/anything/{rest:path}", anything, methods=["GET", "POST"]),
     Route("/html", html),
     Route("/status500", status500),
     Route("/empty", empty),
