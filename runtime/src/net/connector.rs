@@ -219,6 +219,20 @@ impl Connector {
     }
 }
 
+/// The host (without IPv6 brackets) and port `url` names; a missing port is the scheme's
+/// (443 when `tls`, else 80, for schemes without a known one such as `ws`).
+pub(crate) fn host_port(url: &url::Url, tls: bool) -> (String, u16) {
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_matches(['[', ']'])
+        .to_string();
+    let port = url
+        .port_or_known_default()
+        .unwrap_or(if tls { 443 } else { 80 });
+    (host, port)
+}
+
 impl Connector {
     /// A counted (and for `tls`, encrypted with ALPN `http/1.1` only) stream to
     /// `host:port`, for protocols other than HTTP such as WebSockets.

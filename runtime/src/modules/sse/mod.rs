@@ -235,20 +235,7 @@ fn register(st: &VuState, timings: bool) -> Result<Metrics, String> {
 /// stream is over or closed.
 fn run_stream(ctx: &mut Context, id: u64, callback: &JsObject) -> JsResult<()> {
     let client = client_object(id, ctx)?;
-    callback.call(&JsValue::undefined(), &[client.clone().into()], ctx)?;
-    dispatch(&client, "open", &[], ctx)?;
-    let listener_client = client.clone();
-    with_vu(ctx, |st| {
-        st.event_loop.listen(
-            id,
-            Box::new(move |ctx, payload| {
-                let Ok(event) = payload.downcast::<Event>() else {
-                    return Ok(false);
-                };
-                on_event(&listener_client, id, *event, ctx)
-            }),
-        )
-    })?;
+    crate::modules::ws::open_and_listen(ctx, id, callback, &client, on_event)?;
     let is_over = move |ctx: &mut Context| {
         with_instance(ctx, |s: &mut Streams, _| {
             s.open.get(&id).is_none_or(|s| s.closed)

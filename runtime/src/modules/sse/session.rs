@@ -143,14 +143,7 @@ async fn send(
 ) -> Result<http::Response<hyper::body::Incoming>, String> {
     let url = &req.url;
     let tls = url.scheme() == "https";
-    let host = url
-        .host_str()
-        .unwrap_or("")
-        .trim_matches(['[', ']'])
-        .to_string();
-    let port = url
-        .port_or_known_default()
-        .unwrap_or(if tls { 443 } else { 80 });
+    let (host, port) = crate::net::connector::host_port(url, tls);
     let stream = connector
         .dial(&host, port, tls)
         .await

@@ -208,24 +208,37 @@ fn run_socket(
     let socket = SocketState::new(commands, tags, started, Instant::now());
     with_sockets(ctx, |ws, _| ws.open.insert(id, socket))?;
     let socket = socket_object(id, ctx)?;
-    callback.call(&JsValue::undefined(), &[socket.clone().into()], ctx)?;
-    dispatch(&socket, "open", &[], ctx)?;
-    let listener_socket = socket.clone();
-    with_vu(ctx, |st| {
-        st.event_loop.listen(
-            id,
-            Box::new(move |ctx, payload| {
-                let Ok(event) = payload.downcast::<Event>() else {
-                    return Ok(false);
-                };
-                on_event(&listener_socket, id, *event, ctx)
-            }),
-        )
-    })?;
+    open_and_listen(ctx, id, callback, &socket, on_event)?;
     let is_closed = move |ctx: &mut Context| {
         with_sockets(ctx, |ws, _| ws.open.get(&id).is_none_or(|s| s.closed)).unwrap_or(true)
     };
     event_loop::run_until(ctx, is_closed)
+}
+
+/// Calls the user's `callback` with `target` (a socket, an SSE client), fires its `open`
+/// handlers, and routes every completion of operation `id` to `on` (also
+/// `k6/experimental/sse`'s); `on` returns true once the operation is over.
+pub(crate) fn open_and_listen<E: 'static>(
+    ctx: &mut Context,
+    id: u64,
+    callback: &JsObject,
+    target: &JsObject,
+    on: fn(&JsObject, u64, E, &mut Context) -> JsResult<bool>,
+) -> JsResult<()> {
+    callback.call(&JsValue::undefined(), &[target.clone().into()], ctx)?;
+    dispatch(target, "open", &[], ctx)?;
+    let target = target.clone();
+    with_vu(ctx, |st| {
+        st.event_loop.listen(
+            id,
+            Box::new(move |ctx, payload| {
+                let Ok(event) = payload.downcast::<E>() else {
+                    return Ok(false);
+                };
+                on(&target, id, *event, ctx)
+            }),
+        )
+    })
 }
 
 /// Handles one frame from the server; true once the socket is closed.

@@ -145,14 +145,7 @@ pub async fn open_pending(
     let mut out = Handshake::default();
     let url = &dial.url;
     let tls = url.scheme() == "wss";
-    let host = url
-        .host_str()
-        .unwrap_or("")
-        .trim_matches(['[', ']'])
-        .to_string();
-    let port = url
-        .port_or_known_default()
-        .unwrap_or(if tls { 443 } else { 80 });
+    let (host, port) = crate::net::connector::host_port(url, tls);
     // gorilla/websocket's `HandshakeTimeout` (60 s in k6) covers the dial, TLS and the
     // upgrade; an unanswered handshake fails with its read's `i/o timeout`.
     let deadline = tokio::time::Instant::from_std(start + HANDSHAKE_TIMEOUT);
