@@ -6,9 +6,9 @@
 //! * `POST /v1/chat/completions`: OpenAI's chat-completion API. With `"stream": true`, the
 //!   answer streams as `chat.completion.chunk` events, one token each, then `data: [DONE]`;
 //!   without, one `chat.completion` document. The token count is `max_tokens` (default 16,
-//!   at most 10,000), the rate `tokens_per_second` (default 50) and the wait before the
-//!   first token `first_token_ms` (default 0), from the JSON body or the query string
-//!   (which wins).
+//!   at most 10,000), the rate `tokens_per_second` (default 50, at least one a minute) and
+//!   the wait before the first token `first_token_ms` (default 0), from the JSON body or
+//!   the query string (which wins).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -91,7 +91,7 @@ pub(super) fn chat(req: &Req) -> Result<Response<Body>, Reject> {
             .map_err(|e| Reject::bad(format!("invalid JSON body: {e}")))?
     };
     let tokens = (setting(req, &body, "max_tokens", 16.0) as u64).min(MAX_TOKENS);
-    let rate = setting(req, &body, "tokens_per_second", 50.0).max(0.001);
+    let rate = setting(req, &body, "tokens_per_second", 50.0).max(1.0 / 60.0);
     let first = setting(req, &body, "first_token_ms", 0.0).min(60_000.0);
     let model = body
         .get("model")
