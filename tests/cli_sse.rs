@@ -12,19 +12,6 @@ use std::time::{Duration, Instant};
 use common::sse_server::SseServer;
 use common::*;
 
-/// Runs `src` with `SSE` set to the server's base URL; returns the output.
-fn run(sse: &SseServer, src: &str, args: &[&str]) -> common::Output {
-    let (dir, _) = script("sse.js", src);
-    Run::rk6()
-        .cwd(dir.dir())
-        .env("SSE", sse.url(""))
-        .args(["run"])
-        .args(args)
-        .arg("sse.js")
-        .timeout(Duration::from_secs(90))
-        .output()
-}
-
 const CHAT: &str = r#"
 import sse from 'k6/experimental/sse';
 import { check } from 'k6';
@@ -141,7 +128,7 @@ export default function () {
 }
 "#;
     let started = Instant::now();
-    let out = run(&sse, src, &["-q", "--iterations", "1"]);
+    let out = sse.run(src, &["-q", "--iterations", "1"]);
     out.assert_code(0);
     let line = |path: &str| {
         out.stderr
@@ -199,7 +186,7 @@ export default function () {
   console.log(`RESULT status=${r.status} events=${events} ms=${Date.now() - t0}`);
 }
 "#;
-    let out = run(&sse, src, &["-q", "--iterations", "1"]);
+    let out = sse.run(src, &["-q", "--iterations", "1"]);
     out.assert_code(0);
     let line = out
         .stderr
@@ -219,8 +206,7 @@ export default function () {
 #[test]
 fn opening_in_the_init_context_or_without_a_callback_is_an_error() {
     let sse = SseServer::start();
-    let out = run(
-        &sse,
+    let out = sse.run(
         "import sse from 'k6/experimental/sse';\nsse.open('http://127.0.0.1:1/', () => {});\nexport default function () {}\n",
         &["-q"],
     );
@@ -231,8 +217,7 @@ fn opening_in_the_init_context_or_without_a_callback_is_an_error() {
         "{}",
         out.dump()
     );
-    let out = run(
-        &sse,
+    let out = sse.run(
         "import sse from 'k6/experimental/sse';\nexport default function () { sse.open(`${__ENV.SSE}/chat`, {}); }\n",
         &["-q", "--iterations", "1"],
     );
@@ -255,7 +240,7 @@ export default function () {
   console.log(`RESULT status=${r.status} called=${called} error=${r.error}`);
 }
 "#;
-    let out = run(&sse, src, &["-q", "--iterations", "1"]);
+    let out = sse.run(src, &["-q", "--iterations", "1"]);
     out.assert_code(0);
     assert!(
         out.stderr.contains("RESULT status=0 called=false error=Get \\\"http://127.0.0.1:1/x\\\": dial tcp 127.0.0.1:1: connect: connection refused"),
@@ -339,6 +324,42 @@ export default function () {
     assert!(
         out.stderr.contains("CHUNKS 5"),
         "four tokens and [DONE]\n{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn the_cookie_jar_goes_with_the_request_and_takes_what_the_server_sets() {
+    let sse = SseServer::start();
+    let src = r#"
+import http from 'k6/http';
+import sse from 'k6/experimental/sse';
+export default function () {
+  const url = `${__ENV.SSE}/cookies`;
+  http.cookieJar().set(url, 'vu', 'one');
+  const seen = [];
+  const listen = (c) => c.on('event', (e) => seen.push(e.data));
+  sse.open(url, { headers: { Cookie: 'own=x' } }, listen);
+  const stored = http.cookieJar().cookiesForURL(url).srv;
+  const mine = new http.CookieJar();
+  mine.set(url, 'custom', 'two');
+  sse.open(url, { jar: mine }, listen);
+  console.log(`SEEN ${seen.join('|')} STORED ${stored} MINE ${mine.cookiesForURL(url).srv}`);
+  try { sse.open(url, { jar: {} }, listen); } catch (e) { console.log(`BADJAR ${e}`); }
+}
+"#;
+    let out = sse.run(src, &["-q", "--iterations", "1"]);
+    out.assert_code(0);
+    assert!(
+        out.stderr
+            .contains("SEEN own=x; vu=one|custom=two STORED from-server MINE from-server"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stderr
+            .contains("BADJAR TypeError: invalid sse.open() jar"),
+        "{}",
         out.dump()
     );
 }

@@ -14,7 +14,7 @@ mod misc;
 mod redirect;
 mod respond;
 mod router;
-mod sse;
+mod stream;
 mod text;
 mod ws;
 
@@ -153,11 +153,11 @@ async fn handle(
     req: Request<Incoming>,
     peer: SocketAddr,
     local: SocketAddr,
-) -> Result<http::Response<sse::Body>, Infallible> {
+) -> Result<http::Response<stream::Body>, Infallible> {
     let origin = req.headers().get(ORIGIN).cloned();
     let mut resp = route(req, peer, local)
         .await
-        .unwrap_or_else(|r| sse::full(r.into_response()));
+        .unwrap_or_else(|r| stream::full(r.into_response()));
     respond::add_cors(&mut resp, origin);
     Ok(resp)
 }
@@ -166,27 +166,27 @@ async fn route(
     req: Request<Incoming>,
     peer: SocketAddr,
     local: SocketAddr,
-) -> Result<http::Response<sse::Body>, Reject> {
+) -> Result<http::Response<stream::Body>, Reject> {
     // Cloning a Uri only bumps reference counts; it lets the route borrow the
     // path while the request itself is taken apart.
     let uri = req.uri().clone();
     let path = text::percent_decode(uri.path());
     let Some((route, methods)) = router::resolve(&path) else {
-        return Ok(sse::full(respond::not_found()));
+        return Ok(stream::full(respond::not_found()));
     };
     if req.method() == Method::OPTIONS {
-        return Ok(sse::full(respond::options(methods, req.headers())));
+        return Ok(stream::full(respond::options(methods, req.headers())));
     }
     if !methods.allows(req.method()) {
-        return Ok(sse::full(respond::method_not_allowed(methods)));
+        return Ok(stream::full(respond::method_not_allowed(methods)));
     }
     match route {
-        Route::WsEcho => return Ok(sse::full(ws::accept(req, ws::Behaviour::Echo))),
+        Route::WsEcho => return Ok(stream::full(ws::accept(req, ws::Behaviour::Echo))),
         Route::WsStream { n, interval_ms } => {
             let behaviour = ws::Behaviour::Stream { n, interval_ms };
-            return Ok(sse::full(ws::accept(req, behaviour)));
+            return Ok(stream::full(ws::accept(req, behaviour)));
         }
-        Route::Sse { n, interval_ms } => return Ok(sse::generic(n, interval_ms)),
+        Route::Sse { n, interval_ms } => return Ok(stream::generic(n, interval_ms)),
         _ => {}
     }
     let (parts, body) = req.into_parts();
@@ -198,14 +198,16 @@ async fn route(
         peer,
         local,
     };
-    if route == Route::ChatCompletions {
-        return sse::chat(&req);
+    match route {
+        Route::ChatCompletions => return stream::chat(&req),
+        Route::Generate => return stream::generate(&req),
+        _ => {}
     }
     let mut resp = dispatch(route, &req).await?;
     if req.method == Method::HEAD {
         respond::strip_body(&mut resp);
     }
-    Ok(sse::full(resp))
+    Ok(stream::full(resp))
 }
 
 async fn read_body(body: Incoming) -> Result<Bytes, Reject> {
@@ -260,8 +262,10 @@ async fn dispatch(route: Route<'_>, req: &Req) -> Result<Resp, Reject> {
         Route::Etag(etag) => misc::etag(req, etag)?,
         Route::Base64(value) => misc::base64_decode(value),
         // Upgrades and streams are answered in `route`.
-        Route::WsEcho | Route::WsStream { .. } | Route::Sse { .. } | Route::ChatCompletions => {
-            respond::not_found()
-        }
+        Route::WsEcho
+        | Route::WsStream { .. }
+        | Route::Sse { .. }
+        | Route::ChatCompletions
+        | Route::Generate => respond::not_found(),
     })
 }

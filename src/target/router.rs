@@ -120,6 +120,8 @@ pub(super) enum Route<'a> {
     },
     /// `/v1/chat/completions`: OpenAI's chat completion, streamed when asked.
     ChatCompletions,
+    /// `/api/generate`: Ollama's generation, streamed as NDJSON unless asked not to.
+    Generate,
 }
 
 /// `/digest-auth/{qop}/{user}/{passwd}[/{algorithm}[/{stale_after}]]`.
@@ -199,6 +201,7 @@ pub(super) fn resolve(path: &str) -> Option<(Route<'_>, Methods)> {
             })
         }),
         ("v1", Some("chat/completions")) => Some((ChatCompletions, Methods::POST)),
+        ("api", Some("generate")) => Some((Generate, Methods::POST)),
         ("ws", Some("echo")) => get(WsEcho),
         ("ws", Some(stream)) => {
             let [n, interval] = segments(stream.strip_prefix("stream/"))?;

@@ -54,4 +54,17 @@ impl SseServer {
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
+
+    /// Runs script `src` under rk6 with `SSE` set to the server's base URL.
+    pub fn run(&self, src: &str, args: &[&str]) -> super::Output {
+        let (dir, _) = super::script("sse.js", src);
+        super::Run::rk6()
+            .cwd(dir.dir())
+            .env("SSE", self.url(""))
+            .args(["run"])
+            .args(args)
+            .arg("sse.js")
+            .timeout(Duration::from_secs(90))
+            .output()
+    }
 }

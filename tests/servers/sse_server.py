@@ -7,6 +7,13 @@ printed as "PORT <n>" once listening). It exits by itself after LIFETIME seconds
                                   POST body's "n"/"first_ms"/"gap_ms" fields win)
   /v1/chat/completions            the same with rk6 target's field names: max_tokens,
                                   tokens_per_second, first_token_ms
+  /api/generate?n=N&first_ms=F&gap_ms=G
+                                  Ollama-shaped NDJSON over chunked HTTP (k6/x/stream; also
+                                  options.num_predict and rk6 target's field names): one
+                                  {"response": "tokI ", "done": false} line per token on the
+                                  same schedule, then {"done": true}
+  /cookies                        one event whose data is the request's Cookie header; sets
+                                  the cookie srv=from-server
   /anything/...                   200 {"ok": true} (the login step of examples/streaming_chat.js)
   /html                           200 text/html, not a stream
   /status500                      500
@@ -32,32 +39,62 @@ STREAM = "text/event-stream"
 LIFETIME = 600
 
 
-async def chat(request: Request):
+async def schedule(request: Request):
+    """The token count, first wait and gap (ms) a request asks for."""
     q = dict(request.query_params)
     if request.method == "POST":
         try:
-            q.update({k: str(v) for k, v in (await request.json()).items()})
+            body = await request.json()
+            q.update({k: str(v) for k, v in body.items()})
+            if "num_predict" in body.get("options", {}):
+                q.setdefault("n", str(body["options"]["num_predict"]))
         except Exception:
             pass
-    if request.url.path.startswith("/v1/"):
+    if request.url.path.startswith(("/v1/", "/api/")):
         q.setdefault("n", q.get("max_tokens", 16))
         q.setdefault("first_ms", q.get("first_token_ms", 0))
         q.setdefault("gap_ms", 1000.0 / float(q.get("tokens_per_second", 50)))
-    n, first, gap = int(q.get("n", 5)), float(q.get("first_ms", 50)), float(q.get("gap_ms", 20))
+    return int(q.get("n", 5)), float(q.get("first_ms", 50)), float(q.get("gap_ms", 20))
 
-    async def chunks():
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        for i in range(n):
-            # On a schedule from the start, so the gaps do not drift with the sends.
-            due = start + (first + i * gap) / 1000.0
-            await asyncio.sleep(max(0.0, due - loop.time()))
-            chunk = {"id": "c1", "object": "chat.completion.chunk",
-                     "choices": [{"index": 0, "delta": {"content": f"tok{i} "}}]}
-            yield {"data": json.dumps(chunk), "id": str(i)}
-        yield {"data": "[DONE]"}
 
-    return EventSourceResponse(chunks(), ping=600)
+async def on_schedule(n, first, gap, item, last):
+    """item(i) for i < n, the first after `first` ms, then one every `gap` ms, then last."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for i in range(n):
+        # On a schedule from the start, so the gaps do not drift with the sends.
+        due = start + (first + i * gap) / 1000.0
+        await asyncio.sleep(max(0.0, due - loop.time()))
+        yield item(i)
+    yield last
+
+
+async def chat(request: Request):
+    n, first, gap = await schedule(request)
+
+    def chunk(i):
+        c = {"id": "c1", "object": "chat.completion.chunk",
+             "choices": [{"index": 0, "delta": {"content": f"tok{i} "}}]}
+        return {"data": json.dumps(c), "id": str(i)}
+    return EventSourceResponse(on_schedule(n, first, gap, chunk, {"data": "[DONE]"}), ping=600)
+
+
+async def generate(request: Request):
+    n, first, gap = await schedule(request)
+
+    def line(i):
+        return json.dumps({"model": "py", "response": f"tok{i} ", "done": False}) + "\n"
+    last = json.dumps({"model": "py", "response": "", "done": True, "eval_count": n}) + "\n"
+    return StreamingResponse(on_schedule(n, first, gap, line, last),
+                             media_type="application/x-ndjson")
+
+
+async def cookies(request: Request):
+    async def one():
+        yield {"data": request.headers.get("cookie", "")}
+    response = EventSourceResponse(one(), ping=600)
+    response.set_cookie("srv", "from-server")
+    return response
 
 
 async def anything(_):
@@ -112,6 +149,8 @@ async def big(request: Request):
 app = Starlette(routes=[
     Route("/chat", chat, methods=["GET", "POST"]),
     Route("/v1/chat/completions", chat, methods=["POST"]),
+    Route("/api/generate", generate, methods=["GET", "POST"]),
+    Route("/cookies", cookies),
     Route("/anything/{rest:path}", anything, methods=["GET", "POST"]),
     Route("/html", html),
     Route("/status500", status500),

@@ -21,7 +21,7 @@ pub mod k6;
 pub(crate) mod lazy_exports;
 pub mod metrics;
 pub mod secrets;
-pub mod sse;
+pub mod stream;
 pub mod timers;
 pub mod webcrypto;
 pub mod ws;
@@ -47,6 +47,7 @@ const BUILTINS: &[&str] = &[
     "k6/experimental/websockets",
     "k6/experimental/sse",
     "k6/x/sse",
+    "k6/x/stream",
 ];
 
 /// k6 modules that exist in k6 v1.1 but that rk6 does not provide yet.
@@ -81,7 +82,8 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6/timers" => timers::exports(context),
         "k6/ws" => ws::exports(context),
         "k6/experimental/websockets" => ws::websockets::exports(context),
-        "k6/experimental/sse" | "k6/x/sse" => sse::exports(context),
+        "k6/experimental/sse" | "k6/x/sse" => stream::sse_exports(context),
+        "k6/x/stream" => stream::stream_exports(context),
         "k6/experimental/fs" => experimental::fs::exports(context),
         "k6/experimental/csv" => experimental::csv::exports(context),
         "k6/experimental/streams" => experimental::streams::exports(context),

@@ -249,8 +249,12 @@ fn request_cookies(spec: &RequestSpec, url: &Url) -> (Vec<(String, String, bool)
 }
 
 fn store_cookies(jar: &Jar, url: &Url, headers: &Headers) {
-    let cookies: Vec<cookie::Cookie<'static>> = headers
-        .all("set-cookie")
+    store_set_cookies(jar, url, headers.all("set-cookie"));
+}
+
+/// Stores a response's `Set-Cookie` values in `jar`, as received from `url`.
+pub fn store_set_cookies<'a>(jar: &Jar, url: &Url, values: impl Iterator<Item = &'a str>) {
+    let cookies: Vec<cookie::Cookie<'static>> = values
         .filter_map(|v| cookie::Cookie::parse(v.to_string()).ok())
         .collect();
     if cookies.is_empty() {
@@ -259,6 +263,16 @@ fn store_cookies(jar: &Jar, url: &Url, headers: &Headers) {
     if let Ok(mut jar) = jar.lock() {
         jar.store_response_cookies(cookies.into_iter(), url);
     }
+}
+
+/// The `name=value; …` of the cookies `jar` sends to `url`; `None` when there are none.
+pub fn jar_cookies(jar: &Jar, url: &Url) -> Option<String> {
+    let jar = jar.lock().ok()?;
+    let pairs: Vec<String> = jar
+        .get_request_values(url)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join("; "))
 }
 
 /// The `url` tag: credentials masked as `****:****`.

@@ -10,6 +10,7 @@
 //! it holds, which the host fills from the test's options (its InfluxDB output also
 //! builds its TLS client from [`tls::TlsSettings`]).
 
+pub(crate) mod chunks;
 pub(crate) mod client;
 pub(crate) mod codec;
 pub(crate) mod codes;

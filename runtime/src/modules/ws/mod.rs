@@ -479,10 +479,8 @@ pub(crate) fn read_params(
     blank_ok: bool,
     ctx: &mut Context,
 ) -> JsResult<(Headers, BTreeMap<String, String>, bool)> {
-    let mut headers = Vec::new();
-    let mut tags = BTreeMap::new();
     let Some(p) = params else {
-        return Ok((headers, tags, false));
+        return Ok((Vec::new(), BTreeMap::new(), false));
     };
     let mut compression = false;
     if p.has_own_property(js_string!("compression"), ctx)? {
@@ -490,6 +488,17 @@ pub(crate) fn read_params(
         compression = deflate::parse_param(&value.to_std_string_escaped(), blank_ok)
             .map_err(|e| JsNativeError::error().with_message(e))?;
     }
+    let (headers, tags) = read_headers_and_tags(p, ctx)?;
+    Ok((headers, tags, compression))
+}
+
+/// Reads `params.headers` and `params.tags` (also `k6/experimental/sse`'s).
+pub(crate) fn read_headers_and_tags(
+    p: &JsObject,
+    ctx: &mut Context,
+) -> JsResult<(Headers, BTreeMap<String, String>)> {
+    let mut headers = Vec::new();
+    let mut tags = BTreeMap::new();
     for (field, out_is_headers) in [("headers", true), ("tags", false)] {
         let v = p.get(static_key(field), ctx)?;
         let Some(o) = v.as_object() else { continue };
@@ -508,7 +517,7 @@ pub(crate) fn read_params(
             }
         }
     }
-    Ok((headers, tags, compression))
+    Ok((headers, tags))
 }
 
 /// `{url, status, headers, body, error}` as k6's `ws.connect` returns it.

@@ -1,8 +1,9 @@
-//! The I/O side of an SSE stream: the request over the VU's connector (so its bytes count
-//! in `data_sent`/`data_received`), HTTP/1.1 as k6's SSE module speaks it, then a local
-//! task of the VU's thread that parses the body as it arrives ([`crate::net::sse`]) and
-//! forwards each event to the VU's event loop, until the stream ends, the VU closes it, or
-//! the timeout passes.
+//! The I/O side of a streamed response: the request over the VU's connector (so its bytes
+//! count in `data_sent`/`data_received`), HTTP/1.1 as k6's SSE module speaks it, with the
+//! cookie jar's cookies (and its `Set-Cookie`s stored back), then a local task of the VU's
+//! thread that cuts the body as it arrives — into events ([`crate::net::sse`]) or lines
+//! and chunks ([`crate::net::chunks`]) — and forwards each to the VU's event loop, until
+//! the stream ends, the VU closes it, or the timeout passes.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 use url::Url;
 
+use crate::net::chunks::{Piece, Split, Splitter};
+use crate::net::client::Jar;
 use crate::net::connector::Connector;
 use crate::net::sse::{Parsed, Parser, SseEvent};
 use crate::vu::event_loop::Completion;
@@ -29,6 +32,19 @@ pub struct Request {
     pub body: Vec<u8>,
     /// The whole request's limit (head and stream), as `params.timeout` sets it.
     pub timeout: Option<Duration>,
+    /// Where cookies come from and go to.
+    pub jar: Jar,
+    /// How the body is cut.
+    pub framing: Framing,
+}
+
+/// How a body is cut into what the script gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream` events; any other status or type is refused.
+    Sse,
+    /// Lines or raw chunks of any 2xx response.
+    Plain(Split),
 }
 
 /// The response head, as `sse.open` returns it.
@@ -50,6 +66,8 @@ pub struct Opened {
 #[derive(Debug)]
 pub enum Event {
     Message(SseEvent),
+    /// A line or chunk of a plain stream.
+    Data(String),
     Error(String),
     /// The stream is over (after any error it had).
     End,
@@ -95,7 +113,14 @@ pub async fn open(
             )
         })
         .collect();
-    let refusal = refusal(&response);
+    let set_cookies = response.headers().get_all(http::header::SET_COOKIE).iter();
+    crate::net::client::store_set_cookies(
+        &req.jar,
+        &req.url,
+        set_cookies.filter_map(|v| v.to_str().ok()),
+    );
+    let framing = req.framing;
+    let refusal = refusal(&response, framing);
     let (stop, stopped) = oneshot::channel();
     out.stop = Some(stop);
     let stream_deadline = req
@@ -111,16 +136,27 @@ pub async fn open(
         if let Some(why) = refusal {
             tell(Event::Error(why));
         } else {
-            read(response.into_body(), stopped, stream_deadline, &tell).await;
+            let framer = Framer::new(framing);
+            read(
+                response.into_body(),
+                framer,
+                stopped,
+                stream_deadline,
+                &tell,
+            )
+            .await;
         }
         tell(Event::End);
     });
     out
 }
 
-/// Why a response is not an event stream: a status other than 2xx, or another type.
-fn refusal(response: &http::Response<hyper::body::Incoming>) -> Option<String> {
+/// Why a response is not a stream: a status other than 2xx, or (for SSE) another type.
+fn refusal(response: &http::Response<hyper::body::Incoming>, framing: Framing) -> Option<String> {
     let status = response.status();
+    if framing != Framing::Sse {
+        return (!status.is_success()).then(|| format!("unexpected status {status}"));
+    }
     if !status.is_success() {
         return Some(format!("unexpected status {status}: not an event stream"));
     }
@@ -157,10 +193,26 @@ async fn send(
     let mut builder = http::Request::builder()
         .method(req.method.clone())
         .uri(&url[url::Position::BeforePath..url::Position::AfterQuery])
-        .header(http::header::HOST, host_header(url))
-        .header(http::header::ACCEPT, "text/event-stream");
+        .header(http::header::HOST, host_header(url));
+    if req.framing == Framing::Sse {
+        builder = builder.header(http::header::ACCEPT, "text/event-stream");
+    }
+    let mut cookie = None;
     for (k, v) in &req.headers {
-        builder = builder.header(k.as_str(), v.as_str());
+        if k.eq_ignore_ascii_case("cookie") {
+            cookie = Some(v.clone());
+        } else {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+    }
+    // As Go's client does: the jar's cookies follow any the script set.
+    let jar_cookies = crate::net::client::jar_cookies(&req.jar, url);
+    let cookie = match (cookie, jar_cookies) {
+        (Some(own), Some(jar)) => Some(format!("{own}; {jar}")),
+        (own, jar) => own.or(jar),
+    };
+    if let Some(c) = cookie {
+        builder = builder.header(http::header::COOKIE, c);
     }
     let request = builder
         .body(Full::new(Bytes::from(req.body.clone())))
@@ -172,15 +224,89 @@ async fn send(
         .map_err(|e| format!("{} \"{url}\": {e}", method_word(&req.method)))
 }
 
-/// Reads the body into events until it ends, fails, is stopped or times out.
+/// What cuts a body: the SSE parser or the line/chunk splitter.
+enum Framer {
+    Sse(Box<Parser>, Vec<Parsed>),
+    Plain(Splitter, Vec<Piece>),
+}
+
+impl Framer {
+    fn new(framing: Framing) -> Framer {
+        match framing {
+            Framing::Sse => Framer::Sse(Box::new(Parser::new()), Vec::new()),
+            Framing::Plain(split) => Framer::Plain(Splitter::new(split), Vec::new()),
+        }
+    }
+
+    /// Cuts `data`, telling each piece; returns how many were events or data.
+    fn feed(&mut self, data: &[u8], tell: &impl Fn(Event)) -> u64 {
+        match self {
+            Framer::Sse(parser, parsed) => {
+                parser.feed(data, parsed);
+                tell_parsed(parsed, tell)
+            }
+            Framer::Plain(splitter, pieces) => {
+                splitter.feed(data, pieces);
+                tell_pieces(pieces, tell)
+            }
+        }
+    }
+
+    /// The body is over: what is still open is told, or is an error.
+    fn finish(&mut self, events: u64, tell: &impl Fn(Event)) {
+        match self {
+            Framer::Sse(parser, _) if parser.mid_event() => tell(Event::Error(
+                "the stream ended in the middle of an event".into(),
+            )),
+            Framer::Sse(..) if events == 0 => {
+                tell(Event::Error("the stream ended before any event".into()))
+            }
+            Framer::Sse(..) => {}
+            Framer::Plain(splitter, pieces) => {
+                splitter.finish(pieces);
+                tell_pieces(pieces, tell);
+            }
+        }
+    }
+}
+
+fn tell_parsed(parsed: &mut Vec<Parsed>, tell: &impl Fn(Event)) -> u64 {
+    let mut events = 0;
+    for p in parsed.drain(..) {
+        match p {
+            Parsed::Event(e) => {
+                events += 1;
+                tell(Event::Message(e));
+            }
+            Parsed::Error(e) => tell(Event::Error(e)),
+            Parsed::Retry(_) => {}
+        }
+    }
+    events
+}
+
+fn tell_pieces(pieces: &mut Vec<Piece>, tell: &impl Fn(Event)) -> u64 {
+    let mut data = 0;
+    for p in pieces.drain(..) {
+        match p {
+            Piece::Data(d) => {
+                data += 1;
+                tell(Event::Data(d));
+            }
+            Piece::Error(e) => tell(Event::Error(e)),
+        }
+    }
+    data
+}
+
+/// Reads the body until it ends, fails, is stopped or times out.
 async fn read(
     mut body: hyper::body::Incoming,
+    mut framer: Framer,
     mut stopped: oneshot::Receiver<()>,
     deadline: Option<tokio::time::Instant>,
     tell: &impl Fn(Event),
 ) {
-    let mut parser = Parser::new();
-    let mut parsed = Vec::new();
     let mut events = 0u64;
     let far = tokio::time::Instant::now() + Duration::from_secs(86_400 * 365);
     loop {
@@ -195,17 +321,7 @@ async fn read(
         match frame {
             Some(Ok(f)) => {
                 let Ok(data) = f.into_data() else { continue };
-                parser.feed(&data, &mut parsed);
-                for p in parsed.drain(..) {
-                    match p {
-                        Parsed::Event(e) => {
-                            events += 1;
-                            tell(Event::Message(e));
-                        }
-                        Parsed::Error(e) => tell(Event::Error(e)),
-                        Parsed::Retry(_) => {}
-                    }
-                }
+                events += framer.feed(&data, tell);
             }
             Some(Err(e)) => {
                 tell(Event::Error(format!("the stream broke off: {e}")));
@@ -214,13 +330,7 @@ async fn read(
             None => break,
         }
     }
-    if parser.mid_event() {
-        tell(Event::Error(
-            "the stream ended in the middle of an event".into(),
-        ));
-    } else if events == 0 {
-        tell(Event::Error("the stream ended before any event".into()));
-    }
+    framer.finish(events, tell);
 }
 
 /// Go's word for the method in its request errors (`Get "url": …`).

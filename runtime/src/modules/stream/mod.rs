@@ -1,31 +1,39 @@
-//! `k6/experimental/sse` (also `k6/x/sse`, xk6-sse's path): `open(url, [params],
-//! callback)` with xk6-sse's API. The callback gets a client (`on('open'|'event'|'error',
-//! handler)`, `close()`); `open` returns `{url, status, headers, error}` once the stream is
-//! over. The stream runs on the VU's event loop, as `k6/ws` does: timers and promises of the
-//! handlers run while it is open, and no event is delivered after `close()`.
+//! Streamed responses read as they arrive, on the VU's event loop as `k6/ws` runs a
+//! socket: timers and promises of the handlers run while a stream is open, and nothing is
+//! delivered after `close()`. Two modules share it:
 //!
-//! Metrics: xk6-sse's — `sse_event` (Counter, one per event) and, for the opening request,
-//! `http_reqs`, `http_req_duration` (the whole stream) and `http_req_sending`, tagged with
-//! `url` and `status` plus the VU's and `params.tags`. With `params.timings: true`, rk6
-//! also records `sse_time_to_first_event`, `sse_event_gap` and `sse_stream_duration`
-//! (Trends, ms): what a streamed LLM answer's time to first token and inter-token gaps are.
-//! They are off by default because xk6-sse has no such metrics.
+//! - `k6/experimental/sse` (also `k6/x/sse`, xk6-sse's path): `open(url, [params],
+//!   callback)` with xk6-sse's API. The callback gets a client (`on('open'|'event'|'error',
+//!   handler)`, `close()`); `open` returns `{url, status, headers, error}` once the stream is
+//!   over. Metrics: xk6-sse's `sse_event` (Counter, one per event). Where xk6-sse departs
+//!   from the SSE standard, this follows the standard (the parser: [`crate::net::sse`]); a
+//!   stream that is not one (a status other than 2xx, another content type), ends before
+//!   any event or mid-event, or breaks off gives an `error` event.
+//! - `k6/x/stream`, rk6's own: the same `open` and client for any 2xx response read
+//!   incrementally (chunked HTTP, NDJSON), with `on('data', text)` for each line
+//!   (`split: 'line'`, the default) or each read (`split: 'none'`) ([`crate::net::chunks`]).
+//!   Metrics: `stream_chunk` (Counter, one per piece).
 //!
-//! Where xk6-sse departs from the SSE standard, this follows the standard (the parser:
-//! [`crate::net::sse`]); a stream that is not one (a status other than 2xx, another
-//! content type), ends before any event or mid-event, or breaks off gives an `error` event.
+//! Both send the cookie jar's cookies (`params.jar`, else the VU's) and store what the
+//! server sets, and record the opening request's `http_reqs`, `http_req_duration` (the
+//! whole stream) and `http_req_sending`, tagged with `url` and `status` plus the VU's and
+//! `params.tags`. With `params.timings: true` they also record time to the first piece,
+//! the gaps between pieces and the stream's duration (Trends, ms): what a streamed LLM
+//! answer's time to first token and inter-token gaps are. They are off by default because
+//! xk6-sse has no such metrics.
 
+mod params;
 pub mod session;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use boa_engine::object::ObjectInitializer;
 use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, NativeFunction};
 use tokio::sync::oneshot;
 
-use self::session::{Event, Opened, Request};
+use self::session::{Event, Framing, Opened, Request};
 use crate::metrics::{builtin, MetricId, MetricType, ValueType};
 use crate::modules::{key, new_object, static_key};
 use crate::vu::coro::await_op;
@@ -33,7 +41,42 @@ use crate::vu::event_loop;
 use crate::vu::instances::{with_instance, Instance};
 use crate::vu::state::{vu_phase, with_vu, Phase, VuState};
 
-/// The per-VU streams of `k6/experimental/sse`.
+/// Which module a stream belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sse,
+    Stream,
+}
+
+impl Kind {
+    /// The module's name in messages (`sse.open`).
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Sse => "sse",
+            Kind::Stream => "stream",
+        }
+    }
+
+    /// The Counter of pieces, then the timing Trends: first piece, gap, duration.
+    fn metric_names(self) -> [&'static str; 4] {
+        match self {
+            Kind::Sse => [
+                "sse_event",
+                "sse_time_to_first_event",
+                "sse_event_gap",
+                "sse_stream_duration",
+            ],
+            Kind::Stream => [
+                "stream_chunk",
+                "stream_time_to_first_chunk",
+                "stream_chunk_gap",
+                "stream_duration",
+            ],
+        }
+    }
+}
+
+/// The per-VU streams of `k6/experimental/sse` and `k6/x/stream`.
 #[derive(Default)]
 pub struct Streams {
     open: HashMap<u64, Stream>,
@@ -65,67 +108,41 @@ struct Metrics {
 
 /// The `k6/experimental/sse` exports: a default object with `open`, and `open` itself.
 /// Importing the module registers its metrics, so thresholds can name them.
-pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
-    with_vu(ctx, |st| register(st, true))?.map_err(|e| JsNativeError::error().with_message(e))?;
+pub fn sse_exports(ctx: &mut Context) -> JsResult<JsObject> {
+    exports(Kind::Sse, NativeFunction::from_fn_ptr(open_sse), ctx)
+}
+
+/// The `k6/x/stream` exports, as [`sse_exports`].
+pub fn stream_exports(ctx: &mut Context) -> JsResult<JsObject> {
+    exports(Kind::Stream, NativeFunction::from_fn_ptr(open_stream), ctx)
+}
+
+fn exports(kind: Kind, open: NativeFunction, ctx: &mut Context) -> JsResult<JsObject> {
+    with_vu(ctx, |st| register(st, kind, true))?
+        .map_err(|e| JsNativeError::error().with_message(e))?;
     Ok(ObjectInitializer::new(ctx)
-        .function(NativeFunction::from_fn_ptr(open), js_string!("open"), 3)
+        .function(open, js_string!("open"), 3)
         .build())
 }
 
-/// What `params` asks for.
-struct Params {
-    method: http::Method,
-    body: Vec<u8>,
-    headers: Vec<(String, String)>,
-    tags: BTreeMap<String, String>,
-    timeout: Option<Duration>,
-    timings: bool,
+fn open_sse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    open(Kind::Sse, args, ctx)
 }
 
-fn read_params(params: Option<&JsObject>, ctx: &mut Context) -> JsResult<Params> {
-    let (headers, tags, _) = crate::modules::ws::read_params(params, true, ctx)?;
-    let mut p = Params {
-        method: http::Method::GET,
-        body: Vec::new(),
-        headers,
-        tags,
-        timeout: None,
-        timings: false,
-    };
-    let Some(obj) = params else { return Ok(p) };
-    let text = |v: JsValue, ctx: &mut Context| -> JsResult<Option<String>> {
-        Ok((!v.is_null_or_undefined())
-            .then(|| v.to_string(ctx))
-            .transpose()?
-            .map(|s| s.to_std_string_escaped().trim().to_string()))
-    };
-    if let Some(m) = text(obj.get(js_string!("method"), ctx)?, ctx)?.filter(|m| !m.is_empty()) {
-        p.method = http::Method::from_bytes(m.as_bytes()).map_err(|_| {
-            JsNativeError::typ().with_message(format!("invalid sse.open() method: {m}"))
-        })?;
-    }
-    if let Some(b) = text(obj.get(js_string!("body"), ctx)?, ctx)? {
-        p.body = b.into_bytes();
-    }
-    if let Some(t) = text(obj.get(js_string!("timeout"), ctx)?, ctx)? {
-        let d = crate::duration::parse(&t).map_err(|e| {
-            JsNativeError::typ().with_message(format!("invalid sse.open() timeout: {e}"))
-        })?;
-        p.timeout = Some(d);
-    }
-    p.timings = obj.get(js_string!("timings"), ctx)?.to_boolean();
-    Ok(p)
+fn open_stream(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    open(Kind::Stream, args, ctx)
 }
 
-fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+fn open(kind: Kind, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
+    let name = kind.name();
     if vu_phase(ctx)? == Phase::Init {
         return Err(JsNativeError::error()
-            .with_message("using sse in the init context is not supported")
+            .with_message(format!("using {name} in the init context is not supported"))
             .into());
     }
     if !(2..=3).contains(&args.len()) {
         return Err(JsNativeError::typ()
-            .with_message("invalid number of arguments to sse.open")
+            .with_message(format!("invalid number of arguments to {name}.open"))
             .into());
     }
     let url_text = crate::modules::arg_string(args, 0, ctx)?;
@@ -140,18 +157,18 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         .filter(|c| c.is_callable())
     else {
         return Err(JsNativeError::typ()
-            .with_message("last argument to sse.open must be a function")
+            .with_message(format!("last argument to {name}.open must be a function"))
             .into());
     };
     let url = url::Url::parse(&url_text)
         .map_err(|e| JsNativeError::syntax().with_message(format!("invalid URL: {e}")))?;
-    let p = read_params(params.as_ref(), ctx)?;
+    let p = params::read(kind, params.as_ref(), ctx)?;
     let mut headers = p.headers;
     let (connector, events, id, mut tags) =
         with_vu(ctx, |st| crate::modules::ws::prepare(st, &mut headers))?;
     tags.extend(p.tags);
     tags.insert("url".into(), url_text.clone());
-    let metrics = with_vu(ctx, |st| register(st, p.timings))?
+    let metrics = with_vu(ctx, |st| register(st, kind, p.timings))?
         .map_err(|e| JsNativeError::error().with_message(e))?;
     let req = Request {
         url,
@@ -159,6 +176,11 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
         headers,
         body: p.body,
         timeout: p.timeout,
+        jar: p.jar,
+        framing: match kind {
+            Kind::Sse => Framing::Sse,
+            Kind::Stream => Framing::Plain(p.split),
+        },
     };
     let started_wall = SystemTime::now();
     let started = Instant::now();
@@ -210,20 +232,17 @@ fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
 }
 
 /// Registers the module's metrics (once per run; later calls find them).
-fn register(st: &VuState, timings: bool) -> Result<Metrics, String> {
+fn register(st: &VuState, kind: Kind, timings: bool) -> Result<Metrics, String> {
     let r = &st.config.registry;
     let reg =
         |name: &str, kind, contains| r.register(name, kind, contains).map_err(|e| e.to_string());
-    let event = reg("sse_event", MetricType::Counter, ValueType::Default)?;
+    let [counter, first, gap, duration] = kind.metric_names();
+    let event = reg(counter, MetricType::Counter, ValueType::Default)?;
     let timings = if timings {
         Some([
-            reg(
-                "sse_time_to_first_event",
-                MetricType::Trend,
-                ValueType::Time,
-            )?,
-            reg("sse_event_gap", MetricType::Trend, ValueType::Time)?,
-            reg("sse_stream_duration", MetricType::Trend, ValueType::Time)?,
+            reg(first, MetricType::Trend, ValueType::Time)?,
+            reg(gap, MetricType::Trend, ValueType::Time)?,
+            reg(duration, MetricType::Trend, ValueType::Time)?,
         ])
     } else {
         None
@@ -250,7 +269,7 @@ fn on_event(client: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
     let now = Instant::now();
     let seen = with_instance(ctx, |s: &mut Streams, st| {
         let stream = s.open.get_mut(&id).filter(|s| !s.closed)?;
-        if let Event::Message(_) = event {
+        if let Event::Message(_) | Event::Data(_) = event {
             st.emit(stream.metrics.event, 1.0, &stream.tags);
             if let Some([first, gap, _]) = stream.metrics.timings {
                 let (metric, since) = match stream.last_event {
@@ -281,6 +300,10 @@ fn on_event(client: &JsObject, id: u64, event: Event, ctx: &mut Context) -> JsRe
                 obj.set(static_key(k), key(v), false, ctx)?;
             }
             dispatch(client, "event", &[obj.into()], ctx)?;
+            Ok(false)
+        }
+        Event::Data(text) => {
+            dispatch(client, "data", &[key(&text).into()], ctx)?;
             Ok(false)
         }
         Event::Error(msg) => {
