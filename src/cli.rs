@@ -83,6 +83,8 @@ pub enum Command {
         #[arg(long)]
         execution_requirements: bool,
     },
+    /// Print the whole test's summary from instances' result parts (`--out result=…`).
+    Merge(MergeFlags),
     /// Show the version.
     Version,
     /// Serve the built-in httpbin-compatible target (HTTP + WebSocket echo).
@@ -95,6 +97,25 @@ pub enum Command {
         /// Script to run instead of examples/quickstart.js (BASE_URL is set for it).
         script: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct MergeFlags {
+    /// Result part files, or directories holding them (their `*.json` files).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Write the merged end-of-test summary JSON (as `run --summary-export` would).
+    #[arg(long)]
+    pub summary_export: Option<PathBuf>,
+    /// compact, full or legacy.
+    #[arg(long, default_value = "compact")]
+    pub summary_mode: String,
+    /// Wait until this many parts are there (a merge Job beside a TestRun).
+    #[arg(long)]
+    pub expect: Option<usize>,
+    /// How long --expect waits.
+    #[arg(long, default_value = "10m")]
+    pub wait: String,
 }
 
 #[derive(Debug, Args)]

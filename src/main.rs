@@ -11,6 +11,7 @@ mod executor;
 mod exit;
 mod fault;
 mod inspect;
+mod merge;
 mod metrics;
 mod options;
 mod output;
@@ -151,6 +152,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
     let (quiet, no_color) = (cli.quiet, cli.no_color);
     let globals = cli.globals();
     let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Merge(ref f) => merge_command(f, no_color).await,
         Command::Version => {
             rk6_runtime::term::out(&format!("rk6 {}\n", version_string()));
             Ok(ExitCode::Success)
@@ -207,4 +209,28 @@ async fn target_forever(listen: &str) -> anyhow::Result<ExitCode> {
     ));
     tokio::signal::ctrl_c().await?;
     Ok(ExitCode::Success)
+}
+
+/// `rk6 merge`: its flags checked as `run` checks the same ones.
+async fn merge_command(f: &cli::MergeFlags, no_color: bool) -> anyhow::Result<ExitCode> {
+    let Some(summary_mode) = summary::SummaryMode::parse(&f.summary_mode) else {
+        Logger::error(&format!("invalid summary mode '{}'", f.summary_mode), &[]);
+        return Ok(ExitCode::InvalidConfig);
+    };
+    let wait = match rk6_runtime::duration::parse(&f.wait) {
+        Ok(d) => d,
+        Err(e) => {
+            Logger::error(&format!("invalid --wait: {e}"), &[]);
+            return Ok(ExitCode::InvalidConfig);
+        }
+    };
+    Ok(merge::run(merge::MergeArgs {
+        paths: f.parts.clone(),
+        summary_export: f.summary_export.clone(),
+        summary_mode,
+        no_color,
+        expect: f.expect,
+        wait,
+    })
+    .await)
 }

@@ -131,7 +131,7 @@ const BUILTINS: &[(&str, MetricType, ValueType)] = &[
 
 /// Why a metric could not be registered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum MetricError {
+pub enum MetricError {
     #[error("Invalid metric name: '{0}'. Metric names must only include up to 128 ASCII letters, numbers, or underscores and start with a letter or an underscore.")]
     InvalidName(String),
     #[error("metric '{name}' already exists but with type {existing}, instead of {requested}")]
@@ -183,7 +183,7 @@ impl Registry {
     }
 
     /// Registers a custom metric, or returns the id of the same-typed metric of that name.
-    pub(crate) fn register(
+    pub fn register(
         &self,
         name: &str,
         kind: MetricType,

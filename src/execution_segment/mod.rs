@@ -92,7 +92,7 @@ impl Rat {
         (self.num as u128) * (o.den as u128) < (o.num as u128) * (self.den as u128)
     }
 
-    fn value(self) -> f64 {
+    pub fn value(self) -> f64 {
         self.num as f64 / self.den as f64
     }
 }
@@ -243,6 +243,17 @@ impl Segment {
             points,
             index,
         }))
+    }
+
+    /// `from:to` in lowest terms (`1/3:2/3`).
+    pub fn text(&self) -> String {
+        format!("{}:{}", self.from, self.to)
+    }
+
+    /// The sequence's boundaries, comma separated (`0,1/3,2/3,1`).
+    pub fn sequence_text(&self) -> String {
+        let points: Vec<String> = self.points.iter().map(ToString::to_string).collect();
+        points.join(",")
     }
 
     /// Share of the whole test, in percent (for the header).

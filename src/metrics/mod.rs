@@ -5,6 +5,7 @@
 //! flow one way: VUs -> this engine -> [`Forward`] (the outputs, which it does not know).
 
 pub mod detail;
+pub mod part;
 pub mod sink;
 pub mod threshold;
 
@@ -86,6 +87,10 @@ impl CheckTree {
     }
 
     pub(crate) fn add(&mut self, group: &str, name: &str, pass: bool) {
+        self.add_counts(group, name, u64::from(pass), u64::from(!pass));
+    }
+
+    fn add_counts(&mut self, group: &str, name: &str, passes: u64, fails: u64) {
         self.see_group(group);
         let idx = match self
             .checks
@@ -100,11 +105,8 @@ impl CheckTree {
             }
         };
         let counts = &mut self.checks[idx].1;
-        if pass {
-            counts.0 += 1;
-        } else {
-            counts.1 += 1;
-        }
+        counts.0 += passes;
+        counts.1 += fails;
     }
 }
 
@@ -204,6 +206,51 @@ impl MetricsState {
         out
     }
 
+    /// Gives each metric (and submetric, created here) named in `thresholds` its
+    /// expressions, validated against the metric's type.
+    pub fn attach_thresholds(
+        &mut self,
+        registry: &Registry,
+        thresholds: &ThresholdSpec,
+    ) -> Result<(), ThresholdError> {
+        for (key, exprs) in thresholds {
+            let (name, filter) = parse_metric_key(key);
+            let text = threshold::submetric_text(key);
+            let Some(id) = registry.lookup(&name) else {
+                return Err(ThresholdError::UnknownMetric {
+                    metric: key.clone(),
+                    name,
+                });
+            };
+            let def = self.entries[id as usize].def.clone();
+            for e in exprs {
+                e.validate(&name, &def)?;
+            }
+            // A metric a threshold names is shown even without samples (k6: `one: 0`).
+            let entry = &mut self.entries[id as usize];
+            entry.observed = true;
+            if filter.is_empty() {
+                entry.thresholds = exprs.clone();
+            } else {
+                let i = self.ensure_submetric(id as usize, filter, text);
+                let sub = &mut self.entries[id as usize].submetrics[i];
+                sub.thresholds = exprs.clone();
+                sub.observed = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds up a part's check tree (`rk6 merge`): its groups, then its counts.
+    pub fn add_checks(&mut self, other: &CheckTree) {
+        for g in &other.groups {
+            self.checks.see_group(g);
+        }
+        for ((group, name), (passes, fails)) in &other.checks {
+            self.checks.add_counts(group, name, *passes, *fails);
+        }
+    }
+
     /// Adds a submetric unless one with the same filter exists; returns its index.
     /// The submetric of `metric` selecting `filter` (the first one created keeps its name).
     fn ensure_submetric(
@@ -284,31 +331,7 @@ impl Engine {
                 "expected_response:true".into(),
             );
         }
-        for (key, exprs) in thresholds {
-            let (name, filter) = parse_metric_key(key);
-            let text = threshold::submetric_text(key);
-            let Some(id) = registry.lookup(&name) else {
-                return Err(ThresholdError::UnknownMetric {
-                    metric: key.clone(),
-                    name,
-                });
-            };
-            let def = state.entries[id as usize].def.clone();
-            for e in exprs {
-                e.validate(&name, &def)?;
-            }
-            // A metric a threshold names is shown even without samples (k6: `one: 0`).
-            let entry = &mut state.entries[id as usize];
-            entry.observed = true;
-            if filter.is_empty() {
-                entry.thresholds = exprs.clone();
-            } else {
-                let i = state.ensure_submetric(id as usize, filter, text);
-                let sub = &mut state.entries[id as usize].submetrics[i];
-                sub.thresholds = exprs.clone();
-                sub.observed = true;
-            }
-        }
+        state.attach_thresholds(&registry, thresholds)?;
         let state = Arc::new(Mutex::new(state));
         let rx = Arc::new(Mutex::new(rx));
         let stop = Arc::new(AtomicBool::new(false));

@@ -4,9 +4,13 @@
 //! Trends keep their exact values while they are few (so short runs give k6's exact
 //! numbers, interpolated percentiles included) and fold into an HdrHistogram (3 significant
 //! digits) past [`EXACT_LIMIT`], so memory stays flat however long the test runs.
+//!
+//! A sink also has a lossless data form ([`SinkData`]) and merges with another of its
+//! kind: what `--out result` writes and `rk6 merge` adds up across instances.
 
 use hdrhistogram::Histogram;
 use rk6_runtime::metrics::MetricType;
+use serde::{Deserialize, Serialize};
 
 /// Values a Trend keeps exactly before switching to the histogram.
 pub const EXACT_LIMIT: usize = 10_000;
@@ -145,6 +149,139 @@ impl TrendSink {
     }
 }
 
+/// A Trend in data form: its exact values while few, else its histograms' recorded
+/// buckets as (value in ns, count) pairs, which rebuild the same histograms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendData {
+    pub count: u64,
+    pub sum: f64,
+    /// `None` while empty (JSON has no infinity).
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positive: Vec<(u64, u64)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub negative: Vec<(u64, u64)>,
+}
+
+fn buckets(h: &Option<Histogram<u64>>) -> Vec<(u64, u64)> {
+    h.iter()
+        .flat_map(|h| h.iter_recorded())
+        .map(|v| (v.value_iterated_to(), v.count_at_value()))
+        .collect()
+}
+
+fn rebuild(pairs: &[(u64, u64)]) -> Result<Option<Histogram<u64>>, String> {
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let mut h = new_histogram();
+    for &(value, count) in pairs {
+        h.record_n(value, count)
+            .map_err(|e| format!("a histogram bucket {value} does not fit: {e:?}"))?;
+    }
+    Ok(Some(h))
+}
+
+impl TrendSink {
+    pub fn data(&self) -> TrendData {
+        let seen = self.count > 0;
+        TrendData {
+            count: self.count,
+            sum: self.sum,
+            min: seen.then_some(self.min),
+            max: seen.then_some(self.max),
+            exact: self.exact.clone(),
+            positive: buckets(&self.positive),
+            negative: buckets(&self.negative),
+        }
+    }
+
+    /// The sink `d` describes; an error when its counts disagree.
+    pub fn from_data(d: TrendData) -> Result<TrendSink, String> {
+        let positive = rebuild(&d.positive)?;
+        let negative = rebuild(&d.negative)?;
+        let held = d.exact.as_ref().map_or(0, |e| e.len() as u64)
+            + positive.as_ref().map_or(0, |h| h.len())
+            + negative.as_ref().map_or(0, |h| h.len());
+        if held != d.count {
+            return Err(format!("a trend says {} values but holds {held}", d.count));
+        }
+        Ok(TrendSink {
+            count: d.count,
+            sum: d.sum,
+            min: d.min.unwrap_or(f64::INFINITY),
+            max: d.max.unwrap_or(f64::NEG_INFINITY),
+            exact: d.exact.filter(|_| positive.is_none() && negative.is_none()),
+            positive,
+            negative,
+        })
+    }
+
+    /// Adds `other`'s values: exact while both are and the total stays under
+    /// [`EXACT_LIMIT`], else in the histograms.
+    pub fn merge(&mut self, other: &TrendSink) {
+        if other.count == 0 {
+            return;
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        if let (Some(mine), Some(theirs)) = (&mut self.exact, &other.exact) {
+            if mine.len() + theirs.len() <= EXACT_LIMIT {
+                mine.extend_from_slice(theirs);
+                return;
+            }
+        }
+        for x in self.exact.take().unwrap_or_default() {
+            self.record(x);
+        }
+        for x in other.exact.iter().flatten() {
+            self.record(*x);
+        }
+        for (mine, theirs) in [
+            (&mut self.positive, &other.positive),
+            (&mut self.negative, &other.negative),
+        ] {
+            if let Some(theirs) = theirs {
+                let _ = mine.get_or_insert_with(new_histogram).add(theirs);
+            }
+        }
+    }
+}
+
+/// A sink in data form (see [`TrendData`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum SinkData {
+    Counter {
+        sum: f64,
+    },
+    Gauge {
+        value: f64,
+        min: f64,
+        max: f64,
+        seen: bool,
+    },
+    Rate {
+        trues: u64,
+        total: u64,
+    },
+    Trend(TrendData),
+}
+
+/// How two gauges' values combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GaugeMerge {
+    /// Instances' values add up (`vus`, `vus_max`: a test's VUs are all instances' VUs).
+    Sum,
+    /// The later part's value wins; min and max are the extremes of both.
+    Latest,
+}
+
 /// The aggregate of one metric or submetric.
 #[derive(Debug, Clone)]
 pub enum Sink {
@@ -239,6 +376,95 @@ impl Sink {
     }
 }
 
+impl Sink {
+    pub fn data(&self) -> SinkData {
+        match self {
+            Sink::Counter { sum } => SinkData::Counter { sum: *sum },
+            &Sink::Gauge {
+                value,
+                min,
+                max,
+                seen,
+            } => SinkData::Gauge {
+                value,
+                min,
+                max,
+                seen,
+            },
+            &Sink::Rate { trues, total } => SinkData::Rate { trues, total },
+            Sink::Trend(t) => SinkData::Trend(t.data()),
+        }
+    }
+
+    pub fn from_data(d: SinkData) -> Result<Sink, String> {
+        Ok(match d {
+            SinkData::Counter { sum } => Sink::Counter { sum },
+            SinkData::Gauge {
+                value,
+                min,
+                max,
+                seen,
+            } => Sink::Gauge {
+                value,
+                min,
+                max,
+                seen,
+            },
+            SinkData::Rate { trues, total } if trues <= total => Sink::Rate { trues, total },
+            SinkData::Rate { trues, total } => {
+                return Err(format!("a rate with {trues} of {total} samples true"))
+            }
+            SinkData::Trend(t) => Sink::Trend(Box::new(TrendSink::from_data(t)?)),
+        })
+    }
+
+    /// Adds `other` (a later instance's part when gauges take the latest value); an error
+    /// when the kinds differ.
+    pub fn merge(&mut self, other: &Sink, gauges: GaugeMerge) -> Result<(), String> {
+        match (self, other) {
+            (Sink::Counter { sum }, Sink::Counter { sum: theirs }) => *sum += theirs,
+            (Sink::Rate { trues, total }, Sink::Rate { trues: t, total: n }) => {
+                *trues += t;
+                *total += n;
+            }
+            (Sink::Trend(mine), Sink::Trend(theirs)) => mine.merge(theirs),
+            (
+                Sink::Gauge {
+                    value,
+                    min,
+                    max,
+                    seen,
+                },
+                &Sink::Gauge {
+                    value: v,
+                    min: lo,
+                    max: hi,
+                    seen: s,
+                },
+            ) => {
+                if !s {
+                    return Ok(());
+                }
+                match gauges {
+                    GaugeMerge::Sum => {
+                        *value += v;
+                        *min += lo;
+                        *max += hi;
+                    }
+                    GaugeMerge::Latest => {
+                        *value = v;
+                        *min = if *seen { min.min(lo) } else { lo };
+                        *max = max.max(hi);
+                    }
+                }
+                *seen = true;
+            }
+            _ => return Err("metrics of different types".into()),
+        }
+        Ok(())
+    }
+}
+
 /// `p(95)` -> 0.95, `p(99.9)` -> 0.999.
 pub fn parse_percentile(s: &str) -> Option<f64> {
     let inner = s.strip_prefix("p(")?.strip_suffix(')')?;
@@ -247,93 +473,5 @@ pub fn parse_percentile(s: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trend_percentiles_interpolate_like_k6() {
-        let mut t = TrendSink::default();
-        for v in [1.0, 2.0, 3.0, 4.0] {
-            t.add(v);
-        }
-        assert_eq!(t.percentile(0.5), 2.5);
-        assert!((t.percentile(0.9) - 3.7).abs() < 1e-9);
-        assert_eq!(t.avg(), 2.5);
-    }
-
-    #[test]
-    fn selected_percentiles_equal_sorted_interpolation() {
-        // Deterministic pseudo-random values with repeats and negatives.
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let values: Vec<f64> = (0..997)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 2_000) as f64 / 7.0 - 100.0
-            })
-            .collect();
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        for p in [0.0, 0.001, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
-            let i = p * (sorted.len() - 1) as f64;
-            let (lo, hi) = (i.floor() as usize, i.ceil() as usize);
-            let want = sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo as f64);
-            assert_eq!(exact_percentile(&values, p), want, "p({p})");
-        }
-    }
-
-    #[test]
-    fn percentile_edges_match_k6s_interpolation() {
-        let mut one = TrendSink::default();
-        one.add(7.0);
-        for q in [0.0, 0.5, 0.99, 1.0] {
-            assert_eq!(one.percentile(q), 7.0, "p({q}) of one sample");
-        }
-        let mut t = TrendSink::default();
-        for v in [10.0, 0.0, 30.0, 20.0] {
-            t.add(v);
-        }
-        assert_eq!(t.percentile(0.0), 0.0);
-        assert_eq!(t.percentile(1.0), 30.0);
-        // k6: index p*(n-1) between sorted neighbours: 0.95*3 = 2.85 -> 20 + 0.85*10.
-        assert!((t.percentile(0.95) - 28.5).abs() < 1e-9);
-        assert!((t.percentile(0.999) - 29.97).abs() < 1e-9);
-    }
-
-    #[test]
-    fn long_trends_fold_into_a_histogram_within_precision() {
-        let mut t = TrendSink::default();
-        for i in 0..100_000 {
-            t.add(i as f64 / 100.0);
-        }
-        assert!(t.exact.is_none());
-        let p95 = t.percentile(0.95);
-        assert!((p95 - 950.0).abs() / 950.0 < 0.002, "p95={p95}");
-        assert_eq!(t.max(), 999.99);
-        assert_eq!(t.count, 100_000);
-    }
-
-    #[test]
-    fn gauge_max_starts_at_zero_and_rate_counts_nonzero() {
-        let mut g = Sink::new(MetricType::Gauge);
-        g.add(-5.0);
-        g.add(-3.0);
-        assert_eq!(g.aggregate("max", 1.0), Some(0.0));
-        assert_eq!(g.aggregate("min", 1.0), Some(-5.0));
-        assert_eq!(g.aggregate("value", 1.0), Some(-3.0));
-        let mut r = Sink::new(MetricType::Rate);
-        for v in [1.0, 0.0, 2.0] {
-            r.add(v);
-        }
-        assert_eq!(r.aggregate("rate", 1.0), Some(2.0 / 3.0));
-    }
-
-    #[test]
-    fn percentile_names_parse() {
-        assert_eq!(parse_percentile("p(95)"), Some(0.95));
-        assert!((parse_percentile("p(99.9)").unwrap() - 0.999).abs() < 1e-12);
-        assert_eq!(parse_percentile("p(101)"), None);
-        assert_eq!(parse_percentile("avg"), None);
-    }
-}
+#[path = "sink_tests.rs"]
+mod tests;

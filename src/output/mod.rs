@@ -13,6 +13,7 @@ pub mod influxdb2;
 pub mod json;
 pub mod line_protocol;
 pub mod push;
+pub mod result;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -31,7 +32,7 @@ pub type Batch = Arc<Vec<Sample>>;
 /// Why an output could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("invalid output type '{0}', available types are: csv, influxdb, json, web-dashboard, xk6-influxdb")]
+    #[error("invalid output type '{0}', available types are: csv, influxdb, json, result, web-dashboard, xk6-influxdb")]
     UnknownType(String),
     #[error("{0}")]
     Config(String),
@@ -75,6 +76,8 @@ pub struct OutputContext {
     pub cwd: std::path::PathBuf,
     /// What the web dashboard shows of the test besides samples.
     pub run: crate::output::dashboard::RunFacts,
+    /// `--execution-segment`: this instance's share (the result part records it).
+    pub segment: Option<crate::execution_segment::Segment>,
 }
 
 impl OutputContext {
@@ -122,6 +125,16 @@ pub struct Outputs {
     names: Vec<(String, Option<String>)>,
     /// The web dashboards among them (k6 allows more than one).
     dashboards: Vec<crate::output::dashboard::Handle>,
+    /// `result=` outputs: written from the engine's final state, not from batches.
+    results: Vec<result::ResultFile>,
+    segment: Option<crate::execution_segment::Segment>,
+}
+
+/// What a result part records of the summary's settings.
+pub struct SummarySettings<'a> {
+    pub trend_stats: Vec<String>,
+    pub time_unit: String,
+    pub thresholds: &'a ThresholdSpec,
 }
 
 /// What is left of the outputs once they finished.
@@ -137,6 +150,7 @@ impl Outputs {
     pub fn start(specs: &[OutputSpec], ctx: &OutputContext) -> Result<Outputs, OutputError> {
         let mut sinks: Vec<(String, Box<dyn Output>)> = Vec::new();
         let mut dashboards = Vec::new();
+        let mut results = Vec::new();
         for spec in specs {
             let built: (String, Box<dyn Output>) = match spec.kind.as_str() {
                 // k6's header does not list the dashboard under `output:`.
@@ -144,6 +158,11 @@ impl Outputs {
                     let (output, handle) = crate::output::dashboard::open(&spec.arg, ctx)?;
                     dashboards.push(handle);
                     (String::new(), output)
+                }
+                "result" => {
+                    let file = result::ResultFile::open(&spec.arg, &ctx.cwd, ctx.segment.as_ref())?;
+                    results.push(file);
+                    continue;
                 }
                 "json" => json::JsonOutput::open(&spec.arg, ctx)?,
                 "csv" => csv::CsvOutput::open(&spec.arg, ctx)?,
@@ -159,9 +178,12 @@ impl Outputs {
             descriptions: Vec::new(),
             names: specs
                 .iter()
+                .filter(|s| s.kind != "result")
                 .map(|s| (s.kind.clone(), (s.kind == "json").then(|| s.arg.clone())))
                 .collect(),
             dashboards,
+            results,
+            segment: ctx.segment.clone(),
         };
         for (description, sink) in sinks {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -216,6 +238,30 @@ impl Outputs {
         for d in &self.dashboards {
             d.test_started();
         }
+    }
+
+    /// Writes every `result=` part from the engine's final state; the errors to print.
+    pub fn write_results(
+        &self,
+        state: &crate::metrics::MetricsState,
+        summary: &SummarySettings,
+        elapsed: f64,
+    ) -> Vec<String> {
+        let mut errors = Vec::new();
+        for r in &self.results {
+            let meta = crate::metrics::part::PartMeta {
+                segment: self.segment.as_ref().map(|s| s.text()),
+                segment_sequence: self.segment.as_ref().map(|s| s.sequence_text()),
+                duration_secs: elapsed,
+                trend_stats: summary.trend_stats.clone(),
+                time_unit: summary.time_unit.clone(),
+                thresholds: summary.thresholds,
+            };
+            if let Err(e) = r.write(state, meta) {
+                errors.push(e);
+            }
+        }
+        errors
     }
 
     /// The run ends before its test: outputs that write a report at the end write none.

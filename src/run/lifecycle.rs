@@ -180,7 +180,7 @@ pub(super) fn print_default_summary(report: &Report, no_color: bool, mode: Summa
 }
 
 /// The text summary of `mode`, without colours when `no_color`.
-pub(super) fn default_summary_text(report: &Report, no_color: bool, mode: SummaryMode) -> String {
+pub(crate) fn default_summary_text(report: &Report, no_color: bool, mode: SummaryMode) -> String {
     let p = Painter { enabled: !no_color };
     match mode {
         SummaryMode::Compact => render_compact(report, p),

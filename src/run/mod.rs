@@ -5,6 +5,8 @@
 
 mod execute;
 mod lifecycle;
+
+pub(crate) use lifecycle::default_summary_text;
 mod plan;
 mod progress;
 mod settings;
@@ -178,7 +180,11 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     }
     crate::verbose::test_finished(exit == ExitCode::Success);
     verdict::warn_if_no_iteration(exit, &plan.config);
-    let (report, servers) = stages::end_metrics(&args, &plan, engine, outputs, &watchdog, elapsed);
+    let (report, servers, result_lost) =
+        stages::end_metrics(&args, &plan, engine, outputs, &watchdog, elapsed);
+    if result_lost && exit == ExitCode::Success {
+        exit = ExitCode::Other;
+    }
     stages::summary(&args, &lifecycle, &report, setup_data.as_ref(), &watchdog).await;
     rk6_runtime::term::out(&last_progress);
     // After Ctrl-C nobody waits on a page (as in k6, whose dashboard lingers only when the

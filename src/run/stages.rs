@@ -38,6 +38,7 @@ pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunE
             env: plan.sys_env.clone(),
             cwd: std::env::current_dir().unwrap_or_default(),
             run: run_facts(args, plan),
+            segment: args.segment.clone(),
         },
     )?;
     if !args.quiet {
@@ -305,7 +306,8 @@ pub(super) async fn teardown(
 }
 
 /// The test is over: the REST API says so, the engine and the outputs flush, and the
-/// metrics become the summary's report. Also returns the web dashboards still serving.
+/// metrics become the summary's report. Also returns the web dashboards still serving, and
+/// whether a result part could not be written (the run then exits non-zero).
 pub(super) fn end_metrics(
     args: &RunArgs,
     plan: &Plan,
@@ -313,7 +315,11 @@ pub(super) fn end_metrics(
     outputs: Outputs,
     watchdog: &Watchdog,
     elapsed: f64,
-) -> (Report, Vec<Arc<crate::output::dashboard::server::Server>>) {
+) -> (
+    Report,
+    Vec<Arc<crate::output::dashboard::server::Server>>,
+    bool,
+) {
     plan.control
         .status
         .store(crate::api::status::ENDED, Relaxed);
@@ -321,6 +327,15 @@ pub(super) fn end_metrics(
     crate::verbose::engine_stopping(plan.thresholds.len());
     watchdog.arm("the outputs' final flush", OUTPUTS_FLUSH_BUDGET);
     let state = engine.finish();
+    let settings = crate::output::SummarySettings {
+        trend_stats: plan.opts.trend_stats(),
+        time_unit: plan.opts.summary_time_unit.clone().unwrap_or_default(),
+        thresholds: &plan.thresholds,
+    };
+    let result_errors = outputs.write_results(&state, &settings, elapsed);
+    for e in &result_errors {
+        Logger::error(e, &[]);
+    }
     let report = Report::new(
         &state,
         plan.opts.trend_stats(),
@@ -335,7 +350,7 @@ pub(super) fn end_metrics(
         Logger::warn(&warning, &[]);
     }
     crate::verbose::outputs_stopped();
-    (report, finished.servers)
+    (report, finished.servers, !result_errors.is_empty())
 }
 
 /// The end-of-test summary; after the watchdog stopped the run, the text summary only:

@@ -1,0 +1,219 @@
+//! `--out result=…` and `rk6 merge`: a test split into execution segments (as k6-operator
+//! runs it) adds up to the summary, thresholds, `--summary-export` and exit code of one
+//! run of the whole test; bad sets of parts are refused aloud.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::*;
+
+/// Every value is known: `my_trend` gets the test-wide iteration number, so the merged
+/// distribution must equal the whole run's exactly.
+const SCRIPT: &str = r#"
+import http from 'k6/http';
+import exec from 'k6/execution';
+import { check, group } from 'k6';
+import { Trend, Counter, Gauge } from 'k6/metrics';
+const t = new Trend('my_trend');
+const c = new Counter('my_counter');
+const g = new Gauge('my_gauge');
+export const options = {
+  scenarios: { a: { executor: 'shared-iterations', vus: 6, iterations: 300 } },
+  thresholds: {
+    http_req_duration: ['p(95)<2000'],
+    'http_reqs{status:200}': ['count>=300'],
+    my_trend: [__ENV.TREND || 'p(90)<1000'],
+    checks: ['rate>0.7'],
+  },
+};
+export default function () {
+  group('g', () => {
+    const r = http.get(`${__ENV.BASE_URL}/get`);
+    check(r, { ok: (r) => r.status === 200, odd: () => exec.scenario.iterationInTest % 2 === 1 });
+  });
+  t.add(exec.scenario.iterationInTest);
+  c.add(2);
+  g.add(7);
+}
+"#;
+
+const SEQUENCE: &str = "0,1/3,2/3,1";
+const SEGMENTS: [&str; 3] = ["0:1/3", "1/3:2/3", "2/3:1"];
+
+fn segment_run(target: &Target, dir: &Path, seg: &str, out: &str, env: &[(&str, &str)]) -> Output {
+    let mut r = Run::rk6()
+        .target(target)
+        .cwd(dir)
+        .args(["run", "-q", "--execution-segment", seg])
+        .args([
+            "--execution-segment-sequence",
+            SEQUENCE,
+            "--out",
+            out,
+            "t.js",
+        ])
+        .timeout(Duration::from_secs(60));
+    for (k, v) in env {
+        r = r.env(k, v);
+    }
+    r.output()
+}
+
+fn merge(dir: &Path, args: &[&str]) -> Output {
+    Run::rk6()
+        .cwd(dir)
+        .arg("merge")
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+}
+
+#[test]
+fn three_segments_merge_into_the_whole_tests_summary_thresholds_and_exit_code() {
+    let target = Target::start();
+    let (dir, _) = script("t.js", SCRIPT);
+    std::fs::create_dir(dir.path("parts")).unwrap();
+    for seg in SEGMENTS {
+        let out = segment_run(&target, dir.dir(), seg, "result=parts/", &[]);
+        // Alone, each instance sees a third of the requests: its count threshold fails.
+        out.assert_code(99);
+    }
+    let whole = Run::rk6()
+        .target(&target)
+        .cwd(dir.dir())
+        .args(["run", "-q", "--summary-export", "whole.json", "t.js"])
+        .timeout(Duration::from_secs(60))
+        .output();
+    whole.assert_code(0);
+    let merged = merge(dir.dir(), &["parts", "--summary-export", "merged.json"]);
+    merged.assert_code(0);
+    assert!(
+        merged.stdout.contains("✓ 'count>=300' count=300"),
+        "{}",
+        merged.dump()
+    );
+    let (w, m) = (
+        Export::read(&dir.path("whole.json")),
+        Export::read(&dir.path("merged.json")),
+    );
+    assert_eq!(w.metric_names(), m.metric_names());
+    assert_eq!(w.thresholds(), m.thresholds());
+    for (metric, field) in [
+        ("http_reqs", "count"),
+        ("iterations", "count"),
+        ("my_counter", "count"),
+        ("my_gauge", "value"),
+        ("checks", "passes"),
+        ("checks", "fails"),
+        ("my_trend", "avg"),
+        ("my_trend", "min"),
+        ("my_trend", "max"),
+        ("my_trend", "med"),
+        ("my_trend", "p(90)"),
+        ("my_trend", "p(95)"),
+    ] {
+        assert_eq!(
+            w.num(metric, field),
+            m.num(metric, field),
+            "{metric}.{field}"
+        );
+    }
+    assert_eq!(w.checks(), m.checks());
+    // The merged test's thresholds decide its exit code: 99 when crossed over all parts.
+    std::fs::create_dir(dir.path("strict")).unwrap();
+    for seg in SEGMENTS {
+        segment_run(
+            &target,
+            dir.dir(),
+            seg,
+            "result=strict/",
+            &[("TREND", "p(90)<200")],
+        );
+    }
+    let crossed = merge(dir.dir(), &["strict"]);
+    crossed.assert_code(99);
+    assert!(
+        crossed.stdout.contains("✗ 'p(90)<200' p(90)=269.1"),
+        "{}",
+        crossed.dump()
+    );
+    assert!(
+        crossed
+            .stderr
+            .contains("thresholds on metrics 'my_trend' have been crossed"),
+        "{}",
+        crossed.dump()
+    );
+}
+
+#[test]
+fn incomplete_overlapping_or_foreign_parts_are_said_aloud() {
+    let target = Target::start();
+    let (dir, _) = script("t.js", SCRIPT);
+    for (i, seg) in SEGMENTS.iter().take(2).enumerate() {
+        segment_run(&target, dir.dir(), seg, &format!("result=p{i}.json"), &[]);
+    }
+    let partial = merge(dir.dir(), &["p0.json", "p1.json"]);
+    partial.assert_code(99);
+    assert!(
+        partial
+            .stderr
+            .contains("the 2 result parts cover 66.67 % of the test"),
+        "{}",
+        partial.dump()
+    );
+    let twice = merge(dir.dir(), &["p0.json", "p1.json", "p0.json"]);
+    twice.assert_code(104);
+    assert!(
+        twice.stderr.contains("both hold segment 0:1/3"),
+        "{}",
+        twice.dump()
+    );
+    segment_run(
+        &target,
+        dir.dir(),
+        "2/3:1",
+        "result=other.json",
+        &[("TREND", "avg<5")],
+    );
+    let foreign = merge(dir.dir(), &["p0.json", "p1.json", "other.json"]);
+    foreign.assert_code(104);
+    assert!(
+        foreign.stderr.contains("define different thresholds"),
+        "{}",
+        foreign.dump()
+    );
+    std::fs::write(dir.path("junk.json"), b"{\"rk6Result\": 1").unwrap();
+    let junk = merge(dir.dir(), &["junk.json"]);
+    junk.assert_code(255);
+    assert!(
+        junk.stderr.contains("junk.json: not an rk6 result part"),
+        "{}",
+        junk.dump()
+    );
+    let waited = merge(dir.dir(), &["p0.json", "--expect", "3", "--wait", "1s"]);
+    waited.assert_code(255);
+    assert!(
+        waited.stderr.contains("for 3 result parts, found 1"),
+        "{}",
+        waited.dump()
+    );
+}
+
+#[test]
+fn a_result_path_that_cannot_be_written_stops_the_run_before_it_starts() {
+    let target = Target::start();
+    let (dir, _) = script("t.js", SCRIPT);
+    let out = segment_run(
+        &target,
+        dir.dir(),
+        "0:1/3",
+        "result=no/such/dir/p.json",
+        &[],
+    );
+    assert_ne!(out.code, 0, "{}", out.dump());
+    assert!(out.stderr.contains("no/such/dir/p.json"), "{}", out.dump());
+    assert!(!out.stdout.contains("TOTAL RESULTS"), "{}", out.dump());
+}
