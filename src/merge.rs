@@ -55,6 +55,8 @@ pub enum MergeFailure {
         second: String,
         segment: String,
     },
+    #[error("{0} was written by a run without --summary-mode=full: it has no per-group and per-scenario results for a full summary")]
+    NoDetail(String),
     #[error("{path}: invalid segment {segment}: {why}")]
     Segment {
         path: String,
@@ -66,7 +68,9 @@ pub enum MergeFailure {
 impl MergeFailure {
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            MergeFailure::Merge(_) | MergeFailure::Overlap { .. } => ExitCode::InvalidConfig,
+            MergeFailure::Merge(_) | MergeFailure::Overlap { .. } | MergeFailure::NoDetail(_) => {
+                ExitCode::InvalidConfig
+            }
             _ => ExitCode::Other,
         }
     }
@@ -110,6 +114,9 @@ async fn merge_parts(args: &MergeArgs) -> Result<ExitCode, MergeFailure> {
         );
     }
     let merged = merge(&parts)?;
+    if let (SummaryMode::Full, Some(file)) = (args.summary_mode, &merged.without_detail) {
+        return Err(MergeFailure::NoDetail(file.clone()));
+    }
     Ok(summarize(args, &merged))
 }
 

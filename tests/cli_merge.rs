@@ -217,3 +217,52 @@ fn a_result_path_that_cannot_be_written_stops_the_run_before_it_starts() {
     assert!(out.stderr.contains("no/such/dir/p.json"), "{}", out.dump());
     assert!(!out.stdout.contains("TOTAL RESULTS"), "{}", out.dump());
 }
+
+#[test]
+fn a_full_summary_merges_groups_when_every_part_kept_them() {
+    let target = Target::start();
+    let (dir, _) = script("t.js", SCRIPT);
+    std::fs::create_dir(dir.path("full")).unwrap();
+    for seg in SEGMENTS {
+        let out = Run::rk6()
+            .target(&target)
+            .cwd(dir.dir())
+            .args([
+                "run",
+                "-q",
+                "--summary-mode",
+                "full",
+                "--execution-segment",
+                seg,
+            ])
+            .args([
+                "--execution-segment-sequence",
+                SEQUENCE,
+                "--out",
+                "result=full/",
+                "t.js",
+            ])
+            .timeout(Duration::from_secs(60))
+            .output();
+        out.assert_code(99);
+    }
+    let merged = merge(dir.dir(), &["full", "--summary-mode", "full"]);
+    merged.assert_code(0);
+    let group = merged
+        .stdout
+        .split("GROUP: g")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no group section\n{}", merged.dump()));
+    assert!(group.contains("✓ 150 / ✗ 150"), "{}", merged.dump());
+    assert!(group.contains("http_reqs"), "{}", merged.dump());
+
+    std::fs::create_dir(dir.path("compact")).unwrap();
+    segment_run(&target, dir.dir(), "0:1/3", "result=compact/", &[]);
+    let refused = merge(dir.dir(), &["compact", "--summary-mode", "full"]);
+    refused.assert_code(104);
+    assert!(
+        refused.stderr.contains("without --summary-mode=full"),
+        "{}",
+        refused.dump()
+    );
+}

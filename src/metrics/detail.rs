@@ -2,11 +2,31 @@
 //! them: a sample counts in the one group it was emitted in (groups are independent of
 //! their parents), and in its scenario's tree when the scenario is not `default`. Groups and
 //! scenarios come from the script, so the number of sinks is bounded by the script, not by
-//! the load.
+//! the load. Like a sink, the trees have a data form (metrics by name) that result parts
+//! carry and `rk6 merge` adds up.
 
 use rk6_runtime::metrics::{builtin, MetricType, Sample};
+use serde::{Deserialize, Serialize};
 
-use super::sink::Sink;
+use super::sink::{GaugeMerge, Sink, SinkData};
+
+/// A [`DetailNode`] in data form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NodeData {
+    pub metrics: Vec<(String, SinkData)>,
+    pub checks: Vec<(String, u64, u64)>,
+    pub groups: Vec<(String, NodeData)>,
+}
+
+/// A [`Detail`] in data form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DetailData {
+    pub root: NodeData,
+    pub scenarios: Vec<(String, NodeData)>,
+}
+
+/// A metric's id, type and gauge rule by name (`None`: unknown).
+pub type MetricLookup<'a> = &'a dyn Fn(&str) -> Option<(u32, MetricType, GaugeMerge)>;
 
 /// One group (or a scenario's root): sinks by metric id, checks, nested groups — each in
 /// first-seen order.
@@ -46,6 +66,55 @@ impl DetailNode {
         }
     }
 
+    fn data(&self, name_of: &dyn Fn(u32) -> String) -> NodeData {
+        NodeData {
+            metrics: self
+                .metrics
+                .iter()
+                .map(|(id, sink)| (name_of(*id), sink.data()))
+                .collect(),
+            checks: self
+                .checks
+                .iter()
+                .map(|(name, (passes, fails))| (name.clone(), *passes, *fails))
+                .collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|(name, node)| (name.clone(), node.data(name_of)))
+                .collect(),
+        }
+    }
+
+    fn merge_data(&mut self, d: &NodeData, lookup: MetricLookup<'_>) -> Result<(), String> {
+        for (name, data) in &d.metrics {
+            let (id, kind, gauges) =
+                lookup(name).ok_or_else(|| format!("unknown metric {name} in a group"))?;
+            let i = match self.metrics.iter().position(|(m, _)| *m == id) {
+                Some(i) => i,
+                None => {
+                    self.metrics.push((id, Sink::new(kind)));
+                    self.metrics.len() - 1
+                }
+            };
+            let theirs = Sink::from_data(data.clone())?;
+            self.metrics[i].1.merge(&theirs, gauges)?;
+        }
+        for (name, passes, fails) in &d.checks {
+            match self.checks.iter_mut().find(|(n, _)| n == name) {
+                Some((_, c)) => {
+                    c.0 += passes;
+                    c.1 += fails;
+                }
+                None => self.checks.push((name.clone(), (*passes, *fails))),
+            }
+        }
+        for (name, node) in &d.groups {
+            self.child(name).merge_data(node, lookup)?;
+        }
+        Ok(())
+    }
+
     fn child(&mut self, name: &str) -> &mut DetailNode {
         let i = match self.groups.iter().position(|(n, _)| n == name) {
             Some(i) => i,
@@ -67,6 +136,33 @@ pub struct Detail {
 }
 
 impl Detail {
+    pub fn data(&self, name_of: &dyn Fn(u32) -> String) -> DetailData {
+        DetailData {
+            root: self.root.data(name_of),
+            scenarios: self
+                .scenarios
+                .iter()
+                .map(|(name, node)| (name.clone(), node.data(name_of)))
+                .collect(),
+        }
+    }
+
+    /// Adds up a part's trees.
+    pub fn merge_data(&mut self, d: &DetailData, lookup: MetricLookup<'_>) -> Result<(), String> {
+        self.root.merge_data(&d.root, lookup)?;
+        for (name, node) in &d.scenarios {
+            let i = match self.scenarios.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    self.scenarios.push((name.clone(), DetailNode::default()));
+                    self.scenarios.len() - 1
+                }
+            };
+            self.scenarios[i].1.merge_data(node, lookup)?;
+        }
+        Ok(())
+    }
+
     pub fn add(&mut self, sample: &Sample, kind: MetricType) {
         let mut node = &mut self.root;
         if let Some(sc) = sample.tags.get("scenario").filter(|s| *s != "default") {

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use rk6_runtime::metrics::{builtin, MetricType, Registry, ValueType};
 use serde::{Deserialize, Serialize};
 
+use super::detail::{Detail, DetailData};
 use super::sink::{GaugeMerge, Sink, SinkData};
 use super::threshold::ThresholdExpr;
 use super::{CheckTree, MetricsState, ThresholdSpec};
@@ -41,6 +42,9 @@ pub struct ResultPart {
     pub metrics: Vec<MetricData>,
     pub groups: Vec<String>,
     pub checks: Vec<CheckData>,
+    /// Per-group and per-scenario sinks, when the run kept them (`--summary-mode=full`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<DetailData>,
 }
 
 /// A threshold as defined in the options.
@@ -134,7 +138,14 @@ impl ResultPart {
             })
             .collect();
         let checks = state.checks.checks.iter();
+        let name_of = |id: u32| {
+            state
+                .entries
+                .get(id as usize)
+                .map_or_else(String::new, |e| e.def.name.clone())
+        };
         ResultPart {
+            detail: state.detail.as_ref().map(|d| d.data(&name_of)),
             rk6_result: FORMAT,
             version: env!("CARGO_PKG_VERSION").into(),
             segment: meta.segment,
@@ -178,7 +189,10 @@ fn threshold_data(spec: &ThresholdSpec) -> BTreeMap<String, Vec<ThresholdData>> 
 
 /// The parts added up.
 pub struct Merged {
+    /// Its `detail` only when every part had one.
     pub state: MetricsState,
+    /// A part without per-group detail (its run's summary mode was not `full`).
+    pub without_detail: Option<String>,
     pub duration_secs: f64,
     pub trend_stats: Vec<String>,
     pub time_unit: String,
@@ -215,6 +229,13 @@ pub fn merge(parts: &[(String, ResultPart)]) -> Result<Merged, MergeError> {
         }
     }
     let mut state = MetricsState::empty(&registry);
+    let without_detail = parts
+        .iter()
+        .find(|(_, p)| p.detail.is_none())
+        .map(|(f, _)| f.clone());
+    if without_detail.is_none() {
+        state.detail = Some(Detail::default());
+    }
     // Gauges take the latest value: add the parts in the order they ended.
     let mut by_end: Vec<&(String, ResultPart)> = parts.iter().collect();
     by_end.sort_by_key(|(_, p)| p.ended_at_ms);
@@ -227,6 +248,7 @@ pub fn merge(parts: &[(String, ResultPart)]) -> Result<Merged, MergeError> {
         .map_err(|e| MergeError::Threshold(first_file.clone(), e.to_string()))?;
     Ok(Merged {
         state,
+        without_detail,
         duration_secs: parts
             .iter()
             .map(|(_, p)| p.duration_secs)
@@ -266,11 +288,7 @@ fn add_part(
         let Some(id) = registry.lookup(&m.name).map(|id| id as usize) else {
             continue;
         };
-        let gauges = if id == builtin::VUS as usize || id == builtin::VUS_MAX as usize {
-            GaugeMerge::Sum
-        } else {
-            GaugeMerge::Latest
-        };
+        let gauges = gauge_rule(id as u32);
         let sink = Sink::from_data(m.sink.clone()).map_err(&bad)?;
         let entry = &mut state.entries[id];
         entry.sink.merge(&sink, gauges).map_err(&bad)?;
@@ -293,7 +311,30 @@ fn add_part(
             .push(((c.group.clone(), c.name.clone()), (c.passes, c.fails)));
     }
     state.add_checks(&checks);
+    if let (Some(detail), Some(data)) = (&mut state.detail, &p.detail) {
+        let defs = registry.snapshot();
+        let lookup = |name: &str| {
+            let id = registry.lookup(name)?;
+            let kind = defs.get(id as usize)?.kind;
+            Some((id, kind, gauge_rule(id)))
+        };
+        detail
+            .merge_data(data, &lookup)
+            .map_err(|why| MergeError::Metric {
+                file: file.to_string(),
+                name: "(groups)".into(),
+                why,
+            })?;
+    }
     Ok(())
+}
+
+fn gauge_rule(id: u32) -> GaugeMerge {
+    if id == builtin::VUS || id == builtin::VUS_MAX {
+        GaugeMerge::Sum
+    } else {
+        GaugeMerge::Latest
+    }
 }
 
 fn threshold_spec(
