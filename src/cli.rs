@@ -110,7 +110,8 @@ pub struct MergeFlags {
     /// compact, full or legacy.
     #[arg(long, default_value = "compact")]
     pub summary_mode: String,
-    /// Wait until this many parts are there (a merge Job beside a TestRun).
+    /// Wait until this many parts written after the merge started are there (a merge Job
+    /// started beside a TestRun; older parts in the directories are ignored).
     #[arg(long)]
     pub expect: Option<usize>,
     /// How long --expect waits.

@@ -4,8 +4,9 @@
 //! `--summary-export` JSON, and the same exit code (0, or 99 when a threshold is crossed).
 //!
 //! A directory among the arguments stands for the `*.json` files in it. With `--expect N`
-//! the command waits (up to `--wait`) until N parts are there: a Kubernetes Job started
-//! beside a `TestRun` merges once every runner has written its part to the shared volume.
+//! the command waits (up to `--wait`) until N parts written after it started are there: a
+//! Kubernetes Job started beside a `TestRun` merges once every runner has written its part
+//! to the shared volume, and parts an earlier run left there do not count.
 //! Parts whose segments overlap, or that define different thresholds, are refused; parts
 //! that do not cover the whole test are merged with a warning saying how much they cover.
 
@@ -123,8 +124,9 @@ async fn merge_parts(args: &MergeArgs) -> Result<ExitCode, MergeFailure> {
 /// The part files among `args.paths`, once `--expect` of them are there.
 async fn wait_for_parts(args: &MergeArgs) -> Result<Vec<PathBuf>, MergeFailure> {
     let start = Instant::now();
+    let since = args.expect.map(|_| std::time::SystemTime::now());
     loop {
-        let files = list_parts(&args.paths)?;
+        let files = list_parts(&args.paths, since)?;
         let expected = args.expect.unwrap_or(files.len().max(1));
         if files.len() >= expected {
             return Ok(files);
@@ -140,7 +142,11 @@ async fn wait_for_parts(args: &MergeArgs) -> Result<Vec<PathBuf>, MergeFailure> 
     }
 }
 
-fn list_parts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, MergeFailure> {
+/// The part files; only those modified after `since`, when given.
+fn list_parts(
+    paths: &[PathBuf],
+    since: Option<std::time::SystemTime>,
+) -> Result<Vec<PathBuf>, MergeFailure> {
     let mut files = Vec::new();
     for p in paths {
         if !p.is_dir() {
@@ -155,6 +161,7 @@ fn list_parts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, MergeFailure> {
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|f| f.extension().is_some_and(|x| x == "json"))
+            .filter(|f| since.is_none_or(|t| modified(f).is_some_and(|m| m >= t)))
             .collect();
         found.sort();
         files.extend(found);
@@ -230,4 +237,8 @@ fn summarize(args: &MergeArgs, merged: &Merged) -> ExitCode {
         &[],
     );
     ExitCode::ThresholdsFailed
+}
+
+fn modified(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }

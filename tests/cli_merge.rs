@@ -266,3 +266,35 @@ fn a_full_summary_merges_groups_when_every_part_kept_them() {
         refused.dump()
     );
 }
+
+#[test]
+fn expect_waits_for_the_runners_parts_and_ignores_an_earlier_runs() {
+    let target = Target::start();
+    let (dir, _) = script("t.js", SCRIPT);
+    std::fs::create_dir(dir.path("shared")).unwrap();
+    // A part an earlier run left in the directory.
+    segment_run(&target, dir.dir(), "0:1/3", "result=shared/old.json", &[]);
+    std::thread::sleep(Duration::from_millis(50));
+    let mut merging = KillOnDrop(
+        std::process::Command::new(rk6_bin())
+            .current_dir(dir.dir())
+            .args(["merge", "shared", "--expect", "3", "--wait", "60s"])
+            .args(["--summary-export", "merged.json"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    for seg in SEGMENTS {
+        segment_run(&target, dir.dir(), seg, "result=shared/", &[]);
+    }
+    wait_at_most(&mut merging, Duration::from_secs(30));
+    assert_eq!(merging.wait().unwrap().code(), Some(0));
+    let merged = Export::read(&dir.path("merged.json"));
+    assert_eq!(
+        merged.num("http_reqs", "count"),
+        300.0,
+        "the old part was counted"
+    );
+}
