@@ -251,30 +251,15 @@ export default function () {
 
 #[test]
 fn the_streaming_example_passes_against_rk6_target_and_a_real_sse_server() {
-    let target = Target::start();
-    let sse = SseServer::start();
-    for base in [target.base_url(), sse.url("")] {
-        let out = Run::rk6()
-            .env("BASE_URL", &base)
-            .args(["run", "--duration", "3s"])
-            .arg(repo_root().join("examples").join("streaming_chat.js"))
-            .timeout(Duration::from_secs(60))
-            .output();
-        out.assert_code(0);
-        for metric in [
+    common::sse_server::assert_example_passes(
+        "streaming_chat.js",
+        &[
             "sse_time_to_first_event",
             "sse_event_gap",
             "sse_stream_duration",
             "sse_event",
-        ] {
-            assert!(
-                out.stdout.contains(metric),
-                "{base}: no {metric}\n{}",
-                out.dump()
-            );
-        }
-        assert!(!out.stdout.contains("✗"), "{base}\n{}", out.dump());
-    }
+        ],
+    );
 }
 
 #[test]

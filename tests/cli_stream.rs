@@ -174,27 +174,12 @@ export default function () {
 
 #[test]
 fn the_ndjson_example_passes_against_rk6_target_and_a_real_streaming_server() {
-    let target = Target::start();
-    let server = SseServer::start();
-    for base in [target.base_url(), server.url("")] {
-        let out = Run::rk6()
-            .env("BASE_URL", &base)
-            .args(["run", "--duration", "3s"])
-            .arg(repo_root().join("examples").join("streaming_ndjson.js"))
-            .timeout(Duration::from_secs(60))
-            .output();
-        out.assert_code(0);
-        for metric in [
+    common::sse_server::assert_example_passes(
+        "streaming_ndjson.js",
+        &[
             "stream_time_to_first_chunk",
             "stream_chunk_gap",
             "stream_chunk",
-        ] {
-            assert!(
-                out.stdout.contains(metric),
-                "{base}: no {metric}\n{}",
-                out.dump()
-            );
-        }
-        assert!(!out.stdout.contains("✗"), "{base}\n{}", out.dump());
-    }
+        ],
+    );
 }

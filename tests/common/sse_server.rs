@@ -68,3 +68,28 @@ impl SseServer {
             .output()
     }
 }
+
+/// Runs `examples/<example>` for 3 s against rk6 target and against the Python server (each
+/// given as `BASE_URL`): it must pass its checks and thresholds and show every metric in
+/// `metrics`.
+pub fn assert_example_passes(example: &str, metrics: &[&str]) {
+    let target = super::Target::start();
+    let server = SseServer::start();
+    for base in [target.base_url(), server.url("")] {
+        let out = super::Run::rk6()
+            .env("BASE_URL", &base)
+            .args(["run", "--duration", "3s"])
+            .arg(super::repo_root().join("examples").join(example))
+            .timeout(Duration::from_secs(60))
+            .output();
+        out.assert_code(0);
+        for metric in metrics {
+            assert!(
+                out.stdout.contains(metric),
+                "{base}: no {metric}\n{}",
+                out.dump()
+            );
+        }
+        assert!(!out.stdout.contains("✗"), "{base}\n{}", out.dump());
+    }
+}
