@@ -1,11 +1,13 @@
 //! The metrics engine: the one consumer of the VUs' sample channel. It aggregates samples
 //! into sinks (metrics, tagged submetrics, checks per group), evaluates thresholds every 2 s
-//! to drive `abortOnFail`, and hands its final state to the summary. Nothing here calls back
+//! to drive `abortOnFail`, publishes a [`snapshot::Snapshot`] about once a second for the
+//! REST API, and hands its final state to the summary. Nothing here calls back
 //! into VUs or the scheduler; an abort is only signalled through a watch channel. Samples
 //! flow one way: VUs -> this engine -> [`Forward`] (the outputs, which it does not know).
 
 pub mod detail;
 pub mod sink;
+pub mod snapshot;
 pub mod threshold;
 
 use std::collections::BTreeMap;
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 use rk6_runtime::metrics::{builtin, MetricDef, Registry, Sample};
 
 use self::sink::Sink;
+use self::snapshot::Snapshot;
 use self::threshold::{parse_metric_key, ThresholdError, ThresholdExpr};
 
 /// A tagged view of a metric (`http_req_duration{name:home}`).
@@ -249,6 +252,7 @@ pub struct Engine {
     thread: Option<JoinHandle<()>>,
     registry: Registry,
     forward: Option<Forward>,
+    snapshots: Option<snapshot::SnapshotTx>,
 }
 
 /// How the engine is set up besides thresholds.
@@ -260,6 +264,8 @@ pub struct EngineOptions {
     pub detail: bool,
     /// Where every batch goes after it was aggregated (`--out`), if anywhere.
     pub forward: Option<Forward>,
+    /// Where the engine publishes its aggregates for the REST API, if anywhere.
+    pub snapshots: Option<snapshot::SnapshotTx>,
 }
 
 impl Engine {
@@ -313,16 +319,16 @@ impl Engine {
         let rx = Arc::new(Mutex::new(rx));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (state, rx, stop, registry, forward) = (
-                state.clone(),
-                rx.clone(),
-                stop.clone(),
-                registry.clone(),
-                opts.forward.clone(),
-            );
+            let ends = Ends {
+                forward: opts.forward.clone(),
+                abort,
+                snapshots: opts.snapshots.clone(),
+            };
+            let (state, rx, stop, registry) =
+                (state.clone(), rx.clone(), stop.clone(), registry.clone());
             std::thread::Builder::new()
                 .name("rk6-metrics".into())
-                .spawn(move || run(state, rx, stop, registry, abort, forward))
+                .spawn(move || run(state, rx, stop, registry, ends))
                 .ok()
         };
         Ok(Engine {
@@ -332,6 +338,7 @@ impl Engine {
             thread,
             registry,
             forward: opts.forward,
+            snapshots: opts.snapshots,
         })
     }
 
@@ -352,8 +359,18 @@ impl Engine {
             }
         }
         state.sync_registry(&self.registry);
+        if let Some(tx) = &self.snapshots {
+            tx.send_replace(Arc::new(Snapshot::of(&state, state.elapsed())));
+        }
         state.clone()
     }
+}
+
+/// Where the engine thread sends what it made: batches, aborts and snapshots.
+struct Ends {
+    forward: Option<Forward>,
+    abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
+    snapshots: Option<snapshot::SnapshotTx>,
 }
 
 fn run(
@@ -361,10 +378,15 @@ fn run(
     rx: Arc<Mutex<Receiver<Vec<Sample>>>>,
     stop: Arc<AtomicBool>,
     registry: Registry,
-    abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
-    forward: Option<Forward>,
+    ends: Ends,
 ) {
+    let Ends {
+        forward,
+        abort,
+        snapshots,
+    } = ends;
     let mut next_eval = Instant::now() + Duration::from_secs(2);
+    let mut next_snapshot = Instant::now();
     let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
     // Polling (rather than blocking in recv) means a VU's send never has to wake this
     // thread: one futex wake per request was a measurable share of the client's CPU.
@@ -387,6 +409,10 @@ fn run(
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => return,
             }
+        }
+        if let Some(tx) = snapshots.as_ref().filter(|_| Instant::now() >= next_snapshot) {
+            next_snapshot = Instant::now() + snapshot::PUBLISH_EVERY;
+            tx.send_replace(Arc::new(Snapshot::of(&st, st.elapsed())));
         }
         drop(st);
         if Instant::now() >= next_eval {

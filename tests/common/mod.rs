@@ -29,6 +29,7 @@ pub mod influx;
 mod output;
 pub mod peer;
 pub mod server;
+pub mod rest_api;
 pub mod signal;
 pub mod sse_server;
 pub mod ws_echo;
