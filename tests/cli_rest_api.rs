@@ -38,7 +38,11 @@ fn compare(k6: &Facts, rk6: &Facts) {
         .filter(|n| k6.get(*n) != rk6.get(*n))
         .map(|n| format!("{n}:\n   k6: {:?}\n  rk6: {:?}", k6.get(n), rk6.get(n)))
         .collect();
-    assert!(diffs.is_empty(), "rk6 differs from k6:\n{}", diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "rk6 differs from k6:\n{}",
+        diffs.join("\n")
+    );
 }
 
 /// Runs `observe` for each tool and compares the facts; rk6's facts are returned.
@@ -97,25 +101,69 @@ fn metric_shape(m: &Value) -> Value {
 fn observe_paused(run: &ApiRun, f: &mut Facts) {
     let status = run.get("/v1/status").expect("status");
     f.insert("paused.status".into(), answer_fact(&status));
-    for path in ["/", "/ping", "/v1/nope", "/v1/status/", "/v1/metrics/nope", "/v1/metrics/"] {
-        f.insert(format!("GET {path}"), answer_fact(&run.send("GET", path, "")));
+    for path in [
+        "/",
+        "/ping",
+        "/v1/nope",
+        "/v1/status/",
+        "/v1/metrics/nope",
+        "/v1/metrics/",
+    ] {
+        f.insert(
+            format!("GET {path}"),
+            answer_fact(&run.send("GET", path, "")),
+        );
     }
-    for (method, path) in [("DELETE", "/v1/status"), ("GET", "/v1/teardown"), ("POST", "/v1/metrics")] {
-        f.insert(format!("{method} {path}"), answer_fact(&run.send(method, path, "")));
+    for (method, path) in [
+        ("DELETE", "/v1/status"),
+        ("GET", "/v1/teardown"),
+        ("POST", "/v1/metrics"),
+    ] {
+        f.insert(
+            format!("{method} {path}"),
+            answer_fact(&run.send(method, path, "")),
+        );
     }
     let patch = |body: &str| run.send("PATCH", "/v1/status", body);
-    f.insert("pause again".into(), answer_fact(&patch(r#"{"data":{"attributes":{"paused":true}}}"#)));
+    f.insert(
+        "pause again".into(),
+        answer_fact(&patch(r#"{"data":{"attributes":{"paused":true}}}"#)),
+    );
     f.insert("bad json".into(), error_title(&patch("{bad")));
-    f.insert("vus without external".into(), answer_fact(&patch(r#"{"data":{"attributes":{"vus":3}}}"#)));
-    f.insert("setup before".into(), answer_fact(&run.send("GET", "/v1/setup", "")));
+    f.insert(
+        "vus without external".into(),
+        answer_fact(&patch(r#"{"data":{"attributes":{"vus":3}}}"#)),
+    );
+    f.insert(
+        "setup before".into(),
+        answer_fact(&run.send("GET", "/v1/setup", "")),
+    );
     let put = run.send("PUT", "/v1/setup", r#"{"token":"xyz","n":9}"#);
     f.insert("setup put".into(), answer_fact(&put));
-    f.insert("setup put null".into(), answer_fact(&run.send("PUT", "/v1/setup", "null")));
-    f.insert("setup put bad".into(), error_title(&run.send("PUT", "/v1/setup", "{x")));
-    f.insert("setup post".into(), answer_fact(&run.send("POST", "/v1/setup", "")));
-    f.insert("setup after post".into(), answer_fact(&run.send("GET", "/v1/setup", "")));
-    f.insert("groups paused".into(), answer_fact(&run.send("GET", "/v1/groups", "")));
-    f.insert("client status paused".into(), json!(run.client(&["status"])));
+    f.insert(
+        "setup put null".into(),
+        answer_fact(&run.send("PUT", "/v1/setup", "null")),
+    );
+    f.insert(
+        "setup put bad".into(),
+        error_title(&run.send("PUT", "/v1/setup", "{x")),
+    );
+    f.insert(
+        "setup post".into(),
+        answer_fact(&run.send("POST", "/v1/setup", "")),
+    );
+    f.insert(
+        "setup after post".into(),
+        answer_fact(&run.send("GET", "/v1/setup", "")),
+    );
+    f.insert(
+        "groups paused".into(),
+        answer_fact(&run.send("GET", "/v1/groups", "")),
+    );
+    f.insert(
+        "client status paused".into(),
+        json!(run.client(&["status"])),
+    );
     // k6 emits the `vus` gauges each second while paused; both publish them by then.
     std::thread::sleep(Duration::from_millis(2200));
     let ids: BTreeSet<String> = metric_ids(&run.send("GET", "/v1/metrics", "").json());
@@ -125,7 +173,11 @@ fn observe_paused(run: &ApiRun, f: &mut Facts) {
 fn metric_ids(doc: &Value) -> BTreeSet<String> {
     doc["data"]
         .as_array()
-        .map(|a| a.iter().filter_map(|m| m["id"].as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["id"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -133,7 +185,10 @@ fn metric_ids(doc: &Value) -> BTreeSet<String> {
 fn observe_ended(run: &ApiRun, f: &mut Facts) {
     f.insert("ended status".into(), run.status());
     let metrics = run.send("GET", "/v1/metrics", "");
-    f.insert("metrics content type".into(), json!([metrics.code, metrics.content_type]));
+    f.insert(
+        "metrics content type".into(),
+        json!([metrics.code, metrics.content_type]),
+    );
     for m in metrics.json()["data"].as_array().into_iter().flatten() {
         let id = m["id"].as_str().unwrap_or_default();
         f.insert(format!("metric {id}"), metric_shape(m));
@@ -142,22 +197,44 @@ fn observe_ended(run: &ApiRun, f: &mut Facts) {
         let one = run.send("GET", &format!("/v1/metrics/{id}"), "").json();
         one["data"]["attributes"]["sample"][key].clone()
     };
-    for (id, key) in [("iterations", "count"), ("my_counter", "count"), ("my_rate", "rate"),
-                      ("my_gauge", "value"), ("my_trend", "avg"), ("checks", "rate")] {
+    for (id, key) in [
+        ("iterations", "count"),
+        ("my_counter", "count"),
+        ("my_rate", "rate"),
+        ("my_gauge", "value"),
+        ("my_trend", "avg"),
+        ("checks", "rate"),
+    ] {
         f.insert(format!("value {id} {key}"), sample(id, key));
     }
-    let sub = run.send("GET", "/v1/metrics/iteration_duration%7Bscenario:default%7D", "");
-    f.insert("submetric by id".into(), json!([sub.code, sub.json()["data"]["id"]]));
+    let sub = run.send(
+        "GET",
+        "/v1/metrics/iteration_duration%7Bscenario:default%7D",
+        "",
+    );
+    f.insert(
+        "submetric by id".into(),
+        json!([sub.code, sub.json()["data"]["id"]]),
+    );
     f.insert("groups".into(), run.send("GET", "/v1/groups", "").json());
     let one = run.send("GET", "/v1/groups/9ccb03cc5acd728a2fe595bbd1f14da3", "");
     f.insert("group g1".into(), answer_fact(&one));
-    f.insert("group unknown".into(), answer_fact(&run.send("GET", "/v1/groups/x", "")));
+    f.insert(
+        "group unknown".into(),
+        answer_fact(&run.send("GET", "/v1/groups/x", "")),
+    );
     f.insert("client status ended".into(), json!(run.client(&["status"])));
     f.insert("client stats".into(), stats_shape(&run.client(&["stats"])));
     let (code, out, err) = run.client(&["pause"]);
-    f.insert("client pause ended".into(), json!([code, out, without_time(err.trim())]));
+    f.insert(
+        "client pause ended".into(),
+        json!([code, out, without_time(err.trim())]),
+    );
     let (code, _, err) = run.client(&["scale"]);
-    f.insert("client scale nothing".into(), json!([code, without_time(err.trim())]));
+    f.insert(
+        "client scale nothing".into(),
+        json!([code, without_time(err.trim())]),
+    );
 }
 
 /// `stats` output as YAML: exit code and each metric's keys, type and contains.
@@ -165,10 +242,19 @@ fn stats_shape((code, out, _): &(Option<i32>, String, String)) -> Value {
     let doc: Value = serde_norway::from_str(out).unwrap_or_default();
     let mut by_name = BTreeMap::new();
     for m in doc.as_array().into_iter().flatten() {
-        let keys: Vec<&String> = m.as_object().map(|o| o.keys().collect()).unwrap_or_default();
-        let sample: Vec<&String> = m["sample"].as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        let keys: Vec<&String> = m
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        let sample: Vec<&String> = m["sample"]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
         let name = m["name"].as_str().unwrap_or_default().to_string();
-        by_name.insert(name, json!([keys, m["type"], m["contains"], m["tainted"], sample]));
+        by_name.insert(
+            name,
+            json!([keys, m["type"], m["contains"], m["tainted"], sample]),
+        );
     }
     json!([code, by_name])
 }
@@ -177,24 +263,51 @@ fn stats_shape((code, out, _): &(Option<i32>, String, String)) -> Value {
 fn operator_flow(tool: Tool) -> Facts {
     let dir = Scripts::new();
     dir.write("s.js", SCRIPT);
-    let run = ApiRun::start(tool, dir.dir(), &["--paused", "--linger", "s.js"], Duration::from_secs(60));
+    let run = ApiRun::start(
+        tool,
+        dir.dir(),
+        &["--paused", "--linger", "s.js"],
+        Duration::from_secs(60),
+    );
     let mut f = Facts::new();
     observe_paused(&run, &mut f);
     let start = run.send("PATCH", "/v1/status", OPERATOR_START);
-    f.insert("start".into(), json!([start.code, start.json()["data"]["attributes"]["paused"]]));
-    assert!(run.wait_status(9), "{} never ended: {}", tool.name(), run.status());
+    f.insert(
+        "start".into(),
+        json!([start.code, start.json()["data"]["attributes"]["paused"]]),
+    );
+    assert!(
+        run.wait_status(9),
+        "{} never ended: {}",
+        tool.name(),
+        run.status()
+    );
+    // Past a periodic threshold run (every 2 s) and a fresh metrics snapshot in both.
+    std::thread::sleep(Duration::from_millis(2100));
     observe_ended(&run, &mut f);
     let stop = run.send("PATCH", "/v1/status", OPERATOR_STOP);
-    f.insert("stop while lingering".into(), json!([stop.code, stop.json()["data"]["attributes"]["stopped"]]));
+    f.insert(
+        "stop while lingering".into(),
+        json!([stop.code, stop.json()["data"]["attributes"]["stopped"]]),
+    );
     std::thread::sleep(Duration::from_millis(300));
     f.insert("still lingering".into(), json!(run.status()["status"]));
     let ended = run.signal_and_wait(libc::SIGTERM);
     f.insert("exit".into(), json!(ended.code));
     let stdout = ended.stdout.replace("rk6 is waiting", "k6 is waiting");
-    let linger = stdout.find("The test is done, but --linger was enabled, so k6 is waiting for Ctrl+C to continue...");
+    let linger = stdout.find(
+        "The test is done, but --linger was enabled, so k6 is waiting for Ctrl+C to continue...",
+    );
     let summary = stdout.find("THRESHOLDS");
-    f.insert("linger line, then summary".into(), json!(linger.is_some() && summary > linger));
-    let teardown = ended.stderr.lines().find(|l| l.contains("teardown {")).map(without_time);
+    f.insert(
+        "linger line, then summary".into(),
+        json!(linger.is_some() && summary > linger),
+    );
+    let teardown = ended
+        .stderr
+        .lines()
+        .find(|l| l.contains("teardown {"))
+        .map(without_time);
     f.insert("teardown data".into(), json!(teardown));
     f
 }
@@ -210,7 +323,9 @@ fn operator_flow_answers_like_k6_from_pause_through_linger() {
     );
     assert_eq!(
         rk6["pause again"][2],
-        json!(r#"{"errors":[{"status":"500","title":"Pause error","detail":"execution is already paused"}]}"#)
+        json!(
+            r#"{"errors":[{"status":"500","title":"Pause error","detail":"execution is already paused"}]}"#
+        )
     );
     assert_eq!(rk6["ended status"]["tainted"], json!(true));
     assert_eq!(rk6["linger line, then summary"], json!(true));
@@ -229,13 +344,26 @@ export function teardown(data) { console.log('teardown ' + JSON.stringify(data))
     differential(|tool| {
         let dir = Scripts::new();
         dir.write("s.js", script);
-        let args = ["--paused", "--linger", "--no-setup", "--no-teardown", "-q", "s.js"];
+        let args = [
+            "--paused",
+            "--linger",
+            "--no-setup",
+            "--no-teardown",
+            "-q",
+            "s.js",
+        ];
         let run = ApiRun::start(tool, dir.dir(), &args, Duration::from_secs(40));
         let mut f = Facts::new();
-        f.insert("put".into(), answer_fact(&run.send("PUT", "/v1/setup", r#"{"from":"put2"}"#)));
+        f.insert(
+            "put".into(),
+            answer_fact(&run.send("PUT", "/v1/setup", r#"{"from":"put2"}"#)),
+        );
         run.send("PATCH", "/v1/status", OPERATOR_START);
         assert!(run.wait_status(9), "{} never ended", tool.name());
-        f.insert("teardown".into(), answer_fact(&run.send("POST", "/v1/teardown", "")));
+        f.insert(
+            "teardown".into(),
+            answer_fact(&run.send("POST", "/v1/teardown", "")),
+        );
         let ended = run.signal_and_wait(libc::SIGTERM);
         f.insert("exit".into(), json!(ended.code));
         let logs: Vec<String> = ended
@@ -256,19 +384,38 @@ fn operator_stop_body_ends_a_running_test_with_exit_103() {
     differential(|tool| {
         let dir = Scripts::new();
         dir.write("s.js", script);
-        let run = ApiRun::start(tool, dir.dir(), &["--paused", "-q", "s.js"], Duration::from_secs(40));
+        let run = ApiRun::start(
+            tool,
+            dir.dir(),
+            &["--paused", "-q", "s.js"],
+            Duration::from_secs(40),
+        );
         let mut f = Facts::new();
         run.send("PATCH", "/v1/status", OPERATOR_START);
         assert!(run.wait_status(7), "{} never ran", tool.name());
         std::thread::sleep(Duration::from_millis(300));
         f.insert("running".into(), run.status());
+        let late = run.send(
+            "PATCH",
+            "/v1/status",
+            r#"{"data":{"attributes":{"paused":true}}}"#,
+        );
+        f.insert(
+            "pause after start".into(),
+            json!([late.code, late.json()["errors"][0]["detail"]]),
+        );
         let stop = run.send("PATCH", "/v1/status", OPERATOR_STOP);
-        f.insert("stop".into(), json!([stop.code, stop.json()["data"]["attributes"]["stopped"]]));
-        let late = run.send("PATCH", "/v1/status", r#"{"data":{"attributes":{"paused":true}}}"#);
-        f.insert("pause after start".into(), json!([late.code, late.json()["errors"][0]["detail"]]));
+        f.insert(
+            "stop".into(),
+            json!([stop.code, stop.json()["data"]["attributes"]["stopped"]]),
+        );
         let ended = run.wait();
         f.insert("exit".into(), json!(ended.code));
-        let line = ended.stderr.lines().find(|l| l.contains("REST API")).map(without_time);
+        let line = ended
+            .stderr
+            .lines()
+            .find(|l| l.contains("REST API"))
+            .map(without_time);
         f.insert("log".into(), json!(line));
         f
     });

@@ -307,9 +307,15 @@ mod tests {
     fn stop_wins_and_vus_need_an_externally_controlled_executor() {
         let c = control_with(&[("constant-vus", "default")]);
         let e = c.patch(br#"{"data":{"attributes":{"vus":3}}}"#).err();
-        assert_eq!(e.map(|e| (e.status, e.title)), Some((500, "Execution config error")));
+        assert_eq!(
+            e.map(|e| (e.status, e.title)),
+            Some((500, "Execution config error"))
+        );
         let bad = c.patch(b"{bad").err();
-        assert_eq!(bad.map(|e| (e.status, e.title)), Some((400, "Invalid data")));
+        assert_eq!(
+            bad.map(|e| (e.status, e.title)),
+            Some((400, "Invalid data"))
+        );
         assert!(c
             .patch(br#"{"data":{"attributes":{"paused":true,"stopped":true}}}"#)
             .is_ok());

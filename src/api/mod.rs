@@ -77,14 +77,12 @@ fn reply_value(v: &Value) -> Reply {
     reply_text(200, v.to_string())
 }
 
-/// k6's error document: `{"errors":[{"status","title","detail"}]}`.
+/// k6's error document: `{"errors":[{"status","title","detail"}]}`, with no content type
+/// of its own (Go sniffs `text/plain`) except on `/v1/status`.
 fn error(status: u16, title: &str, detail: &str) -> Reply {
-    let body = json!({"errors": [{"status": status.to_string(), "title": title, "detail": detail}]});
-    reply_json(
-        status,
-        "application/json; charset=utf-8",
-        body.to_string().into(),
-    )
+    let body =
+        json!({"errors": [{"status": status.to_string(), "title": title, "detail": detail}]});
+    reply_text(status, body.to_string())
 }
 
 /// Go's `http.NotFound`.
@@ -97,11 +95,16 @@ fn not_found() -> Reply {
     resp
 }
 
-/// A known route with a method it does not take: 405 without a body or content type.
-fn not_allowed() -> Reply {
+/// An answer without a body or content type (Go sets none for an empty body).
+fn empty(status: hyper::StatusCode) -> Reply {
     let mut resp = Response::new(Full::new(Bytes::new()));
-    *resp.status_mut() = hyper::StatusCode::METHOD_NOT_ALLOWED;
+    *resp.status_mut() = status;
     resp
+}
+
+/// A known route with a method it does not take: 405, empty.
+fn not_allowed() -> Reply {
+    empty(hyper::StatusCode::METHOD_NOT_ALLOWED)
 }
 
 fn status_reply(control: &Control) -> Reply {
@@ -184,7 +187,14 @@ async fn route_v1(route: &str, method: &Method, body: &[u8], control: &Control) 
             Method::GET => status_reply(control),
             Method::PATCH => match control.patch(body) {
                 Ok(()) => status_reply(control),
-                Err(e) => error(e.status, e.title, &e.detail),
+                Err(e) => {
+                    let mut resp = error(e.status, e.title, &e.detail);
+                    resp.headers_mut().insert(
+                        hyper::header::CONTENT_TYPE,
+                        hyper::header::HeaderValue::from_static("application/json; charset=utf-8"),
+                    );
+                    resp
+                }
             },
             _ => not_allowed(),
         },

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
-use super::{error, reply_json, reply_text, Control, Reply};
+use super::{empty, error, reply_json, Control, Reply};
 use rk6_runtime::log::Logger;
 
 /// Which lifecycle function the API asks for.
@@ -98,7 +98,7 @@ pub(super) async fn post(control: &Control) -> Reply {
 /// `POST /v1/teardown`: runs teardown(data) now; an empty 200 when it returns.
 pub(super) async fn teardown(control: &Control) -> Reply {
     match run_call(control, LifecycleCall::Teardown).await {
-        Ok(_) => reply_text(200, ""),
+        Ok(_) => empty(hyper::StatusCode::OK),
         Err(e) => {
             Logger::error("Error executing teardown", &[("error", &e)]);
             error(500, "Error executing teardown", &e)

@@ -76,15 +76,15 @@ fn group_object(snap: &Snapshot, path: &str) -> Value {
         .collect();
     let parent = (!path.is_empty()).then(|| group_ref(parent_path(path)));
     json!({"type": "groups", "id": md5_hex(path),
-        "attributes": {
-            "path": path,
-            "name": group_name(path),
-            "checks": (!checks.is_empty()).then_some(checks),
-        },
-        "relationships": {
-            "groups": {"data": children},
-            "parent": {"data": parent},
-        }})
+    "attributes": {
+        "path": path,
+        "name": group_name(path),
+        "checks": (!checks.is_empty()).then_some(checks),
+    },
+    "relationships": {
+        "groups": {"data": children},
+        "parent": {"data": parent},
+    }})
 }
 
 /// `GET /v1/groups`.

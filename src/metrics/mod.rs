@@ -35,6 +35,8 @@ pub struct SubMetric {
     pub thresholds: Vec<ThresholdExpr>,
     /// Whether any sample matched or a threshold names it (either shows it in summaries).
     pub observed: bool,
+    /// Whether a threshold failed at the last periodic evaluation (`None` before one).
+    pub tainted: Option<bool>,
 }
 
 impl SubMetric {
@@ -60,6 +62,8 @@ pub struct MetricEntry {
     /// Whether any sample arrived or a threshold names it (unobserved metrics are left out
     /// of summaries).
     pub observed: bool,
+    /// Whether a threshold failed at the last periodic evaluation (`None` before one).
+    pub tainted: Option<bool>,
 }
 
 /// Check results per group path, in first-seen order.
@@ -148,6 +152,7 @@ impl MetricsState {
                 submetrics: Vec::new(),
                 thresholds: Vec::new(),
                 observed: false,
+                tainted: None,
             });
         }
     }
@@ -184,6 +189,22 @@ impl MetricsState {
     /// Seconds since the engine started (the test run's duration so far).
     pub fn elapsed(&self) -> f64 {
         self.started.elapsed().as_secs_f64()
+    }
+
+    /// k6's periodic threshold run: every metric or submetric with thresholds and samples
+    /// gets `tainted` (an empty one keeps what it had, `None` at first).
+    fn evaluate_taint(&mut self, elapsed: f64) {
+        let judge = |thresholds: &[ThresholdExpr], sink: &Sink, tainted: &mut Option<bool>| {
+            if !thresholds.is_empty() && !sink.is_empty() {
+                *tainted = Some(thresholds.iter().any(|t| !t.passes(sink, elapsed)));
+            }
+        };
+        for e in &mut self.entries {
+            judge(&e.thresholds, &e.sink, &mut e.tainted);
+            for s in &mut e.submetrics {
+                judge(&s.thresholds, &s.sink, &mut s.tainted);
+            }
+        }
     }
 
     /// Metrics with a failed `abortOnFail` threshold whose `delayAbortEval` has passed.
@@ -232,6 +253,7 @@ impl MetricsState {
             sink: Sink::new(entry.def.kind),
             thresholds: Vec::new(),
             observed: false,
+            tainted: None,
         });
         entry.submetrics.len() - 1
     }
@@ -410,15 +432,20 @@ fn run(
                 Err(TryRecvError::Disconnected) => return,
             }
         }
-        if let Some(tx) = snapshots.as_ref().filter(|_| Instant::now() >= next_snapshot) {
+        if let Some(tx) = snapshots
+            .as_ref()
+            .filter(|_| Instant::now() >= next_snapshot)
+        {
             next_snapshot = Instant::now() + snapshot::PUBLISH_EVERY;
             tx.send_replace(Arc::new(Snapshot::of(&st, st.elapsed())));
         }
         drop(st);
         if Instant::now() >= next_eval {
             next_eval += Duration::from_secs(2);
-            let st = state.lock().unwrap_or_else(|p| p.into_inner());
-            let crossed = st.abort_worthy(st.elapsed());
+            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+            let elapsed = st.elapsed();
+            st.evaluate_taint(elapsed);
+            let crossed = st.abort_worthy(elapsed);
             if !crossed.is_empty() && abort.borrow().is_none() {
                 let _ = abort.send(Some(crossed));
             }

@@ -150,6 +150,8 @@ impl TrendSink {
 pub enum Sink {
     Counter {
         sum: f64,
+        /// Whether any sample arrived (a sum of zeros is not empty).
+        seen: bool,
     },
     Gauge {
         value: f64,
@@ -167,7 +169,10 @@ pub enum Sink {
 impl Sink {
     pub fn new(kind: MetricType) -> Self {
         match kind {
-            MetricType::Counter => Sink::Counter { sum: 0.0 },
+            MetricType::Counter => Sink::Counter {
+                sum: 0.0,
+                seen: false,
+            },
             MetricType::Gauge => Sink::Gauge {
                 value: 0.0,
                 min: 0.0,
@@ -181,7 +186,10 @@ impl Sink {
 
     pub fn add(&mut self, v: f64) {
         match self {
-            Sink::Counter { sum } => *sum += v,
+            Sink::Counter { sum, seen } => {
+                *sum += v;
+                *seen = true;
+            }
             Sink::Gauge {
                 value,
                 min,
@@ -204,11 +212,21 @@ impl Sink {
         }
     }
 
+    /// Whether no sample arrived yet (k6's `Sink.IsEmpty`: its periodic threshold runs
+    /// skip such sinks).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Sink::Counter { seen, .. } | Sink::Gauge { seen, .. } => !seen,
+            Sink::Rate { total, .. } => *total == 0,
+            Sink::Trend(t) => t.count == 0,
+        }
+    }
+
     /// The value of aggregation `agg` (`count`, `rate`, `value`, `avg`, `p(95)`, …);
     /// `None` when it does not apply or has no value yet. `elapsed` is the run time in s.
     pub fn aggregate(&self, agg: &str, elapsed: f64) -> Option<f64> {
         match self {
-            Sink::Counter { sum } => match agg {
+            Sink::Counter { sum, .. } => match agg {
                 "count" => Some(*sum),
                 "rate" => Some(if elapsed > 0.0 { sum / elapsed } else { 0.0 }),
                 _ => None,

@@ -9,7 +9,6 @@ use rk6_runtime::metrics::{MetricType, ValueType};
 use tokio::sync::watch;
 
 use super::sink::Sink;
-use super::threshold::ThresholdExpr;
 use super::{CheckTree, MetricsState};
 
 /// How often the engine publishes a [`Snapshot`] while the test runs.
@@ -25,7 +24,8 @@ pub struct MetricView {
     pub id: String,
     pub kind: MetricType,
     pub contains: ValueType,
-    /// `None` for a metric without thresholds, else whether one of them fails.
+    /// Whether a threshold failed at the engine's last periodic evaluation (k6's every 2 s,
+    /// skipping empty sinks); `None` before one.
     pub tainted: Option<bool>,
     /// k6's fixed sample keys for the type, in k6's (sorted) order.
     pub sample: Vec<(&'static str, f64)>,
@@ -38,7 +38,7 @@ pub struct Snapshot {
     pub metrics: Vec<MetricView>,
     /// Check results per group path.
     pub checks: CheckTree,
-    /// Whether any threshold fails.
+    /// Whether any threshold failed at the last periodic evaluation.
     pub tainted: bool,
 }
 
@@ -47,17 +47,17 @@ impl Snapshot {
     pub(super) fn of(state: &MetricsState, elapsed: f64) -> Snapshot {
         let mut metrics = Vec::new();
         for e in state.entries.iter().filter(|e| e.observed) {
-            let view = |id: String, sink: &Sink, thresholds: &[ThresholdExpr]| MetricView {
+            let view = |id: String, sink: &Sink, tainted: Option<bool>| MetricView {
                 id,
                 kind: e.def.kind,
                 contains: e.def.contains,
-                tainted: tainted(thresholds, sink, elapsed),
+                tainted,
                 sample: sample(sink, elapsed),
             };
-            metrics.push(view(e.def.name.clone(), &e.sink, &e.thresholds));
+            metrics.push(view(e.def.name.clone(), &e.sink, e.tainted));
             for s in e.submetrics.iter().filter(|s| s.observed) {
                 let id = format!("{}{}", e.def.name, s.suffix());
-                metrics.push(view(id, &s.sink, &s.thresholds));
+                metrics.push(view(id, &s.sink, s.tainted));
             }
         }
         let tainted = metrics.iter().any(|m| m.tainted == Some(true));
@@ -72,10 +72,6 @@ impl Snapshot {
     pub fn metric(&self, id: &str) -> Option<&MetricView> {
         self.metrics.iter().find(|m| m.id == id)
     }
-}
-
-fn tainted(thresholds: &[ThresholdExpr], sink: &Sink, elapsed: f64) -> Option<bool> {
-    (!thresholds.is_empty()).then(|| thresholds.iter().any(|t| !t.passes(sink, elapsed)))
 }
 
 /// k6's `Sink.Format`: counter {count, rate}, gauge {value}, rate {rate}, and a trend's

@@ -219,6 +219,8 @@ pub(super) fn start_engine(
 /// k6 does meanwhile. A stop through the API (exit 103) or Ctrl-C (105) ends it here.
 pub(super) async fn wait_while_paused(plan: &Plan, watchdog: &Watchdog) -> Result<(), ExitCode> {
     let control = &plan.control;
+    // k6 emits the `vus` gauges from the VUs' start, paused or not.
+    vus::emit_gauges(&plan.config, &[]);
     if *control.paused.borrow() {
         control.set_status(crate::api::status::PAUSED_BEFORE_RUN);
         watchdog.disarm();

@@ -63,11 +63,32 @@ pub fn request(addr: &str, method: &str, path: &str, body: &str) -> Option<Answe
                 .then(|| v.trim().to_string())
         })
         .unwrap_or_default();
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
     Some(Answer {
         code,
         content_type,
-        body: body.to_string(),
+        body: if chunked {
+            dechunked(body)
+        } else {
+            body.to_string()
+        },
     })
+}
+
+/// An HTTP/1.1 chunked body's data (Go chunks bodies past its write buffer).
+fn dechunked(mut raw: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = raw.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        raw = rest[n..].strip_prefix("\r\n").unwrap_or(&rest[n..]);
+    }
+    out
 }
 
 /// A background `run` with its API at `addr`.
@@ -171,7 +192,7 @@ impl ApiRun {
     }
 
     /// Sends `signal` and waits (within the time limit) for the process to end.
-    pub fn signal_and_wait(mut self, signal: i32) -> Ended {
+    pub fn signal_and_wait(self, signal: i32) -> Ended {
         // SAFETY: sends a signal to our own child process.
         unsafe { libc::kill(self.child.id() as i32, signal) };
         self.wait()
