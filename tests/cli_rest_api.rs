@@ -434,3 +434,56 @@ fn client_commands_without_a_server_fail_like_k6() {
         f
     });
 }
+
+/// SIGTERM while a `--paused` test waits (a pod deleted before the operator started it):
+/// k6's exit 105 with one error line.
+#[test]
+fn a_signal_while_paused_ends_the_run_with_exit_105() {
+    let script =
+        "export const options = { vus: 1, iterations: 1 };\nexport default function () {}\n";
+    differential(|tool| {
+        let dir = Scripts::new();
+        dir.write("s.js", script);
+        let run = ApiRun::start(
+            tool,
+            dir.dir(),
+            &["--paused", "-q", "s.js"],
+            Duration::from_secs(30),
+        );
+        assert!(run.wait_status(4), "{} never paused", tool.name());
+        let ended = run.signal_and_wait(libc::SIGTERM);
+        let errors = ended
+            .stderr
+            .lines()
+            .filter(|l| l.contains("level=error"))
+            .count();
+        let mut f = Facts::new();
+        f.insert("exit".into(), json!(ended.code));
+        f.insert("error lines".into(), json!(errors));
+        f
+    });
+}
+
+/// The API answers while the script's init code still runs (k8s probes start at once).
+#[test]
+fn api_answers_while_the_init_code_runs() {
+    let dir = Scripts::new();
+    dir.write(
+        "s.js",
+        "const until = Date.now() + 1500; while (Date.now() < until) {}\nexport default function () {}\n",
+    );
+    let started = std::time::Instant::now();
+    let run = ApiRun::start(
+        Tool::Rk6,
+        dir.dir(),
+        &["-q", "s.js"],
+        Duration::from_secs(30),
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1200),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(run.status()["status"], json!(1), "{}", run.status());
+    assert_eq!(run.wait().code, Some(0));
+}

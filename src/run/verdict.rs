@@ -51,15 +51,16 @@ pub(super) fn verdict(mut exit: ExitCode, config: &TestConfig, report: &Report) 
         Logger::error(&format!("thresholds on metrics '{names}' were crossed; at least one has abortOnFail enabled, stopping test prematurely"), &[]);
         return exit;
     }
+    // After another failure (Ctrl-C, a stop through the REST API, …) k6 keeps that
+    // failure's code and mentions the thresholds only at debug level.
+    if exit != ExitCode::Success {
+        return exit;
+    }
     Logger::error(
         &format!("thresholds on metrics '{names}' have been crossed"),
         &[],
     );
-    if exit == ExitCode::Success {
-        ExitCode::ThresholdsFailed
-    } else {
-        exit
-    }
+    ExitCode::ThresholdsFailed
 }
 
 /// k6's hint when no iteration of a test that ran its course completed.
