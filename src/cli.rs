@@ -1,5 +1,6 @@
-//! Command-line interface with k6's command and flag names (`run`, `inspect`, `version`),
-//! plus rk6's own `target` (the built-in test server) and `demo`.
+//! Command-line interface with k6's command and flag names (`run`, `inspect`, `version`,
+//! the REST API client commands), plus rk6's own `target` (the built-in test server) and
+//! `demo`.
 
 use std::path::PathBuf;
 
@@ -97,6 +98,9 @@ pub enum Command {
         /// Script to run instead of examples/quickstart.js (BASE_URL is set for it).
         script: Option<PathBuf>,
     },
+    /// k6's REST API client commands (`status`, `pause`, `resume`, `scale`, `stats`).
+    #[command(flatten)]
+    Client(crate::api::client::ClientCommand),
 }
 
 #[derive(Debug, Args)]

@@ -163,6 +163,19 @@ async fn dispatch(cli: Cli) -> ExitCode {
         } => inspect::inspect(script, execution_requirements).await,
         Command::Target { ref listen } => target_forever(listen).await,
         Command::Demo { ref script } => demo::demo(script.clone(), quiet, no_color).await,
+        Command::Client(ref cmd) => {
+            let address = globals.address.as_deref().unwrap_or("localhost:6565");
+            match api::client::run(cmd, address).await {
+                Ok(yaml) => {
+                    rk6_runtime::term::out(&yaml);
+                    Ok(ExitCode::Success)
+                }
+                Err(e) => {
+                    Logger::error(&e.to_string(), &[]);
+                    return ExitCode::Other;
+                }
+            }
+        }
         Command::Run(flags) => match flags.into_args(globals) {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);

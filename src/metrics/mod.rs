@@ -1,12 +1,14 @@
 //! The metrics engine: the one consumer of the VUs' sample channel. It aggregates samples
 //! into sinks (metrics, tagged submetrics, checks per group), evaluates thresholds every 2 s
-//! to drive `abortOnFail`, and hands its final state to the summary. Nothing here calls back
+//! to drive `abortOnFail`, publishes a [`snapshot::Snapshot`] about once a second for the
+//! REST API, and hands its final state to the summary. Nothing here calls back
 //! into VUs or the scheduler; an abort is only signalled through a watch channel. Samples
 //! flow one way: VUs -> this engine -> [`Forward`] (the outputs, which it does not know).
 
 pub mod detail;
 pub mod part;
 pub mod sink;
+pub mod snapshot;
 pub mod threshold;
 
 use std::collections::BTreeMap;
@@ -19,6 +21,7 @@ use std::time::{Duration, Instant};
 use rk6_runtime::metrics::{builtin, MetricDef, Registry, Sample};
 
 use self::sink::Sink;
+use self::snapshot::Snapshot;
 use self::threshold::{parse_metric_key, ThresholdError, ThresholdExpr};
 
 /// A tagged view of a metric (`http_req_duration{name:home}`).
@@ -33,6 +36,8 @@ pub struct SubMetric {
     pub thresholds: Vec<ThresholdExpr>,
     /// Whether any sample matched or a threshold names it (either shows it in summaries).
     pub observed: bool,
+    /// Whether a threshold failed at the last periodic evaluation (`None` before one).
+    pub tainted: Option<bool>,
 }
 
 impl SubMetric {
@@ -58,6 +63,8 @@ pub struct MetricEntry {
     /// Whether any sample arrived or a threshold names it (unobserved metrics are left out
     /// of summaries).
     pub observed: bool,
+    /// Whether a threshold failed at the last periodic evaluation (`None` before one).
+    pub tainted: Option<bool>,
 }
 
 /// Check results per group path, in first-seen order.
@@ -147,6 +154,7 @@ impl MetricsState {
                 submetrics: Vec::new(),
                 thresholds: Vec::new(),
                 observed: false,
+                tainted: None,
             });
         }
     }
@@ -183,6 +191,22 @@ impl MetricsState {
     /// Seconds since the engine started (the test run's duration so far).
     pub fn elapsed(&self) -> f64 {
         self.started.elapsed().as_secs_f64()
+    }
+
+    /// k6's periodic threshold run: every metric or submetric with thresholds and samples
+    /// gets `tainted` (an empty one keeps what it had, `None` at first).
+    fn evaluate_taint(&mut self, elapsed: f64) {
+        let judge = |thresholds: &[ThresholdExpr], sink: &Sink, tainted: &mut Option<bool>| {
+            if !thresholds.is_empty() && !sink.is_empty() {
+                *tainted = Some(thresholds.iter().any(|t| !t.passes(sink, elapsed)));
+            }
+        };
+        for e in &mut self.entries {
+            judge(&e.thresholds, &e.sink, &mut e.tainted);
+            for s in &mut e.submetrics {
+                judge(&s.thresholds, &s.sink, &mut s.tainted);
+            }
+        }
     }
 
     /// Metrics with a failed `abortOnFail` threshold whose `delayAbortEval` has passed.
@@ -276,6 +300,7 @@ impl MetricsState {
             sink: Sink::new(entry.def.kind),
             thresholds: Vec::new(),
             observed: false,
+            tainted: None,
         });
         entry.submetrics.len() - 1
     }
@@ -296,6 +321,7 @@ pub struct Engine {
     thread: Option<JoinHandle<()>>,
     registry: Registry,
     forward: Option<Forward>,
+    snapshots: Option<snapshot::SnapshotTx>,
 }
 
 /// How the engine is set up besides thresholds.
@@ -307,6 +333,8 @@ pub struct EngineOptions {
     pub detail: bool,
     /// Where every batch goes after it was aggregated (`--out`), if anywhere.
     pub forward: Option<Forward>,
+    /// Where the engine publishes its aggregates for the REST API, if anywhere.
+    pub snapshots: Option<snapshot::SnapshotTx>,
 }
 
 impl Engine {
@@ -336,16 +364,16 @@ impl Engine {
         let rx = Arc::new(Mutex::new(rx));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (state, rx, stop, registry, forward) = (
-                state.clone(),
-                rx.clone(),
-                stop.clone(),
-                registry.clone(),
-                opts.forward.clone(),
-            );
+            let ends = Ends {
+                forward: opts.forward.clone(),
+                abort,
+                snapshots: opts.snapshots.clone(),
+            };
+            let (state, rx, stop, registry) =
+                (state.clone(), rx.clone(), stop.clone(), registry.clone());
             std::thread::Builder::new()
                 .name("rk6-metrics".into())
-                .spawn(move || run(state, rx, stop, registry, abort, forward))
+                .spawn(move || run(state, rx, stop, registry, ends))
                 .ok()
         };
         Ok(Engine {
@@ -355,6 +383,7 @@ impl Engine {
             thread,
             registry,
             forward: opts.forward,
+            snapshots: opts.snapshots,
         })
     }
 
@@ -375,8 +404,18 @@ impl Engine {
             }
         }
         state.sync_registry(&self.registry);
+        if let Some(tx) = &self.snapshots {
+            tx.send_replace(Arc::new(Snapshot::of(&state, state.elapsed())));
+        }
         state.clone()
     }
+}
+
+/// Where the engine thread sends what it made: batches, aborts and snapshots.
+struct Ends {
+    forward: Option<Forward>,
+    abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
+    snapshots: Option<snapshot::SnapshotTx>,
 }
 
 fn run(
@@ -384,10 +423,15 @@ fn run(
     rx: Arc<Mutex<Receiver<Vec<Sample>>>>,
     stop: Arc<AtomicBool>,
     registry: Registry,
-    abort: tokio::sync::watch::Sender<Option<Vec<String>>>,
-    forward: Option<Forward>,
+    ends: Ends,
 ) {
+    let Ends {
+        forward,
+        abort,
+        snapshots,
+    } = ends;
     let mut next_eval = Instant::now() + Duration::from_secs(2);
+    let mut next_snapshot = Instant::now();
     let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
     // Polling (rather than blocking in recv) means a VU's send never has to wake this
     // thread: one futex wake per request was a measurable share of the client's CPU.
@@ -411,11 +455,20 @@ fn run(
                 Err(TryRecvError::Disconnected) => return,
             }
         }
+        if let Some(tx) = snapshots
+            .as_ref()
+            .filter(|_| Instant::now() >= next_snapshot)
+        {
+            next_snapshot = Instant::now() + snapshot::PUBLISH_EVERY;
+            tx.send_replace(Arc::new(Snapshot::of(&st, st.elapsed())));
+        }
         drop(st);
         if Instant::now() >= next_eval {
             next_eval += Duration::from_secs(2);
-            let st = state.lock().unwrap_or_else(|p| p.into_inner());
-            let crossed = st.abort_worthy(st.elapsed());
+            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+            let elapsed = st.elapsed();
+            st.evaluate_taint(elapsed);
+            let crossed = st.abort_worthy(elapsed);
             if !crossed.is_empty() && abort.borrow().is_none() {
                 let _ = abort.send(Some(crossed));
             }

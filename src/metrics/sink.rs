@@ -259,6 +259,7 @@ impl TrendSink {
 pub enum SinkData {
     Counter {
         sum: f64,
+        seen: bool,
     },
     Gauge {
         value: f64,
@@ -287,6 +288,8 @@ pub enum GaugeMerge {
 pub enum Sink {
     Counter {
         sum: f64,
+        /// Whether any sample arrived (a sum of zeros is not empty).
+        seen: bool,
     },
     Gauge {
         value: f64,
@@ -304,7 +307,10 @@ pub enum Sink {
 impl Sink {
     pub fn new(kind: MetricType) -> Self {
         match kind {
-            MetricType::Counter => Sink::Counter { sum: 0.0 },
+            MetricType::Counter => Sink::Counter {
+                sum: 0.0,
+                seen: false,
+            },
             MetricType::Gauge => Sink::Gauge {
                 value: 0.0,
                 min: 0.0,
@@ -318,7 +324,10 @@ impl Sink {
 
     pub fn add(&mut self, v: f64) {
         match self {
-            Sink::Counter { sum } => *sum += v,
+            Sink::Counter { sum, seen } => {
+                *sum += v;
+                *seen = true;
+            }
             Sink::Gauge {
                 value,
                 min,
@@ -341,11 +350,21 @@ impl Sink {
         }
     }
 
+    /// Whether no sample arrived yet (k6's `Sink.IsEmpty`: its periodic threshold runs
+    /// skip such sinks).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Sink::Counter { seen, .. } | Sink::Gauge { seen, .. } => !seen,
+            Sink::Rate { total, .. } => *total == 0,
+            Sink::Trend(t) => t.count == 0,
+        }
+    }
+
     /// The value of aggregation `agg` (`count`, `rate`, `value`, `avg`, `p(95)`, …);
     /// `None` when it does not apply or has no value yet. `elapsed` is the run time in s.
     pub fn aggregate(&self, agg: &str, elapsed: f64) -> Option<f64> {
         match self {
-            Sink::Counter { sum } => match agg {
+            Sink::Counter { sum, .. } => match agg {
                 "count" => Some(*sum),
                 "rate" => Some(if elapsed > 0.0 { sum / elapsed } else { 0.0 }),
                 _ => None,
@@ -379,7 +398,7 @@ impl Sink {
 impl Sink {
     pub fn data(&self) -> SinkData {
         match self {
-            Sink::Counter { sum } => SinkData::Counter { sum: *sum },
+            &Sink::Counter { sum, seen } => SinkData::Counter { sum, seen },
             &Sink::Gauge {
                 value,
                 min,
@@ -398,7 +417,7 @@ impl Sink {
 
     pub fn from_data(d: SinkData) -> Result<Sink, String> {
         Ok(match d {
-            SinkData::Counter { sum } => Sink::Counter { sum },
+            SinkData::Counter { sum, seen } => Sink::Counter { sum, seen },
             SinkData::Gauge {
                 value,
                 min,
@@ -422,7 +441,10 @@ impl Sink {
     /// when the kinds differ.
     pub fn merge(&mut self, other: &Sink, gauges: GaugeMerge) -> Result<(), String> {
         match (self, other) {
-            (Sink::Counter { sum }, Sink::Counter { sum: theirs }) => *sum += theirs,
+            (Sink::Counter { sum, seen }, Sink::Counter { sum: n, seen: s }) => {
+                *sum += n;
+                *seen |= s;
+            }
             (Sink::Rate { trues, total }, Sink::Rate { trues: t, total: n }) => {
                 *trues += t;
                 *total += n;

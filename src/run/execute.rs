@@ -179,6 +179,8 @@ async fn watch_run(
     let total_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
     let mut script_abort = config.test.abort.subscribe();
     let mut api_stop = ex.plan.control.stopped.subscribe();
+    // A stop that came during setup() is seen at the first turn of the loop.
+    api_stop.mark_changed();
     let mut abort_rx = ex.abort_rx.clone();
     loop {
         let stopping = stop.stopping();

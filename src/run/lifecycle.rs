@@ -1,5 +1,6 @@
 //! `setup()`, `teardown(data)` and `handleSummary(data)`, each in a fresh VU with `__VU == 0`
-//! (k6 runs the init code again for each), with their timeouts and k6's error handling.
+//! (k6 runs the init code again for each), with their timeouts and k6's error handling;
+//! also the REST API's `POST /v1/setup` and `/v1/teardown`, on a VU thread of their own.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use rk6_runtime::{log::Logger, Job, JobOutcome, JobValue, TestConfig, VuPool};
 use serde_json::Value;
 
+use crate::api::setup::{LifecycleCall, LifecycleRequest};
 use crate::exit::ExitCode;
 use crate::summary::text::{render_compact, Painter};
 use crate::summary::Report;
@@ -119,6 +121,33 @@ impl<'a> Lifecycle<'a> {
                 Err(ExitCode::TeardownTimeout)
             }
             Err(CallFailure::Init) => Err(ExitCode::ScriptException),
+        }
+    }
+
+    /// setup() or teardown(data) for the REST API: setup()'s result as JSON text, or the
+    /// script error's text (the API logs and returns it; the run goes on).
+    async fn call_for_api(
+        &self,
+        call: LifecycleCall,
+        data: Option<Arc<str>>,
+    ) -> Result<Option<String>, String> {
+        let (func, timeout, data) = match call {
+            LifecycleCall::Setup => ("setup", self.setup_timeout, None),
+            LifecycleCall::Teardown => ("teardown", self.teardown_timeout, data),
+        };
+        if !self.has(func) {
+            return Ok(None);
+        }
+        match self.call(Job::Lifecycle { func, data }, timeout).await {
+            Ok(JobOutcome::Ok(JobValue::Json(v))) => Ok(Some(v.to_string())),
+            Ok(JobOutcome::Ok(_)) => Ok(None),
+            Ok(JobOutcome::Error(e) | JobOutcome::Rejected(e)) => Err(e.text),
+            Ok(JobOutcome::Interrupted) => Err(format!("{func}() was interrupted")),
+            Err(CallFailure::TimedOut) => Err(format!(
+                "{func}() execution timed out after {} seconds",
+                timeout.as_secs()
+            )),
+            Err(CallFailure::Init) => Err(format!("the VU for {func}() failed to initialize")),
         }
     }
 
@@ -248,4 +277,32 @@ fn write_destination(dest: &str, bytes: &[u8], base: &std::path::Path) {
             }
         }
     }
+}
+
+/// Answers the REST API's setup()/teardown() requests until the process ends, on a VU
+/// thread apart from the test's and the run's own lifecycle calls (started at the first
+/// request), with the run's timeouts.
+pub(super) fn serve_api_requests(plan: &super::plan::Plan, run: &Lifecycle<'_>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<LifecycleRequest>();
+    plan.control.attach_lifecycle(tx);
+    let (config, functions) = (plan.config.clone(), plan.functions.clone());
+    let (setup_timeout, teardown_timeout) = (run.setup_timeout, run.teardown_timeout);
+    tokio::spawn(async move {
+        let mut pool = None;
+        while let Some(req) = rx.recv().await {
+            if pool.is_none() {
+                pool = VuPool::new(1).ok();
+            }
+            let answer = match &pool {
+                Some(pool) => {
+                    let mut lifecycle = Lifecycle::new(pool, config.clone(), &functions);
+                    lifecycle.setup_timeout = setup_timeout;
+                    lifecycle.teardown_timeout = teardown_timeout;
+                    lifecycle.call_for_api(req.call, req.data).await
+                }
+                None => Err("rk6 could not start a VU thread".to_string()),
+            };
+            let _ = req.reply.send(answer);
+        }
+    });
 }

@@ -126,7 +126,9 @@ pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, R
 pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     let watchdog = watchdog::Watchdog::start();
     tokio::spawn(watchdog::on_sigquit());
-    let (plan, samples) = plan::plan(&mut args).await?;
+    let control = crate::api::Control::new();
+    plan::start_api(args.address.as_deref(), &control).await?;
+    let (plan, samples) = plan::plan(&mut args, control).await?;
     let outputs = stages::start_outputs(&args, &plan)?;
     let lifecycle = match stages::lifecycle(&plan) {
         Ok(l) => l,
@@ -135,6 +137,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
             return Err(e);
         }
     };
+    lifecycle::serve_api_requests(&plan, &lifecycle);
     let (pool, vus) = match stages::start_vus(&plan).await {
         Ok(started) => started,
         Err(e) => {
@@ -152,8 +155,11 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     };
     outputs.test_started();
     let started = Instant::now();
-    stages::wait_while_paused(&plan, &watchdog).await;
-    let (setup_data, mut exit) = match stages::setup(&plan, &lifecycle, &watchdog).await {
+    let setup = match stages::wait_while_paused(&plan, &watchdog).await {
+        Ok(()) => stages::setup(&plan, &lifecycle, &watchdog).await,
+        Err(code) => Err(code),
+    };
+    let (setup_data, mut exit) = match setup {
         Ok(data) => (data, ExitCode::Success),
         Err(code) => (None, code),
     };
@@ -161,6 +167,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
     if exit == ExitCode::Success {
         let setup_json: Option<Arc<str>> = setup_data.as_ref().map(|v| Arc::from(v.to_string()));
         crate::verbose::executors_starting();
+        plan.control.set_status(crate::api::status::RUNNING);
         let execution = execute::Execution {
             args: &args,
             plan: &plan,
@@ -174,6 +181,7 @@ pub async fn run(mut args: RunArgs) -> Result<ExitCode, RunError> {
         exit = stages::teardown(&plan, &lifecycle, &watchdog, setup_json, exit).await;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    plan.control.mark_ended(verdict::aborted(exit));
     if args.linger && exit != ExitCode::ExternalAbort {
         watchdog.disarm();
         linger(args.quiet).await;
@@ -210,7 +218,7 @@ fn load_failure(script: &Path, why: &str) -> String {
 /// (which then exits 0: the test already finished).
 async fn linger(quiet: bool) {
     if !quiet {
-        rk6_runtime::term::out("The test is done, but --linger was enabled, so k6 is waiting for Ctrl+C to continue...\n");
+        rk6_runtime::term::out("The test is done, but --linger was enabled, so rk6 is waiting for Ctrl+C to continue...\n");
     }
     interrupt_signal().await;
 }

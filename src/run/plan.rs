@@ -1,8 +1,8 @@
 //! The run's first stage: from the command line and the script to a [`Plan`]. The script
 //! is loaded once (its init code gives the exported options and functions), the option
 //! tiers are merged, scenarios are derived and checked against the exports, and the
-//! configuration every VU shares is frozen. The REST API starts here, as in k6, before
-//! any VU of the test exists.
+//! configuration every VU shares is frozen. The REST API starts before all of it, so
+//! probes get answers while the script loads.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,14 +32,17 @@ pub(super) struct Plan {
     /// The first load of the script, kept as k6 keeps it.
     pub _options_vu: VuHandle,
     pub control: Arc<crate::api::Control>,
-    pub paused: bool,
     /// The process environment (for `K6_*` settings of the outputs).
     pub sys_env: BTreeMap<String, String>,
 }
 
 /// Loads the script, merges its options with the other tiers and derives the scenarios;
 /// also where every VU's samples will arrive (the metrics engine reads them).
-pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunError> {
+pub(super) async fn plan(
+    args: &mut RunArgs,
+    control: Arc<crate::api::Control>,
+) -> Result<(Plan, SampleRx), RunError> {
+    control.set_status(crate::api::status::INIT_VUS);
     let (mut config, samples) = base_config(args)?;
     let lifecycle_pool = VuPool::new(1)?;
     let (options_vu, info) = lifecycle_pool
@@ -70,9 +73,8 @@ pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunErro
             s.executor.segment(seg);
         }
     }
-    let control = crate::api::Control::new(paused);
+    let _ = control.paused.send_replace(paused);
     connect_external_control(&mut scenarios, &control);
-    start_api(args.address.as_deref(), &control).await?;
     check_exec_functions(&scenarios, &info.functions)?;
     let thresholds = if args.no_thresholds {
         settings::warn_unknown_threshold_metrics(&opts, &config.registry);
@@ -81,6 +83,13 @@ pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunErro
         opts.threshold_spec()?
     };
     freeze_options(&mut config, &opts, args)?;
+    control.attach_run(crate::api::RunView {
+        test: config.test.clone(),
+        executors: scenarios
+            .iter()
+            .map(|s| (s.executor.kind().to_string(), s.name.clone()))
+            .collect(),
+    });
     let plan = Plan {
         registry: config.registry.clone(),
         config: Arc::new(config),
@@ -91,7 +100,6 @@ pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunErro
         lifecycle_pool,
         _options_vu: options_vu,
         control,
-        paused,
         sys_env,
     };
     Ok((plan, samples))
@@ -186,7 +194,7 @@ fn freeze_options(config: &mut TestConfig, opts: &Options, args: &RunArgs) -> Re
 
 /// The REST API: on `localhost:6565` unless `--address` says otherwise (empty: none). As in
 /// k6, a busy default port is a warning, a busy chosen one an error (exit 106).
-async fn start_api(
+pub(super) async fn start_api(
     address: Option<&str>,
     control: &Arc<crate::api::Control>,
 ) -> Result<(), RunError> {

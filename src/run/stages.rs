@@ -161,6 +161,7 @@ pub(super) async fn start_vus(plan: &Plan) -> Result<(Arc<VuPool>, Vec<ScenarioV
     let names: Vec<&str> = plan.scenarios.iter().map(|s| s.name.as_str()).collect();
     crate::verbose::scheduler_ready(&names, initialized);
     plan.config.test.vus_initialized.store(initialized, Relaxed);
+    plan.control.set_status(crate::api::status::INIT_DONE);
     Ok((pool, vus))
 }
 
@@ -207,6 +208,7 @@ pub(super) fn start_engine(
             expected_response_submetric: plan.config.system_tags.has("expected_response"),
             detail: args.summary_mode == crate::summary::SummaryMode::Full,
             forward: outputs.forward(),
+            snapshots: Some(plan.control.snapshots()),
         },
         abort_tx,
     )
@@ -214,23 +216,38 @@ pub(super) fn start_engine(
     Ok((engine, abort_rx))
 }
 
-/// `--paused`: waits until the REST API resumes (or stops) the test.
-pub(super) async fn wait_while_paused(plan: &Plan, watchdog: &Watchdog) {
-    if plan.paused {
+/// `--paused`: waits until the REST API resumes the test, emitting the `vus` gauges as
+/// k6 does meanwhile. A stop through the API (exit 103) or Ctrl-C (105) ends it here.
+pub(super) async fn wait_while_paused(plan: &Plan, watchdog: &Watchdog) -> Result<(), ExitCode> {
+    let control = &plan.control;
+    // k6 emits the `vus` gauges from the VUs' start, paused or not.
+    vus::emit_gauges(&plan.config, &[]);
+    if *control.paused.borrow() {
+        control.set_status(crate::api::status::PAUSED_BEFORE_RUN);
         watchdog.disarm();
-        let mut paused = plan.control.paused.subscribe();
-        let mut stopped = plan.control.stopped.subscribe();
+        let mut paused = control.paused.subscribe();
+        let mut stopped = control.stopped.subscribe();
+        let mut gauges = tokio::time::interval(std::time::Duration::from_secs(1));
+        let interrupted = interrupt_signal();
+        tokio::pin!(interrupted);
         while *paused.borrow() && !*stopped.borrow() {
             tokio::select! {
                 _ = paused.changed() => {}
                 _ = stopped.changed() => {}
+                _ = gauges.tick() => vus::emit_gauges(&plan.config, &[]),
+                _ = &mut interrupted => {
+                    Logger::error("test run was aborted because rk6 received a 'interrupt' signal", &[]);
+                    return Err(ExitCode::ExternalAbort);
+                }
             }
         }
     }
-    plan.control
-        .status
-        .store(crate::api::status::RUNNING, Relaxed);
-    plan.control.running.store(true, Relaxed);
+    if *control.stopped.borrow() {
+        Logger::error("test run stopped from REST API", &[]);
+        return Err(ExitCode::GenericEngine);
+    }
+    control.mark_started();
+    Ok(())
 }
 
 /// The lifecycle functions' runner with the test's `setupTimeout` and `teardownTimeout`
@@ -258,8 +275,13 @@ pub(super) async fn setup(
     watchdog: &Watchdog,
 ) -> Result<Option<Value>, ExitCode> {
     if plan.opts.no_setup.unwrap_or(false) {
-        return Ok(None);
+        // k6: the data a `PUT /v1/setup` stored is what the VUs and teardown() get.
+        return Ok(plan
+            .control
+            .setup_data()
+            .and_then(|raw| serde_json::from_str(&raw).ok()));
     }
+    plan.control.set_status(crate::api::status::SETUP);
     crate::verbose::lifecycle("setup", lifecycle.has("setup"));
     watchdog.arm("setup()", lifecycle.setup_timeout);
     let setup = tokio::select! {
@@ -273,13 +295,16 @@ pub(super) async fn setup(
             Err(ExitCode::ExternalAbort)
         }
     };
-    setup.map_err(|code| {
+    let data = setup.map_err(|code| {
         if plan.config.test.aborted().is_some() {
             ExitCode::ScriptAborted
         } else {
             code
         }
-    })
+    })?;
+    let raw = data.as_ref().map(|v| Arc::from(v.to_string()));
+    plan.control.set_setup_data(raw);
+    Ok(data)
 }
 
 /// `teardown(data)` after the scenarios; returns the run's exit code so far.
@@ -293,6 +318,7 @@ pub(super) async fn teardown(
     if plan.opts.no_teardown.unwrap_or(false) || watchdog.has_fired() {
         return exit;
     }
+    plan.control.set_status(crate::api::status::TEARDOWN);
     crate::verbose::lifecycle("teardown", lifecycle.has("teardown"));
     watchdog.arm("teardown()", lifecycle.teardown_timeout);
     let teardown = tokio::select! {
@@ -305,9 +331,9 @@ pub(super) async fn teardown(
     }
 }
 
-/// The test is over: the REST API says so, the engine and the outputs flush, and the
-/// metrics become the summary's report. Also returns the web dashboards still serving, and
-/// whether a result part could not be written (the run then exits non-zero).
+/// The test is over: the engine and the outputs flush, and the metrics become the
+/// summary's report. Also returns the web dashboards still serving, and whether a result
+/// part could not be written (the run then exits non-zero).
 pub(super) fn end_metrics(
     args: &RunArgs,
     plan: &Plan,
@@ -320,10 +346,6 @@ pub(super) fn end_metrics(
     Vec<Arc<crate::output::dashboard::server::Server>>,
     bool,
 ) {
-    plan.control
-        .status
-        .store(crate::api::status::ENDED, Relaxed);
-    plan.control.running.store(false, Relaxed);
     crate::verbose::engine_stopping(plan.thresholds.len());
     watchdog.arm("the outputs' final flush", OUTPUTS_FLUSH_BUDGET);
     let state = engine.finish();

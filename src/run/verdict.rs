@@ -9,6 +9,19 @@ use rk6_runtime::TestConfig;
 use crate::exit::ExitCode;
 use crate::summary::Report;
 
+/// Whether a run that ended with `exit` so far was aborted (k6's `Interrupted` status):
+/// Ctrl-C, the REST API, `exec.test.abort()` or a threshold's `abortOnFail`. Thresholds
+/// that fail at the end are judged later, so `ThresholdsFailed` here is an abort.
+pub(super) fn aborted(exit: ExitCode) -> bool {
+    matches!(
+        exit,
+        ExitCode::ExternalAbort
+            | ExitCode::GenericEngine
+            | ExitCode::ScriptAborted
+            | ExitCode::ThresholdsFailed
+    )
+}
+
 /// The exit code of a run that ended with `exit` so far.
 pub(super) fn verdict(mut exit: ExitCode, config: &TestConfig, report: &Report) -> ExitCode {
     if let Some(text) = config.test.aborted() {
@@ -38,15 +51,16 @@ pub(super) fn verdict(mut exit: ExitCode, config: &TestConfig, report: &Report) 
         Logger::error(&format!("thresholds on metrics '{names}' were crossed; at least one has abortOnFail enabled, stopping test prematurely"), &[]);
         return exit;
     }
+    // After another failure (Ctrl-C, a stop through the REST API, …) k6 keeps that
+    // failure's code and mentions the thresholds only at debug level.
+    if exit != ExitCode::Success {
+        return exit;
+    }
     Logger::error(
         &format!("thresholds on metrics '{names}' have been crossed"),
         &[],
     );
-    if exit == ExitCode::Success {
-        ExitCode::ThresholdsFailed
-    } else {
-        exit
-    }
+    ExitCode::ThresholdsFailed
 }
 
 /// k6's hint when no iteration of a test that ran its course completed.

@@ -298,7 +298,7 @@ fn group_report(
 }
 
 /// A JSON number the way Go prints float64: whole values without a fraction (`2`, not `2.0`).
-fn number(v: f64) -> Value {
+pub(crate) fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9e15 {
         json!(v as i64)
     } else {
@@ -306,11 +306,11 @@ fn number(v: f64) -> Value {
     }
 }
 
-pub(super) fn parent_path(path: &str) -> &str {
+pub(crate) fn parent_path(path: &str) -> &str {
     path.rfind("::").map_or("", |i| &path[..i])
 }
 
-fn md5_hex(s: &str) -> String {
+pub(crate) fn md5_hex(s: &str) -> String {
     let digest = Md5::digest(s.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

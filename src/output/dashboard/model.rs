@@ -393,7 +393,7 @@ pub fn without_nulls(v: Value) -> Value {
 pub fn sink_json(sink: &Sink, elapsed: f64) -> Value {
     let rate = |sum: f64| if elapsed > 0.0 { sum / elapsed } else { 0.0 };
     match sink {
-        Sink::Counter { sum } => json!({"count": sum, "rate": rate(*sum)}),
+        Sink::Counter { sum, .. } => json!({"count": sum, "rate": rate(*sum)}),
         Sink::Gauge {
             value, min, max, ..
         } => json!({"value": value, "min": min, "max": max}),
