@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rk6_runtime::metrics::{Registry, Sample};
-use rk6_runtime::{log::Logger, SourceCache, TestConfig, VuHandle, VuPool};
+use rk6_runtime::{log::Logger, TestConfig, VuHandle, VuPool};
 
-use super::{resolve_script, settings, RunArgs, RunError};
+use super::{settings, RunArgs, RunError};
+use crate::test_source::TestSource;
 use crate::executor::Scenario;
 use crate::metrics::ThresholdSpec;
 use crate::options::{ConfigError, Options};
@@ -40,7 +41,7 @@ pub(super) struct Plan {
 /// Loads the script, merges its options with the other tiers and derives the scenarios;
 /// also where every VU's samples will arrive (the metrics engine reads them).
 pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunError> {
-    let (mut config, samples) = base_config(args)?;
+    let (mut config, samples, source) = base_config(args)?;
     let lifecycle_pool = VuPool::new(1)?;
     let (options_vu, info) = lifecycle_pool
         .create_vu(Arc::new(config.clone()), 0)
@@ -56,7 +57,9 @@ pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunErro
         );
     }
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let opts = settings::resolve_options(args, info.options.as_ref(), &sys_env)?;
+    // An archive's stored options stand for the script's (which are not re-applied).
+    let own = source.own_options(info.options.as_ref());
+    let opts = settings::resolve_options(args, own.as_ref(), &sys_env)?;
     if info.functions.is_empty() {
         return Err(RunError::NoFunctions(super::load_failure(
             &args.script,
@@ -99,11 +102,11 @@ pub(super) async fn plan(args: &mut RunArgs) -> Result<(Plan, SampleRx), RunErro
 
 pub(super) type SampleRx = std::sync::mpsc::Receiver<Vec<Sample>>;
 
-/// The configuration the first load of the script runs with: the script, `-e` variables,
-/// secrets and the sample channel (options are not known yet).
-fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
-    let sources = SourceCache::default();
-    let script_path = resolve_script(&args.script, &sources)?;
+/// The configuration the first load of the script runs with: the script (or archive),
+/// `-e` variables, secrets and the sample channel (options are not known yet).
+fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx, TestSource), RunError> {
+    let source = TestSource::load(&args.script, args.test_type.as_deref())?;
+    let script_path = source.script_path.clone();
     crate::verbose::script_loaded(
         &args.script.display().to_string(),
         &format!("file://{}", script_path.display()),
@@ -111,18 +114,19 @@ fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
     );
     let (tx, rx) = std::sync::mpsc::channel::<Vec<Sample>>();
     let config = TestConfig {
-        env: build_env(args),
-        sources,
+        env: source.env(build_env(args)),
+        sources: source.sources.clone(),
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
         secrets: rk6_runtime::config::secrets::SecretSources::parse(&args.secret_sources)
             .map_err(|e| ConfigError::Flag(e.to_string()))?,
-        global_alias: args.global_alias,
+        global_alias: source.global_alias(args.global_alias),
         ..TestConfig::new(script_path, tx)
     };
-    Ok((config, rx))
+    Ok((config, rx, source))
 }
 
-fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
+/// The run's own `__ENV`: the system's (when included) under the `-e` variables.
+pub(crate) fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     if args.include_system_env {
         env.extend(std::env::vars());

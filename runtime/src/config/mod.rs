@@ -58,17 +58,39 @@ impl SystemTags {
 }
 
 /// Source files read once and shared by all VUs (each VU still parses its own copy).
+///
+/// A sealed cache (from [`SourceCache::sealed`]) is a complete in-memory tree, such as a
+/// k6 archive's: a path it does not hold does not exist, whatever is on disk.
 #[derive(Debug, Default, Clone)]
 pub struct SourceCache {
     files: Arc<Mutex<HashMap<PathBuf, Arc<Vec<u8>>>>>,
+    /// Paths read from disk, in the order first read: what `rk6 archive` packs.
+    from_disk: Arc<Mutex<Vec<PathBuf>>>,
+    sealed: bool,
 }
 
 impl SourceCache {
-    /// The bytes of `path`, read from disk the first time.
+    /// A cache holding exactly `files` that never reads the disk.
+    pub fn sealed(files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Self {
+        let files = files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+        SourceCache {
+            files: Arc::new(Mutex::new(files)),
+            from_disk: Arc::default(),
+            sealed: true,
+        }
+    }
+
+    /// The bytes of `path`, read from disk the first time (never, when sealed).
     pub(crate) fn read(&self, path: &Path) -> std::io::Result<Arc<Vec<u8>>> {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(bytes) = files.get(path) {
             return Ok(bytes.clone());
+        }
+        if self.sealed {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("open {}: file does not exist", path.display()),
+            ));
         }
         if path.is_dir() {
             return Err(std::io::Error::other(format!(
@@ -78,7 +100,33 @@ impl SourceCache {
         }
         let bytes = Arc::new(std::fs::read(path)?);
         files.insert(path.to_path_buf(), bytes.clone());
+        self.from_disk
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(path.to_path_buf());
         Ok(bytes)
+    }
+
+    /// Every file read from disk so far (modules, `open()`ed and `require`d files), in
+    /// the order first read, with its bytes.
+    pub fn read_from_disk(&self) -> Vec<(PathBuf, Arc<Vec<u8>>)> {
+        let order = self.from_disk.lock().unwrap_or_else(|p| p.into_inner());
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        order
+            .iter()
+            .filter_map(|p| Some((p.clone(), files.get(p)?.clone())))
+            .collect()
+    }
+
+    /// The bytes held for `path`, if it was read or inserted (never reads the disk).
+    pub fn get(&self, path: &Path) -> Option<Arc<Vec<u8>>> {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.get(path).cloned()
+    }
+
+    /// Whether this cache is a complete in-memory tree (see [`SourceCache::sealed`]).
+    pub fn is_sealed(&self) -> bool {
+        self.sealed
     }
 
     /// `path`'s source after `transform` (TypeScript stripping), computed once per run.
