@@ -49,9 +49,11 @@ pub async fn inspect(flags: &InspectFlags) -> Result<ExitCode, RunError> {
             .max()
             .unwrap_or_default();
         let max_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
+        // The derived options, as k6 prints them with the requirements.
+        shape = k6_json::consolidated(&opts);
         if let Some(obj) = shape.as_object_mut() {
-            if let Some(vus) = opts.vus {
-                obj.insert("vus".into(), vus.into());
+            if let Some(derived) = crate::options::scenarios::derived_from_shortcuts(&opts) {
+                obj.insert("scenarios".into(), derived);
             }
             obj.insert(
                 "totalDuration".into(),

@@ -176,7 +176,7 @@ fn execution_requirements_of_script_and_archive_match_k6() {
         ("k6.tar", &[], &[]),
         // The archive's options stand: the script's are not evaluated again.
         ("k6.tar", &["-e", "MYVUS=5"], &[]),
-        ("k6.tar", &[], &[("K6_VUS", "7")]),
+        ("k6.tar", &[], &[("K6_VUS", "4")]),
     ];
     for (file, flags, env) in cases {
         let inspect = |tool: Tool| {
