@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::cli::InspectFlags;
 use crate::exit::ExitCode;
 use crate::options::k6_json;
-use crate::run::RunError;
 use crate::options::ConfigError;
+use crate::run::RunError;
 use crate::test_source::{LoadError, TestSource};
 
 pub async fn inspect(flags: &InspectFlags) -> Result<ExitCode, RunError> {
@@ -62,9 +62,8 @@ pub async fn inspect(flags: &InspectFlags) -> Result<ExitCode, RunError> {
             obj.insert("maxVUs".into(), serde_json::json!(max_vus));
         }
     }
-    let json = k6_json::to_inspect_text(&shape).map_err(|e| {
-        ConfigError::Unclassified(format!("could not print the options: {e}"))
-    })?;
+    let json = k6_json::to_inspect_text(&shape)
+        .map_err(|e| ConfigError::Unclassified(format!("could not print the options: {e}")))?;
     rk6_runtime::term::out(&format!("{json}\n"));
     Ok(ExitCode::Success)
 }

@@ -23,13 +23,17 @@ pub struct TestSource {
 pub enum LoadError {
     #[error(transparent)]
     Missing(InitError),
-    #[error("could not initialize '{shown}': could not load test archive bundle '{url}': {source}")]
+    #[error(
+        "could not initialize '{shown}': could not load test archive bundle '{url}': {source}"
+    )]
     Archive {
         shown: String,
         url: String,
         source: ArchiveError,
     },
-    #[error("could not initialize '{shown}': archive '{url}' has an unsupported test type '{kind}'")]
+    #[error(
+        "could not initialize '{shown}': archive '{url}' has an unsupported test type '{kind}'"
+    )]
     UnsupportedType {
         shown: String,
         url: String,
@@ -103,7 +107,10 @@ impl TestSource {
 
     /// The options the test's own tier gives: an archive's stored (consolidated) ones, or
     /// `script_options` (what the script exports) for a script.
-    pub fn own_options(&self, script_options: Option<&serde_json::Value>) -> Option<serde_json::Value> {
+    pub fn own_options(
+        &self,
+        script_options: Option<&serde_json::Value>,
+    ) -> Option<serde_json::Value> {
         match &self.archive {
             Some(a) => Some(crate::options::k6_json::set_only(&a.metadata.options)),
             None => script_options.cloned(),

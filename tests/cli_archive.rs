@@ -102,7 +102,11 @@ fn compare_runs(k6: &Side, rk6: &Side) {
         &mut d,
         k6,
         rk6,
-        &[("iterations", "count"), ("hits", "count"), ("http_reqs", "count")],
+        &[
+            ("iterations", "count"),
+            ("hits", "count"),
+            ("http_reqs", "count"),
+        ],
     );
     d.finish(k6, rk6);
 }
@@ -142,7 +146,15 @@ fn rk6_packs_the_same_entries_and_metadata_as_k6() {
         return;
     }
     let dir = project();
-    let flags = ["-u", "3", "--tag", "team=qa", "--paused", "--no-summary", "--quiet"];
+    let flags = [
+        "-u",
+        "3",
+        "--tag",
+        "team=qa",
+        "--paused",
+        "--no-summary",
+        "--quiet",
+    ];
     archive_with(Tool::K6, &dir, "k6.tar", &flags);
     archive_with(Tool::Rk6, &dir, "rk6.tar", &flags);
     let strip = |l: Vec<(String, char, u32, String, Vec<u8>)>| {
@@ -154,7 +166,10 @@ fn rk6_packs_the_same_entries_and_metadata_as_k6() {
         strip(listing(&dir.path("rk6.tar"))),
         strip(listing(&dir.path("k6.tar")))
     );
-    let (mut k, mut r) = (metadata(&dir.path("k6.tar")), metadata(&dir.path("rk6.tar")));
+    let (mut k, mut r) = (
+        metadata(&dir.path("k6.tar")),
+        metadata(&dir.path("rk6.tar")),
+    );
     for m in [&mut k, &mut r] {
         m.as_object_mut().expect("object").remove("k6version");
     }
@@ -171,17 +186,39 @@ fn execution_requirements_of_script_and_archive_match_k6() {
     }
     let dir = project();
     archive_with(Tool::K6, &dir, "k6.tar", &["-e", "MYVUS=3"]);
-    let cases: [(&str, &[&str], &[(&str, &str)]); 4] = [
-        ("script.js", &[], &[]),
-        ("k6.tar", &[], &[]),
+    /// `inspect --execution-requirements <flags> <file>` with `env` set.
+    struct Case<'a> {
+        file: &'a str,
+        flags: &'a [&'a str],
+        env: Option<(&'a str, &'a str)>,
+    }
+    let cases = [
+        Case {
+            file: "script.js",
+            flags: &[],
+            env: None,
+        },
+        Case {
+            file: "k6.tar",
+            flags: &[],
+            env: None,
+        },
         // The archive's options stand: the script's are not evaluated again.
-        ("k6.tar", &["-e", "MYVUS=5"], &[]),
-        ("k6.tar", &[], &[("K6_VUS", "4")]),
+        Case {
+            file: "k6.tar",
+            flags: &["-e", "MYVUS=5"],
+            env: None,
+        },
+        Case {
+            file: "k6.tar",
+            flags: &[],
+            env: Some(("K6_VUS", "4")),
+        },
     ];
-    for (file, flags, env) in cases {
+    for Case { file, flags, env } in cases {
         let inspect = |tool: Tool| {
             let mut run = Run::new(tool).args(["inspect", "--execution-requirements"]);
-            for (k, v) in env {
+            if let Some((k, v)) = env {
                 run = run.env(k, v);
             }
             let out = run.args(flags).arg(file).cwd(dir.dir()).output();

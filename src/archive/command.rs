@@ -201,7 +201,10 @@ fn write_out(archive: &Archive, out: &str) -> Result<(), ArchiveError> {
     };
     if out == "-" {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&bytes).and_then(|()| stdout.flush()).map_err(failed)
+        stdout
+            .write_all(&bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(failed)
     } else {
         std::fs::write(out, bytes).map_err(failed)
     }

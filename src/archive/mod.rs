@@ -93,7 +93,8 @@ pub fn is_archive(bytes: &[u8]) -> bool {
 pub fn anonymize(path: &Path) -> PathBuf {
     let text = path.to_string_lossy();
     let bytes = text.as_bytes();
-    let drive = bytes.len() >= 3 && bytes[0] == b'/' && bytes[1].is_ascii_alphabetic() && bytes[2] == b'/';
+    let drive =
+        bytes.len() >= 3 && bytes[0] == b'/' && bytes[1].is_ascii_alphabetic() && bytes[2] == b'/';
     let (head, rest) = text.split_at(if drive { 2 } else { 0 });
     let Some(rest) = rest.strip_prefix('/') else {
         return path.to_path_buf();
@@ -129,7 +130,10 @@ mod tests {
         let a = |p: &str| anonymize(Path::new(p)).display().to_string();
         assert_eq!(a("/home/rk6test/proj/s.js"), "/home/nobody/proj/s.js");
         assert_eq!(a("/Users/Ann/x"), "/Users/nobody/x");
-        assert_eq!(a("/C/Documents and Settings/bob/x"), "/C/Documents and Settings/nobody/x");
+        assert_eq!(
+            a("/C/Documents and Settings/bob/x"),
+            "/C/Documents and Settings/nobody/x"
+        );
         assert_eq!(a("/home/bob"), "/home/nobody");
         assert_eq!(a("/root/x.js"), "/root/x.js");
         assert_eq!(a("/tmp/home/bob/x.js"), "/tmp/home/bob/x.js");
@@ -137,7 +141,9 @@ mod tests {
 
     #[test]
     fn scripts_are_not_archives_but_tar_bytes_are() {
-        assert!(!is_archive(b"import http from 'k6/http';\nexport default function () {}\n"));
+        assert!(!is_archive(
+            b"import http from 'k6/http';\nexport default function () {}\n"
+        ));
         assert!(!is_archive(&[0u8; 1024]));
         let mut b = tar::Builder::new(Vec::new());
         let mut h = tar::Header::new_ustar();

@@ -122,8 +122,10 @@ fn go_duration(v: &mut Value) {
 pub fn set_only(shape: &Value) -> Value {
     let mut out = serde_json::Map::new();
     for (k, v) in shape.as_object().into_iter().flatten() {
-        let all_null = v.as_object().is_some_and(|o| o.values().all(Value::is_null));
-        if !v.is_null() && !(k == "dns" && all_null) {
+        let empty_dns = k == "dns"
+            && v.as_object()
+                .is_some_and(|o| o.values().all(Value::is_null));
+        if !v.is_null() && !empty_dns {
             out.insert(k.clone(), v.clone());
         }
     }
@@ -151,7 +153,10 @@ mod tests {
         assert_eq!(v["duration"], json!("1m30s"));
         assert_eq!(v["summaryTrendStats"][4], json!("p(90)"));
         assert_eq!(v["systemTags"][0], json!("check"));
-        assert_eq!(v["dns"], json!({"ttl": null, "select": null, "policy": null}));
+        assert_eq!(
+            v["dns"],
+            json!({"ttl": null, "select": null, "policy": null})
+        );
         assert_eq!(v.as_object().unwrap().len(), 39);
     }
 

@@ -11,10 +11,10 @@ use rk6_runtime::metrics::{Registry, Sample};
 use rk6_runtime::{log::Logger, TestConfig, VuHandle, VuPool};
 
 use super::{settings, RunArgs, RunError};
-use crate::test_source::TestSource;
 use crate::executor::Scenario;
 use crate::metrics::ThresholdSpec;
 use crate::options::{ConfigError, Options};
+use crate::test_source::TestSource;
 
 /// What the test is, once its options are known.
 pub(super) struct Plan {
