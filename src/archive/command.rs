@@ -57,8 +57,8 @@ pub async fn archive(mut flags: ArchiveFlags, globals: Globals) -> Result<ExitCo
     let mut args = flags.run.into_args(globals)?;
     let source = TestSource::load(&args.script, args.test_type.as_deref())?;
     let env = source.env(crate::run::plan::build_env(&args));
-    let script_options = init_once(&source, &args, env.clone()).await?;
-    let opts = consolidate(&mut args, &source, script_options.as_ref())?;
+    let info = init_once(&source, &args, env.clone()).await?;
+    let opts = consolidate(&mut args, &source, &info)?;
     let archive = pack(&source, &opts, env, &request)?;
     write_out(&archive, &request.out)?;
     Ok(ExitCode::Success)
@@ -80,12 +80,12 @@ fn refuse_run_only_flags(run: &RunFlags) -> Result<(), ConfigError> {
 }
 
 /// Runs the init code once (which reads every module and opened file through the
-/// source cache) and returns the script's exported options.
+/// source cache) and returns the script's exported options and functions.
 async fn init_once(
     source: &TestSource,
     args: &RunArgs,
     env: BTreeMap<String, String>,
-) -> Result<Option<serde_json::Value>, RunError> {
+) -> Result<rk6_runtime::VuInfo, RunError> {
     let (tx, _rx) = std::sync::mpsc::channel();
     let config = rk6_runtime::TestConfig {
         env,
@@ -97,19 +97,20 @@ async fn init_once(
     };
     let pool = rk6_runtime::VuPool::new(1)?;
     let (_vu, info) = pool.create_vu(Arc::new(config), 0).await?;
-    Ok(info.options)
+    Ok(info)
 }
 
 /// The options k6 stores: every tier merged and checked as `run` checks them.
 fn consolidate(
     args: &mut RunArgs,
     source: &TestSource,
-    script_options: Option<&serde_json::Value>,
+    info: &rk6_runtime::VuInfo,
 ) -> Result<Options, RunError> {
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let own = source.own_options(script_options);
+    let own = source.own_options(info.options.as_ref());
     let opts = crate::run::settings::resolve_options(args, own.as_ref(), &sys_env)?;
-    crate::options::scenarios::derive(&opts)?;
+    let scenarios = crate::options::scenarios::derive(&opts)?;
+    crate::run::plan::check_exec_functions(&scenarios, &info.functions)?;
     opts.threshold_spec()?;
     Ok(opts)
 }

@@ -1,7 +1,8 @@
 //! `metadata.json`: what k6 records about an archived test besides its files — the
 //! consolidated options, the main script's URL, `__ENV`, the compatibility mode and who
-//! wrote it — in k6's field order, as Go's encoder writes it (two-space indent, no HTML
-//! escaping, a final newline).
+//! wrote it — in k6's field order, as Go's encoder writes it: two-space indent, a final
+//! newline, and `<`, `>`, `&` escaped only inside the options whose Go types marshal
+//! themselves (k6's encoder does not escape, their own `json.Marshal` does).
 
 use std::collections::BTreeMap;
 
@@ -39,9 +40,11 @@ pub struct Metadata {
 impl Metadata {
     /// The document as it is stored in the archive.
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut out = serde_json::to_vec_pretty(self)?;
-        out.push(b'\n');
-        Ok(out)
+        let value = serde_json::to_value(self)?;
+        let mut out = String::new();
+        write_value(&value, 0, false, &mut out)?;
+        out.push('\n');
+        Ok(out.into_bytes())
     }
 
     /// Reads a stored document; `type` must be `js`, as in k6.
@@ -66,6 +69,64 @@ impl Metadata {
     }
 }
 
+/// The options whose Go types (`null.String`, raw JSON) escape HTML in their own output.
+const SELF_MARSHALLED: [&str; 6] = [
+    "userAgent",
+    "httpDebug",
+    "summaryTimeUnit",
+    "ext",
+    "cloud",
+    "dns",
+];
+
+/// Go's `MarshalIndent` layout of `v` at `depth`; `escape` says whether strings in it get
+/// HTML escaping.
+fn write_value(
+    v: &serde_json::Value,
+    depth: usize,
+    escape: bool,
+    out: &mut String,
+) -> Result<(), serde_json::Error> {
+    use serde_json::Value;
+    let pad = |n: usize| "  ".repeat(n);
+    match v {
+        Value::String(s) if escape => out.push_str(
+            &serde_json::to_string(s)?
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026"),
+        ),
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&pad(depth + 1));
+                write_value(item, depth + 1, escape, out)?;
+            }
+            out.push('\n');
+            out.push_str(&pad(depth));
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&pad(depth + 1));
+                out.push_str(&serde_json::to_string(k)?);
+                out.push_str(": ");
+                // Depth 1 is `options`' members: the self-marshalled ones escape.
+                let escape = escape || (depth == 1 && SELF_MARSHALLED.contains(&k.as_str()));
+                write_value(item, depth + 1, escape, out)?;
+            }
+            out.push('\n');
+            out.push_str(&pad(depth));
+            out.push('}');
+        }
+        other => out.push_str(&serde_json::to_string(other)?),
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +137,16 @@ mod tests {
         let m = Metadata::from_json(text.as_bytes()).unwrap();
         assert_eq!(m.env, Some(BTreeMap::new()));
         assert_eq!(String::from_utf8(m.to_json().unwrap()).unwrap(), text);
+    }
+
+    #[test]
+    fn only_self_marshalled_options_escape_html() {
+        let mut m = Metadata::from_json(b"{}").unwrap();
+        m.options = serde_json::json!({"userAgent": "x<y", "tags": {"t": "a<b"}});
+        m.env = Some([("V".to_string(), "<&>".to_string())].into());
+        let text = String::from_utf8(m.to_json().unwrap()).unwrap();
+        assert!(text.contains(r#""userAgent": "x\u003cy""#), "{text}");
+        assert!(text.contains(r#""t": "a<b""#), "{text}");
+        assert!(text.contains(r#""V": "<&>""#), "{text}");
     }
 }

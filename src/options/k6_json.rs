@@ -87,9 +87,12 @@ pub fn consolidated(opts: &Options) -> Value {
                 go_duration(d);
             }
         }
-        if let Some(Value::Array(stages)) = o.get_mut("stages") {
-            for s in stages.iter_mut().filter_map(|s| s.get_mut("duration")) {
-                go_duration(s);
+        if let Some(stages) = o.get_mut("stages") {
+            go_stages(stages);
+        }
+        if let Some(Value::Object(scenarios)) = o.get_mut("scenarios") {
+            for scenario in scenarios.values_mut() {
+                *scenario = scenario_shape(scenario);
             }
         }
         o.insert("summaryTrendStats".into(), opts.trend_stats().into());
@@ -107,8 +110,71 @@ pub fn consolidated(opts: &Options) -> Value {
     k6_shape(Some(&v))
 }
 
+/// The fields of each executor's config after the common ones, in Go struct order.
+fn executor_fields(executor: &str) -> &'static [&'static str] {
+    match executor {
+        "shared-iterations" | "per-vu-iterations" => &["vus", "iterations", "maxDuration"],
+        "constant-vus" => &["vus", "duration"],
+        "ramping-vus" => &["startVUs", "stages", "gracefulRampDown"],
+        "constant-arrival-rate" => &["rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"],
+        "ramping-arrival-rate" => &[
+            "startRate",
+            "timeUnit",
+            "stages",
+            "preAllocatedVUs",
+            "maxVUs",
+        ],
+        "externally-controlled" => &["vus", "duration", "maxVUs"],
+        _ => &[],
+    }
+}
+
+/// A scenario as k6 marshals its executor config: the common fields, then the
+/// executor's, unset ones `null`, durations in Go's form. An unknown executor is kept.
+fn scenario_shape(given: &Value) -> Value {
+    let Some(executor) = given.get("executor").and_then(Value::as_str) else {
+        return given.clone();
+    };
+    let fields = executor_fields(executor);
+    if fields.is_empty() {
+        return given.clone();
+    }
+    let common = [
+        "executor",
+        "startTime",
+        "gracefulStop",
+        "env",
+        "exec",
+        "tags",
+    ];
+    let mut out = serde_json::Map::new();
+    for key in common.iter().chain(fields) {
+        let mut v = given.get(*key).cloned().unwrap_or(Value::Null);
+        match *key {
+            "stages" => go_stages(&mut v),
+            "startTime" | "gracefulStop" | "duration" | "maxDuration" | "timeUnit"
+            | "gracefulRampDown" => go_duration(&mut v),
+            _ => {}
+        }
+        out.insert(key.to_string(), v);
+    }
+    Value::Object(out)
+}
+
+/// Every stage's duration in Go's form.
+fn go_stages(stages: &mut Value) {
+    if let Value::Array(stages) = stages {
+        for d in stages.iter_mut().filter_map(|s| s.get_mut("duration")) {
+            go_duration(d);
+        }
+    }
+}
+
 /// A duration value in Go's `time.Duration` text (`90s` is `1m30s`), when it parses.
 fn go_duration(v: &mut Value) {
+    if v.is_null() {
+        return;
+    }
     let Ok(d) = serde_json::from_value::<DurationOpt>(v.clone()) else {
         return;
     };

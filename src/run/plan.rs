@@ -143,7 +143,10 @@ fn connect_external_control(scenarios: &mut [Scenario], control: &crate::api::Co
 }
 
 /// Every scenario's `exec` must be an exported function (k6's words).
-fn check_exec_functions(scenarios: &[Scenario], functions: &[String]) -> Result<(), RunError> {
+pub(crate) fn check_exec_functions(
+    scenarios: &[Scenario],
+    functions: &[String],
+) -> Result<(), RunError> {
     let missing: Vec<String> = scenarios
         .iter()
         .filter(|s| !functions.iter().any(|f| f == &s.exec))
