@@ -260,3 +260,37 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_cache_holds_its_files_and_never_reads_the_disk() {
+        let here = std::env::current_exe().expect("test binary");
+        let sealed = SourceCache::sealed([(PathBuf::from("/nowhere/a.js"), b"x".to_vec())]);
+        assert_eq!(&**sealed.read(Path::new("/nowhere/a.js")).unwrap(), b"x");
+        assert!(
+            sealed.read(&here).is_err(),
+            "a file on disk is not in the tree"
+        );
+        assert!(sealed.read_from_disk().is_empty());
+    }
+
+    #[test]
+    fn files_read_from_disk_are_listed_in_order_and_inserted_ones_are_not() {
+        let dir = std::env::temp_dir().join(format!("rk6-sources-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.js"), dir.join("b.json"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let cache = SourceCache::default();
+        cache.insert(dir.join("stdin"), b"s".to_vec());
+        cache.read(&b).unwrap();
+        cache.read(&a).unwrap();
+        cache.read(&b).unwrap();
+        let read: Vec<PathBuf> = cache.read_from_disk().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(read, vec![b.clone(), a.clone()]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
