@@ -80,7 +80,7 @@ pub enum Command {
     Inspect(InspectFlags),
     /// Pack the script, the local modules it imports and the files it opens, with its
     /// options, into a k6 archive (a `.tar` that `k6 run` and `rk6 run` accept).
-    Archive(Box<crate::archive::ArchiveFlags>),
+    Archive(Box<ArchiveFlags>),
     /// Print the whole test's summary from instances' result parts (`--out result=…`).
     Merge(MergeFlags),
     /// Show the version.
@@ -95,6 +95,19 @@ pub enum Command {
         /// Script to run instead of examples/quickstart.js (BASE_URL is set for it).
         script: Option<PathBuf>,
     },
+}
+
+/// `rk6 archive`'s flags: `run`'s option flags plus where the archive goes.
+#[derive(Debug, Args)]
+pub struct ArchiveFlags {
+    #[command(flatten)]
+    pub run: RunFlags,
+    /// Archive output filename (`-` writes it to stdout).
+    #[arg(short = 'O', long = "archive-out", default_value = "archive.tar")]
+    pub archive_out: String,
+    /// Don't record any environment variable (`env` is `null`).
+    #[arg(long)]
+    pub exclude_env_vars: bool,
 }
 
 /// `rk6 inspect`'s flags: k6's runtime flags and `--execution-requirements`.

@@ -4,6 +4,7 @@
 
 mod api;
 mod archive;
+mod archive_command;
 mod cli;
 mod config_types;
 mod demo;
@@ -165,7 +166,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
         },
         Command::Target { ref listen } => target_forever(listen).await,
         Command::Demo { ref script } => demo::demo(script.clone(), quiet, no_color).await,
-        Command::Archive(flags) => match archive::archive(*flags, globals).await {
+        Command::Archive(flags) => match archive_command::archive(*flags, globals).await {
             Ok(code) => Ok(code),
             Err(e) => return report(e),
         },

@@ -1,11 +1,11 @@
 //! k6's archive format (`k6 archive`'s `.tar`), both ways: [`Archive`] is a test as k6
 //! packs it (`metadata.json`, the main script as `data`, and every local file the init
 //! code read under `file/<absolute path>`), read from tar bytes (`read.rs`) and written
-//! to them (`write.rs`); `command.rs` is the `rk6 archive` command.
+//! to them (`write.rs`).
 //!
-//! Not for running: a run reads an archive into a [`crate::test_source::TestSource`].
+//! Not for commands: `archive_command.rs` is `rk6 archive`, and `test_source.rs` turns an
+//! archive into a test to run.
 
-mod command;
 mod metadata;
 mod read;
 mod write;
@@ -13,7 +13,6 @@ mod write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use command::{archive, ArchiveFlags};
 pub use metadata::Metadata;
 
 /// A test packed as k6 packs it.

@@ -9,27 +9,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use clap::Args;
-
-use super::{anonymize, file_url, Archive, ArchiveError, ArchivedFile, Metadata};
-use crate::cli::{Globals, RunFlags};
+use crate::archive::{anonymize, file_url, Archive, ArchiveError, ArchivedFile, Metadata};
+use crate::cli::{ArchiveFlags, Globals, RunFlags};
 use crate::exit::ExitCode;
 use crate::options::{k6_json, ConfigError, Options};
 use crate::run::{RunArgs, RunError};
 use crate::test_source::TestSource;
-
-/// `rk6 archive`'s flags: `run`'s option flags plus where the archive goes.
-#[derive(Debug, Args)]
-pub struct ArchiveFlags {
-    #[command(flatten)]
-    pub run: RunFlags,
-    /// Archive output filename (`-` writes it to stdout).
-    #[arg(short = 'O', long = "archive-out", default_value = "archive.tar")]
-    pub archive_out: String,
-    /// Don't record any environment variable (`env` is `null`).
-    #[arg(long)]
-    pub exclude_env_vars: bool,
-}
 
 /// What the flags say beyond the run arguments.
 struct Request {
