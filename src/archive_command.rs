@@ -9,9 +9,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rk6_runtime::metrics::Registry;
+
 use crate::archive::{anonymize, file_url, Archive, ArchiveError, ArchivedFile, Metadata};
 use crate::cli::{ArchiveFlags, Globals, RunFlags};
 use crate::exit::ExitCode;
+use crate::metrics::threshold::ThresholdError;
 use crate::options::{k6_json, ConfigError, Options};
 use crate::run::{RunArgs, RunError};
 use crate::test_source::TestSource;
@@ -42,8 +45,9 @@ pub async fn archive(mut flags: ArchiveFlags, globals: Globals) -> Result<ExitCo
     let mut args = flags.run.into_args(globals)?;
     let source = TestSource::load(&args.script, args.test_type.as_deref())?;
     let env = source.env(crate::run::plan::build_env(&args));
-    let info = init_once(&source, &args, env.clone()).await?;
+    let (info, registry) = init_once(&source, &args, env.clone()).await?;
     let opts = consolidate(&mut args, &source, &info)?;
+    check_threshold_metrics(&opts, &registry)?;
     let archive = pack(&source, &opts, env, &request)?;
     write_out(&archive, &request.out)?;
     Ok(ExitCode::Success)
@@ -65,12 +69,13 @@ fn refuse_run_only_flags(run: &RunFlags) -> Result<(), ConfigError> {
 }
 
 /// Runs the init code once (which reads every module and opened file through the
-/// source cache) and returns the script's exported options and functions.
+/// source cache) and returns the script's exported options and functions, and the
+/// metrics it defined.
 async fn init_once(
     source: &TestSource,
     args: &RunArgs,
     env: BTreeMap<String, String>,
-) -> Result<rk6_runtime::VuInfo, RunError> {
+) -> Result<(rk6_runtime::VuInfo, Registry), RunError> {
     let (tx, _rx) = std::sync::mpsc::channel();
     let config = rk6_runtime::TestConfig {
         env,
@@ -81,8 +86,9 @@ async fn init_once(
         ..rk6_runtime::TestConfig::new(source.script_path.clone(), tx)
     };
     let pool = rk6_runtime::VuPool::new(1)?;
+    let registry = config.registry.clone();
     let (_vu, info) = pool.create_vu(Arc::new(config), 0).await?;
-    Ok(info)
+    Ok((info, registry))
 }
 
 /// The options k6 stores: every tier merged and checked as `run` checks them.
@@ -98,6 +104,18 @@ fn consolidate(
     crate::run::plan::check_exec_functions(&scenarios, &info.functions)?;
     opts.threshold_spec()?;
     Ok(opts)
+}
+
+/// Every threshold names a metric the script has (k6 refuses the archive otherwise, 104).
+fn check_threshold_metrics(opts: &Options, registry: &Registry) -> Result<(), ConfigError> {
+    for key in opts.thresholds.iter().flat_map(|t| t.keys()) {
+        let (name, _) = crate::metrics::threshold::parse_metric_key(key);
+        if registry.lookup(&name).is_none() {
+            let metric = key.clone();
+            return Err(ThresholdError::UnknownMetric { metric, name }.into());
+        }
+    }
+    Ok(())
 }
 
 /// The archive of the loaded test: its main script, every local file its init code read

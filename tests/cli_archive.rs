@@ -338,3 +338,36 @@ fn archive_to_stdout_writes_only_the_tar() {
     out.assert_code(0);
     assert!(out.stdout.starts_with("metadata.json"), "{}", out.dump());
 }
+
+#[test]
+fn archive_exits_with_k6s_codes_for_what_it_refuses() {
+    if !k6_available() {
+        return;
+    }
+    let dir = project();
+    dir.write("syntax.js", "export default function () {\n");
+    dir.write(
+        "threshold.js",
+        "export const options = { thresholds: { nope: ['count>1'] } };\nexport default function () {}\n",
+    );
+    let cases: [&[&str]; 4] = [
+        &["syntax.js"],
+        &["threshold.js"],
+        &["missing.js"],
+        &["script.js", "--out", "json=x.json"],
+    ];
+    for args in cases {
+        let code = |tool: Tool| {
+            let out = Run::new(tool)
+                .arg("archive")
+                .args(args)
+                .args(["-O", "refused.tar"])
+                .cwd(dir.dir())
+                .output();
+            assert_eq!(out.stdout, "", "{}", out.dump());
+            out.code
+        };
+        assert_eq!(code(Tool::Rk6), code(Tool::K6), "rk6 archive {args:?}");
+    }
+    assert!(!dir.path("refused.tar").exists());
+}
