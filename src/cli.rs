@@ -77,13 +77,11 @@ impl Cli {
 pub enum Command {
     /// Start a test.
     Run(Box<RunFlags>),
-    /// Print the script's options as JSON.
-    Inspect {
-        script: PathBuf,
-        /// Also print the run's totalDuration and maxVUs (what k6-operator reads).
-        #[arg(long)]
-        execution_requirements: bool,
-    },
+    /// Print the script's (or archive's) options as JSON.
+    Inspect(InspectFlags),
+    /// Pack the script, the local modules it imports and the files it opens, with its
+    /// options, into a k6 archive (a `.tar` that `k6 run` and `rk6 run` accept).
+    Archive(Box<ArchiveFlags>),
     /// Print the whole test's summary from instances' result parts (`--out result=…`).
     Merge(MergeFlags),
     /// Show the version.
@@ -101,6 +99,66 @@ pub enum Command {
     /// k6's REST API client commands (`status`, `pause`, `resume`, `scale`, `stats`).
     #[command(flatten)]
     Client(crate::api::client::ClientCommand),
+}
+
+/// `rk6 archive`'s flags: `run`'s option flags plus where the archive goes.
+#[derive(Debug, Args)]
+pub struct ArchiveFlags {
+    #[command(flatten)]
+    pub run: RunFlags,
+    /// Archive output filename (`-` writes it to stdout).
+    #[arg(short = 'O', long = "archive-out", default_value = "archive.tar")]
+    pub archive_out: String,
+    /// Don't record any environment variable (`env` is `null`).
+    #[arg(long)]
+    pub exclude_env_vars: bool,
+}
+
+/// `rk6 inspect`'s flags: k6's runtime flags and `--execution-requirements`.
+#[derive(Debug, Args)]
+pub struct InspectFlags {
+    /// The script or archive.
+    pub script: PathBuf,
+    /// Also print the run's totalDuration and maxVUs (what k6-operator reads).
+    #[arg(long)]
+    pub execution_requirements: bool,
+    /// Add/override environment variable with VAR=value.
+    #[arg(short = 'e', long = "env")]
+    pub env: Vec<String>,
+    /// Pass the real system environment variables to the runtime (default false, as in
+    /// k6's inspect).
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::FalseyValueParser::new())]
+    pub include_system_env_vars: Option<bool>,
+    /// Test type: js or archive (unset: an archive is told by its content).
+    #[arg(short = 't', long = "type", env = "K6_TYPE")]
+    pub test_type: Option<String>,
+    /// JavaScript compatibility mode: extended (default) or base.
+    #[arg(long, env = "K6_COMPATIBILITY_MODE")]
+    pub compatibility_mode: Option<String>,
+}
+
+impl InspectFlags {
+    /// The run-time `__ENV` (before an archive's variables go under it).
+    pub fn runtime_env(&self) -> Result<std::collections::BTreeMap<String, String>, ConfigError> {
+        let mut env = std::collections::BTreeMap::new();
+        let system = match self.include_system_env_vars {
+            Some(v) => v,
+            None => env_bool_go("K6_INCLUDE_SYSTEM_ENV_VARS")?.unwrap_or(false),
+        };
+        if system {
+            env.extend(std::env::vars());
+        }
+        env.extend(parse_env_flags(&self.env)?);
+        Ok(env)
+    }
+
+    /// `Some(alias)` when the compatibility mode was chosen.
+    pub fn global_alias(&self) -> Result<Option<bool>, ConfigError> {
+        self.compatibility_mode
+            .as_deref()
+            .map(|m| compatibility_global(Some(m)))
+            .transpose()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -179,7 +237,7 @@ pub struct RunFlags {
     /// JavaScript compatibility mode: extended (default) or base (no `global` alias).
     #[arg(long, env = "K6_COMPATIBILITY_MODE")]
     pub compatibility_mode: Option<String>,
-    /// Test type: js (rk6 runs no archives).
+    /// Test type: js or archive (unset: an archive is told by its content).
     #[arg(short = 't', long = "type", env = "K6_TYPE")]
     pub test_type: Option<String>,
     /// Traces output: none (rk6 exports no traces).
@@ -271,6 +329,27 @@ fn tag_name_value(s: &str) -> Result<(String, String), ConfigError> {
     Err(ConfigError::Flag(format!("error parsing tag '{s}': {why}")))
 }
 
+/// `-e NAME=VALUE` flags as k6 reads them: a variable without `=` is set to the empty
+/// string, and a name must be an identifier.
+pub(crate) fn parse_env_flags(flags: &[String]) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut env = Vec::new();
+    for e in flags {
+        let (k, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
+        let valid = k
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(ConfigError::Flag(format!(
+                "invalid environment variable name '{k}'"
+            )));
+        }
+        env.push((k.to_string(), v.to_string()));
+    }
+    Ok(env)
+}
+
 /// `--compatibility-mode`: whether the script gets the `global` alias (`extended`).
 fn compatibility_global(mode: Option<&str>) -> Result<bool, ConfigError> {
     match mode.unwrap_or("extended") {
@@ -290,11 +369,7 @@ fn compatibility_global(mode: Option<&str>) -> Result<bool, ConfigError> {
 fn check_runtime_flags(test_type: Option<&str>, traces: Option<&str>) -> Result<(), ConfigError> {
     match test_type {
         None | Some("js") | Some("") => {}
-        Some("archive") => {
-            return Err(ConfigError::Flag(
-                "rk6 does not run k6 archives (--type archive): run the script itself".into(),
-            ))
-        }
+        Some("archive") => {}
         Some(other) => {
             return Err(ConfigError::Flag(format!(
                 "unknown or unspecified test type '{other}'"
@@ -313,7 +388,7 @@ fn check_runtime_flags(test_type: Option<&str>, traces: Option<&str>) -> Result<
 }
 
 /// A boolean `K6_*` variable k6 parses with Go's `ParseBool`.
-fn env_bool_go(k: &str) -> Result<Option<bool>, ConfigError> {
+pub(crate) fn env_bool_go(k: &str) -> Result<Option<bool>, ConfigError> {
     crate::options::env::go_bool(k, std::env::var(k).ok().as_deref())
 }
 
@@ -339,7 +414,11 @@ impl RunFlags {
         // Read (rk6 sends no report) but validated as k6 does.
         env_null_bool("K6_NO_USAGE_REPORT", "NoUsageReport")?;
         check_runtime_flags(self.test_type.as_deref(), self.traces_output.as_deref())?;
-        let global_alias = compatibility_global(self.compatibility_mode.as_deref())?;
+        let global_alias = self
+            .compatibility_mode
+            .as_deref()
+            .map(|m| compatibility_global(Some(m)))
+            .transpose()?;
         // pflag decodes duration flags up front: a bad one is refused before anything else.
         for (flag, value) in [
             ("-d, --duration", &self.duration),
@@ -423,22 +502,7 @@ impl RunFlags {
             }
             o.tags = Some(map);
         }
-        let mut env = Vec::new();
-        for e in &self.env {
-            // k6: a variable without `=` is set to the empty string.
-            let (k, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
-            let valid = k
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
-                return Err(ConfigError::Flag(format!(
-                    "invalid environment variable name '{k}'"
-                )));
-            }
-            env.push((k.to_string(), v.to_string()));
-        }
+        let env = parse_env_flags(&self.env)?;
         Ok(RunArgs {
             script: self.script,
             cli: o,
@@ -463,6 +527,7 @@ impl RunFlags {
             paused: self.paused,
             linger: self.linger || env_null_bool("K6_LINGER", "Linger")?.unwrap_or(false),
             global_alias,
+            test_type: self.test_type,
             segment: crate::execution_segment::Segment::parse(
                 self.execution_segment.as_deref(),
                 self.execution_segment_sequence.as_deref(),

@@ -1,35 +1,45 @@
-//! `rk6 inspect`: runs the script's init code once and prints its options as JSON.
+//! `rk6 inspect`: loads the script (or archive) and runs its init code once, then prints
+//! its options as JSON, as `k6 inspect` does: a script's exported options, an archive's
+//! stored ones; with `--execution-requirements`, also the run's `totalDuration` and
+//! `maxVUs` after the `K6_*` variables are applied (what k6-operator reads).
 
-use std::path::Path;
 use std::sync::Arc;
 
+use crate::cli::InspectFlags;
 use crate::exit::ExitCode;
+use crate::options::k6_json;
+use crate::options::ConfigError;
+use crate::run::RunError;
+use crate::test_source::{LoadError, TestSource};
 
-pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCode> {
-    let script_path = std::fs::canonicalize(script).map_err(|_| {
-        anyhow::anyhow!(rk6_runtime::error::missing_module(
-            &script.display().to_string()
-        ))
-    })?;
+pub async fn inspect(flags: &InspectFlags) -> Result<ExitCode, RunError> {
+    let source =
+        TestSource::load(&flags.script, flags.test_type.as_deref()).map_err(|e| match e {
+            // k6 inspect's words for a script that is not there.
+            LoadError::Missing(_) => RunError::Config(ConfigError::Unclassified(
+                rk6_runtime::error::missing_module(&flags.script.display().to_string()),
+            )),
+            e => e.into(),
+        })?;
     let (tx, _rx) = std::sync::mpsc::channel();
     let config = rk6_runtime::TestConfig {
-        env: std::env::vars().collect(),
+        env: source.env(flags.runtime_env()?),
+        sources: source.sources.clone(),
+        global_alias: source.global_alias(flags.global_alias()?),
         coroutine_stack: 1024 * 1024,
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
-        ..rk6_runtime::TestConfig::new(script_path, tx)
+        ..rk6_runtime::TestConfig::new(source.script_path.clone(), tx)
     };
     let pool = rk6_runtime::VuPool::new(1)?;
-    let (_vu, info) = match pool.create_vu(Arc::new(config), 0).await {
-        Ok(v) => v,
-        Err(e) => {
-            rk6_runtime::log::Logger::error(&e.to_string(), &[("hint", "script exception")]);
-            return Ok(ExitCode::ScriptException);
-        }
-    };
+    let (_vu, info) = pool.create_vu(Arc::new(config), 0).await?;
+    let own = source.own_options(info.options.as_ref());
     // Validates the options the way `run` would.
-    let opts = crate::options::Options::from_script(info.options.as_ref())?;
-    let mut shape = k6_shape(info.options.as_ref());
-    if requirements {
+    let opts = crate::options::Options::from_script(own.as_ref())?;
+    let mut shape = match &source.archive {
+        Some(a) => k6_json::k6_shape(Some(&a.metadata.options)),
+        None => k6_json::k6_shape(info.options.as_ref()),
+    };
+    if flags.execution_requirements {
         let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
         let opts = opts.apply(&crate::options::from_env(&env)?);
         let scenarios = crate::options::scenarios::derive(&opts)?;
@@ -39,7 +49,12 @@ pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCo
             .max()
             .unwrap_or_default();
         let max_vus: u64 = scenarios.iter().map(|s| s.executor.max_vus()).sum();
+        // The derived options, as k6 prints them with the requirements.
+        shape = k6_json::consolidated(&opts);
         if let Some(obj) = shape.as_object_mut() {
+            if let Some(derived) = crate::options::scenarios::derived_from_shortcuts(&opts) {
+                obj.insert("scenarios".into(), derived);
+            }
             obj.insert(
                 "totalDuration".into(),
                 serde_json::json!(rk6_runtime::duration::format(total)),
@@ -47,66 +62,8 @@ pub async fn inspect(script: &Path, requirements: bool) -> anyhow::Result<ExitCo
             obj.insert("maxVUs".into(), serde_json::json!(max_vus));
         }
     }
-    let json = serde_json::to_string_pretty(&shape)?;
+    let json = k6_json::to_inspect_text(&shape)
+        .map_err(|e| ConfigError::Unclassified(format!("could not print the options: {e}")))?;
     rk6_runtime::term::out(&format!("{json}\n"));
     Ok(ExitCode::Success)
-}
-
-/// k6's option keys in the order `k6 inspect` prints them (Go struct order).
-const KEYS: [&str; 39] = [
-    "paused",
-    "vus",
-    "duration",
-    "iterations",
-    "stages",
-    "scenarios",
-    "executionSegment",
-    "executionSegmentSequence",
-    "noSetup",
-    "setupTimeout",
-    "noTeardown",
-    "teardownTimeout",
-    "rps",
-    "dns",
-    "maxRedirects",
-    "userAgent",
-    "batch",
-    "batchPerHost",
-    "httpDebug",
-    "insecureSkipTLSVerify",
-    "tlsCipherSuites",
-    "tlsVersion",
-    "tlsAuth",
-    "throw",
-    "thresholds",
-    "blacklistIPs",
-    "blockHostnames",
-    "hosts",
-    "noConnectionReuse",
-    "noVUConnectionReuse",
-    "minIterationDuration",
-    "ext",
-    "summaryTrendStats",
-    "summaryTimeUnit",
-    "systemTags",
-    "tags",
-    "metricSamplesBufferSize",
-    "noCookiesReset",
-    "discardResponseBodies",
-];
-
-/// The script's options with every k6 key present (unset ones `null`), in k6's order.
-fn k6_shape(options: Option<&serde_json::Value>) -> serde_json::Value {
-    let given = options.and_then(|o| o.as_object());
-    let mut out = serde_json::Map::new();
-    for key in KEYS {
-        let value = given.and_then(|g| g.get(key)).cloned();
-        let value = match (key, value) {
-            (_, Some(v)) => v,
-            ("dns", None) => serde_json::json!({"ttl": null, "select": null, "policy": null}),
-            (_, None) => serde_json::Value::Null,
-        };
-        out.insert(key.to_string(), value);
-    }
-    serde_json::Value::Object(out)
 }

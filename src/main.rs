@@ -3,6 +3,8 @@
 //! `metrics`, `summary` and the `rk6-runtime` crate.
 
 mod api;
+mod archive;
+mod archive_command;
 mod cli;
 mod config_types;
 mod demo;
@@ -18,6 +20,7 @@ mod output;
 mod run;
 mod summary;
 mod target;
+mod test_source;
 mod verbose;
 
 use clap::Parser;
@@ -157,10 +160,10 @@ async fn dispatch(cli: Cli) -> ExitCode {
             rk6_runtime::term::out(&format!("rk6 {}\n", version_string()));
             Ok(ExitCode::Success)
         }
-        Command::Inspect {
-            ref script,
-            execution_requirements,
-        } => inspect::inspect(script, execution_requirements).await,
+        Command::Inspect(ref flags) => match inspect::inspect(flags).await {
+            Ok(code) => Ok(code),
+            Err(e) => return report(e),
+        },
         Command::Target { ref listen } => target_forever(listen).await,
         Command::Demo { ref script } => demo::demo(script.clone(), quiet, no_color).await,
         Command::Client(ref cmd) => {
@@ -176,6 +179,10 @@ async fn dispatch(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Archive(flags) => match archive_command::archive(*flags, globals).await {
+            Ok(code) => Ok(code),
+            Err(e) => return report(e),
+        },
         Command::Run(flags) => match flags.into_args(globals) {
             Err(e) => {
                 Logger::error(&e.to_string(), &[]);
@@ -183,29 +190,7 @@ async fn dispatch(cli: Cli) -> ExitCode {
             }
             Ok(args) => match run::run(args).await {
                 Ok(code) => Ok(code),
-                Err(run::RunError::Api(e)) => {
-                    Logger::error("Error from API server", &[("error", &e.to_string())]);
-                    return ExitCode::CannotStartRestApi;
-                }
-                Err(e) => {
-                    let hint = match (&e, e.exit_code()) {
-                        (run::RunError::VuInit { id, .. }, ExitCode::ScriptException) => {
-                            format!("error while initializing VU #{id} (script exception)")
-                        }
-                        (run::RunError::VuInit { id, .. }, _) => {
-                            format!("error while initializing VU #{id}")
-                        }
-                        (_, ExitCode::ScriptException) => "script exception".to_string(),
-                        _ => String::new(),
-                    };
-                    let fields: &[(&str, &str)] = if hint.is_empty() {
-                        &[]
-                    } else {
-                        &[("hint", &hint)]
-                    };
-                    Logger::error(&e.to_string(), fields);
-                    return e.exit_code();
-                }
+                Err(e) => return report(e),
             },
         },
     };
@@ -213,6 +198,29 @@ async fn dispatch(cli: Cli) -> ExitCode {
         Logger::error(&format!("{e:#}"), &[]);
         ExitCode::Other
     })
+}
+
+/// Logs why a run (or inspect, or archive) failed, as k6 words it, and gives its exit code.
+fn report(e: run::RunError) -> ExitCode {
+    if let run::RunError::Api(e) = &e {
+        Logger::error("Error from API server", &[("error", &e.to_string())]);
+        return ExitCode::CannotStartRestApi;
+    }
+    let hint = match (&e, e.exit_code()) {
+        (run::RunError::VuInit { id, .. }, ExitCode::ScriptException) => {
+            format!("error while initializing VU #{id} (script exception)")
+        }
+        (run::RunError::VuInit { id, .. }, _) => format!("error while initializing VU #{id}"),
+        (_, ExitCode::ScriptException) => "script exception".to_string(),
+        _ => String::new(),
+    };
+    let fields: &[(&str, &str)] = if hint.is_empty() {
+        &[]
+    } else {
+        &[("hint", &hint)]
+    };
+    Logger::error(&e.to_string(), fields);
+    e.exit_code()
 }
 
 async fn target_forever(listen: &str) -> anyhow::Result<ExitCode> {

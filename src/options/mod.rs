@@ -8,6 +8,7 @@ mod decode_executors;
 pub mod env;
 mod go_json;
 pub mod http;
+pub mod k6_json;
 pub mod scenarios;
 
 use std::collections::BTreeMap;

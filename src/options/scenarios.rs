@@ -205,6 +205,22 @@ pub fn test_options(opts: &Options) -> serde_json::Value {
     v
 }
 
+/// The `scenarios` k6 derives from the shortcut options, as `inspect
+/// --execution-requirements` shows them; `None` when the options name their scenarios.
+pub fn derived_from_shortcuts(opts: &Options) -> Option<serde_json::Value> {
+    if opts.scenarios.is_some() {
+        return None;
+    }
+    let v = serde_json::to_value(opts).ok()?;
+    let mut shortcut = serde_json::Map::new();
+    for k in ["vus", "iterations", "duration", "stages"] {
+        if let Some(x) = v.get(k).filter(|x| !x.is_null()) {
+            shortcut.insert(k.to_string(), x.clone());
+        }
+    }
+    Some(shortcut_scenarios(&shortcut))
+}
+
 /// The `default` scenario k6 shows in `exec.test.options` for the shortcut options, fields
 /// the script did not set as `null`, exactly as k6 v1.1 lays it out.
 fn shortcut_scenarios(shortcut: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {

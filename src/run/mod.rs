@@ -7,9 +7,9 @@ mod execute;
 mod lifecycle;
 
 pub(crate) use lifecycle::default_summary_text;
-mod plan;
+pub(crate) mod plan;
 mod progress;
-mod settings;
+pub(crate) mod settings;
 mod stages;
 pub mod ui;
 mod verdict;
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use rk6_runtime::{InitError, SourceCache};
+use rk6_runtime::InitError;
 
 use crate::exit::ExitCode;
 use crate::options::Options;
@@ -57,8 +57,11 @@ pub struct RunArgs {
     pub paused: bool,
     /// `--linger`: after the test, wait for Ctrl-C before the summary.
     pub linger: bool,
-    /// `--compatibility-mode extended`: `global` is an alias of `globalThis`.
-    pub global_alias: bool,
+    /// `--compatibility-mode` (or `K6_COMPATIBILITY_MODE`): whether `global` is an alias
+    /// of `globalThis` (`extended`); unset, a script gets it and an archive its own mode.
+    pub global_alias: Option<bool>,
+    /// `--type` (or `K6_TYPE`): `js`, `archive`, or unset to tell by the file's content.
+    pub test_type: Option<String>,
 }
 
 /// A failure that ends the run with a specific exit code.
@@ -68,6 +71,12 @@ pub enum RunError {
     Config(#[from] crate::options::ConfigError),
     #[error("{0}")]
     Init(#[from] InitError),
+    /// The script or archive could not be read.
+    #[error("{0}")]
+    Load(#[from] crate::test_source::LoadError),
+    /// The archive could not be written (`rk6 archive`).
+    #[error("{0}")]
+    Archive(#[from] crate::archive::ArchiveError),
     /// The script exports no function at all (k6 exits 255); the text is k6's.
     #[error("{0}")]
     NoFunctions(String),
@@ -96,30 +105,11 @@ impl RunError {
                 ..
             } => ExitCode::ScriptAborted,
             RunError::VuInit { .. } | RunError::NoFunctions(_) => ExitCode::Other,
-            RunError::Init(_) => ExitCode::Other,
+            RunError::Init(_) | RunError::Load(_) | RunError::Archive(_) => ExitCode::Other,
             RunError::Output(_) => ExitCode::Other,
             RunError::Api(_) => ExitCode::CannotStartRestApi,
         }
     }
-}
-
-/// The script's absolute path; `-` reads the script from stdin (like `k6 run -`), placed in
-/// the current directory so relative imports and `open()` resolve from there.
-pub fn resolve_script(script: &Path, sources: &SourceCache) -> Result<PathBuf, RunError> {
-    let missing = |e: std::io::Error| {
-        RunError::Init(InitError::MissingFile {
-            path: script.display().to_string(),
-            reason: e.to_string(),
-        })
-    };
-    if script == Path::new("-") {
-        let mut src = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut src).map_err(missing)?;
-        let path = std::env::current_dir().map_err(missing)?.join("-");
-        sources.insert(path.clone(), src);
-        return Ok(path);
-    }
-    std::fs::canonicalize(script).map_err(missing)
 }
 
 /// Runs a test and returns its exit code: the stages, in k6's order.

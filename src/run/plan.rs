@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rk6_runtime::metrics::{Registry, Sample};
-use rk6_runtime::{log::Logger, SourceCache, TestConfig, VuHandle, VuPool};
+use rk6_runtime::{log::Logger, TestConfig, VuHandle, VuPool};
 
-use super::{resolve_script, settings, RunArgs, RunError};
+use super::{settings, RunArgs, RunError};
 use crate::executor::Scenario;
 use crate::metrics::ThresholdSpec;
 use crate::options::{ConfigError, Options};
+use crate::test_source::TestSource;
 
 /// What the test is, once its options are known.
 pub(super) struct Plan {
@@ -43,7 +44,7 @@ pub(super) async fn plan(
     control: Arc<crate::api::Control>,
 ) -> Result<(Plan, SampleRx), RunError> {
     control.set_status(crate::api::status::INIT_VUS);
-    let (mut config, samples) = base_config(args)?;
+    let (mut config, samples, source) = base_config(args)?;
     let lifecycle_pool = VuPool::new(1)?;
     let (options_vu, info) = lifecycle_pool
         .create_vu(Arc::new(config.clone()), 0)
@@ -59,7 +60,9 @@ pub(super) async fn plan(
         );
     }
     let sys_env: BTreeMap<String, String> = std::env::vars().collect();
-    let opts = settings::resolve_options(args, info.options.as_ref(), &sys_env)?;
+    // An archive's stored options stand for the script's (which are not re-applied).
+    let own = source.own_options(info.options.as_ref());
+    let opts = settings::resolve_options(args, own.as_ref(), &sys_env)?;
     if info.functions.is_empty() {
         return Err(RunError::NoFunctions(super::load_failure(
             &args.script,
@@ -107,11 +110,11 @@ pub(super) async fn plan(
 
 pub(super) type SampleRx = std::sync::mpsc::Receiver<Vec<Sample>>;
 
-/// The configuration the first load of the script runs with: the script, `-e` variables,
-/// secrets and the sample channel (options are not known yet).
-fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
-    let sources = SourceCache::default();
-    let script_path = resolve_script(&args.script, &sources)?;
+/// The configuration the first load of the script runs with: the script (or archive),
+/// `-e` variables, secrets and the sample channel (options are not known yet).
+fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx, TestSource), RunError> {
+    let source = TestSource::load(&args.script, args.test_type.as_deref())?;
+    let script_path = source.script_path.clone();
     crate::verbose::script_loaded(
         &args.script.display().to_string(),
         &format!("file://{}", script_path.display()),
@@ -119,18 +122,19 @@ fn base_config(args: &RunArgs) -> Result<(TestConfig, SampleRx), RunError> {
     );
     let (tx, rx) = std::sync::mpsc::channel::<Vec<Sample>>();
     let config = TestConfig {
-        env: build_env(args),
-        sources,
+        env: source.env(build_env(args)),
+        sources: source.sources.clone(),
         text_summary: Some(crate::summary::legacy::text_summary_hook()),
         secrets: rk6_runtime::config::secrets::SecretSources::parse(&args.secret_sources)
             .map_err(|e| ConfigError::Flag(e.to_string()))?,
-        global_alias: args.global_alias,
+        global_alias: source.global_alias(args.global_alias),
         ..TestConfig::new(script_path, tx)
     };
-    Ok((config, rx))
+    Ok((config, rx, source))
 }
 
-fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
+/// The run's own `__ENV`: the system's (when included) under the `-e` variables.
+pub(crate) fn build_env(args: &RunArgs) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
     if args.include_system_env {
         env.extend(std::env::vars());
@@ -147,7 +151,10 @@ fn connect_external_control(scenarios: &mut [Scenario], control: &crate::api::Co
 }
 
 /// Every scenario's `exec` must be an exported function (k6's words).
-fn check_exec_functions(scenarios: &[Scenario], functions: &[String]) -> Result<(), RunError> {
+pub(crate) fn check_exec_functions(
+    scenarios: &[Scenario],
+    functions: &[String],
+) -> Result<(), RunError> {
     let missing: Vec<String> = scenarios
         .iter()
         .filter(|s| !functions.iter().any(|f| f == &s.exec))

@@ -14,7 +14,7 @@ use crate::options::{from_env, Options};
 /// validated, warning about an unknown script option the way k6 does (naming the first).
 /// Settings that live outside `options` in k6 (the config file's `out` and `linger`, and
 /// `executionSegment` in the script or file) are folded into `args`.
-pub(super) fn resolve_options(
+pub(crate) fn resolve_options(
     args: &mut RunArgs,
     script: Option<&serde_json::Value>,
     sys_env: &BTreeMap<String, String>,

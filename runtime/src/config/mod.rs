@@ -58,17 +58,39 @@ impl SystemTags {
 }
 
 /// Source files read once and shared by all VUs (each VU still parses its own copy).
+///
+/// A sealed cache (from [`SourceCache::sealed`]) is a complete in-memory tree, such as a
+/// k6 archive's: a path it does not hold does not exist, whatever is on disk.
 #[derive(Debug, Default, Clone)]
 pub struct SourceCache {
     files: Arc<Mutex<HashMap<PathBuf, Arc<Vec<u8>>>>>,
+    /// Paths read from disk, in the order first read: what `rk6 archive` packs.
+    from_disk: Arc<Mutex<Vec<PathBuf>>>,
+    sealed: bool,
 }
 
 impl SourceCache {
-    /// The bytes of `path`, read from disk the first time.
+    /// A cache holding exactly `files` that never reads the disk.
+    pub fn sealed(files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Self {
+        let files = files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+        SourceCache {
+            files: Arc::new(Mutex::new(files)),
+            from_disk: Arc::default(),
+            sealed: true,
+        }
+    }
+
+    /// The bytes of `path`, read from disk the first time (never, when sealed).
     pub(crate) fn read(&self, path: &Path) -> std::io::Result<Arc<Vec<u8>>> {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(bytes) = files.get(path) {
             return Ok(bytes.clone());
+        }
+        if self.sealed {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("open {}: file does not exist", path.display()),
+            ));
         }
         if path.is_dir() {
             return Err(std::io::Error::other(format!(
@@ -78,7 +100,33 @@ impl SourceCache {
         }
         let bytes = Arc::new(std::fs::read(path)?);
         files.insert(path.to_path_buf(), bytes.clone());
+        self.from_disk
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(path.to_path_buf());
         Ok(bytes)
+    }
+
+    /// Every file read from disk so far (modules, `open()`ed and `require`d files), in
+    /// the order first read, with its bytes.
+    pub fn read_from_disk(&self) -> Vec<(PathBuf, Arc<Vec<u8>>)> {
+        let order = self.from_disk.lock().unwrap_or_else(|p| p.into_inner());
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        order
+            .iter()
+            .filter_map(|p| Some((p.clone(), files.get(p)?.clone())))
+            .collect()
+    }
+
+    /// The bytes held for `path`, if it was read or inserted (never reads the disk).
+    pub fn get(&self, path: &Path) -> Option<Arc<Vec<u8>>> {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.get(path).cloned()
+    }
+
+    /// Whether this cache is a complete in-memory tree (see [`SourceCache::sealed`]).
+    pub fn is_sealed(&self) -> bool {
+        self.sealed
     }
 
     /// `path`'s source after `transform` (TypeScript stripping), computed once per run.
@@ -211,4 +259,38 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_cache_holds_its_files_and_never_reads_the_disk() {
+        let here = std::env::current_exe().expect("test binary");
+        let sealed = SourceCache::sealed([(PathBuf::from("/nowhere/a.js"), b"x".to_vec())]);
+        assert_eq!(&**sealed.read(Path::new("/nowhere/a.js")).unwrap(), b"x");
+        assert!(
+            sealed.read(&here).is_err(),
+            "a file on disk is not in the tree"
+        );
+        assert!(sealed.read_from_disk().is_empty());
+    }
+
+    #[test]
+    fn files_read_from_disk_are_listed_in_order_and_inserted_ones_are_not() {
+        let dir = std::env::temp_dir().join(format!("rk6-sources-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.js"), dir.join("b.json"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let cache = SourceCache::default();
+        cache.insert(dir.join("stdin"), b"s".to_vec());
+        cache.read(&b).unwrap();
+        cache.read(&a).unwrap();
+        cache.read(&b).unwrap();
+        let read: Vec<PathBuf> = cache.read_from_disk().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(read, vec![b.clone(), a.clone()]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

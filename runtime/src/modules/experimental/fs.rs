@@ -221,7 +221,8 @@ fn open_file(path: &JsValue, ctx: &mut Context) -> JsResult<Result<FileHandle, O
 fn read_shared(path: &Path, sources: &crate::config::SourceCache) -> Result<FileHandle, OpenError> {
     let shown = path.display().to_string();
     if !sources.contains(path) {
-        if !path.exists() {
+        // A sealed tree (an archive's) holds every file there is.
+        if sources.is_sealed() || !path.exists() {
             let msg = format!("no such file or directory {shown:?}");
             return Err(FsError::new(FsErrorKind::NotFound, msg).into());
         }
