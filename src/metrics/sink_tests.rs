@@ -139,9 +139,18 @@ fn trends_survive_their_data_form_and_merge_like_one_trend() {
 
 #[test]
 fn sinks_merge_by_kind() {
-    let mut c = Sink::Counter { sum: 2.0, seen: true };
-    c.merge(&Sink::Counter { sum: 3.0, seen: true }, GaugeMerge::Latest)
-        .unwrap();
+    let mut c = Sink::Counter {
+        sum: 2.0,
+        seen: true,
+    };
+    c.merge(
+        &Sink::Counter {
+            sum: 3.0,
+            seen: true,
+        },
+        GaugeMerge::Latest,
+    )
+    .unwrap();
     assert_eq!(c.aggregate("count", 1.0), Some(5.0));
     let mut r = Sink::Rate { trues: 1, total: 2 };
     r.merge(&Sink::Rate { trues: 3, total: 4 }, GaugeMerge::Latest)

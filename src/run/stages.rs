@@ -220,9 +220,10 @@ pub(super) fn start_engine(
 /// k6 does meanwhile. A stop through the API (exit 103) or Ctrl-C (105) ends it here.
 pub(super) async fn wait_while_paused(plan: &Plan, watchdog: &Watchdog) -> Result<(), ExitCode> {
     let control = &plan.control;
-    // k6 emits the `vus` gauges from the VUs' start, paused or not.
-    vus::emit_gauges(&plan.config, &[]);
     if *control.paused.borrow() {
+        // While paused, k6 emits the `vus` gauges at once and then every second (a run
+        // that starts at once gets its first ones a second in, as in k6).
+        vus::emit_gauges(&plan.config, &[]);
         control.set_status(crate::api::status::PAUSED_BEFORE_RUN);
         watchdog.disarm();
         let mut paused = control.paused.subscribe();
