@@ -108,3 +108,16 @@ fn iteration_numbers_in_test_are_unique_across_segments() {
     );
     assert_eq!(logged_numbers(&runs), (0..9).collect::<Vec<_>>());
 }
+
+#[test]
+fn iteration_numbers_in_test_stay_unique_when_vus_split_unevenly() {
+    // 5 VUs over three segments run 2, 2 and 1 of them, and shared iterations follow the
+    // VUs: 12, 12 and 6 of 30. k6 numbers each instance's iterations by that split, so
+    // together they are 0..30, each once.
+    let runs = iterations_per_segment(
+        "import exec from 'k6/execution';\nexport const options = { vus: 5, iterations: 30 };\nexport default function () { console.log(String(exec.scenario.iterationInTest)); }\n",
+    );
+    let counts: Vec<u64> = runs.iter().map(|(_, n)| *n).collect();
+    assert_eq!(counts, vec![12, 12, 6]);
+    assert_eq!(logged_numbers(&runs), (0..30).collect::<Vec<_>>());
+}

@@ -1,16 +1,18 @@
 //! k6-operator's contract with the k6 binary, played with rk6 under the name `k6` (as the
-//! container image installs it): the initializer's archive-then-inspect shell program, two
-//! runners started with the operator's exact command lines (flags after the script
-//! included) and paused, the operator's readiness check and the starter's `PATCH
-//! /v1/status` body, the runners exiting at the end (the operator's only completion
-//! signal), and `rk6 merge` turning their result parts into the whole test's verdict.
-//! Only loopback addresses: `--address` is 127.0.0.1 where the operator says 0.0.0.0.
+//! container image installs it) and the manifests in `deploy/k8s/`: the initializer's
+//! archive-then-inspect shell program, the `TestRun`'s runners started with the operator's
+//! exact command lines (its `arguments`, flags after the script included) and paused, the
+//! operator's readiness check and the starter's `PATCH /v1/status` sent with curl, the
+//! runners exiting at the end (the operator's only completion signal), and the merge Job's
+//! command, started before the runners, turning their parts into the whole test's verdict.
+//! Only loopback addresses: `--address` is 127.0.0.1 where the operator says 0.0.0.0, and
+//! the shared volume is a temporary directory.
 
 mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -40,6 +42,30 @@ logs="$(dirname "$archive")/k6logs"
 k6 inspect --execution-requirements "$archive" 2> "$logs" || { cat "$logs"; exit 1; }
 if grep 'level.*error' "$logs"; then exit 1; fi
 "#;
+
+/// A manifest of `deploy/k8s/` as JSON.
+fn manifest(name: &str) -> serde_json::Value {
+    let path = repo_root().join("deploy").join("k8s").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_norway::from_str(&text).unwrap()
+}
+
+/// A manifest's strings with the shared volume's mount point moved to `results`.
+fn on_volume(args: impl IntoIterator<Item = String>, results: &Path) -> Vec<String> {
+    let dir = results.display().to_string();
+    args.into_iter()
+        .map(|a| a.replace("/results", &dir))
+        .collect()
+}
+
+/// The operator's segment for runner `i` of `n` (`0:1/4`, `1/4:2/4`, …, `3/4:1`).
+fn point(i: usize, n: usize) -> String {
+    match i {
+        0 => "0".into(),
+        i if i == n => "1".into(),
+        i => format!("{i}/{n}"),
+    }
+}
 
 /// A directory whose `k6` is rk6, first on PATH.
 fn k6_is_rk6(dir: &Path) -> String {
@@ -110,15 +136,47 @@ fn the_operators_initializer_runners_and_starter_drive_rk6_as_k6() {
     assert_eq!(reqs["maxVUs"], 4, "{stdout}");
     assert_eq!(reqs["totalDuration"], "1m0s", "{stdout}");
 
-    // Runners: the operator's argument order, paused, segments of two.
-    let segments = ["0:1/2", "1/2:1"];
-    let ports = [free_port(), free_port()];
+    // The merge Job, started with the TestRun: it waits for every runner's part.
+    let job = manifest("merge-job.yaml");
+    let job_args = job["spec"]["template"]["spec"]["containers"][0]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string());
+    let mut merging = KillOnDrop(
+        Command::new("k6")
+            .args(on_volume(job_args, &results))
+            .env("PATH", &path)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path("merge.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    // Runners: the TestRun's parallelism and arguments, in the operator's order, paused.
+    let testrun = manifest("testrun.yaml");
+    let n = testrun["spec"]["parallelism"].as_u64().unwrap() as usize;
+    let user_args: Vec<String> = testrun["spec"]["arguments"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let sequence: Vec<String> = (0..=n).map(|i| point(i, n)).collect();
+    let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
     let mut runners: Vec<KillOnDrop> = Vec::new();
-    for (i, (seg, port)) in segments.iter().zip(ports).enumerate() {
+    for (i, port) in ports.iter().enumerate() {
         let child = Command::new("k6")
-            .args(["run", "--quiet", &format!("--execution-segment={seg}")])
-            .arg("--execution-segment-sequence=0,1/2,1")
-            .args(["--out", &format!("result={}/", results.display())])
+            .args(["run", "--quiet"])
+            .arg(format!(
+                "--execution-segment={}:{}",
+                point(i, n),
+                point(i + 1, n)
+            ))
+            .arg(format!(
+                "--execution-segment-sequence={}",
+                sequence.join(",")
+            ))
+            .args(on_volume(user_args.clone(), &results))
             .arg(&script_path)
             .arg(format!("--address=127.0.0.1:{port}"))
             .args(["--paused", "--tag", &format!("instance_id={}", i + 1)])
@@ -131,33 +189,38 @@ fn the_operators_initializer_runners_and_starter_drive_rk6_as_k6() {
             .unwrap();
         runners.push(KillOnDrop(child));
     }
-    // The operator's readiness check, then the starter's body to each runner.
+    // The operator's readiness check, then the starter's curl to each runner.
     let deadline = Instant::now() + Duration::from_secs(30);
-    for port in ports {
+    for &port in &ports {
         while http(port, "GET", "/v1/status", "").is_none_or(|(s, _)| s >= 400) {
             assert!(Instant::now() < deadline, "runner on {port} never answered");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
     let start = r#"{"data":{"attributes":{"paused":false,"stopped":false},"id":"default","type":"status"}}"#;
-    for port in ports {
-        let (status, body) = http(port, "PATCH", "/v1/status", start).unwrap();
-        assert_eq!(status, 200, "{body}");
+    for port in &ports {
+        let curl = Command::new("timeout")
+            .args(["20", "curl", "--retry", "3", "-X", "PATCH"])
+            .args(["-H", "Content-Type: application/json"])
+            .arg(format!("http://127.0.0.1:{port}/v1/status"))
+            .args(["-d", start, "-s", "-w", "\n%{http_code}"])
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&curl.stdout);
+        assert!(out.ends_with("\n200"), "{out}");
     }
     for r in &mut runners {
         wait_at_most(r, Duration::from_secs(60));
     }
-    // Alone, each runner saw 20 of the 40 requests its threshold asks for.
+    // Alone, each runner saw a quarter of the 40 requests its threshold asks for.
     for r in &mut runners {
         assert_eq!(r.wait().unwrap().code(), Some(99));
     }
-    let merged = Run::rk6()
-        .cwd(dir.dir())
-        .args(["merge", "results", "--summary-export", "summary.json"])
-        .timeout(Duration::from_secs(60))
-        .output();
-    merged.assert_code(0);
-    let summary = Export::read(&dir.path("summary.json"));
+    wait_at_most(&mut merging, Duration::from_secs(30));
+    let status = merging.wait().unwrap();
+    let log = std::fs::read_to_string(dir.path("merge.log")).unwrap_or_default();
+    assert_eq!(status.code(), Some(0), "{log}");
+    let summary = Export::read(&results.join("summary.json"));
     assert_eq!(summary.num("http_reqs", "count"), 40.0);
     assert_eq!(
         summary.checks().get("::ok"),
@@ -165,9 +228,6 @@ fn the_operators_initializer_runners_and_starter_drive_rk6_as_k6() {
         "{:?}",
         summary.checks()
     );
-    let parts: Vec<PathBuf> = std::fs::read_dir(&results)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    assert_eq!(parts.len(), 2, "{parts:?}");
+    let parts = std::fs::read_dir(&results).unwrap().count();
+    assert_eq!(parts, n + 1, "a part per runner, and summary.json");
 }

@@ -15,6 +15,9 @@ pub struct ScenarioState {
     pub iterations_started: AtomicU64,
     /// Planned length in ms (0 when unknown), for `progress`.
     pub planned_ms: u64,
+    /// The stripe numbering this scenario's iterations test-wide, `(lcd, offsets)`, when
+    /// it is not the segment's (`shared-iterations` splits its iterations by VUs).
+    pub iteration_stripe: Option<(u64, Vec<u64>)>,
 }
 
 impl ScenarioState {
@@ -69,6 +72,15 @@ pub struct TestState {
     pub vu_stripe: (u64, Vec<u64>),
 }
 
+/// The test-wide number of the `n`-th unit (0-based) of the instance holding `stripe`.
+pub(crate) fn index_in_stripe((lcd, offsets): &(u64, Vec<u64>), n: u64) -> u64 {
+    if offsets.is_empty() {
+        return n;
+    }
+    let per_cycle = offsets.len() as u64;
+    n / per_cycle * lcd + offsets[(n % per_cycle) as usize]
+}
+
 impl TestState {
     pub fn new(options: serde_json::Value) -> Self {
         TestState {
@@ -97,12 +109,7 @@ impl TestState {
     /// The test-wide number of this instance's `n`-th unit (0-based): k6 numbers
     /// `exec.scenario.iterationInTest` and VU ids by the segment's stripe.
     pub(crate) fn index_in_test(&self, n: u64) -> u64 {
-        let (lcd, offsets) = &self.vu_stripe;
-        if offsets.is_empty() {
-            return n;
-        }
-        let per_cycle = offsets.len() as u64;
-        n / per_cycle * lcd + offsets[(n % per_cycle) as usize]
+        index_in_stripe(&self.vu_stripe, n)
     }
 
     /// Marks the start of the test run (after VU initialisation).

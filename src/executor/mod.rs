@@ -142,6 +142,12 @@ pub trait Executor: std::fmt::Debug + Send + Sync {
     /// The progress bar's columns at the moment `view` describes.
     fn bar(&self, view: &BarView) -> BarState;
 
+    /// The stripe numbering this instance's iterations test-wide (`iterationInTest`), when
+    /// it is not the segment's own, as `(lcd, offsets)`.
+    fn iteration_stripe(&self) -> Option<(u64, Vec<u64>)> {
+        None
+    }
+
     /// Hands the REST API's live VU target to an executor that follows it.
     fn attach_control(&mut self, _control: &crate::api::Control) {}
 

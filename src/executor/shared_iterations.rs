@@ -46,6 +46,8 @@ pub struct SharedIterations {
     pub vus: u64,
     pub iterations: u64,
     pub max_duration: Duration,
+    /// Set by [`Executor::segment`]: iterations split by VUs are numbered by that stripe.
+    pub stripe: Option<crate::execution_segment::Stripe>,
 }
 
 impl SharedIterations {
@@ -54,6 +56,7 @@ impl SharedIterations {
             vus: f.u64("vus")?.unwrap_or(1),
             iterations: f.u64("iterations")?.unwrap_or(1),
             max_duration: f.dur("maxDuration")?.unwrap_or(Duration::from_secs(600)),
+            stripe: None,
         }))
     }
 
@@ -101,8 +104,14 @@ impl Executor for SharedIterations {
     }
 
     fn segment(&mut self, seg: &Segment) {
-        self.iterations = seg.stripe_by_vus(self.vus).scale(self.iterations);
+        let stripe = seg.stripe_by_vus(self.vus);
+        self.iterations = stripe.scale(self.iterations);
         self.vus = seg.stripe().scale(self.vus);
+        self.stripe = Some(stripe);
+    }
+
+    fn iteration_stripe(&self) -> Option<(u64, Vec<u64>)> {
+        self.stripe.as_ref().map(|s| (s.lcd, s.offsets.clone()))
     }
 
     fn max_vus(&self) -> u64 {

@@ -29,6 +29,8 @@ pub struct ResultPart {
     pub rk6_result: u32,
     /// The rk6 version that wrote it.
     pub version: String,
+    /// The md5 of the script or archive the instance ran (parts of one test share it).
+    pub test: Option<String>,
     /// `--execution-segment` (`None`: the whole test).
     pub segment: Option<String>,
     pub segment_sequence: Option<String>,
@@ -87,6 +89,7 @@ pub struct CheckData {
 
 /// What a part says about its run besides the metrics.
 pub struct PartMeta<'a> {
+    pub test: Option<String>,
     pub segment: Option<String>,
     pub segment_sequence: Option<String>,
     pub duration_secs: f64,
@@ -108,6 +111,8 @@ pub enum MergeError {
     },
     #[error("{0} and {1} define different thresholds: they are not parts of one test")]
     Thresholds(String, String),
+    #[error("{0} and {1} come from different scripts: they are not parts of one test")]
+    Scripts(String, String),
     #[error("{0}: invalid threshold: {1}")]
     Threshold(String, String),
     #[error("no result parts to merge")]
@@ -148,6 +153,7 @@ impl ResultPart {
             detail: state.detail.as_ref().map(|d| d.data(&name_of)),
             rk6_result: FORMAT,
             version: env!("CARGO_PKG_VERSION").into(),
+            test: meta.test,
             segment: meta.segment,
             segment_sequence: meta.segment_sequence,
             ended_at_ms: std::time::SystemTime::now()
@@ -207,6 +213,11 @@ pub fn merge(parts: &[(String, ResultPart)]) -> Result<Merged, MergeError> {
         }
         if p.thresholds != first.thresholds {
             return Err(MergeError::Thresholds(first_file.clone(), file.clone()));
+        }
+        if let (Some(a), Some(b)) = (&first.test, &p.test) {
+            if a != b {
+                return Err(MergeError::Scripts(first_file.clone(), file.clone()));
+            }
         }
     }
     let registry = Registry::new();

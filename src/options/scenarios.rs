@@ -78,6 +78,7 @@ fn listed(o: &Options) -> Result<Vec<Scenario>, ConfigError> {
             vus,
             iterations: u64::try_from(iterations).unwrap_or(0),
             max_duration: max.unwrap_or(Duration::from_secs(600)),
+            stripe: None,
         }))]
     } else if let Some(d) = &o.duration {
         if d.signed_nanos()? <= 0 {

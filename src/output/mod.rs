@@ -78,6 +78,8 @@ pub struct OutputContext {
     pub run: crate::output::dashboard::RunFacts,
     /// `--execution-segment`: this instance's share (the result part records it).
     pub segment: Option<crate::execution_segment::Segment>,
+    /// What identifies the test across instances (the result part records it).
+    pub test_id: Option<String>,
 }
 
 impl OutputContext {
@@ -128,6 +130,7 @@ pub struct Outputs {
     /// `result=` outputs: written from the engine's final state, not from batches.
     results: Vec<result::ResultFile>,
     segment: Option<crate::execution_segment::Segment>,
+    test_id: Option<String>,
 }
 
 /// What a result part records of the summary's settings.
@@ -184,6 +187,7 @@ impl Outputs {
             dashboards,
             results,
             segment: ctx.segment.clone(),
+            test_id: ctx.test_id.clone(),
         };
         for (description, sink) in sinks {
             let (tx, rx) = std::sync::mpsc::channel();
@@ -250,6 +254,7 @@ impl Outputs {
         let mut errors = Vec::new();
         for r in &self.results {
             let meta = crate::metrics::part::PartMeta {
+                test: self.test_id.clone(),
                 segment: self.segment.as_ref().map(|s| s.text()),
                 segment_sequence: self.segment.as_ref().map(|s| s.sequence_text()),
                 duration_secs: elapsed,

@@ -127,7 +127,10 @@ fn iteration_job(ex: &Execution<'_>, s: &Scenario) -> IterationJob {
     }
     let planned = s.executor.duration().as_millis() as u64;
     IterationJob {
-        state: Arc::new(rk6_runtime::execution::ScenarioState::new(planned)),
+        state: Arc::new(rk6_runtime::execution::ScenarioState {
+            iteration_stripe: s.executor.iteration_stripe(),
+            ..rk6_runtime::execution::ScenarioState::new(planned)
+        }),
         exec: Arc::from(s.exec.as_str()),
         scenario: Arc::from(s.name.as_str()),
         executor: Arc::from(s.executor.kind()),

@@ -39,6 +39,7 @@ pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunE
             cwd: std::env::current_dir().unwrap_or_default(),
             run: run_facts(args, plan),
             segment: args.segment.clone(),
+            test_id: test_id(&args.script),
         },
     )?;
     if !args.quiet {
@@ -52,6 +53,14 @@ pub(super) fn start_outputs(args: &RunArgs, plan: &Plan) -> Result<Outputs, RunE
         ));
     }
     Ok(outputs)
+}
+
+/// What identifies a test across the instances running its segments: the md5 of the
+/// script (or archive) file they all run; `None` for a script read from stdin.
+fn test_id(script: &std::path::Path) -> Option<String> {
+    use md5::{Digest, Md5};
+    let bytes = std::fs::read(script).ok()?;
+    Some(format!("{:x}", Md5::digest(&bytes)))
 }
 
 /// `--out` (or `K6_OUT`), plus the web dashboard when `K6_WEB_DASHBOARD` (or the config

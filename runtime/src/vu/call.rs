@@ -158,7 +158,10 @@ fn begin_iteration(st: &mut VuState, it: &IterationJob) -> i64 {
         .iterations_started
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     st.exec.iteration_in_instance = in_instance;
-    st.exec.iteration_in_test = st.config.test.index_in_test(in_instance);
+    st.exec.iteration_in_test = match &it.state.iteration_stripe {
+        Some(stripe) => crate::execution::index_in_stripe(stripe, in_instance),
+        None => st.config.test.index_in_test(in_instance),
+    };
     st.exec.executor = it.executor.clone();
     st.exec.scenario = Some(it.state.clone());
     st.iteration
