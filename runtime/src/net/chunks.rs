@@ -203,7 +203,7 @@ mod tests {
     fn raw_reads_keep_a_split_character_whole() {
         let euro = "€".as_bytes();
         let out = run(Split::None, &[b"a", &euro[..1], &euro[1..], b"b"]);
-        assert_eq!(out, data(&["a", "€b"]));
+        assert_eq!(out, data(&["a", "€", "b"]));
         let cut = run(Split::None, &[b"a", &euro[..2]]);
         assert_eq!(
             cut,
