@@ -8,7 +8,7 @@ use std::time::Duration;
 use rk6_runtime::metrics::{MetricDef, Sample};
 
 use super::line_protocol::{self, FieldTag, Precision};
-use super::push::Pusher;
+use super::push::{Pusher, SendFailure};
 use super::{Output, OutputContext, OutputError};
 
 /// The settings k6's InfluxDB v1 output takes.
@@ -183,7 +183,11 @@ impl InfluxV1 {
                     Ok(())
                 } else {
                     let text = resp.text().await.unwrap_or_default();
-                    Err(format!("{} {}", status.as_u16(), text.trim()).into())
+                    Err(SendFailure::from(format!(
+                        "{} {}",
+                        status.as_u16(),
+                        text.trim()
+                    )))
                 }
             })
         });

@@ -11,7 +11,7 @@ use rk6_runtime::metrics::{MetricDef, Sample};
 
 use super::influxdb::add_lines;
 use super::line_protocol::{self, FieldTag, Precision};
-use super::push::Pusher;
+use super::push::{Pusher, SendFailure};
 use super::{Output, OutputContext, OutputError};
 
 pub struct InfluxV2 {
@@ -67,7 +67,7 @@ impl InfluxV2 {
                 client
                     .write_line_protocol(&org, &bucket, body)
                     .await
-                    .map_err(|e| e.to_string().into())
+                    .map_err(|e| SendFailure::from(e.to_string()))
             })
         });
         let pusher = Pusher::new("InfluxDBv2", send, interval, concurrent)

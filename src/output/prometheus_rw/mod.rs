@@ -8,7 +8,7 @@
 
 pub mod config;
 pub mod native_histogram;
-#[allow(clippy::all, clippy::pedantic, rustdoc::all, missing_docs)]
+#[allow(dead_code, clippy::all, clippy::pedantic, rustdoc::all, missing_docs)]
 pub mod prompb;
 pub mod series;
 
@@ -211,5 +211,30 @@ impl Output for PrometheusRw {
             }
         }
         self.pusher.finish(FINISH_GRACE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prompb::{Label, Sample as PromSample};
+    use super::*;
+
+    #[test]
+    fn a_push_is_a_snappy_compressed_protobuf_write_request() {
+        let series = vec![TimeSeries {
+            labels: vec![Label {
+                name: "__name__".into(),
+                value: "k6_http_reqs_total".into(),
+            }],
+            samples: vec![PromSample {
+                value: 42.0,
+                timestamp: 1_700_000_000_123,
+            }],
+            ..TimeSeries::default()
+        }];
+        let body = encode(&series).unwrap();
+        let raw = snap::raw::Decoder::new().decompress_vec(&body).unwrap();
+        let back = WriteRequest::decode(raw.as_slice()).unwrap();
+        assert_eq!(back.timeseries, series);
     }
 }

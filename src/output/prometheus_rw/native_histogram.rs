@@ -40,7 +40,7 @@ pub struct NativeHistogram {
 fn frexp(v: f64) -> (f64, i32) {
     let bits = v.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i32 - 1022;
-    let frac = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    let frac = f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52));
     (frac, exp)
 }
 

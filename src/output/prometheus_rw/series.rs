@@ -9,6 +9,7 @@
 //! A series goes out at a push when a sample newer (to the millisecond) than the last one
 //! it sent arrived since; its timestamp is that sample's time, truncated to milliseconds.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -169,22 +170,23 @@ impl SeriesStore {
             tags: s.tags.clone(),
         };
         let native = matches!(self.trends, TrendMapping::NativeHistogram);
-        let series = match self.series.get_mut(&key) {
-            Some(series) => {
+        let series = match self.series.entry(key.clone()) {
+            Entry::Occupied(o) => {
+                let series = o.into_mut();
                 if at > series.latest {
                     series.latest = at;
                     self.fresh.insert(key);
                 }
                 series
             }
-            None => {
+            Entry::Vacant(v) => {
                 let measure = if def.kind == MetricType::Trend && native {
                     Measure::Histogram(Box::default())
                 } else {
                     Measure::Sink(Sink::new(def.kind))
                 };
-                self.fresh.insert(key.clone());
-                self.series.entry(key).or_insert(Series {
+                self.fresh.insert(key);
+                v.insert(Series {
                     name: def.name.clone(),
                     kind: def.kind,
                     contains: def.contains,
