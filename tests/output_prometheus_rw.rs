@@ -96,10 +96,7 @@ fn prometheus_holds_the_summarys_counts_and_p99_with_tags_as_labels() {
     ));
     let ex = Export::read(&dir.path("sum.json"));
     let reqs = ex.num("http_reqs", "count");
-    let got = eventually(|| {
-        prom.value("sum(k6_http_reqs_total)")
-            .filter(|v| *v >= reqs)
-    });
+    let got = eventually(|| prom.value("sum(k6_http_reqs_total)").filter(|v| *v >= reqs));
     assert_eq!(got, Some(reqs), "{}", out.dump());
     // One series of http_req_duration (one tag set): its p99 is the summary's, in seconds.
     let p99 = prom.value("k6_http_req_duration_p99").expect("p99 series");
@@ -120,7 +117,10 @@ fn prometheus_holds_the_summarys_counts_and_p99_with_tags_as_labels() {
     }
     assert!(labels["url"].as_str().is_some_and(|u| u.ends_with("/get")));
     // Metadata is not a label, and the root group's empty tag is left out.
-    assert!(labels.get("vu").is_none() && labels.get("group").is_none(), "{labels}");
+    assert!(
+        labels.get("vu").is_none() && labels.get("group").is_none(),
+        "{labels}"
+    );
 }
 
 #[test]
@@ -244,7 +244,9 @@ fn a_receiver_killed_mid_run_costs_errors_and_a_count_not_the_run_or_the_json_fi
     killer.join().expect("killer");
     out.assert_code(0)
         .assert_stdout_has("http_reqs")
-        .assert_stderr_has("level=error msg=\"Failed to send the time series data to the endpoint\"")
+        .assert_stderr_has(
+            "level=error msg=\"Failed to send the time series data to the endpoint\"",
+        )
         .assert_stderr_has("output=\"Prometheus remote write\"")
         .assert_stderr_has("Prometheus remote write could not deliver");
     assert!(
@@ -286,7 +288,14 @@ fn the_out_argument_is_ignored_like_k6_and_bad_settings_stop_the_run() {
     out.assert_code(0)
         .assert_stdout_has(&format!("Prometheus remote write ({})", prom.write_url()));
     let bad = Run::rk6()
-        .args(["run", "-i", "1", "--out", "experimental-prometheus-rw", "s.js"])
+        .args([
+            "run",
+            "-i",
+            "1",
+            "--out",
+            "experimental-prometheus-rw",
+            "s.js",
+        ])
         .env("K6_PROMETHEUS_RW_TREND_STATS", "p99")
         .cwd(dir.dir())
         .output();

@@ -170,9 +170,7 @@ impl Outputs {
                 "csv" => csv::CsvOutput::open(&spec.arg, ctx)?,
                 "influxdb" => influxdb::InfluxV1::open(&spec.arg, ctx)?,
                 "xk6-influxdb" => influxdb2::InfluxV2::open(&spec.arg, ctx)?,
-                "experimental-prometheus-rw" => {
-                    prometheus_rw::PrometheusRw::open(&spec.arg, ctx)?
-                }
+                "experimental-prometheus-rw" => prometheus_rw::PrometheusRw::open(&spec.arg, ctx)?,
                 other => return Err(OutputError::UnknownType(other.to_string())),
             };
             sinks.push(built);

@@ -290,8 +290,7 @@ pub struct ClientSettings<'a> {
 pub fn http_client(s: ClientSettings) -> Result<reqwest::Client, String> {
     use rk6_runtime::net::tls::TlsSettings;
     let output = s.output;
-    let settings =
-        TlsSettings::new(&s.tls).map_err(|e| format!("{output} TLS settings: {e}"))?;
+    let settings = TlsSettings::new(&s.tls).map_err(|e| format!("{output} TLS settings: {e}"))?;
     let mut tls = (*settings
         .for_host("")
         .map_err(|e| format!("{output} TLS settings: {e}"))?)

@@ -23,11 +23,17 @@ impl Prometheus {
     /// feature flag that makes it keep native histograms.
     pub fn start(native_histograms: bool) -> Prometheus {
         let dir = Scripts::new();
-        dir.write("p.yml", "global: {scrape_interval: 5s}\nscrape_configs: []\n");
+        dir.write(
+            "p.yml",
+            "global: {scrape_interval: 5s}\nscrape_configs: []\n",
+        );
         let http = free_port();
         let mut cmd = Command::new(bin("prometheus"));
         cmd.arg(format!("--config.file={}", dir.path("p.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path("tsdb").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path("tsdb").display()
+            ))
             .arg(format!("--web.listen-address={http}"))
             .args(["--web.enable-remote-write-receiver", "--log.level=error"]);
         if native_histograms {

@@ -57,9 +57,7 @@ const SIGV4: [&str; 3] = [
 ];
 
 fn env_error(msg: String) -> PrometheusRwError {
-    PrometheusRwError::Config(format!(
-        "parse environment variables options failed: {msg}"
-    ))
+    PrometheusRwError::Config(format!("parse environment variables options failed: {msg}"))
 }
 
 /// Go's `strconv.ParseBool`.
@@ -78,7 +76,9 @@ impl RwConfig {
     pub fn resolve(env: &BTreeMap<String, String>) -> Result<RwConfig, PrometheusRwError> {
         let var = |k: &str| env.get(&format!("{PREFIX}{k}")).cloned();
         let flag = |k: &str| -> Result<Option<bool>, PrometheusRwError> {
-            var(k).map(|v| go_bool(&format!("{PREFIX}{k}"), &v)).transpose()
+            var(k)
+                .map(|v| go_bool(&format!("{PREFIX}{k}"), &v))
+                .transpose()
         };
         let mut c = RwConfig::default();
         if let Some(v) = var("PUSH_INTERVAL").filter(|v| !v.is_empty()) {
