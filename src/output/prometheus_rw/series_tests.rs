@@ -31,7 +31,10 @@ fn stats(list: &[&str]) -> TrendMapping {
     TrendMapping::Stats(TrendStat::parse_all(&list).unwrap())
 }
 
-fn by_name(series: &[TimeSeries]) -> BTreeMap<String, (f64, i64, Vec<(String, String)>)> {
+/// A series' first sample (value, timestamp) and its labels.
+type Seen = (f64, i64, Vec<(String, String)>);
+
+fn by_name(series: &[TimeSeries]) -> BTreeMap<String, Seen> {
     series
         .iter()
         .map(|ts| {
