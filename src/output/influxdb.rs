@@ -8,7 +8,7 @@ use std::time::Duration;
 use rk6_runtime::metrics::{MetricDef, Sample};
 
 use super::line_protocol::{self, FieldTag, Precision};
-use super::push::Pusher;
+use super::push::{Pusher, SendFailure};
 use super::{Output, OutputContext, OutputError};
 
 /// The settings k6's InfluxDB v1 output takes.
@@ -141,36 +141,25 @@ impl V1Config {
 }
 
 pub struct InfluxV1 {
-    pusher: Pusher,
+    pusher: Pusher<String>,
     ctx: OutputContext,
     defs: Vec<MetricDef>,
     fields: Vec<FieldTag>,
     precision: Precision,
 }
 
-/// A reqwest client for an output (rustls, optionally without certificate checks).
+/// The InfluxDB outputs' HTTP client (optionally without certificate checks).
 pub fn http_client(insecure: bool) -> Result<reqwest::Client, OutputError> {
-    // The same TLS stack as k6/http: system roots (SSL_CERT_FILE), and with `insecure`
-    // a verifier that accepts any certificate (reqwest's own switch does not reach a
-    // preconfigured rustls config).
-    use rk6_runtime::net::tls::{TlsOptions, TlsSettings};
-    let settings = TlsSettings::new(&TlsOptions {
-        insecure_skip_verify: insecure,
-        ..TlsOptions::default()
+    super::push::http_client(super::push::ClientSettings {
+        tls: rk6_runtime::net::tls::TlsOptions {
+            insecure_skip_verify: insecure,
+            ..Default::default()
+        },
+        user_agent: "k6",
+        timeout: Duration::from_secs(10),
+        output: "InfluxDB",
     })
-    .map_err(|e| bad(format!("InfluxDB TLS settings: {e}")))?;
-    let mut tls = (*settings
-        .for_host("")
-        .map_err(|e| bad(format!("InfluxDB TLS settings: {e}")))?)
-    .clone();
-    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-    reqwest::Client::builder()
-        .use_preconfigured_tls(tls)
-        .timeout(Duration::from_secs(10))
-        .user_agent("k6")
-        .no_proxy()
-        .build()
-        .map_err(|e| bad(format!("building the InfluxDB client: {e}")))
+    .map_err(bad)
 }
 
 impl InfluxV1 {
@@ -180,8 +169,9 @@ impl InfluxV1 {
         let write_url = cfg.write_url();
         let auth = (!cfg.username.is_empty()).then(|| (cfg.username.clone(), cfg.password.clone()));
         let c = client.clone();
-        let send: super::push::Send = std::sync::Arc::new(move |body: String| {
+        let send: super::push::Send<String> = std::sync::Arc::new(move |lines: &[String]| {
             let (c, url, auth) = (c.clone(), write_url.clone(), auth.clone());
+            let body = lines.join("\n");
             Box::pin(async move {
                 let mut req = c.post(&url).body(body);
                 if let Some((u, p)) = &auth {
@@ -193,7 +183,11 @@ impl InfluxV1 {
                     Ok(())
                 } else {
                     let text = resp.text().await.unwrap_or_default();
-                    Err(format!("{} {}", status.as_u16(), text.trim()))
+                    Err(SendFailure::from(format!(
+                        "{} {}",
+                        status.as_u16(),
+                        text.trim()
+                    )))
                 }
             })
         });
@@ -256,7 +250,7 @@ pub fn go_style(e: &reqwest::Error, url: &str) -> String {
 
 /// Appends the lines of a batch to a pusher (shared by the v1 and v2 outputs).
 pub fn add_lines(
-    pusher: &mut Pusher,
+    pusher: &mut Pusher<String>,
     defs: &mut Vec<MetricDef>,
     ctx: &OutputContext,
     batch: &[Sample],

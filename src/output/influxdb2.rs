@@ -11,11 +11,11 @@ use rk6_runtime::metrics::{MetricDef, Sample};
 
 use super::influxdb::add_lines;
 use super::line_protocol::{self, FieldTag, Precision};
-use super::push::Pusher;
+use super::push::{Pusher, SendFailure};
 use super::{Output, OutputContext, OutputError};
 
 pub struct InfluxV2 {
-    pusher: Pusher,
+    pusher: Pusher<String>,
     ctx: OutputContext,
     defs: Vec<MetricDef>,
     fields: Vec<FieldTag>,
@@ -60,13 +60,14 @@ impl InfluxV2 {
             .build()
             .map_err(|e| bad(format!("building the InfluxDB v2 client: {e}")))?;
         let client = Arc::new(client);
-        let send: super::push::Send = Arc::new(move |body: String| {
+        let send: super::push::Send<String> = Arc::new(move |lines: &[String]| {
             let (client, org, bucket) = (client.clone(), org.clone(), bucket.clone());
+            let body = lines.join("\n");
             Box::pin(async move {
                 client
                     .write_line_protocol(&org, &bucket, body)
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| SendFailure::from(e.to_string()))
             })
         });
         let pusher = Pusher::new("InfluxDBv2", send, interval, concurrent)

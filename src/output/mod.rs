@@ -1,5 +1,6 @@
 //! `--out` outputs: the sample stream, after the metrics engine has seen it, fanned out to
-//! k6's JSON and CSV files and to InfluxDB (v1 built in, v2 as `xk6-influxdb`).
+//! k6's JSON and CSV files, to InfluxDB (v1 built in, v2 as `xk6-influxdb`) and to a
+//! Prometheus remote-write receiver (`experimental-prometheus-rw`).
 //!
 //! Owns: parsing `--out type=arg` / `K6_OUT`, starting one worker thread per output,
 //! handing each batch to every worker without ever blocking the engine, and stopping them
@@ -12,6 +13,7 @@ pub mod influxdb;
 pub mod influxdb2;
 pub mod json;
 pub mod line_protocol;
+pub mod prometheus_rw;
 pub mod push;
 pub mod result;
 pub mod time;
@@ -32,7 +34,7 @@ pub type Batch = Arc<Vec<Sample>>;
 /// Why an output could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("invalid output type '{0}', available types are: csv, influxdb, json, result, web-dashboard, xk6-influxdb")]
+    #[error("invalid output type '{0}', available types are: csv, experimental-prometheus-rw, influxdb, json, result, web-dashboard, xk6-influxdb")]
     UnknownType(String),
     #[error("{0}")]
     Config(String),
@@ -171,6 +173,7 @@ impl Outputs {
                 "csv" => csv::CsvOutput::open(&spec.arg, ctx)?,
                 "influxdb" => influxdb::InfluxV1::open(&spec.arg, ctx)?,
                 "xk6-influxdb" => influxdb2::InfluxV2::open(&spec.arg, ctx)?,
+                "experimental-prometheus-rw" => prometheus_rw::PrometheusRw::open(&spec.arg, ctx)?,
                 other => return Err(OutputError::UnknownType(other.to_string())),
             };
             sinks.push(built);

@@ -1,7 +1,8 @@
-//! Batched, bounded delivery to a network sink (the InfluxDB outputs): lines are
-//! collected between push intervals, sent by at most `concurrent` requests at a time on the
-//! output's own runtime, retried while they fit in a bounded backlog, and counted when they
-//! had to be given up. Nothing here can block the engine or the VUs.
+//! Batched, bounded delivery to a network sink (the InfluxDB and Prometheus remote-write
+//! outputs): points (a line, a time series) are collected between push intervals, sent by
+//! at most `concurrent` requests at a time on the output's own runtime, retried while they
+//! fit in a bounded backlog, and counted when they had to be given up. Nothing here can
+//! block the engine or the VUs.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -12,26 +13,42 @@ use std::time::{Duration, Instant};
 
 use rk6_runtime::log::Logger;
 
-/// Sends one body of lines; the error text is logged.
-pub type Send = Arc<
-    dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<(), String>> + std::marker::Send>>
-        + std::marker::Send
-        + Sync,
->;
+/// What a send of one batch resolves to.
+pub type SendFuture = Pin<Box<dyn Future<Output = Result<(), SendFailure>> + std::marker::Send>>;
 
-/// Most lines kept waiting (new and failed) before the oldest are given up.
+/// Encodes one batch of points into a request body and sends it; the failure is logged.
+pub type Send<T> = Arc<dyn Fn(&[T]) -> SendFuture + std::marker::Send + Sync>;
+
+/// Why a send failed, and whether sending the same batch again could succeed.
+#[derive(Debug)]
+pub struct SendFailure {
+    pub message: String,
+    /// `false` for a rejection of the content itself: the batch is given up at once.
+    pub retry: bool,
+}
+
+impl From<String> for SendFailure {
+    fn from(message: String) -> Self {
+        SendFailure {
+            message,
+            retry: true,
+        }
+    }
+}
+
+/// Most points kept waiting (new and failed) before the oldest are given up.
 const BACKLOG_LINES: usize = 200_000;
 /// Sends of one batch before it is given up (and counted as undelivered).
 const MAX_ATTEMPTS: u32 = 5;
 
-/// Lines sent together, and how many sends of them have failed.
-struct Batch {
-    lines: Vec<String>,
+/// Points sent together, and how many sends of them have failed.
+struct Batch<T> {
+    lines: Vec<T>,
     failures: u32,
 }
 
-struct Shared {
-    backlog: Mutex<VecDeque<Batch>>,
+struct Shared<T> {
+    backlog: Mutex<VecDeque<Batch<T>>>,
     in_flight: AtomicUsize,
     /// Lines of the batches being sent right now.
     in_flight_lines: AtomicU64,
@@ -39,22 +56,29 @@ struct Shared {
     delivered: AtomicU64,
 }
 
-pub struct Pusher {
+/// One network output's delivery: collects points, pushes them at the interval.
+pub struct Pusher<T> {
     rt: tokio::runtime::Runtime,
-    send: Send,
-    shared: Arc<Shared>,
-    current: Vec<String>,
+    send: Send<T>,
+    shared: Arc<Shared<T>>,
+    current: Vec<T>,
     interval: Duration,
     concurrent: usize,
     last_push: Instant,
     /// `output=` field of the log lines (`InfluxDBv1`).
     name: &'static str,
+    /// The message of the log line for a failed send.
+    failure_message: &'static str,
 }
 
-impl Shared {
+impl<T> Shared<T> {
     /// Gives up whole batches (taken by `take`: the oldest or the newest) until the
     /// backlog fits in [`BACKLOG_LINES`], counting their lines as undelivered.
-    fn trim(&self, backlog: &mut VecDeque<Batch>, take: fn(&mut VecDeque<Batch>) -> Option<Batch>) {
+    fn trim(
+        &self,
+        backlog: &mut VecDeque<Batch<T>>,
+        take: fn(&mut VecDeque<Batch<T>>) -> Option<Batch<T>>,
+    ) {
         let mut total: usize = backlog.iter().map(|b| b.lines.len()).sum();
         while total > BACKLOG_LINES {
             let Some(old) = take(backlog) else {
@@ -67,13 +91,13 @@ impl Shared {
     }
 }
 
-impl Pusher {
+impl<T: std::marker::Send + Sync + 'static> Pusher<T> {
     pub fn new(
         name: &'static str,
-        send: Send,
+        send: Send<T>,
         interval: Duration,
         concurrent: usize,
-    ) -> std::io::Result<Pusher> {
+    ) -> std::io::Result<Pusher<T>> {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("rk6-output")
@@ -94,7 +118,14 @@ impl Pusher {
             concurrent: concurrent.max(1),
             last_push: Instant::now(),
             name,
+            failure_message: "Couldn't write stats",
         })
+    }
+
+    /// Logs failed sends with `message` instead of InfluxDB's "Couldn't write stats".
+    pub fn with_failure_message(mut self, message: &'static str) -> Self {
+        self.failure_message = message;
+        self
     }
 
     /// Starts `fut` on the output's runtime ahead of any batch (setup requests such as
@@ -103,18 +134,29 @@ impl Pusher {
         self.rt.spawn(fut);
     }
 
-    pub fn add(&mut self, line: String) {
-        self.current.push(line);
+    pub fn add(&mut self, point: T) {
+        self.current.push(point);
     }
 
-    /// Moves the collected lines to the backlog and starts sends, at the push interval.
+    /// Whether the push interval has passed (the next [`tick`](Self::tick) pushes).
+    pub fn due(&self) -> bool {
+        self.last_push.elapsed() >= self.interval
+    }
+
+    /// Moves the collected points to the backlog and starts sends, at the push interval.
     pub fn tick(&mut self) {
-        if self.last_push.elapsed() < self.interval {
+        if !self.due() {
             return;
         }
         self.last_push = Instant::now();
         self.enqueue();
         self.pump();
+    }
+
+    /// Closes the batch being collected: the points added next go in a request of their
+    /// own, sent after this one.
+    pub fn seal(&mut self) {
+        self.enqueue();
     }
 
     fn enqueue(&mut self) {
@@ -152,17 +194,17 @@ impl Pusher {
             self.shared
                 .in_flight_lines
                 .fetch_add(lines, Ordering::AcqRel);
-            let (send, shared, name) = (self.send.clone(), self.shared.clone(), self.name);
+            let (shared, name, message) = (self.shared.clone(), self.name, self.failure_message);
+            let sending = (self.send)(&batch.lines);
             self.rt.spawn(async move {
-                let body = batch.lines.join("\n");
-                match send(body).await {
+                match sending.await {
                     Ok(()) => {
                         shared.delivered.fetch_add(lines, Ordering::Relaxed);
                     }
                     Err(e) => {
-                        Logger::error("Couldn't write stats", &[("error", &e), ("output", name)]);
+                        Logger::error(message, &[("error", &e.message), ("output", name)]);
                         let failures = batch.failures + 1;
-                        if failures >= MAX_ATTEMPTS {
+                        if failures >= MAX_ATTEMPTS || !e.retry {
                             shared.dropped.fetch_add(lines, Ordering::Relaxed);
                         } else {
                             // Retried at the next push, within the backlog's size limit.
@@ -229,4 +271,36 @@ impl Pusher {
             )
         })
     }
+}
+
+/// How a network output's HTTP client connects.
+pub struct ClientSettings<'a> {
+    /// Certificate checks and client certificates (the first `auth` entry is presented).
+    pub tls: rk6_runtime::net::tls::TlsOptions,
+    pub user_agent: &'a str,
+    /// Longest wait for one request.
+    pub timeout: Duration,
+    /// Names the output in error messages (`InfluxDB`).
+    pub output: &'a str,
+}
+
+/// A reqwest client for a network output, on the same TLS stack as k6/http: system roots
+/// (SSL_CERT_FILE), and with `insecure_skip_verify` a verifier that accepts any
+/// certificate (reqwest's own switch does not reach a preconfigured rustls config).
+pub fn http_client(s: ClientSettings) -> Result<reqwest::Client, String> {
+    use rk6_runtime::net::tls::TlsSettings;
+    let output = s.output;
+    let settings = TlsSettings::new(&s.tls).map_err(|e| format!("{output} TLS settings: {e}"))?;
+    let mut tls = (*settings
+        .for_host("")
+        .map_err(|e| format!("{output} TLS settings: {e}"))?)
+    .clone();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .timeout(s.timeout)
+        .user_agent(s.user_agent)
+        .no_proxy()
+        .build()
+        .map_err(|e| format!("building the {output} client: {e}"))
 }

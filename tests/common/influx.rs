@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 
 use super::Scripts;
 
-fn free_port() -> SocketAddr {
+/// A free loopback address (for the stores' listeners).
+pub fn free_port() -> SocketAddr {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind probe");
     l.local_addr().expect("probe addr")
 }
 
-fn bin(name: &str) -> PathBuf {
+/// A Debian-packaged server binary: on PATH, else in /usr/bin.
+pub fn bin(name: &str) -> PathBuf {
     let on_path = std::env::var_os("PATH").and_then(|p| {
         std::env::split_paths(&p)
             .map(|d| d.join(name))
@@ -37,7 +39,8 @@ pub fn curl(args: &[&str]) -> (u16, String) {
     (code.trim().parse().unwrap_or(0), body.to_string())
 }
 
-fn wait_ready(child: &mut Child, url: &str, ok: u16, what: &str) {
+/// Waits (20 s at most) until `url` answers `ok`; panics if `child` exits first.
+pub fn wait_ready(child: &mut Child, url: &str, ok: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(Some(status)) = child.try_wait() {

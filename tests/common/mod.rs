@@ -28,6 +28,7 @@ pub mod hostile;
 pub mod influx;
 mod output;
 pub mod peer;
+pub mod prometheus;
 pub mod rest_api;
 pub mod server;
 pub mod signal;
