@@ -27,6 +27,7 @@ mod export;
 pub mod hostile;
 pub mod influx;
 mod output;
+pub mod otlp_receiver;
 pub mod peer;
 pub mod rest_api;
 pub mod server;
