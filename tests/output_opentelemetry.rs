@@ -83,7 +83,6 @@ fn otlp_metrics_carry_the_summarys_counts_types_and_tags() {
         ("http_req_duration", "histogram"),
         ("my_waiting", "histogram"),
         ("my_level", "gauge"),
-        ("vus", "gauge"),
         ("checks.total", "sum"),
         ("data_sent", "sum"),
     ] {

@@ -47,7 +47,7 @@ impl OtlpReceiver {
                 }
             }
         });
-        let mut next = || {
+        let next = || {
             rx.recv_timeout(Duration::from_secs(20))
                 .ok()
                 .flatten()

@@ -300,14 +300,15 @@ impl<E: PushMetricExporter> CountingExporter<E> {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .take()
-                .unwrap_or_else(|| e.to_string());
+                .map_or_else(|| e.to_string(), |why| format!("failed to upload metrics: {why}"));
             let attempt_text = format!("{attempt}/{ATTEMPTS}");
             Logger::error(
                 "Couldn't export metrics",
                 &[("error", &why), ("attempt", &attempt_text), ("output", "OpenTelemetry")],
             );
             if attempt < ATTEMPTS {
-                let _ = self.rt.spawn(tokio::time::sleep(backoff)).await;
+                // The sleep is made on the runtime: this thread has no timer.
+                let _ = self.rt.spawn(async move { tokio::time::sleep(backoff).await }).await;
                 backoff *= 2;
             }
         }
