@@ -36,7 +36,13 @@ export default function () {
 fn run_into(run: Run, t: &Target, rx: &OtlpReceiver, dir: &Scripts, args: &[&str]) -> Output {
     let mut run = run
         .target(t)
-        .args(["run", "--summary-export", "sum.json", "--out", "experimental-opentelemetry"])
+        .args([
+            "run",
+            "--summary-export",
+            "sum.json",
+            "--out",
+            "experimental-opentelemetry",
+        ])
         .args(args)
         .arg("s.js")
         .cwd(dir.dir())
@@ -68,7 +74,12 @@ fn otlp_metrics_carry_the_summarys_counts_types_and_tags() {
     ));
     let ex = Export::read(&dir.path("sum.json"));
     let got = rx.dump();
-    assert_eq!(got.total("http_reqs"), ex.num("http_reqs", "count"), "{:#}", got.0);
+    assert_eq!(
+        got.total("http_reqs"),
+        ex.num("http_reqs", "count"),
+        "{:#}",
+        got.0
+    );
     assert_eq!(got.total("iterations"), 20.0);
     assert_eq!(got.total("checks.total"), 20.0);
     assert_eq!(got.total("checks.occurred"), ex.num("checks", "passes"));
@@ -76,7 +87,11 @@ fn otlp_metrics_carry_the_summarys_counts_types_and_tags() {
     // `__ITER` counts each VU's own iterations: the split between the VUs decides this one.
     assert_eq!(got.total("my_odd.occurred"), ex.num("my_odd", "passes"));
     assert_eq!(got.total("my_items"), 40.0);
-    assert_eq!(got.total("my_waiting"), 20.0, "a histogram counts every sample");
+    assert_eq!(
+        got.total("my_waiting"),
+        20.0,
+        "a histogram counts every sample"
+    );
     assert_eq!(got.total("http_req_duration"), ex.num("http_reqs", "count"));
     let types = got.types();
     for (name, kind) in [
@@ -87,7 +102,11 @@ fn otlp_metrics_carry_the_summarys_counts_types_and_tags() {
         ("checks.total", "sum"),
         ("data_sent", "sum"),
     ] {
-        assert_eq!(types.get(name).map(String::as_str), Some(kind), "{name}: {types:?}");
+        assert_eq!(
+            types.get(name).map(String::as_str),
+            Some(kind),
+            "{name}: {types:?}"
+        );
     }
     assert_eq!(got.metric("http_req_duration")["unit"], "ms");
     assert_eq!(got.metric("my_waiting")["unit"], "ms");
@@ -100,7 +119,10 @@ fn otlp_metrics_carry_the_summarys_counts_types_and_tags() {
     assert_eq!(req["status"], "200");
     assert_eq!(req["method"], "GET");
     assert_eq!(req["scenario"], "default");
-    assert!(req.get("vu").is_none() && req.get("iter").is_none(), "metadata is no attribute: {req}");
+    assert!(
+        req.get("vu").is_none() && req.get("iter").is_none(),
+        "metadata is no attribute: {req}"
+    );
     assert_eq!(got.points("my_waiting")[0]["attributes"]["kind"], "get");
     assert_eq!(got.points("my_level")[0]["value"], 7.0);
     assert_eq!(got.resource("service.name"), Some("k6"));
@@ -127,7 +149,11 @@ fn prefix_service_name_and_headers_come_from_k6s_variables() {
     run_into(run, &t, &rx, &dir, &[]).assert_code(0);
     let got = rx.dump();
     assert_eq!(got.total("k6_http_reqs"), 20.0, "{:#}", got.0);
-    assert!(got.types().keys().all(|k| k.starts_with("k6_")), "{:?}", got.types());
+    assert!(
+        got.types().keys().all(|k| k.starts_with("k6_")),
+        "{:?}",
+        got.types()
+    );
     assert_eq!(got.resource("service.name"), Some("shop"));
     assert_eq!(got.resource("service.version"), Some("9.9"));
 }
@@ -153,12 +179,20 @@ fn rk6_sends_the_metric_names_and_types_k6_sends() {
     let (k6, k6_got) = names_and_types(Tool::K6, &t);
     let (rk6, rk6_got) = names_and_types(Tool::Rk6, &t);
     assert!(k6.contains_key("http_reqs"), "k6 sent: {:#}", k6_got.0);
-    assert_eq!(rk6, k6, "rk6 (left) and k6 (right) differ\nrk6: {:#}", rk6_got.0);
+    assert_eq!(
+        rk6, k6,
+        "rk6 (left) and k6 (right) differ\nrk6: {:#}",
+        rk6_got.0
+    );
     for key in ["service.name", "service.version"] {
         assert_eq!(rk6_got.resource(key), k6_got.resource(key), "{key}");
     }
     for name in ["http_req_duration", "data_sent", "my_waiting", "http_reqs"] {
-        assert_eq!(rk6_got.metric(name)["unit"], k6_got.metric(name)["unit"], "{name}");
+        assert_eq!(
+            rk6_got.metric(name)["unit"],
+            k6_got.metric(name)["unit"],
+            "{name}"
+        );
     }
     let attrs = |r: &Received| -> Vec<String> {
         let mut keys: Vec<String> = r.points("http_reqs")[0]["attributes"]
@@ -193,7 +227,13 @@ fn a_receiver_killed_mid_run_costs_warnings_not_the_run_or_the_json_file() {
     };
     let mut run = Run::rk6()
         .target(&t)
-        .args(["run", "--summary-export", "sum.json", "--out", "experimental-opentelemetry"])
+        .args([
+            "run",
+            "--summary-export",
+            "sum.json",
+            "--out",
+            "experimental-opentelemetry",
+        ])
         .args(["--out", "json=o.json", "s.js"])
         .cwd(dir.dir())
         .timeout(Duration::from_secs(60));
@@ -232,7 +272,13 @@ fn grpc_k6s_default_transport_delivers_what_http_does() {
     let dir = script_dir(SCRIPT);
     let mut run = Run::rk6()
         .target(&t)
-        .args(["run", "--summary-export", "sum.json", "--out", "experimental-opentelemetry"])
+        .args([
+            "run",
+            "--summary-export",
+            "sum.json",
+            "--out",
+            "experimental-opentelemetry",
+        ])
         .arg("s.js")
         .cwd(dir.dir())
         .timeout(Duration::from_secs(90));
@@ -247,9 +293,17 @@ fn grpc_k6s_default_transport_delivers_what_http_does() {
     let ex = Export::read(&dir.path("sum.json"));
     let got = rx.dump();
     assert!(got.requests() > 0, "{}", out.dump());
-    assert_eq!(got.total("http_reqs"), ex.num("http_reqs", "count"), "{:#}", got.0);
+    assert_eq!(
+        got.total("http_reqs"),
+        ex.num("http_reqs", "count"),
+        "{:#}",
+        got.0
+    );
     assert_eq!(got.total("checks.total"), 20.0);
-    assert_eq!(got.types().get("my_waiting").map(String::as_str), Some("histogram"));
+    assert_eq!(
+        got.types().get("my_waiting").map(String::as_str),
+        Some("histogram")
+    );
     assert_eq!(got.resource("service.name"), Some("k6"));
 }
 

@@ -95,7 +95,10 @@ impl OtelConfig {
             }
         }
         let bools: [(&str, &mut bool); 3] = [
-            ("K6_OTEL_TLS_INSECURE_SKIP_VERIFY", &mut self.tls_insecure_skip_verify),
+            (
+                "K6_OTEL_TLS_INSECURE_SKIP_VERIFY",
+                &mut self.tls_insecure_skip_verify,
+            ),
             ("K6_OTEL_HTTP_EXPORTER_INSECURE", &mut self.http_insecure),
             ("K6_OTEL_GRPC_EXPORTER_INSECURE", &mut self.grpc_insecure),
         ];
@@ -109,8 +112,9 @@ impl OtelConfig {
             ("K6_OTEL_EXPORT_INTERVAL", &mut self.export_interval),
         ] {
             if let Some(v) = get(key) {
-                *slot = rk6_runtime::duration::parse(&v)
-                    .map_err(|e| ConfigError::Env(format!("envconfig.Process: assigning {key}: {e}")))?;
+                *slot = rk6_runtime::duration::parse(&v).map_err(|e| {
+                    ConfigError::Env(format!("envconfig.Process: assigning {key}: {e}"))
+                })?;
             }
         }
         self.tls_certificate = get("K6_OTEL_TLS_CERTIFICATE");
@@ -192,7 +196,9 @@ fn parse_headers(raw: &str) -> Result<Vec<(String, String)>, String> {
     raw.split(',')
         .map(|part| {
             let (k, v) = part.split_once('=').ok_or_else(|| {
-                format!("failed to parse headers: invalid header \"{part}\", expected format key=value")
+                format!(
+                    "failed to parse headers: invalid header \"{part}\", expected format key=value"
+                )
             })?;
             Ok((unescape(k), unescape(v)))
         })
@@ -221,7 +227,10 @@ mod tests {
         assert_eq!(c.exporter_type, ExporterType::Grpc);
         assert_eq!(c.description(), "opentelemetry (grpc, localhost:4317)");
         assert_eq!(c.export_interval, Duration::from_secs(10));
-        assert_eq!((c.service_name.as_str(), c.service_version.as_str()), ("k6", "1.1.0"));
+        assert_eq!(
+            (c.service_name.as_str(), c.service_version.as_str()),
+            ("k6", "1.1.0")
+        );
     }
 
     #[test]
@@ -247,7 +256,11 @@ mod tests {
     #[test]
     fn bad_settings_are_refused_with_k6s_words() {
         let e = OtelConfig::resolve(&env(&[("K6_OTEL_EXPORTER_TYPE", "bogus")])).unwrap_err();
-        assert!(e.to_string().contains("unsupported exporter type \"bogus\""), "{e}");
+        assert!(
+            e.to_string()
+                .contains("unsupported exporter type \"bogus\""),
+            "{e}"
+        );
         let e = OtelConfig::resolve(&env(&[
             ("K6_OTEL_EXPORTER_TYPE", "http"),
             ("K6_OTEL_HTTP_EXPORTER_ENDPOINT", "http://x:1"),

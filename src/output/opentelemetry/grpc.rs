@@ -31,7 +31,9 @@ async fn connect(
     };
     let name = rustls::pki_types::ServerName::try_from(host.trim_matches(['[', ']']).to_string())
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let stream = tokio_rustls::TlsConnector::from(tls).connect(name, tcp).await?;
+    let stream = tokio_rustls::TlsConnector::from(tls)
+        .connect(name, tcp)
+        .await?;
     Ok(TokioIo::new(Box::new(stream)))
 }
 
@@ -70,7 +72,8 @@ pub fn exporter(
     // The channel's connection tasks live on the output's runtime.
     let channel = {
         let _in_runtime = rt.enter();
-        endpoint.connect_with_connector_lazy(tower::service_fn(move |uri| connect(uri, tls.clone())))
+        endpoint
+            .connect_with_connector_lazy(tower::service_fn(move |uri| connect(uri, tls.clone())))
     };
     opentelemetry_otlp::MetricExporter::builder()
         .with_tonic()

@@ -52,7 +52,9 @@ impl Instrument {
         };
         match def.kind {
             // An empty unit is OTLP's "no unit", as k6 sends it.
-            MetricType::Counter => Instrument::Counter(meter.f64_counter(name).with_unit(unit).build()),
+            MetricType::Counter => {
+                Instrument::Counter(meter.f64_counter(name).with_unit(unit).build())
+            }
             MetricType::Gauge => Instrument::Gauge(meter.f64_gauge(name).with_unit(unit).build()),
             MetricType::Trend => {
                 Instrument::Histogram(meter.f64_histogram(name).with_unit(unit).build())
@@ -116,7 +118,10 @@ impl OtelOutput {
             .build();
         let resource = Resource::builder()
             .with_service_name(cfg.service_name.clone())
-            .with_attribute(KeyValue::new("service.version", cfg.service_version.clone()))
+            .with_attribute(KeyValue::new(
+                "service.version",
+                cfg.service_version.clone(),
+            ))
             .build();
         let provider = SdkMeterProvider::builder()
             .with_resource(resource)

@@ -145,7 +145,9 @@ fn with_roots(
         roots.add(cert).map_err(|e| root_err(e.to_string()))?;
     }
     if roots.is_empty() {
-        return Err(root_err("failed to append root certificate to the pool".into()));
+        return Err(root_err(
+            "failed to append root certificate to the pool".into(),
+        ));
     }
     let builder = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -226,7 +228,8 @@ pub struct Delivery {
 impl Delivery {
     /// The end-of-run warning when points were lost (an export cut short counts too).
     pub fn warning(&self) -> Option<String> {
-        let lost = self.undelivered.load(Ordering::Acquire) + self.in_flight.load(Ordering::Acquire);
+        let lost =
+            self.undelivered.load(Ordering::Acquire) + self.in_flight.load(Ordering::Acquire);
         (lost > 0).then(|| {
             format!(
                 "OpenTelemetry could not deliver {lost} metric points ({} delivered)",
@@ -300,15 +303,25 @@ impl<E: PushMetricExporter> CountingExporter<E> {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .take()
-                .map_or_else(|| e.to_string(), |why| format!("failed to upload metrics: {why}"));
+                .map_or_else(
+                    || e.to_string(),
+                    |why| format!("failed to upload metrics: {why}"),
+                );
             let attempt_text = format!("{attempt}/{ATTEMPTS}");
             Logger::error(
                 "Couldn't export metrics",
-                &[("error", &why), ("attempt", &attempt_text), ("output", "OpenTelemetry")],
+                &[
+                    ("error", &why),
+                    ("attempt", &attempt_text),
+                    ("output", "OpenTelemetry"),
+                ],
             );
             if attempt < ATTEMPTS {
                 // The sleep is made on the runtime: this thread has no timer.
-                let _ = self.rt.spawn(async move { tokio::time::sleep(backoff).await }).await;
+                let _ = self
+                    .rt
+                    .spawn(async move { tokio::time::sleep(backoff).await })
+                    .await;
                 backoff *= 2;
             }
         }
@@ -322,7 +335,11 @@ impl<E: PushMetricExporter> PushMetricExporter for CountingExporter<E> {
         let d = &self.delivery;
         d.in_flight.fetch_add(points, Ordering::AcqRel);
         let outcome = self.export_with_retries(metrics).await;
-        let counter = if outcome.is_ok() { &d.delivered } else { &d.undelivered };
+        let counter = if outcome.is_ok() {
+            &d.delivered
+        } else {
+            &d.undelivered
+        };
         counter.fetch_add(points, Ordering::AcqRel);
         d.in_flight.fetch_sub(points, Ordering::AcqRel);
         outcome
