@@ -250,7 +250,8 @@ pub struct RunFlags {
     #[arg(long)]
     pub no_usage_report: bool,
     /// Where to send metric samples: `json=FILE`, `csv=FILE`, `influxdb=URL`,
-    /// `xk6-influxdb=URL`, `experimental-prometheus-rw` (`K6_PROMETHEUS_RW_*`) (repeatable).
+    /// `xk6-influxdb=URL`, `experimental-prometheus-rw` (`K6_PROMETHEUS_RW_*`),
+    /// `experimental-opentelemetry` (OTLP, `K6_OTEL_*`) (repeatable).
     #[arg(short = 'o', long = "out")]
     pub out: Vec<String>,
     /// The part of the test this instance runs: `from:to` (`1/3:2/3`, `50%`, `0.5`).

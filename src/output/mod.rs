@@ -14,6 +14,7 @@ pub mod influxdb2;
 pub mod json;
 pub mod line_protocol;
 pub mod prometheus_rw;
+pub mod opentelemetry;
 pub mod push;
 pub mod result;
 pub mod time;
@@ -34,10 +35,13 @@ pub type Batch = Arc<Vec<Sample>>;
 /// Why an output could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("invalid output type '{0}', available types are: csv, experimental-prometheus-rw, influxdb, json, result, web-dashboard, xk6-influxdb")]
+    #[error("invalid output type '{0}', available types are: csv, experimental-opentelemetry, experimental-prometheus-rw, influxdb, json, result, web-dashboard, xk6-influxdb")]
     UnknownType(String),
     #[error("{0}")]
     Config(String),
+    /// k6 refuses these settings with exit code 104 (invalid config).
+    #[error("could not create the '{kind}' output: {message}")]
+    Invalid { kind: String, message: String },
     #[error("could not start an output thread: {0}")]
     Start(String),
     #[error("could not create {path}: {source}")]
@@ -174,6 +178,7 @@ impl Outputs {
                 "influxdb" => influxdb::InfluxV1::open(&spec.arg, ctx)?,
                 "xk6-influxdb" => influxdb2::InfluxV2::open(&spec.arg, ctx)?,
                 "experimental-prometheus-rw" => prometheus_rw::PrometheusRw::open(&spec.arg, ctx)?,
+                opentelemetry::NAME => opentelemetry::OtelOutput::open(ctx)?,
                 other => return Err(OutputError::UnknownType(other.to_string())),
             };
             sinks.push(built);

@@ -106,6 +106,7 @@ impl RunError {
             } => ExitCode::ScriptAborted,
             RunError::VuInit { .. } | RunError::NoFunctions(_) => ExitCode::Other,
             RunError::Init(_) | RunError::Load(_) | RunError::Archive(_) => ExitCode::Other,
+            RunError::Output(crate::output::OutputError::Invalid { .. }) => ExitCode::InvalidConfig,
             RunError::Output(_) => ExitCode::Other,
             RunError::Api(_) => ExitCode::CannotStartRestApi,
         }

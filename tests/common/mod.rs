@@ -26,6 +26,7 @@ pub mod diff;
 mod export;
 pub mod hostile;
 pub mod influx;
+pub mod otlp_receiver;
 mod output;
 pub mod peer;
 pub mod prometheus;
