@@ -30,6 +30,7 @@ pub mod otlp_receiver;
 mod output;
 pub mod peer;
 pub mod prometheus;
+pub mod py_server;
 pub mod rest_api;
 pub mod server;
 pub mod signal;

@@ -4,13 +4,10 @@
 //! ends itself after 10 minutes. Owns: starting it and reading back what it received.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{repo_root, KillOnDrop};
+use super::KillOnDrop;
 
 pub struct OtlpReceiver {
     child: KillOnDrop,
@@ -22,43 +19,16 @@ pub struct OtlpReceiver {
 
 impl OtlpReceiver {
     pub fn start() -> OtlpReceiver {
-        let script = repo_root()
-            .join("tests")
-            .join("servers")
-            .join("otlp_receiver.py");
-        let mut child = KillOnDrop(
-            // The receiver ends itself after 10 minutes (its own limit) if nothing kills it.
-            Command::new("python3")
-                .arg(script)
-                .arg("0")
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("python3 runs"),
+        // "GRPC_PORT n" comes first, then "PORT n".
+        let (child, ports) = super::py_server::start(
+            "otlp_receiver.py",
+            2,
+            "pip install opentelemetry-proto grpcio",
         );
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            // "GRPC_PORT n" comes first, then "PORT n".
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some((_, p)) = line.split_once("PORT ") {
-                    let _ = tx.send(p.trim().parse::<u16>().ok());
-                }
-            }
-        });
-        let next = || {
-            rx.recv_timeout(Duration::from_secs(20))
-                .ok()
-                .flatten()
-                .expect("the OTLP receiver did not start (pip install opentelemetry-proto grpcio)")
-        };
-        let grpc_port = next();
-        let port = next();
         OtlpReceiver {
             child,
-            port,
-            grpc_port,
+            port: ports[1],
+            grpc_port: ports[0],
         }
     }
 

@@ -2,11 +2,9 @@
 //! from PyPI), on a port it picks itself on 127.0.0.1, killed on drop. Its routes and their
 //! schedules are listed in the script.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{repo_root, KillOnDrop};
+use super::KillOnDrop;
 
 pub struct SseServer {
     _child: KillOnDrop,
@@ -15,39 +13,11 @@ pub struct SseServer {
 
 impl SseServer {
     pub fn start() -> SseServer {
-        let script = repo_root()
-            .join("tests")
-            .join("servers")
-            .join("sse_server.py");
-        let mut child = KillOnDrop(
-            // The server ends itself after 10 minutes (its own limit) if nothing kills it.
-            Command::new("python3")
-                .arg(script)
-                .arg("0")
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("python3 runs"),
-        );
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(p) = line.strip_prefix("PORT ") {
-                    let _ = tx.send(p.trim().parse::<u16>().ok());
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let port = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .ok()
-            .flatten()
-            .expect("the SSE server did not start (pip install sse-starlette uvicorn)");
+        let (child, ports) =
+            super::py_server::start("sse_server.py", 1, "pip install sse-starlette uvicorn");
         SseServer {
             _child: child,
-            port,
+            port: ports[0],
         }
     }
 
