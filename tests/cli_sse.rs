@@ -81,9 +81,11 @@ fn a_streamed_chat_completion_is_assembled_and_timed_against_the_servers_schedul
             2.0,
             "the warm-up and the stream"
         );
+        // Never before the server's wait; the upper bound leaves room for a busy CI
+        // machine (the 2 ms precision claim is measured in bench/sse.sh, not here).
         let ttft = e.num("sse_time_to_first_event", "avg");
         assert!(
-            (119.0..=126.0).contains(&ttft),
+            (119.0..=160.0).contains(&ttft),
             "time to first event {ttft} ms, server waits 120"
         );
         // The gaps' median against the server's schedule (the last, to [DONE], is ~0).

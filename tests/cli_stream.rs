@@ -61,13 +61,15 @@ fn an_ndjson_answer_is_assembled_line_by_line_and_timed_against_the_schedule() {
     );
     // Ten tokens and the done line, and the warm-up's token and done line.
     assert_eq!(e.num("stream_chunk", "count"), 13.0);
+    // Never before the server's wait; the upper bound leaves room for a busy CI machine
+    // (the precision claim is measured in bench/sse.sh, not in a timed test).
     let ttft = e.num("stream_time_to_first_chunk", "avg");
     assert!(
-        (79.0..=84.0).contains(&ttft),
+        (79.0..=120.0).contains(&ttft),
         "time to first chunk {ttft} ms, server waits 80"
     );
     let med = e.num("stream_chunk_gap", "med");
-    assert!((med - 25.0).abs() <= 2.0, "median gap {med} ms, server: 25");
+    assert!((med - 25.0).abs() <= 5.0, "median gap {med} ms, server: 25");
     assert!(out.stdout.contains("stream_duration"), "{}", out.dump());
 
     let out = Run::rk6()
