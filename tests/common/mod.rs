@@ -21,6 +21,7 @@ pub use export::Export;
 #[allow(unused_imports)]
 pub use output::{summary_value, LogLine, Output};
 
+pub mod auth_gate;
 pub mod browser;
 pub mod diff;
 mod export;

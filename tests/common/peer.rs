@@ -8,12 +8,13 @@
 //! (requires a client certificate signed by the CA, answers `/ok` with its subject).
 
 use super::KillOnDrop;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::influx::free_port;
 use super::{Scripts, Target};
 
 /// A running nginx with its certificates; killed on drop.
@@ -73,87 +74,89 @@ pub fn nginx_bin() -> PathBuf {
     on_path.unwrap_or_else(|| PathBuf::from("/usr/sbin/nginx"))
 }
 
-fn free_port() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind probe");
-    l.local_addr().expect("probe addr")
+/// Writes a test CA (`ca.pem`) and certificates it signed into `d`: `leaf` (localhost and
+/// 127.0.0.1), `other` (other.example only) and `client` (client auth), each `NAME.pem`
+/// with `NAME_key.pem`.
+pub fn make_certs(d: &Path) {
+    run(Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+        ])
+        .arg("-keyout")
+        .arg(d.join("ca_key.pem"))
+        .arg("-out")
+        .arg(d.join("ca.pem"))
+        .args(["-subj", "/CN=rk6 test CA"]));
+    let server_ext = |san: &str| {
+        format!("subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    };
+    issue(
+        d,
+        "leaf",
+        "/CN=localhost",
+        &server_ext("DNS:localhost,IP:127.0.0.1"),
+    );
+    issue(
+        d,
+        "other",
+        "/CN=other.example",
+        &server_ext("DNS:other.example"),
+    );
+    issue(
+        d,
+        "client",
+        "/CN=rk6client",
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
+    );
+}
+
+/// Starts nginx with `conf` (its prefix and logs in `dir`) and waits until it listens on
+/// every one of `addrs`; killed on drop.
+pub fn spawn_nginx(dir: &Scripts, conf: &str, addrs: &[SocketAddr]) -> KillOnDrop {
+    for sub in ["logs", "tmp"] {
+        std::fs::create_dir_all(dir.path(sub)).expect("mkdir");
+    }
+    std::fs::write(dir.path("nginx.conf"), conf).expect("write nginx.conf");
+    let child = Command::new(nginx_bin())
+        .arg("-c")
+        .arg(dir.path("nginx.conf"))
+        .arg("-p")
+        .arg(dir.dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn nginx (install nginx-light)");
+    let mut child = KillOnDrop(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for addr in addrs {
+        while TcpStream::connect_timeout(addr, Duration::from_millis(200)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let log = std::fs::read_to_string(dir.path("logs/error.log"));
+                panic!("nginx exited with {status}: {log:?}");
+            }
+            assert!(Instant::now() < deadline, "nginx never listened on {addr}");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+    child
 }
 
 impl TlsPeer {
     /// Generates certificates and starts nginx in front of `backend`.
     pub fn start(backend: &Target) -> TlsPeer {
         let dir = Scripts::new();
-        let d = dir.dir().to_path_buf();
-        run(Command::new("openssl")
-            .args([
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
-            ])
-            .arg("-keyout")
-            .arg(d.join("ca_key.pem"))
-            .arg("-out")
-            .arg(d.join("ca.pem"))
-            .args(["-subj", "/CN=rk6 test CA"]));
-        let server_ext = |san: &str| {
-            format!(
-                "subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-            )
-        };
-        issue(
-            &d,
-            "leaf",
-            "/CN=localhost",
-            &server_ext("DNS:localhost,IP:127.0.0.1"),
-        );
-        issue(
-            &d,
-            "other",
-            "/CN=other.example",
-            &server_ext("DNS:other.example"),
-        );
-        issue(
-            &d,
-            "client",
-            "/CN=rk6client",
-            "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
-        );
-        for sub in ["logs", "tmp"] {
-            std::fs::create_dir_all(d.join(sub)).expect("mkdir");
-        }
+        make_certs(dir.dir());
         let (h2, tls12, other, client) = (free_port(), free_port(), free_port(), free_port());
-        let conf = nginx_conf(&d, backend.host(), h2, tls12, other, client);
-        std::fs::write(d.join("nginx.conf"), conf).expect("write nginx.conf");
-        let child = Command::new(nginx_bin())
-            .arg("-c")
-            .arg(d.join("nginx.conf"))
-            .arg("-p")
-            .arg(&d)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn nginx (install nginx-light)");
-        let mut peer = TlsPeer {
-            child: KillOnDrop(child),
+        let conf = nginx_conf(dir.dir(), backend.host(), h2, tls12, other, client);
+        let child = spawn_nginx(&dir, &conf, &[h2, tls12, other, client]);
+        TlsPeer {
+            child,
             dir,
             h2,
             tls12,
             other,
             client,
-        };
-        peer.wait_ready();
-        peer
-    }
-
-    fn wait_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        for addr in [self.h2, self.tls12, self.other, self.client] {
-            while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-                if let Ok(Some(status)) = self.child.try_wait() {
-                    let log = std::fs::read_to_string(self.dir.path("logs/error.log"));
-                    panic!("nginx exited with {status}: {log:?}");
-                }
-                assert!(Instant::now() < deadline, "nginx never listened on {addr}");
-                thread::sleep(Duration::from_millis(20));
-            }
         }
     }
 
