@@ -332,3 +332,38 @@ fn settings_k6_refuses_exit_104_with_k6s_message() {
             .assert_stderr_has(message);
     }
 }
+
+#[test]
+fn a_receiver_that_never_answers_holds_the_end_for_one_request_timeout() {
+    if !rk6_only() {
+        return;
+    }
+    let t = Target::start();
+    let hostile = common::hostile::Hostile::start();
+    let dir = script_dir(
+        "import http from 'k6/http';\nimport { sleep } from 'k6';\nexport const options = { vus: 1, duration: '1s' };\nexport default function () { http.get(`${__ENV.BASE_URL}/get`); sleep(0.1); }\n",
+    );
+    let out = Run::rk6()
+        .target(&t)
+        .args(["run", "--out", "experimental-opentelemetry", "s.js"])
+        .env("K6_OTEL_EXPORTER_TYPE", "http")
+        .env("K6_OTEL_HTTP_EXPORTER_INSECURE", "true")
+        .env(
+            "K6_OTEL_HTTP_EXPORTER_ENDPOINT",
+            format!("127.0.0.1:{}", hostile.port),
+        )
+        .env("K6_OTEL_HTTP_EXPORTER_URL_PATH", "/hang")
+        .env("K6_OTEL_EXPORT_INTERVAL", "200ms")
+        .cwd(dir.dir())
+        .timeout(Duration::from_secs(60))
+        .output();
+    out.assert_code(0)
+        .assert_stdout_has("http_reqs")
+        .assert_stderr_has("OpenTelemetry could not deliver");
+    // The run, then the last export's single attempt (5 s timeout), then a margin.
+    assert!(
+        out.elapsed < Duration::from_secs(9),
+        "a 1 s test took {:?} with a hanging receiver",
+        out.elapsed
+    );
+}

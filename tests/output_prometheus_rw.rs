@@ -302,3 +302,26 @@ fn the_out_argument_is_ignored_like_k6_and_bad_settings_stop_the_run() {
     assert_ne!(bad.code, 0, "{}", bad.dump());
     bad.assert_stderr_has("invalid trend stat 'p99', unknown format");
 }
+
+#[test]
+fn a_receiver_that_never_answers_holds_the_end_for_one_request_timeout() {
+    if !rk6_only() {
+        return;
+    }
+    let hostile = common::hostile::Hostile::start();
+    let script = SCRIPT.replace("duration: '3s'", "duration: '1s'");
+    let url = format!("{}/hang", hostile.url());
+    let (_dir, out) = run_script_with(Tool::Rk6, &script, &url, &[], &[]);
+    out.assert_code(0)
+        .assert_stdout_has("http_reqs")
+        .assert_stderr_has(
+            "level=error msg=\"Failed to send the time series data to the endpoint\"",
+        )
+        .assert_stderr_has("Prometheus remote write could not deliver");
+    // The run, then the last push's single attempt (k6's 5 s timeout), then a margin.
+    assert!(
+        out.elapsed < Duration::from_secs(9),
+        "a 1 s test took {:?} with a hanging receiver",
+        out.elapsed
+    );
+}

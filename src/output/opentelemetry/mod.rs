@@ -14,6 +14,7 @@ pub mod config;
 mod grpc;
 pub mod transport;
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -175,7 +176,8 @@ impl Output for OtelOutput {
     }
 
     fn finish(&mut self) -> Option<String> {
-        // The shutdown runs the last export (with its resends) before it returns.
+        // The shutdown runs the last export, one attempt, before it returns.
+        self.delivery.finishing.store(true, Ordering::Release);
         if let Err(e) = self.provider.shutdown_with_timeout(SHUTDOWN_GRACE) {
             rk6_runtime::log::Logger::error(
                 "can't shutdown OpenTelemetry metric provider",

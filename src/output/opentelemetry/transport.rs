@@ -9,7 +9,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -223,6 +223,9 @@ pub struct Delivery {
     pub delivered: AtomicU64,
     pub undelivered: AtomicU64,
     pub in_flight: AtomicU64,
+    /// Set when the run ends: the last export gets one attempt, so a receiver that hangs
+    /// holds the end of the run for one request timeout, not for every resend.
+    pub finishing: AtomicBool,
 }
 
 impl Delivery {
@@ -290,6 +293,9 @@ impl<E: PushMetricExporter> CountingExporter<E> {
         let mut backoff = FIRST_BACKOFF;
         let mut outcome = Ok(());
         for attempt in 1..=ATTEMPTS {
+            if attempt > 1 && self.delivery.finishing.load(Ordering::Acquire) {
+                break;
+            }
             outcome = InRuntime {
                 rt: &self.rt,
                 fut: Box::pin(self.inner.export(metrics)),

@@ -26,8 +26,9 @@ use super::{Output, OutputContext, OutputError};
 
 /// The `output=` field of the output's log lines, as in k6.
 const NAME: &str = "Prometheus remote write";
-/// How long the end of the test waits for the last pushes.
-const FINISH_GRACE: Duration = Duration::from_secs(15);
+/// How long the end of the test waits for the last pushes: as in k6, about one request's
+/// timeout, so a receiver that never answers holds the end of the run for no longer.
+const FINISH_GRACE: Duration = Duration::from_secs(6);
 /// k6's timeout for one remote-write request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
