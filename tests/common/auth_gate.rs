@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::influx::free_port;
-use super::peer::{make_certs, spawn_nginx};
+use super::peer::{make_certs, nginx_config, spawn_nginx};
 use super::{KillOnDrop, Scripts};
 
 /// The user and password the `basic` listener admits.
@@ -54,18 +54,10 @@ impl AuthGate {
         let tls = format!(
             "ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate {d}/leaf.pem; ssl_certificate_key {d}/leaf_key.pem;"
         );
-        let conf = format!(
-            r#"daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/logs/error.log;
-events {{ worker_connections 256; }}
-http {{
-  client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
-  fastcgi_temp_path {d}/tmp/fcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi;
-  access_log off;
-  client_max_body_size 64m;
+        let conf = nginx_config(
+            dir.dir(),
+            &format!(
+                r#"  client_max_body_size 64m;
   server {{
     listen {basic} ssl http2; {tls}
     auth_basic "rk6"; auth_basic_user_file {d}/htpasswd;
@@ -82,8 +74,8 @@ http {{
     ssl_verify_client on; ssl_client_certificate {d}/ca.pem;
     location / {{ {pass} }}
   }}
-}}
 "#
+            ),
         );
         let child = spawn_nginx(&dir, &conf, &[basic, bearer, client]);
         AuthGate {

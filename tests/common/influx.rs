@@ -207,23 +207,12 @@ pub struct V2Shim {
 impl V2Shim {
     pub fn start(influx: &Influx1) -> V2Shim {
         let dir = Scripts::new();
-        let d = dir.dir().display().to_string();
-        std::fs::create_dir_all(dir.path("logs")).expect("logs dir");
-        std::fs::create_dir_all(dir.path("tmp")).expect("tmp dir");
         let http = free_port();
         let backend = influx.http;
-        let conf = format!(
-            r#"daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/logs/error.log;
-events {{ worker_connections 256; }}
-http {{
-  client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
-  fastcgi_temp_path {d}/tmp/fcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi;
-  access_log off;
-  map $arg_precision $v1_precision {{ ns n; us u; ms ms; s s; default n; }}
+        let conf = super::peer::nginx_config(
+            dir.dir(),
+            &format!(
+                r#"  map $arg_precision $v1_precision {{ ns n; us u; ms ms; s s; default n; }}
   server {{
     listen {http};
     location = /api/v2/write {{
@@ -233,20 +222,10 @@ http {{
     }}
     location / {{ proxy_pass http://{backend}; }}
   }}
-}}
 "#
+            ),
         );
-        std::fs::write(dir.path("nginx.conf"), conf).expect("write nginx.conf");
-        let mut child = Command::new(super::peer::nginx_bin())
-            .arg("-c")
-            .arg(dir.path("nginx.conf"))
-            .arg("-p")
-            .arg(dir.dir())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn nginx");
+        let mut child = super::peer::spawn_nginx(&dir, &conf, &[http]);
         wait_ready(
             &mut child,
             &format!("http://{http}/ping"),
@@ -254,7 +233,7 @@ http {{
             "nginx v2 shim",
         );
         V2Shim {
-            child: KillOnDrop(child),
+            child,
             _dir: dir,
             http,
         }

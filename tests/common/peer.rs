@@ -110,6 +110,27 @@ pub fn make_certs(d: &Path) {
     );
 }
 
+/// A whole nginx configuration for a server whose prefix (pid, logs, temp files) is `d`:
+/// one worker in the foreground, no access log, and `http_body` inside `http { }`.
+pub fn nginx_config(d: &Path, http_body: &str) -> String {
+    let d = d.display();
+    format!(
+        r#"daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/logs/error.log;
+events {{ worker_connections 512; }}
+http {{
+  client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
+  fastcgi_temp_path {d}/tmp/fcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi;
+  access_log off;
+{http_body}
+}}
+"#
+    )
+}
+
 /// Starts nginx with `conf` (its prefix and logs in `dir`) and waits until it listens on
 /// every one of `addrs`; killed on drop.
 pub fn spawn_nginx(dir: &Scripts, conf: &str, addrs: &[SocketAddr]) -> KillOnDrop {
@@ -184,26 +205,16 @@ fn nginx_conf(
     other: SocketAddr,
     client: SocketAddr,
 ) -> String {
+    let prefix = d;
     let d = d.display();
     let cert = |name: &str| {
         format!("ssl_certificate {d}/{name}.pem; ssl_certificate_key {d}/{name}_key.pem;")
     };
     let (leaf, other_cert) = (cert("leaf"), cert("other"));
-    format!(
-        r#"daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/logs/error.log;
-events {{ worker_connections 512; }}
-http {{
-  client_body_temp_path {d}/tmp/body;
-  proxy_temp_path {d}/tmp/proxy;
-  fastcgi_temp_path {d}/tmp/fcgi;
-  uwsgi_temp_path {d}/tmp/uwsgi;
-  scgi_temp_path {d}/tmp/scgi;
-  access_log off;
-  default_type text/plain;
+    nginx_config(
+        prefix,
+        &format!(
+            r#"  default_type text/plain;
   server {{
     listen {h2} ssl http2;
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -232,7 +243,7 @@ http {{
     ssl_verify_client on; ssl_client_certificate {d}/ca.pem;
     location = /ok {{ return 200 "ok client=$ssl_client_s_dn"; }}
   }}
-}}
 "#
+        ),
     )
 }
