@@ -179,7 +179,7 @@ fn a_client_certificate_opens_a_gate_that_refuses_without_one() {
         Tool::Rk6,
         "experimental-prometheus-rw",
         "nocert",
-        &prw(gate.client, &[ca.clone()]),
+        &prw(gate.client, std::slice::from_ref(&ca)),
     );
     out.assert_code(0)
         .assert_stderr_has(SEND_FAILED)

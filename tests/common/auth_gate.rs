@@ -42,7 +42,7 @@ impl AuthGate {
     pub fn start(backend: Backend) -> AuthGate {
         let dir = Scripts::new();
         make_certs(dir.dir());
-        dir.write("htpasswd", &format!("{}:{{PLAIN}}{}\n", USER.0, USER.1));
+        dir.write("htpasswd", format!("{}:{{PLAIN}}{}\n", USER.0, USER.1));
         let (basic, bearer, client) = (free_port(), free_port(), free_port());
         let d = dir.dir().display().to_string();
         let pass = match backend {
