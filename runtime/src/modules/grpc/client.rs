@@ -319,6 +319,9 @@ pub fn async_invoke(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
 
 /// Records the call's `grpc_req_duration`, tagged with its status.
 fn record(outcome: &UnaryOutcome, call: &CallMeta, ctx: &mut Context) -> JsResult<()> {
+    if outcome.expired {
+        return Ok(());
+    }
     let m = metrics(ctx)?;
     with_vu(ctx, |st| {
         let tags = with_status(st, call.tags.clone(), outcome.status.code);

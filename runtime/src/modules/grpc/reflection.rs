@@ -126,8 +126,17 @@ struct Session {
 }
 
 impl Session {
-    async fn open(channel: &Channel, schema: &'static Schema, metadata: &[(String, String)]) -> Result<Session, CallStatus> {
+    /// Opens the stream with `field: value` as its first request (servers may answer
+    /// the headers only with the first response) and returns the session and the answer.
+    async fn open(
+        channel: &Channel,
+        schema: &'static Schema,
+        metadata: &[(String, String)],
+        field: &str,
+        value: &str,
+    ) -> Result<(Session, DynamicMessage), CallStatus> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let _ = tx.send(request(schema, field, value));
         let spec = CallSpec {
             path: schema.path.clone(),
             metadata: metadata.to_vec(),
@@ -136,28 +145,32 @@ impl Session {
         };
         let requests = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|m| (m, rx)) });
         let responses = channel.clone().open_stream(&spec, requests).await?;
-        Ok(Session {
+        let mut session = Session {
             schema,
             requests: tx,
             responses,
-        })
+        };
+        let answer = session.answer().await?;
+        Ok((session, answer))
     }
 
     /// Sends one request (`field` set to `value`) and reads its answer.
     async fn ask(&mut self, field: &str, value: &str) -> Result<DynamicMessage, CallStatus> {
-        let mut req = DynamicMessage::new(self.schema.request.clone());
-        req.set_field_by_name(field, Value::String(value.to_string()));
-        let closed = || CallStatus {
-            code: tonic::Code::Unavailable as i32,
-            message: "the reflection stream closed".into(),
-        };
-        self.requests.send(req).map_err(|_| closed())?;
+        self.requests
+            .send(request(self.schema, field, value))
+            .map_err(|_| closed())?;
+        self.answer().await
+    }
+
+    /// The answer to the request sent last.
+    async fn answer(&mut self) -> Result<DynamicMessage, CallStatus> {
         let resp = match self.responses.message().await {
             Ok(Some(m)) => m,
             Ok(None) => return Err(closed()),
             Err(s) => return Err(CallStatus::from_tonic(&s)),
         };
-        if let Some(Value::Message(err)) = resp.get_field_by_name("error_response").as_deref() {
+        let failed = resp.has_field_by_name("error_response");
+        if let Some(Value::Message(err)) = resp.get_field_by_name("error_response").filter(|_| failed).as_deref() {
             let code = match err.get_field_by_name("error_code").as_deref() {
                 Some(Value::I32(c)) => *c,
                 _ => 2,
@@ -169,6 +182,21 @@ impl Session {
             return Err(CallStatus { code, message });
         }
         Ok(resp)
+    }
+}
+
+/// A reflection request with `field` set to `value`.
+fn request(schema: &Schema, field: &str, value: &str) -> DynamicMessage {
+    let mut req = DynamicMessage::new(schema.request.clone());
+    req.set_field_by_name(field, Value::String(value.to_string()));
+    req
+}
+
+/// The status of a reflection stream that ended before answering.
+fn closed() -> CallStatus {
+    CallStatus {
+        code: tonic::Code::Unavailable as i32,
+        message: "the reflection stream closed".into(),
     }
 }
 
@@ -218,10 +246,7 @@ async fn fetch_all(channel: Channel, metadata: Vec<(String, String)>) -> Result<
     for version in VERSIONS {
         let Some(schema) = schema(version) else { continue };
         let (started, clock) = (SystemTime::now(), Instant::now());
-        let listed = match Session::open(&channel, schema, &metadata).await {
-            Ok(mut s) => s.ask("list_services", "*").await.map(|r| (s, r)),
-            Err(e) => Err(e),
-        };
+        let listed = Session::open(&channel, schema, &metadata, "list_services", "*").await;
         match listed {
             Ok((session, list)) => return files(session, &list).await.map(|files| Reflected { files, failed_calls }),
             Err(status) if status.code == tonic::Code::Unimplemented as i32 => {

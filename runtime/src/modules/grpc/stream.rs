@@ -44,7 +44,12 @@ pub struct StreamState {
 enum Event {
     Data(serde_json::Value),
     Error(CallStatus),
-    End { status: CallStatus, duration: Duration },
+    /// `expired`: the stream's deadline passed (no `grpc_req_duration`, as in k6).
+    End {
+        status: CallStatus,
+        duration: Duration,
+        expired: bool,
+    },
 }
 
 /// The JS class's arguments: client id (`null`: none given, negative: not a client),
@@ -146,22 +151,27 @@ async fn run(
     };
     let deadline = async {
         match spec.timeout {
-            Some(t) => tokio::time::timeout(t, call).await.unwrap_or(CallStatus {
-                code: tonic::Code::DeadlineExceeded as i32,
-                message: "context deadline exceeded".into(),
-            }),
-            None => call.await,
+            Some(t) => tokio::time::timeout(t, call).await.map_or((CallStatus::deadline(), true), |s| (s, false)),
+            None => (call.await, false),
         }
     };
-    let status = tokio::select! {
+    let cancelled = || CallStatus {
+        code: tonic::Code::Cancelled as i32,
+        message: "context canceled".into(),
+    };
+    let (status, expired) = tokio::select! {
         s = deadline => s,
-        s = aborted => s.unwrap_or(CallStatus { code: tonic::Code::Cancelled as i32, message: "context canceled".into() }),
+        s = aborted => (s.unwrap_or_else(|_| cancelled()), false),
     };
     // grpc-go's stream ends quietly when the client cancelled it.
     if status.code != 0 && status.code != tonic::Code::Cancelled as i32 {
         report(Event::Error(status.clone()));
     }
-    report(Event::End { status, duration: started.elapsed() });
+    report(Event::End {
+        status,
+        duration: started.elapsed(),
+        expired,
+    });
 }
 
 /// Hands one event to the JS stream; true once the stream is over.
@@ -181,9 +191,13 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
             let err = stream_error(&status, ctx)?;
             (js_string!("error"), err.into(), false)
         }
-        Event::End { status, duration } => {
+        Event::End {
+            status,
+            duration,
+            expired,
+        } => {
             let state = with_grpc(ctx, |g, _| g.streams.remove(&id))?;
-            if let Some(s) = state {
+            if let Some(s) = state.filter(|_| !expired) {
                 with_vu(ctx, |st| {
                     let tags = st.intern_tags(with_status(st, s.tags, status.code));
                     let ms = duration.as_secs_f64() * 1000.0;

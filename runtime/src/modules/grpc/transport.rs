@@ -173,7 +173,8 @@ impl CallStatus {
         }
     }
 
-    fn deadline() -> CallStatus {
+    /// The status of a call whose client-side deadline passed.
+    pub fn deadline() -> CallStatus {
         CallStatus {
             code: Code::DeadlineExceeded as i32,
             message: "context deadline exceeded".into(),
@@ -190,6 +191,9 @@ pub struct UnaryOutcome {
     pub trailers: Metadata,
     pub started: SystemTime,
     pub duration: Duration,
+    /// The client's deadline passed: grpc-go's stats handler then records no sample
+    /// (k6 pushes it with the call's context, which is done).
+    pub expired: bool,
 }
 
 impl Channel {
@@ -223,12 +227,12 @@ impl Channel {
         let clock = Instant::now();
         let call = self.unary_call(&spec, message);
         let result = match spec.timeout {
-            Some(t) => tokio::time::timeout(t, call).await.unwrap_or_else(|_| {
-                (CallStatus::deadline(), None, Vec::new(), Vec::new())
-            }),
-            None => call.await,
+            Some(t) => tokio::time::timeout(t, call).await.ok(),
+            None => Some(call.await),
         };
-        let (status, message, headers, trailers) = result;
+        let expired = result.is_none();
+        let (status, message, headers, trailers) =
+            result.unwrap_or_else(|| (CallStatus::deadline(), None, Vec::new(), Vec::new()));
         UnaryOutcome {
             status,
             message,
@@ -236,6 +240,7 @@ impl Channel {
             trailers,
             started,
             duration: clock.elapsed(),
+            expired,
         }
     }
 
