@@ -33,7 +33,10 @@
       Object.defineProperty(this, 'on', {
         value: (event, handler) => {
           if (typeof handler !== 'function') {
-            throw new Error(`handler for "${event}" event isn't a callable function`);
+            if (handler === undefined || handler === null) {
+              throw new Error(`handler for "${event}" event isn't a callable function`);
+            }
+            throw new TypeError(`could not convert function call parameter 1: could not convert ${String(handler)} to func(sobek.Value, sobek.Value) (sobek.Value, error)`);
           }
           if (!EVENTS.includes(event)) {
             console.warn(`can't register ${event} event handler: unknown GRPC stream's event type: ${event}`);

@@ -287,7 +287,10 @@ pub fn async_invoke(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     let call = match prepare(args, ctx)? {
         Ok(c) => c,
         Err(e) => {
-            let reason = JsValue::from(crate::modules::key(&e.to_string()));
+            // k6 rejects with the Go error value: an object that converts to its text.
+            let reason = new_object(ctx);
+            super::stream::with_text(&reason, e.to_string(), ctx)?;
+            let reason = JsValue::from(reason);
             let (promise, resolvers) = JsPromise::new_pending(ctx);
             resolvers.reject.call(&JsValue::undefined(), &[reason], ctx)?;
             return Ok(promise.into());

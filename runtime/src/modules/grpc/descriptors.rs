@@ -137,7 +137,7 @@ pub fn compile(
     let result = compiler
         .open_files(files)
         .map(|c| c.descriptor_pool())
-        .map_err(|e| DescriptorError::Compile(compile_error_text(&e)));
+        .map_err(|e| DescriptorError::Compile(compile_error_text(&e, |name| source_of(sources, &key.0, name))));
     compiled()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -145,13 +145,30 @@ pub fn compile(
     result
 }
 
-/// protox's error in one line, with the file and position when it has them.
-fn compile_error_text(e: &protox::Error) -> String {
+/// protox's error in one line, as protoparse words its position: `file:line:col: text`
+/// (`source` gives a file's text, to turn protox's offset into a line and column).
+fn compile_error_text(e: &protox::Error, source: impl Fn(&str) -> Option<String>) -> String {
+    use miette::Diagnostic;
     let text = e.to_string();
-    match e.file() {
-        Some(file) if !text.contains(file) => format!("{file}: {text}"),
-        _ => text,
-    }
+    let Some(file) = e.file() else {
+        return text;
+    };
+    let offset = e.labels().and_then(|mut l| l.next()).map(|l| l.offset());
+    let at = offset.zip(source(file)).map(|(offset, src)| {
+        let before = &src[..offset.min(src.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(":{line}:{col}")
+    });
+    format!("{file}{}: {text}", at.unwrap_or_default())
+}
+
+/// The text of `name` under the first import path that has it.
+fn source_of(sources: &SourceCache, dirs: &[PathBuf], name: &str) -> Option<String> {
+    dirs.iter().find_map(|d| {
+        let bytes = sources.read(&crate::config::normalize(&d.join(name))).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    })
 }
 
 /// Reads a protoset: a serialized `FileDescriptorSet` (`protoc --descriptor_set_out`).

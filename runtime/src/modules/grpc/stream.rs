@@ -180,6 +180,7 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
     let Some(tag_set) = with_grpc(ctx, |g, _| g.streams.get(&id).map(|s| s.tag_set.clone()))? else {
         return Ok(true);
     };
+    let mut unhandled = None;
     let meta = new_object(ctx);
     meta.set(js_string!("ts"), unix_now(), false, ctx)?;
     let (kind, value, over) = match event {
@@ -189,6 +190,7 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
         }
         Event::Error(status) => {
             let err = stream_error(&status, ctx)?;
+            unhandled = Some(status);
             (js_string!("error"), err.into(), false)
         }
         Event::End {
@@ -207,11 +209,13 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
             (js_string!("end"), new_object(ctx).into(), true)
         }
     };
-    let handled = deliver.call(&JsValue::undefined(), &[kind.clone().into(), value.clone(), meta.into()], ctx)?;
-    if kind == js_string!("error") && !handled.to_boolean() {
-        let text = value.to_string(ctx)?.to_std_string_escaped();
+    let handled = deliver.call(&JsValue::undefined(), &[kind.clone().into(), value, meta.into()], ctx)?;
+    if let (Some(status), false) = (unhandled, handled.to_boolean()) {
         crate::log::Logger::warn(
-            &format!("no handlers for error registered, but an error happened: {text}"),
+            &format!(
+                "no handlers for error registered, but an error happened: {}",
+                super::reflection::status_text(&status)
+            ),
             &[],
         );
     }
@@ -222,6 +226,13 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
 fn stream_error(status: &CallStatus, ctx: &mut Context) -> JsResult<JsObject> {
     let err = error_object(status.code, &status.message, ctx)?;
     let text = format!("code: {}, message: {}", status.code, status.message);
+    with_text(&err, text, ctx)?;
+    Ok(err)
+}
+
+/// Gives `obj` a non-enumerable `toString` returning `text`: how a Go error value
+/// converts to a string in k6.
+pub fn with_text(obj: &JsObject, text: String, ctx: &mut Context) -> JsResult<()> {
     let to_string = boa_engine::NativeFunction::from_copy_closure_with_captures(
         |_, _, text: &String, _| Ok(crate::modules::key(text).into()),
         text,
@@ -232,8 +243,8 @@ fn stream_error(status: &CallStatus, ctx: &mut Context) -> JsResult<JsObject> {
         .writable(true)
         .enumerable(false)
         .configurable(true);
-    err.define_property_or_throw(js_string!("toString"), desc, ctx)?;
-    Ok(err)
+    obj.define_property_or_throw(js_string!("toString"), desc, ctx)?;
+    Ok(())
 }
 
 /// `stream.write(message)` (the JS class passes the stream's id first).

@@ -75,8 +75,12 @@ pub fn client_config(
             if chain.is_empty() {
                 return Err(TlsParamError::KeyPair("tls: failed to find any PEM data in certificate input".into()));
             }
-            let certified = rustls::sign::CertifiedKey::from_der(chain, key, &provider)
+            // Not `from_der`: its key check refuses X.509 v1 certificates, which Go takes.
+            let signer = provider
+                .key_provider
+                .load_private_key(key)
                 .map_err(|e| TlsParamError::KeyPair(e.to_string()))?;
+            let certified = rustls::sign::CertifiedKey::new(chain, signer);
             config.client_auth_cert_resolver = Arc::new(rustls::sign::SingleCertAndKey::from(certified));
         }
     }

@@ -22,6 +22,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 use tonic::body::Body;
 use tonic::metadata::{MetadataMap, MetadataValue};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::oneshot;
 use tonic::{Code, Status};
 
 use super::codec::DynamicCodec;
@@ -44,12 +46,15 @@ pub struct DialSpec {
 /// Why `connect()` failed, in grpc-go's words.
 #[derive(Debug, thiserror::Error)]
 pub enum DialError {
-    #[error("dial tcp: address {0}: missing port in address")]
+    #[error("connection error: desc = \"transport: error while dialing: address {0}: missing port in address\"")]
     MissingPort(String),
     #[error("connection error: desc = \"transport: error while dialing: {0}\"")]
     Dial(String),
-    #[error("connection error: desc = \"transport: authentication handshake failed: {0}\"")]
+    /// grpc-go keeps trying until the deadline, then names the last failure.
+    #[error("context deadline exceeded: connection error: desc = \"transport: authentication handshake failed: {0}\"")]
     Handshake(String),
+    #[error("context deadline exceeded: connection error: desc = \"error reading server preface: {0}\"")]
+    Preface(String),
     #[error("context deadline exceeded")]
     Timeout,
 }
@@ -87,15 +92,27 @@ pub async fn dial(connector: Connector, spec: DialSpec) -> Result<Channel, DialE
             .dial_with(&host, port, spec.tls.clone())
             .await
             .map_err(|e| match e {
-                ConnectError::Tls { source, .. } => DialError::Handshake(source.to_string()),
+                ConnectError::Tls { source, .. } => {
+                    DialError::Handshake(crate::net::errors::tls_text(&source, &host))
+                }
                 other => DialError::Dial(other.to_string()),
             })?;
+        let (answered, first) = oneshot::channel();
+        let watched = Watched {
+            io: stream,
+            first: Some(answered),
+        };
         let (send, conn) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
-            .handshake(TokioIo::new(stream))
+            .handshake(TokioIo::new(watched))
             .await
             .map_err(|e| DialError::Dial(e.to_string()))?;
         tokio::spawn(conn);
-        Ok(send)
+        // Ready once the server spoke (its SETTINGS), as grpc-go's blocking dial waits.
+        match first.await {
+            Ok(Ok(())) => Ok(send),
+            Ok(Err(e)) => Err(DialError::Preface(e)),
+            Err(_) => Err(DialError::Preface("EOF".into())),
+        }
     };
     let send = tokio::time::timeout(spec.timeout, opening)
         .await
@@ -115,6 +132,58 @@ pub async fn dial(connector: Connector, spec: DialSpec) -> Result<Channel, DialE
             spec.max_send
         },
     })
+}
+
+/// The connection's bytes, telling once when the server first sent something (or
+/// closed, or failed).
+struct Watched<S> {
+    io: S,
+    first: Option<oneshot::Sender<Result<(), String>>>,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let out = Pin::new(&mut self.io).poll_read(cx, buf);
+        if let Poll::Ready(result) = &out {
+            if let Some(tx) = self.first.take() {
+                let got = buf.filled().len() > before;
+                let _ = tx.send(match result {
+                    Ok(()) if got => Ok(()),
+                    Ok(()) => Err("EOF".into()),
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err("EOF".into()),
+                    Err(e) => Err(e.to_string()),
+                });
+            }
+        }
+        out
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
 }
 
 impl tower_service::Service<http::Request<Body>> for Channel {
