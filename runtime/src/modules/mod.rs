@@ -53,11 +53,7 @@ const BUILTINS: &[&str] = &[
 ];
 
 /// k6 modules that exist in k6 v1.1 but that rk6 does not provide yet.
-const KNOWN_K6: &[&str] = &[
-    "k6/browser",
-    "k6/crypto/x509",
-    "k6/experimental/redis",
-];
+const KNOWN_K6: &[&str] = &["k6/browser", "k6/crypto/x509", "k6/experimental/redis"];
 
 /// k6 v1.1's error for importing the module WebCrypto graduated from.
 const WEBCRYPTO_GRADUATED: &str = "k6/experimental/webcrypto has been graduated and it's now \

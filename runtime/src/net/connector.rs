@@ -254,7 +254,10 @@ impl Connector {
         port: u16,
         tls: Option<Arc<rustls::ClientConfig>>,
     ) -> Result<Stream, ConnectError> {
-        let conn = self.inner.open(host, port, tls.is_some(), false, tls).await?;
+        let conn = self
+            .inner
+            .open(host, port, tls.is_some(), false, tls)
+            .await?;
         Ok(conn.io.into_inner())
     }
 }

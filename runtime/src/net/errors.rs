@@ -315,7 +315,11 @@ pub(crate) fn decompression_error(e: &super::codec::DecodeError) -> HttpError {
 
 /// Go's text for a failed TLS handshake with `host`, for protocols other than HTTP.
 pub(crate) fn tls_text(source: &std::io::Error, host: &str) -> String {
-    let shown = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    let shown = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
     match Url::parse(&format!("https://{shown}/")) {
         Ok(url) => tls_error(source, &url).2,
         Err(_) => format!("tls: {source}"),

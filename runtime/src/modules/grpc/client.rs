@@ -43,7 +43,9 @@ fn strings(v: Option<&JsValue>, ctx: &mut Context) -> JsResult<Vec<String>> {
         return Ok(vec![v.to_string(ctx)?.text()]);
     };
     let n = list.get(js_string!("length"), ctx)?.to_u32(ctx)?;
-    (0..n).map(|i| Ok(list.get(i, ctx)?.to_string(ctx)?.text())).collect()
+    (0..n)
+        .map(|i| Ok(list.get(i, ctx)?.to_string(ctx)?.text()))
+        .collect()
 }
 
 /// `client.load(importPaths, ...files)`: compiles the files and returns their methods.
@@ -74,9 +76,16 @@ pub fn load_protoset(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResu
 }
 
 /// Adds `pool`'s methods to the client and lists them as k6 does (snake_case keys).
-fn add_methods(id: u64, pool: &prost_reflect::DescriptorPool, ctx: &mut Context) -> JsResult<JsValue> {
+fn add_methods(
+    id: u64,
+    pool: &prost_reflect::DescriptorPool,
+    ctx: &mut Context,
+) -> JsResult<JsValue> {
     let infos = with_grpc(ctx, |g, _| {
-        g.clients.get_mut(&id).map(|c| c.methods.add(pool)).unwrap_or_default()
+        g.clients
+            .get_mut(&id)
+            .map(|c| c.methods.add(pool))
+            .unwrap_or_default()
     })?;
     let list = JsArray::new(ctx)?;
     for info in infos {
@@ -89,8 +98,18 @@ fn add_methods(id: u64, pool: &prost_reflect::DescriptorPool, ctx: &mut Context)
         ] {
             obj.set(static_key(k), crate::modules::key(&v), false, ctx)?;
         }
-        obj.set(js_string!("is_client_stream"), info.is_client_stream, false, ctx)?;
-        obj.set(js_string!("is_server_stream"), info.is_server_stream, false, ctx)?;
+        obj.set(
+            js_string!("is_client_stream"),
+            info.is_client_stream,
+            false,
+            ctx,
+        )?;
+        obj.set(
+            js_string!("is_server_stream"),
+            info.is_server_stream,
+            false,
+            ctx,
+        )?;
         list.push(obj, ctx)?;
     }
     Ok(list.into())
@@ -100,7 +119,9 @@ fn add_methods(id: u64, pool: &prost_reflect::DescriptorPool, ctx: &mut Context)
 /// loads the server's services.
 pub fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     if vu_phase(ctx)? == Phase::Init {
-        let e = GrpcError::InitContext("connecting to a gRPC server in the init context is not supported");
+        let e = GrpcError::InitContext(
+            "connecting to a gRPC server in the init context is not supported",
+        );
         return Err(e.throw(ctx));
     }
     let id = client_id(args);
@@ -118,18 +139,31 @@ pub fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
             .for_host(host.trim_matches(['[', ']']))
             .map_err(|e| GrpcError::Stream(e.to_string()).throw(ctx))?;
         let insecure = config.http.insecure_skip_tls_verify;
-        Some(super::tls::client_config(&base, p.tls.as_ref(), insecure).map_err(|e| GrpcError::from(e).throw(ctx))?)
+        Some(
+            super::tls::client_config(&base, p.tls.as_ref(), insecure)
+                .map_err(|e| GrpcError::from(e).throw(ctx))?,
+        )
     };
     let spec = super::transport::DialSpec {
         addr: addr.clone(),
         tls,
         timeout: p.timeout,
-        user_agent: config.http.user_agent.as_ref().map(|ua| format!("{ua} grpc-go/1.73.0")),
+        user_agent: config
+            .http
+            .user_agent
+            .as_ref()
+            .map(|ua| format!("{ua} grpc-go/1.73.0")),
         max_receive: p.max_receive,
         max_send: p.max_send,
     };
-    let connector = with_vu(ctx, |st| crate::net::connector::Connector::new(&config.http, st.id, st.wire.clone()))?;
-    let dialled = await_op(ctx, "a gRPC connect", super::transport::dial(connector, spec))?;
+    let connector = with_vu(ctx, |st| {
+        crate::net::connector::Connector::new(&config.http, st.id, st.wire.clone())
+    })?;
+    let dialled = await_op(
+        ctx,
+        "a gRPC connect",
+        super::transport::dial(connector, spec),
+    )?;
     let channel = dialled.map_err(|e| GrpcError::from(e).throw(ctx))?;
     with_grpc(ctx, |g, _| {
         if let Some(c) = g.clients.get_mut(&id) {
@@ -151,7 +185,11 @@ fn reflect(
     timeout: std::time::Duration,
     ctx: &mut Context,
 ) -> JsResult<()> {
-    let fetched = await_op(ctx, "gRPC server reflection", super::reflection::fetch(channel, metadata, timeout))?;
+    let fetched = await_op(
+        ctx,
+        "gRPC server reflection",
+        super::reflection::fetch(channel, metadata, timeout),
+    )?;
     let m = metrics(ctx)?;
     let failed = match &fetched {
         Ok(r) => r.failed_calls.clone(),
@@ -161,7 +199,12 @@ fn reflect(
         for (status, at, took) in failed {
             let tags = with_status(st, st.tags(), status.code);
             let tags = st.intern_tags(tags);
-            st.emit_at(m.req_duration, at + took, took.as_secs_f64() * 1000.0, &tags);
+            st.emit_at(
+                m.req_duration,
+                at + took,
+                took.as_secs_f64() * 1000.0,
+                &tags,
+            );
         }
     })?;
     let files = fetched.map_err(|e| GrpcError::from(e).throw(ctx))?.files;
@@ -174,7 +217,9 @@ fn reflect(
 /// `client.isConnected()` for the Stream constructor's checks.
 pub fn is_connected(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let id = client_id(args);
-    let connected = with_grpc(ctx, |g, _| g.clients.get(&id).is_some_and(|c| c.channel.is_some()))?;
+    let connected = with_grpc(ctx, |g, _| {
+        g.clients.get(&id).is_some_and(|c| c.channel.is_some())
+    })?;
     Ok(JsValue::from(connected))
 }
 
@@ -195,7 +240,11 @@ struct CallMeta {
 
 /// The method's descriptor on client `id`, by `package.Service/Method` with or without
 /// the leading slash; also returns the client's channel and address.
-pub fn method_of(id: u64, name: &str, ctx: &mut Context) -> JsResult<Result<(Channel, String, String, MethodDescriptor), GrpcError>> {
+pub fn method_of(
+    id: u64,
+    name: &str,
+    ctx: &mut Context,
+) -> JsResult<Result<(Channel, String, String, MethodDescriptor), GrpcError>> {
     let full = if name.starts_with('/') || name.is_empty() {
         name.to_string()
     } else {
@@ -223,14 +272,18 @@ pub fn stringify(v: &JsValue, ctx: &mut Context) -> JsResult<String> {
         Some(f) => f.call(&json.into(), std::slice::from_ref(v), ctx)?,
         None => JsValue::undefined(),
     };
-    Ok(out.as_string().map_or_else(|| "null".to_string(), |s| s.text()))
+    Ok(out
+        .as_string()
+        .map_or_else(|| "null".to_string(), |s| s.text()))
 }
 
 /// Reads `invoke`'s arguments (method, request, params) into a call, with k6's checks
 /// in k6's order.
 fn prepare(args: &[JsValue], ctx: &mut Context) -> JsResult<Result<PreparedCall, GrpcError>> {
     if vu_phase(ctx)? == Phase::Init {
-        return Ok(Err(GrpcError::InitContext("invoking RPC methods in the init context is not supported")));
+        return Ok(Err(GrpcError::InitContext(
+            "invoking RPC methods in the init context is not supported",
+        )));
     }
     let name = crate::modules::arg_string(args, 1, ctx)?;
     let (channel, addr, full, method) = match method_of(client_id(args), &name, ctx)? {
@@ -251,7 +304,11 @@ fn prepare(args: &[JsValue], ctx: &mut Context) -> JsResult<Result<PreparedCall,
         Ok(m) => m,
         Err(e) => return Ok(Err(e.into())),
     };
-    let timeout = if p.timeout.is_zero() { DEFAULT_CALL_TIMEOUT } else { p.timeout };
+    let timeout = if p.timeout.is_zero() {
+        DEFAULT_CALL_TIMEOUT
+    } else {
+        p.timeout
+    };
     let tags = with_vu(ctx, |st| call_tags(st, &addr, &full, &p.tags))?;
     let spec = CallSpec {
         path: full,
@@ -292,7 +349,9 @@ pub fn async_invoke(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
             super::stream::with_text(&reason, e.to_string(), ctx)?;
             let reason = JsValue::from(reason);
             let (promise, resolvers) = JsPromise::new_pending(ctx);
-            resolvers.reject.call(&JsValue::undefined(), &[reason], ctx)?;
+            resolvers
+                .reject
+                .call(&JsValue::undefined(), &[reason], ctx)?;
             return Ok(promise.into());
         }
     };
@@ -308,7 +367,9 @@ pub fn async_invoke(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResul
     });
     let mut pending = Some((call.meta, resolvers));
     let listener: crate::vu::event_loop::Listener = Box::new(move |ctx, payload| {
-        let (Some((call, resolvers)), Ok(outcome)) = (pending.take(), payload.downcast::<UnaryOutcome>()) else {
+        let (Some((call, resolvers)), Ok(outcome)) =
+            (pending.take(), payload.downcast::<UnaryOutcome>())
+        else {
             return Ok(true);
         };
         record(&outcome, &call, ctx)?;
@@ -330,7 +391,12 @@ fn record(outcome: &UnaryOutcome, call: &CallMeta, ctx: &mut Context) -> JsResul
         let tags = with_status(st, call.tags.clone(), outcome.status.code);
         let tags = st.intern_tags(tags);
         let end = outcome.started + outcome.duration;
-        st.emit_at(m.req_duration, end, outcome.duration.as_secs_f64() * 1000.0, &tags);
+        st.emit_at(
+            m.req_duration,
+            end,
+            outcome.duration.as_secs_f64() * 1000.0,
+            &tags,
+        );
     })
 }
 
@@ -344,7 +410,8 @@ fn response(outcome: UnaryOutcome, call: &CallMeta, ctx: &mut Context) -> JsResu
         let msg = outcome
             .message
             .unwrap_or_else(|| DynamicMessage::new(call.method.output()));
-        let json = message_to_json(&msg, Populated::All).map_err(|e| GrpcError::from(e).throw(ctx))?;
+        let json =
+            message_to_json(&msg, Populated::All).map_err(|e| GrpcError::from(e).throw(ctx))?;
         JsValue::from_json(&json, ctx)?
     };
     obj.set(js_string!("message"), message, false, ctx)?;
@@ -366,7 +433,12 @@ fn response(outcome: UnaryOutcome, call: &CallMeta, ctx: &mut Context) -> JsResu
 pub fn error_object(code: i32, message: &str, ctx: &mut Context) -> JsResult<boa_engine::JsObject> {
     let obj = new_object(ctx);
     obj.set(js_string!("code"), code, false, ctx)?;
-    obj.set(js_string!("message"), crate::modules::key(message), false, ctx)?;
+    obj.set(
+        js_string!("message"),
+        crate::modules::key(message),
+        false,
+        ctx,
+    )?;
     let details = JsArray::new(ctx)?;
     obj.set(js_string!("details"), details, false, ctx)?;
     Ok(obj)

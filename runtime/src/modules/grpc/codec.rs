@@ -58,6 +58,10 @@ impl Decoder for DynamicDecoder {
     fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<DynamicMessage>, Status> {
         DynamicMessage::decode(self.0.clone(), src)
             .map(Some)
-            .map_err(|e| Status::internal(format!("grpc: failed to unmarshal the received message: {e}")))
+            .map_err(|e| {
+                Status::internal(format!(
+                    "grpc: failed to unmarshal the received message: {e}"
+                ))
+            })
     }
 }

@@ -112,9 +112,11 @@ pub fn compile(
         dirs.push(base.to_path_buf());
     }
     for file in files {
-        let found = dirs
-            .iter()
-            .any(|d| sources.read(&crate::config::normalize(&d.join(file))).is_ok());
+        let found = dirs.iter().any(|d| {
+            sources
+                .read(&crate::config::normalize(&d.join(file)))
+                .is_ok()
+        });
         if !found {
             let first = dirs.first().map_or_else(PathBuf::new, |d| d.join(file));
             return Err(DescriptorError::NotFound {
@@ -123,7 +125,11 @@ pub fn compile(
         }
     }
     let key = (dirs.clone(), files.to_vec());
-    if let Some(done) = compiled().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+    if let Some(done) = compiled()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+    {
         return done.clone();
     }
     let mut chain = ChainFileResolver::new();
@@ -137,7 +143,11 @@ pub fn compile(
     let result = compiler
         .open_files(files)
         .map(|c| c.descriptor_pool())
-        .map_err(|e| DescriptorError::Compile(compile_error_text(&e, |name| source_of(sources, &key.0, name))));
+        .map_err(|e| {
+            DescriptorError::Compile(compile_error_text(&e, |name| {
+                source_of(sources, &key.0, name)
+            }))
+        });
     compiled()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -166,18 +176,26 @@ fn compile_error_text(e: &protox::Error, source: impl Fn(&str) -> Option<String>
 /// The text of `name` under the first import path that has it.
 fn source_of(sources: &SourceCache, dirs: &[PathBuf], name: &str) -> Option<String> {
     dirs.iter().find_map(|d| {
-        let bytes = sources.read(&crate::config::normalize(&d.join(name))).ok()?;
+        let bytes = sources
+            .read(&crate::config::normalize(&d.join(name)))
+            .ok()?;
         Some(String::from_utf8_lossy(&bytes).into_owned())
     })
 }
 
 /// Reads a protoset: a serialized `FileDescriptorSet` (`protoc --descriptor_set_out`).
-pub fn protoset(sources: &SourceCache, base: &Path, name: &str) -> Result<DescriptorPool, DescriptorError> {
+pub fn protoset(
+    sources: &SourceCache,
+    base: &Path,
+    name: &str,
+) -> Result<DescriptorPool, DescriptorError> {
     let path = crate::config::normalize(&base.join(name));
-    let bytes = sources.read(&path).map_err(|e| DescriptorError::OpenProtoset {
-        path: path.display().to_string(),
-        reason: io_reason(&e),
-    })?;
+    let bytes = sources
+        .read(&path)
+        .map_err(|e| DescriptorError::OpenProtoset {
+            path: path.display().to_string(),
+            reason: io_reason(&e),
+        })?;
     // Go's text: prost's names the field it stopped at, which k6 users never see.
     let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|_| {
         DescriptorError::Protoset {
@@ -251,7 +269,8 @@ message EchoReply { EchoRequest echo = 1; string note = 2; }
 service Demo { rpc Echo(EchoRequest) returns (EchoReply); rpc Chat(stream Inner) returns (stream Inner); }
 "#;
     let sources = SourceCache::sealed([(PathBuf::from("/t/demo.proto"), DEMO.as_bytes().to_vec())]);
-    compile(&sources, Path::new("/t"), &[], &["demo.proto".to_string()]).expect("test proto compiles")
+    compile(&sources, Path::new("/t"), &[], &["demo.proto".to_string()])
+        .expect("test proto compiles")
 }
 
 #[cfg(test)]

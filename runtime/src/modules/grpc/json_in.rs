@@ -53,7 +53,12 @@ impl Tokens {
                     i += 1;
                 }
                 c if c == '-' || c.is_ascii_alphanumeric() => {
-                    while i < chars.len() && (chars[i] == '-' || chars[i] == '+' || chars[i] == '.' || chars[i].is_ascii_alphanumeric()) {
+                    while i < chars.len()
+                        && (chars[i] == '-'
+                            || chars[i] == '+'
+                            || chars[i] == '.'
+                            || chars[i].is_ascii_alphanumeric())
+                    {
                         i += 1;
                     }
                 }
@@ -115,7 +120,10 @@ fn unexpected(col: usize, raw: &str) -> FromJsonError {
 }
 
 /// A message of type `desc` from the JSON text of an object.
-pub fn message_from_json(desc: MessageDescriptor, text: &str) -> Result<DynamicMessage, FromJsonError> {
+pub fn message_from_json(
+    desc: MessageDescriptor,
+    text: &str,
+) -> Result<DynamicMessage, FromJsonError> {
     let json: Json = serde_json::from_str(text).map_err(|e| FromJsonError {
         col: e.column(),
         message: e.to_string(),
@@ -132,7 +140,11 @@ struct Reader {
 }
 
 impl Reader {
-    fn message(&mut self, desc: MessageDescriptor, v: &Json) -> Result<DynamicMessage, FromJsonError> {
+    fn message(
+        &mut self,
+        desc: MessageDescriptor,
+        v: &Json,
+    ) -> Result<DynamicMessage, FromJsonError> {
         if let Some(value_field) = wrapper_value_field(&desc) {
             let mut m = DynamicMessage::new(desc);
             let value = self.single(&value_field, &value_field.kind(), v)?;
@@ -163,10 +175,16 @@ impl Reader {
                 continue;
             }
             if let Some(oneof) = field.containing_oneof() {
-                if oneof.fields().any(|f| f.number() != field.number() && m.has_field(&f)) {
+                if oneof
+                    .fields()
+                    .any(|f| f.number() != field.number() && m.has_field(&f))
+                {
                     return Err(error(
                         key_col,
-                        format!("error parsing {key_raw}, oneof {} is already set", oneof.full_name()),
+                        format!(
+                            "error parsing {key_raw}, oneof {} is already set",
+                            oneof.full_name()
+                        ),
                     ));
                 }
             }
@@ -184,12 +202,18 @@ impl Reader {
 
     /// A well-known type by prost-reflect's mapping: a JSON value of the wrong type is
     /// Go's unexpected token, content it cannot read is `invalid <type> value`.
-    fn well_known(&mut self, desc: MessageDescriptor, v: &Json) -> Result<DynamicMessage, FromJsonError> {
+    fn well_known(
+        &mut self,
+        desc: MessageDescriptor,
+        v: &Json,
+    ) -> Result<DynamicMessage, FromJsonError> {
         let (col, raw) = self.tokens.take();
         self.tokens.next -= 1;
         self.tokens.skip(v);
         let expected_type = match desc.full_name() {
-            "google.protobuf.Timestamp" | "google.protobuf.Duration" | "google.protobuf.FieldMask" => v.is_string(),
+            "google.protobuf.Timestamp"
+            | "google.protobuf.Duration"
+            | "google.protobuf.FieldMask" => v.is_string(),
             "google.protobuf.Struct" | "google.protobuf.Any" => v.is_object(),
             "google.protobuf.ListValue" => v.is_array(),
             _ => true,
@@ -198,7 +222,8 @@ impl Reader {
             return Err(unexpected(col, &raw));
         }
         let name = desc.full_name().to_string();
-        DynamicMessage::deserialize(desc, v).map_err(|_| error(col, format!("invalid {name} value {raw}")))
+        DynamicMessage::deserialize(desc, v)
+            .map_err(|_| error(col, format!("invalid {name} value {raw}")))
     }
 
     fn list(&mut self, field: &FieldDescriptor, v: &Json) -> Result<Value, FromJsonError> {
@@ -224,8 +249,15 @@ impl Reader {
         let mut out = std::collections::HashMap::new();
         for (key, value) in entries {
             let (key_col, key_raw) = self.tokens.take();
-            let k = map_key(&key_field.kind(), key)
-                .ok_or_else(|| error(key_col, format!("invalid value for {} key: {key_raw}", kind_name(&key_field.kind()))))?;
+            let k = map_key(&key_field.kind(), key).ok_or_else(|| {
+                error(
+                    key_col,
+                    format!(
+                        "invalid value for {} key: {key_raw}",
+                        kind_name(&key_field.kind())
+                    ),
+                )
+            })?;
             let parsed = self.single(&value_field, &value_field.kind(), value)?;
             out.insert(k, parsed);
         }
@@ -233,7 +265,12 @@ impl Reader {
     }
 
     /// One value of `field` (an element, for lists and maps) of kind `kind`.
-    fn single(&mut self, field: &FieldDescriptor, kind: &Kind, v: &Json) -> Result<Value, FromJsonError> {
+    fn single(
+        &mut self,
+        field: &FieldDescriptor,
+        kind: &Kind,
+        v: &Json,
+    ) -> Result<Value, FromJsonError> {
         if let Kind::Message(desc) = kind {
             return self.message(desc.clone(), v).map(Value::Message);
         }
@@ -243,7 +280,11 @@ impl Reader {
         scalar(kind, v).ok_or_else(|| {
             error(
                 col,
-                format!("invalid value for {} field {}: {raw}", kind_name(kind), field.json_name()),
+                format!(
+                    "invalid value for {} field {}: {raw}",
+                    kind_name(kind),
+                    field.json_name()
+                ),
             )
         })
     }
@@ -264,9 +305,19 @@ fn wrapper_value_field(desc: &MessageDescriptor) -> Option<FieldDescriptor> {
     let name = desc.full_name().strip_prefix("google.protobuf.")?;
     let is_wrapper = matches!(
         name,
-        "DoubleValue" | "FloatValue" | "Int64Value" | "UInt64Value" | "Int32Value" | "UInt32Value" | "BoolValue" | "StringValue" | "BytesValue"
+        "DoubleValue"
+            | "FloatValue"
+            | "Int64Value"
+            | "UInt64Value"
+            | "Int32Value"
+            | "UInt32Value"
+            | "BoolValue"
+            | "StringValue"
+            | "BytesValue"
     );
-    is_wrapper.then(|| desc.get_field_by_name("value")).flatten()
+    is_wrapper
+        .then(|| desc.get_field_by_name("value"))
+        .flatten()
 }
 
 /// Go's name of a field kind in messages.
@@ -361,7 +412,7 @@ fn enum_number(e: &EnumDescriptor, v: &Json) -> Option<i32> {
 fn decode_base64(s: &str) -> Option<Vec<u8>> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     let url = s.contains(['-', '_']);
-    let padded = s.len() % 4 == 0;
+    let padded = s.len().is_multiple_of(4);
     let engine = match (url, padded) {
         (false, true) => &STANDARD,
         (false, false) => &STANDARD_NO_PAD,
@@ -381,8 +432,12 @@ fn map_key(kind: &Kind, key: &str) -> Option<MapKey> {
             "false" => MapKey::Bool(false),
             _ => return None,
         },
-        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => MapKey::I32(integer(&as_json)?.try_into().ok()?),
-        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => MapKey::I64(integer(&as_json)?.try_into().ok()?),
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
+            MapKey::I32(integer(&as_json)?.try_into().ok()?)
+        }
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => {
+            MapKey::I64(integer(&as_json)?.try_into().ok()?)
+        }
         Kind::Uint32 | Kind::Fixed32 => MapKey::U32(integer(&as_json)?.try_into().ok()?),
         Kind::Uint64 | Kind::Fixed64 => MapKey::U64(integer(&as_json)?.try_into().ok()?),
         _ => return None,
@@ -410,24 +465,40 @@ mod tests {
 
     #[test]
     fn int64_from_strings_and_numbers_and_enums_from_names_or_numbers() {
-        let m = parse(r#"{"big":"9007199254740993","ubig":5,"small":"1e2","color":"GREEN","number":7}"#)
-            .expect("parses");
-        assert_eq!(m.get_field_by_name("big").as_deref(), Some(&Value::I64(9_007_199_254_740_993)));
+        let m = parse(
+            r#"{"big":"9007199254740993","ubig":5,"small":"1e2","color":"GREEN","number":7}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            m.get_field_by_name("big").as_deref(),
+            Some(&Value::I64(9_007_199_254_740_993))
+        );
         assert_eq!(m.get_field_by_name("ubig").as_deref(), Some(&Value::U64(5)));
-        assert_eq!(m.get_field_by_name("small").as_deref(), Some(&Value::I32(100)));
-        assert_eq!(m.get_field_by_name("color").as_deref(), Some(&Value::EnumNumber(2)));
+        assert_eq!(
+            m.get_field_by_name("small").as_deref(),
+            Some(&Value::I32(100))
+        );
+        assert_eq!(
+            m.get_field_by_name("color").as_deref(),
+            Some(&Value::EnumNumber(2))
+        );
     }
 
     #[test]
     fn proto_names_and_url_safe_base64_and_well_known_types_are_read() {
         let m = parse(r#"{"snake_case_field":"x","blob":"aGVsbG8_","when":"2024-01-02T03:04:05.5Z","took":"1.5s","extra":{"a":[1,null]}}"#)
             .expect("parses");
-        assert_eq!(m.get_field_by_name("snake_case_field").as_deref(), Some(&Value::String("x".into())));
+        assert_eq!(
+            m.get_field_by_name("snake_case_field").as_deref(),
+            Some(&Value::String("x".into()))
+        );
         assert_eq!(
             m.get_field_by_name("blob").as_deref(),
             Some(&Value::Bytes(b"hello?".to_vec().into()))
         );
-        let json = super::super::json_out::message_to_json(&m, super::super::json_out::Populated::Only).expect("json");
+        let json =
+            super::super::json_out::message_to_json(&m, super::super::json_out::Populated::Only)
+                .expect("json");
         assert_eq!(json["when"], Json::from("2024-01-02T03:04:05.500Z"));
         assert_eq!(json["took"], Json::from("1.500s"));
         assert_eq!(json["extra"], serde_json::json!({"a": [1.0, null]}));
@@ -436,28 +507,70 @@ mod tests {
     #[test]
     fn errors_name_the_field_and_the_token_where_go_does() {
         assert_eq!(err(r#"{"foo":1}"#), r#"(line 1:2): unknown field "foo""#);
-        assert_eq!(err(r#"{"small":"abc"}"#), r#"(line 1:10): invalid value for int32 field small: "abc""#);
-        assert_eq!(err(r#"{"snake_case_field":5}"#), "(line 1:21): invalid value for string field snakeCaseField: 5");
-        assert_eq!(err(r#"{"tags":"a"}"#), r#"syntax error (line 1:9): unexpected token "a""#);
-        assert_eq!(err(r#"{"inner":[1]}"#), "syntax error (line 1:10): unexpected token [");
+        assert_eq!(
+            err(r#"{"small":"abc"}"#),
+            r#"(line 1:10): invalid value for int32 field small: "abc""#
+        );
+        assert_eq!(
+            err(r#"{"snake_case_field":5}"#),
+            "(line 1:21): invalid value for string field snakeCaseField: 5"
+        );
+        assert_eq!(
+            err(r#"{"tags":"a"}"#),
+            r#"syntax error (line 1:9): unexpected token "a""#
+        );
+        assert_eq!(
+            err(r#"{"inner":[1]}"#),
+            "syntax error (line 1:10): unexpected token ["
+        );
         assert_eq!(
             err(r#"{"name":"a","number":1}"#),
             r#"(line 1:13): error parsing "number", oneof demo.EchoRequest.choice is already set"#
         );
-        assert_eq!(err(r#"{"when":"abc"}"#), r#"(line 1:9): invalid google.protobuf.Timestamp value "abc""#);
-        assert_eq!(err(r#"{"took":5}"#), "syntax error (line 1:9): unexpected token 5");
-        assert_eq!(err(r#"{"counts":{"a":"x"}}"#), r#"(line 1:16): invalid value for int32 field value: "x""#);
-        assert_eq!(err(r#"{"small":1.5}"#), "(line 1:10): invalid value for int32 field small: 1.5");
-        assert_eq!(err(r#"{"fl":1e+300}"#), "(line 1:7): invalid value for float field fl: 1e+300");
-        assert_eq!(err(r#"{"tags":[null]}"#), "(line 1:10): invalid value for string field tags: null");
+        assert_eq!(
+            err(r#"{"when":"abc"}"#),
+            r#"(line 1:9): invalid google.protobuf.Timestamp value "abc""#
+        );
+        assert_eq!(
+            err(r#"{"took":5}"#),
+            "syntax error (line 1:9): unexpected token 5"
+        );
+        assert_eq!(
+            err(r#"{"counts":{"a":"x"}}"#),
+            r#"(line 1:16): invalid value for int32 field value: "x""#
+        );
+        assert_eq!(
+            err(r#"{"small":1.5}"#),
+            "(line 1:10): invalid value for int32 field small: 1.5"
+        );
+        assert_eq!(
+            err(r#"{"fl":1e+300}"#),
+            "(line 1:7): invalid value for float field fl: 1e+300"
+        );
+        assert_eq!(
+            err(r#"{"tags":[null]}"#),
+            "(line 1:10): invalid value for string field tags: null"
+        );
         assert_eq!(
             err(r#"{"snakeCaseField":"a","snake_case_field":"b"}"#),
             r#"(line 1:23): duplicate field "snake_case_field""#
         );
-        assert_eq!(err(r#"{"maybe":5}"#), "(line 1:10): invalid value for string field value: 5");
-        assert_eq!(err(r#"{"inner":{"label":"x","bogus":1}}"#), r#"(line 1:23): unknown field "bogus""#);
-        assert_eq!(err(r#"{"ubig":-1}"#), "(line 1:9): invalid value for uint64 field ubig: -1");
-        assert_eq!(err(r#"{"flag":"true"}"#), r#"(line 1:9): invalid value for bool field flag: "true""#);
+        assert_eq!(
+            err(r#"{"maybe":5}"#),
+            "(line 1:10): invalid value for string field value: 5"
+        );
+        assert_eq!(
+            err(r#"{"inner":{"label":"x","bogus":1}}"#),
+            r#"(line 1:23): unknown field "bogus""#
+        );
+        assert_eq!(
+            err(r#"{"ubig":-1}"#),
+            "(line 1:9): invalid value for uint64 field ubig: -1"
+        );
+        assert_eq!(
+            err(r#"{"flag":"true"}"#),
+            r#"(line 1:9): invalid value for bool field flag: "true""#
+        );
     }
 
     #[test]

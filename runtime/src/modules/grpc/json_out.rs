@@ -58,7 +58,11 @@ pub fn message_to_json(message: &DynamicMessage, which: Populated) -> Result<Jso
 }
 
 /// One field's value: a list, a map or a single value.
-fn field_to_json(value: &Value, field: &FieldDescriptor, which: Populated) -> Result<Json, ToJsonError> {
+fn field_to_json(
+    value: &Value,
+    field: &FieldDescriptor,
+    which: Populated,
+) -> Result<Json, ToJsonError> {
     match value {
         Value::List(items) => items
             .iter()

@@ -142,8 +142,16 @@ fn register(st: &VuState) -> Result<Metrics, crate::metrics::MetricError> {
     Ok(Metrics {
         req_duration: r.register("grpc_req_duration", MetricType::Trend, ValueType::Time)?,
         streams: r.register("grpc_streams", MetricType::Counter, ValueType::Default)?,
-        msgs_sent: r.register("grpc_streams_msgs_sent", MetricType::Counter, ValueType::Default)?,
-        msgs_received: r.register("grpc_streams_msgs_received", MetricType::Counter, ValueType::Default)?,
+        msgs_sent: r.register(
+            "grpc_streams_msgs_sent",
+            MetricType::Counter,
+            ValueType::Default,
+        )?,
+        msgs_received: r.register(
+            "grpc_streams_msgs_received",
+            MetricType::Counter,
+            ValueType::Default,
+        )?,
     })
 }
 
@@ -168,7 +176,11 @@ pub fn metrics(ctx: &Context) -> JsResult<Metrics> {
 /// the module registers its metrics, so thresholds can name them.
 pub fn exports(ctx: &mut Context) -> JsResult<JsObject> {
     metrics(ctx)?;
-    type Native = fn(&boa_engine::JsValue, &[boa_engine::JsValue], &mut Context) -> JsResult<boa_engine::JsValue>;
+    type Native = fn(
+        &boa_engine::JsValue,
+        &[boa_engine::JsValue],
+        &mut Context,
+    ) -> JsResult<boa_engine::JsValue>;
     let functions: [(&str, Native, usize); 11] = [
         ("newClient", client::new_client, 0),
         ("load", client::load, 3),
@@ -220,7 +232,11 @@ pub fn call_tags(
 }
 
 /// `tags` plus the `status` tag (when enabled) of a finished call.
-pub fn with_status(st: &VuState, mut tags: BTreeMap<String, String>, code: i32) -> BTreeMap<String, String> {
+pub fn with_status(
+    st: &VuState,
+    mut tags: BTreeMap<String, String>,
+    code: i32,
+) -> BTreeMap<String, String> {
     if st.config.system_tags.has("status") {
         tags.insert("status".into(), code.to_string());
     }

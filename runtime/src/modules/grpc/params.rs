@@ -97,7 +97,10 @@ pub fn duration_value(v: &JsValue, ctx: &mut Context) -> Result<Duration, String
     if let Some(s) = v.as_string() {
         return go_duration(&s.text());
     }
-    Err(format!("unable to use type {} as a duration value", go_type(v, ctx)))
+    Err(format!(
+        "unable to use type {} as a duration value",
+        go_type(v, ctx)
+    ))
 }
 
 /// Go's name for the type an exported JS value has.
@@ -157,9 +160,16 @@ pub fn metadata(v: &JsValue, ctx: &mut Context) -> Result<Vec<(String, String)>,
 }
 
 /// Reads a call's parameters (`undefined`/`null`: the defaults).
-pub fn call_params(v: Option<&JsValue>, ctx: &mut Context) -> JsResult<Result<CallParams, ParamError>> {
+pub fn call_params(
+    v: Option<&JsValue>,
+    ctx: &mut Context,
+) -> JsResult<Result<CallParams, ParamError>> {
     let mut p = CallParams::default();
-    let Some(obj) = v.filter(|v| !v.is_null_or_undefined()).map(|v| v.to_object(ctx)).transpose()? else {
+    let Some(obj) = v
+        .filter(|v| !v.is_null_or_undefined())
+        .map(|v| v.to_object(ctx))
+        .transpose()?
+    else {
         return Ok(Ok(p));
     };
     for (key, value) in entries(&obj, ctx)? {
@@ -186,9 +196,16 @@ pub fn call_params(v: Option<&JsValue>, ctx: &mut Context) -> JsResult<Result<Ca
 }
 
 /// Reads `connect()`'s parameters.
-pub fn connect_params(v: Option<&JsValue>, ctx: &mut Context) -> JsResult<Result<ConnectParams, ParamError>> {
+pub fn connect_params(
+    v: Option<&JsValue>,
+    ctx: &mut Context,
+) -> JsResult<Result<ConnectParams, ParamError>> {
     let mut p = ConnectParams::default();
-    let Some(obj) = v.filter(|v| !v.is_null_or_undefined()).map(|v| v.to_object(ctx)).transpose()? else {
+    let Some(obj) = v
+        .filter(|v| !v.is_null_or_undefined())
+        .map(|v| v.to_object(ctx))
+        .transpose()?
+    else {
         return Ok(Ok(p));
     };
     for (key, value) in entries(&obj, ctx)? {
@@ -199,23 +216,40 @@ pub fn connect_params(v: Option<&JsValue>, ctx: &mut Context) -> JsResult<Result
     Ok(Ok(p))
 }
 
-fn connect_param(p: &mut ConnectParams, key: &str, value: &JsValue, ctx: &mut Context) -> Result<(), String> {
+fn connect_param(
+    p: &mut ConnectParams,
+    key: &str,
+    value: &JsValue,
+    ctx: &mut Context,
+) -> Result<(), String> {
     let boolean = |name: &str, ctx: &mut Context| {
-        value
-            .as_boolean()
-            .ok_or_else(|| format!("invalid {name} value: '{}', it needs to be boolean", go_repr(value, ctx)))
+        value.as_boolean().ok_or_else(|| {
+            format!(
+                "invalid {name} value: '{}', it needs to be boolean",
+                go_repr(value, ctx)
+            )
+        })
     };
     let size = |name: &str, ctx: &mut Context| -> Result<usize, String> {
-        let n = as_integer(value)
-            .ok_or_else(|| format!("invalid {name} value: '{}', it needs to be an integer", go_repr(value, ctx)))?;
-        usize::try_from(n)
-            .map_err(|_| format!("invalid {name} value: '{}, it needs to be a positive integer", go_repr(value, ctx)))
+        let n = as_integer(value).ok_or_else(|| {
+            format!(
+                "invalid {name} value: '{}', it needs to be an integer",
+                go_repr(value, ctx)
+            )
+        })?;
+        usize::try_from(n).map_err(|_| {
+            format!(
+                "invalid {name} value: '{}, it needs to be a positive integer",
+                go_repr(value, ctx)
+            )
+        })
     };
     match key {
         "plaintext" => p.plaintext = boolean("plaintext", ctx)?,
         "reflect" => p.reflect = boolean("reflect", ctx)?,
         "timeout" => {
-            p.timeout = duration_value(value, ctx).map_err(|e| format!("invalid timeout value: {e}"))?
+            p.timeout =
+                duration_value(value, ctx).map_err(|e| format!("invalid timeout value: {e}"))?
         }
         "reflectMetadata" => {
             p.reflect_metadata =
@@ -242,9 +276,25 @@ fn tls_param(value: &JsValue, ctx: &mut Context) -> Result<TlsParams, String> {
     for (key, v) in entries(&obj, ctx).map_err(|e| e.to_string())? {
         let text = v.as_string().map(|s| s.text());
         match key.as_str() {
-            "cert" => t.cert = Some(text.ok_or_else(|| format!("invalid tls cert value: '{shown}', it needs to be a PEM formatted string"))?),
-            "key" => t.key = Some(text.ok_or_else(|| format!("invalid tls key value: '{shown}', it needs to be a PEM formatted string"))?),
-            "password" => t.password = Some(text.ok_or_else(|| format!("invalid tls password value: '{shown}', it needs to be a string"))?),
+            "cert" => {
+                t.cert = Some(text.ok_or_else(|| {
+                    format!(
+                        "invalid tls cert value: '{shown}', it needs to be a PEM formatted string"
+                    )
+                })?)
+            }
+            "key" => {
+                t.key = Some(text.ok_or_else(|| {
+                    format!(
+                        "invalid tls key value: '{shown}', it needs to be a PEM formatted string"
+                    )
+                })?)
+            }
+            "password" => {
+                t.password = Some(text.ok_or_else(|| {
+                    format!("invalid tls password value: '{shown}', it needs to be a string")
+                })?)
+            }
             "cacerts" => t.cacerts = cacerts(&v, &shown, ctx)?,
             _ => {}
         }
@@ -279,8 +329,14 @@ mod tests {
     #[test]
     fn durations_follow_go_not_k6_extensions() {
         assert_eq!(go_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(go_duration("abc"), Err("time: invalid duration \"abc\"".into()));
-        assert_eq!(go_duration("100"), Err("time: missing unit in duration \"100\"".into()));
+        assert_eq!(
+            go_duration("abc"),
+            Err("time: invalid duration \"abc\"".into())
+        );
+        assert_eq!(
+            go_duration("100"),
+            Err("time: missing unit in duration \"100\"".into())
+        );
         assert_eq!(go_duration("-1s"), Ok(Duration::ZERO));
     }
 }

@@ -143,7 +143,11 @@ impl Session {
             timeout: None,
             output: schema.response.clone(),
         };
-        let requests = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|m| (m, rx)) });
+        let requests =
+            futures_util::stream::unfold(
+                rx,
+                |mut rx| async move { rx.recv().await.map(|m| (m, rx)) },
+            );
         let responses = channel.clone().open_stream(&spec, requests).await?;
         let mut session = Session {
             schema,
@@ -170,7 +174,11 @@ impl Session {
             Err(s) => return Err(CallStatus::from_tonic(&s)),
         };
         let failed = resp.has_field_by_name("error_response");
-        if let Some(Value::Message(err)) = resp.get_field_by_name("error_response").filter(|_| failed).as_deref() {
+        if let Some(Value::Message(err)) = resp
+            .get_field_by_name("error_response")
+            .filter(|_| failed)
+            .as_deref()
+        {
             let code = match err.get_field_by_name("error_code").as_deref() {
                 Some(Value::I32(c)) => *c,
                 _ => 2,
@@ -202,7 +210,11 @@ fn closed() -> CallStatus {
 
 /// grpc-go's text of a failed call's status.
 pub fn status_text(s: &CallStatus) -> String {
-    format!("rpc error: code = {} desc = {}", code_name(s.code), s.message)
+    format!(
+        "rpc error: code = {} desc = {}",
+        code_name(s.code),
+        s.message
+    )
 }
 
 /// grpc-go's name of a status code.
@@ -234,21 +246,35 @@ pub fn code_name(code: i32) -> &'static str {
 }
 
 /// Fetches the server's file descriptors within `timeout`.
-pub async fn fetch(channel: Channel, metadata: Vec<(String, String)>, timeout: Duration) -> Result<Reflected, ReflectError> {
+pub async fn fetch(
+    channel: Channel,
+    metadata: Vec<(String, String)>,
+    timeout: Duration,
+) -> Result<Reflected, ReflectError> {
     tokio::time::timeout(timeout, fetch_all(channel, metadata))
         .await
         .map_err(|_| ReflectError::Timeout)?
 }
 
-async fn fetch_all(channel: Channel, metadata: Vec<(String, String)>) -> Result<Reflected, ReflectError> {
+async fn fetch_all(
+    channel: Channel,
+    metadata: Vec<(String, String)>,
+) -> Result<Reflected, ReflectError> {
     let mut failed_calls = Vec::new();
     let mut last = None;
     for version in VERSIONS {
-        let Some(schema) = schema(version) else { continue };
+        let Some(schema) = schema(version) else {
+            continue;
+        };
         let (started, clock) = (SystemTime::now(), Instant::now());
         let listed = Session::open(&channel, schema, &metadata, "list_services", "*").await;
         match listed {
-            Ok((session, list)) => return files(session, &list).await.map(|files| Reflected { files, failed_calls }),
+            Ok((session, list)) => {
+                return files(session, &list).await.map(|files| Reflected {
+                    files,
+                    failed_calls,
+                })
+            }
             Err(status) if status.code == tonic::Code::Unimplemented as i32 => {
                 failed_calls.push((status.clone(), started, clock.elapsed()));
                 last = Some(status);
@@ -265,7 +291,11 @@ async fn fetch_all(channel: Channel, metadata: Vec<(String, String)>) -> Result<
 
 /// The services a `list_services` answer names.
 fn service_names(list: &DynamicMessage) -> Vec<String> {
-    let Some(Value::Message(l)) = list.get_field_by_name("list_services_response").as_deref().cloned() else {
+    let Some(Value::Message(l)) = list
+        .get_field_by_name("list_services_response")
+        .as_deref()
+        .cloned()
+    else {
         return Vec::new();
     };
     let Some(Value::List(items)) = l.get_field_by_name("service").as_deref().cloned() else {
@@ -285,10 +315,18 @@ fn service_names(list: &DynamicMessage) -> Vec<String> {
 
 /// The file descriptors an answer carries.
 fn descriptors(resp: &DynamicMessage) -> Vec<prost_types::FileDescriptorProto> {
-    let Some(Value::Message(f)) = resp.get_field_by_name("file_descriptor_response").as_deref().cloned() else {
+    let Some(Value::Message(f)) = resp
+        .get_field_by_name("file_descriptor_response")
+        .as_deref()
+        .cloned()
+    else {
         return Vec::new();
     };
-    let Some(Value::List(items)) = f.get_field_by_name("file_descriptor_proto").as_deref().cloned() else {
+    let Some(Value::List(items)) = f
+        .get_field_by_name("file_descriptor_proto")
+        .as_deref()
+        .cloned()
+    else {
         return Vec::new();
     };
     items
@@ -302,7 +340,10 @@ fn descriptors(resp: &DynamicMessage) -> Vec<prost_types::FileDescriptorProto> {
 
 /// The files declaring each listed service and everything they import; imports the
 /// server cannot give are skipped (k6 allows missing descriptors).
-async fn files(mut session: Session, list: &DynamicMessage) -> Result<Vec<prost_types::FileDescriptorProto>, ReflectError> {
+async fn files(
+    mut session: Session,
+    list: &DynamicMessage,
+) -> Result<Vec<prost_types::FileDescriptorProto>, ReflectError> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut wanted: VecDeque<String> = VecDeque::new();
@@ -343,7 +384,9 @@ async fn files(mut session: Session, list: &DynamicMessage) -> Result<Vec<prost_
 /// A `google/protobuf/*.proto` file the server did not give, from protox's copies.
 fn built_in(name: &str) -> Option<prost_types::FileDescriptorProto> {
     use protox::file::FileResolver;
-    let file = protox::file::GoogleFileResolver::new().open_file(name).ok()?;
+    let file = protox::file::GoogleFileResolver::new()
+        .open_file(name)
+        .ok()?;
     Some(file.file_descriptor_proto().clone())
 }
 
@@ -355,7 +398,10 @@ mod tests {
     fn both_protocol_versions_compile() {
         for v in VERSIONS {
             let s = schema(v).expect("schema compiles");
-            assert_eq!(s.path, format!("/grpc.reflection.{v}.ServerReflection/ServerReflectionInfo"));
+            assert_eq!(
+                s.path,
+                format!("/grpc.reflection.{v}.ServerReflection/ServerReflectionInfo")
+            );
         }
     }
 }

@@ -56,11 +56,14 @@ enum Event {
 /// method, params, deliver callback.
 pub fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     if vu_phase(ctx)? == Phase::Init {
-        let e = GrpcError::InitContext("creating a gRPC stream in the init context is not supported");
+        let e =
+            GrpcError::InitContext("creating a gRPC stream in the init context is not supported");
         return Err(e.throw(ctx));
     }
     let client = args.first().cloned().unwrap_or_default();
-    let refused = |why: &str, ctx: &mut Context| GrpcError::Stream(format!("invalid GRPC Stream's client: {why}")).throw(ctx);
+    let refused = |why: &str, ctx: &mut Context| {
+        GrpcError::Stream(format!("invalid GRPC Stream's client: {why}")).throw(ctx)
+    };
     if client.is_null_or_undefined() {
         return Err(refused("empty gRPC client", ctx));
     }
@@ -71,12 +74,21 @@ pub fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
     let name = crate::modules::arg_string(args, 1, ctx)?;
     let (channel, addr, full, method) = match method_of(id as u64, &name, ctx)? {
         Ok(found) => found,
-        Err(GrpcError::NotConnected) => return Err(refused(&GrpcError::NotConnected.to_string(), ctx)),
-        Err(e) => return Err(GrpcError::Stream(format!("invalid GRPC Stream's method: {e}")).throw(ctx)),
+        Err(GrpcError::NotConnected) => {
+            return Err(refused(&GrpcError::NotConnected.to_string(), ctx))
+        }
+        Err(e) => {
+            return Err(GrpcError::Stream(format!("invalid GRPC Stream's method: {e}")).throw(ctx))
+        }
     };
-    let p = super::params::call_params(args.get(2), ctx)?
-        .map_err(|e| GrpcError::Stream(format!("invalid GRPC Stream's parameters: {e}")).throw(ctx))?;
-    let Some(deliver) = args.get(3).and_then(JsValue::as_object).filter(|f| f.is_callable()) else {
+    let p = super::params::call_params(args.get(2), ctx)?.map_err(|e| {
+        GrpcError::Stream(format!("invalid GRPC Stream's parameters: {e}")).throw(ctx)
+    })?;
+    let Some(deliver) = args
+        .get(3)
+        .and_then(JsValue::as_object)
+        .filter(|f| f.is_callable())
+    else {
         return Err(GrpcError::Stream("internal: no stream callback".into()).throw(ctx));
     };
     let m = metrics(ctx)?;
@@ -84,7 +96,12 @@ pub fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
         let tags = call_tags(st, &addr, &full, &p.tags);
         let tag_set = st.intern_tags(tags.clone());
         st.emit(m.streams, 1.0, &tag_set);
-        (st.event_loop.sender(), st.event_loop.next_id(), tags, tag_set)
+        (
+            st.event_loop.sender(),
+            st.event_loop.next_id(),
+            tags,
+            tag_set,
+        )
     })?;
     let (requests, queued) = mpsc::unbounded_channel();
     let (abort, aborted) = oneshot::channel();
@@ -125,9 +142,16 @@ async fn run(
 ) {
     let started = Instant::now();
     let report = |e: Event| {
-        let _ = events.send(Completion { id, payload: Box::new(e) });
+        let _ = events.send(Completion {
+            id,
+            payload: Box::new(e),
+        });
     };
-    let requests = futures_util::stream::unfold(queued, |mut rx| async move { rx.recv().await.map(|m| (m, rx)) });
+    let requests =
+        futures_util::stream::unfold(
+            queued,
+            |mut rx| async move { rx.recv().await.map(|m| (m, rx)) },
+        );
     let call = async {
         let mut responses = match channel.open_stream(&spec, requests).await {
             Ok(r) => r,
@@ -137,7 +161,12 @@ async fn run(
             match responses.message().await {
                 Ok(Some(m)) => match message_to_json(&m, Populated::Only) {
                     Ok(json) => report(Event::Data(json)),
-                    Err(e) => return CallStatus { code: tonic::Code::Internal as i32, message: e.to_string() },
+                    Err(e) => {
+                        return CallStatus {
+                            code: tonic::Code::Internal as i32,
+                            message: e.to_string(),
+                        }
+                    }
                 },
                 Ok(None) => {
                     return match responses.trailers().await {
@@ -151,7 +180,9 @@ async fn run(
     };
     let deadline = async {
         match spec.timeout {
-            Some(t) => tokio::time::timeout(t, call).await.map_or((CallStatus::deadline(), true), |s| (s, false)),
+            Some(t) => tokio::time::timeout(t, call)
+                .await
+                .map_or((CallStatus::deadline(), true), |s| (s, false)),
             None => (call.await, false),
         }
     };
@@ -177,7 +208,8 @@ async fn run(
 /// Hands one event to the JS stream; true once the stream is over.
 fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsResult<bool> {
     let m = metrics(ctx)?;
-    let Some(tag_set) = with_grpc(ctx, |g, _| g.streams.get(&id).map(|s| s.tag_set.clone()))? else {
+    let Some(tag_set) = with_grpc(ctx, |g, _| g.streams.get(&id).map(|s| s.tag_set.clone()))?
+    else {
         return Ok(true);
     };
     let mut unhandled = None;
@@ -209,7 +241,11 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
             (js_string!("end"), new_object(ctx).into(), true)
         }
     };
-    let handled = deliver.call(&JsValue::undefined(), &[kind.clone().into(), value, meta.into()], ctx)?;
+    let handled = deliver.call(
+        &JsValue::undefined(),
+        &[kind.clone().into(), value, meta.into()],
+        ctx,
+    )?;
     if let (Some(status), false) = (unhandled, handled.to_boolean()) {
         crate::log::Logger::warn(
             &format!(
@@ -252,7 +288,10 @@ pub fn write(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVal
     let id = args.first().and_then(JsValue::as_number).unwrap_or(-1.0) as u64;
     let message = args.get(1).cloned().unwrap_or_default();
     let Some(input) = with_grpc(ctx, |g, _| {
-        g.streams.get(&id).filter(|s| s.requests.is_some()).map(|s| s.input.clone())
+        g.streams
+            .get(&id)
+            .filter(|s| s.requests.is_some())
+            .map(|s| s.input.clone())
     })?
     else {
         return Ok(JsValue::undefined());
@@ -266,7 +305,9 @@ pub fn write(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVal
     let parsed = super::json_in::message_from_json(input, &text);
     let m = metrics(ctx)?;
     with_grpc(ctx, |g, st| {
-        let Some(s) = g.streams.get_mut(&id) else { return };
+        let Some(s) = g.streams.get_mut(&id) else {
+            return;
+        };
         match parsed {
             Ok(msg) => {
                 if let Some(tx) = &s.requests {
@@ -280,7 +321,10 @@ pub fn write(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVal
             Err(e) => {
                 let message = format!("can't serialise request object to protocol buffer: {e}");
                 if let Some(abort) = s.abort.take() {
-                    let _ = abort.send(CallStatus { code: tonic::Code::Unknown as i32, message });
+                    let _ = abort.send(CallStatus {
+                        code: tonic::Code::Unknown as i32,
+                        message,
+                    });
                 }
                 s.requests = None;
             }

@@ -61,9 +61,10 @@ pub fn client_config(
                 roots.add(c).map_err(|_| TlsParamError::CaCert(i))?;
             }
         }
-        let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-            .build()
-            .map_err(|e| TlsParamError::KeyPair(e.to_string()))?;
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| TlsParamError::KeyPair(e.to_string()))?;
         config.dangerous().set_certificate_verifier(verifier);
     }
     if let (Some(cert), Some(key)) = (&p.cert, &p.key) {
@@ -73,7 +74,9 @@ pub fn client_config(
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| TlsParamError::KeyPair(e.to_string()))?;
             if chain.is_empty() {
-                return Err(TlsParamError::KeyPair("tls: failed to find any PEM data in certificate input".into()));
+                return Err(TlsParamError::KeyPair(
+                    "tls: failed to find any PEM data in certificate input".into(),
+                ));
             }
             // Not `from_der`: its key check refuses X.509 v1 certificates, which Go takes.
             let signer = provider
@@ -81,7 +84,8 @@ pub fn client_config(
                 .load_private_key(key)
                 .map_err(|e| TlsParamError::KeyPair(e.to_string()))?;
             let certified = rustls::sign::CertifiedKey::new(chain, signer);
-            config.client_auth_cert_resolver = Arc::new(rustls::sign::SingleCertAndKey::from(certified));
+            config.client_auth_cert_resolver =
+                Arc::new(rustls::sign::SingleCertAndKey::from(certified));
         }
     }
     Ok(Arc::new(config))
@@ -101,5 +105,6 @@ fn private_key(pem: &str, password: Option<&str>) -> Result<PrivateKeyDer<'stati
             return Err(TlsParamError::LegacyEncrypted);
         }
     }
-    PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| TlsParamError::KeyPair(format!("tls: {e}")))
+    PrivateKeyDer::from_pem_slice(pem.as_bytes())
+        .map_err(|e| TlsParamError::KeyPair(format!("tls: {e}")))
 }

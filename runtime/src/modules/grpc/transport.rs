@@ -20,10 +20,10 @@ use http::Uri;
 use hyper::client::conn::http2::SendRequest;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use prost_reflect::{DynamicMessage, MessageDescriptor};
-use tonic::body::Body;
-use tonic::metadata::{MetadataMap, MetadataValue};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::oneshot;
+use tonic::body::Body;
+use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 
 use super::codec::DynamicCodec;
@@ -53,7 +53,9 @@ pub enum DialError {
     /// grpc-go keeps trying until the deadline, then names the last failure.
     #[error("context deadline exceeded: connection error: desc = \"transport: authentication handshake failed: {0}\"")]
     Handshake(String),
-    #[error("context deadline exceeded: connection error: desc = \"error reading server preface: {0}\"")]
+    #[error(
+        "context deadline exceeded: connection error: desc = \"error reading server preface: {0}\""
+    )]
     Preface(String),
     #[error("context deadline exceeded")]
     Timeout,
@@ -142,7 +144,11 @@ struct Watched<S> {
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let out = Pin::new(&mut self.io).poll_read(cx, buf);
         if let Poll::Ready(result) = &out {
@@ -161,7 +167,11 @@ impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
 }
 
 impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
@@ -323,13 +333,25 @@ impl Channel {
             return (unavailable(&e), None, Vec::new(), Vec::new());
         }
         let Ok(path) = PathAndQuery::try_from(spec.path.as_str()) else {
-            return (CallStatus::from_tonic(&Status::internal("invalid method path")), None, Vec::new(), Vec::new());
+            return (
+                CallStatus::from_tonic(&Status::internal("invalid method path")),
+                None,
+                Vec::new(),
+                Vec::new(),
+            );
         };
         let req = self.request(futures_util::stream::once(async { message }), spec);
         let codec = DynamicCodec::new(spec.output.clone());
         let response = match grpc.streaming(req, path, codec).await {
             Ok(r) => r,
-            Err(s) => return (CallStatus::from_tonic(&s), None, Vec::new(), visible(s.metadata())),
+            Err(s) => {
+                return (
+                    CallStatus::from_tonic(&s),
+                    None,
+                    Vec::new(),
+                    visible(s.metadata()),
+                )
+            }
         };
         let headers = visible(response.metadata());
         let mut body = response.into_inner();
@@ -339,11 +361,28 @@ impl Channel {
                 let s = Status::internal("grpc: server returned 0 messages for a unary call");
                 return (CallStatus::from_tonic(&s), None, headers, Vec::new());
             }
-            Err(s) => return (CallStatus::from_tonic(&s), None, headers, visible(s.metadata())),
+            Err(s) => {
+                return (
+                    CallStatus::from_tonic(&s),
+                    None,
+                    headers,
+                    visible(s.metadata()),
+                )
+            }
         };
         match body.trailers().await {
-            Ok(t) => (CallStatus::OK, Some(reply), headers, t.as_ref().map(visible).unwrap_or_default()),
-            Err(s) => (CallStatus::from_tonic(&s), Some(reply), headers, visible(s.metadata())),
+            Ok(t) => (
+                CallStatus::OK,
+                Some(reply),
+                headers,
+                t.as_ref().map(visible).unwrap_or_default(),
+            ),
+            Err(s) => (
+                CallStatus::from_tonic(&s),
+                Some(reply),
+                headers,
+                visible(s.metadata()),
+            ),
         }
     }
 
@@ -380,7 +419,10 @@ fn append_metadata(md: &mut MetadataMap, key: &str, value: &str) {
     let key = key.to_ascii_lowercase();
     if key.ends_with("-bin") {
         if let Ok(k) = tonic::metadata::BinaryMetadataKey::from_bytes(key.as_bytes()) {
-            md.append_bin(k, tonic::metadata::BinaryMetadataValue::from_bytes(value.as_bytes()));
+            md.append_bin(
+                k,
+                tonic::metadata::BinaryMetadataValue::from_bytes(value.as_bytes()),
+            );
         }
         return;
     }
@@ -413,7 +455,11 @@ pub fn visible(md: &MetadataMap) -> Metadata {
         let text = if name.ends_with("-bin") {
             let raw = value.as_bytes();
             let decoded = base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(raw.strip_suffix(b"==").or_else(|| raw.strip_suffix(b"=")).unwrap_or(raw))
+                .decode(
+                    raw.strip_suffix(b"==")
+                        .or_else(|| raw.strip_suffix(b"="))
+                        .unwrap_or(raw),
+                )
                 .unwrap_or_else(|_| raw.to_vec());
             String::from_utf8_lossy(&decoded).into_owned()
         } else {
@@ -433,7 +479,10 @@ mod tests {
 
     #[test]
     fn addresses_split_like_go() {
-        assert_eq!(split_addr("127.0.0.1:50051"), Some(("127.0.0.1".into(), 50051)));
+        assert_eq!(
+            split_addr("127.0.0.1:50051"),
+            Some(("127.0.0.1".into(), 50051))
+        );
         assert_eq!(split_addr("[::1]:443"), Some(("::1".into(), 443)));
         assert_eq!(split_addr("localhost"), None);
     }
@@ -449,7 +498,10 @@ mod tests {
         assert_eq!(
             seen,
             vec![
-                ("content-type".to_string(), vec!["application/grpc".to_string()]),
+                (
+                    "content-type".to_string(),
+                    vec!["application/grpc".to_string()]
+                ),
                 ("x-id-bin".to_string(), vec!["hi".to_string()]),
             ]
         );
