@@ -5,13 +5,35 @@
 (function (native) {
   const ids = new WeakMap();
 
+  const NAMES = [
+    'OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists',
+    'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange',
+    'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated',
+  ];
+
+  // A status code as k6 hands it out (a Go codes.Code): one object per code, so `===`
+  // holds between a response's status and the constant; it reads as its number (`==`,
+  // Number(), JSON) and as its name (String()).
+  const method = (value) => ({ value, enumerable: false, writable: true, configurable: true });
+  const CODES = NAMES.map((name, code) => Object.freeze(Object.create(Object.prototype, {
+    valueOf: method(() => code),
+    toJSON: method(() => code),
+    toString: method(() => name),
+  })));
+  const withCode = (res) => {
+    if (res && typeof res.status === 'number' && CODES[res.status]) res.status = CODES[res.status];
+    return res;
+  };
+
   class Client {
     constructor() { ids.set(this, native.newClient()); }
     load(importPaths, ...files) { return native.load(ids.get(this), importPaths, files); }
     loadProtoset(file) { return native.loadProtoset(ids.get(this), file); }
     connect(addr, params) { return native.connect(ids.get(this), addr, params); }
-    invoke(method, request, params) { return native.invoke(ids.get(this), method, request, params); }
-    asyncInvoke(method, request, params) { return native.asyncInvoke(ids.get(this), method, request, params); }
+    invoke(method, request, params) { return withCode(native.invoke(ids.get(this), method, request, params)); }
+    asyncInvoke(method, request, params) {
+      return native.asyncInvoke(ids.get(this), method, request, params).then(withCode);
+    }
     close() { return native.close(ids.get(this)); }
   }
 
@@ -51,12 +73,7 @@
     }
   }
 
-  const codes = [
-    'OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists',
-    'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange',
-    'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated',
-  ];
   const exports = { Client, Stream };
-  codes.forEach((name, code) => { exports['Status' + name] = code; });
+  NAMES.forEach((name, code) => { exports['Status' + name] = CODES[code]; });
   return exports;
 })

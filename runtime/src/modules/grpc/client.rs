@@ -181,7 +181,7 @@ pub fn connect(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsV
 fn reflect(
     id: u64,
     channel: Channel,
-    metadata: Vec<(String, String)>,
+    metadata: Vec<(String, Vec<u8>)>,
     timeout: std::time::Duration,
     ctx: &mut Context,
 ) -> JsResult<()> {
@@ -418,7 +418,9 @@ fn response(outcome: UnaryOutcome, call: &CallMeta, ctx: &mut Context) -> JsResu
     let error = if outcome.status.code == 0 {
         JsValue::null()
     } else {
-        error_object(outcome.status.code, &outcome.status.message, ctx)?.into()
+        let pool = call.method.parent_pool();
+        let details = super::status_details::call_details(&outcome.status.details, pool);
+        error_object(&outcome.status, details, ctx)?.into()
     };
     obj.set(js_string!("error"), error, false, ctx)?;
     let headers = metadata_object(&outcome.headers, ctx)?;
@@ -430,16 +432,15 @@ fn response(outcome: UnaryOutcome, call: &CallMeta, ctx: &mut Context) -> JsResu
 }
 
 /// A status as k6 shows it: `{code, message, details}`.
-pub fn error_object(code: i32, message: &str, ctx: &mut Context) -> JsResult<boa_engine::JsObject> {
+pub fn error_object(
+    status: &super::transport::CallStatus,
+    details: Vec<serde_json::Value>,
+    ctx: &mut Context,
+) -> JsResult<boa_engine::JsObject> {
     let obj = new_object(ctx);
-    obj.set(js_string!("code"), code, false, ctx)?;
-    obj.set(
-        js_string!("message"),
-        crate::modules::key(message),
-        false,
-        ctx,
-    )?;
-    let details = JsArray::new(ctx)?;
+    obj.set(js_string!("code"), status.code, false, ctx)?;
+    obj.set(js_string!("message"), crate::modules::key(&status.message), false, ctx)?;
+    let details = JsValue::from_json(&serde_json::Value::Array(details), ctx)?;
     obj.set(js_string!("details"), details, false, ctx)?;
     Ok(obj)
 }

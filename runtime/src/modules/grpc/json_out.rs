@@ -28,8 +28,33 @@ pub enum Populated {
     Only,
 }
 
+/// How a message is written: which fields, under which names.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    which: Populated,
+    /// Proto field names (`field_violations`) instead of JSON names.
+    proto_names: bool,
+}
+
 /// `message` as JSON.
 pub fn message_to_json(message: &DynamicMessage, which: Populated) -> Result<Json, ToJsonError> {
+    to_json(message, Style { which, proto_names: false })
+}
+
+/// `message` with every field under its proto name (`field_violations`), as k6 shows a
+/// Go message value (a stream error's details).
+pub fn message_to_proto_named_json(message: &DynamicMessage) -> Result<Json, ToJsonError> {
+    to_json(
+        message,
+        Style {
+            which: Populated::All,
+            proto_names: true,
+        },
+    )
+}
+
+fn to_json(message: &DynamicMessage, style: Style) -> Result<Json, ToJsonError> {
+    let which = style.which;
     let desc = message.descriptor();
     if is_well_known(desc.full_name()) {
         return well_known_to_json(message);
@@ -44,14 +69,14 @@ pub fn message_to_json(message: &DynamicMessage, which: Populated) -> Result<Jso
             }
             if field.supports_presence() && !field.is_list() && !field.is_map() {
                 // A singular message (or a proto2 scalar) that is not set: Go writes null.
-                out.insert(field.json_name().to_string(), Json::Null);
+                out.insert(name_of(&field, style), Json::Null);
                 continue;
             }
         }
         let value = message.get_field(&field);
         out.insert(
-            field.json_name().to_string(),
-            field_to_json(&value, &field, which)?,
+            name_of(&field, style),
+            field_to_json(&value, &field, style)?,
         );
     }
     Ok(Json::Object(out))
@@ -61,7 +86,7 @@ pub fn message_to_json(message: &DynamicMessage, which: Populated) -> Result<Jso
 fn field_to_json(
     value: &Value,
     field: &FieldDescriptor,
-    which: Populated,
+    which: Style,
 ) -> Result<Json, ToJsonError> {
     match value {
         Value::List(items) => items
@@ -88,6 +113,15 @@ fn field_to_json(
     }
 }
 
+/// The field's name in the output.
+fn name_of(field: &FieldDescriptor, style: Style) -> String {
+    if style.proto_names {
+        field.name().to_string()
+    } else {
+        field.json_name().to_string()
+    }
+}
+
 /// A map key as JSON object key text.
 fn map_key_text(k: &MapKey) -> String {
     match k {
@@ -101,7 +135,7 @@ fn map_key_text(k: &MapKey) -> String {
 }
 
 /// A single (non-list, non-map) value of kind `kind`.
-fn value_to_json(value: &Value, kind: &Kind, which: Populated) -> Result<Json, ToJsonError> {
+fn value_to_json(value: &Value, kind: &Kind, which: Style) -> Result<Json, ToJsonError> {
     Ok(match value {
         Value::Bool(b) => Json::Bool(*b),
         Value::I32(n) => Json::from(*n),
@@ -113,7 +147,7 @@ fn value_to_json(value: &Value, kind: &Kind, which: Populated) -> Result<Json, T
         Value::String(s) => Json::String(s.clone()),
         Value::Bytes(b) => Json::String(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::EnumNumber(n) => enum_to_json(*n, kind),
-        Value::Message(m) => message_to_json(m, which)?,
+        Value::Message(m) => to_json(m, which)?,
         Value::List(_) | Value::Map(_) => {
             return Err(ToJsonError("a list or map inside a list or map".into()))
         }

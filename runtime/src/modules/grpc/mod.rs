@@ -23,6 +23,7 @@ pub mod json_in;
 pub mod json_out;
 pub mod params;
 pub mod reflection;
+pub mod status_details;
 pub mod stream;
 pub mod tls;
 pub mod transport;

@@ -22,7 +22,7 @@ pub struct ParamError(pub String);
 pub struct ConnectParams {
     pub plaintext: bool,
     pub reflect: bool,
-    pub reflect_metadata: Vec<(String, String)>,
+    pub reflect_metadata: Vec<(String, Vec<u8>)>,
     pub timeout: Duration,
     pub max_receive: usize,
     pub max_send: usize,
@@ -46,7 +46,7 @@ impl Default for ConnectParams {
 /// A call's parameters.
 #[derive(Debug, Clone, Default)]
 pub struct CallParams {
-    pub metadata: Vec<(String, String)>,
+    pub metadata: Vec<(String, Vec<u8>)>,
     pub tags: BTreeMap<String, String>,
     /// Zero when not given.
     pub timeout: Duration,
@@ -131,8 +131,8 @@ fn go_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
-/// Request metadata from an object of strings (`-bin` keys: ArrayBuffers).
-pub fn metadata(v: &JsValue, ctx: &mut Context) -> Result<Vec<(String, String)>, String> {
+/// Request metadata from an object of strings (`-bin` keys: Uint8Arrays), as bytes.
+pub fn metadata(v: &JsValue, ctx: &mut Context) -> Result<Vec<(String, Vec<u8>)>, String> {
     if v.is_null_or_undefined() {
         return Ok(Vec::new());
     }
@@ -142,21 +142,30 @@ pub fn metadata(v: &JsValue, ctx: &mut Context) -> Result<Vec<(String, String)>,
     let mut out = Vec::new();
     for (key, value) in entries(&obj, ctx).map_err(|e| e.to_string())? {
         let text = if key.ends_with("-bin") {
+            // What sobek exports as []byte: a Uint8Array (not an ArrayBuffer).
             let bytes = value
                 .as_object()
-                .and_then(|o| boa_engine::object::builtins::JsArrayBuffer::from_object(o).ok())
-                .and_then(|b| b.data().map(|d| d.to_vec()))
+                .and_then(|o| boa_engine::object::builtins::JsUint8Array::from_object(o).ok())
+                .map(|a| uint8_bytes(&a, ctx))
+                .transpose()
+                .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("{key:?} value must be binary"))?;
-            String::from_utf8_lossy(&bytes).into_owned()
+            bytes
         } else {
             value
                 .as_string()
-                .map(|s| s.text())
+                .map(|s| s.text().into_bytes())
                 .ok_or_else(|| format!("{key:?} value must be a string"))?
         };
         out.push((key, text));
     }
     Ok(out)
+}
+
+/// The bytes a Uint8Array views.
+fn uint8_bytes(a: &boa_engine::object::builtins::JsUint8Array, ctx: &mut Context) -> JsResult<Vec<u8>> {
+    let n = a.length(ctx)?;
+    (0..n).map(|i| Ok(a.at(i as i64, ctx)?.to_u32(ctx)? as u8)).collect()
 }
 
 /// Reads a call's parameters (`undefined`/`null`: the defaults).

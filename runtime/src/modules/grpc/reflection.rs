@@ -131,7 +131,7 @@ impl Session {
     async fn open(
         channel: &Channel,
         schema: &'static Schema,
-        metadata: &[(String, String)],
+        metadata: &[(String, Vec<u8>)],
         field: &str,
         value: &str,
     ) -> Result<(Session, DynamicMessage), CallStatus> {
@@ -187,7 +187,11 @@ impl Session {
                 Some(Value::String(s)) => s.clone(),
                 _ => String::new(),
             };
-            return Err(CallStatus { code, message });
+            return Err(CallStatus {
+                code,
+                message,
+                details: Vec::new(),
+            });
         }
         Ok(resp)
     }
@@ -202,10 +206,7 @@ fn request(schema: &Schema, field: &str, value: &str) -> DynamicMessage {
 
 /// The status of a reflection stream that ended before answering.
 fn closed() -> CallStatus {
-    CallStatus {
-        code: tonic::Code::Unavailable as i32,
-        message: "the reflection stream closed".into(),
-    }
+    CallStatus::new(tonic::Code::Unavailable, "the reflection stream closed")
 }
 
 /// grpc-go's text of a failed call's status.
@@ -248,7 +249,7 @@ pub fn code_name(code: i32) -> &'static str {
 /// Fetches the server's file descriptors within `timeout`.
 pub async fn fetch(
     channel: Channel,
-    metadata: Vec<(String, String)>,
+    metadata: Vec<(String, Vec<u8>)>,
     timeout: Duration,
 ) -> Result<Reflected, ReflectError> {
     tokio::time::timeout(timeout, fetch_all(channel, metadata))
@@ -258,7 +259,7 @@ pub async fn fetch(
 
 async fn fetch_all(
     channel: Channel,
-    metadata: Vec<(String, String)>,
+    metadata: Vec<(String, Vec<u8>)>,
 ) -> Result<Reflected, ReflectError> {
     let mut failed_calls = Vec::new();
     let mut last = None;
@@ -282,10 +283,8 @@ async fn fetch_all(
             Err(status) => return Err(ReflectError::List(status_text(&status))),
         }
     }
-    let status = last.unwrap_or(CallStatus {
-        code: tonic::Code::Unimplemented as i32,
-        message: "no reflection service".into(),
-    });
+    let status =
+        last.unwrap_or_else(|| CallStatus::new(tonic::Code::Unimplemented, "no reflection service"));
     Err(ReflectError::List(status_text(&status)))
 }
 

@@ -35,6 +35,8 @@ pub struct StreamState {
     /// (the iteration ended) cancels the call.
     abort: Option<oneshot::Sender<CallStatus>>,
     input: MessageDescriptor,
+    /// Where the details of an error status may find their types.
+    pool: prost_reflect::DescriptorPool,
     client_streaming: bool,
     tags: BTreeMap<String, String>,
     tag_set: TagSet,
@@ -116,6 +118,7 @@ pub fn open(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValu
         requests: Some(requests),
         abort: Some(abort),
         input: method.input(),
+        pool: method.parent_pool().clone(),
         client_streaming: method.is_client_streaming(),
         tags,
         tag_set,
@@ -162,10 +165,7 @@ async fn run(
                 Ok(Some(m)) => match message_to_json(&m, Populated::Only) {
                     Ok(json) => report(Event::Data(json)),
                     Err(e) => {
-                        return CallStatus {
-                            code: tonic::Code::Internal as i32,
-                            message: e.to_string(),
-                        }
+                        return CallStatus::new(tonic::Code::Internal, e.to_string())
                     }
                 },
                 Ok(None) => {
@@ -186,10 +186,7 @@ async fn run(
             None => (call.await, false),
         }
     };
-    let cancelled = || CallStatus {
-        code: tonic::Code::Cancelled as i32,
-        message: "context canceled".into(),
-    };
+    let cancelled = || CallStatus::new(tonic::Code::Cancelled, "context canceled");
     let (status, expired) = tokio::select! {
         s = deadline => s,
         s = aborted => (s.unwrap_or_else(|_| cancelled()), false),
@@ -208,7 +205,9 @@ async fn run(
 /// Hands one event to the JS stream; true once the stream is over.
 fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsResult<bool> {
     let m = metrics(ctx)?;
-    let Some(tag_set) = with_grpc(ctx, |g, _| g.streams.get(&id).map(|s| s.tag_set.clone()))?
+    let Some((tag_set, pool)) = with_grpc(ctx, |g, _| {
+        g.streams.get(&id).map(|s| (s.tag_set.clone(), s.pool.clone()))
+    })?
     else {
         return Ok(true);
     };
@@ -221,7 +220,7 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
             (js_string!("data"), JsValue::from_json(&json, ctx)?, false)
         }
         Event::Error(status) => {
-            let err = stream_error(&status, ctx)?;
+            let err = stream_error(&status, &pool, ctx)?;
             unhandled = Some(status);
             (js_string!("error"), err.into(), false)
         }
@@ -259,8 +258,13 @@ fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsR
 }
 
 /// k6's stream error: `{code, details, message}`, `String(e)` giving `code: N, message: M`.
-fn stream_error(status: &CallStatus, ctx: &mut Context) -> JsResult<JsObject> {
-    let err = error_object(status.code, &status.message, ctx)?;
+fn stream_error(
+    status: &CallStatus,
+    pool: &prost_reflect::DescriptorPool,
+    ctx: &mut Context,
+) -> JsResult<JsObject> {
+    let details = super::status_details::stream_details(&status.details, pool);
+    let err = error_object(status, details, ctx)?;
     let text = format!("code: {}, message: {}", status.code, status.message);
     with_text(&err, text, ctx)?;
     Ok(err)
@@ -321,10 +325,7 @@ pub fn write(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsVal
             Err(e) => {
                 let message = format!("can't serialise request object to protocol buffer: {e}");
                 if let Some(abort) = s.abort.take() {
-                    let _ = abort.send(CallStatus {
-                        code: tonic::Code::Unknown as i32,
-                        message,
-                    });
+                    let _ = abort.send(CallStatus::new(tonic::Code::Unknown, message));
                 }
                 s.requests = None;
             }

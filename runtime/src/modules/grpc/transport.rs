@@ -215,13 +215,13 @@ impl tower_service::Service<http::Request<Body>> for Channel {
 pub struct CallSpec {
     /// `/package.Service/Method`.
     pub path: String,
-    pub metadata: Vec<(String, String)>,
+    pub metadata: Vec<(String, Vec<u8>)>,
     /// `None`: no deadline (streams without `timeout`).
     pub timeout: Option<Duration>,
     pub output: MessageDescriptor,
 }
 
-/// Metadata as k6 shows it: name -> values, in arrival order.
+/// Response metadata as k6 shows it: name -> values, in arrival order.
 pub type Metadata = Vec<(String, Vec<String>)>;
 
 /// A call's status: grpc-go's code and message.
@@ -229,13 +229,25 @@ pub type Metadata = Vec<(String, Vec<String>)>;
 pub struct CallStatus {
     pub code: i32,
     pub message: String,
+    /// The serialized `google.rpc.Status` of `grpc-status-details-bin`, if sent.
+    pub details: Vec<u8>,
 }
 
 impl CallStatus {
     pub const OK: CallStatus = CallStatus {
         code: 0,
         message: String::new(),
+        details: Vec::new(),
     };
+
+    /// A status of the client's making.
+    pub fn new(code: Code, message: impl Into<String>) -> CallStatus {
+        CallStatus {
+            code: code as i32,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
 
     /// grpc-go's status for tonic's: its texts where they differ.
     pub fn from_tonic(s: &Status) -> CallStatus {
@@ -249,15 +261,13 @@ impl CallStatus {
         CallStatus {
             code: s.code() as i32,
             message,
+            details: s.details().to_vec(),
         }
     }
 
     /// The status of a call whose client-side deadline passed.
     pub fn deadline() -> CallStatus {
-        CallStatus {
-            code: Code::DeadlineExceeded as i32,
-            message: "context deadline exceeded".into(),
-        }
+        CallStatus::new(Code::DeadlineExceeded, "context deadline exceeded")
     }
 }
 
@@ -349,7 +359,7 @@ impl Channel {
                     CallStatus::from_tonic(&s),
                     None,
                     Vec::new(),
-                    visible(s.metadata()),
+                    error_trailers(&s),
                 )
             }
         };
@@ -366,7 +376,7 @@ impl Channel {
                     CallStatus::from_tonic(&s),
                     None,
                     headers,
-                    visible(s.metadata()),
+                    error_trailers(&s),
                 )
             }
         };
@@ -381,7 +391,7 @@ impl Channel {
                 CallStatus::from_tonic(&s),
                 Some(reply),
                 headers,
-                visible(s.metadata()),
+                error_trailers(&s),
             ),
         }
     }
@@ -408,20 +418,17 @@ impl Channel {
 
 /// grpc-go's status for a connection that can take no more calls.
 fn unavailable(e: &hyper::Error) -> CallStatus {
-    CallStatus {
-        code: Code::Unavailable as i32,
-        message: format!("error reading from server: {e}"),
-    }
+    CallStatus::new(Code::Unavailable, format!("error reading from server: {e}"))
 }
 
 /// Adds `key: value` to request metadata, binary (`-bin`) values base64-encoded.
-fn append_metadata(md: &mut MetadataMap, key: &str, value: &str) {
+fn append_metadata(md: &mut MetadataMap, key: &str, value: &[u8]) {
     let key = key.to_ascii_lowercase();
     if key.ends_with("-bin") {
         if let Ok(k) = tonic::metadata::BinaryMetadataKey::from_bytes(key.as_bytes()) {
             md.append_bin(
                 k,
-                tonic::metadata::BinaryMetadataValue::from_bytes(value.as_bytes()),
+                tonic::metadata::BinaryMetadataValue::from_bytes(value),
             );
         }
         return;
@@ -434,16 +441,26 @@ fn append_metadata(md: &mut MetadataMap, key: &str, value: &str) {
     }
 }
 
+/// The trailers of a failed call: tonic keeps `grpc-status-details-bin` in the status,
+/// grpc-go (and k6) also among the trailers.
+fn error_trailers(s: &Status) -> Metadata {
+    let mut out = visible(s.metadata());
+    if !s.details().is_empty() {
+        let text = String::from_utf8_lossy(s.details()).into_owned();
+        out.push(("grpc-status-details-bin".into(), vec![text]));
+    }
+    out
+}
+
 /// Headers grpc-go keeps from the wire: none of the pseudo or reserved `grpc-*` ones;
 /// binary values decoded.
 pub fn visible(md: &MetadataMap) -> Metadata {
-    const RESERVED: [&str; 7] = [
+    const RESERVED: [&str; 6] = [
         "grpc-message-type",
         "grpc-encoding",
         "grpc-message",
         "grpc-status",
         "grpc-timeout",
-        "grpc-status-details-bin",
         "te",
     ];
     let mut out: Metadata = Vec::new();
