@@ -439,7 +439,12 @@ pub fn error_object(
 ) -> JsResult<boa_engine::JsObject> {
     let obj = new_object(ctx);
     obj.set(js_string!("code"), status.code, false, ctx)?;
-    obj.set(js_string!("message"), crate::modules::key(&status.message), false, ctx)?;
+    obj.set(
+        js_string!("message"),
+        crate::modules::key(&status.message),
+        false,
+        ctx,
+    )?;
     let details = JsValue::from_json(&serde_json::Value::Array(details), ctx)?;
     obj.set(js_string!("details"), details, false, ctx)?;
     Ok(obj)

@@ -38,7 +38,13 @@ struct Style {
 
 /// `message` as JSON.
 pub fn message_to_json(message: &DynamicMessage, which: Populated) -> Result<Json, ToJsonError> {
-    to_json(message, Style { which, proto_names: false })
+    to_json(
+        message,
+        Style {
+            which,
+            proto_names: false,
+        },
+    )
 }
 
 /// `message` with every field under its proto name (`field_violations`), as k6 shows a

@@ -163,9 +163,14 @@ pub fn metadata(v: &JsValue, ctx: &mut Context) -> Result<Vec<(String, Vec<u8>)>
 }
 
 /// The bytes a Uint8Array views.
-fn uint8_bytes(a: &boa_engine::object::builtins::JsUint8Array, ctx: &mut Context) -> JsResult<Vec<u8>> {
+fn uint8_bytes(
+    a: &boa_engine::object::builtins::JsUint8Array,
+    ctx: &mut Context,
+) -> JsResult<Vec<u8>> {
     let n = a.length(ctx)?;
-    (0..n).map(|i| Ok(a.at(i as i64, ctx)?.to_u32(ctx)? as u8)).collect()
+    (0..n)
+        .map(|i| Ok(a.at(i as i64, ctx)?.to_u32(ctx)? as u8))
+        .collect()
 }
 
 /// Reads a call's parameters (`undefined`/`null`: the defaults).

@@ -283,8 +283,8 @@ async fn fetch_all(
             Err(status) => return Err(ReflectError::List(status_text(&status))),
         }
     }
-    let status =
-        last.unwrap_or_else(|| CallStatus::new(tonic::Code::Unimplemented, "no reflection service"));
+    let status = last
+        .unwrap_or_else(|| CallStatus::new(tonic::Code::Unimplemented, "no reflection service"));
     Err(ReflectError::List(status_text(&status)))
 }
 

@@ -138,7 +138,9 @@ mod tests {
 
     fn rich_status() -> Vec<u8> {
         let pool = rpc_pool().expect("google.rpc compiles");
-        let info = pool.get_message_by_name("google.rpc.ErrorInfo").expect("ErrorInfo");
+        let info = pool
+            .get_message_by_name("google.rpc.ErrorInfo")
+            .expect("ErrorInfo");
         let mut m = DynamicMessage::new(info);
         m.set_field_by_name("reason", prost_reflect::Value::String("NOPE".into()));
         let status = StatusProto {
@@ -167,6 +169,9 @@ mod tests {
     #[test]
     fn stream_details_use_proto_names_without_a_type() {
         let got = stream_details(&rich_status(), &DescriptorPool::new());
-        assert_eq!(got, vec![serde_json::json!({"reason": "NOPE", "domain": "", "metadata": {}})]);
+        assert_eq!(
+            got,
+            vec![serde_json::json!({"reason": "NOPE", "domain": "", "metadata": {}})]
+        );
     }
 }

@@ -164,9 +164,7 @@ async fn run(
             match responses.message().await {
                 Ok(Some(m)) => match message_to_json(&m, Populated::Only) {
                     Ok(json) => report(Event::Data(json)),
-                    Err(e) => {
-                        return CallStatus::new(tonic::Code::Internal, e.to_string())
-                    }
+                    Err(e) => return CallStatus::new(tonic::Code::Internal, e.to_string()),
                 },
                 Ok(None) => {
                     return match responses.trailers().await {
@@ -206,7 +204,9 @@ async fn run(
 fn on_event(id: u64, deliver: &JsObject, event: Event, ctx: &mut Context) -> JsResult<bool> {
     let m = metrics(ctx)?;
     let Some((tag_set, pool)) = with_grpc(ctx, |g, _| {
-        g.streams.get(&id).map(|s| (s.tag_set.clone(), s.pool.clone()))
+        g.streams
+            .get(&id)
+            .map(|s| (s.tag_set.clone(), s.pool.clone()))
     })?
     else {
         return Ok(true);

@@ -426,10 +426,7 @@ fn append_metadata(md: &mut MetadataMap, key: &str, value: &[u8]) {
     let key = key.to_ascii_lowercase();
     if key.ends_with("-bin") {
         if let Ok(k) = tonic::metadata::BinaryMetadataKey::from_bytes(key.as_bytes()) {
-            md.append_bin(
-                k,
-                tonic::metadata::BinaryMetadataValue::from_bytes(value),
-            );
+            md.append_bin(k, tonic::metadata::BinaryMetadataValue::from_bytes(value));
         }
         return;
     }
