@@ -313,6 +313,19 @@ pub(crate) fn decompression_error(e: &super::codec::DecodeError) -> HttpError {
     }
 }
 
+/// Go's text for a failed TLS handshake with `host`, for protocols other than HTTP.
+pub(crate) fn tls_text(source: &std::io::Error, host: &str) -> String {
+    let shown = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    match Url::parse(&format!("https://{shown}/")) {
+        Ok(url) => tls_error(source, &url).2,
+        Err(_) => format!("tls: {source}"),
+    }
+}
+
 /// TLS failures: Go's x509 wording for certificate problems, its alert names for what the
 /// server refused.
 fn tls_error(source: &std::io::Error, url: &Url) -> (u32, String, String) {
