@@ -24,6 +24,7 @@ pub use output::{summary_value, LogLine, Output};
 pub mod browser;
 pub mod diff;
 mod export;
+pub mod grpc_server;
 pub mod hostile;
 pub mod influx;
 pub mod otlp_receiver;
