@@ -130,7 +130,11 @@ fn masked(server: &GrpcServer, lines: impl IntoIterator<Item = impl AsRef<str>>)
 
 /// An error line's message without its stack.
 fn first_line(msg: &str) -> String {
-    msg.split("\n\tat ").next().unwrap_or(msg).trim_end().to_string()
+    msg.split("\n\tat ")
+        .next()
+        .unwrap_or(msg)
+        .trim_end()
+        .to_string()
 }
 
 /// The `grpc_req_duration` sample counts and the `grpc_streams*` sums, per tag set, of a
@@ -141,7 +145,10 @@ fn grpc_samples(
 ) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
     let (mut requests, mut streams) = (BTreeMap::new(), BTreeMap::new());
     let text = std::fs::read_to_string(points).unwrap_or_default();
-    for v in text.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()) {
+    for v in text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
         let metric = v["metric"].as_str().unwrap_or_default();
         if v["type"] != "Point" || !metric.starts_with("grpc_") {
             continue;
@@ -216,11 +223,19 @@ fn assert_like_k6(case: Case) {
     differ("metric names", pair(&k6.metrics, &rk6.metrics));
     differ("grpc_req_duration tags", pair(&k6.requests, &rk6.requests));
     differ("grpc_streams* per tags", pair(&k6.streams, &rk6.streams));
-    differ("console lines", compare_lines(case.console, &k6.console, &rk6.console));
-    differ("error lines", compare_lines(case.errors, &k6.errors, &rk6.errors));
+    differ(
+        "console lines",
+        compare_lines(case.console, &k6.console, &rk6.console),
+    );
+    differ(
+        "error lines",
+        compare_lines(case.errors, &k6.errors, &rk6.errors),
+    );
     for key in case.key_texts {
         for (tool, o) in [("k6", &k6), ("rk6", &rk6)] {
-            let all = [o.console.as_slice(), o.errors.as_slice()].concat().join("\n");
+            let all = [o.console.as_slice(), o.errors.as_slice()]
+                .concat()
+                .join("\n");
             if !all.to_lowercase().contains(&key.to_lowercase()) {
                 problems.push(format!("{tool} did not print {key:?}"));
             }

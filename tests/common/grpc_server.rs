@@ -89,27 +89,29 @@ impl GrpcServer {
     }
 }
 
+/// The `openssl` commands that make the files of [`make_certificates`], run in order.
+const OPENSSL_STEPS: [&str; 5] = [
+    "req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rk6-test-ca -keyout ca.key -out ca.pem",
+    "req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr",
+    "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.pem",
+    "req -newkey rsa:2048 -nodes -subj /CN=rk6-client -keyout client.key -out client.csr",
+    "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem",
+];
+
 /// A CA, a server certificate for IP 127.0.0.1 and DNS localhost, and a client
 /// certificate, all signed by the CA, written into `dir`.
 fn make_certificates(dir: &Path) {
     let ext = dir.join("server.ext");
     std::fs::write(&ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n").expect("write server.ext");
-    let steps: [&[&str]; 5] = [
-        &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=rk6-test-ca", "-keyout", "ca.key", "-out", "ca.pem"],
-        &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"],
-        &["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.pem"],
-        &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=rk6-client", "-keyout", "client.key", "-out", "client.csr"],
-        &["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", "client.pem"],
-    ];
-    for args in steps {
+    for step in OPENSSL_STEPS {
         let status = Command::new("openssl")
-            .args(args)
+            .args(step.split_whitespace())
             .current_dir(dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .expect("spawn openssl (apt-get install openssl)");
-        assert!(status.success(), "openssl {args:?} failed");
+        assert!(status.success(), "openssl {step} failed");
     }
 }
 
