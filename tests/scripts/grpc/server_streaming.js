@@ -1,21 +1,29 @@
 // Server streaming: adapted from k6's examples/grpc_server_streaming.js to the hello
 // service's LotsOfReplies (5 replies), and a stream that fails after two messages
-// (FailMidStream) to show the error event's object.
+// (FailMidStream) to show the error event's object; the data handler's second argument.
 import { Client, Stream } from 'k6/net/grpc';
 import { check, sleep } from 'k6';
 import { PROTO_DIR } from './lib.js';
 
-export const options = { iterations: 2, vus: 1 };
+export const options = { iterations: 4, vus: 1 };
 
 const client = new Client();
 client.load([PROTO_DIR], 'hello.proto');
 
+// One stream per iteration (an iteration lasts until its streams end), so the console
+// lines come in one order.
 export default () => {
   client.connect(__ENV.GRPC_ADDR, { plaintext: true });
+  if (__ITER % 2 === 0) replies();
+  else failing();
+  sleep(0.2);
+};
+
+function replies() {
   const got = [];
   const events = [];
   const stream = new Stream(client, 'hello.HelloService/LotsOfReplies', { tags: { kind: 'replies' } });
-  stream.on('data', (m) => got.push(m.reply));
+  stream.on('data', (m, meta) => got.push(m.reply + (typeof meta.ts === 'number' ? '' : ' (no ts)')));
   stream.on('error', (e) => events.push('error ' + e.message));
   stream.on('end', () => {
     events.push('end');
@@ -24,7 +32,9 @@ export default () => {
   });
   stream.write({ greeting: 'stream', count: 5, delay_ms: 40 });
   stream.end();
+}
 
+function failing() {
   const failing = new Stream(client, 'hello.HelloService/FailMidStream');
   const seen = [];
   failing.on('data', (m) => seen.push(m.reply));
@@ -38,5 +48,4 @@ export default () => {
   failing.on('end', () => console.log('failing end after ' + seen.join('|')));
   failing.write({ greeting: 'broken', count: 2 });
   failing.end();
-  sleep(0.5);
-};
+}
