@@ -281,7 +281,7 @@ fn metadata_headers_and_trailers_match_k6() {
 
 #[test]
 fn deadline_exceeded_calls_and_streams_leave_no_duration_sample_like_k6() {
-    assert_like_k6(Case::new("deadline.js").keys(&["context deadline exceeded"]));
+    assert_like_k6(Case::new("deadline.js"));
 }
 
 #[test]

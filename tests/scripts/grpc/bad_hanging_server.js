@@ -3,7 +3,7 @@
 // call's timeout.
 import grpc from 'k6/net/grpc';
 import { check } from 'k6';
-import { errorText, PROTO_DIR } from './lib.js';
+import { deadlineText, errorText, PROTO_DIR } from './lib.js';
 
 export const options = { iterations: 1 };
 
@@ -23,5 +23,5 @@ export default () => {
   client.connect(__ENV.GRPC_ADDR, { plaintext: true });
   const r = client.invoke('hello.HelloService/Sleep', { delay_ms: 60000 }, { timeout: '1s' });
   check(r, { 'hanging call DeadlineExceeded': (x) => x.status === grpc.StatusDeadlineExceeded });
-  console.log('hanging call: ' + r.status + ' ' + (r.error && r.error.message));
+  console.log('hanging call: ' + r.status + ' ' + deadlineText(r.error && r.error.message));
 };

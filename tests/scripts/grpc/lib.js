@@ -21,3 +21,9 @@ export function errorText(e) {
 }
 
 export const PROTO_DIR = '../../servers/grpc';
+
+/** A deadline's error text: the client's own timer ("context deadline exceeded") and the
+ * server's DEADLINE_EXCEEDED status ("Deadline Exceeded") race, so both read the same. */
+export function deadlineText(msg) {
+  return msg === 'context deadline exceeded' || msg === 'Deadline Exceeded' ? 'deadline exceeded' : msg;
+}
