@@ -13,6 +13,7 @@ pub mod env;
 pub mod execution;
 pub mod experimental;
 pub mod globals;
+pub mod grpc;
 pub mod html;
 pub mod http;
 pub mod jslib_url;
@@ -38,6 +39,7 @@ const BUILTINS: &[&str] = &[
     "k6/html",
     "k6/http",
     "k6/metrics",
+    "k6/net/grpc",
     "k6/secrets",
     "k6/timers",
     "k6/ws",
@@ -52,7 +54,6 @@ const BUILTINS: &[&str] = &[
 
 /// k6 modules that exist in k6 v1.1 but that rk6 does not provide yet.
 const KNOWN_K6: &[&str] = &[
-    "k6/net/grpc",
     "k6/browser",
     "k6/crypto/x509",
     "k6/experimental/redis",
@@ -81,6 +82,7 @@ pub fn exports(specifier: &str, context: &mut Context) -> JsResult<JsObject> {
         "k6/secrets" => secrets::exports(context),
         "k6/timers" => timers::exports(context),
         "k6/ws" => ws::exports(context),
+        "k6/net/grpc" => grpc::exports(context),
         "k6/experimental/websockets" => ws::websockets::exports(context),
         "k6/experimental/sse" | "k6/x/sse" => stream::sse_exports(context),
         "k6/x/stream" => stream::stream_exports(context),

@@ -242,7 +242,19 @@ impl Connector {
         port: u16,
         tls: bool,
     ) -> Result<Stream, ConnectError> {
-        let conn = self.inner.open(host, port, tls, true).await?;
+        let conn = self.inner.open(host, port, tls, true, None).await?;
+        Ok(conn.io.into_inner())
+    }
+
+    /// A counted stream to `host:port`, encrypted with `tls` when given (its own roots,
+    /// client certificate and ALPN): for gRPC, whose `connect()` carries TLS settings.
+    pub(crate) async fn dial_with(
+        &self,
+        host: &str,
+        port: u16,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Stream, ConnectError> {
+        let conn = self.inner.open(host, port, tls.is_some(), false, tls).await?;
         Ok(conn.io.into_inner())
     }
 }
@@ -253,7 +265,7 @@ impl Inner {
         let host = host.trim_start_matches('[').trim_end_matches(']');
         let https = uri.scheme_str() == Some("https");
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        self.open(host, port, https, false).await
+        self.open(host, port, https, false, None).await
     }
 
     async fn open(
@@ -262,6 +274,7 @@ impl Inner {
         port: u16,
         https: bool,
         http1_only: bool,
+        custom: Option<Arc<rustls::ClientConfig>>,
     ) -> Result<Conn, ConnectError> {
         let dial_start = Instant::now();
         self.policy.check_name(host)?;
@@ -314,10 +327,13 @@ impl Inner {
                 source: io::Error::new(io::ErrorKind::InvalidInput, e),
             }
         })?;
-        let mut config = self
-            .tls
-            .for_host(host)
-            .map_err(|source| ConnectError::Tls { addr, source })?;
+        let mut config = match custom {
+            Some(c) => c,
+            None => self
+                .tls
+                .for_host(host)
+                .map_err(|source| ConnectError::Tls { addr, source })?,
+        };
         if http1_only {
             let mut c = (*config).clone();
             c.alpn_protocols = vec![b"http/1.1".to_vec()];

@@ -182,7 +182,7 @@ fn domain_matches(pattern: &str, host: &str) -> bool {
 }
 
 /// The trusted roots: the system's, like Go; Mozilla's bundled list when it has none.
-fn roots() -> Arc<rustls::RootCertStore> {
+pub(crate) fn roots() -> Arc<rustls::RootCertStore> {
     static ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();
     ROOTS
         .get_or_init(|| {
