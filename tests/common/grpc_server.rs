@@ -95,14 +95,20 @@ const OPENSSL_STEPS: [&str; 5] = [
     "req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr",
     "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.pem",
     "req -newkey rsa:2048 -nodes -subj /CN=rk6-client -keyout client.key -out client.csr",
-    "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem",
+    "x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile client.ext -out client.pem",
 ];
 
 /// A CA, a server certificate for IP 127.0.0.1 and DNS localhost, and a client
 /// certificate, all signed by the CA, written into `dir`.
 fn make_certificates(dir: &Path) {
-    let ext = dir.join("server.ext");
-    std::fs::write(&ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n").expect("write server.ext");
+    // The extensions make X.509 v3 certificates (rustls refuses v1 ones, Go takes them).
+    let extensions = [
+        ("server.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n"),
+        ("client.ext", "extendedKeyUsage=clientAuth\n"),
+    ];
+    for (name, text) in extensions {
+        std::fs::write(dir.join(name), text).expect("write an openssl extension file");
+    }
     for step in OPENSSL_STEPS {
         let status = Command::new("openssl")
             .args(step.split_whitespace())
