@@ -25,6 +25,7 @@ pub mod auth_gate;
 pub mod browser;
 pub mod diff;
 mod export;
+pub mod grpc_server;
 pub mod hostile;
 pub mod influx;
 pub mod otlp_receiver;
