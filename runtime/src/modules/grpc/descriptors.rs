@@ -111,6 +111,8 @@ pub fn compile(
     if dirs.is_empty() {
         dirs.push(base.to_path_buf());
     }
+    let files: Vec<String> = files.iter().map(|f| clean_name(f)).collect();
+    let files = files.as_slice();
     for file in files {
         let found = dirs.iter().any(|d| {
             sources
@@ -153,6 +155,22 @@ pub fn compile(
         .unwrap_or_else(|p| p.into_inner())
         .insert(key, result.clone());
     result
+}
+
+/// A file name as the import paths see it: `./route_guide.proto` (k6's own examples load
+/// it so) is `route_guide.proto`, and `a//b/./c.proto` is `a/b/c.proto`.
+fn clean_name(name: &str) -> String {
+    let absolute = name.starts_with('/');
+    let parts: Vec<&str> = name
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// protox's error in one line, as protoparse words its position: `file:line:col: text`
@@ -276,6 +294,14 @@ service Demo { rpc Echo(EchoRequest) returns (EchoReply); rpc Chat(stream Inner)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_lose_dot_segments_and_empty_ones() {
+        assert_eq!(clean_name("./route_guide.proto"), "route_guide.proto");
+        assert_eq!(clean_name("a//b/./c.proto"), "a/b/c.proto");
+        assert_eq!(clean_name("../up.proto"), "../up.proto");
+        assert_eq!(clean_name("/abs/./x.proto"), "/abs/x.proto");
+    }
 
     #[test]
     fn load_lists_methods_with_their_streaming_kinds() {
