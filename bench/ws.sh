@@ -18,11 +18,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-K6="${K6:-$(command -v k6 || true)}"
-if [ -n "$K6" ] && head -c 2 "$K6" 2>/dev/null | grep -q '#!' && command -v pyenv >/dev/null 2>&1; then
-  K6="$(pyenv which k6 2>/dev/null || echo "$K6")"
-fi
-export K6_NO_USAGE_REPORT=true
+. "$BENCH_DIR/k6.sh"
 [ "$BUILD" = 1 ] && (cd "$ROOT" && cargo build --release 2>&1 | tail -1)
 RESULTS="$BENCH_DIR/results/ws-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$RESULTS"

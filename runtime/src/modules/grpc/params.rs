@@ -173,12 +173,14 @@ fn uint8_bytes(
         .collect()
 }
 
-/// Reads a call's parameters (`undefined`/`null`: the defaults).
-pub fn call_params(
+/// Reads an options object into `P`, starting from its defaults (`undefined`/`null`: the
+/// defaults), one own property at a time through `set`; the first refusal is the error.
+fn read_params<P: Default>(
     v: Option<&JsValue>,
     ctx: &mut Context,
-) -> JsResult<Result<CallParams, ParamError>> {
-    let mut p = CallParams::default();
+    mut set: impl FnMut(&mut P, &str, &JsValue, &mut Context) -> Result<(), String>,
+) -> JsResult<Result<P, ParamError>> {
+    let mut p = P::default();
     let Some(obj) = v
         .filter(|v| !v.is_null_or_undefined())
         .map(|v| v.to_object(ctx))
@@ -187,26 +189,33 @@ pub fn call_params(
         return Ok(Ok(p));
     };
     for (key, value) in entries(&obj, ctx)? {
-        let failed = match key.as_str() {
-            "metadata" => metadata(&value, ctx)
-                .map(|m| p.metadata = m)
-                .map_err(|e| format!("invalid metadata param: {e}")),
-            "tags" => crate::modules::merge_tags(&mut p.tags, &value, ctx)
-                .map_err(|e| format!("metric tags: {e}")),
-            "timeout" => duration_value(&value, ctx)
-                .map(|d| p.timeout = d)
-                .map_err(|e| format!("invalid timeout value: {e}")),
-            "discardResponseMessage" => {
-                p.discard_response = value.to_boolean();
-                Ok(())
-            }
-            other => Err(format!("unknown param: {other:?}")),
-        };
-        if let Err(e) = failed {
+        if let Err(e) = set(&mut p, &key, &value, ctx) {
             return Ok(Err(ParamError(e)));
         }
     }
     Ok(Ok(p))
+}
+
+/// Reads a call's parameters.
+pub fn call_params(
+    v: Option<&JsValue>,
+    ctx: &mut Context,
+) -> JsResult<Result<CallParams, ParamError>> {
+    read_params(v, ctx, |p: &mut CallParams, key, value, ctx| match key {
+        "metadata" => metadata(value, ctx)
+            .map(|m| p.metadata = m)
+            .map_err(|e| format!("invalid metadata param: {e}")),
+        "tags" => crate::modules::merge_tags(&mut p.tags, value, ctx)
+            .map_err(|e| format!("metric tags: {e}")),
+        "timeout" => duration_value(value, ctx)
+            .map(|d| p.timeout = d)
+            .map_err(|e| format!("invalid timeout value: {e}")),
+        "discardResponseMessage" => {
+            p.discard_response = value.to_boolean();
+            Ok(())
+        }
+        other => Err(format!("unknown param: {other:?}")),
+    })
 }
 
 /// Reads `connect()`'s parameters.
@@ -214,20 +223,7 @@ pub fn connect_params(
     v: Option<&JsValue>,
     ctx: &mut Context,
 ) -> JsResult<Result<ConnectParams, ParamError>> {
-    let mut p = ConnectParams::default();
-    let Some(obj) = v
-        .filter(|v| !v.is_null_or_undefined())
-        .map(|v| v.to_object(ctx))
-        .transpose()?
-    else {
-        return Ok(Ok(p));
-    };
-    for (key, value) in entries(&obj, ctx)? {
-        if let Err(e) = connect_param(&mut p, &key, &value, ctx) {
-            return Ok(Err(ParamError(e)));
-        }
-    }
-    Ok(Ok(p))
+    read_params(v, ctx, connect_param)
 }
 
 fn connect_param(
