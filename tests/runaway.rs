@@ -118,3 +118,47 @@ export default function () { /(a+)+$/.test('a'.repeat(48) + 'b'); }
         .assert_stderr_has("running JavaScript (not waiting on anything)")
         .assert_stdout_has("TOTAL RESULTS");
 }
+
+/// A VU that runs JS for seconds shares its worker thread with other VUs (rk6 runs a
+/// thread per core); its turns end every 0.5 ms, so the others keep their schedule and the
+/// responses they wait for are read on time. Without turns, the light VUs on the busy
+/// VU's thread slept 3 s longer than asked (their gap's max was the busy loop's length).
+#[test]
+fn a_vu_busy_in_js_does_not_stall_the_vus_sharing_its_thread() {
+    let src = r#"
+import { sleep } from 'k6';
+import { Trend } from 'k6/metrics';
+const gap = new Trend('gap', true);
+let last = 0;
+export const options = {
+  scenarios: {
+    busy: { executor: 'per-vu-iterations', vus: 1, iterations: 1, exec: 'busy' },
+    light: { executor: 'constant-vus', vus: 20, duration: '4s', exec: 'light' },
+  },
+  thresholds: { gap: ['max<1500'], 'iterations{scenario:busy}': ['count==1'] },
+};
+export function busy() { const t = Date.now(); while (Date.now() - t < 3000) {} }
+export function light() {
+  const now = Date.now();
+  if (last) gap.add(now - last);
+  last = now;
+  sleep(0.05);
+}
+"#;
+    let (dir, _) = script("busy_and_light.js", src);
+    let out = Run::rk6()
+        .args(["run", "busy_and_light.js"])
+        .cwd(dir.dir())
+        .timeout(Duration::from_secs(30))
+        .output();
+    out.assert_code(0);
+    assert!(out.stdout.contains("gap"), "{}", out.dump());
+    if k6_available() {
+        let k6 = Run::k6()
+            .args(["run", "busy_and_light.js"])
+            .cwd(dir.dir())
+            .timeout(Duration::from_secs(30))
+            .output();
+        k6.assert_code(0);
+    }
+}

@@ -50,6 +50,7 @@ impl Blank {
             .map_err(|e| InitError::Thread(e.to_string()))?;
         let interrupt = Arc::new(AtomicBool::new(false));
         context.set_interrupt_flag(interrupt.clone());
+        context.set_preempt_hook(super::coro::preempt);
         // Init code runs on the worker thread's stack; `body` sets the VU stack's floor later.
         context.set_native_stack_floor(super::stack::thread_floor());
         let state = Rc::new(RefCell::new(VuState::new(id, config)));

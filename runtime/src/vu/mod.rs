@@ -241,6 +241,7 @@ struct Running<'a> {
 
 impl Running<'_> {
     fn resume(&mut self, input: CoInput) -> CoroutineResult<CoYield, ()> {
+        coro::turn_begins();
         let step = self.co.resume(input);
         self.stack.suspended();
         step

@@ -595,6 +595,14 @@ impl Context {
         self.vm.interrupt = Some(flag);
     }
 
+    /// rk6 patch: `hook` runs every few thousand loop iterations (`PREEMPT_EVERY`) while
+    /// this context runs JS. rk6 uses it to suspend a VU that has held its thread for a
+    /// while, so other VUs sharing the thread get their turn. An error it returns is thrown
+    /// at the loop.
+    pub fn set_preempt_hook(&mut self, hook: fn(&mut Self) -> JsResult<()>) {
+        self.vm.preempt_hook = Some(hook);
+    }
+
     /// rk6 patch: calls made while the native stack pointer is below `floor` throw a
     /// `RangeError` ("Maximum call stack size exceeded") instead of overflowing the stack.
     /// The host sets it whenever the context moves to another stack (0 turns it off).

@@ -91,6 +91,12 @@ pub struct Vm {
     /// (see `Context::set_native_stack_floor`).
     pub(crate) native_stack_floor: usize,
 
+    /// rk6 patch: a host function called every `PREEMPT_EVERY` loop iterations, so a VU
+    /// that runs JS for long can yield its thread to the thread's other VUs (see
+    /// `Context::set_preempt_hook`), and the iterations left until the next call.
+    pub(crate) preempt_hook: Option<fn(&mut Context) -> JsResult<()>>,
+    pub(crate) preempt_countdown: u32,
+
     /// This is used to assign a native (rust) function as the active function,
     /// because we don't push a frame for them.
     pub(crate) native_active_function: Option<JsObject>,
@@ -410,6 +416,10 @@ impl ActiveRunnable {
     }
 }
 
+/// rk6 patch: loop iterations between two calls of the host's preemption hook: a call reads
+/// the clock, which would cost more than the iteration itself if it came every time.
+pub(crate) const PREEMPT_EVERY: u32 = 4096;
+
 impl Vm {
     /// rk6 patch: an uncatchable error once the host has set the interrupt flag.
     #[inline]
@@ -440,6 +450,8 @@ impl Vm {
             // rk6 patch: interrupt flag and native stack floor, both off (RK6_PATCH.md 8, 11).
             interrupt: None,
             native_stack_floor: 0,
+            preempt_hook: None,
+            preempt_countdown: PREEMPT_EVERY,
             native_active_function: None,
             host_call_depth: 0,
             shadow_stack: ShadowStack::default(),

@@ -11,8 +11,16 @@ pub(crate) struct IncrementLoopIteration;
 impl IncrementLoopIteration {
     #[inline(always)]
     pub(crate) fn operation((): (), context: &mut Context) -> JsResult<()> {
-        // rk6 patch: a loop is where a busy script must notice the host's interrupt.
+        // rk6 patch: a loop is where a busy script must notice the host's interrupt, and
+        // where it lets the host run others.
         context.vm.check_interrupt()?;
+        context.vm.preempt_countdown -= 1;
+        if context.vm.preempt_countdown == 0 {
+            context.vm.preempt_countdown = crate::vm::PREEMPT_EVERY;
+            if let Some(hook) = context.vm.preempt_hook {
+                hook(context)?;
+            }
+        }
         let max = context.vm.runtime_limits.loop_iteration_limit();
         let frame = context.vm.frame_mut();
         let previous_iteration_count = frame.loop_iteration_count;
