@@ -161,7 +161,11 @@ fn vus_per_thread() -> u64 {
 fn worker_threads(total_vus: u64) -> usize {
     let wanted = total_vus.div_ceil(vus_per_thread());
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u64);
-    let cap = if std::env::var_os("RK6_VUS_PER_THREAD").is_some() { 512 } else { cores };
+    let cap = if std::env::var_os("RK6_VUS_PER_THREAD").is_some() {
+        512
+    } else {
+        cores
+    };
     wanted.min(cap).clamp(2, 512) as usize
 }
 

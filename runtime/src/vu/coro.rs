@@ -134,14 +134,22 @@ pub(crate) fn turn_begins() {
 /// other ready tasks and resumes it after them. Init code, which runs outside a coroutine,
 /// is never suspended.
 pub(crate) fn preempt(context: &mut Context) -> JsResult<()> {
-    if TURN_STARTED.with(Cell::get).is_none_or(|t| t.elapsed() < TURN) {
+    if TURN_STARTED
+        .with(Cell::get)
+        .is_none_or(|t| t.elapsed() < TURN)
+    {
         return Ok(());
     }
     match context.get_data::<VuData>() {
         Some(data) if !data.yielder.get().is_null() => {}
         _ => return Ok(()),
     }
-    suspend_for(context, tokio::task::yield_now(), false, "its turn on a thread shared with other VUs")
+    suspend_for(
+        context,
+        tokio::task::yield_now(),
+        false,
+        "its turn on a thread shared with other VUs",
+    )
 }
 
 fn not_in_vu() -> boa_engine::JsError {
