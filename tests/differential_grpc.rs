@@ -40,6 +40,9 @@ struct Case {
     errors: Lines,
     /// Texts (case-insensitive) k6 printed in console or error lines; rk6 must print them too.
     key_texts: &'static [&'static str],
+    /// `grpc_req_duration` tag sets k6 records either way from run to run, each as
+    /// (the one it sometimes records, the one it records otherwise and rk6 always does).
+    k6_racy_tags: &'static [(&'static str, &'static str)],
 }
 
 impl Case {
@@ -50,6 +53,7 @@ impl Case {
             console: Lines::Exact,
             errors: Lines::Exact,
             key_texts: &[],
+            k6_racy_tags: &[],
         }
     }
     fn exit(self, k6_exit: i32) -> Case {
@@ -63,6 +67,12 @@ impl Case {
     }
     fn keys(self, key_texts: &'static [&'static str]) -> Case {
         Case { key_texts, ..self }
+    }
+    fn k6_racy(self, k6_racy_tags: &'static [(&'static str, &'static str)]) -> Case {
+        Case {
+            k6_racy_tags,
+            ..self
+        }
     }
 }
 
@@ -199,11 +209,16 @@ fn assert_like_k6(case: Case) {
         return;
     }
     let server = GrpcServer::start();
-    let (k6, rk6) = thread::scope(|s| {
+    let (mut k6, rk6) = thread::scope(|s| {
         let k = s.spawn(|| run(Tool::K6, &server, case.script));
         let r = s.spawn(|| run(Tool::Rk6, &server, case.script));
         (k.join().expect("k6 run"), r.join().expect("rk6 run"))
     });
+    for (sometimes, otherwise) in case.k6_racy_tags {
+        if let Some(n) = k6.requests.remove(*sometimes) {
+            *k6.requests.entry((*otherwise).to_string()).or_insert(0) += n;
+        }
+    }
     let mut problems = Vec::new();
     let mut differ = |what: &str, detail: Option<String>| {
         if let Some(d) = detail {
@@ -271,7 +286,12 @@ fn bidirectional_streaming_matches_k6() {
 
 #[test]
 fn reflection_with_its_v1_fallback_sample_matches_k6() {
-    assert_like_k6(Case::new("reflection.js"));
+    // The failed `v1` stream is Unimplemented (12); k6 tags its sample `status=0` in about
+    // one run in ten (2 of 18 measured), as its stream's end races the fallback.
+    assert_like_k6(Case::new("reflection.js").k6_racy(&[(
+        "group=,scenario=default,status=0",
+        "group=,scenario=default,status=12",
+    )]));
 }
 
 #[test]
