@@ -79,6 +79,7 @@ pub mod log;
 pub mod metrics;
 pub(crate) mod modules;
 pub mod net;
+pub(crate) mod parse_cache;
 pub(crate) mod source;
 pub(crate) mod source_map;
 pub mod term;

@@ -13,7 +13,6 @@ use boa_engine::module::{
 };
 use boa_engine::{
     js_string, Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, Module,
-    Source,
 };
 
 use crate::config::SourceCache;
@@ -117,7 +116,7 @@ impl K6Loader {
         if may_call_import(&src) {
             self.dynamic_imports.set(true);
         }
-        let module = Module::parse(Source::from_bytes(&src[..]).with_path(path), None, context)
+        let module = crate::parse_cache::module(path, &src, context)
             .map_err(|e| syntax_error(path, e, context))?;
         self.files
             .borrow_mut()

@@ -7,7 +7,7 @@
 # patches with regen-patches.sh fails here, and so does a patch file edited by hand.
 set -euo pipefail
 vendor="$(cd "$(dirname "$0")" && pwd)"
-crates=(boa_engine boa_gc boa_parser)
+crates=(boa_engine boa_gc boa_interner boa_parser)
 manifest="$vendor/patches/pristine.sha256"
 regen="run runtime/vendor/regen-patches.sh and commit runtime/vendor/patches/ with the change"
 

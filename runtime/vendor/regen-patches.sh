@@ -13,7 +13,7 @@
 #
 # Run it after every change to runtime/vendor/<crate> (and commit its output with the change):
 #   runtime/vendor/regen-patches.sh
-# It needs crates.io once (or the three archives already in ~/.cargo/registry/cache);
+# It needs crates.io once (or the four archives already in ~/.cargo/registry/cache);
 # check.sh needs nothing but the committed files.
 set -euo pipefail
 vendor="$(cd "$(dirname "$0")" && pwd)"
@@ -21,9 +21,10 @@ version=0.22.0
 declare -A checksum=(
   [boa_engine]=5d6aaf7fdc4299df68adb67e1a5440a51d34630a1f5271b9698fd74bc97b60d9
   [boa_gc]=af82119558ab1002d1978c8459b53a3ebb506177d29a3aca37c07c1777b1d966
+  [boa_interner]=317c631e791f5cb7d0017e43c0a758b0eaffd40c34c4c360e2a6be7752b78cd1
   [boa_parser]=641e81b3c8cbb7a2140547fb3ea534e9edf210b4e8c920b5fa864a919e11fbcf
 )
-crates=(boa_engine boa_gc boa_parser)
+crates=(boa_engine boa_gc boa_interner boa_parser)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

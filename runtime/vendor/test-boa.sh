@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs Boa's own unit tests (`cargo test --lib`) on the patched boa_engine, boa_gc and
-# boa_parser, built together as rk6 builds them (each against the other two patched crates)
-# and with the features rk6 enables (boa_engine: float16 + xsum, no default features).
+# Runs Boa's own unit tests (`cargo test --lib`) on the patched boa_engine, boa_gc,
+# boa_interner and boa_parser, built together as rk6 builds them (each against the other
+# patched crates) and with the features rk6 enables (boa_engine: float16 + xsum, no default
+# features).
 #
 # Why a scratch workspace: the vendored crates are excluded from rk6's workspace, and a test
 # run inside them would rewrite their Cargo.lock (a drift check.sh rejects) and resolve
@@ -14,7 +15,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 vendor="$root/runtime/vendor"
-crates=(boa_engine boa_gc boa_parser)
+crates=(boa_engine boa_gc boa_interner boa_parser)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -22,7 +23,7 @@ for c in "${crates[@]}"; do cp -a "$vendor/$c" "$work/$c"; done
 cp "$vendor/boa_engine/Cargo.lock" "$work/Cargo.lock"
 {
   echo '[workspace]'
-  echo 'members = ["boa_engine", "boa_gc", "boa_parser"]'
+  echo 'members = ["boa_engine", "boa_gc", "boa_interner", "boa_parser"]'
   echo 'resolver = "2"'
   echo '[patch.crates-io]'
   for c in "${crates[@]}"; do echo "$c = { path = \"$c\" }"; done
@@ -31,6 +32,6 @@ cp "$vendor/boa_engine/Cargo.lock" "$work/Cargo.lock"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/boa-tests}"
 cd "$work"
 start=$SECONDS
-cargo test --lib -p boa_gc -p boa_parser -- --test-threads=2
+cargo test --lib -p boa_gc -p boa_interner -p boa_parser -- --test-threads=2
 cargo test --lib -p boa_engine --no-default-features --features float16,xsum -- --test-threads=2
 echo "Boa's own unit tests: $((SECONDS - start)) s (build included)"

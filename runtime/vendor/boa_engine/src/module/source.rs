@@ -57,13 +57,15 @@ use super::{
 #[boa_gc(unsafe_no_drop)]
 enum ModuleStatus {
     Unlinked {
+        // rk6 patch: shared, so that the VUs of a thread instantiate one parse (patch 14).
         #[unsafe_ignore_trace]
-        source: boa_ast::Module,
+        source: Rc<boa_ast::Module>,
         source_text: SourceText,
     },
     Linking {
+        // rk6 patch: shared (patch 14).
         #[unsafe_ignore_trace]
-        source: boa_ast::Module,
+        source: Rc<boa_ast::Module>,
         source_text: SourceText,
         ancestor_index: usize,
     },
@@ -111,7 +113,7 @@ impl ModuleStatus {
         *self = f(std::mem::replace(
             self,
             ModuleStatus::Unlinked {
-                source: boa_ast::Module::default(),
+                source: Rc::default(), // rk6 patch: shared AST (patch 14)
                 source_text: SourceText::default(),
             },
         ));
@@ -218,7 +220,7 @@ impl ModuleStatus {
                 source,
                 source_text,
                 ..
-            } => Some((source, source_text)),
+            } => Some((&**source, source_text)), // rk6 patch: shared AST (patch 14)
             _ => None,
         }
     }
@@ -368,7 +370,7 @@ impl SourceTextModule {
     ///
     /// [parse]: https://tc39.es/ecma262/#sec-parsemodule
     pub(super) fn new(
-        source: boa_ast::Module,
+        source: Rc<boa_ast::Module>, // rk6 patch: shared AST (patch 14)
         interner: &Interner,
         source_text: SourceText,
         path: Option<PathBuf>,
@@ -483,7 +485,7 @@ impl SourceTextModule {
         }
 
         // 11. Let async be body Contains await.
-        let has_tla = contains(&source, ContainsSymbol::AwaitExpression);
+        let has_tla = contains(&*source, ContainsSymbol::AwaitExpression); // rk6 patch: shared AST (patch 14)
 
         // 12. Return Source Text Module Record {
         //     [[Realm]]: realm, [[Environment]]: empty, [[Namespace]]: empty, [[CycleRoot]]: empty,

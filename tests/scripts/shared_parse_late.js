@@ -1,0 +1,2 @@
+export function words() { return ['word_a', 'word_c'].join(' '); }
+export function describe(vu) { return `vu ${vu} of late`; }
