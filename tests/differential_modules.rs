@@ -94,9 +94,10 @@ fn reentry_from_script_callbacks_matches_k6() {
     every_check_passes_under_both("reentry.js");
 }
 
-/// Modules whose parse the VUs of a worker thread share: per-VU module state, strings and
-/// tagged-template sites, also for a module loaded after VU 8's init code interned a
-/// different name than the other VUs' (so that VU must not take the others' parse).
+/// Modules and CommonJS scripts whose parse the VUs of a worker thread share: per-VU module
+/// state, strings and tagged-template sites, also for a module or library loaded after VU
+/// 8's init code interned a different name than the other VUs' (so that VU must not take
+/// the others' parse).
 #[test]
 fn modules_parsed_once_per_thread_match_k6() {
     let Some((k6, rk6)) = run_suite_pair(

@@ -1,15 +1,17 @@
-//! Module parses shared by the VUs of a worker thread. Boa parses about 10 MB of script a
-//! second, so each VU parsing the same text again cost ~0.1 ms for a 1 KB script and many
-//! milliseconds for a bundled one, per VU. A worker thread parses a module's text once, and
-//! its other VUs instantiate that parse (`Module::from_parsed`, boa_engine patch 14): the
-//! AST is shared, each VU still compiles and runs it in its own context.
+//! Parses shared by the VUs of a worker thread. Boa parses about 10 MB of script a second,
+//! so each VU parsing the same text again cost ~0.1 ms for a 1 KB script and many
+//! milliseconds for a bundled one, per VU. A worker thread parses a module's or script's
+//! text once, and its other VUs instantiate that parse (`Module::from_parsed`,
+//! `Script::from_parsed`, boa_engine patch 14): the AST is shared, each VU still compiles
+//! and runs it in its own context.
 //!
-//! Entries are keyed by path and by the very source buffer (`Arc`) the test's source cache
-//! handed out, so a new run or a transformed file parses afresh. A VU whose context is not
-//! in the state the parsing context was in (its interner holds other strings, e.g. after an
-//! `eval` in its init code) parses for itself, and its parse replaces the entry, so the
-//! state most VUs share wins.
+//! Entries are keyed by path and by the very text parsed: rk6's embedded JS, or the buffer
+//! (`Arc`) the test's source cache handed out, so a new run or a transformed file parses
+//! afresh. A VU whose context is not in the state the parsing context was in (its interner
+//! holds other strings, e.g. after an `eval` in its init code) parses for itself, and its
+//! parse replaces the entry, so the state most VUs share wins.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,29 +19,74 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use boa_engine::module::ParsedModule;
-use boa_engine::{Context, JsResult, Module, Source};
+use boa_engine::script::ParsedScript;
+use boa_engine::{Context, JsResult, Module, Script, Source};
 
-thread_local! {
-    static PARSES: RefCell<HashMap<PathBuf, (Arc<Vec<u8>>, Rc<ParsedModule>)>> =
-        RefCell::new(HashMap::new());
+/// The text a parse came from.
+#[derive(Clone)]
+pub(crate) enum Text {
+    /// JS embedded in rk6.
+    Embedded(&'static str),
+    /// A file's contents as the test's source cache holds them.
+    File(Arc<Vec<u8>>),
 }
 
-/// The module of `src` (the text of `path`) in `context`, from this thread's parse of it
-/// when there is one that fits `context`.
-pub(crate) fn module(path: &Path, src: &Arc<Vec<u8>>, context: &mut Context) -> JsResult<Module> {
-    let cached = PARSES.with_borrow(|parses| {
-        parses
+impl Text {
+    fn is(&self, other: &Text) -> bool {
+        match (self, other) {
+            (Text::Embedded(a), Text::Embedded(b)) => std::ptr::eq(*a, *b),
+            (Text::File(a), Text::File(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// This thread's parses of one kind, by path.
+struct Parses<P>(HashMap<PathBuf, (Text, Rc<P>)>);
+
+impl<P> Parses<P> {
+    fn get(&self, path: &Path, text: &Text) -> Option<Rc<P>> {
+        self.0
             .get(path)
-            .filter(|(text, _)| Arc::ptr_eq(text, src))
+            .filter(|(t, _)| t.is(text))
             .map(|(_, parsed)| parsed.clone())
-    });
+    }
+}
+
+thread_local! {
+    static MODULES: RefCell<Parses<ParsedModule>> = RefCell::new(Parses(HashMap::new()));
+    static SCRIPTS: RefCell<Parses<ParsedScript>> = RefCell::new(Parses(HashMap::new()));
+}
+
+/// The module of file `src` (the text of `path`) in `context`, from this thread's parse of
+/// it when there is one that fits `context`.
+pub(crate) fn module(path: &Path, src: &Arc<Vec<u8>>, context: &mut Context) -> JsResult<Module> {
+    let text = Text::File(src.clone());
+    let cached = MODULES.with_borrow(|parses| parses.get(path, &text));
     if let Some(module) = cached.and_then(|parsed| Module::from_parsed(&parsed, context)) {
         return Ok(module);
     }
     let source = Source::from_bytes(&src[..]).with_path(path);
     let (module, parsed) = Module::parse_shareable(source, context)?;
-    PARSES.with_borrow_mut(|parses| {
-        parses.insert(path.to_path_buf(), (src.clone(), Rc::new(parsed)));
-    });
+    MODULES.with_borrow_mut(|parses| parses.0.insert(path.to_path_buf(), (text, Rc::new(parsed))));
     Ok(module)
+}
+
+/// The script `path` made of `text` (`source` gives what to parse, e.g. `text` in a
+/// wrapper) in `context`, from this thread's parse of it when there is one that fits.
+pub(crate) fn script<'a>(
+    path: &Path,
+    text: Text,
+    source: impl FnOnce() -> Cow<'a, [u8]>,
+    context: &mut Context,
+) -> JsResult<Script> {
+    let cached = SCRIPTS.with_borrow(|parses| parses.get(path, &text));
+    if let Some(script) = cached.and_then(|parsed| Script::from_parsed(&parsed, context)) {
+        return Ok(script);
+    }
+    let bytes = source();
+    let (script, parsed) =
+        Script::parse_shareable(Source::from_bytes(&bytes[..]).with_path(path), context)?;
+    SCRIPTS.with_borrow_mut(|parses| parses.0.insert(path.to_path_buf(), (text, Rc::new(parsed))));
+    Ok(script)
 }

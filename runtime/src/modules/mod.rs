@@ -27,7 +27,7 @@ pub mod timers;
 pub mod webcrypto;
 pub mod ws;
 
-use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue, Source};
+use boa_engine::{js_string, Context, JsNativeError, JsObject, JsResult, JsValue};
 
 /// Import paths served by rk6 itself.
 const BUILTINS: &[&str] = &[
@@ -166,12 +166,14 @@ pub(crate) fn define_created_with(
 /// Evaluates an embedded JS module part: a function expression called with `native`.
 pub(crate) fn eval_js_part(
     name: &str,
-    source: &str,
+    source: &'static str,
     native: JsObject,
     context: &mut Context,
 ) -> JsResult<JsObject> {
     let path = std::path::PathBuf::from(format!("rk6:{name}"));
-    let f = context.eval(Source::from_bytes(source).with_path(&path))?;
+    let text = crate::parse_cache::Text::Embedded(source);
+    let bytes = || std::borrow::Cow::Borrowed(source.as_bytes());
+    let f = crate::parse_cache::script(&path, text, bytes, context)?.evaluate(context)?;
     let Some(f) = f.as_callable() else {
         return Err(JsNativeError::typ()
             .with_message(format!("internal module {name} is not a function"))

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use boa_engine::builtins::promise::PromiseState;
-use boa_engine::{js_string, Context, JsObject, JsValue, Script, Source};
+use boa_engine::{js_string, Context, JsObject, JsValue};
 
 use crate::config::TestConfig;
 use crate::error::{InitError, ScriptError};
@@ -110,17 +110,25 @@ fn load_esm(loader: &K6Loader, path: &Path, ctx: &mut Context) -> Result<JsObjec
 }
 
 /// Runs a CommonJS script in a function wrapper and returns its `module.exports`.
-pub(crate) fn load_cjs(path: &Path, src: &[u8], ctx: &mut Context) -> Result<JsObject, InitError> {
+pub(crate) fn load_cjs(
+    path: &Path,
+    src: &Arc<Vec<u8>>,
+    ctx: &mut Context,
+) -> Result<JsObject, InitError> {
     crate::source::check_nesting(path, src)
         .map_err(|e| InitError::Script(ScriptError::from_js(e, ctx)))?;
     crate::source_map::register_from_source(path, src);
     const WRAPPER: &[u8] = b"(function (module, exports) {";
     crate::source_map::register_wrapper(path, WRAPPER.len() as u32);
-    let mut wrapped = Vec::with_capacity(src.len() + 64);
-    wrapped.extend_from_slice(WRAPPER);
-    wrapped.extend_from_slice(src);
-    wrapped.extend_from_slice(b"\n})");
-    let script = Script::parse(Source::from_bytes(&wrapped[..]).with_path(path), None, ctx)
+    let wrapped = || {
+        let mut wrapped = Vec::with_capacity(src.len() + 64);
+        wrapped.extend_from_slice(WRAPPER);
+        wrapped.extend_from_slice(src);
+        wrapped.extend_from_slice(b"\n})");
+        std::borrow::Cow::Owned(wrapped)
+    };
+    let text = crate::parse_cache::Text::File(src.clone());
+    let script = crate::parse_cache::script(path, text, wrapped, ctx)
         .map_err(|e| InitError::Script(ScriptError::syntax(path, e, ctx)))?;
     let func = script
         .evaluate(ctx)

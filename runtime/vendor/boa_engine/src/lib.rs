@@ -105,6 +105,8 @@ pub mod value;
 pub mod vm;
 
 mod host_defined;
+// rk6 patch 14: parses shared by the contexts of a thread.
+mod shared_parse;
 mod sys;
 
 mod spanned_source_text;

@@ -45,7 +45,8 @@ impl std::fmt::Debug for Script {
 
 #[derive(Trace, Debug, Finalize)]
 enum ScriptPhase {
-    Ast(#[unsafe_ignore_trace] boa_ast::Script),
+    // rk6 patch: shared, so that the VUs of a thread instantiate one parse (patch 14).
+    Ast(#[unsafe_ignore_trace] std::rc::Rc<boa_ast::Script>),
     Codeblock(Gc<CodeBlock>),
 }
 
@@ -106,13 +107,73 @@ impl Script {
         Ok(Self {
             inner: Gc::new(Inner {
                 realm: realm.unwrap_or_else(|| context.realm().clone()),
-                phase: GcRefCell::new(ScriptPhase::Ast(code)),
+                phase: GcRefCell::new(ScriptPhase::Ast(std::rc::Rc::new(code))), // rk6 patch 14
                 source_text,
                 loaded_modules: GcRefCell::default(),
                 host_defined: HostDefined::default(),
                 path,
             }),
         })
+    }
+
+    /// rk6 patch 14: parses a script like [`Script::parse`] (in the context's realm) and
+    /// also returns the parse, which other contexts of this thread instantiate with
+    /// [`Script::from_parsed`] (while no global `let`, `const` or `class` is declared in
+    /// either realm: see `shared_parse.rs`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Script::parse`].
+    pub fn parse_shareable<R: ReadChar>(
+        src: Source<'_, R>,
+        context: &mut Context,
+    ) -> JsResult<(Self, ParsedScript)> {
+        let path = src.path().map(Path::to_path_buf);
+        let before = crate::shared_parse::Before::parse_in(context);
+        let mut parser = Parser::new(src);
+        parser.set_identifier(before.identifier);
+        let strict = context.is_strict();
+        if strict {
+            parser.set_strict();
+        }
+        let scope = context.realm().scope().clone();
+        let (mut code, source) = parser.parse_script_with_source(&scope, context.interner_mut())?;
+        if !context.optimizer_options().is_empty() {
+            context.optimize_statement_list(code.statements_mut());
+        }
+        let parsed = ParsedScript {
+            ast: std::rc::Rc::new(code),
+            source_text: SourceText::new(source),
+            path,
+            strict,
+            interned: before.parsed(context.interner()),
+        };
+        let script = Self::from_ast(&parsed, context);
+        Ok((script, parsed))
+    }
+
+    /// rk6 patch 14: a script of `parsed` in `context`'s realm, without parsing: `None`
+    /// unless `context` is where the parse would have happened in the same state (see
+    /// `shared_parse.rs`) and as strict.
+    pub fn from_parsed(parsed: &ParsedScript, context: &mut Context) -> Option<Self> {
+        if context.is_strict() != parsed.strict || !parsed.interned.enter(context) {
+            return None;
+        }
+        Some(Self::from_ast(parsed, context))
+    }
+
+    /// rk6 patch 14: the script record of a parse.
+    fn from_ast(parsed: &ParsedScript, context: &Context) -> Self {
+        Self {
+            inner: Gc::new(Inner {
+                realm: context.realm().clone(),
+                phase: GcRefCell::new(ScriptPhase::Ast(parsed.ast.clone())),
+                source_text: parsed.source_text.clone(),
+                loaded_modules: GcRefCell::default(),
+                host_defined: HostDefined::default(),
+                path: parsed.path.clone(),
+            }),
+        }
     }
 
     /// Compiles the codeblock of this script.
@@ -249,5 +310,25 @@ impl Script {
 
     pub(super) fn get_source(&self) -> SourceText {
         self.inner.source_text.clone()
+    }
+}
+
+/// rk6 patch 14: a script's parse, shared by the contexts of one thread
+/// ([`Script::parse_shareable`], [`Script::from_parsed`]).
+#[derive(Clone)]
+pub struct ParsedScript {
+    ast: std::rc::Rc<boa_ast::Script>,
+    source_text: SourceText,
+    path: Option<PathBuf>,
+    strict: bool,
+    interned: crate::shared_parse::InternedBy,
+}
+
+impl std::fmt::Debug for ParsedScript {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParsedScript")
+            .field("path", &self.path)
+            .field("added", &self.interned.added())
+            .finish_non_exhaustive()
     }
 }

@@ -324,52 +324,27 @@ impl Module {
     ) -> JsResult<(Self, ParsedModule)> {
         let path = src.path().map(Path::to_path_buf);
         let realm = context.realm().clone();
-        let before = context.interner().len();
-        let prefix = interner_prefix(context.interner(), before);
-        let identifier = context.next_parser_identifier();
+        let before = crate::shared_parse::Before::parse_in(context);
         let mut parser = Parser::new(src);
-        parser.set_identifier(identifier);
+        parser.set_identifier(before.identifier);
         let (module, source) =
             parser.parse_module_with_source(realm.scope(), context.interner_mut())?;
-        let interner = context.interner();
-        let added = (before + 1..=interner.len())
-            .filter_map(boa_interner::Sym::new)
-            .map(|sym| interner.resolve_expect(sym).utf16().to_vec())
-            .collect();
         let parsed = ParsedModule {
             ast: Rc::new(module),
             source_text: SourceText::new(source),
             path,
-            identifier,
-            before,
-            prefix,
-            added,
+            interned: before.parsed(context.interner()),
         };
         let module = Self::from_ast(&parsed, realm, context);
         Ok((module, parsed))
     }
 
     /// rk6 patch 14: a module of `parsed` in `context`, without parsing: `None` unless
-    /// `context` is where the parse would have happened in the same state, i.e. its interner
-    /// holds the same strings as the parsing context's did before the parse and takes the
-    /// parse's new strings at the same indices, and its next parser identifier is the same.
-    /// (After `None`, the context's interner may hold some of those strings; a parse in it is
-    /// unaffected.)
+    /// `context` is where the parse would have happened in the same state (see
+    /// `shared_parse.rs`).
     pub fn from_parsed(parsed: &ParsedModule, context: &mut Context) -> Option<Self> {
-        let interner = context.interner();
-        if interner.len() != parsed.before
-            || interner_prefix(interner, parsed.before) != parsed.prefix
-        {
+        if !parsed.interned.enter(context) {
             return None;
-        }
-        if context.next_parser_identifier() != parsed.identifier {
-            return None;
-        }
-        let interner = context.interner_mut();
-        for (i, text) in parsed.added.iter().enumerate() {
-            if interner.get_or_intern(&text[..]).get() != parsed.before + 1 + i {
-                return None;
-            }
         }
         let realm = context.realm().clone();
         Some(Self::from_ast(parsed, realm, context))
@@ -1093,43 +1068,20 @@ fn test_module_request_attribute_sorting() {
 }
 
 /// rk6 patch 14: a module's parse, shared by the contexts of one thread
-/// ([`Module::parse_shareable`], [`Module::from_parsed`]). Its AST names strings by their
-/// index in the parsing context's interner, so it records what that interner held.
+/// ([`Module::parse_shareable`], [`Module::from_parsed`]).
 #[derive(Clone)]
 pub struct ParsedModule {
     ast: Rc<boa_ast::Module>,
     source_text: SourceText,
     path: Option<PathBuf>,
-    identifier: u32,
-    /// The interner's length before the parse, and a fingerprint of its strings then.
-    before: usize,
-    prefix: u64,
-    /// The strings the parse added, in index order.
-    added: Vec<Vec<u16>>,
+    interned: crate::shared_parse::InternedBy,
 }
 
 impl std::fmt::Debug for ParsedModule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ParsedModule")
             .field("path", &self.path)
-            .field("before", &self.before)
-            .field("added", &self.added.len())
+            .field("added", &self.interned.added())
             .finish_non_exhaustive()
     }
-}
-
-/// rk6 patch 14: a fingerprint of the strings at indices up to `len` that an interner
-/// holds beyond its built-in common strings.
-fn interner_prefix(interner: &Interner, len: usize) -> u64 {
-    use std::hash::Hasher;
-    let common = Interner::default().len();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for sym in (common + 1..=len).filter_map(boa_interner::Sym::new) {
-        let text = interner.resolve_expect(sym).utf16();
-        h.write_usize(text.len());
-        for unit in text {
-            h.write_u16(*unit);
-        }
-    }
-    h.finish()
 }
