@@ -185,10 +185,11 @@ async fn run(
         }
     };
     let cancelled = || CallStatus::new(tonic::Code::Cancelled, "context canceled");
-    let (status, expired) = tokio::select! {
+    let (status, timed_out) = tokio::select! {
         s = deadline => s,
         s = aborted => (s.unwrap_or_else(|_| cancelled()), false),
     };
+    let expired = status.expired(spec.timeout, timed_out);
     // grpc-go's stream ends quietly when the client cancelled it.
     if status.code != 0 && status.code != tonic::Code::Cancelled as i32 {
         report(Event::Error(status.clone()));

@@ -269,6 +269,14 @@ impl CallStatus {
     pub fn deadline() -> CallStatus {
         CallStatus::new(Code::DeadlineExceeded, "context deadline exceeded")
     }
+
+    /// Whether a call that ended with this status had its deadline pass: the client's timer
+    /// fired (`timed_out`), or the server answered DeadlineExceeded to a call that had a
+    /// deadline (it enforces the `grpc-timeout` it was sent, so its answer can beat the
+    /// client's timer by a hair; grpc-go's context is done either way).
+    pub fn expired(&self, timeout: Option<Duration>, timed_out: bool) -> bool {
+        timed_out || (timeout.is_some() && self.code == Code::DeadlineExceeded as i32)
+    }
 }
 
 /// How a unary call ended.
@@ -319,9 +327,10 @@ impl Channel {
             Some(t) => tokio::time::timeout(t, call).await.ok(),
             None => Some(call.await),
         };
-        let expired = result.is_none();
+        let timed_out = result.is_none();
         let (status, message, headers, trailers) =
             result.unwrap_or_else(|| (CallStatus::deadline(), None, Vec::new(), Vec::new()));
+        let expired = status.expired(spec.timeout, timed_out);
         UnaryOutcome {
             status,
             message,
