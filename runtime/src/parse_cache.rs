@@ -61,15 +61,17 @@ thread_local! {
 /// The module of file `src` (the text of `path`) in `context`, from this thread's parse of
 /// it when there is one that fits `context`.
 pub(crate) fn module(path: &Path, src: &Arc<Vec<u8>>, context: &mut Context) -> JsResult<Module> {
-    let text = Text::File(src.clone());
-    let cached = MODULES.with_borrow(|parses| parses.get(path, &text));
-    if let Some(module) = cached.and_then(|parsed| Module::from_parsed(&parsed, context)) {
-        return Ok(module);
-    }
-    let source = Source::from_bytes(&src[..]).with_path(path);
-    let (module, parsed) = Module::parse_shareable(source, context)?;
-    MODULES.with_borrow_mut(|parses| parses.0.insert(path.to_path_buf(), (text, Rc::new(parsed))));
-    Ok(module)
+    let parse = |ctx: &mut Context| {
+        Module::parse_shareable(Source::from_bytes(&src[..]).with_path(path), ctx)
+    };
+    shared(
+        &MODULES,
+        path,
+        Text::File(src.clone()),
+        Module::from_parsed,
+        parse,
+        context,
+    )
 }
 
 /// The script `path` made of `text` (`source` gives what to parse, e.g. `text` in a
@@ -80,13 +82,28 @@ pub(crate) fn script<'a>(
     source: impl FnOnce() -> Cow<'a, [u8]>,
     context: &mut Context,
 ) -> JsResult<Script> {
-    let cached = SCRIPTS.with_borrow(|parses| parses.get(path, &text));
-    if let Some(script) = cached.and_then(|parsed| Script::from_parsed(&parsed, context)) {
-        return Ok(script);
+    let parse = |ctx: &mut Context| {
+        let bytes = source();
+        Script::parse_shareable(Source::from_bytes(&bytes[..]).with_path(path), ctx)
+    };
+    shared(&SCRIPTS, path, text, Script::from_parsed, parse, context)
+}
+
+/// `reuse`s this thread's parse of `text` when `context` takes it, else `parse`s and keeps
+/// that parse for the thread's next VUs.
+fn shared<P, T>(
+    parses: &'static std::thread::LocalKey<RefCell<Parses<P>>>,
+    path: &Path,
+    text: Text,
+    reuse: impl FnOnce(&P, &mut Context) -> Option<T>,
+    parse: impl FnOnce(&mut Context) -> JsResult<(T, P)>,
+    context: &mut Context,
+) -> JsResult<T> {
+    let cached = parses.with_borrow(|p| p.get(path, &text));
+    if let Some(done) = cached.and_then(|parsed| reuse(&parsed, context)) {
+        return Ok(done);
     }
-    let bytes = source();
-    let (script, parsed) =
-        Script::parse_shareable(Source::from_bytes(&bytes[..]).with_path(path), context)?;
-    SCRIPTS.with_borrow_mut(|parses| parses.0.insert(path.to_path_buf(), (text, Rc::new(parsed))));
-    Ok(script)
+    let (done, parsed) = parse(context)?;
+    parses.with_borrow_mut(|p| p.0.insert(path.to_path_buf(), (text, Rc::new(parsed))));
+    Ok(done)
 }
