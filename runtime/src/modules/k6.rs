@@ -152,9 +152,12 @@ fn is_async_function(f: &JsObject, ctx: &mut Context) -> bool {
         .unwrap_or(false)
 }
 
-/// From this long on, a sleeping VU hands its idle stack pages back (a page fault or two
-/// when it wakes, against ~16 KiB per VU kept resident while it sleeps).
-const LONG_SLEEP: Duration = Duration::from_millis(100);
+/// From this long on, a sleeping VU hands its idle stack pages back (~16 KiB per VU). The
+/// release is not free: a `madvise` that interrupts the other core to flush its TLB, and the
+/// page faults when the VU wakes, ~15 µs per iteration measured. At 100 ms, 5,000 VUs of the
+/// AI script (2.5 s sleeps) paid 0.6 of their 10.8 CPU-s for 42 MiB of a 1.7 GiB RSS; a
+/// think time of this length is rare enough that its release costs ~1 µs per VU-second.
+const LONG_SLEEP: Duration = Duration::from_secs(10);
 
 /// `sleep(seconds)`: suspends only this VU.
 fn sleep(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
