@@ -282,7 +282,7 @@ fn scalar<'a>(jiter: &'a mut Jiter<'_>, peek: Peek) -> Result<Scalar<'a>, Step> 
 
 /// Small integers as Boa's integer representation, which its arithmetic and property
 /// keys take a faster path for.
-fn number(n: f64) -> JsValue {
+pub(super) fn number(n: f64) -> JsValue {
     let i = n as i32;
     if f64::from(i) == n && !(i == 0 && n.is_sign_negative()) {
         JsValue::new(i)

@@ -43,7 +43,8 @@ pub struct Hop {
     pub status: u16,
     pub proto: &'static str,
     pub headers: Headers,
-    pub body: Vec<u8>,
+    /// Shared, not copied, with what `res.json()` parses from it.
+    pub body: Bytes,
     /// The head arrived and the body broke off: k6 hands the script what arrived (even
     /// nothing) where a request that failed before its head has a null body.
     pub partial_body: bool,
@@ -84,7 +85,7 @@ impl Hop {
             status: 0,
             proto: "",
             headers: Headers::default(),
-            body: Vec::new(),
+            body: Bytes::new(),
             partial_body: false,
             raw_body: None,
             timings: Timings::default(),
@@ -194,7 +195,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
             },
             BodyFailure::Read(e) => body_error(&e, Some(&info)),
         };
-        hop.body = raw.to_vec();
+        hop.body = raw;
         hop.partial_body = true;
         hop.status = 0;
         hop.proto = "";
@@ -206,7 +207,7 @@ pub async fn one_hop(client: &HttpClient, out: Outgoing<'_>, deadline: Instant) 
     if !discard_body {
         let decoded = super::codec::decode_body(&hop.headers, raw, MAX_DECODED_BODY);
         match decoded {
-            Ok(b) => hop.body = b,
+            Ok(b) => hop.body = Bytes::from(b),
             Err(e) => {
                 // k6 fails the whole request (status 0, null body) with code 1701.
                 hop.status = 0;
@@ -252,6 +253,9 @@ enum BodyFailure {
     Read(hyper::Error),
 }
 
+/// The largest body buffer allocated up front from a `Content-Length`.
+const PRESIZED_BODY_MAX: u64 = 8 << 20;
+
 /// Reads the body to its end or `expiry` (keeping nothing when `discard`); what arrived,
 /// and why it stopped short if it did.
 async fn read_body(
@@ -259,7 +263,15 @@ async fn read_body(
     mut expiry: std::pin::Pin<&mut tokio::time::Sleep>,
     discard: bool,
 ) -> (Bytes, Option<BodyFailure>) {
-    let mut buf = bytes::BytesMut::new();
+    // Sized by `Content-Length` (up to a bound a lying server cannot inflate): the body
+    // is kept as read, and its size is what the VU's collector is told it holds.
+    let hint = hyper::body::Body::size_hint(&body).exact().unwrap_or(0);
+    let presize = if discard {
+        0
+    } else {
+        hint.min(PRESIZED_BODY_MAX)
+    };
+    let mut buf = bytes::BytesMut::with_capacity(usize::try_from(presize).unwrap_or(0));
     loop {
         let frame = before(expiry.as_mut(), body.frame()).await;
         match frame {

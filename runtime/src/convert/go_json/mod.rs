@@ -49,15 +49,16 @@ pub fn parse(
     text: &str,
     raw: &[u8],
     reader: Reader,
+    shared: Option<&bytes::Bytes>,
     ctx: &mut Context,
 ) -> Result<JsValue, GoJsonError> {
-    let refused = match attempt(text, reader, ctx) {
+    let refused = match attempt(text, reader, shared, ctx) {
         Err(JsonTextError::Engine(e)) => return Err(GoJsonError::Engine(e)),
         Err(e) => e,
         Ok(v) => return Ok(v),
     };
     if let Some(repaired) = strings::replace_lone_surrogates(text) {
-        match attempt(&repaired, reader, ctx) {
+        match attempt(&repaired, reader, None, ctx) {
             Ok(v) => return Ok(v),
             Err(JsonTextError::Engine(e)) => return Err(GoJsonError::Engine(e)),
             Err(_) => {}
@@ -73,10 +74,17 @@ pub fn parse(
     ))
 }
 
-fn attempt(text: &str, reader: Reader, ctx: &mut Context) -> Result<JsValue, JsonTextError> {
+/// `shared`: the bytes `text` may be (a response body), which the document then keeps
+/// instead of a copy.
+fn attempt(
+    text: &str,
+    reader: Reader,
+    shared: Option<&bytes::Bytes>,
+    ctx: &mut Context,
+) -> Result<JsValue, JsonTextError> {
     match reader {
         Reader::JsonParse => json_lazy::parse(text, ctx),
-        Reader::ResJson => json_lazy::parse_within::<MAX_NESTING_DEPTH>(text, ctx),
+        Reader::ResJson => json_lazy::parse_shared_within::<MAX_NESTING_DEPTH>(text, shared, ctx),
     }
 }
 
@@ -90,7 +98,7 @@ mod tests {
     /// the members of objects not reached yet), or the error.
     fn show(text: &str, reader: Reader) -> String {
         let mut ctx = Context::default();
-        let value = match parse(text, text.as_bytes(), reader, &mut ctx) {
+        let value = match parse(text, text.as_bytes(), reader, None, &mut ctx) {
             Ok(v) => v,
             Err(e) => return format!("error: {e}"),
         };
@@ -135,7 +143,8 @@ mod tests {
     /// How deep `[[...]]` nests once parsed, or the error.
     fn depth(text: &str, reader: Reader) -> Result<usize, String> {
         let mut ctx = Context::default();
-        let mut v = parse(text, text.as_bytes(), reader, &mut ctx).map_err(|e| e.to_string())?;
+        let mut v =
+            parse(text, text.as_bytes(), reader, None, &mut ctx).map_err(|e| e.to_string())?;
         let mut depth = 0;
         while let Some(arr) = v.as_object() {
             depth += 1;

@@ -152,7 +152,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        h.body = b"echo".to_vec();
+        h.body = bytes::Bytes::from_static(b"echo");
         h
     }
 

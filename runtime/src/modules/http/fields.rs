@@ -54,12 +54,12 @@ impl ResponseData {
     /// The body as received, while `res.body` does not exist yet (so the script cannot have
     /// replaced it) and would not be null: what `res.json()` parses without first making
     /// the body a JS string and back.
-    pub fn untouched_body(&self) -> Option<&[u8]> {
+    pub fn untouched_body(&self) -> Option<&bytes::Bytes> {
         let body = FIELDS.iter().position(|(name, _)| *name == "body")?;
         let h = &self.hop;
         let null = matches!(self.response_type, ResponseType::None)
             || (h.error.is_some() && h.status == 0 && !h.partial_body);
-        (!null && !self.created.has(body)).then_some(&h.body[..])
+        (!null && !self.created.has(body)).then_some(&h.body)
     }
 
     /// Roughly the ordinary heap this response holds (its GC object is only a pointer):
@@ -72,7 +72,7 @@ impl ResponseData {
         };
         let h = &self.hop;
         std::mem::size_of::<Hop>()
-            + h.body.capacity()
+            + h.body.len()
             + h.raw_body.as_ref().map_or(0, |b| b.len())
             + h.headers.heap_bytes()
             + pairs(&h.request_headers)

@@ -334,12 +334,13 @@ fn hop_tags(
 /// What k6 throws from `res.json()` when there is no body.
 const NULL_BODY: &str = "the body is null so we can't transform it to JSON - this likely was because of a request error getting the response";
 
-/// The body's bytes, as `res.json()` reads them.
-fn body_bytes(this: &JsValue, ctx: &mut Context) -> JsResult<Vec<u8>> {
+/// The body's bytes, as `res.json()` reads them (the response's own, shared, while the
+/// script has not replaced `res.body`).
+fn body_bytes(this: &JsValue, ctx: &mut Context) -> JsResult<bytes::Bytes> {
     let obj = this.as_object();
     if let Some(data) = obj.as_ref().and_then(|o| o.downcast_ref::<ResponseData>()) {
         if let Some(raw) = data.untouched_body() {
-            return Ok(raw.to_vec());
+            return Ok(raw.clone());
         }
     }
     let body = match obj {
@@ -350,9 +351,9 @@ fn body_bytes(this: &JsValue, ctx: &mut Context) -> JsResult<Vec<u8>> {
         return Err(crate::modules::go_error(NULL_BODY, ctx));
     }
     if let Some(s) = body.as_string() {
-        return Ok(s.text_lossy().into_bytes());
+        return Ok(s.text_lossy().into_bytes().into());
     }
-    crate::convert::bytes::bytes_or_string(&body, ctx)
+    Ok(crate::convert::bytes::bytes_or_string(&body, ctx)?.into())
 }
 
 /// `res.json([selector])`, as k6 v1.1's: the body parsed natively with Go's rules and
@@ -373,7 +374,7 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(&body),
     };
-    let value = match go_json::parse(&text, &body, Reader::ResJson, ctx) {
+    let value = match go_json::parse(&text, &body, Reader::ResJson, Some(&body), ctx) {
         Ok(value) => value,
         Err(GoJsonError::Refused(msg)) => return Err(crate::modules::go_error(&msg, ctx)),
         Err(GoJsonError::Engine(e)) => return Err(e),
