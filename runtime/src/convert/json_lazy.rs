@@ -336,10 +336,15 @@ mod tests {
     fn eval(json: &str, script: &str) -> String {
         let mut ctx = Context::default();
         let doc = parse(json, &mut ctx).unwrap_or_else(|e| panic!("{json}: {e}"));
+        eval_with(doc, script, &mut ctx)
+    }
+
+    /// Evaluates `script` in `ctx` with `doc` bound to the value `doc`.
+    fn eval_with(doc: JsValue, script: &str, ctx: &mut Context) -> String {
         ctx.register_global_property(boa_engine::js_string!("doc"), doc, Default::default())
             .expect("a fresh global");
         match ctx.eval(Source::from_bytes(script)) {
-            Ok(v) => v.to_string(&mut ctx).map(|s| s.to_std_string_escaped()),
+            Ok(v) => v.to_string(ctx).map(|s| s.to_std_string_escaped()),
             Err(e) => Ok(format!("threw {e}")),
         }
         .unwrap_or_else(|e| format!("to_string threw {e}"))
@@ -367,43 +372,31 @@ mod tests {
         );
     }
 
+    /// The document behind a deferred object.
+    fn doc_of(v: &JsValue) -> Option<Rc<Doc>> {
+        let o = v.as_object()?;
+        let pending = o.downcast_ref::<Pending>()?;
+        let members = pending.members.borrow();
+        members.as_ref().map(|(doc, _, _)| doc.clone())
+    }
+
     #[test]
     fn a_document_over_shared_bytes_reads_them_and_copies_nothing() {
         let body = bytes::Bytes::from_static(br#"{"k":"v\u00e9","a":["x",{"b":"y"}],"n":-0}"#);
         let text = std::str::from_utf8(&body).expect("UTF-8");
         let mut ctx = Context::default();
         let v = parse_shared_within::<MAX_DEPTH>(text, Some(&body), &mut ctx).expect("JSON");
-        let doc = v
-            .as_object()
-            .and_then(|o| {
-                o.downcast_ref::<Pending>()
-                    .and_then(|p| p.members.borrow().clone())
-            })
-            .map(|(doc, _, _)| doc)
-            .expect("a deferred object");
+        let doc = doc_of(&v).expect("a deferred object");
         assert!(matches!(doc.text, DocText::Shared(_)));
         assert_eq!(doc.text.own_bytes(), 0);
-        ctx.register_global_property(boa_engine::js_string!("doc"), v, Default::default())
-            .expect("a fresh global");
-        let shown = ctx
-            .eval(Source::from_bytes("JSON.stringify(doc) + (1 / doc.n)"))
-            .and_then(|s| s.to_string(&mut ctx))
-            .map(|s| s.to_std_string_escaped());
         assert_eq!(
-            shown.expect("no throw"),
+            eval_with(v, "JSON.stringify(doc) + (1 / doc.n)", &mut ctx),
             r#"{"k":"vé","a":["x",{"b":"y"}],"n":0}-Infinity"#
         );
         // Equal bytes elsewhere are not the text's own: the document copies the text.
         let other = bytes::Bytes::copy_from_slice(&body);
         let v = parse_shared_within::<MAX_DEPTH>(text, Some(&other), &mut ctx).expect("JSON");
-        let copied = v
-            .as_object()
-            .and_then(|o| {
-                o.downcast_ref::<Pending>()
-                    .and_then(|p| p.members.borrow().clone())
-            })
-            .is_some_and(|(doc, _, _)| matches!(doc.text, DocText::Own(_)));
-        assert!(copied);
+        assert!(doc_of(&v).is_some_and(|doc| matches!(doc.text, DocText::Own(_))));
     }
 
     #[test]
