@@ -113,7 +113,8 @@ start_nginx "$WORK" "$PORT" 20000 "$RESULTS" "$RAW" "$URL" "        sendfile on;
             default_type application/json;
             alias $WORK/html/completion.json;
             error_page 405 =200 \$uri;
-        }"
+        }
+        location = /nginx_status { stub_status; }"
 curl -fs -o /dev/null -X POST -d '{"messages":[]}' "$URL" \
   || { echo "nginx did not answer at $URL (see $RAW/nginx-error.log)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] && renice -n -10 -p "$SERVER_MASTER" "$SERVER_PID" >/dev/null
@@ -144,6 +145,11 @@ tool_cmd() {  # tool_cmd k6|rk6|rk6base: sets CMD to that tool's `run` command
 }
 # Startup of 5,000 VUs and the graceful stop of sleeping ones come on top of the duration.
 RUN_TIMEOUT=$((SECS + 90))
+# The steady window, in seconds after the launch: from 2/5 of the duration (5,000 VUs have
+# started and been paced for a few sleeps) to 9/10 of it (before any VU stops). For 20 s,
+# 8 to 18 s: a whole number of sleeps at 100, 1,000 and 5,000 VUs.
+WINDOW="$(awk -v s="$SECS" 'BEGIN { printf "%.3g,%.3g", s * 0.4, s * 0.9 }')"
+STATUS_URL="http://127.0.0.1:$PORT/nginx_status"
 echo "ai bench: ${TOOLS// /, } interleaved, VUs $VUS_LIST, modes $MODES, ${SECS}s x $RUNS, $RATE it/s -> $RESULTS"
 for mode in $MODES; do
   for v in $VUS_LIST; do
@@ -153,7 +159,8 @@ for mode in $MODES; do
         tool_cmd "$tool"
         label="${tool}_${mode}_${v}_r$r"
         python3 "$BENCH_DIR/measure.py" --raw "$RAW" --label "$label" --timeout "$RUN_TIMEOUT" \
-          --server-pid "$SERVER_PID" --quiet-wait "$QUIET_WAIT" -- "${CMD[@]}" --quiet \
+          --server-pid "$SERVER_PID" --quiet-wait "$QUIET_WAIT" \
+          --window "$WINDOW" --count-url "$STATUS_URL" -- "${CMD[@]}" --quiet \
           --vus "$v" --duration "${SECS}s" \
           -e AI_URL="$URL" -e AI_PARSE="$mode" -e AI_SLEEP="$pause" \
           --summary-export "$RAW/$label.json" "$BENCH_DIR/scripts/ai_chat.js" || true

@@ -8,7 +8,9 @@ Inputs: plan.json (the rate, duration, VU counts, parse modes, runs and tools of
 env.txt, and per run raw/LABEL.meta.json (measure.py) and raw/LABEL.json (--summary-export),
 where LABEL is TOOL_MODE_VUS_rN. The figures of one run are those of report.py's run_record
 plus what this workload adds: scheduled iterations (rate x duration), completion, the checks'
-pass rate and iterations per CPU-second. Tables show medians over the runs.
+pass rate and iterations per CPU-second, over the whole run and over its steady window (the
+requests nginx served and the client's CPU-s between the window's ends, measure.py --window:
+no start-up, no shutdown). Tables show medians over the runs.
 """
 import json
 import os
@@ -32,6 +34,8 @@ def ai_record(res, label, tool, plan):
     rec["completion_pct"] = None if iters is None else 100.0 * iters / scheduled
     rec["checks_rate"] = metric(res.summary(label), "checks", "value")
     rec["it_per_cpu_s"] = iters / rec["cpu_s"] if iters and rec["cpu_s"] else None
+    win = (res.meta(label) or {}).get("window") or {}
+    rec["steady_it_per_cpu_s"] = win["requests"] / win["cpu_s"] if win.get("cpu_s") else None
     rec["ok"] = bool(rec.get("summary_ok")) and rec["exit_code"] == 0 and not rec["timed_out"]
     return rec
 
@@ -72,6 +76,7 @@ def summary_table(plan, runs):
     others = [t for t in tools if t != "rk6"]  # the ratios' denominators: k6, and the baseline
     short = {"k6": "k6", "rk6": "rk6", BASE: "base"}
     head = (["mode", "VUs"] + [f"{short[t]} it/CPU-s" for t in tools] + [f"rk6/{short[t]}" for t in others]
+            + [f"{short[t]} steady" for t in tools] + [f"steady rk6/{short[t]}" for t in others]
             + [f"{short[t]} done %" for t in tools]
             + [f"{short[t]} RSS MiB" for t in tools] + [f"RSS rk6/{short[t]}" for t in others])
     rows = []
@@ -79,10 +84,13 @@ def summary_table(plan, runs):
         for vus in plan["vus"]:
             recs = {t: runs[(mode, vus, t)] for t in tools}
             eff = {t: Cell(recs[t], "it_per_cpu_s", 0) for t in tools}
+            steady = {t: Cell(recs[t], "steady_it_per_cpu_s", 0) for t in tools}
             done = {t: Cell(recs[t], "completion_pct", 1) for t in tools}
             rss = {t: Cell(recs[t], "maxrss_mib", 1) for t in tools}
             rows.append([mode, f"{vus:,}"] + [eff[t].text for t in tools]
                         + [fratio(ratio(eff["rk6"].value, eff[t].value)) for t in others]
+                        + [steady[t].text for t in tools]
+                        + [fratio(ratio(steady["rk6"].value, steady[t].value)) for t in others]
                         + [done[t].text for t in tools]
                         + [rss[t].text for t in tools]
                         + [fratio(ratio(rss["rk6"].value, rss[t].value)) for t in others])
@@ -96,18 +104,20 @@ def flatness_lines(plan, runs):
         return []
     lines = []
     for mode in plan["modes"]:
-        parts = []
-        for t in plan["tools"]:
-            f = ratio(median(runs[(mode, hi, t)], "it_per_cpu_s"), median(runs[(mode, lo, t)], "it_per_cpu_s"))
-            parts.append(f"{t} {fratio(f)}")
-        lines.append(f"Flatness ({mode}): it/CPU-s at {hi:,} VUs / at {lo:,} VUs: " + ", ".join(parts) + ".")
+        for key, what in (("it_per_cpu_s", "whole run"), ("steady_it_per_cpu_s", "steady window")):
+            parts = []
+            for t in plan["tools"]:
+                f = ratio(median(runs[(mode, hi, t)], key), median(runs[(mode, lo, t)], key))
+                parts.append(f"{t} {fratio(f)}")
+            lines.append(f"Flatness ({mode}, {what}): it/CPU-s at {hi:,} VUs / at {lo:,} VUs: "
+                         + ", ".join(parts) + ".")
     return lines
 
 
 def detail_table(plan, runs):
     """Every run, in the order ai.sh made them (round by round, the tools interleaved)."""
     head = ["run", "rc", "iterations", "scheduled", "done %", "http_req_failed", "checks",
-            "CPU-s (u+s)", "wall s", "peak RSS MiB", "it/CPU-s", "load1", ""]
+            "CPU-s (u+s)", "wall s", "peak RSS MiB", "it/CPU-s", "steady it/CPU-s", "load1", ""]
     rows = []
     for mode in plan["modes"]:
         for vus in plan["vus"]:
@@ -121,7 +131,7 @@ def detail_row(r):
     return [r["label"], str(r["exit_code"]), fnum(r["iters"]), fnum(r["scheduled"]),
             fnum(r["completion_pct"], 1), pct(r["failed_rate"]), pct(r["checks_rate"]),
             f"{r['cpu_s']:.2f} ({r['user_s']:.2f}+{r['sys_s']:.2f})", f"{r['wall_s']:.1f}",
-            f"{r['maxrss_mib']:.1f}", fnum(r["it_per_cpu_s"]), r["load"][0],
+            f"{r['maxrss_mib']:.1f}", fnum(r["it_per_cpu_s"]), fnum(r["steady_it_per_cpu_s"]), r["load"][0],
             "CLEAN" if r["clean"] else "NOISY"]
 
 
@@ -141,6 +151,8 @@ def report(res, plan, runs):
     flat = flatness_lines(plan, runs)
     lines += ["", *flat, *([""] if flat else []),
               "Medians over the runs. it/CPU-s = iterations / client user+sys CPU-s (higher is better);",
+              "steady = the same over the window from 2/5 to 9/10 of the duration after the launch (requests",
+              "nginx served / the client's CPU-s in it): what an iteration costs once every VU runs.",
               f"done % = iterations / ({plan['rate']:,}/s x {plan['seconds']} s); RSS = the client's peak.",
               "rk6/X = rk6's value / X's. '*' = a NOISY run among them, '!' = a failed run.", "",
               "## Runs", ""]

@@ -2,7 +2,8 @@
 """Run one load-generator command and record what it cost.
 
     measure.py --raw DIR --label LABEL --timeout SECS [--server-pid PID]
-               [--nice N] [--quiet-wait SECS] -- cmd args...
+               [--nice N] [--quiet-wait SECS] [--window FROM,TO --count-url URL]
+               -- cmd args...
 
 What it does, in order:
   1. waits (at most --quiet-wait seconds) for a 3 s window in which the machine
@@ -18,13 +19,20 @@ What it does, in order:
      steal, and a CLEAN/NOISY verdict (other processes used <= 2.5 % of the
      machine's CPU capacity during the run, with a 0.05 CPU-s floor for very short
      runs; same rule as ../shared/notes/anchors.md).
+
+With --window FROM,TO (seconds after the launch) and --count-url (an nginx stub_status
+page), it also reads the client's CPU counters and the server's request count at FROM
+and at TO, so the meta file has what the client spent on the requests of that window:
+the steady state, without start-up and shutdown.
 """
 import argparse
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
@@ -61,6 +69,44 @@ def proc_cpu(pid):
         return int(rest[11]), int(rest[12])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def descendant(pid):
+    """The process at the end of pid's chain of only children (`time` -> `timeout` -> the
+    client, which `nice` became)."""
+    while True:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                kids = f.read().split()
+        except OSError:
+            return pid
+        if len(kids) != 1:
+            return pid
+        pid = int(kids[0])
+
+
+def served(url):
+    """The request count of an nginx stub_status page (third figure of its third line)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return int(r.read().decode().splitlines()[2].split()[2])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def watch_window(proc, span, url, out):
+    """Fills `out` with the client's CPU-s and the requests served between span's ends."""
+    t0 = time.time()
+    marks = []
+    for at in span:
+        time.sleep(max(0.0, t0 + at - time.time()))
+        if proc.poll() is not None:
+            return
+        marks.append((proc_cpu(descendant(proc.pid)), served(url), time.time() - t0))
+    (c0, n0, a), (c1, n1, b) = marks
+    if c0 and c1 and n0 is not None and n1 is not None:
+        out.update({"from_s": round(a, 2), "to_s": round(b, 2), "requests": n1 - n0 - 1,
+                    "cpu_s": (c1[0] + c1[1] - c0[0] - c0[1]) / CLK_TCK})
 
 
 def loadavg():
@@ -134,6 +180,8 @@ def main():
     ap.add_argument("--server-pid", type=int, default=0)
     ap.add_argument("--nice", type=int, default=-10)
     ap.add_argument("--quiet-wait", type=float, default=60)
+    ap.add_argument("--window", help="FROM,TO: seconds after the launch (needs --count-url)")
+    ap.add_argument("--count-url", help="an nginx stub_status URL")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     if a.wait_only:
@@ -162,8 +210,17 @@ def main():
 
     s0, p0 = read_stat(), proc_cpu(a.server_pid)
     t0 = time.time()
+    window = {}
     with open(base + ".out", "wb") as out, open(base + ".err", "wb") as err:
-        rc = subprocess.call(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        watcher = None
+        if a.window and a.count_url:
+            span = [float(x) for x in a.window.split(",")]
+            watcher = threading.Thread(target=watch_window, args=(proc, span, a.count_url, window))
+            watcher.start()
+        rc = proc.wait()
+        if watcher:
+            watcher.join()
     wall = time.time() - t0
     s1, p1 = read_stat(), proc_cpu(a.server_pid)
 
@@ -198,6 +255,7 @@ def main():
         "other_user_cpu_s": round(other_user, 2),
         "capacity_cpu_s": round(capacity, 2),
         "clean": clean,
+        "window": window or None,
         "loadavg_before_wait": load_before_wait,
         "loadavg_at_start": load_at_start,
         "quiet_wait": quiet,
