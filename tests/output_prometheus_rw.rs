@@ -49,7 +49,7 @@ fn run_script_with(
             "--summary-export",
             "sum.json",
             "--summary-trend-stats",
-            "avg,p(99),count",
+            "avg,p(98),p(99),max,count",
             "--out",
             "experimental-prometheus-rw",
         ])
@@ -146,9 +146,18 @@ fn trends_become_native_histograms_when_asked() {
     let p99 = prom
         .value("histogram_quantile(0.99, k6_http_req_duration_seconds)")
         .expect("quantile");
-    let want = ex.num("http_req_duration", "p(99)") / 1000.0;
-    // Schema 3 buckets are 9 % wide: the estimate lies within one bucket.
-    assert!(close(p99, want, 0.10), "p99 {p99} s vs summary {want} s");
+    // Schema 3 buckets are 9 % wide, and the estimate lies in the bucket of the sample at
+    // rank 0.99 x count. With ~100 requests that sample can be far from the summary's
+    // p(99), which interpolates between two samples of a sparse tail (1.14 against
+    // 0.97 ms in one CI run), but it lies between p(98) and the maximum.
+    let (low, high) = (
+        ex.num("http_req_duration", "p(98)") / 1000.0,
+        ex.num("http_req_duration", "max") / 1000.0,
+    );
+    assert!(
+        p99 >= low / 1.1 && p99 <= high * 1.1,
+        "p99 {p99} s outside the summary's p(98) {low} s .. max {high} s"
+    );
     assert!(prom.value("k6_http_req_duration_p99").is_none());
 }
 
