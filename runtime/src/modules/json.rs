@@ -13,7 +13,7 @@ use boa_engine::{
     js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
 };
 
-use crate::convert::go_json::{self, GoJsonError, Reader};
+use crate::convert::go_json::{self, GoJsonError, Origin, Reader};
 use crate::modules::StdText;
 
 /// Replaces `JSON.parse` of `context`.
@@ -45,12 +45,11 @@ pub fn install(context: &mut Context) -> JsResult<()> {
 fn parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> {
     let text = args.first().cloned().unwrap_or_default().to_string(ctx)?;
     let text = text.text_lossy();
-    let value = go_json::parse(&text, text.as_bytes(), Reader::JsonParse, None, ctx).map_err(
-        |e| match e {
+    let value =
+        go_json::parse(&text, Origin::Text, Reader::JsonParse, ctx).map_err(|e| match e {
             GoJsonError::Refused(msg) => JsNativeError::syntax().with_message(msg).into(),
             GoJsonError::Engine(e) => e,
-        },
-    )?;
+        })?;
     match args.get(1) {
         Some(r) if r.is_null() => Err(JsNativeError::typ()
             .with_message("Cannot convert undefined or null to object")

@@ -43,15 +43,28 @@ pub enum GoJsonError {
     Engine(JsError),
 }
 
-/// Parses `text` as k6's `reader` does. `raw` is what k6 reads: the bytes of a response
-/// body (`text` is their lossy UTF-8), or `text` itself.
+/// Where a text came from, which decides what k6's error messages read and what the parsed
+/// document may keep instead of a copy.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    /// A JS string (`JSON.parse`): errors read the text itself.
+    Text,
+    /// A response body (`res.json()`): the text is its lossy UTF-8. Errors read the bytes,
+    /// as Go does, and a document parsed from the very bytes shares them.
+    Body(&'a bytes::Bytes),
+}
+
+/// Parses `text` as k6's `reader` does.
 pub fn parse(
     text: &str,
-    raw: &[u8],
+    origin: Origin<'_>,
     reader: Reader,
-    shared: Option<&bytes::Bytes>,
     ctx: &mut Context,
 ) -> Result<JsValue, GoJsonError> {
+    let (raw, shared) = match origin {
+        Origin::Text => (text.as_bytes(), None),
+        Origin::Body(body) => (&body[..], Some(body)),
+    };
     let refused = match attempt(text, reader, shared, ctx) {
         Err(JsonTextError::Engine(e)) => return Err(GoJsonError::Engine(e)),
         Err(e) => e,
@@ -98,7 +111,7 @@ mod tests {
     /// the members of objects not reached yet), or the error.
     fn show(text: &str, reader: Reader) -> String {
         let mut ctx = Context::default();
-        let value = match parse(text, text.as_bytes(), reader, None, &mut ctx) {
+        let value = match parse(text, Origin::Text, reader, &mut ctx) {
             Ok(v) => v,
             Err(e) => return format!("error: {e}"),
         };
@@ -143,8 +156,7 @@ mod tests {
     /// How deep `[[...]]` nests once parsed, or the error.
     fn depth(text: &str, reader: Reader) -> Result<usize, String> {
         let mut ctx = Context::default();
-        let mut v =
-            parse(text, text.as_bytes(), reader, None, &mut ctx).map_err(|e| e.to_string())?;
+        let mut v = parse(text, Origin::Text, reader, &mut ctx).map_err(|e| e.to_string())?;
         let mut depth = 0;
         while let Some(arr) = v.as_object() {
             depth += 1;
