@@ -13,7 +13,7 @@ use boa_engine::{
     js_string, Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
 };
 
-use crate::convert::go_json::{self, GoJsonError, Origin, Reader};
+use crate::convert::go_json::{self, GoJsonError, Input, Reader};
 use crate::modules::StdText;
 
 /// Replaces `JSON.parse` of `context`.
@@ -46,7 +46,7 @@ fn parse(_: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue> 
     let text = args.first().cloned().unwrap_or_default().to_string(ctx)?;
     let text = text.text_lossy();
     let value =
-        go_json::parse(&text, Origin::Text, Reader::JsonParse, ctx).map_err(|e| match e {
+        go_json::parse(Input::Text(&text), Reader::JsonParse, ctx).map_err(|e| match e {
             GoJsonError::Refused(msg) => JsNativeError::syntax().with_message(msg).into(),
             GoJsonError::Engine(e) => e,
         })?;

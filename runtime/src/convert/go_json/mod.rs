@@ -17,6 +17,8 @@ mod unmarshal;
 
 pub use unmarshal::{valid, MAX_NESTING_DEPTH};
 
+use std::borrow::Cow;
+
 use boa_engine::{Context, JsError, JsValue};
 
 use super::json_lazy;
@@ -43,28 +45,28 @@ pub enum GoJsonError {
     Engine(JsError),
 }
 
-/// Where a text came from, which decides what k6's error messages read and what the parsed
+/// What is parsed, which also decides what k6's error messages read and what the parsed
 /// document may keep instead of a copy.
 #[derive(Debug, Clone, Copy)]
-pub enum Origin<'a> {
-    /// A JS string (`JSON.parse`): errors read the text itself.
-    Text,
-    /// A response body (`res.json()`): the text is its lossy UTF-8. Errors read the bytes,
-    /// as Go does, and a document parsed from the very bytes shares them.
+pub enum Input<'a> {
+    /// A JS string's text (`JSON.parse`): errors read the text itself.
+    Text(&'a str),
+    /// A response body (`res.json()`): its text is its lossy UTF-8. Errors read the bytes,
+    /// as Go does, and a document parsed from valid UTF-8 shares them instead of a copy.
     Body(&'a bytes::Bytes),
 }
 
-/// Parses `text` as k6's `reader` does.
-pub fn parse(
-    text: &str,
-    origin: Origin<'_>,
-    reader: Reader,
-    ctx: &mut Context,
-) -> Result<JsValue, GoJsonError> {
-    let (raw, shared) = match origin {
-        Origin::Text => (text.as_bytes(), None),
-        Origin::Body(body) => (&body[..], Some(body)),
+/// Parses `input` as k6's `reader` does.
+pub fn parse(input: Input<'_>, reader: Reader, ctx: &mut Context) -> Result<JsValue, GoJsonError> {
+    let (text, raw, shared) = match input {
+        Input::Text(text) => (Cow::Borrowed(text), text.as_bytes(), None),
+        // Valid UTF-8 (the common case) is checked by the fast validator, not the lossy walk.
+        Input::Body(body) => match std::str::from_utf8(body) {
+            Ok(text) => (Cow::Borrowed(text), &body[..], Some(body)),
+            Err(_) => (String::from_utf8_lossy(body), &body[..], None),
+        },
     };
+    let text = &*text;
     let refused = match attempt(text, reader, shared, ctx) {
         Err(JsonTextError::Engine(e)) => return Err(GoJsonError::Engine(e)),
         Err(e) => e,
@@ -111,7 +113,7 @@ mod tests {
     /// the members of objects not reached yet), or the error.
     fn show(text: &str, reader: Reader) -> String {
         let mut ctx = Context::default();
-        let value = match parse(text, Origin::Text, reader, &mut ctx) {
+        let value = match parse(Input::Text(text), reader, &mut ctx) {
             Ok(v) => v,
             Err(e) => return format!("error: {e}"),
         };
@@ -156,7 +158,7 @@ mod tests {
     /// How deep `[[...]]` nests once parsed, or the error.
     fn depth(text: &str, reader: Reader) -> Result<usize, String> {
         let mut ctx = Context::default();
-        let mut v = parse(text, Origin::Text, reader, &mut ctx).map_err(|e| e.to_string())?;
+        let mut v = parse(Input::Text(text), reader, &mut ctx).map_err(|e| e.to_string())?;
         let mut depth = 0;
         while let Some(arr) = v.as_object() {
             depth += 1;

@@ -1,7 +1,7 @@
 //! After a request ran: one set of `http_req_*` samples per hop, the "Request Failed"
 //! warning, and the JS response object with k6's fields in k6's order.
 
-use crate::convert::go_json::{self, GoJsonError, Origin, Reader};
+use crate::convert::go_json::{self, GoJsonError, Input, Reader};
 use crate::convert::json_lazy;
 use crate::convert::json_text::JsonTextError;
 use crate::modules::StdText;
@@ -369,12 +369,7 @@ fn json(this: &JsValue, args: &[JsValue], ctx: &mut Context) -> JsResult<JsValue
         return Ok(cached);
     }
     let body = body_bytes(this, ctx)?;
-    // Valid UTF-8 (the common case) is checked by the fast validator, not the lossy walk.
-    let text = match std::str::from_utf8(&body) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(&body),
-    };
-    let value = match go_json::parse(&text, Origin::Body(&body), Reader::ResJson, ctx) {
+    let value = match go_json::parse(Input::Body(&body), Reader::ResJson, ctx) {
         Ok(value) => value,
         Err(GoJsonError::Refused(msg)) => return Err(crate::modules::go_error(&msg, ctx)),
         Err(GoJsonError::Engine(e)) => return Err(e),
